@@ -1,0 +1,1 @@
+# Build fragment for etc (included by the top-level Makefile.am).

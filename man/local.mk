@@ -1,0 +1,1 @@
+# Build fragment for man (included by the top-level Makefile.am).

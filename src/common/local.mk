@@ -1,0 +1,7 @@
+# src/common: the convenience library every program, test and fuzzer links.
+noinst_LIBRARIES += src/common/libikecommon.a
+src_common_libikecommon_a_SOURCES = \
+	src/common/buf.c src/common/buf.h \
+	src/common/log.c src/common/log.h \
+	src/common/secret.c src/common/secret.h \
+	src/common/names.c src/common/names.h

@@ -1,0 +1,57 @@
+/*
+ * Event loop: epoll for file descriptors, a binary heap of timers
+ * (O(log n) schedule/cancel, O(1) next deadline), signals via signalfd.
+ * Single-threaded: everything registered here runs on the loop's thread.
+ * Other threads wake the loop through an eventfd registered as an fd.
+ */
+#ifndef IKE_COMMON_LOOP_H
+#define IKE_COMMON_LOOP_H
+
+#include <stdint.h>
+
+struct loop;
+
+#define LOOP_IN  0x1u
+#define LOOP_OUT 0x4u
+#define LOOP_ERR 0x8u
+
+typedef void (*loop_fd_cb)(int fd, uint32_t events, void *arg);
+typedef void (*loop_sig_cb)(int signo, void *arg);
+typedef void (*timer_cb)(void *arg);
+
+/* Embedded in its owner; no allocation per timer. */
+struct timer {
+	uint64_t when_ms;	/* absolute, loop clock */
+	uint64_t seq;		/* FIFO order among equal deadlines */
+	size_t idx;		/* position in the heap; SIZE_MAX when idle */
+	timer_cb cb;
+	void *arg;
+};
+
+struct loop *loop_new(void);
+void loop_free(struct loop *l);
+
+int loop_add_fd(struct loop *l, int fd, uint32_t events, loop_fd_cb cb, void *arg);
+int loop_mod_fd(struct loop *l, int fd, uint32_t events);
+int loop_del_fd(struct loop *l, int fd);
+
+/* Blocks the signal and delivers it through a signalfd. */
+int loop_add_signal(struct loop *l, int signo, loop_sig_cb cb, void *arg);
+
+void timer_init(struct timer *t, timer_cb cb, void *arg);
+/* (Re)arm t to fire delay_ms from now. */
+int timer_schedule(struct loop *l, struct timer *t, uint64_t delay_ms);
+void timer_cancel(struct loop *l, struct timer *t);
+int timer_pending(const struct timer *t);
+size_t loop_timer_count(const struct loop *l);
+
+/* Monotonic milliseconds (the loop's clock). */
+uint64_t loop_now_ms(struct loop *l);
+
+/* One iteration: wait at most timeout_ms (-1: until an event or timer). */
+int loop_run_once(struct loop *l, int timeout_ms);
+/* Run until loop_stop(); returns 0, or -1 on an epoll failure. */
+int loop_run(struct loop *l);
+void loop_stop(struct loop *l);
+
+#endif

@@ -1,0 +1,1 @@
+# Build fragment for src/ike/codec (included by the top-level Makefile.am).

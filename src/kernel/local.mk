@@ -1,0 +1,1 @@
+# Build fragment for src/kernel (included by the top-level Makefile.am).

@@ -1,0 +1,1 @@
+# Build fragment for tests/fuzz (included by the top-level Makefile.am).

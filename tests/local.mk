@@ -1,0 +1,9 @@
+# tests: Check unit tests.  Each area appends its own programs here or in a
+# fragment of its own; all link the same convenience libraries as the daemon.
+TEST_COMMON_LIBS = src/common/libikecommon.a $(CHECK_LIBS)
+
+check_PROGRAMS += tests/unit/test_buf
+TESTS += tests/unit/test_buf
+tests_unit_test_buf_SOURCES = tests/unit/test_buf.c
+tests_unit_test_buf_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_unit_test_buf_LDADD = $(TEST_COMMON_LIBS)

@@ -1,0 +1,36 @@
+#!/bin/sh
+# Installs, with apt-get, what ikedaemon needs on Debian 12.
+#   tools/install-deps.sh build   - to build the daemon and run the unit tests
+#   tools/install-deps.sh test    - everything the whole test suite uses
+#   tools/install-deps.sh demo    - what the demo tunnel uses
+set -eu
+what=${1:-test}
+
+BUILD="build-essential autoconf automake libtool pkg-config libssl-dev libgmp-dev
+libnl-3-dev libnl-xfrm-3-dev libnl-route-3-dev libconfig-dev check"
+# Peers, packet dissection, sanitizers/fuzzers, the VM harness, man page lint.
+TEST="clang libclang-rt-14-dev tshark strongswan-charon strongswan-swanctl
+libcharon-extra-plugins iproute2 iputils-ping socat python3 jq mandoc groff-base
+qemu-system-x86 busybox-static linux-image-amd64 cpio kmod"
+PKG="debhelper dpkg-dev devscripts lintian fakeroot systemd"
+DEMO="$TEST"
+
+case "$what" in
+build) pkgs="$BUILD" ;;
+test) pkgs="$BUILD $TEST $PKG" ;;
+demo) pkgs="$BUILD $DEMO" ;;
+*) echo "usage: $0 build|test|demo" >&2; exit 2 ;;
+esac
+
+if [ "$(id -u)" != 0 ]; then
+	echo "install-deps: run as root (apt-get install)" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+# shellcheck disable=SC2086
+if ! dpkg-query -W $pkgs >/dev/null 2>&1; then
+	apt-get update -qq
+	echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $pkgs
+fi
