@@ -31,7 +31,7 @@ struct getter {
 	const char *name;
 	size_t need;
 	uint64_t want;	/* result on the full sample */
-	uint64_t (*get)(struct rd *r, int *ok);
+	uint64_t (*get)(struct rd *r, size_t need, int *ok);
 };
 
 static uint64_t sum(const uint8_t *p, size_t n)
@@ -43,42 +43,24 @@ static uint64_t sum(const uint8_t *p, size_t n)
 	return s;
 }
 
-static uint64_t g_u8(struct rd *r, int *ok)
+/* The integer getter of width `need` bytes. */
+static uint64_t g_int(struct rd *r, size_t need, int *ok)
 {
-	uint64_t v = rd_u8(r);
+	uint64_t v = 0;
+
+	switch (need) {
+	case 1: v = rd_u8(r); break;
+	case 2: v = rd_u16(r); break;
+	case 3: v = rd_u24(r); break;
+	case 4: v = rd_u32(r); break;
+	case 8: v = rd_u64(r); break;
+	default: ck_abort_msg("no %zu-byte getter", need);
+	}
 	*ok = rd_ok(r);
 	return v;
 }
 
-static uint64_t g_u16(struct rd *r, int *ok)
-{
-	uint64_t v = rd_u16(r);
-	*ok = rd_ok(r);
-	return v;
-}
-
-static uint64_t g_u24(struct rd *r, int *ok)
-{
-	uint64_t v = rd_u24(r);
-	*ok = rd_ok(r);
-	return v;
-}
-
-static uint64_t g_u32(struct rd *r, int *ok)
-{
-	uint64_t v = rd_u32(r);
-	*ok = rd_ok(r);
-	return v;
-}
-
-static uint64_t g_u64(struct rd *r, int *ok)
-{
-	uint64_t v = rd_u64(r);
-	*ok = rd_ok(r);
-	return v;
-}
-
-static uint64_t g_bytes7(struct rd *r, int *ok)
+static uint64_t g_bytes7(struct rd *r, size_t need, int *ok)
 {
 	const uint8_t *p = rd_bytes(r, 7);
 
@@ -86,7 +68,7 @@ static uint64_t g_bytes7(struct rd *r, int *ok)
 	return sum(p, 7);
 }
 
-static uint64_t g_copy5(struct rd *r, int *ok)
+static uint64_t g_copy5(struct rd *r, size_t need, int *ok)
 {
 	uint8_t dst[5 + 1];
 
@@ -96,13 +78,13 @@ static uint64_t g_copy5(struct rd *r, int *ok)
 	return *ok ? sum(dst, 5) : 0;
 }
 
-static uint64_t g_skip6(struct rd *r, int *ok)
+static uint64_t g_skip6(struct rd *r, size_t need, int *ok)
 {
 	*ok = rd_skip(r, 6) == 0;
 	return 0;
 }
 
-static uint64_t g_sub9(struct rd *r, int *ok)
+static uint64_t g_sub9(struct rd *r, size_t need, int *ok)
 {
 	struct rd sub;
 	uint64_t v;
@@ -120,11 +102,11 @@ static uint64_t g_sub9(struct rd *r, int *ok)
 }
 
 static const struct getter getters[] = {
-	{ "u8", 1, 0x01, g_u8 },
-	{ "u16", 2, 0x0102, g_u16 },
-	{ "u24", 3, 0x010203, g_u24 },
-	{ "u32", 4, 0x01020304, g_u32 },
-	{ "u64", 8, 0x0102030405060708ull, g_u64 },
+	{ "u8", 1, 0x01, g_int },
+	{ "u16", 2, 0x0102, g_int },
+	{ "u24", 3, 0x010203, g_int },
+	{ "u32", 4, 0x01020304, g_int },
+	{ "u64", 8, 0x0102030405060708ull, g_int },
 	{ "bytes(7)", 7, 0, g_bytes7 },
 	{ "copy(5)", 5, 0, g_copy5 },
 	{ "skip(6)", 6, 0, g_skip6 },
@@ -147,7 +129,7 @@ START_TEST(test_getter_every_truncation)
 			rd_init(&r, in, len);
 			if (lead)
 				rd_u8(&r);
-			v = g->get(&r, &ok);
+			v = g->get(&r, g->need, &ok);
 			if (len - lead < g->need) {
 				ck_assert_msg(!ok && !rd_ok(&r), "%s accepted %zu bytes", g->name, len - lead);
 				ck_assert_msg(v == 0, "%s returned data on failure", g->name);
