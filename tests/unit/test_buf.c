@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "unit.h"
 #include "common/buf.h"
 
 static const uint8_t sample[] = {
@@ -446,8 +447,6 @@ int main(void)
 	Suite *s = suite_create("buf");
 	TCase *tr = tcase_create("reader");
 	TCase *tw = tcase_create("writer");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(tr, test_getter_every_truncation, 0,
 			    sizeof(getters) / sizeof(getters[0]));
@@ -464,9 +463,5 @@ int main(void)
 	tcase_add_test(tw, test_fixed_writer_null);
 	suite_add_tcase(s, tr);
 	suite_add_tcase(s, tw);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }

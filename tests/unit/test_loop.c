@@ -6,6 +6,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "unit.h"
 #include "common/loop.h"
 
 /* ---- timer heap, driven through the public API ---- */
@@ -420,8 +421,6 @@ int main(void)
 	TCase *tt = tcase_create("timers");
 	TCase *tf = tcase_create("fds");
 	TCase *ts = tcase_create("signals");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tt, 30);
 	tcase_add_test(tt, test_timer_random_order);
@@ -437,9 +436,5 @@ int main(void)
 	suite_add_tcase(s, tt);
 	suite_add_tcase(s, tf);
 	suite_add_tcase(s, ts);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }
