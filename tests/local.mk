@@ -2,9 +2,13 @@
 # fragment of its own; all link the same convenience libraries as the daemon.
 TEST_COMMON_LIBS = src/common/libikecommon.a $(CHECK_LIBS)
 
+# The stage-based runner (tests/run-all.sh) and its stages ship in the
+# tarball; the stages directory is copied whole, so new stages need no entry.
+EXTRA_DIST += tests/run-all.sh tests/stages tests/unit/unit.h
+
 check_PROGRAMS += tests/unit/test_buf
 TESTS += tests/unit/test_buf
-tests_unit_test_buf_SOURCES = tests/unit/test_buf.c tests/unit/unit.h
+tests_unit_test_buf_SOURCES = tests/unit/test_buf.c
 tests_unit_test_buf_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_unit_test_buf_LDADD = $(TEST_COMMON_LIBS)
 
