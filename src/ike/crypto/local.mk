@@ -18,8 +18,10 @@ CRYPTO_LIBS = src/ike/crypto/libikecrypto.a src/common/libikecommon.a \
 CRYPTO_TEST_LIBS = $(CRYPTO_LIBS) $(CHECK_LIBS)
 CRYPTO_TEST_CFLAGS = $(CHECK_CFLAGS_ALL) $(OPENSSL_CFLAGS) $(GMP_CFLAGS)
 
-check_PROGRAMS += tests/crypto/test_mac tests/crypto/test_ke tests/crypto/test_sk tests/crypto/test_keymat
-TESTS += tests/crypto/test_mac tests/crypto/test_ke tests/crypto/test_sk tests/crypto/test_keymat
+check_PROGRAMS += tests/crypto/test_mac tests/crypto/test_ke tests/crypto/test_sk tests/crypto/test_keymat \
+	tests/crypto/test_proposal
+TESTS += tests/crypto/test_mac tests/crypto/test_ke tests/crypto/test_sk tests/crypto/test_keymat \
+	tests/crypto/test_proposal
 tests_crypto_test_mac_SOURCES = tests/crypto/test_mac.c tests/crypto/hex.c tests/crypto/hex.h
 tests_crypto_test_mac_CFLAGS = $(CRYPTO_TEST_CFLAGS)
 tests_crypto_test_mac_LDADD = $(CRYPTO_TEST_LIBS)
@@ -32,3 +34,6 @@ tests_crypto_test_sk_LDADD = $(CRYPTO_TEST_LIBS)
 tests_crypto_test_keymat_SOURCES = tests/crypto/test_keymat.c tests/crypto/hex.c tests/crypto/hex.h
 tests_crypto_test_keymat_CFLAGS = $(CRYPTO_TEST_CFLAGS)
 tests_crypto_test_keymat_LDADD = $(CRYPTO_TEST_LIBS)
+tests_crypto_test_proposal_SOURCES = tests/crypto/test_proposal.c
+tests_crypto_test_proposal_CFLAGS = $(CRYPTO_TEST_CFLAGS)
+tests_crypto_test_proposal_LDADD = $(CRYPTO_TEST_LIBS)
