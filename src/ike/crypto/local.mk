@@ -15,6 +15,12 @@ src_ike_crypto_libikecrypto_a_SOURCES = \
 CRYPTO_LIBS = src/ike/crypto/libikecrypto.a src/common/libikecommon.a \
 	$(OPENSSL_LIBS) $(GMP_LIBS)
 
+# Key exchange throughput, GMP MODP against OpenSSL's own DH.
+noinst_PROGRAMS += src/ike/crypto/bench_ke
+src_ike_crypto_bench_ke_SOURCES = src/ike/crypto/bench_ke.c
+src_ike_crypto_bench_ke_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS) $(GMP_CFLAGS)
+src_ike_crypto_bench_ke_LDADD = $(CRYPTO_LIBS)
+
 CRYPTO_TEST_LIBS = $(CRYPTO_LIBS) $(CHECK_LIBS)
 CRYPTO_TEST_CFLAGS = $(CHECK_CFLAGS_ALL) $(OPENSSL_CFLAGS) $(GMP_CFLAGS)
 
