@@ -282,6 +282,19 @@ START_TEST(test_auth_psk)
 		cli_mac(a.prf, inner, a.prf->out_len, in, 3, want);
 	}
 	ck_assert_mem_eq(auth, want, a.prf->out_len);
+	/* the signed octets: msg | Nr | MACedID */
+	{
+		struct wr w;
+
+		ck_assert_int_eq(wr_init_dyn(&w, 16), 0);
+		ck_assert_int_eq(auth_octets(a.prf, &keys.sk_pi, msg, sizeof(msg), nr, sizeof(nr),
+					     id, sizeof(id), &w), CR_OK);
+		ck_assert_uint_eq(wr_len(&w), sizeof(msg) + sizeof(nr) + a.prf->out_len);
+		ck_assert_mem_eq(wr_data(&w), msg, sizeof(msg));
+		ck_assert_mem_eq(wr_data(&w) + sizeof(msg), nr, sizeof(nr));
+		ck_assert_mem_eq(wr_data(&w) + sizeof(msg) + sizeof(nr), want_maced, a.prf->out_len);
+		wr_free(&w);
+	}
 	ike_keys_free(&keys);
 }
 END_TEST

@@ -263,8 +263,14 @@ out:
 int ke_shared(struct ke *ke, const uint8_t *peer, size_t len, struct secret *out,
 	      char *why, size_t whylen)
 {
+	char scratch[8];
+
 	out->ptr = NULL;
 	out->len = 0;
+	if (!why || !whylen) {
+		why = scratch;
+		whylen = sizeof(scratch);
+	}
 	if (len != ke->alg->pub_len) {
 		snprintf(why, whylen, "KE %s: %zu bytes, group needs %u", ke->alg->name,
 			 len, ke->alg->pub_len);

@@ -161,6 +161,24 @@ int auth_maced_id(const struct prf_alg *prf, const struct secret *sk_p,
 	return prf_compute(prf, sk_p->ptr, sk_p->len, &in, 1, out);
 }
 
+int auth_octets(const struct prf_alg *prf, const struct secret *sk_p,
+		const uint8_t *msg, size_t msglen, const uint8_t *nonce, size_t noncelen,
+		const uint8_t *id_body, size_t id_len, struct wr *w)
+{
+	uint8_t maced[MAC_MAX_OUT];
+	int rc;
+
+	rc = auth_maced_id(prf, sk_p, id_body, id_len, maced);
+	if (rc == CR_OK) {
+		wr_bytes(w, msg, msglen);
+		wr_bytes(w, nonce, noncelen);
+		wr_bytes(w, maced, prf->out_len);
+		rc = wr_ok(w) ? CR_OK : CR_ERR;
+	}
+	memzero(maced, sizeof(maced));
+	return rc;
+}
+
 static const char key_pad[] = "Key Pad for IKEv2";	/* 2.15, 17 octets, no NUL */
 
 int auth_psk(const struct prf_alg *prf, const uint8_t *psk, size_t psklen,

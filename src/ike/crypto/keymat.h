@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/buf.h"
 #include "common/secret.h"
 #include "ike/crypto/xform.h"
 
@@ -55,6 +56,11 @@ int child_keys_derive(const struct prf_alg *prf, const struct secret *sk_d,
  * after the generic payload header.  out holds prf->out_len bytes. */
 int auth_maced_id(const struct prf_alg *prf, const struct secret *sk_p,
 		  const uint8_t *id_body, size_t id_len, uint8_t *out);
+/* 2.15: the signed octets RealMessage | Nonce of the peer | MACedID
+ * appended to w (what a signature covers). */
+int auth_octets(const struct prf_alg *prf, const struct secret *sk_p,
+		const uint8_t *msg, size_t msglen, const uint8_t *nonce, size_t noncelen,
+		const uint8_t *id_body, size_t id_len, struct wr *w);
 /* 2.15: AUTH = prf(prf(Shared Secret, "Key Pad for IKEv2"),
  * RealMessage | Nonce of the peer | MACedID).  out holds prf->out_len. */
 int auth_psk(const struct prf_alg *prf, const uint8_t *psk, size_t psklen,

@@ -204,16 +204,16 @@ int proposal_parse(const char *str, uint8_t protocol, struct ike_proposal *out,
 		}
 		memcpy(one, s, len);
 		one[len] = '\0';
+		if (got >= max) {
+			snprintf(why, whylen, "more than %zu proposals in '%s'", max, str);
+			return -1;
+		}
 		if (strcmp(one, "default") == 0) {
 			if (proposal_parse(protocol == PROTO_IKE ? default_ike : default_esp,
 					   protocol, out + got, max - got, &sub, why, whylen) < 0)
 				return -1;
 			got += sub;
 		} else {
-			if (got >= max) {
-				snprintf(why, whylen, "more than %zu proposals in '%s'", max, str);
-				return -1;
-			}
 			if (parse_one(one, protocol, &out[got], why, whylen) < 0)
 				return -1;
 			got++;

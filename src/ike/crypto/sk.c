@@ -18,7 +18,10 @@
 #define SK_MAX_IV	16
 #define SK_MAX_ICV	32
 #define SK_MAX_NONCE	16
-#define CTR_BLOCK	16
+/* Far above any IKE message (RFC 7296 3.1 lengths are 32 bits, but UDP
+ * and TCP encapsulation carry at most 64 KiB); keeps OpenSSL's int
+ * lengths safe. */
+#define SK_MAX_LEN	(1u << 20)
 
 int sk_init(struct sk_ctx *c, const struct encr_alg *encr, const struct integ_alg *integ,
 	    const struct secret *ekey, const struct secret *akey)
@@ -158,7 +161,7 @@ int sk_encrypt(const struct sk_ctx *c, const uint8_t *aad, size_t aad_len,
 	uint8_t *body;
 	int rc = CR_ERR;
 
-	if (plain_len > SIZE_MAX / 2 || secret_alloc(&pt, plen) < 0)
+	if (plain_len > SK_MAX_LEN || aad_len > SK_MAX_LEN || secret_alloc(&pt, plen) < 0)
 		return CR_ERR;
 	if (plain_len)
 		memcpy(pt.ptr, plain, plain_len);
@@ -231,9 +234,9 @@ int sk_decrypt(const struct sk_ctx *c, const uint8_t *msg, size_t msglen, size_t
 
 	plain->ptr = NULL;
 	plain->len = 0;
-	if (body_off > msglen) {
-		snprintf(why, whylen, "SK body offset %zu beyond message length %zu",
-			 body_off, msglen);
+	if (body_off > msglen || msglen > SK_MAX_LEN) {
+		snprintf(why, whylen, "SK body offset %zu, message length %zu (at most %u)",
+			 body_off, msglen, SK_MAX_LEN);
 		return CR_BAD_PEER;
 	}
 	rc = check_shape(c, msglen - body_off, why, whylen);
