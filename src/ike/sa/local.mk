@@ -1,1 +1,15 @@
-# Build fragment for src/ike/sa (included by the top-level Makefile.am).
+# Build fragment for src/ike/sa: the IKE SA engine groundwork (sockets, SA
+# table, state machine, message-ID window, cookies, traffic selectors,
+# proposal selection) and its Check tests in tests/sa/.
+noinst_LIBRARIES += src/ike/sa/libikesa.a
+src_ike_sa_libikesa_a_SOURCES = \
+	src/ike/sa/sa_state.c src/ike/sa/sa_state.h
+src_ike_sa_libikesa_a_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS)
+
+SA_TEST_LIBS = src/ike/sa/libikesa.a src/common/libikecommon.a $(OPENSSL_LIBS) $(CHECK_LIBS)
+
+check_PROGRAMS += tests/sa/test_sa_state
+TESTS += tests/sa/test_sa_state
+tests_sa_test_sa_state_SOURCES = tests/sa/test_sa_state.c
+tests_sa_test_sa_state_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_sa_test_sa_state_LDADD = $(SA_TEST_LIBS)
