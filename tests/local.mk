@@ -7,3 +7,9 @@ TESTS += tests/unit/test_buf
 tests_unit_test_buf_SOURCES = tests/unit/test_buf.c
 tests_unit_test_buf_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_unit_test_buf_LDADD = $(TEST_COMMON_LIBS)
+
+check_PROGRAMS += tests/unit/test_loop
+TESTS += tests/unit/test_loop
+tests_unit_test_loop_SOURCES = tests/unit/test_loop.c
+tests_unit_test_loop_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_unit_test_loop_LDADD = $(TEST_COMMON_LIBS)
