@@ -3,7 +3,9 @@
 # proposal selection) and its Check tests in tests/sa/.
 noinst_LIBRARIES += src/ike/sa/libikesa.a
 src_ike_sa_libikesa_a_SOURCES = \
-	src/ike/sa/sa_state.c src/ike/sa/sa_state.h
+	src/ike/sa/sa_state.c src/ike/sa/sa_state.h \
+	src/ike/sa/hidx.c src/ike/sa/hidx.h \
+	src/ike/sa/sa_table.c src/ike/sa/sa_table.h
 src_ike_sa_libikesa_a_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS)
 
 SA_TEST_LIBS = src/ike/sa/libikesa.a src/common/libikecommon.a $(OPENSSL_LIBS) $(CHECK_LIBS)
@@ -13,3 +15,9 @@ TESTS += tests/sa/test_sa_state
 tests_sa_test_sa_state_SOURCES = tests/sa/test_sa_state.c
 tests_sa_test_sa_state_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_sa_test_sa_state_LDADD = $(SA_TEST_LIBS)
+
+check_PROGRAMS += tests/sa/test_sa_table
+TESTS += tests/sa/test_sa_table
+tests_sa_test_sa_table_SOURCES = tests/sa/test_sa_table.c
+tests_sa_test_sa_table_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_sa_test_sa_table_LDADD = $(SA_TEST_LIBS)
