@@ -5,6 +5,7 @@
 
 #include "common/log.h"
 #include "ike/sa/sa_state.h"
+#include "runner.h"
 
 struct edge {
 	int from, to;
@@ -172,20 +173,14 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("sa_state");
-	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
+	const TTest *tests[] = {
+		test_ike_all_pairs,
+		test_child_all_pairs,
+		test_log_line_names_spis_and_states,
+		test_paths,
+		NULL,
+	};
 
 	log_set_all(LL_INFO);
-	tcase_add_test(tc, test_ike_all_pairs);
-	tcase_add_test(tc, test_child_all_pairs);
-	tcase_add_test(tc, test_log_line_names_spis_and_states);
-	tcase_add_test(tc, test_paths);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_tests("sa_state", tests, 0);
 }

@@ -5,6 +5,7 @@
 #include "common/addr.h"
 #include "ike/sa/hidx.h"
 #include "ike/sa/sa_table.h"
+#include "runner.h"
 
 #define NSA 100000
 
@@ -179,20 +180,13 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("sa_table");
-	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
+	const TTest *tests[] = {
+		test_siphash_vector,
+		test_100k,
+		test_refusals,
+		test_identity_lists,
+		NULL,
+	};
 
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test_siphash_vector);
-	tcase_add_test(tc, test_100k);
-	tcase_add_test(tc, test_refusals);
-	tcase_add_test(tc, test_identity_lists);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_tests("sa_table", tests, 60);
 }

@@ -5,19 +5,27 @@ noinst_LIBRARIES += src/ike/sa/libikesa.a
 src_ike_sa_libikesa_a_SOURCES = \
 	src/ike/sa/sa_state.c src/ike/sa/sa_state.h \
 	src/ike/sa/hidx.c src/ike/sa/hidx.h \
-	src/ike/sa/sa_table.c src/ike/sa/sa_table.h
+	src/ike/sa/sa_table.c src/ike/sa/sa_table.h \
+	src/ike/sa/cookie.c src/ike/sa/cookie.h
 src_ike_sa_libikesa_a_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS)
 
+SA_TEST_RUNNER = tests/sa/runner.c tests/sa/runner.h
 SA_TEST_LIBS = src/ike/sa/libikesa.a src/common/libikecommon.a $(OPENSSL_LIBS) $(CHECK_LIBS)
 
 check_PROGRAMS += tests/sa/test_sa_state
 TESTS += tests/sa/test_sa_state
-tests_sa_test_sa_state_SOURCES = tests/sa/test_sa_state.c
+tests_sa_test_sa_state_SOURCES = tests/sa/test_sa_state.c $(SA_TEST_RUNNER)
 tests_sa_test_sa_state_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_sa_test_sa_state_LDADD = $(SA_TEST_LIBS)
 
 check_PROGRAMS += tests/sa/test_sa_table
 TESTS += tests/sa/test_sa_table
-tests_sa_test_sa_table_SOURCES = tests/sa/test_sa_table.c
+tests_sa_test_sa_table_SOURCES = tests/sa/test_sa_table.c $(SA_TEST_RUNNER)
 tests_sa_test_sa_table_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_sa_test_sa_table_LDADD = $(SA_TEST_LIBS)
+
+check_PROGRAMS += tests/sa/test_cookie
+TESTS += tests/sa/test_cookie
+tests_sa_test_cookie_SOURCES = tests/sa/test_cookie.c $(SA_TEST_RUNNER)
+tests_sa_test_cookie_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_sa_test_cookie_LDADD = $(SA_TEST_LIBS)
