@@ -6,7 +6,8 @@ src_ike_sa_libikesa_a_SOURCES = \
 	src/ike/sa/sa_state.c src/ike/sa/sa_state.h \
 	src/ike/sa/hidx.c src/ike/sa/hidx.h \
 	src/ike/sa/sa_table.c src/ike/sa/sa_table.h \
-	src/ike/sa/cookie.c src/ike/sa/cookie.h
+	src/ike/sa/cookie.c src/ike/sa/cookie.h \
+	src/ike/sa/ts.c src/ike/sa/ts.h
 src_ike_sa_libikesa_a_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS)
 
 SA_TEST_RUNNER = tests/sa/runner.c tests/sa/runner.h
@@ -29,3 +30,9 @@ TESTS += tests/sa/test_cookie
 tests_sa_test_cookie_SOURCES = tests/sa/test_cookie.c $(SA_TEST_RUNNER)
 tests_sa_test_cookie_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_sa_test_cookie_LDADD = $(SA_TEST_LIBS)
+
+check_PROGRAMS += tests/sa/test_ts
+TESTS += tests/sa/test_ts
+tests_sa_test_ts_SOURCES = tests/sa/test_ts.c $(SA_TEST_RUNNER)
+tests_sa_test_ts_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_sa_test_ts_LDADD = $(SA_TEST_LIBS)
