@@ -7,7 +7,8 @@ src_ike_sa_libikesa_a_SOURCES = \
 	src/ike/sa/hidx.c src/ike/sa/hidx.h \
 	src/ike/sa/sa_table.c src/ike/sa/sa_table.h \
 	src/ike/sa/cookie.c src/ike/sa/cookie.h \
-	src/ike/sa/ts.c src/ike/sa/ts.h
+	src/ike/sa/ts.c src/ike/sa/ts.h \
+	src/ike/sa/proposal_select.c src/ike/sa/proposal_select.h
 src_ike_sa_libikesa_a_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS)
 
 SA_TEST_RUNNER = tests/sa/runner.c tests/sa/runner.h
@@ -36,3 +37,9 @@ TESTS += tests/sa/test_ts
 tests_sa_test_ts_SOURCES = tests/sa/test_ts.c $(SA_TEST_RUNNER)
 tests_sa_test_ts_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_sa_test_ts_LDADD = $(SA_TEST_LIBS)
+
+check_PROGRAMS += tests/sa/test_proposal
+TESTS += tests/sa/test_proposal
+tests_sa_test_proposal_SOURCES = tests/sa/test_proposal.c $(SA_TEST_RUNNER)
+tests_sa_test_proposal_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_sa_test_proposal_LDADD = $(SA_TEST_LIBS)
