@@ -243,32 +243,32 @@ static struct ike_socket *pick(struct ike_socket_set *set, const struct addr *lo
 	return any;
 }
 
-/* Ask for local as the source address (only needed on a wildcard socket). */
-static void add_pktinfo(struct msghdr *mh, union pktinfo_cmsg *cbuf, const struct addr *local)
+static void put_cmsg(struct msghdr *mh, int level, int type, const void *data, size_t len)
 {
 	struct cmsghdr *c;
 
+	mh->msg_controllen = CMSG_SPACE(len);
+	c = CMSG_FIRSTHDR(mh);
+	c->cmsg_level = level;
+	c->cmsg_type = type;
+	c->cmsg_len = CMSG_LEN(len);
+	memcpy(CMSG_DATA(c), data, len);
+}
+
+/* Ask for local as the source address (only needed on a wildcard socket). */
+static void add_pktinfo(struct msghdr *mh, union pktinfo_cmsg *cbuf, const struct addr *local)
+{
 	memset(cbuf, 0, sizeof(*cbuf));
 	mh->msg_control = cbuf;
 	if (addr_family(local) == AF_INET) {
 		struct in_pktinfo pi = { .ipi_spec_dst = local->u.sin.sin_addr };
 
-		mh->msg_controllen = CMSG_SPACE(sizeof(pi));
-		c = CMSG_FIRSTHDR(mh);
-		c->cmsg_level = IPPROTO_IP;
-		c->cmsg_type = IP_PKTINFO;
-		c->cmsg_len = CMSG_LEN(sizeof(pi));
-		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+		put_cmsg(mh, IPPROTO_IP, IP_PKTINFO, &pi, sizeof(pi));
 	} else {
 		struct in6_pktinfo pi = { .ipi6_addr = local->u.sin6.sin6_addr,
 					  .ipi6_ifindex = local->u.sin6.sin6_scope_id };
 
-		mh->msg_controllen = CMSG_SPACE(sizeof(pi));
-		c = CMSG_FIRSTHDR(mh);
-		c->cmsg_level = IPPROTO_IPV6;
-		c->cmsg_type = IPV6_PKTINFO;
-		c->cmsg_len = CMSG_LEN(sizeof(pi));
-		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+		put_cmsg(mh, IPPROTO_IPV6, IPV6_PKTINFO, &pi, sizeof(pi));
 	}
 }
 
