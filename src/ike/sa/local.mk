@@ -9,7 +9,8 @@ src_ike_sa_libikesa_a_SOURCES = \
 	src/ike/sa/cookie.c src/ike/sa/cookie.h \
 	src/ike/sa/ts.c src/ike/sa/ts.h \
 	src/ike/sa/proposal_select.c src/ike/sa/proposal_select.h \
-	src/ike/sa/socket.c src/ike/sa/socket.h
+	src/ike/sa/socket.c src/ike/sa/socket.h \
+	src/ike/sa/window.c src/ike/sa/window.h
 src_ike_sa_libikesa_a_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS)
 
 SA_TEST_RUNNER = tests/sa/runner.c tests/sa/runner.h
@@ -50,3 +51,9 @@ TESTS += tests/sa/test_socket
 tests_sa_test_socket_SOURCES = tests/sa/test_socket.c $(SA_TEST_RUNNER)
 tests_sa_test_socket_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_sa_test_socket_LDADD = $(SA_TEST_LIBS)
+
+check_PROGRAMS += tests/sa/test_window
+TESTS += tests/sa/test_window
+tests_sa_test_window_SOURCES = tests/sa/test_window.c $(SA_TEST_RUNNER)
+tests_sa_test_window_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_sa_test_window_LDADD = $(SA_TEST_LIBS)
