@@ -37,6 +37,10 @@ START_TEST(test_defaults)
 	ck_assert_uint_eq(cfg.ip_threshold, 3);
 	ck_assert_uint_eq(cfg.ip_block, 5);
 	ck_assert_uint_eq(cfg.secret_lifetime_ms, 120000);
+	ck_assert(!cookie_peer_len_ok(0));
+	ck_assert(cookie_peer_len_ok(1));
+	ck_assert(cookie_peer_len_ok(64));
+	ck_assert(!cookie_peer_len_ok(65));
 }
 END_TEST
 

@@ -234,6 +234,11 @@ int cookie_verify(struct cookie_ctx *c, uint64_t now_ms, const struct addr *ip,
 	return ok;
 }
 
+int cookie_peer_len_ok(size_t len)
+{
+	return len >= 1 && len <= IKE_COOKIE_MAX;
+}
+
 enum cookie_verdict cookie_admit(struct cookie_ctx *c, uint64_t now_ms,
 				 const struct addr *ip, uint64_t spi_i,
 				 const uint8_t *ni, size_t ni_len,

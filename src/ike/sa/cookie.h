@@ -73,6 +73,10 @@ int cookie_verify(struct cookie_ctx *c, uint64_t now_ms, const struct addr *ip,
 		  uint64_t spi_i, const uint8_t *ni, size_t ni_len,
 		  const uint8_t *cookie, size_t cookie_len);
 
+/* Initiator: a COOKIE notify we may echo has 1..64 bytes of data (2.6);
+ * any other is ignored, as if the response had not come. */
+int cookie_peer_len_ok(size_t len);
+
 /*
  * The admission decision for an IKE_SA_INIT request that would create a
  * half-open SA.  cookie is the received N(COOKIE) data, NULL if absent.  A

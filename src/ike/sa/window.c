@@ -66,26 +66,34 @@ static void copy_send(struct ike_window *w, const struct ike_msg_copy *c)
 		w->tx(c->p[i], c->len[i], w->arg);
 }
 
+static void give_up(struct ike_window *w, const char *why)
+{
+	uint32_t id = (uint32_t)w->tx_next;
+
+	log_info(LS_IKE, "request %u: %s after %u retransmits, giving up", id, why,
+		 w->tx_retries);
+	timer_cancel(w->loop, &w->timer);
+	w->tx_pending = 0;
+	copy_free(&w->tx_msg);
+	w->giveup(id, w->arg);	/* may free w: nothing after this */
+}
+
 static void on_timer(void *arg)
 {
 	struct ike_window *w = arg;
-	uint32_t id = (uint32_t)w->tx_next;
 
 	if (!w->tx_pending)
 		return;
 	if (w->tx_retries >= w->cfg.tries) {
-		log_info(LS_IKE, "request %u unanswered after %u retransmits, giving up",
-			 id, w->tx_retries);
-		w->tx_pending = 0;
-		copy_free(&w->tx_msg);
-		w->giveup(id, w->arg);	/* may free w: nothing after this */
+		give_up(w, "no response");
 		return;
 	}
 	w->tx_retries++;
 	w->retransmits++;
-	log_info(LS_IKE, "retransmit %u of request %u", w->tx_retries, id);
+	log_info(LS_IKE, "retransmit %u of request %u", w->tx_retries, (uint32_t)w->tx_next);
 	copy_send(w, &w->tx_msg);
-	timer_schedule(w->loop, &w->timer, ike_retx_wait_ms(&w->cfg, w->tx_retries));
+	if (timer_schedule(w->loop, &w->timer, ike_retx_wait_ms(&w->cfg, w->tx_retries)) < 0)
+		give_up(w, "no timer");
 }
 
 int ike_window_init(struct ike_window *w, struct loop *loop, const struct ike_retx_cfg *cfg,
@@ -134,10 +142,16 @@ int ike_window_send_request(struct ike_window *w, const struct ike_frag *frags, 
 	}
 	if (copy_set(&w->tx_msg, frags, n) < 0)
 		return -1;
+	if (timer_schedule(w->loop, &w->timer, ike_retx_wait_ms(&w->cfg, 0)) < 0) {
+		log_err(LS_IKE, "request %u not sent: no retransmission timer",
+			(uint32_t)w->tx_next);
+		copy_free(&w->tx_msg);
+		return -1;
+	}
 	w->tx_pending = 1;
 	w->tx_retries = 0;
 	copy_send(w, &w->tx_msg);
-	return timer_schedule(w->loop, &w->timer, ike_retx_wait_ms(&w->cfg, 0));
+	return 0;
 }
 
 enum ike_rx_verdict ike_window_rx_response(const struct ike_window *w, uint32_t msgid)
