@@ -57,3 +57,9 @@ TESTS += tests/sa/test_window
 tests_sa_test_window_SOURCES = tests/sa/test_window.c $(SA_TEST_RUNNER)
 tests_sa_test_window_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_sa_test_window_LDADD = $(SA_TEST_LIBS)
+
+check_PROGRAMS += tests/sa/test_exchange_loop
+TESTS += tests/sa/test_exchange_loop
+tests_sa_test_exchange_loop_SOURCES = tests/sa/test_exchange_loop.c $(SA_TEST_RUNNER)
+tests_sa_test_exchange_loop_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_sa_test_exchange_loop_LDADD = $(SA_TEST_LIBS)
