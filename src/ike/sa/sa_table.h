@@ -22,7 +22,10 @@ struct sa_entry {
 	uint64_t spi_i;
 	uint64_t spi_r;		/* 0 until the IKE_SA_INIT response (initiator) */
 	int initiator;		/* 1: we are the original initiator, SPIi is ours */
-	struct addr peer;	/* where the IKE_SA_INIT request came from */
+	/* Where the IKE_SA_INIT request came from; the key of the half-open
+	 * index, so it stays as it was when the peer floats to port 4500 (the
+	 * current peer address belongs in the IKE SA, not here). */
+	struct addr peer;
 	uint64_t id_hash;	/* peer identity, from sa_table_id_hash(); 0: none */
 	/* private to the table */
 	struct hnode by_local, by_init, by_id;
