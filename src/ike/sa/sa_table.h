@@ -72,6 +72,13 @@ struct sa_entry *sa_table_find(const struct sa_table *t, uint64_t spi_i,
 struct sa_entry *sa_table_find_half_open(const struct sa_table *t, uint64_t spi_i,
 					 const struct addr *peer);
 
+/*
+ * Call fn for every SA (shutdown, listings); not for per-packet paths.  fn
+ * may remove the entry it is given, and no other; it must not insert.
+ */
+void sa_table_foreach(struct sa_table *t, void (*fn)(struct sa_entry *e, void *arg),
+		      void *arg);
+
 /* Identity hash of an ID payload (type and data); never 0. */
 uint64_t sa_table_id_hash(const struct sa_table *t, uint8_t id_type,
 			  const void *data, size_t len);
