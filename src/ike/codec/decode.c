@@ -48,7 +48,7 @@ static int bad(struct dec *d, size_t pos, const char *fmt, ...)
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
 	return codec_fail(d->err, CODEC_INVALID_SYNTAX, d->p->type, d->boff + pos,
-		    "%s payload at offset %zu: %s", d->name, d->p->off, what);
+			  "%s payload at offset %zu: %s", d->name, d->p->off, what);
 }
 
 static struct ike_slice rest(struct rd *r)
@@ -66,12 +66,12 @@ int ike_nonesp_strip(const uint8_t *buf, size_t len, const uint8_t **ike,
 
 	if (len < IKE_NONESP_MARKER_LEN)
 		return codec_fail(err, CODEC_DROP, 0, 0,
-			    "port 4500 datagram of %zu bytes < %d for the non-ESP marker",
-			    len, IKE_NONESP_MARKER_LEN);
+				  "port 4500 datagram of %zu bytes < %d for the non-ESP marker",
+				  len, IKE_NONESP_MARKER_LEN);
 	if (memcmp(buf, marker, sizeof(marker)) != 0)
 		return codec_fail(err, CODEC_DROP, 0, 0,
-			    "port 4500 datagram without the non-ESP marker (ESP SPI %02x%02x%02x%02x)",
-			    buf[0], buf[1], buf[2], buf[3]);
+				  "port 4500 datagram without the non-ESP marker (ESP SPI %02x%02x%02x%02x)",
+				  buf[0], buf[1], buf[2], buf[3]);
 	*ike = buf + IKE_NONESP_MARKER_LEN;
 	*ike_len = len - IKE_NONESP_MARKER_LEN;
 	return 0;
@@ -86,7 +86,7 @@ int ike_hdr_decode(const uint8_t *buf, size_t len, struct ike_hdr *h,
 	memset(h, 0, sizeof(*h));
 	if (len < IKE_HDR_LEN)
 		return codec_fail(err, CODEC_DROP, 0, 0, "IKE header: datagram of %zu bytes < %d",
-			    len, IKE_HDR_LEN);
+				  len, IKE_HDR_LEN);
 	rd_init(&r, buf, len);
 	rd_copy(&r, h->spi_i, sizeof(h->spi_i));
 	rd_copy(&r, h->spi_r, sizeof(h->spi_r));
@@ -102,13 +102,13 @@ int ike_hdr_decode(const uint8_t *buf, size_t len, struct ike_hdr *h,
 	 * older are not ours to answer. Minor version is ignored. */
 	if (h->major > IKE_VERSION_MAJOR)
 		return codec_fail(err, CODEC_INVALID_MAJOR_VERSION, 0, 17,
-			    "IKE header: major version %u > %d", h->major, IKE_VERSION_MAJOR);
+				  "IKE header: major version %u > %d", h->major, IKE_VERSION_MAJOR);
 	if (h->major < IKE_VERSION_MAJOR)
 		return codec_fail(err, CODEC_DROP, 0, 17, "IKE header: major version %u < %d",
-			    h->major, IKE_VERSION_MAJOR);
+				  h->major, IKE_VERSION_MAJOR);
 	if (h->length != len)
 		return codec_fail(err, CODEC_DROP, 0, 24,
-			    "IKE header: length %u != datagram length %zu", h->length, len);
+				  "IKE header: length %u != datagram length %zu", h->length, len);
 	return 0;
 }
 
@@ -501,8 +501,8 @@ static int dec_skf(struct dec *d, struct rd *b)
 	/* RFC 7383 2.5: such fragments are discarded */
 	if (f->num == 0 || f->num > f->total)
 		return codec_fail(d->err, CODEC_DROP, PL_SKF, d->boff,
-			    "SKF payload at offset %zu: fragment number %u outside [1, total %u]",
-			    d->p->off, f->num, f->total);
+				  "SKF payload at offset %zu: fragment number %u outside [1, total %u]",
+				  d->p->off, f->num, f->total);
 	return 0;
 }
 
@@ -534,15 +534,15 @@ static int check_sk_place(struct dec *d, int in_sk, size_t after)
 {
 	if (in_sk)
 		return codec_fail(d->err, CODEC_DROP, d->p->type, d->p->off,
-			    "%s payload at offset %zu: nested inside SK", d->name, d->p->off);
+				  "%s payload at offset %zu: nested inside SK", d->name, d->p->off);
 	if (d->m->hdr.exchange == IKE_SA_INIT)
 		return codec_fail(d->err, CODEC_DROP, d->p->type, d->p->off,
-			    "%s payload at offset %zu: not allowed in IKE_SA_INIT",
-			    d->name, d->p->off);
+				  "%s payload at offset %zu: not allowed in IKE_SA_INIT",
+				  d->name, d->p->off);
 	if (after)
 		return codec_fail(d->err, CODEC_DROP, d->p->type, d->p->off,
-			    "%s payload at offset %zu: not the last payload (%zu bytes follow)",
-			    d->name, d->p->off, after);
+				  "%s payload at offset %zu: not the last payload (%zu bytes follow)",
+				  d->name, d->p->off, after);
 	return 0;
 }
 
@@ -563,22 +563,22 @@ static int decode_chain(struct ike_msg *m, uint8_t next, struct rd *r, int in_sk
 		d.name = ike_payload_str(next, nbuf, sizeof(nbuf));
 		if (rd_left(r) < 4)
 			return codec_fail(err, CODEC_INVALID_SYNTAX, next, off,
-				    "%s payload at offset %zu: %zu bytes left < 4", d.name,
-				    off, rd_left(r));
+					  "%s payload at offset %zu: %zu bytes left < 4", d.name,
+					  off, rd_left(r));
 		np = rd_u8(r);
 		flags = rd_u8(r);
 		plen = rd_u16(r);
 		if (plen < 4)
 			return codec_fail(err, CODEC_INVALID_SYNTAX, next, off,
-				    "%s payload at offset %zu: length %u < 4", d.name, off, plen);
+					  "%s payload at offset %zu: length %u < 4", d.name, off, plen);
 		if (plen - 4u > rd_left(r))
 			return codec_fail(err, CODEC_INVALID_SYNTAX, next, off,
-				    "%s payload at offset %zu: length %u > %zu bytes left",
-				    d.name, off, plen, rd_left(r) + 4);
+					  "%s payload at offset %zu: length %u > %zu bytes left",
+					  d.name, off, plen, rd_left(r) + 4);
 		if (m->npl >= IKE_MAX_PAYLOADS)
 			return codec_fail(err, CODEC_INVALID_SYNTAX, next, off,
-				    "%s payload at offset %zu: more than %d payloads",
-				    d.name, off, IKE_MAX_PAYLOADS);
+					  "%s payload at offset %zu: more than %d payloads",
+					  d.name, off, IKE_MAX_PAYLOADS);
 		rd_sub(r, &body, plen - 4u);
 		p = &m->pl[m->npl];
 		memset(p, 0, sizeof(*p));
@@ -591,8 +591,8 @@ static int decode_chain(struct ike_msg *m, uint8_t next, struct rd *r, int in_sk
 			/* 2.5: skip unknown payloads unless critical */
 			if (flags & PL_FLAG_CRITICAL)
 				return codec_fail(err, CODEC_UNSUPPORTED_CRITICAL, next, off,
-					    "%s payload at offset %zu: unsupported and critical",
-					    d.name, off);
+						  "%s payload at offset %zu: unsupported and critical",
+						  d.name, off);
 			p->u.raw = rest(&body);
 			m->npl++;
 			next = np;
@@ -618,8 +618,8 @@ static int decode_chain(struct ike_msg *m, uint8_t next, struct rd *r, int in_sk
 	}
 	if (rd_left(r) != 0)
 		return codec_fail(err, CODEC_INVALID_SYNTAX, 0, rd_pos(r),
-			    "%zu bytes after the last payload at offset %zu", rd_left(r),
-			    rd_pos(r));
+				  "%zu bytes after the last payload at offset %zu", rd_left(r),
+				  rd_pos(r));
 	return 0;
 }
 

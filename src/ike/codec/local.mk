@@ -24,4 +24,13 @@ tests_codec_test_codec_bad_CPPFLAGS = $(CODEC_TEST_CPPFLAGS)
 tests_codec_test_codec_bad_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_codec_test_codec_bad_LDADD = $(CODEC_TEST_LIBS)
 
+# tshark dissects messages built by the encoder; skipped (77) without tshark.
+check_PROGRAMS += tests/codec/test_codec_tshark
+TESTS += tests/codec/test_codec_tshark
+tests_codec_test_codec_tshark_SOURCES = tests/codec/test_codec_tshark.c \
+	tests/codec/codec_fixtures.c tests/codec/codec_fixtures.h
+tests_codec_test_codec_tshark_CPPFLAGS = $(CODEC_TEST_CPPFLAGS) -DTSHARK_PATH='"$(TSHARK)"'
+tests_codec_test_codec_tshark_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_codec_test_codec_tshark_LDADD = $(CODEC_TEST_LIBS)
+
 EXTRA_DIST += tests/codec/capture-strongswan.sh tests/codec/data
