@@ -312,6 +312,76 @@ START_TEST(test_rules_sa_init)
 }
 END_TEST
 
+/* Encrypted exchange with the given inner payloads; returns the rules' verdict. */
+static int sk_rules(uint8_t exch, uint8_t flags, const struct ike_payload *pl, size_t n,
+		    struct codec_err *err)
+{
+	static uint8_t inner[FX_MAX_MSG], buf[FX_MAX_MSG];
+	struct ike_msg_builder b;
+	struct ike_hdr h;
+	struct wr wi, w;
+	size_t i;
+
+	wr_init(&wi, inner, sizeof(inner));
+	ike_build_chain(&b, &wi);
+	for (i = 0; i < n; i++)
+		ike_build_payload(&b, &pl[i]);
+	ck_assert_int_eq(ike_build_finish(&b), 0);
+	fx_hdr(&h, exch, flags, 7);
+	wr_init(&w, buf, sizeof(buf));
+	ike_build_msg(&b, &w, &h);
+	ike_build_sk(&b, n ? pl[0].type : PL_NONE, inner, wr_len(&wi));
+	ck_assert_int_eq(ike_build_finish(&b), 0);
+	ck_assert_int_eq(ike_msg_decode(buf, wr_len(&w), &m, err), 0);
+	ck_assert_int_eq(ike_msg_decode_sk(&m, m.pl[0].u.sk.first, inner, wr_len(&wi), err), 0);
+	return ike_msg_check_rules(&m, err);
+}
+
+START_TEST(test_rules_encrypted_exchanges)
+{
+	static const uint8_t natd[20];
+	struct ike_payload pl[32], no_sas = { .type = PL_NOTIFY, .known = 1,
+		.u.notify = { 0, N_NO_ADDITIONAL_SAS, { NULL, 0 }, { NULL, 0 } } };
+	struct ike_payload child[5];
+	struct codec_err err;
+
+	fx_all_payloads(pl, 32);
+	/* liveness check: an empty INFORMATIONAL request and response */
+	ck_assert_msg(sk_rules(INFORMATIONAL, IKE_FLAG_INITIATOR, NULL, 0, &err) == 0,
+		      "%s", err.reason);
+	ck_assert_msg(sk_rules(INFORMATIONAL, IKE_FLAG_RESPONSE, NULL, 0, &err) == 0,
+		      "%s", err.reason);
+	/* Delete of the IKE SA */
+	ck_assert_msg(sk_rules(INFORMATIONAL, IKE_FLAG_INITIATOR, &pl[16], 1, &err) == 0,
+		      "%s", err.reason);
+	/* CREATE_CHILD_SA error response: the notify alone */
+	ck_assert_msg(sk_rules(CREATE_CHILD_SA, IKE_FLAG_RESPONSE, &no_sas, 1, &err) == 0,
+		      "%s", err.reason);
+	/* CREATE_CHILD_SA request: SA Ni [KEi] TSi TSr */
+	child[0] = pl[12];
+	child[1] = pl[2];
+	child[2] = pl[1];
+	child[3] = pl[13];
+	child[4] = pl[14];
+	ck_assert_msg(sk_rules(CREATE_CHILD_SA, IKE_FLAG_INITIATOR, child, 5, &err) == 0,
+		      "%s", err.reason);
+	/* ... without its nonce */
+	child[1] = child[4];
+	ck_assert_int_eq(sk_rules(CREATE_CHILD_SA, IKE_FLAG_INITIATOR, child, 4, &err), -1);
+	ck_assert_str_eq(err.reason, "CREATE_CHILD_SA request: 0 Nonce payloads < 1");
+	/* a non-error status notify does not excuse a missing SA in a response */
+	no_sas.u.notify.type = N_NAT_DETECTION_SOURCE_IP;
+	no_sas.u.notify.data.p = natd;
+	no_sas.u.notify.data.len = sizeof(natd);
+	ck_assert_int_eq(sk_rules(CREATE_CHILD_SA, IKE_FLAG_RESPONSE, &no_sas, 1, &err), -1);
+	ck_assert_str_eq(err.reason, "CREATE_CHILD_SA response: 0 SA payloads < 1");
+	/* Delete is not an IKE_AUTH payload */
+	ck_assert_int_eq(sk_rules(IKE_AUTH, IKE_FLAG_INITIATOR, &pl[15], 1, &err), -1);
+	ck_assert_int_eq(err.status, CODEC_INVALID_SYNTAX);
+	ck_assert_str_eq(err.reason, "IKE_AUTH request: Delete payload at offset 0 not allowed");
+}
+END_TEST
+
 /* BAD-INPUT 10: unknown non-critical payloads (IKEv1 numbers too) are
  * skipped by the rules yet kept, so the message re-encodes exactly. */
 START_TEST(test_unknown_noncritical_skipped)
@@ -411,6 +481,7 @@ static Suite *codec_suite(void)
 	tcase_add_test(tc, test_skf_roundtrip);
 	tcase_add_test(tc, test_rules_sa_init);
 	tcase_add_test(tc, test_rules_ike_auth);
+	tcase_add_test(tc, test_rules_encrypted_exchanges);
 	tcase_add_test(tc, test_unknown_noncritical_skipped);
 	tcase_add_test(tc, test_nonesp_marker);
 	tcase_add_test(tc, test_names);
