@@ -52,7 +52,7 @@ charon {
 		log {
 			path = $tmp/$side.log
 			default = 1
-			ike = 2
+			ike = 4
 		}
 	}
 }
@@ -137,3 +137,34 @@ while read -r dport exch flags hex; do
 	echo "captured $f ($(wc -c <"$f") bytes)"
 done
 cp "$tmp/ike.pcap" "$out/strongswan-5.9.8.pcap"
+
+# Decrypt the SK payloads with the keys the initiator's charon logged
+# (ike = 4 prints SK_ei/SK_er) and store each inner payload chain, padding
+# removed, as NN-name.plain: the SK plaintext the codec's second entry
+# point decodes.  Needs python3-cryptography; AES-GCM-256 as proposed above.
+python3 - "$tmp/A.log" "$out" <<'EOPY'
+import glob, os, re, sys
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+log = open(sys.argv[1]).read()
+
+def secret(name):
+    m = re.search(name + r' secret => (\d+) bytes[^\n]*\n((?:[^\n]*\]\s+\d+: [^\n]*\n)+)', log)
+    hexes = ''.join(re.findall(r'\]\s+\d+: ((?:[0-9A-F]{2} )+)', m.group(2)))
+    return bytes.fromhex(hexes.replace(' ', ''))[:int(m.group(1))]
+
+keys = {True: secret('Sk_ei'), False: secret('Sk_er')}
+for path in sorted(glob.glob(os.path.join(sys.argv[2], '*.bin'))):
+    msg = open(path, 'rb').read()
+    if msg[16] != 46:           # no SK payload first (IKE_SA_INIT)
+        continue
+    from_initiator = bool(msg[19] & 0x08)
+    sk = keys[from_initiator]
+    body = msg[32:]
+    iv, ct = body[:8], body[8:]
+    pt = AESGCM(sk[:32]).decrypt(sk[32:] + iv, ct, msg[:32])
+    inner = pt[:-1 - pt[-1]]
+    out = path[:-4] + '.plain'
+    open(out, 'wb').write(inner)
+    print('decrypted %s (%d bytes)' % (out, len(inner)))
+EOPY

@@ -1,5 +1,6 @@
 /* Codec: real strongSwan packets, round trips of every payload type, SK. */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,27 +21,93 @@ static void assert_reencodes(const uint8_t *buf, size_t len, const struct ike_ms
 	ck_assert_mem_eq(out, buf, len);
 }
 
-/* Every captured message decodes and re-encodes byte for byte. */
+/*
+ * Every captured message decodes and re-encodes byte for byte.  For the
+ * encrypted ones, the SK plaintext (decrypted by the capture script with the
+ * keys charon logged) goes through the second entry point, passes the
+ * exchange's rules and re-encodes byte for byte too.
+ */
 START_TEST(test_captured_roundtrip)
 {
-	uint8_t buf[FX_MAX_MSG];
+	uint8_t buf[FX_MAX_MSG], plain[FX_MAX_MSG], out[FX_MAX_MSG];
+	char name[64];
 	struct codec_err err;
-	size_t len = fx_load(fx_captured[_i], buf, sizeof(buf));
+	size_t len = fx_load(fx_captured[_i], buf, sizeof(buf)), plen;
+	struct wr w;
+	uint8_t first;
 
 	ck_assert_msg(ike_msg_decode(buf, len, &m, &err) == 0, "%s: %s",
 		      fx_captured[_i], err.reason);
+	assert_reencodes(buf, len, &m);
 	if (m.hdr.exchange == IKE_SA_INIT) {
 		ck_assert_int_eq(m.sk_index, -1);
 		ck_assert_msg(ike_msg_check_rules(&m, &err) == 0, "%s", err.reason);
-	} else {
-		/* encrypted: the SK payload is the whole chain */
-		ck_assert_int_eq(m.sk_index, 0);
-		ck_assert_uint_eq(m.npl, 1);
-		ck_assert_uint_eq(m.pl[0].u.sk.hdr_off, IKE_HDR_LEN);
-		ck_assert_uint_eq(m.pl[0].u.sk.body.len, len - IKE_HDR_LEN - 4);
-		ck_assert_ptr_eq(m.pl[0].u.sk.body.p, buf + IKE_HDR_LEN + 4);
+		return;
 	}
-	assert_reencodes(buf, len, &m);
+	/* encrypted: the SK payload is the whole chain */
+	ck_assert_int_eq(m.sk_index, 0);
+	ck_assert_uint_eq(m.npl, 1);
+	ck_assert_uint_eq(m.pl[0].u.sk.hdr_off, IKE_HDR_LEN);
+	ck_assert_uint_eq(m.pl[0].u.sk.body.len, len - IKE_HDR_LEN - 4);
+	ck_assert_ptr_eq(m.pl[0].u.sk.body.p, buf + IKE_HDR_LEN + 4);
+	snprintf(name, sizeof(name), "%.*s.plain", (int)strlen(fx_captured[_i]) - 4,
+		 fx_captured[_i]);
+	plen = fx_load(name, plain, sizeof(plain));
+	ck_assert_msg(ike_msg_decode_sk(&m, m.pl[0].u.sk.first, plain, plen, &err) == 0,
+		      "%s: %s", name, err.reason);
+	ck_assert_msg(ike_msg_check_rules(&m, &err) == 0, "%s: %s", name, err.reason);
+	wr_init(&w, out, sizeof(out));
+	ck_assert_int_eq(ike_msg_encode_sk(&m, &w, &first), 0);
+	ck_assert_uint_eq(first, plen ? m.pl[0].u.sk.first : PL_NONE);
+	ck_assert_uint_eq(wr_len(&w), plen);
+	ck_assert_mem_eq(out, plain, plen);
+}
+END_TEST
+
+/* strongSwan's IKE_AUTH request, decrypted: IDi AUTH SA TSi TSr N... */
+START_TEST(test_captured_ike_auth_fields)
+{
+	static const uint8_t ts_a[4] = { 10, 99, 0, 1 }, ts_b[4] = { 10, 99, 0, 2 };
+	uint8_t buf[FX_MAX_MSG], plain[FX_MAX_MSG];
+	struct codec_err err;
+	size_t len = fx_load("03-ike_auth-req.bin", buf, sizeof(buf));
+	size_t plen = fx_load("03-ike_auth-req.plain", plain, sizeof(plain));
+	const struct ike_payload *p;
+	int i;
+
+	ck_assert_int_eq(ike_msg_decode(buf, len, &m, &err), 0);
+	ck_assert_uint_eq(m.pl[0].u.sk.first, PL_IDI);
+	ck_assert_int_eq(ike_msg_decode_sk(&m, PL_IDI, plain, plen, &err), 0);
+	p = &m.pl[ike_msg_find(&m, PL_IDI, 0)];
+	ck_assert(p->in_sk);
+	ck_assert_uint_eq(p->u.id.type, ID_FQDN);
+	ck_assert_uint_eq(p->u.id.data.len, 13);
+	ck_assert_mem_eq(p->u.id.data.p, "A.example.org", 13);
+	p = &m.pl[ike_msg_find(&m, PL_AUTH, 0)];
+	ck_assert_uint_eq(p->u.auth.method, AUTH_METHOD_PSK);
+	ck_assert_uint_eq(p->u.auth.data.len, 32);	/* PRF-HMAC-SHA2-256 output */
+	p = &m.pl[ike_msg_find(&m, PL_SA, 0)];
+	ck_assert_uint_eq(p->u.sa.nprop, 1);
+	ck_assert_uint_eq(p->u.sa.prop[0].protocol, PROTO_ESP);
+	ck_assert_uint_eq(p->u.sa.prop[0].spi_size, 4);
+	ck_assert_uint_eq(p->u.sa.prop[0].xf[0].id, ENCR_AES_GCM_16);
+	ck_assert_uint_eq(p->u.sa.prop[0].xf[0].keylen, 256);
+	ck_assert_uint_eq(p->u.sa.prop[0].xf[1].type, TT_ESN);
+	i = ike_msg_find(&m, PL_TSI, 0);
+	ck_assert_uint_eq(m.pl[i].u.ts.nts, 1);
+	ck_assert_mem_eq(m.pl[i].u.ts.ts[0].start, ts_a, 4);
+	ck_assert_uint_eq(m.pl[i].u.ts.ts[0].end_port, 65535);
+	i = ike_msg_find(&m, PL_TSR, 0);
+	ck_assert_mem_eq(m.pl[i].u.ts.ts[0].end, ts_b, 4);
+	ck_assert_ptr_nonnull(ike_msg_notify(&m, N_MOBIKE_SUPPORTED));
+	/* the IKE_AUTH response refuses the CHILD_SA (no ESP on this kernel) */
+	len = fx_load("04-ike_auth-resp.bin", buf, sizeof(buf));
+	plen = fx_load("04-ike_auth-resp.plain", plain, sizeof(plain));
+	ck_assert_int_eq(ike_msg_decode(buf, len, &m, &err), 0);
+	ck_assert_int_eq(ike_msg_decode_sk(&m, m.pl[0].u.sk.first, plain, plen, &err), 0);
+	ck_assert_ptr_nonnull(ike_msg_notify(&m, N_NO_PROPOSAL_CHOSEN));
+	ck_assert_int_eq(ike_msg_find(&m, PL_SA, 0), -1);
+	ck_assert_int_ge(ike_msg_find(&m, PL_AUTH, 0), 0);
 }
 END_TEST
 
@@ -476,6 +543,7 @@ static Suite *codec_suite(void)
 
 	tcase_add_loop_test(tc, test_captured_roundtrip, 0, (int)fx_ncaptured);
 	tcase_add_test(tc, test_captured_sa_init_fields);
+	tcase_add_test(tc, test_captured_ike_auth_fields);
 	tcase_add_test(tc, test_all_payloads_roundtrip);
 	tcase_add_test(tc, test_sk_roundtrip);
 	tcase_add_test(tc, test_skf_roundtrip);

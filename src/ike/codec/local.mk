@@ -19,8 +19,9 @@ tests_codec_test_codec_CPPFLAGS = $(CODEC_TEST_CPPFLAGS)
 tests_codec_test_codec_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_codec_test_codec_LDADD = $(CODEC_TEST_LIBS)
 tests_codec_test_codec_bad_SOURCES = tests/codec/test_codec_bad.c \
-	tests/codec/codec_fixtures.c tests/codec/codec_fixtures.h
-tests_codec_test_codec_bad_CPPFLAGS = $(CODEC_TEST_CPPFLAGS)
+	tests/codec/codec_fixtures.c tests/codec/codec_fixtures.h \
+	tests/fuzz/fuzz_codec_check.c tests/fuzz/fuzz_codec_check.h
+tests_codec_test_codec_bad_CPPFLAGS = $(CODEC_TEST_CPPFLAGS) -I$(top_srcdir)/tests
 tests_codec_test_codec_bad_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_codec_test_codec_bad_LDADD = $(CODEC_TEST_LIBS)
 
