@@ -176,7 +176,8 @@ struct ike_payload {
 	uint8_t type;		/* enum ike_payload_type, or an unknown type */
 	uint8_t flags;		/* critical bit + reserved, as received */
 	uint8_t in_sk;		/* decoded from the SK plaintext */
-	uint8_t known;		/* 0: unknown non-critical type, skipped (2.5) */
+	uint8_t known;		/* decoder: 0 for an unknown non-critical type,
+				   skipped (2.5); the encoder goes by type */
 	size_t off;		/* offset of the generic header in its buffer */
 	union {
 		struct ike_pl_sa sa;
@@ -255,6 +256,8 @@ const struct ike_pl_notify *ike_msg_notify(const struct ike_msg *m, uint16_t t);
  * Encoder.  Usage:
  *   ike_build_msg(&b, &w, &hdr);         hdr.next/length are filled in
  *   ike_build_payload(&b, &pl) ...       in order; type, flags and u used
+ *                                        (u.raw for types the codec does
+ *                                        not know)
  *   ike_build_sk(&b, first, body, len)   optional, last
  *   ike_build_finish(&b)                 0 or -1 (writer error, misuse)
  * An SK inner chain is built the same way in its own writer with

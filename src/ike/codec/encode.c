@@ -129,7 +129,7 @@ static void enc_body(struct wr *w, const struct ike_payload *p)
 {
 	size_t i;
 
-	switch (p->known ? p->type : PL_NONE) {
+	switch (p->type) {
 	case PL_SA:
 		for (i = 0; i < p->u.sa.nprop; i++)
 			enc_proposal(w, &p->u.sa.prop[i], i + 1 == p->u.sa.nprop);
@@ -186,7 +186,7 @@ static void enc_body(struct wr *w, const struct ike_payload *p)
 	case PL_EAP:
 		put_slice(w, p->u.eap.msg);
 		break;
-	default:
+	default:	/* a type the codec does not know: its body as is */
 		put_slice(w, p->u.raw);
 		break;
 	}
@@ -197,7 +197,7 @@ void ike_build_payload(struct ike_msg_builder *b, const struct ike_payload *p)
 	size_t off;
 
 	/* SK and SKF have their own entry points: they end the chain */
-	if (b->closed || (p->known && (p->type == PL_SK || p->type == PL_SKF))) {
+	if (b->closed || p->type == PL_SK || p->type == PL_SKF) {
 		b->err = 1;
 		return;
 	}
@@ -269,9 +269,9 @@ int ike_msg_encode(const struct ike_msg *m, struct wr *w)
 
 		if (p->in_sk)
 			continue;
-		if (p->known && p->type == PL_SK)
+		if (p->type == PL_SK)
 			ike_build_sk(&b, p->u.sk.first, p->u.sk.body.p, p->u.sk.body.len);
-		else if (p->known && p->type == PL_SKF)
+		else if (p->type == PL_SKF)
 			ike_build_skf(&b, &p->u.skf);
 		else
 			ike_build_payload(&b, p);
