@@ -95,13 +95,17 @@ static int finish_locked(struct workq *wq, struct workq_job *job)
 	return was_empty;
 }
 
+/*
+ * Runs on workers, which never log (the log settings belong to the loop
+ * thread).  The write can only fail with EAGAIN when the counter would
+ * overflow, and then the loop has a wake-up pending anyway.
+ */
 static void wake_loop(struct workq *wq)
 {
 	uint64_t one = 1;
+	ssize_t n = write(wq->efd, &one, sizeof(one));
 
-	/* Only fails if the counter would overflow: the loop is awake anyway. */
-	if (write(wq->efd, &one, sizeof(one)) < 0 && errno != EAGAIN)
-		log_err(LS_DMN, "workq: eventfd write: %s", strerror(errno));
+	(void)n;
 }
 
 static void *worker_main(void *arg)
@@ -210,52 +214,49 @@ static int default_threads(void)
 
 struct workq *workq_new(struct loop *l, int nthreads, size_t max_queued)
 {
-	struct workq *wq = NULL;
+	struct workq *wq;
+	int watched = 0;
 
 	if (nthreads > WORKQ_MAX_THREADS) {
 		log_err(LS_DMN, "workq: %d worker threads, at most %d", nthreads,
 			WORKQ_MAX_THREADS);
-		goto fail;
+		return NULL;
 	}
 	wq = calloc(1, sizeof(*wq));
 	if (!wq)
-		goto fail;
-	wq->loop = l;
-	wq->efd = -1;
-	wq->nthreads = nthreads > 0 ? nthreads : default_threads();
-	wq->max_queued = max_queued ? max_queued : WORKQ_DEFAULT_MAX_QUEUED;
-	wq->threads = calloc(wq->nthreads, sizeof(*wq->threads));
-	if (!wq->threads)
-		goto fail;
+		return NULL;
 	pthread_mutex_init(&wq->lock, NULL);
 	pthread_cond_init(&wq->wake, NULL);
-
+	wq->loop = l;
+	wq->nthreads = nthreads > 0 ? nthreads : default_threads();
+	wq->max_queued = max_queued ? max_queued : WORKQ_DEFAULT_MAX_QUEUED;
 	wq->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (wq->efd < 0) {
 		log_err(LS_DMN, "workq: eventfd: %s", strerror(errno));
-		goto fail_sync;
+		goto fail;
 	}
+	wq->threads = calloc(wq->nthreads, sizeof(*wq->threads));
+	if (!wq->threads)
+		goto fail;
 	if (loop_add_fd(l, wq->efd, LOOP_IN, on_eventfd, wq) < 0) {
 		log_err(LS_DMN, "workq: cannot watch eventfd %d", wq->efd);
-		goto fail_fd;
+		goto fail;
 	}
+	watched = 1;
 	if (start_threads(wq) < 0)
-		goto fail_watch;
+		goto fail;
 	log_dbg(LS_DMN, "workq: %d workers, at most %zu jobs waiting", wq->nthreads,
 		wq->max_queued);
 	return wq;
 
-fail_watch:
-	loop_del_fd(l, wq->efd);
-fail_fd:
+fail:
+	if (watched)
+		loop_del_fd(l, wq->efd);
 	if (wq->efd >= 0)
 		close(wq->efd);
-fail_sync:
 	pthread_cond_destroy(&wq->wake);
 	pthread_mutex_destroy(&wq->lock);
-fail:
-	if (wq)
-		free(wq->threads);
+	free(wq->threads);
 	free(wq);
 	return NULL;
 }
