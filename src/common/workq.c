@@ -326,6 +326,12 @@ static int submit(struct workq *wq, int background, struct workq_job *job,
 		return -1;
 	}
 	pthread_mutex_lock(&wq->lock);
+	if (wq->stop) {
+		/* A done callback run by workq_free() resubmitting. */
+		pthread_mutex_unlock(&wq->lock);
+		errno = ESHUTDOWN;
+		return -1;
+	}
 	waiting = wq->fg.len + wq->bg.len;
 	if (waiting >= wq->max_queued) {
 		pthread_mutex_unlock(&wq->lock);

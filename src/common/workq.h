@@ -59,7 +59,8 @@ void workq_free(struct workq *wq);
 /*
  * Queues job behind the jobs already waiting.  Returns 0, or -1 with errno
  * EAGAIN when max_queued jobs are already waiting (back-pressure: the caller
- * drops the request), EBUSY when this job is already in flight.
+ * drops the request), EBUSY when this job is already in flight, ESHUTDOWN
+ * from a done callback run by workq_free().
  */
 int workq_submit(struct workq *wq, struct workq_job *job, workq_work_fn work,
 		 workq_done_fn done);

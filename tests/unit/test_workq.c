@@ -27,6 +27,8 @@ struct tjob {
 	int *seq;		/* worker-side counter; one worker only */
 	int *done_count;	/* loop side */
 	sem_t *started, *release;	/* gate: work blocks until release */
+	struct workq *resubmit;	/* done submits the job again here */
+	int resubmit_rc, resubmit_errno;
 };
 
 static struct tjob *tjob_of(struct workq_job *job)
@@ -58,6 +60,10 @@ static void t_done(struct workq_job *job, int cancelled)
 	t->cancelled = cancelled;
 	if (t->done_count)
 		(*t->done_count)++;
+	if (t->resubmit) {
+		t->resubmit_rc = workq_submit(t->resubmit, job, t_work, t_done);
+		t->resubmit_errno = errno;
+	}
 }
 
 /* The owner frees itself in done: ASan reports any later touch. */
@@ -338,7 +344,8 @@ static void *release_later(void *arg)
 /*
  * The gate is released 200 ms after workq_free() started (which set the
  * stop flag first), so the waiting jobs are never run: done(1) from inside
- * workq_free(), while the gate job that did run gets done(0).
+ * workq_free(), while the gate job that did run gets done(0).  A done
+ * callback that submits again is refused instead of looping.
  */
 START_TEST(test_shutdown_pending)
 {
@@ -356,6 +363,8 @@ START_TEST(test_shutdown_pending)
 		ck_assert_int_eq(workq_submit(g.wq, &t[i].job, t_work, t_done), 0);
 	}
 	ck_assert_int_eq(workq_submit_background(g.wq, &bgj.job, t_work, t_done), 0);
+	/* Done callbacks run by workq_free() cannot queue more work. */
+	g.gate.resubmit = t[0].resubmit = g.wq;
 	ck_assert_int_eq(pthread_create(&helper, NULL, release_later, &g.release), 0);
 	workq_free(g.wq);
 	g.wq = NULL;
@@ -372,6 +381,10 @@ START_TEST(test_shutdown_pending)
 	}
 	ck_assert_int_eq(bgj.work_runs, 0);
 	ck_assert_int_eq(bgj.cancelled, 1);
+	ck_assert_int_eq(g.gate.resubmit_rc, -1);
+	ck_assert_int_eq(g.gate.resubmit_errno, ESHUTDOWN);
+	ck_assert_int_eq(t[0].resubmit_rc, -1);
+	ck_assert_int_eq(t[0].resubmit_errno, ESHUTDOWN);
 	gated_end(&g);
 }
 END_TEST
