@@ -9,4 +9,3 @@ src_common_libikecommon_a_SOURCES = \
 	src/common/loop.c src/common/loop.h \
 	src/common/workq.c src/common/workq.h
 # workq.c starts threads: programs linking it need -pthread at link time too.
-src_common_libikecommon_a_CFLAGS = $(AM_CFLAGS) -pthread
