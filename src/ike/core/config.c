@@ -36,7 +36,8 @@ static void report(struct conf_ctx *ctx, int is_err, const char *file, int line,
 	char msg[512], *full = NULL;
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (asprintf(&full, "%s:%d: %s", file ? file : ctx->cfg->path, line, msg) < 0)
+	if (asprintf(&full, "%s:%d: %s%s", file ? file : ctx->cfg->path, line,
+		     is_err ? "" : "warning: ", msg) < 0)
 		full = NULL;
 	if (is_err)
 		strv_push(&ctx->diag->errors, &ctx->diag->nerrors, full);
@@ -374,6 +375,11 @@ int conf_check_name(struct conf_ctx *ctx, const config_setting_t *s, const char 
 	if (!*v || *p || strlen(v) >= CONF_NAME_MAX) {
 		conf_error(ctx, s, "%s name \"%s\" must be 1..%d characters of A-Z a-z 0-9 . _ -",
 			   what, v, CONF_NAME_MAX - 1);
+		return -1;
+	}
+	/* ikectl reads a number as an IKE SA id ("terminate 7"). */
+	if (strspn(v, "0123456789") == strlen(v)) {
+		conf_error(ctx, s, "%s name \"%s\" must not be only digits", what, v);
 		return -1;
 	}
 	free(*out);

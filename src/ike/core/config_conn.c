@@ -75,10 +75,8 @@ static int resolve_host(struct conf_ctx *ctx, const config_setting_t *s, struct 
 		return -1;
 	}
 	for (ai = res; ai && h->naddrs < CONF_MAX_RESOLVED; ai = ai->ai_next)
-		if ((size_t)ai->ai_addrlen <= sizeof(h->addrs[0])) {
-			memcpy(&h->addrs[h->naddrs], ai->ai_addr, ai->ai_addrlen);
+		if (addr_from_sockaddr(&h->addrs[h->naddrs], ai->ai_addr, ai->ai_addrlen) == 0)
 			h->naddrs++;
-		}
 	freeaddrinfo(res);
 	return 0;
 }
@@ -86,9 +84,6 @@ static int resolve_host(struct conf_ctx *ctx, const config_setting_t *s, struct 
 static int parse_host(struct conf_ctx *ctx, const config_setting_t *s, const char *v,
 		      struct conf_host *h)
 {
-	struct sockaddr_in *sin = (struct sockaddr_in *)&h->addrs[0];
-	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&h->addrs[0];
-
 	memset(h, 0, sizeof(*h));
 	h->text = strdup(v);
 	if (!h->text)
@@ -97,15 +92,10 @@ static int parse_host(struct conf_ctx *ctx, const config_setting_t *s, const cha
 		h->any = 1;
 		return 0;
 	}
-	if (inet_pton(AF_INET, v, &sin->sin_addr) == 1) {
-		sin->sin_family = h->family = AF_INET;
-		h->any = sin->sin_addr.s_addr == 0;
-	} else if (inet_pton(AF_INET6, v, &sin6->sin6_addr) == 1) {
-		sin6->sin6_family = h->family = AF_INET6;
-		h->any = IN6_IS_ADDR_UNSPECIFIED(&sin6->sin6_addr);
-	} else {
+	if (addr_parse(&h->addrs[0], v, 0) < 0)
 		return resolve_host(ctx, s, h);
-	}
+	h->family = addr_family(&h->addrs[0]);
+	h->any = addr_is_any(&h->addrs[0]);
 	h->naddrs = 1;
 	return 0;
 }

@@ -8,7 +8,7 @@
 #include <libconfig.h>
 
 #include "common/names.h"
-#include "ike/core/config.h"
+#include "ike/core/conf.h"
 
 struct conf_ctx {
 	struct config *cfg;

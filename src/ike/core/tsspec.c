@@ -176,6 +176,29 @@ int tsspec_parse(struct tsspec *t, const char *s, char *err, size_t errlen)
 	return ret;
 }
 
+/* The prefix length if start..end is exactly one CIDR block, else -1. */
+static int cidr_len(const struct ike_ts *ts)
+{
+	int i, bit, n = family_len(ts->type) * 8, plen = n;
+
+	for (i = n - 1; i >= 0; i--) {
+		uint8_t m = (uint8_t)(0x80 >> (i % 8));
+		int s = ts->start[i / 8] & m, e = ts->end[i / 8] & m;
+
+		if (s == 0 && e)
+			plen = i;
+		else
+			break;
+	}
+	for (bit = 0; bit < plen; bit++) {
+		uint8_t m = (uint8_t)(0x80 >> (bit % 8));
+
+		if ((ts->start[bit / 8] & m) != (ts->end[bit / 8] & m))
+			return -1;
+	}
+	return plen;
+}
+
 const char *tsspec_str(const struct tsspec *t, char *buf, size_t size)
 {
 	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN], pb[24];
@@ -185,9 +208,16 @@ const char *tsspec_str(const struct tsspec *t, char *buf, size_t size)
 	if (t->dynamic)
 		off = (size_t)snprintf(buf, size, "dynamic");
 	else {
+		int plen = cidr_len(&t->ts);
+
 		inet_ntop(af, t->ts.start, a, sizeof(a));
 		inet_ntop(af, t->ts.end, b, sizeof(b));
-		off = (size_t)snprintf(buf, size, strcmp(a, b) ? "%s-%s" : "%s", a, b);
+		if (plen == family_len(t->ts.type) * 8)
+			off = (size_t)snprintf(buf, size, "%s", a);
+		else if (plen >= 0)
+			off = (size_t)snprintf(buf, size, "%s/%d", a, plen);
+		else
+			off = (size_t)snprintf(buf, size, "%s-%s", a, b);
 	}
 	if (off >= size || (t->ts.ip_proto == 0 && t->ts.start_port == 0 && t->ts.end_port == 65535))
 		return buf;

@@ -5,13 +5,14 @@
  * struct config is immutable once loaded; a reload builds a new one and
  * compares it with the running one (plan.h).
  */
-#ifndef IKE_CORE_CONFIG_H
-#define IKE_CORE_CONFIG_H
+#ifndef IKE_CORE_CONF_H
+#define IKE_CORE_CONF_H
 
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "common/addr.h"
 #include "common/log.h"
 #include "common/secret.h"
 #include "ike/core/ident.h"
@@ -36,8 +37,8 @@ struct conf_host {
 	char *text;
 	int any;			/* %any, 0.0.0.0 or :: */
 	int family;			/* AF_UNSPEC for %any */
-	size_t naddrs;			/* resolved at load (1 for a literal) */
-	struct sockaddr_storage addrs[CONF_MAX_RESOLVED];
+	size_t naddrs;			/* resolved at load (1 for a literal); port 0 */
+	struct addr addrs[CONF_MAX_RESOLVED];
 };
 
 enum conf_auth {
