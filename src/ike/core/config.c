@@ -31,6 +31,8 @@ static int strv_push(char ***v, size_t *n, char *s)
 }
 
 static void report(struct conf_ctx *ctx, int is_err, const char *file, int line,
+		   const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+static void report(struct conf_ctx *ctx, int is_err, const char *file, int line,
 		   const char *fmt, va_list ap)
 {
 	char msg[512], *full = NULL;
@@ -785,8 +787,13 @@ static const struct rule top_rules[] = {
 
 struct config *config_load(const char *path, struct conf_diag *diag)
 {
+	return config_load_flags(path, 0, diag);
+}
+
+struct config *config_load_flags(const char *path, unsigned flags, struct conf_diag *diag)
+{
 	struct config *cfg = calloc(1, sizeof(*cfg));
-	struct conf_ctx ctx = { cfg, diag, NULL, NULL };
+	struct conf_ctx ctx = { cfg, diag, NULL, NULL, flags };
 	char *dir = NULL;
 	config_t lc;
 	int have_lc = 0;
@@ -801,7 +808,9 @@ struct config *config_load(const char *path, struct conf_diag *diag)
 		goto fail;
 	conf_apply_rules(&ctx, config_root_setting(&lc), top_rules, NAMES_LEN(top_rules), cfg,
 			 "the top level (global, secrets, connections)");
-	if (cfg->global.secrets_file)
+	if (cfg->global.secrets_file && (flags & CONF_LOAD_ONE_FILE))
+		conf_error_at(&ctx, (struct conf_loc){ path, 0 }, "secrets_file not read (one-file mode)");
+	else if (cfg->global.secrets_file)
 		load_secrets_file(&ctx);
 	conf_check_conn_secrets(&ctx);
 	check_secret_files(&ctx);

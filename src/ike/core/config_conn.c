@@ -67,6 +67,10 @@ static int resolve_host(struct conf_ctx *ctx, const config_setting_t *s, struct 
 	struct addrinfo hints, *res = NULL, *ai;
 	int rc;
 
+	if (ctx->flags & CONF_LOAD_NO_RESOLVE) {
+		conf_error(ctx, s, "host \"%s\" not resolved (name resolution disabled)", h->text);
+		return -1;
+	}
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_socktype = SOCK_DGRAM;
 	rc = getaddrinfo(h->text, NULL, &hints, &res);

@@ -15,6 +15,7 @@ struct conf_ctx {
 	struct conf_diag *diag;
 	const char *cur_file;	/* the file being read (not its includes) */
 	const char *cur_dir;	/* where libconfig resolves its @include */
+	unsigned flags;		/* CONF_LOAD_* */
 };
 
 enum rule_kind {

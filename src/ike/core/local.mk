@@ -41,3 +41,21 @@ tests_core_test_config_SOURCES = tests/core/test_config.c
 tests_core_test_config_CFLAGS = $(CHECK_CFLAGS_ALL) -I$(top_srcdir)/tests -DCORE_TEST_DATA='"$(abs_top_srcdir)/tests/core/data"' \
 	-DCORE_TEST_ETC='"$(abs_top_srcdir)/etc"'
 tests_core_test_config_LDADD = $(IKECORE_LIBS) $(CHECK_LIBS)
+
+check_PROGRAMS += tests/core/test_ctl
+TESTS += tests/core/test_ctl
+tests_core_test_ctl_SOURCES = tests/core/test_ctl.c
+tests_core_test_ctl_CFLAGS = $(CHECK_CFLAGS_ALL) -I$(top_srcdir)/tests -DCORE_TEST_DATA='"$(abs_top_srcdir)/tests/core/data"'
+tests_core_test_ctl_LDADD = $(IKECORE_LIBS) $(CHECK_LIBS)
+
+# libFuzzer targets (./configure CC=clang --enable-fuzzing); the fuzz stage
+# runs every tests/fuzz/fuzz_* with tests/fuzz/corpus/<target>/ as seeds.
+if FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz_ctl tests/fuzz/fuzz_conf
+tests_fuzz_fuzz_ctl_SOURCES = tests/fuzz/fuzz_ctl.c
+tests_fuzz_fuzz_ctl_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_ctl_LDADD = $(IKECORE_LIBS)
+tests_fuzz_fuzz_conf_SOURCES = tests/fuzz/fuzz_conf.c
+tests_fuzz_fuzz_conf_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_conf_LDADD = $(IKECORE_LIBS)
+endif
