@@ -59,3 +59,25 @@ tests_fuzz_fuzz_conf_SOURCES = tests/fuzz/fuzz_conf.c
 tests_fuzz_fuzz_conf_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_conf_LDADD = $(IKECORE_LIBS)
 endif
+
+TESTS += tests/core/manlint.sh
+dist_noinst_SCRIPTS += tests/core/manlint.sh tests/core/daemon-netns.sh
+dist_noinst_DATA += \
+	tests/core/data/err-include.conf \
+	tests/core/data/err-include.inc \
+	tests/core/data/err-names.conf \
+	tests/core/data/err-secrets.conf \
+	tests/core/data/err-selectors.conf \
+	tests/core/data/err-syntax.conf \
+	tests/core/data/err-type.conf \
+	tests/core/data/err-unknown-key.conf \
+	tests/core/data/err-values.conf \
+	tests/core/data/good-full.conf \
+	tests/core/data/good-include.conf \
+	tests/core/data/good-include.inc \
+	tests/core/data/good-minimal.conf \
+	tests/core/data/good-secrets-file.conf \
+	tests/core/data/good-secrets-file.secrets \
+	tests/core/data/plan-new.conf \
+	tests/core/data/plan-old.conf \
+	tests/fuzz/corpus/fuzz_ctl tests/fuzz/corpus/fuzz_conf
