@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 
 #include "ike/core/units.h"
+#include "ike/crypto/proposal.h"
 #include "ike/ikev2.h"
 
 /* ---- diagnostics ---- */
@@ -276,6 +277,26 @@ static int get_strlist(struct conf_ctx *ctx, const config_setting_t *s, struct c
 	return 0;
 }
 
+/* Each string must parse as proposals (strongSwan syntax) for the protocol. */
+static int get_proposals(struct conf_ctx *ctx, const config_setting_t *s, const struct rule *r,
+			 struct conf_strlist *l)
+{
+	struct ike_proposal p[IKE_MAX_PROPOSALS];
+	char why[256];
+	size_t i, n;
+	int ret = 0;
+
+	if (get_strlist(ctx, s, l) < 0)
+		return -1;
+	for (i = 0; i < l->n; i++)
+		if (proposal_parse(l->v[i], (uint8_t)r->min, p, IKE_MAX_PROPOSALS, &n, why,
+				   sizeof(why)) < 0) {
+			conf_error(ctx, s, "'%s': %s", r->name, why);
+			ret = -1;
+		}
+	return ret;
+}
+
 static void apply_rule(struct conf_ctx *ctx, const config_setting_t *s, const struct rule *r,
 		       void *obj)
 {
@@ -304,6 +325,9 @@ static void apply_rule(struct conf_ctx *ctx, const config_setting_t *s, const st
 		break;
 	case RK_STRLIST:
 		get_strlist(ctx, s, field);
+		break;
+	case RK_PROPOSALS:
+		get_proposals(ctx, s, r, field);
 		break;
 	case RK_FN:
 		r->fn(ctx, s, obj);
@@ -357,7 +381,7 @@ void conf_free_rules(const struct rule *rules, size_t nrules, void *obj)
 		if (rules[k].kind == RK_STR) {
 			free(*(char **)field);
 			*(char **)field = NULL;
-		} else if (rules[k].kind == RK_STRLIST) {
+		} else if (rules[k].kind == RK_STRLIST || rules[k].kind == RK_PROPOSALS) {
 			strlist_free(field);
 		}
 	}

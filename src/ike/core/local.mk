@@ -2,6 +2,7 @@
 # shared by ikedaemon and ikectl), the daemon, and ikectl (src/ike/ctl).
 noinst_LIBRARIES += src/ike/core/libikecore.a
 src_ike_core_libikecore_a_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS) $(OPENSSL_CFLAGS)
+# Proposals in ike.conf are checked with the crypto module's parser.
 src_ike_core_libikecore_a_SOURCES = \
 	src/ike/core/units.c src/ike/core/units.h \
 	src/ike/core/ident.c src/ike/core/ident.h \
@@ -11,8 +12,8 @@ src_ike_core_libikecore_a_SOURCES = \
 	src/ike/core/ctlproto.c src/ike/core/ctlproto.h \
 	src/ike/core/ctlconf.c src/ike/core/ctlconf.h \
 	src/ike/core/plan.c src/ike/core/plan.h
-IKECORE_LIBS = src/ike/core/libikecore.a src/common/libikecommon.a \
-	$(LIBCONFIG_LIBS) $(OPENSSL_LIBS)
+IKECORE_LIBS = src/ike/core/libikecore.a src/ike/crypto/libikecrypto.a \
+	src/common/libikecommon.a $(LIBCONFIG_LIBS) $(OPENSSL_LIBS) $(GMP_LIBS)
 
 # The daemon.  engine_none.c is the engine.h side for a build without the
 # IKE engine; the engine (src/ike/sa) replaces it here when it lands.
@@ -66,6 +67,7 @@ dist_noinst_DATA += \
 	tests/core/data/err-include.conf \
 	tests/core/data/err-include.inc \
 	tests/core/data/err-names.conf \
+	tests/core/data/err-proposals.conf \
 	tests/core/data/err-secrets.conf \
 	tests/core/data/err-selectors.conf \
 	tests/core/data/err-syntax.conf \
