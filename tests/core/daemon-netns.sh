@@ -97,6 +97,11 @@ ok "initiate/show kernel say not available; unknown connection named"
 if $B/src/ike/ikectl -s "$T/none" show sa 2>"$T/err"; then die "no daemon"; fi
 grep -q "cannot connect to $T/none: daemon not running?" "$T/err" || die "$(cat "$T/err")"
 ok "ikectl without a daemon"
+chmod 755 "$T"
+if setpriv --reuid=65534 --regid=65534 --clear-groups $C show sa 2>"$T/err"; then die "non-root got in"; fi
+grep -q "cannot connect to $T/ctl: permission denied" "$T/err" || die "non-root: $(cat "$T/err")"
+chmod 700 "$T"
+ok "ikectl as a user: permission denied"
 $C log ike debug | grep -q "^ike: *debug" || die "log"
 ok "log level set"
 
