@@ -4,6 +4,24 @@ TEST_COMMON_LIBS = src/common/libikecommon.a $(CHECK_LIBS)
 
 check_PROGRAMS += tests/unit/test_buf
 TESTS += tests/unit/test_buf
-tests_unit_test_buf_SOURCES = tests/unit/test_buf.c
+tests_unit_test_buf_SOURCES = tests/unit/test_buf.c tests/unit/unit.h
 tests_unit_test_buf_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_unit_test_buf_LDADD = $(TEST_COMMON_LIBS)
+
+check_PROGRAMS += tests/unit/test_loop
+TESTS += tests/unit/test_loop
+tests_unit_test_loop_SOURCES = tests/unit/test_loop.c
+tests_unit_test_loop_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_unit_test_loop_LDADD = $(TEST_COMMON_LIBS)
+
+check_PROGRAMS += tests/unit/test_addr
+TESTS += tests/unit/test_addr
+tests_unit_test_addr_SOURCES = tests/unit/test_addr.c
+tests_unit_test_addr_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_unit_test_addr_LDADD = $(TEST_COMMON_LIBS)
+
+check_PROGRAMS += tests/unit/test_util
+TESTS += tests/unit/test_util
+tests_unit_test_util_SOURCES = tests/unit/test_util.c
+tests_unit_test_util_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_unit_test_util_LDADD = $(TEST_COMMON_LIBS)
