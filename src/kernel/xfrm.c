@@ -16,6 +16,7 @@
 #include <netlink/xfrm/sp.h>
 
 #include "common/log.h"
+#include "common/secret.h"
 #include "kernel/kernel.h"
 #include "kernel/xfrm_alg.h"
 #include "kernel/xfrm_event.h"
@@ -79,6 +80,8 @@ static int transact(struct xfrm_kernel *xk, struct nl_msg *msg, reply_fn fn, voi
 	xk->on_reply = fn;
 	xk->reply_arg = arg;
 	err = nl_send_auto(xk->req, msg);
+	/* SA requests carry keys: clear our copy before libnl frees it. */
+	memzero(nlmsg_hdr(msg), nlmsg_hdr(msg)->nlmsg_len);
 	nlmsg_free(msg);
 	if (err < 0) {
 		log_err(LS_KNL, "netlink send: %s", nl_geterror(err));
@@ -103,10 +106,13 @@ static int sa_error(int err, const char *op, const struct kernel_sa *sa)
 	switch (err) {
 	case ENOENT:
 	case EPROTONOSUPPORT:
-		log_err(LS_KNL, "%s SA %08x: kernel lacks %s support: load %s%s (CONFIG_INET_%s)",
-			op, sa->id.spi, sa->id.proto == IPPROTO_AH ? "AH" : "ESP",
-			sa->id.proto == IPPROTO_AH ? "ah4/ah6" : "esp4/esp6", "",
-			sa->id.proto == IPPROTO_AH ? "AH" : "ESP");
+		/* "Requested type not found": no xfrm_type registered for the protocol */
+		if (sa->id.proto == IPPROTO_AH)
+			log_err(LS_KNL, "%s SA %08x: kernel lacks AH support: load ah4/ah6"
+				" (CONFIG_INET_AH)", op, sa->id.spi);
+		else
+			log_err(LS_KNL, "%s SA %08x: kernel lacks ESP support: load esp4/esp6"
+				" (CONFIG_INET_ESP)", op, sa->id.spi);
 		break;
 	case ENOSYS:
 		log_err(LS_KNL, "%s SA %08x: kernel lacks algorithm %s%s%s: load its crypto module",
@@ -258,16 +264,10 @@ static int policy_send(struct kernel *k, int cmd, const struct kernel_policy *p,
 		return err;
 	err = transact(xk_of(k), msg, NULL, NULL);
 	if (err < 0) {
-		char s[64] = "?", d[64] = "?";
+		char s[ADDR_STRLEN], d[ADDR_STRLEN];
 
-		inet_ntop(p->sel.src.u.sa.sa_family,
-			  p->sel.src.u.sa.sa_family == AF_INET ? (void *)&p->sel.src.u.sin.sin_addr
-							      : (void *)&p->sel.src.u.sin6.sin6_addr,
-			  s, sizeof(s));
-		inet_ntop(p->sel.dst.u.sa.sa_family,
-			  p->sel.dst.u.sa.sa_family == AF_INET ? (void *)&p->sel.dst.u.sin.sin_addr
-							      : (void *)&p->sel.dst.u.sin6.sin6_addr,
-			  d, sizeof(d));
+		addr_host_str(&p->sel.src, s, sizeof(s));
+		addr_host_str(&p->sel.dst, d, sizeof(d));
 		log_err(LS_KNL, "%s policy %s/%u === %s/%u %s: %s", op, s, p->sel.src_plen, d,
 			p->sel.dst_plen, dir_names[p->dir % 3],
 			err == -EEXIST ? "already exists" :
@@ -331,9 +331,10 @@ static int own_sa_reply(struct nl_msg *msg, void *arg)
 	    nlmsg_parse(h, sizeof(*info), tb, XFRMA_MAX, NULL) < 0)
 		return 0;
 	info = nlmsg_data(h);
-	if (!kernel_reqid_is_own(info->reqid) || !(it = own_push(arg)))
+	/* SPI 0: an ACQUIRE placeholder; DELSA cannot name it, it expires alone */
+	if (!kernel_reqid_is_own(info->reqid) || info->id.spi == 0 || !(it = own_push(arg)))
 		return 0;
-	xfrm_addr_from_raw(&it->id.dst, info->family, &info->id.daddr, 0);
+	addr_set_bytes(&it->id.dst, info->family, &info->id.daddr, 0);
 	it->id.spi = ntohl(info->id.spi);
 	it->id.proto = info->id.proto;
 	if (tb[XFRMA_MARK] && nla_len(tb[XFRMA_MARK]) >= (int)sizeof(struct xfrm_mark)) {
@@ -417,6 +418,8 @@ out:
  * Lists first, deletes after: the request socket cannot carry a delete
  * while a dump is in progress.  Policies go before SAs so no packet hits
  * a policy whose SA was just removed and triggers a fresh ACQUIRE.
+ * Placeholders of pending ACQUIREs (SPI 0) cannot be deleted by id; with
+ * the trap policies gone they expire after net.core.xfrm_acq_expires.
  */
 static int xfrm_flush_own(struct kernel *k)
 {

@@ -36,8 +36,8 @@ int xfrm_sel_from_kernel(struct kernel_selector *s, const struct xfrm_selector *
 	memset(s, 0, sizeof(*s));
 	if (x->family != AF_INET && x->family != AF_INET6)
 		return -1;
-	xfrm_addr_from_raw(&s->src, x->family, &x->saddr, 0);
-	xfrm_addr_from_raw(&s->dst, x->family, &x->daddr, 0);
+	addr_set_bytes(&s->src, x->family, &x->saddr, 0);
+	addr_set_bytes(&s->dst, x->family, &x->daddr, 0);
 	s->src_plen = x->prefixlen_s;
 	s->dst_plen = x->prefixlen_d;
 	s->proto = x->proto;
@@ -67,8 +67,8 @@ static int acquire_decode(struct nlmsghdr *h, const struct kernel_events *ev)
 	t = nla_data(tb[XFRMA_TMPL]);
 	family = t->family ? t->family : ua->policy.sel.family;
 	if (xfrm_sel_from_kernel(&acq.sel, &ua->sel) < 0 ||
-	    xfrm_addr_from_raw(&acq.src, family, &ua->saddr, 0) < 0 ||
-	    xfrm_addr_from_raw(&acq.dst, family, &ua->id.daddr, 0) < 0 ||
+	    addr_set_bytes(&acq.src, family, &ua->saddr, 0) < 0 ||
+	    addr_set_bytes(&acq.dst, family, &ua->id.daddr, 0) < 0 ||
 	    dir_map(ua->policy.dir, &acq.dir) < 0) {
 		log_warn(LS_KNL, "ACQUIRE with family %d / direction %u: ignored",
 			 family, ua->policy.dir);
@@ -94,15 +94,9 @@ static int expire_decode(struct nlmsghdr *h, const struct kernel_events *ev)
 		goto out;
 	memset(&id, 0, sizeof(id));
 	dst = xfrmnl_sa_get_daddr(sa);
-	if (!dst || nl_addr_get_len(dst) > 16)
+	if (!dst || nl_addr_get_len(dst) < (nl_addr_get_family(dst) == AF_INET6 ? 16u : 4u) ||
+	    addr_set_bytes(&id.dst, nl_addr_get_family(dst), nl_addr_get_binary_addr(dst), 0) < 0)
 		goto out;
-	{
-		uint8_t raw[16] = { 0 };
-
-		memcpy(raw, nl_addr_get_binary_addr(dst), nl_addr_get_len(dst));
-		if (xfrm_addr_from_raw(&id.dst, nl_addr_get_family(dst), raw, 0) < 0)
-			goto out;
-	}
 	id.spi = (uint32_t)xfrmnl_sa_get_spi(sa);
 	id.proto = (uint8_t)xfrmnl_sa_get_proto(sa);
 	if (xfrmnl_sa_get_mark(sa, &mark_m, &mark_v) == 0) {
@@ -145,9 +139,9 @@ static int mapping_decode(struct nlmsghdr *h, const struct kernel_events *ev)
 		return -EINVAL;
 	m = nlmsg_data(h);
 	memset(&id, 0, sizeof(id));
-	if (xfrm_addr_from_raw(&id.dst, m->id.family, &m->id.daddr, 0) < 0 ||
-	    xfrm_addr_from_raw(&old_peer, m->id.family, &m->old_saddr, ntohs(m->old_sport)) < 0 ||
-	    xfrm_addr_from_raw(&new_peer, m->id.family, &m->new_saddr, ntohs(m->new_sport)) < 0)
+	if (addr_set_bytes(&id.dst, m->id.family, &m->id.daddr, 0) < 0 ||
+	    addr_set_bytes(&old_peer, m->id.family, &m->old_saddr, ntohs(m->old_sport)) < 0 ||
+	    addr_set_bytes(&new_peer, m->id.family, &m->new_saddr, ntohs(m->new_sport)) < 0)
 		return -EINVAL;
 	id.spi = ntohl(m->id.spi);
 	id.proto = m->id.proto;

@@ -65,57 +65,31 @@ const char *xfrm_proto_name(uint8_t proto)
 
 int xfrm_addr_to_raw(const struct addr *a, void *raw16)
 {
+	size_t len;
+	const uint8_t *b = addr_bytes(a, &len);
+
 	memset(raw16, 0, 16);
-	switch (a->u.sa.sa_family) {
-	case AF_INET:
-		memcpy(raw16, &a->u.sin.sin_addr, 4);
-		return 0;
-	case AF_INET6:
-		memcpy(raw16, &a->u.sin6.sin6_addr, 16);
-		return 0;
-	default:
+	if (!b)
 		return -1;
-	}
-}
-
-int xfrm_addr_from_raw(struct addr *a, int family, const void *raw16, uint16_t port)
-{
-	memset(a, 0, sizeof(*a));
-	switch (family) {
-	case AF_INET:
-		a->u.sin.sin_family = AF_INET;
-		memcpy(&a->u.sin.sin_addr, raw16, 4);
-		a->u.sin.sin_port = htons(port);
-		return 0;
-	case AF_INET6:
-		a->u.sin6.sin6_family = AF_INET6;
-		memcpy(&a->u.sin6.sin6_addr, raw16, 16);
-		a->u.sin6.sin6_port = htons(port);
-		return 0;
-	default:
-		return -1;
-	}
-}
-
-static size_t family_bytes(int family)
-{
-	return family == AF_INET ? 4 : family == AF_INET6 ? 16 : 0;
+	memcpy(raw16, b, len);
+	return 0;
 }
 
 /* An nl_addr owned by b; NULL (logged) for a family other than IPv4/6. */
 static struct nl_addr *nladdr(struct build *b, const struct addr *a, const char *what)
 {
-	uint8_t raw[16];
+	size_t len;
+	const uint8_t *raw = addr_bytes(a, &len);
 	struct nl_addr *n;
-	int family = a->u.sa.sa_family;
 
-	if (xfrm_addr_to_raw(a, raw) < 0) {
-		log_err(LS_KNL, "%s: address family %d is neither IPv4 nor IPv6", what, family);
+	if (!raw) {
+		log_err(LS_KNL, "%s: address family %d is neither IPv4 nor IPv6", what,
+			addr_family(a));
 		return NULL;
 	}
 	if (b->naddrs == sizeof(b->addrs) / sizeof(b->addrs[0]))
 		return NULL;
-	n = nl_addr_build(family, raw, family_bytes(family));
+	n = nl_addr_build(addr_family(a), raw, len);
 	if (n)
 		b->addrs[b->naddrs++] = n;
 	return n;
@@ -133,16 +107,16 @@ static struct nl_addr *nlzero(struct build *b, int family, const char *what)
 
 static int sel_check(const struct kernel_selector *s, const char *what)
 {
-	int fam = s->src.u.sa.sa_family;
+	int fam = addr_family(&s->src);
 	unsigned max = fam == AF_INET ? 32 : 128;
 
 	if (fam != AF_INET && fam != AF_INET6) {
 		log_err(LS_KNL, "%s selector: family %d is neither IPv4 nor IPv6", what, fam);
 		return -EINVAL;
 	}
-	if (s->dst.u.sa.sa_family != fam) {
+	if (addr_family(&s->dst) != fam) {
 		log_err(LS_KNL, "%s selector: source family %d, destination family %d",
-			what, fam, s->dst.u.sa.sa_family);
+			what, fam, addr_family(&s->dst));
 		return -EINVAL;
 	}
 	if (s->src_plen > max || s->dst_plen > max) {
@@ -156,7 +130,7 @@ static int sel_check(const struct kernel_selector *s, const char *what)
 static int sel_build(struct build *b, const struct kernel_selector *s, const char *what)
 {
 	struct nl_addr *src, *dst;
-	int family = s->src.u.sa.sa_family;
+	int family = addr_family(&s->src);
 
 	if (sel_check(s, what) < 0)
 		return -EINVAL;
@@ -281,7 +255,7 @@ static int sa_set_replay(struct xfrmnl_sa *x, const struct kernel_sa *sa, unsign
 
 static int sa_fill(struct build *b, const struct kernel_sa *sa)
 {
-	int family = sa->src.u.sa.sa_family;
+	int family = addr_family(&sa->src);
 	struct nl_addr *src = nladdr(b, &sa->src, "SA source");
 	struct nl_addr *dst = nladdr(b, &sa->id.dst, "SA destination");
 	unsigned flags = 0;
@@ -289,7 +263,7 @@ static int sa_fill(struct build *b, const struct kernel_sa *sa)
 
 	if (!src || !dst)
 		return -EINVAL;
-	if (sa->id.dst.u.sa.sa_family != family) {
+	if (addr_family(&sa->id.dst) != family) {
 		log_err(LS_KNL, "SA %08x: outer source and destination differ in family", sa->id.spi);
 		return -EINVAL;
 	}
@@ -317,7 +291,7 @@ static int sa_fill(struct build *b, const struct kernel_sa *sa)
 		return err;
 	if ((err = sa_set_replay(b->sa, sa, &flags)) < 0)
 		return err;
-	if (sa->sel.src.u.sa.sa_family != AF_UNSPEC) {
+	if (addr_family(&sa->sel.src) != AF_UNSPEC) {
 		if ((err = sel_build(b, &sa->sel, "SA")) < 0)
 			return err;
 		xfrmnl_sa_set_sel(b->sa, b->sel);
@@ -419,7 +393,7 @@ int xfrm_msg_allocspi(const struct addr *src, const struct addr *dst, uint8_t pr
 	memset(&req, 0, sizeof(req));
 	if (xfrm_addr_to_raw(src, &req.info.saddr) < 0 ||
 	    xfrm_addr_to_raw(dst, &req.info.id.daddr) < 0 ||
-	    src->u.sa.sa_family != dst->u.sa.sa_family) {
+	    addr_family(src) != addr_family(dst)) {
 		log_err(LS_KNL, "SPI allocation: addresses are not both IPv4 or both IPv6");
 		return -EINVAL;
 	}
@@ -428,7 +402,7 @@ int xfrm_msg_allocspi(const struct addr *src, const struct addr *dst, uint8_t pr
 			" (SPIs below 256 are reserved)", reqid, min, max);
 		return -EINVAL;
 	}
-	req.info.family = src->u.sa.sa_family;
+	req.info.family = (uint16_t)addr_family(src);
 	req.info.id.proto = proto;
 	req.info.mode = XFRM_MODE_TUNNEL;
 	req.info.reqid = reqid;
@@ -463,15 +437,15 @@ static int tmpl_add(struct build *b, const struct kernel_policy *p)
 		return -EINVAL;
 	}
 	if (t->mode == KERNEL_MODE_TUNNEL) {
-		family = t->dst.u.sa.sa_family;
-		if (t->src.u.sa.sa_family != family) {
+		family = addr_family(&t->dst);
+		if (addr_family(&t->src) != family) {
 			log_err(LS_KNL, "policy template: tunnel endpoints differ in family");
 			return -EINVAL;
 		}
 		src = nladdr(b, &t->src, "tunnel source");
 		dst = nladdr(b, &t->dst, "tunnel destination");
 	} else {
-		family = p->sel.src.u.sa.sa_family;
+		family = addr_family(&p->sel.src);
 		src = nlzero(b, family, "template");
 		dst = nlzero(b, family, "template");
 	}

@@ -19,9 +19,8 @@ int xfrm_msg_allocspi(const struct addr *src, const struct addr *dst, uint8_t pr
 /* cmd: XFRM_MSG_NEWPOLICY, XFRM_MSG_UPDPOLICY or XFRM_MSG_DELPOLICY */
 int xfrm_msg_policy(int cmd, const struct kernel_policy *p, struct nl_msg **out);
 
-/* struct addr <-> raw XFRM address bytes (xfrm_address_t layout). */
+/* struct addr -> xfrm_address_t layout (16 bytes, zero-padded). */
 int xfrm_addr_to_raw(const struct addr *a, void *raw16);
-int xfrm_addr_from_raw(struct addr *a, int family, const void *raw16, uint16_t port);
 const char *xfrm_proto_name(uint8_t proto);
 
 #endif
