@@ -1,0 +1,157 @@
+/*
+ * The IKE engine's own objects: the engine (implements src/ike/core/engine.h),
+ * IKE SAs and CHILD SAs.  Everything here runs on the loop thread.
+ *
+ * Files of the engine (one per concern, STYLE.md 6):
+ *   engine.c        engine.h side: life cycle, reload, show/initiate/terminate
+ *   ike_sa.c        IKE SA objects: create, find, delete, timers, state change
+ *   msg_in.c        receive path: header, SA lookup, window, SK, rules, dispatch
+ *   msg_out.c       send path: build, SK protect, send, cache for retransmits
+ *   ike_init.c      IKE_SA_INIT (initiator and responder, chosen once)
+ *   ike_auth.c      IKE_AUTH with PSK and the first CHILD_SA
+ *   informational.c INFORMATIONAL: DELETE, liveness (DPD), error notifies
+ *   child_sa.c      CHILD SA negotiation results -> kernel (SPIs, SAs, policies)
+ *   trap.c          trap policies, ACQUIRE, kernel EXPIRE handling
+ */
+#ifndef IKE_ENGINE_IKE_SA_H
+#define IKE_ENGINE_IKE_SA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/addr.h"
+#include "common/loop.h"
+#include "common/secret.h"
+#include "ike/core/conf.h"
+#include "ike/core/engine.h"
+#include "ike/core/ident.h"
+#include "ike/crypto/ke.h"
+#include "ike/crypto/keymat.h"
+#include "ike/crypto/sk.h"
+#include "ike/ikev2.h"
+#include "ike/sa/cookie.h"
+#include "ike/sa/sa_state.h"
+#include "ike/sa/sa_table.h"
+#include "ike/sa/socket.h"
+#include "ike/sa/ts.h"
+#include "ike/sa/window.h"
+#include "kernel/kernel.h"
+
+struct ike_sa;
+struct child_sa;
+
+struct engine {
+	struct loop *loop;
+	const struct config *cfg;
+	struct kernel *kernel;
+	struct ike_socket_set sockets;
+	struct sa_table table;
+	struct cookie_ctx cookies;
+	struct ike_retx_cfg retx;
+	struct ike_sa *sas;		/* every IKE SA, for listing and reload */
+	uint64_t next_ike_id, next_child_id;
+	uint32_t next_reqid;		/* in [KERNEL_REQID_MIN, KERNEL_REQID_MAX] */
+	struct engine_stats stats;
+	engine_event_fn ev_fn;
+	void *ev_arg;
+	struct timer cookie_timer;	/* rotates the cookie secret */
+	/* Tests only: fixed nonces and a captured sender instead of sockets. */
+	int (*test_send)(struct engine *e, const struct addr *local,
+			 const struct addr *remote, const uint8_t *pkt, size_t len);
+	void *test_arg;
+	const uint8_t *test_nonce;	/* IKE_NONCE_MIN.. bytes, used for every nonce */
+	size_t test_nonce_len;
+};
+
+/* One IKE SA.  The table entry comes first so a found entry is the SA. */
+struct ike_sa {
+	struct sa_entry entry;		/* spi_i, spi_r, initiator, peer */
+	struct engine *eng;
+	struct ike_sa *next;		/* engine->sas */
+	uint64_t id;
+	const struct conf_conn *conn;	/* NULL until known (responder: IKE_AUTH) */
+	enum ike_sa_state state;
+	struct addr local, remote;	/* with ports; remote floats to 4500 */
+	int natt;			/* using port 4500 (non-ESP marker) */
+	int nat_local, nat_remote;	/* NAT detected in front of us / the peer */
+	struct ike_window win;
+
+	/* IKE_SA_INIT */
+	struct ike_proposal prop;	/* the chosen IKE proposal */
+	struct ike_algs algs;
+	struct ke *ke;			/* our key pair; freed once keys exist */
+	uint16_t ke_group;		/* group of our KE payload */
+	struct secret ni, nr;
+	uint8_t cookie[IKE_COOKIE_MAX];	/* initiator: the cookie to echo */
+	size_t cookie_len;
+	unsigned init_retries;		/* INVALID_KE / COOKIE restarts */
+	struct secret init_req, init_resp;	/* RealMessage1/2 for AUTH (2.15) */
+
+	/* keys (2.14) */
+	struct ike_keys keys;
+	struct sk_ctx sk_in, sk_out;	/* decrypt what the peer sends / encrypt ours */
+
+	/* IKE_AUTH */
+	struct ident local_id, remote_id;
+
+	struct child_sa *children;
+	struct child_sa *pending_child;	/* the child negotiated in IKE_AUTH */
+
+	struct timer timeout;		/* half-open timeout, then unused */
+	struct timer dpd;		/* liveness after dpd_delay of silence */
+	uint64_t created_ms, established_ms, last_rx_ms;
+};
+
+struct child_sa {
+	struct ike_sa *ike;
+	struct child_sa *next;		/* ike->children */
+	uint64_t id;
+	const struct conf_child *cfg;
+	enum child_sa_state state;
+	uint32_t reqid;
+	uint32_t spi_in, spi_out;	/* host order */
+	unsigned mode;			/* enum conf_mode */
+	struct ike_proposal prop;	/* the chosen ESP proposal */
+	struct ts_set local_ts, remote_ts;	/* negotiated (narrowed) */
+	/* The packet's flow when an ACQUIRE started the negotiation (2.9). */
+	int have_acquire_ts;
+	struct ike_ts acquire_src, acquire_dst;
+	uint64_t installed_ms;
+};
+
+/* ---- ike_sa.c ---- */
+struct ike_sa *ike_sa_new(struct engine *e, int initiator, const struct addr *local,
+			  const struct addr *remote, const struct conf_conn *conn);
+/* Removes its CHILD SAs from the kernel, the SA from the table, and frees it. */
+void ike_sa_destroy(struct ike_sa *sa);
+/* The one place an IKE SA changes state: refuses illegal moves, logs, emits events. */
+int ike_sa_state(struct ike_sa *sa, enum ike_sa_state next);
+/* Same for CHILD SAs. */
+int child_sa_state(struct child_sa *c, enum child_sa_state next);
+struct ike_sa *ike_sa_by_id(struct engine *e, uint64_t id);
+
+/* ---- child_sa.c: kernel side of a negotiated CHILD SA ---- */
+struct child_sa *child_sa_new(struct ike_sa *ike, const struct conf_child *cfg);
+/* Our inbound SPI, allocated in the kernel (larval SA). */
+int child_sa_alloc_spi(struct child_sa *c);
+/*
+ * Installs inbound and outbound SAs and in/out/fwd policies from the
+ * negotiated proposal, selectors and KEYMAT (2.17: derived here from the IKE
+ * SA's SK_d and nonces; gir NULL without a fresh KE).  0, or -1 logged.
+ */
+int child_sa_install(struct child_sa *c, const struct secret *gir);
+/* Removes the kernel state (SAs and policies) and frees c. */
+void child_sa_destroy(struct child_sa *c);
+/* Inbound/outbound counters from the kernel. */
+int child_sa_query(struct child_sa *c, uint64_t *bytes_in, uint64_t *packets_in,
+		   uint64_t *bytes_out, uint64_t *packets_out);
+
+/* ---- trap.c ---- */
+/* Installs trap policies for every start_action=trap child of cfg. */
+int trap_install_all(struct engine *e);
+void trap_remove_all(struct engine *e);
+/* Kernel callbacks (struct kernel_events) */
+void trap_on_acquire(void *arg, const struct kernel_acquire *acq);
+void trap_on_expire(void *arg, const struct kernel_sa_id *id, uint32_t reqid, int hard);
+
+#endif
