@@ -555,11 +555,76 @@ START_TEST(test_expire_hard)
 }
 END_TEST
 
+struct counts {
+	size_t ike, child, ksa, kpol, protect, trap;
+	uint64_t bytes_in;
+	char proposal[128], child_proposal[128];
+};
+
+static void count_ike(const struct engine_ike_sa_info *in, void *arg)
+{
+	struct counts *c = arg;
+
+	c->ike++;
+	ck_assert_str_eq(in->state, "ESTABLISHED");
+	ck_assert_uint_eq(in->nchildren, 1);
+	snprintf(c->proposal, sizeof(c->proposal), "%s", in->proposal);
+}
+
+static void count_child(const struct engine_child_sa_info *in, void *arg)
+{
+	struct counts *c = arg;
+
+	c->child++;
+	c->bytes_in = in->bytes_in;
+	ck_assert_str_eq(in->state, "INSTALLED");
+	ck_assert_uint_eq(in->nlocal_ts, 1);
+	snprintf(c->child_proposal, sizeof(c->child_proposal), "%s", in->proposal);
+}
+
+static void count_ksa(const struct engine_kernel_sa *sa, void *arg)
+{
+	struct counts *c = arg;
+
+	c->ksa++;
+	ck_assert_str_eq(sa->enc_alg, "rfc4106(gcm(aes))");
+}
+
+static void count_kpol(const struct engine_kernel_policy *p, void *arg)
+{
+	struct counts *c = arg;
+
+	c->kpol++;
+	c->protect += strcmp(p->action, "protect") == 0;
+	c->trap += strcmp(p->action, "trap") == 0;
+}
+
 START_TEST(test_listing)
 {
 	struct engine_stats st;
+	struct counts c;
+	struct kernel_sa_stats ks = { 1234, 5, 0, 0 };
+	struct kernel_sa_id id;
+	char err[128];
 
 	establish(NULL, NULL);
+	memset(&c, 0, sizeof(c));
+	memset(&id, 0, sizeof(id));
+	addr_parse(&id.dst, "192.0.2.1", 0);
+	id.spi = pair_sa(&P, PAIR_A)->children->spi_in;
+	id.proto = IPPROTO_ESP;
+	ck_assert_int_eq(kernel_mem_set_stats(P.peer[PAIR_A].k, &id, &ks), 0);
+	engine_list_ike_sas(A(), NULL, count_ike, &c);
+	engine_list_ike_sas(A(), "nosuch", count_ike, &c);
+	engine_list_child_sas(A(), "ab", count_child, &c);
+	ck_assert_int_eq(engine_list_kernel(A(), count_ksa, count_kpol, &c, err, sizeof(err)), 0);
+	ck_assert_uint_eq(c.ike, 1);
+	ck_assert_uint_eq(c.child, 1);
+	ck_assert_uint_eq(c.bytes_in, 1234);
+	ck_assert_str_eq(c.proposal, "AES_GCM_16_256/PRF_HMAC_SHA2_256/CURVE_25519");
+	ck_assert_uint_eq(c.ksa, 2);
+	ck_assert_uint_eq(c.kpol, 3);
+	ck_assert_uint_eq(c.protect, 3);
 	engine_get_stats(A(), &st);
 	ck_assert_uint_eq(st.ike_sas, 1);
 	ck_assert_uint_eq(st.child_sas, 1);
