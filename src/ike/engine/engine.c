@@ -84,6 +84,20 @@ int conf_proposals(const struct conf_strlist *l, uint8_t protocol, struct ike_pr
 	return 0;
 }
 
+int conf_proposals_dup(const struct conf_strlist *l, uint8_t protocol, struct ike_proposal **out,
+		       size_t *n)
+{
+	struct ike_proposal tmp[IKE_MAX_PROPOSALS];
+
+	if (conf_proposals(l, protocol, tmp, n) < 0 || !*n)
+		return -1;
+	*out = malloc(*n * sizeof(**out));
+	if (!*out)
+		return -1;
+	memcpy(*out, tmp, *n * sizeof(**out));
+	return 0;
+}
+
 void conf_ts_resolve(const struct conf_ts_list *l, const struct addr *host, struct ts_set *out)
 {
 	out->n = 0;
@@ -170,7 +184,7 @@ struct ike_sa *engine_start(struct engine *e, const struct conf_conn *conn,
 		child = &conn->children[0];
 	sa->init_child = child;
 	if (sa_table_insert(&e->table, &sa->entry) < 0 ||
-	    conf_proposals(&conn->proposals, PROTO_IKE, sa->offered, &sa->noffered) < 0 ||
+	    conf_proposals_dup(&conn->proposals, PROTO_IKE, &sa->offered, &sa->noffered) < 0 ||
 	    (child && !(sa->pending_child = child_sa_new(sa, child))))
 		goto fail;
 	if (child && reqid)

@@ -156,7 +156,7 @@ static int auth_child_offer(struct ike_sa *sa, struct child_sa *c)
 		ts_prepend(&c->local_ts, &c->acquire_src);
 		ts_prepend(&c->remote_ts, &c->acquire_dst);
 	}
-	if (conf_proposals(&c->cfg->esp_proposals, PROTO_ESP, c->offered, &c->noffered) < 0 ||
+	if (conf_proposals_dup(&c->cfg->esp_proposals, PROTO_ESP, &c->offered, &c->noffered) < 0 ||
 	    child_sa_alloc_spi(c) < 0)
 		return -1;
 	for (size_t i = 0; i < c->noffered; i++)

@@ -244,6 +244,7 @@ void ike_sa_destroy(struct ike_sa *sa)
 	secret_free(&sa->nr);
 	secret_free(&sa->init_req);
 	secret_free(&sa->init_resp);
+	free(sa->offered);
 	ike_keys_free(&sa->keys);
 	sk_clear(&sa->sk_in);
 	sk_clear(&sa->sk_out);

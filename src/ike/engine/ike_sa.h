@@ -104,7 +104,7 @@ struct ike_sa {
 
 	/* IKE_SA_INIT */
 	struct ike_proposal prop;	/* the chosen IKE proposal */
-	struct ike_proposal offered[IKE_MAX_PROPOSALS];	/* initiator */
+	struct ike_proposal *offered;	/* initiator: what we sent (malloc) */
 	size_t noffered;
 	struct ike_algs algs;
 	struct ke *ke;			/* our key pair; freed once keys exist */
@@ -140,7 +140,7 @@ struct child_sa {
 	uint32_t spi_in, spi_out;	/* host order */
 	unsigned mode;			/* enum conf_mode */
 	struct ike_proposal prop;	/* the chosen ESP proposal */
-	struct ike_proposal offered[IKE_MAX_PROPOSALS];	/* initiator */
+	struct ike_proposal *offered;	/* initiator: what we sent (malloc) */
 	size_t noffered;
 	struct kernel_policy *pols;	/* installed policies */
 	size_t npols;
