@@ -30,7 +30,7 @@ struct pair_pkt {
 
 struct pair;
 /* Return 1 to drop this datagram instead of delivering it. */
-typedef int (*pair_filter_fn)(struct pair *p, const struct pair_pkt *pkt, void *arg);
+typedef int (*pair_filter_fn)(struct pair *p, struct pair_pkt *pkt, void *arg);
 
 struct pair_peer {
 	struct engine *e;
