@@ -33,6 +33,8 @@ struct pair;
 typedef int (*pair_filter_fn)(struct pair *p, struct pair_pkt *pkt, void *arg);
 
 struct pair_peer {
+	struct pair *pair;
+	int idx;
 	struct engine *e;
 	struct kernel *k;
 	struct config *cfg;

@@ -733,6 +733,109 @@ START_TEST(test_nat)
 }
 END_TEST
 
+static int silence_b;
+
+static int drop_from_b_while(struct pair *p, struct pair_pkt *q, void *arg)
+{
+	return silence_b && q->from == PAIR_B;
+}
+
+static int a_restarted(struct pair *p)
+{
+	struct ike_sa *a = pair_sa(p, PAIR_A);
+
+	silence_b = a && a->id == 1;	/* B answers the new IKE SA only */
+	return a && a->id == 2 && a->children && pair_nsas(p, PAIR_B) == 1 &&
+	       pair_sa(p, PAIR_B)->state == IKE_SA_ESTABLISHED;
+}
+
+START_TEST(test_dpd_restart)
+{
+	/* B silent: A gives up after dpd_delay + retransmits and starts over;
+	 * B drops the old IKE SA on the new one's INITIAL_CONTACT */
+	establish_sub("children", "dpd_delay = \"1s\"; dpd_action = \"restart\";\n  children",
+		      NULL, NULL);
+	silence_b = 1;
+	P.filter = drop_from_b_while;
+	ck_assert(pair_run(&P, 4000, a_restarted));
+	ck_assert_uint_eq(pair_nsas(&P, PAIR_A), 1);
+	assert_children_match();
+	pair_free(&P);
+}
+END_TEST
+
+START_TEST(test_dpd_trap)
+{
+	establish_sub("children", "dpd_delay = \"1s\"; dpd_action = \"trap\";\n  children",
+		      NULL, NULL);
+	P.filter = drop_from_b;
+	ck_assert(pair_run(&P, 4000, a_empty_sas));
+	/* the SAs are gone, a trap policy waits for traffic */
+	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_A].k), 0);
+	ck_assert_uint_eq(kernel_mem_policy_count(P.peer[PAIR_A].k), 1);
+	ck_assert_uint_ne(trap_reqid(A(), &P.peer[PAIR_A].cfg->conns[0],
+				     &P.peer[PAIR_A].cfg->conns[0].children[0]), 0);
+	pair_free(&P);
+}
+END_TEST
+
+static int a_second_sa(struct pair *p)
+{
+	struct ike_sa *a = pair_sa(p, PAIR_A);
+
+	return a && a->id == 2 && a->children;
+}
+
+START_TEST(test_close_action_start)
+{
+	char err[128];
+
+	establish_sub("remote_ts = [\"10.2.0.0/16\"];",
+		      "remote_ts = [\"10.2.0.0/16\"]; close_action = \"start\";", NULL, NULL);
+	/* B deletes the IKE SA: A starts a new one */
+	ck_assert_int_eq(engine_terminate(B(), "ba", 0, err, sizeof(err)), 0);
+	ck_assert(pair_run(&P, 1000, a_second_sa));
+	ck_assert(both_established(&P));
+	ck_assert_uint_eq(pair_nsas(&P, PAIR_A), 1);
+	ck_assert_uint_eq(pair_nsas(&P, PAIR_B), 1);
+	assert_children_match();
+	pair_free(&P);
+}
+END_TEST
+
+START_TEST(test_initial_contact)
+{
+	struct ike_sa *old_b;
+
+	establish(NULL, NULL);
+	old_b = pair_sa(&P, PAIR_B);
+	/* A forgets everything (a restart), its kernel state included */
+	ike_sa_destroy(pair_sa(&P, PAIR_A));
+	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_A].k), 0);
+	initiate();
+	pair_pump(&P, 0);
+	/* B deleted the stale IKE SA and its CHILD SA, then installed the new one */
+	ck_assert_uint_eq(pair_nsas(&P, PAIR_B), 1);
+	ck_assert_ptr_ne(pair_sa(&P, PAIR_B), old_b);
+	ck_assert(both_established(&P));
+	assert_children_match();
+	pair_free(&P);
+}
+END_TEST
+
+START_TEST(test_start_action_start)
+{
+	setup_sub("remote_ts = [\"10.2.0.0/16\"];",
+		  "remote_ts = [\"10.2.0.0/16\"]; start_action = \"start\";", NULL, NULL);
+	/* engine creation sent the IKE_SA_INIT already */
+	ck_assert_uint_eq(pair_queued(&P), 1);
+	pair_pump(&P, 0);
+	ck_assert(both_established(&P));
+	assert_children_match();
+	pair_free(&P);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("engine exchanges");
@@ -761,6 +864,11 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_listing);
 	tcase_add_test(tc, test_transport_mode);
 	tcase_add_test(tc, test_nat);
+	tcase_add_test(tc, test_dpd_restart);
+	tcase_add_test(tc, test_dpd_trap);
+	tcase_add_test(tc, test_close_action_start);
+	tcase_add_test(tc, test_initial_contact);
+	tcase_add_test(tc, test_start_action_start);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -309,7 +309,7 @@ static int engine_begin(struct engine *e, char *err, size_t errlen)
 }
 
 struct engine *engine_new_test(struct loop *loop, const struct config *cfg, struct kernel *k,
-			       char *err, size_t errlen)
+			       const struct engine_test_hooks *hooks, char *err, size_t errlen)
 {
 	struct engine *e = engine_alloc(loop, cfg);
 
@@ -317,6 +317,12 @@ struct engine *engine_new_test(struct loop *loop, const struct config *cfg, stru
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	e->test_send = hooks->send;
+	e->test_arg = hooks->arg;
+	e->test_nonce = hooks->nonce;
+	e->test_nonce_len = hooks->nonce_len;
+	if (hooks->retx)
+		e->retx = *hooks->retx;
 	kernel_hook(e, k);
 	engine_begin(e, err, errlen);
 	return e;
