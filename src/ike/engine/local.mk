@@ -32,3 +32,11 @@ tests_engine_test_exchange_LDADD = tests/lib/libiketest.a $(ENGINE_LIBS) $(KERNE
 # stage: tests/engine/interop-host.sh BUILDDIR WORKDIR).
 TESTS += tests/engine/tshark-check.sh
 dist_noinst_SCRIPTS += tests/engine/tshark-check.sh tests/engine/interop-host.sh
+
+check_PROGRAMS += tests/engine/test_hostile
+TESTS += tests/engine/test_hostile
+tests_engine_test_hostile_SOURCES = tests/engine/test_hostile.c \
+	tests/engine/pair.c tests/engine/pair.h
+tests_engine_test_hostile_CPPFLAGS = $(tests_engine_test_exchange_CPPFLAGS)
+tests_engine_test_hostile_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_hostile_LDADD = $(tests_engine_test_exchange_LDADD)
