@@ -346,6 +346,22 @@ static int own_sa_reply(struct nl_msg *msg, void *arg)
 	return 0;
 }
 
+/* A template with a reqid outside our range: someone else's policy in our band. */
+static int tmpl_foreign(const struct nlattr *a)
+{
+	const struct xfrm_user_tmpl *t;
+	int n;
+
+	if (!a)
+		return 0;
+	t = nla_data(a);
+	n = nla_len(a) / (int)sizeof(*t);
+	for (int i = 0; i < n; i++)
+		if (!kernel_reqid_is_own(t[i].reqid))
+			return 1;
+	return 0;
+}
+
 static int own_policy_reply(struct nl_msg *msg, void *arg)
 {
 	struct nlmsghdr *h = nlmsg_hdr(msg);
@@ -357,7 +373,8 @@ static int own_policy_reply(struct nl_msg *msg, void *arg)
 	    nlmsg_parse(h, sizeof(*info), tb, XFRMA_MAX, NULL) < 0)
 		return 0;
 	info = nlmsg_data(h);
-	if (!kernel_prio_is_own(info->priority) || !(it = own_push(arg)))
+	if (!kernel_prio_is_own(info->priority) || tmpl_foreign(tb[XFRMA_TMPL]) ||
+	    !(it = own_push(arg)))
 		return 0;
 	it->index = info->index;
 	it->dir = info->dir;
