@@ -24,6 +24,8 @@
 
 /* Kernel event socket buffer: room for bursts of ACQUIREs. */
 #define EVENT_RCVBUF (4 * 1024 * 1024)
+/* Socket reads per kernel_dispatch() call. */
+#define DISPATCH_BATCH 64
 
 typedef int (*reply_fn)(struct nl_msg *msg, void *arg);
 
@@ -482,15 +484,17 @@ static int event_msg(struct nl_msg *msg, void *arg)
 }
 
 /*
- * Drains the event socket.  An overrun (ENOBUFS) means events were lost:
- * the core is told to re-read the state it depends on.
+ * Drains the event socket, at most DISPATCH_BATCH reads per call so a flood
+ * of ACQUIREs cannot hold the event loop (the fd stays readable and the
+ * loop calls again).  An overrun (ENOBUFS) means events were lost: the core
+ * is told to re-read the state it depends on.
  */
 static int x_dispatch(struct kernel *k)
 {
 	struct xfrm_kernel *xk = xk_of(k);
 	int err;
 
-	for (;;) {
+	for (int reads = 0; reads < DISPATCH_BATCH; reads++) {
 		errno = 0;
 		err = nl_recvmsgs_default(xk->ev);
 		if (err >= 0)
@@ -506,6 +510,7 @@ static int x_dispatch(struct kernel *k)
 		log_err(LS_KNL, "kernel event socket: %s", nl_geterror(err));
 		return -EIO;
 	}
+	return 0;
 }
 
 static void xfrm_backend_free(struct kernel *k);

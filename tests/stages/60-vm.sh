@@ -15,7 +15,7 @@ cd "$SRCDIR" && { [ -x configure ] || autoreconf -fi >/dev/null; } || exit 1
 rm -rf "$b" && mkdir -p "$b" && cd "$b" || exit 1
 "$SRCDIR/configure" -q >/dev/null || exit 1
 make -j2 -s >/dev/null || { echo "60-vm: build failed"; exit 1; }
-IKE_BUILD=$b WORK="$WORK" VM_TIMEOUT=${VM_TIMEOUT:-1200} \
+IKE_BUILD=$b WORK="$WORK" VM_TIMEOUT=${VM_TIMEOUT:-2400} \
 	sh "$SRCDIR/tests/vm/run-vm.sh" "$SRCDIR/tests/vm/guest-main.sh"
 rc=$?
 [ "$rc" -eq 77 ] && exit 77

@@ -9,7 +9,7 @@
 # scenarios run.  Exit 0 only if every scenario that ran passed.
 VM_DIR=$(cd "$(dirname "$0")" && pwd)
 export VM_DIR
-limit=${IKE_VM_SCENARIO_TIMEOUT:-240}
+limit=${IKE_VM_SCENARIO_TIMEOUT:-600}
 pass=0
 failn=0
 failed=""

@@ -47,7 +47,8 @@ skip() { echo "run-vm: skipped: $*"; exit 77; }
 command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 not installed (qemu-system-x86)"
 command -v cpio >/dev/null || skip "cpio not installed"
 busybox=$(command -v busybox || true)
-[ -n "$busybox" ] && file -L "$busybox" 2>/dev/null | grep -q 'statically linked' ||
+# The initramfs has no libraries: busybox must be the static one.
+[ -n "$busybox" ] && ldd "$busybox" 2>&1 | grep -q 'not a dynamic executable' ||
 	skip "no static busybox (busybox-static)"
 
 # The Debian kernel, not the host's running one: the host kernel has no ESP.
