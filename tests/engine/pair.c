@@ -108,7 +108,7 @@ void pair_free(struct pair *p)
 		free(q);
 	}
 	for (int i = 0; i < 2; i++) {
-		engine_shutdown(p->peer[i].e);
+		engine_shutdown(p->peer[i].e);	/* NULL: shut down by the test */
 		kernel_free(p->peer[i].k);
 		config_free(p->peer[i].cfg);
 	}
@@ -193,7 +193,7 @@ size_t pair_pump(struct pair *p, size_t max)
 		if (!p->head)
 			p->tail = &p->head;
 		n++;
-		if (p->filter && p->filter(p, q, p->filter_arg)) {
+		if (!p->peer[to].e || (p->filter && p->filter(p, q, p->filter_arg))) {
 			p->dropped++;
 			free(q);
 			continue;

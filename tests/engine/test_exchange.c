@@ -9,8 +9,10 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/log.h"
+#include "ike/core/plan.h"
 #include "lib/kernel_mem.h"
 #include "ike/engine/exchange.h"
 #include "pair.h"
@@ -824,6 +826,139 @@ START_TEST(test_start_action_start)
 }
 END_TEST
 
+static const char conf_a6[] =
+	"secrets: ( { id = \"b.example\"; psk = \"pair-test-psk-0123456789\"; } );\n"
+	"connections: ( {\n"
+	"  name = \"ab\";\n"
+	"  local_addrs = [\"2001:db8::1\"]; remote_addrs = [\"2001:db8::2\"];\n"
+	"  local = { id = \"a.example\"; auth = \"psk\"; };\n"
+	"  remote = { id = \"b.example\"; auth = \"psk\"; };\n"
+	"  children = ( { name = \"net\"; local_ts = [\"2001:db8:1::/48\", \"10.1.0.0/16\"];\n"
+	"                 remote_ts = [\"2001:db8:2::/48\", \"10.2.0.0/16\"]; } );\n"
+	"} );\n";
+
+static const char conf_b6[] =
+	"secrets: ( { id = \"a.example\"; psk = \"pair-test-psk-0123456789\"; } );\n"
+	"connections: ( {\n"
+	"  name = \"ba\";\n"
+	"  local_addrs = [\"2001:db8::2\"];\n"
+	"  local = { id = \"b.example\"; auth = \"psk\"; };\n"
+	"  remote = { id = \"a.example\"; auth = \"psk\"; };\n"
+	"  children = ( { name = \"net\"; local_ts = [\"2001:db8:2::/48\", \"10.2.0.0/16\"];\n"
+	"                 remote_ts = [\"2001:db8:1::/48\", \"10.1.0.0/16\"]; } );\n"
+	"} );\n";
+
+START_TEST(test_ipv6)
+{
+	struct child_sa *ca, *cb;
+
+	establish(conf_a6, conf_b6);
+	ca = pair_sa(&P, PAIR_A)->children;
+	cb = pair_sa(&P, PAIR_B)->children;
+	ck_assert_ptr_nonnull(ca);
+	ck_assert_ptr_nonnull(cb);
+	/* IPv6 outer addresses, IPv6 and IPv4 inner selectors */
+	assert_sa_match(ksa(PAIR_A, "2001:db8::2", ca->spi_out), ksa(PAIR_B, "2001:db8::2", cb->spi_in));
+	assert_sa_match(ksa(PAIR_B, "2001:db8::1", cb->spi_out), ksa(PAIR_A, "2001:db8::1", ca->spi_in));
+	ck_assert_uint_eq(ca->local_ts.n, 2);
+	ck_assert_uint_eq(cb->remote_ts.n, 2);
+	/* in/out/fwd for each same-family pair: 2 pairs */
+	ck_assert_uint_eq(kernel_mem_policy_count(P.peer[PAIR_A].k), 6);
+	ck_assert_uint_eq(kernel_mem_policy_count(P.peer[PAIR_B].k), 6);
+	pair_free(&P);
+}
+END_TEST
+
+/* Reload B with text; the plan comes from the real comparison. */
+static void reload_b(const char *text)
+{
+	char path[] = "/tmp/engine-reload-XXXXXX";
+	int fd = mkstemp(path);
+	struct conf_diag diag = { 0 };
+	struct reload_plan plan;
+	struct config *nc;
+	char err[256];
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	nc = config_load(path, &diag);
+	unlink(path);
+	ck_assert_msg(nc != NULL, "%s", diag.nerrors ? diag.errors[0] : "?");
+	conf_diag_free(&diag);
+	ck_assert_int_eq(plan_compute(P.peer[PAIR_B].cfg, nc, &plan), 0);
+	ck_assert_int_eq(engine_reload(B(), nc, &plan, err, sizeof(err)), 0);
+	plan_free(&plan);
+	config_free(P.peer[PAIR_B].cfg);
+	P.peer[PAIR_B].cfg = nc;
+}
+
+START_TEST(test_reload)
+{
+	char *changed;
+
+	establish(NULL, NULL);
+	/* unchanged connection: the SA survives, pointing at the new config */
+	reload_b(pair_conf_b);
+	pair_pump(&P, 0);
+	ck_assert(pair_established(&P));
+	ck_assert_ptr_eq(pair_sa(&P, PAIR_B)->conn, &P.peer[PAIR_B].cfg->conns[0]);
+	ck_assert_ptr_eq(pair_sa(&P, PAIR_B)->children->cfg,
+			 &P.peer[PAIR_B].cfg->conns[0].children[0]);
+	/* changed connection: its SAs are deleted (DELETE sent to A) */
+	changed = conf_sub(pair_conf_b, "children", "dpd_delay = \"30s\";\n  children");
+	reload_b(changed);
+	free(changed);
+	ck_assert_uint_eq(pair_nsas(&P, PAIR_B), 0);
+	pair_pump(&P, 0);
+	ck_assert_uint_eq(pair_nsas(&P, PAIR_A), 0);
+	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_A].k), 0);
+	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_B].k), 0);
+	/* and the new configuration negotiates */
+	pair_initiate(&P);
+	pair_pump(&P, 0);
+	ck_assert(pair_established(&P));
+	assert_children_match();
+	pair_free(&P);
+}
+END_TEST
+
+START_TEST(test_shutdown_deletes)
+{
+	establish(NULL, NULL);
+	engine_shutdown(P.peer[PAIR_A].e);
+	P.peer[PAIR_A].e = NULL;
+	/* one DELETE went out; B removes everything when it arrives */
+	ck_assert_uint_eq(pair_queued(&P), 1);
+	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_A].k), 0);
+	ck_assert_uint_eq(kernel_mem_policy_count(P.peer[PAIR_A].k), 0);
+	pair_pump(&P, 0);
+	ck_assert_uint_eq(pair_nsas(&P, PAIR_B), 0);
+	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_B].k), 0);
+	pair_free(&P);
+}
+END_TEST
+
+START_TEST(test_initiate_errors)
+{
+	char err[256];
+
+	pair_setup(&P, NULL, NULL);
+	ck_assert_int_eq(engine_initiate(A(), "nosuch", NULL, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "initiate: no connection named \"nosuch\"");
+	ck_assert_int_eq(engine_initiate(A(), "ab", "nochild", err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "initiate: connection ab has no child \"nochild\"");
+	/* B's connection accepts any peer: nothing to initiate to */
+	ck_assert_int_eq(engine_initiate(B(), "ba", NULL, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "connection ba: no remote address to initiate to");
+	ck_assert_int_eq(engine_rekey(A(), "ab", 0, err, sizeof(err)), -1);
+	ck_assert_int_eq(engine_terminate(A(), NULL, 99, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "terminate: no IKE SA with id 99");
+	ck_assert_str_eq(engine_kind(), "ikev2");
+	pair_free(&P);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("engine exchanges");
@@ -857,6 +992,10 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_close_action_start);
 	tcase_add_test(tc, test_initial_contact);
 	tcase_add_test(tc, test_start_action_start);
+	tcase_add_test(tc, test_ipv6);
+	tcase_add_test(tc, test_reload);
+	tcase_add_test(tc, test_shutdown_deletes);
+	tcase_add_test(tc, test_initiate_errors);
 	suite_add_tcase(s, tc);
 	return s;
 }
