@@ -14,6 +14,10 @@
 #   esp-mismatch no common ESP proposal: IKE SA up, NO_PROPOSAL_CHOSEN
 #   dpd          charon checks liveness every 2 s; we answer
 #
+# With IKE_INTEROP_ESP=1 (a kernel with ESP: tests/engine/vm-interop.sh
+# runs this in the VM) every established case must also have its CHILD SA
+# installed on both sides and carry a ping through ESP.
+#
 # usage: interop-host.sh BUILDDIR WORKDIR [CASE...]
 # exit: 0 all cases passed, 1 a failure, 77 not root / no charon.
 set -u
@@ -48,6 +52,16 @@ ip -n "$NA" addr add 2001:db8::1/64 dev va.$$ nodad
 ip -n "$NB" addr add 2001:db8::2/64 dev vb.$$ nodad
 ip -n "$NA" link set va.$$ up && ip -n "$NA" link set lo up
 ip -n "$NB" link set vb.$$ up && ip -n "$NB" link set lo up
+# inner addresses behind each side, for traffic through the tunnel
+ip -n "$NA" addr add 10.1.0.1/32 dev lo
+ip -n "$NB" addr add 10.2.0.1/32 dev lo
+ip -n "$NA" addr add 2001:db8:1::1/128 dev lo
+ip -n "$NB" addr add 2001:db8:2::1/128 dev lo
+ip -n "$NA" route add 10.2.0.0/16 dev va.$$ src 10.1.0.1
+ip -n "$NB" route add 10.1.0.0/16 dev vb.$$ src 10.2.0.1
+ip -n "$NA" -6 route add 2001:db8:2::/48 dev va.$$ src 2001:db8:1::1
+ip -n "$NB" -6 route add 2001:db8:1::/48 dev vb.$$ src 2001:db8:2::1
+ESP=${IKE_INTEROP_ESP:-0}
 
 mkdir -p "$WORK/sw"
 cat > "$WORK/sw/strongswan.conf" <<EOF
@@ -72,6 +86,10 @@ EOF
 ip netns exec "$NB" unshare -m sh -c "mount -t tmpfs tmpfs /run; STRONGSWAN_CONF=$WORK/sw/strongswan.conf exec $CHARON" \
 	>"$WORK/charon.out" 2>&1 &
 CPID=$!
+for i in $(seq 100); do
+	[ -S "$WORK/sw.vici" ] && break
+	sleep 0.1
+done
 
 # swanctl.conf for charon: $1 proposals, $2 esp_proposals, $3 mode,
 # $4 local_ts, $5 remote_ts, $6 psk, $7 family (4 or 6), $8 dpd_delay
@@ -110,7 +128,7 @@ secrets {
 }
 EOF
 	swanctl --load-all --clear --file "$WORK/sw/swanctl.conf" --uri "$VICI" \
-		>"$WORK/swanctl-load.log" 2>&1
+		>"$WORK/swanctl-load.log" 2>&1 || { echo "swanctl --load-all failed"; exit 1; }
 }
 
 # ike.conf for us: $1 proposals, $2 esp_proposals, $3 mode, $4 local_ts,
@@ -184,12 +202,31 @@ both_ways() {
 	terminate_all
 }
 
+# A ping from A's inner address to B's through the CHILD SA; both
+# kernels' SAs must count it.
+esp_traffic() {	# $1 case
+	case $1 in
+	transport) src=192.0.2.1 dst=192.0.2.2 ;;
+	ipv6) src=2001:db8:1::1 dst=2001:db8:2::1 ;;
+	*) src=10.1.0.1 dst=10.2.0.1 ;;
+	esac
+	ip netns exec "$NA" ping -c 3 -i 0.2 -W 2 -I "$src" "$dst" >>"$WORK/$1-ping.log" 2>&1 || return 1
+	ip -n "$NA" -s xfrm state >"$WORK/$1-xfrm-a.log" 2>&1
+	ip -n "$NB" -s xfrm state >"$WORK/$1-xfrm-b.log" 2>&1
+	grep -q 'bytes [1-9]' "$WORK/$1-xfrm-a.log" && grep -q 'bytes [1-9]' "$WORK/$1-xfrm-b.log"
+}
+
 check() {	# $1 case, $2 direction, $3 expected, $4 list-sas output
 	up=1; child=1
 	grep -q 'ba: #.*ESTABLISHED' "$4" && up=0
 	grep -q 'net: #.*INSTALLED' "$4" && child=0
 	case $3 in
-	up) [ $up = 0 ]; result "$1" "$2" $? ;;
+	up) if [ "$ESP" = 1 ]; then
+		[ $up = 0 ] && [ $child = 0 ] && esp_traffic "$1"
+	    else
+		[ $up = 0 ]
+	    fi
+	    result "$1" "$2" $? ;;
 	none) [ $up = 1 ]; result "$1" "$2" $? ;;
 	nochild) [ $up = 0 ] && [ $child = 1 ]; result "$1" "$2" $? ;;
 	esac

@@ -31,7 +31,8 @@ tests_engine_test_exchange_LDADD = tests/lib/libiketest.a $(ENGINE_LIBS) $(KERNE
 # tshark); the host interop check against charon (root, run by hand or a
 # stage: tests/engine/interop-host.sh BUILDDIR WORKDIR).
 TESTS += tests/engine/tshark-check.sh
-dist_noinst_SCRIPTS += tests/engine/tshark-check.sh tests/engine/interop-host.sh
+dist_noinst_SCRIPTS += tests/engine/tshark-check.sh tests/engine/interop-host.sh \
+	tests/engine/vm-interop.sh
 
 check_PROGRAMS += tests/engine/test_hostile
 TESTS += tests/engine/test_hostile
