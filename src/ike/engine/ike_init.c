@@ -275,11 +275,14 @@ static void init_rx_response(struct ike_sa *sa, const struct ike_msg *m,
 		return;
 	}
 	if ((err = msg_error(m))) {
-		log_info(LS_IKE, "IKE SA %llu (%s): IKE_SA_INIT refused by the peer: %s",
-			 (unsigned long long)sa->id, sa->conn ? sa->conn->name : "-",
-			 ike_notify_name(err));
+		/* 2.21.1 (BAD-INPUT 22): unauthenticated, perhaps forged: keep
+		 * retransmitting until the real answer or the give-up */
+		char nbuf[32];
+
+		log_info(LS_IKE, "IKE SA %llu (%s): IKE_SA_INIT refused by the peer: %s "
+			 "(unauthenticated: still waiting for an answer)", (unsigned long long)sa->id,
+			 sa->conn ? sa->conn->name : "-", ike_notify_str(err, nbuf, sizeof(nbuf)));
 		sa->notify_err = err;
-		ike_sa_destroy(sa);
 		return;
 	}
 	if (!msg_pl(m, PL_SA) || !msg_pl(m, PL_KE) || !msg_pl(m, PL_NONCE))
