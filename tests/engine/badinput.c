@@ -586,3 +586,90 @@ void bi_assert_b_empty(void)
 	ck_assert_uint_eq(kernel_mem_sa_count(BI.peer[PAIR_B].k), 0);
 	ck_assert_uint_eq(kernel_mem_policy_count(BI.peer[PAIR_B].k), 0);
 }
+
+void bi_assert_logged(size_t mark, const char *reason)
+{
+	if (!bi_logged(mark, reason)) {
+		bi_log_dump(mark);
+		ck_abort_msg("no log line with \"%s\"", reason);
+	}
+}
+
+void bi_assert_dropped(size_t mark, const char *reason)
+{
+	ck_assert_uint_eq(bi_nfrom(PAIR_B), 0);
+	bi_assert_b_empty();
+	bi_assert_logged(mark, reason);
+}
+
+size_t bi_init_from(const struct bi_pl *v, size_t n, uint64_t spi_i, uint64_t spi_r,
+		    uint8_t *out, size_t size)
+{
+	static uint8_t chain[BI_MSG_MAX];
+	struct ike_hdr h;
+	uint8_t first;
+	size_t clen = bi_chain(v, n, chain, sizeof(chain), &first);
+
+	bi_hdr(&h, spi_i, spi_r, IKE_SA_INIT, IKE_FLAG_INITIATOR, 0);
+	return bi_msg(&h, chain, clen, first, out, size);
+}
+
+uint8_t bi_sa_buf[2048], bi_ke_buf[1100];
+
+size_t bi_init_parts(struct bi_pl *v, const char *props, uint16_t group, const uint8_t *ke,
+		     size_t kelen, size_t nlen)
+{
+	static uint8_t pub[1100], nonce[300];
+	size_t n = 0;
+
+	ck_assert_uint_le(nlen, sizeof(nonce));
+	memset(v, 0, 3 * sizeof(*v));
+	memset(nonce, 0x77, sizeof(nonce));
+	if (!ke) {
+		kelen = bi_ke_pub(group, pub, sizeof(pub));
+		ke = pub;
+	}
+	v[n].type = PL_SA;
+	v[n].body = bi_sa_buf;
+	v[n++].len = bi_sa_body(props, PROTO_IKE, 0, bi_sa_buf, sizeof(bi_sa_buf));
+	v[n].type = PL_KE;
+	v[n].body = bi_ke_buf;
+	v[n++].len = bi_ke_body(group, ke, kelen, bi_ke_buf, sizeof(bi_ke_buf));
+	v[n].type = PL_NONCE;
+	v[n].body = nonce;
+	v[n++].len = nlen;
+	return n;
+}
+
+void bi_assert_init_answered(void)
+{
+	struct pair_pkt *q = bi_pop(PAIR_B);
+	const struct ike_msg *m;
+
+	ck_assert_ptr_nonnull(q);
+	m = bi_decode(q, NULL);
+	ck_assert(m->hdr.flags & IKE_FLAG_RESPONSE);
+	ck_assert_int_ge(ike_msg_find(m, PL_SA, 0), 0);
+	ck_assert_int_ge(ike_msg_find(m, PL_KE, 0), 0);
+	ck_assert_int_ge(ike_msg_find(m, PL_NONCE, 0), 0);
+	free(q);
+	ck_assert_uint_eq(pair_nsas(&BI, PAIR_B), 1);
+	ck_assert_uint_eq(halfopen_total(&bi_e(PAIR_B)->cookies), 1);
+}
+
+void bi_assert_auth_refused(size_t mark, uint16_t type, const char *reason)
+{
+	bi_expect_notify(PAIR_B, &pair_sa(&BI, PAIR_A)->sk_in, type);
+	bi_assert_b_empty();
+	bi_assert_logged(mark, reason);
+}
+
+void bi_evil_to_b(const uint8_t *p, size_t len)
+{
+	bi_inject(PAIR_B, &bi_evil, p, len);
+}
+
+size_t bi_good_init(const struct bi_pl *extra, size_t n, uint8_t *out, size_t size)
+{
+	return bi_init(BI_EVIL_SPI, BI_PROP, KE_CURVE25519, extra, n, out, size);
+}

@@ -15,6 +15,8 @@
 #include "pair.h"
 
 #define BI_MSG_MAX	8192
+#define BI_EVIL_SPI	0x1122334455667788ULL
+#define BI_PROP		"aes256gcm16-prfsha256-x25519"
 
 extern struct pair BI;
 /* 192.0.2.1:500 (A), 192.0.2.2:500 (B), 192.0.2.66:500 (an attacker) */
@@ -126,5 +128,28 @@ void bi_fresh_exchange_ok(void);
 
 /* B keeps nothing: no IKE SA, no half-open count, empty kernel. */
 void bi_assert_b_empty(void);
+
+/* A datagram to B from bi_evil. */
+void bi_evil_to_b(const uint8_t *p, size_t len);
+/* bi_init() from BI_EVIL_SPI with BI_PROP and an x25519 KE. */
+size_t bi_good_init(const struct bi_pl *extra, size_t n, uint8_t *out, size_t size);
+/* A log line since mark contains reason (else the log is dumped). */
+void bi_assert_logged(size_t mark, const char *reason);
+/* Silence from B, nothing kept, reason logged. */
+void bi_assert_dropped(size_t mark, const char *reason);
+/* B answered an IKE_SA_INIT normally (SA, KE, Nr) and holds one half-open SA. */
+void bi_assert_init_answered(void);
+/* B answered the IKE_AUTH request with notify type (decrypted with A's
+ * keys), deleted the half-open IKE SA and logged reason. */
+void bi_assert_auth_refused(size_t mark, uint16_t type, const char *reason);
+
+/* IKE_SA_INIT request from payloads v (header: spi_i, spi_r, message 0). */
+size_t bi_init_from(const struct bi_pl *v, size_t n, uint64_t spi_i, uint64_t spi_r,
+		    uint8_t *out, size_t size);
+/* v[0..3): SA (props, body in bi_sa_buf), KE (group; ke, or a real value
+ * when NULL; body in bi_ke_buf), Ni of nlen bytes.  Returns 3. */
+extern uint8_t bi_sa_buf[2048], bi_ke_buf[1100];
+size_t bi_init_parts(struct bi_pl *v, const char *props, uint16_t group, const uint8_t *ke,
+		     size_t kelen, size_t nlen);
 
 #endif
