@@ -190,12 +190,13 @@ result() {	# $1 case, $2 direction, $3 0/1
 both_ways() {
 	echo "==== case $1: ikedaemon initiates" >>"$WORK/ikedaemon.log"
 	$IKECTL initiate ab >>"$WORK/ikectl.log" 2>&1
-	sleep 1.5
+	sleep $((1 + 4 * ESP))
 	sw_sas >"$WORK/$1-sas-we.log"
 	check "$1" "ikedaemon->charon" "$2" "$WORK/$1-sas-we.log"
 	terminate_all
 	echo "==== case $1: charon initiates" >>"$WORK/ikedaemon.log"
-	swanctl --initiate --child net --uri "$VICI" --timeout 4 >"$WORK/$1-initiate.log" 2>&1
+	swanctl --initiate --child net --uri "$VICI" --timeout $((4 + 12 * ESP)) \
+		>"$WORK/$1-initiate.log" 2>&1
 	sleep 0.5
 	sw_sas >"$WORK/$1-sas-sw.log"
 	check "$1" "charon->ikedaemon" "$2" "$WORK/$1-sas-sw.log"
@@ -210,10 +211,15 @@ esp_traffic() {	# $1 case
 	ipv6) src=2001:db8:1::1 dst=2001:db8:2::1 ;;
 	*) src=10.1.0.1 dst=10.2.0.1 ;;
 	esac
-	ip netns exec "$NA" ping -c 3 -i 0.2 -W 2 -I "$src" "$dst" >>"$WORK/$1-ping.log" 2>&1 || return 1
-	ip -n "$NA" -s xfrm state >"$WORK/$1-xfrm-a.log" 2>&1
-	ip -n "$NB" -s xfrm state >"$WORK/$1-xfrm-b.log" 2>&1
-	grep -q 'bytes [1-9]' "$WORK/$1-xfrm-a.log" && grep -q 'bytes [1-9]' "$WORK/$1-xfrm-b.log"
+	ip netns exec "$NA" ping -c 3 -i 0.2 -W 2 -I "$src" "$dst" >>"$WORK/$1-ping.log" 2>&1
+	ok=$?
+	for n in a b; do
+		ns=$NA; [ $n = b ] && ns=$NB
+		{ ip -n "$ns" -s xfrm state; ip -n "$ns" xfrm policy;
+		  ip netns exec "$ns" cat /proc/net/xfrm_stat; } >>"$WORK/$1-xfrm-$n.log" 2>&1
+	done
+	[ $ok = 0 ] && grep -q '[1-9][0-9]*(bytes)' "$WORK/$1-xfrm-a.log" &&
+		grep -q '[1-9][0-9]*(bytes)' "$WORK/$1-xfrm-b.log"
 }
 
 check() {	# $1 case, $2 direction, $3 expected, $4 list-sas output

@@ -148,6 +148,9 @@ void ike_sa_established(struct ike_sa *sa)
 		halfopen_dec(&e->cookies, &sa->entry.peer);
 		sa->halfopen = 0;
 	}
+	/* RealMessage1/2 served the AUTH payloads (2.15) and are not needed again */
+	secret_free(&sa->init_req);
+	secret_free(&sa->init_resp);
 	sa->established_ms = loop_now_ms(e->loop);
 	e->stats.ike_sas_established_total++;
 	sa_table_set_id(&e->table, &sa->entry,
