@@ -13,6 +13,7 @@
 #   wrong-psk    charon holds another key: AUTHENTICATION_FAILED, no SA
 #   esp-mismatch no common ESP proposal: IKE SA up, NO_PROPOSAL_CHOSEN
 #   dpd          charon checks liveness every 2 s; we answer
+#   trap         our trap policy: traffic (a ping) makes us initiate
 #
 # With IKE_INTEROP_ESP=1 (a kernel with ESP: tests/engine/vm-interop.sh
 # runs this in the VM) every established case must also have its CHILD SA
@@ -24,7 +25,7 @@ set -u
 BUILD=$(cd "$1" && pwd)
 WORK=$2
 shift 2
-CASES=${*:-default invalid-ke modp-cbc transport ipv6 wrong-psk esp-mismatch dpd}
+CASES=${*:-default invalid-ke modp-cbc transport ipv6 wrong-psk esp-mismatch dpd trap}
 CHARON=/usr/lib/ipsec/charon
 [ "$(id -u)" = 0 ] || exit 77
 [ -x "$CHARON" ] && command -v swanctl >/dev/null || exit 77
@@ -132,7 +133,7 @@ EOF
 }
 
 # ike.conf for us: $1 proposals, $2 esp_proposals, $3 mode, $4 local_ts,
-# $5 remote_ts, $6 family
+# $5 remote_ts, $6 family, $7 start_action (default none)
 our_conf() {
 	if [ "$6" = 6 ]; then la=2001:db8::1 ra=2001:db8::2; else la=192.0.2.1 ra=192.0.2.2; fi
 	cat > "$WORK/ike.conf" <<EOF
@@ -150,7 +151,7 @@ connections: ( {
 	remote = { id = "b.example"; auth = "psk"; };
 	proposals = [$1];
 	children = ( { name = "net"; local_ts = [$4]; remote_ts = [$5]; mode = "$3";
-		       esp_proposals = [$2]; } );
+		       esp_proposals = [$2]; start_action = "${7:-none}"; } );
 } );
 EOF
 	chmod 600 "$WORK/ike.conf"
@@ -277,6 +278,18 @@ run_case() {
 		sleep 7
 		sw_sas >"$WORK/dpd-sas.log"
 		check dpd "charon DPD" up "$WORK/dpd-sas.log"
+		terminate_all
+		stop_daemon
+		return ;;
+	trap)
+		our_conf "$DFL" "$DFL" tunnel '"10.1.0.0/16"' '"10.2.0.0/16"' 4 trap
+		sw_conf default default tunnel 10.2.0.0/16 10.1.0.0/16 $PSK 4 0s
+		start_daemon
+		# the first packet is held or lost while the SAs are negotiated
+		ip netns exec "$NA" ping -c 1 -W 1 -I 10.1.0.1 10.2.0.1 >/dev/null 2>&1
+		sleep $((2 + 4 * ESP))
+		sw_sas >"$WORK/trap-sas.log"
+		check trap "ACQUIRE" up "$WORK/trap-sas.log"
 		terminate_all
 		stop_daemon
 		return ;;

@@ -183,6 +183,7 @@ struct ike_sa *engine_start(struct engine *e, const struct conf_conn *conn,
 	if (!child && conn->nchildren)
 		child = &conn->children[0];
 	sa->init_child = child;
+	sa->local_id = conn->local.id;
 	if (sa_table_insert(&e->table, &sa->entry) < 0 ||
 	    conf_proposals_dup(&conn->proposals, PROTO_IKE, &sa->offered, &sa->noffered) < 0 ||
 	    (child && !(sa->pending_child = child_sa_new(sa, child))))
