@@ -279,7 +279,8 @@ static void auth_rx_response(struct ike_sa *sa, const struct ike_msg *m, const u
 
 		log_info(LS_IKE, "IKE SA %llu (%s): IKE_AUTH refused by the peer: %s",
 			 (unsigned long long)sa->id, conn->name,
-			 err ? ike_notify_name(err) : "no IDr/AUTH in the response");
+			 err ? ike_notify_str(err, (char[32]){ 0 }, 32) :
+			 "no IDr/AUTH in the response");
 		sa->notify_err = err ? err : N_AUTHENTICATION_FAILED;
 		ike_sa_destroy(sa);
 		return;
