@@ -158,6 +158,10 @@ static void rx_request(struct ike_sa *sa, const uint8_t *pkt, size_t len, struct
 		return;
 	}
 	rc = unprotect(sa, pkt, len, m, &plain, &err);
+	if (rc == 0 && ike_msg_check_rules(m, &err) < 0)
+		rc = -2;
+	/* what the codec says to drop (unknown exchange, payloads outside SK:
+	 * 3.14, BAD-INPUT 24) leaves the window as it was: no answer */
 	if (rc == -1 || (rc == -2 && err.status == CODEC_DROP)) {
 		drop(e, err.reason, remote);
 		goto out;
@@ -166,7 +170,7 @@ static void rx_request(struct ike_sa *sa, const uint8_t *pkt, size_t len, struct
 		goto out;
 	ike_sa_alive(sa);
 	follow_peer(sa, local, remote, natt);
-	if (rc == -2 || ike_msg_check_rules(m, &err) < 0) {
+	if (rc == -2) {
 		/* 2.21.2/2.21.3: authentic but unacceptable: say why */
 		uint16_t n = codec_status_notify(err.status);
 
