@@ -80,6 +80,8 @@ void bi_begin(const char *conf_a, const char *conf_b)
 
 void bi_end(void)
 {
+	/* a NULL name printed with %s somewhere on a rejection path */
+	ck_assert_msg(!bi_logged(0, "(null)"), "a log line holds \"(null)\"");
 	secret_free(&dec_plain);
 	free(dec_pkt);
 	dec_pkt = NULL;
@@ -193,22 +195,30 @@ size_t bi_msg(const struct ike_hdr *h, const uint8_t *chain, size_t clen, uint8_
 	return wr_len(&w);
 }
 
-size_t bi_seal(const struct ike_hdr *h, const struct sk_ctx *sk, const uint8_t *chain,
-	       size_t clen, uint8_t first, uint8_t *out, size_t size)
+size_t bi_seal_pre(const struct ike_hdr *h, const uint8_t *pre, size_t prelen, uint8_t pre_first,
+		   const struct sk_ctx *sk, const uint8_t *chain, size_t clen, uint8_t first,
+		   uint8_t *out, size_t size)
 {
 	size_t blen = sk_overhead(sk, clen);
 	struct wr w;
 
 	wr_init(&w, out, size);
-	put_hdr(&w, h, PL_SK, IKE_HDR_LEN + 4 + blen);
+	put_hdr(&w, h, prelen ? pre_first : PL_SK, IKE_HDR_LEN + prelen + 4 + blen);
+	wr_bytes(&w, pre, prelen);
 	wr_u8(&w, first);
 	wr_u8(&w, 0);
 	wr_u16(&w, (uint16_t)(4 + blen));
 	ck_assert(wr_ok(&w));
 	ck_assert_int_eq(sk_encrypt(sk, out, wr_len(&w), chain, clen, &w), CR_OK);
 	ck_assert(wr_ok(&w));
-	ck_assert_uint_eq(wr_len(&w), IKE_HDR_LEN + 4 + blen);
+	ck_assert_uint_eq(wr_len(&w), IKE_HDR_LEN + prelen + 4 + blen);
 	return wr_len(&w);
+}
+
+size_t bi_seal(const struct ike_hdr *h, const struct sk_ctx *sk, const uint8_t *chain,
+	       size_t clen, uint8_t first, uint8_t *out, size_t size)
+{
+	return bi_seal_pre(h, NULL, 0, PL_NONE, sk, chain, clen, first, out, size);
 }
 
 int test_gcm_seal(const uint8_t key[32], const uint8_t nonce[12], const uint8_t *aad,

@@ -66,6 +66,12 @@ size_t bi_seal(const struct ike_hdr *h, const struct sk_ctx *sk, const uint8_t *
 int test_gcm_seal(const uint8_t key[32], const uint8_t nonce[12], const uint8_t *aad,
 		  size_t aadlen, const uint8_t *plain, size_t plen, uint8_t *out);
 
+/* Same, with the unprotected payloads pre (a chain whose last next-payload
+ * field says SK, first type pre_first) before the SK payload. */
+size_t bi_seal_pre(const struct ike_hdr *h, const uint8_t *pre, size_t prelen, uint8_t pre_first,
+		   const struct sk_ctx *sk, const uint8_t *chain, size_t clen, uint8_t first,
+		   uint8_t *out, size_t size);
+
 /* Payload bodies. */
 size_t bi_sa_body(const char *props, uint8_t proto, uint32_t esp_spi, uint8_t *out,
 		  size_t size);

@@ -518,7 +518,7 @@ START_TEST(test_r23_unknown_error_in_response)
 }
 END_TEST
 
-/* ---- row 24: SK not last, nested, in IKE_SA_INIT ---- */
+/* ---- row 24: SK not last, nested, in IKE_SA_INIT; payloads outside SK ---- */
 
 START_TEST(test_r24_sk_placement)
 {
@@ -568,6 +568,38 @@ START_TEST(test_r24_sk_placement)
 	}
 	ck_assert_uint_eq(bi_nfrom(PAIR_B), 0);
 	bi_assert_logged(mark, "not the last payload");
+	/* a Notify in the clear before a valid SK payload (3.14: everything
+	 * after IKE_SA_INIT is inside SK) */
+	{
+		struct ike_sa *a = A_sa();
+		struct bi_pl pre[2] = { { PL_NOTIFY, 0, vid, 0, 0, 0 }, { PL_SK, 0, NULL, 0, 0, 0 } };
+		uint8_t nb[16], pchain[64], pfirst;
+		struct ike_hdr h;
+		size_t plen;
+
+		pre[0].body = nb;
+		pre[0].len = bi_notify_body(0, N_AUTHENTICATION_FAILED, NULL, 0, NULL, 0, nb,
+					    sizeof(nb));
+		plen = bi_chain(pre, 2, pchain, sizeof(pchain), &pfirst) - 4;
+		bi_hdr(&h, a->entry.spi_i, a->entry.spi_r, INFORMATIONAL, IKE_FLAG_INITIATOR,
+		       (uint32_t)rx);
+		len = bi_seal_pre(&h, pchain, plen, pfirst, &a->sk_out, NULL, 0, PL_NONE, pkt,
+				  sizeof(pkt));
+		bi_inject(PAIR_B, &bi_a, pkt, len);
+	}
+	ck_assert_uint_eq(bi_nfrom(PAIR_B), 0);
+	bi_assert_logged(mark, "outside SK");
+	/* an exchange type nobody defined, sealed with the right keys */
+	{
+		struct ike_sa *a = A_sa();
+		struct ike_hdr h;
+
+		bi_hdr(&h, a->entry.spi_i, a->entry.spi_r, 99, IKE_FLAG_INITIATOR, (uint32_t)rx);
+		len = bi_seal(&h, &a->sk_out, NULL, 0, PL_NONE, pkt, sizeof(pkt));
+		bi_inject(PAIR_B, &bi_a, pkt, len);
+	}
+	ck_assert_uint_eq(bi_nfrom(PAIR_B), 0);
+	bi_assert_logged(mark, "exchange 99");
 	ck_assert_uint_eq(B_sa()->win.rx_next, rx);
 	bi_dpd_ok();
 	bi_fresh_exchange_ok();
