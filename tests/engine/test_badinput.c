@@ -156,6 +156,43 @@ START_TEST(test_r07_before_auth)
 }
 END_TEST
 
+/* The initiator before it has keys: requests naming its half-open SA, in
+ * the clear or with a garbage SK payload, are never answered. */
+START_TEST(test_r07_initiator_without_keys)
+{
+	static const uint8_t junk[48] = { 3 };
+	struct bi_pl v[1] = { { PL_SK, 0, junk, sizeof(junk), 0, 0 } };
+	static const uint8_t exch[] = { IKE_AUTH, INFORMATIONAL, CREATE_CHILD_SA };
+	struct ike_hdr h;
+	uint8_t first;
+	size_t mark, len, clen;
+	struct ike_sa *a;
+
+	bi_begin(NULL, NULL);
+	pair_initiate(&BI);
+	a = A_sa();
+	ck_assert_int_eq(a->state, IKE_SA_INIT_SENT);
+	ck_assert_int_eq(a->have_keys, 0);
+	clen = bi_chain(v, 1, chain, sizeof(chain), &first);
+	mark = bi_log_mark();
+	for (size_t i = 0; i < sizeof(exch); i++) {
+		bi_hdr(&h, a->entry.spi_i, 0x5151, exch[i], 0, 0);
+		len = bi_msg(&h, chain, clen, first, pkt, sizeof(pkt));
+		bi_inject(PAIR_A, &bi_b, pkt, len);
+		bi_hdr(&h, a->entry.spi_i, 0, exch[i], 0, 0);
+		len = bi_msg(&h, chain, clen, first, pkt, sizeof(pkt));
+		bi_inject(PAIR_A, &bi_b, pkt, len);
+	}
+	ck_assert_uint_eq(bi_nfrom(PAIR_A), 1);		/* its own IKE_SA_INIT only */
+	ck_assert_uint_eq(bi_logged(mark, "192.0.2.2[500] dropped"), 2 * sizeof(exch));
+	ck_assert_uint_eq(bi_logged(mark, "dropped: no keys yet"), 2);
+	ck_assert_int_eq(a->state, IKE_SA_INIT_SENT);
+	pair_pump(&BI, 0);
+	ck_assert(pair_established(&BI));
+	bi_end();
+}
+END_TEST
+
 /* ---- row 8: payload length < 4, overrunning, broken chain (after IKE_SA_INIT) ---- */
 
 START_TEST(test_r08_broken_chain_after_auth)
@@ -919,6 +956,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_r06_unprotected_error_to_responder);
 	tcase_add_test(tc, test_r06_unprotected_error_to_initiator);
 	tcase_add_test(tc, test_r07_before_auth);
+	tcase_add_test(tc, test_r07_initiator_without_keys);
 	tcase_add_test(tc, test_r08_broken_chain_after_auth);
 	tcase_add_test(tc, test_r08_broken_chain_in_auth);
 	tcase_add_test(tc, test_r09_critical_after_auth);
