@@ -233,6 +233,35 @@ START_TEST(test_r09_critical_in_init)
 }
 END_TEST
 
+/* In an answer nothing is sent back (2.21): the initiator drops it and
+ * keeps waiting for the real one. */
+START_TEST(test_r09_critical_in_init_response)
+{
+	static const uint8_t junk[4] = { 4, 4, 4, 4 };
+	struct bi_pl v[2] = { { PL_NOTIFY, 0, body, 0, 0, 0 },
+			      { 201, PL_FLAG_CRITICAL, junk, sizeof(junk), 0, 0 } };
+	struct ike_hdr h;
+	uint8_t first;
+	size_t mark, len, clen;
+
+	bi_begin(NULL, NULL);
+	pair_initiate(&BI);
+	v[0].len = bi_notify_body(0, N_NO_PROPOSAL_CHOSEN, NULL, 0, NULL, 0, body, sizeof(body));
+	clen = bi_chain(v, 2, chain, sizeof(chain), &first);
+	bi_hdr(&h, A_sa()->entry.spi_i, 0, IKE_SA_INIT, IKE_FLAG_RESPONSE, 0);
+	len = bi_msg(&h, chain, clen, first, pkt, sizeof(pkt));
+	mark = bi_log_mark();
+	bi_inject(PAIR_A, &bi_b, pkt, len);
+	ck_assert_uint_eq(bi_nfrom(PAIR_A), 1);		/* its own request only */
+	ck_assert_int_eq(A_sa()->state, IKE_SA_INIT_SENT);
+	ck_assert_uint_eq(A_sa()->notify_err, 0);
+	bi_assert_logged(mark, "unsupported and critical");
+	pair_pump(&BI, 0);
+	ck_assert(pair_established(&BI));
+	bi_end();
+}
+END_TEST
+
 /* ---- row 12: IKE_SA_INIT without SA, KE or Ni ---- */
 
 START_TEST(test_r12_init_missing)
@@ -783,6 +812,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_r04_response_unknown_sa);
 	tcase_add_test(tc, test_r08_broken_chain_before_auth);
 	tcase_add_test(tc, test_r09_critical_in_init);
+	tcase_add_test(tc, test_r09_critical_in_init_response);
 	tcase_add_test(tc, test_r12_init_missing);
 	tcase_add_test(tc, test_r14_sa_structure);
 	tcase_add_test(tc, test_r15_unacceptable_proposals);
