@@ -41,3 +41,11 @@ tests_engine_test_hostile_SOURCES = tests/engine/test_hostile.c \
 tests_engine_test_hostile_CPPFLAGS = $(tests_engine_test_exchange_CPPFLAGS)
 tests_engine_test_hostile_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_engine_test_hostile_LDADD = $(tests_engine_test_exchange_LDADD)
+
+# Handshake cost, both sides in one process (not a test).
+noinst_PROGRAMS += tests/engine/bench_handshake
+tests_engine_bench_handshake_SOURCES = tests/engine/bench_handshake.c \
+	tests/engine/pair.c tests/engine/pair.h
+tests_engine_bench_handshake_CPPFLAGS = $(tests_engine_test_exchange_CPPFLAGS)
+tests_engine_bench_handshake_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_bench_handshake_LDADD = $(tests_engine_test_exchange_LDADD)
