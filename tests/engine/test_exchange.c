@@ -302,6 +302,22 @@ START_TEST(test_esp_no_proposal)
 }
 END_TEST
 
+START_TEST(test_esp_pfs_group)
+{
+	/* a PFS group in esp_proposals plays no part in IKE_AUTH (1.2) */
+	setup_sub("remote_ts = [\"10.2.0.0/16\"];", "remote_ts = [\"10.2.0.0/16\"]; "
+		  "esp_proposals = [\"aes256gcm16-x25519\"];", "remote_ts = [\"10.1.0.0/16\"];",
+		  "remote_ts = [\"10.1.0.0/16\"]; esp_proposals = [\"aes256gcm16-ecp384\"];");
+	pair_initiate(&P);
+	pair_pump(&P, 0);
+	ck_assert(pair_established(&P));
+	assert_children_match();
+	for (size_t i = 0; i < pair_sa(&P, PAIR_A)->children->prop.ntransforms; i++)
+		ck_assert_uint_ne(pair_sa(&P, PAIR_A)->children->prop.xf[i].type, TT_KE);
+	pair_free(&P);
+}
+END_TEST
+
 START_TEST(test_ts_unacceptable)
 {
 	setup_sub(NULL, NULL, "remote_ts = [\"10.1.0.0/16\"];", "remote_ts = [\"10.9.0.0/16\"];");
@@ -966,6 +982,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_ike_no_proposal);
 	tcase_add_test(tc, test_esp_no_proposal);
 	tcase_add_test(tc, test_ts_unacceptable);
+	tcase_add_test(tc, test_esp_pfs_group);
 	tcase_add_test(tc, test_ts_narrowed);
 	tcase_add_test(tc, test_lost_auth_response);
 	tcase_add_test(tc, test_duplicates);

@@ -58,3 +58,11 @@ tests_engine_test_badinput_SOURCES = tests/engine/test_badinput.c $(BADINPUT_SOU
 tests_engine_test_badinput_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_engine_test_badinput_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_engine_test_badinput_LDADD = $(BADINPUT_LDADD)
+
+# Handshake cost, both sides in one process (not a test).
+noinst_PROGRAMS += tests/engine/bench_handshake
+tests_engine_bench_handshake_SOURCES = tests/engine/bench_handshake.c \
+	tests/engine/pair.c tests/engine/pair.h
+tests_engine_bench_handshake_CPPFLAGS = $(tests_engine_test_exchange_CPPFLAGS)
+tests_engine_bench_handshake_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_bench_handshake_LDADD = $(tests_engine_test_exchange_LDADD)
