@@ -729,6 +729,9 @@ START_TEST(test_nat)
 	ck_assert_uint_eq(addr_port(&a->local), 4500);
 	ck_assert_uint_eq(addr_port(&a->remote), 4500);
 	ck_assert_uint_eq(addr_port(&b->remote), 44500);
+	/* the side behind the NAT keeps its mapping alive */
+	ck_assert(timer_pending(&a->keepalive));
+	ck_assert(!timer_pending(&b->keepalive));
 	/* ESP in UDP with the ports the IKE SA uses */
 	ks = ksa(PAIR_B, "198.51.100.9", b->children->spi_out);
 	ck_assert_ptr_nonnull(ks);

@@ -46,6 +46,22 @@ int engine_send(struct engine *e, const struct addr *local, const struct addr *r
 	return rc;
 }
 
+int engine_send_keepalive(struct engine *e, const struct addr *local, const struct addr *remote)
+{
+	static const uint8_t ka = 0xff;
+
+	if (e->test_send)
+		return e->test_send(e, local, remote, &ka, 1);
+	for (size_t i = 0; e->have_sockets && i < e->sockets.n; i++) {
+		const struct ike_socket *s = &e->sockets.s[i];
+
+		if (s->natt && addr_family(&s->bound) == addr_family(remote))
+			return sendto(s->fd, &ka, 1, MSG_DONTWAIT, &remote->u.sa,
+				      addr_socklen(remote)) == 1 ? 0 : -1;
+	}
+	return -1;
+}
+
 int engine_nonce(struct engine *e, struct secret *out)
 {
 	secret_free(out);
