@@ -1,0 +1,32 @@
+/* IKE transform IDs -> Linux crypto API names for XFRM (one table each). */
+#ifndef IKE_KERNEL_XFRM_ALG_H
+#define IKE_KERNEL_XFRM_ALG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct xfrm_encr_alg {
+	uint16_t ike_id;
+	const char *ike_name;
+	const char *kernel_name;
+	int aead;		/* 1: XFRMA_ALG_AEAD, no separate integrity */
+	uint16_t icv_bits;	/* AEAD only */
+	uint8_t salt_len;	/* bytes appended to the key (RFC 4106, 4309, 3686, 7634) */
+	uint8_t key_min, key_max, key_step;	/* cipher key bytes, without salt */
+};
+
+struct xfrm_integ_alg {
+	uint16_t ike_id;
+	const char *ike_name;
+	const char *kernel_name;
+	uint16_t trunc_bits;
+	uint8_t key_len;
+};
+
+/* NULL if the transform has no kernel counterpart. */
+const struct xfrm_encr_alg *xfrm_encr_lookup(uint16_t ike_id);
+const struct xfrm_integ_alg *xfrm_integ_lookup(uint16_t ike_id);
+/* 1 if key_len (with salt) suits alg. */
+int xfrm_encr_key_ok(const struct xfrm_encr_alg *alg, size_t key_len);
+
+#endif
