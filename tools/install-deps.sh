@@ -12,7 +12,7 @@ libnl-3-dev libnl-xfrm-3-dev libnl-route-3-dev libconfig-dev check"
 TEST="clang libclang-rt-14-dev tshark strongswan-charon strongswan-swanctl
 libcharon-extra-plugins iproute2 iputils-ping socat python3 jq mandoc groff-base
 qemu-system-x86 busybox-static linux-image-amd64 cpio kmod"
-PKG="debhelper dpkg-dev devscripts lintian fakeroot systemd"
+PKG="debhelper dpkg-dev devscripts lintian fakeroot systemd man-db rpmlint"
 DEMO="$TEST"
 
 case "$what" in

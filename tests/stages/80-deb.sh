@@ -1,0 +1,172 @@
+#!/bin/sh
+# The Debian package: build it from a clean copy of the tree, lint it,
+# install it with apt-get, check what it installed, upgrade it over a
+# locally edited /etc/ike.conf, then purge it and check nothing is left.
+# Needs root (it installs the package on this machine; the package is
+# purged again on every exit path).
+set -eu
+
+say() { echo "80-deb: $*"; }
+fail() { echo "80-deb: FAIL: $*"; exit 1; }
+
+if [ "$(id -u)" != 0 ]; then
+	say "skip: needs root to install the package"
+	exit 77
+fi
+for tool in dpkg-buildpackage dh lintian fakeroot apt-get systemd-analyze man; do
+	command -v "$tool" >/dev/null || {
+		say "skip: $tool not installed (tools/install-deps.sh test)"
+		exit 77
+	}
+done
+# The package is the daemon; without it in the tree there is nothing to pack.
+# shellcheck disable=SC2046
+if ! grep -Eqs '^sbin_PROGRAMS[[:space:]]*\+?=.*ikedaemon' \
+	$(find "$SRCDIR/src" -name local.mk); then
+	say "skip: the tree does not build sbin/ikedaemon yet"
+	exit 77
+fi
+if dpkg-query -W ikedaemon >/dev/null 2>&1; then
+	fail "package ikedaemon already installed here; purge it first"
+fi
+
+src="$WORK/deb-src"
+arch=$(dpkg --print-architecture)
+version=$(dpkg-parsechangelog -l "$SRCDIR/debian/changelog" -S Version)
+deb="$WORK/ikedaemon_${version}_${arch}.deb"
+changes="$WORK/ikedaemon_${version}_${arch}.changes"
+conf=/etc/ike.conf
+unit=/lib/systemd/system/ikedaemon.service
+wants=/etc/systemd/system/multi-user.target.wants/ikedaemon.service
+
+installed=0
+cleanup() {
+	if [ "$installed" = 1 ]; then
+		apt-get purge -y -qq ikedaemon >/dev/null 2>&1 || true
+	fi
+}
+trap cleanup EXIT INT TERM
+
+# 1. A clean copy: the tracked and new (not ignored) files when the tree is
+# a git checkout, else everything but build trees and generated files.
+rm -rf "$src" "$WORK"/ikedaemon_*
+mkdir -p "$src"
+if git -C "$SRCDIR" rev-parse --git-dir >/dev/null 2>&1; then
+	(cd "$SRCDIR" && git ls-files -z --cached --others --exclude-standard |
+		tar --null --ignore-failed-read -T - -cf -) | tar -C "$src" -xf -
+else
+	tar -C "$SRCDIR" --exclude='./build*' --exclude=./autom4te.cache \
+		--exclude=./debian/ikedaemon --exclude=./debian/.debhelper \
+		-cf - . | tar -C "$src" -xf -
+fi
+
+# The RPM spec is kept in the tree but not built here (no rpmbuild on
+# Debian); lint it when rpmlint is available.
+if command -v rpmlint >/dev/null; then
+	say "rpmlint ikedaemon.spec"
+	rpmlint "$src/ikedaemon.spec" || fail "rpmlint ikedaemon.spec"
+fi
+
+# 2. Build the binary package (configure, make, make check, install).
+log="$WORK/deb-build.log"
+say "dpkg-buildpackage -us -uc -b in $src (log: $log)"
+(cd "$src" && DEB_BUILD_OPTIONS="parallel=2" dpkg-buildpackage -us -uc -b) \
+	>"$log" 2>&1 || { tail -80 "$log"; fail "dpkg-buildpackage"; }
+[ -f "$deb" ] || fail "no $deb after the build"
+grep -h '^# \(TOTAL\|PASS\|FAIL\|ERROR\)' "$src"/test-suite.log \
+	"$src"/obj-*/test-suite.log 2>/dev/null || true
+
+# 3. Lintian: errors fail the stage, warnings are shown.
+say "lintian $changes"
+lintian --fail-on error --display-info "$changes" 2>&1 |
+	grep -v '^running with root privileges' | tee "$WORK/deb-lintian.log"
+grep -q '^E: ' "$WORK/deb-lintian.log" && fail "lintian reported errors"
+
+# 4. The package's contents, before installing.
+dpkg-deb -c "$deb" >"$WORK/deb-contents.txt"
+for f in ./usr/sbin/ikedaemon ./etc/ike.conf ./lib/systemd/system/ikedaemon.service \
+	./usr/share/man/man8/ikedaemon.8.gz ./usr/share/man/man8/ikectl.8.gz \
+	./usr/share/man/man5/ike.conf.5.gz ./usr/share/doc/ikedaemon/copyright; do
+	grep -q " $f\$" "$WORK/deb-contents.txt" || fail "$f missing from $deb"
+done
+grep -Eq ' \./usr/s?bin/ikectl$' "$WORK/deb-contents.txt" ||
+	fail "ikectl missing from $deb"
+grep -q '^-rw------- root/root .* \./etc/ike\.conf$' "$WORK/deb-contents.txt" ||
+	fail "etc/ike.conf in $deb is not -rw------- root/root: $(grep ike.conf "$WORK/deb-contents.txt")"
+
+# 5. Install with apt-get (pulls the shared libraries it depends on).
+say "apt-get install $deb"
+installed=1
+apt-get install -y -qq "$deb" >"$WORK/deb-install.log" 2>&1 ||
+	{ cat "$WORK/deb-install.log"; fail "apt-get install"; }
+dpkg-query -W -f='${Conffiles}\n' ikedaemon | grep -q "^ $conf " ||
+	fail "$conf is not a conffile"
+[ "$(stat -c '%a %U' $conf)" = "600 root" ] ||
+	fail "$conf: mode/owner $(stat -c '%a %U' $conf), want 600 root"
+[ -L "$wants" ] || fail "unit not enabled: no $wants"
+ikedaemon -V || fail "ikedaemon -V"
+ikedaemon -n -f "$conf" || fail "the shipped $conf does not validate (ikedaemon -n)"
+ikectl_bin=$(command -v ikectl) || fail "ikectl not on PATH"
+say "ikectl at $ikectl_bin"
+
+# Man pages: minimal images may keep dpkg from unpacking /usr/share/man.
+if grep -rqs '^path-exclude.*/usr/share/man' /etc/dpkg/dpkg.cfg.d/; then
+	say "note: dpkg excludes /usr/share/man here; man pages checked in the .deb only"
+else
+	man -w ikedaemon ikectl ike.conf || fail "man -w ikedaemon ikectl ike.conf"
+fi
+
+say "systemd-analyze verify $unit"
+# verify only warns about unknown or misspelt keys: treat any output as failure.
+out=$(systemd-analyze verify "$unit" 2>&1) || fail "systemd-analyze verify $unit: $out"
+[ -z "$out" ] || fail "systemd-analyze verify $unit: $out"
+systemd-analyze security --offline=true --no-pager "$unit" 2>/dev/null |
+	tail -1 || true
+
+# Under a running systemd (a real machine, not a container): start, reload
+# and stop the service for real.
+if [ -d /run/systemd/system ]; then
+	say "systemd is running: exercising the service"
+	systemctl restart ikedaemon || { journalctl -u ikedaemon -n 30 --no-pager; fail "start"; }
+	systemctl is-active -q ikedaemon || fail "ikedaemon not active after start"
+	[ -d /run/ikedaemon ] || fail "no /run/ikedaemon while running"
+	systemctl reload ikedaemon || fail "reload"
+	sleep 1
+	systemctl is-active -q ikedaemon || fail "ikedaemon died on reload"
+	systemctl stop ikedaemon || fail "stop"
+	[ "$(systemctl show -P Result ikedaemon)" = success ] ||
+		fail "stop result: $(systemctl show -P Result ikedaemon)"
+else
+	say "note: systemd is not PID 1 here; unit verified offline only"
+fi
+
+# 6. Upgrade to a newer version of the same package over a locally edited
+# conffile: the edit and the 0600 mode must survive.
+up="$WORK/deb-upgrade"
+rm -rf "$up" && mkdir -p "$up" && dpkg-deb -R "$deb" "$up/root"
+sed -i "s/^Version: .*/Version: ${version}+stage80/" "$up/root/DEBIAN/control"
+dpkg-deb -b --root-owner-group "$up/root" "$up/ikedaemon_upgrade.deb" >/dev/null
+echo "# local edit kept across upgrades" >>"$conf"
+say "upgrade to ${version}+stage80"
+apt-get install -y -qq "$up/ikedaemon_upgrade.deb" >>"$WORK/deb-install.log" 2>&1 ||
+	{ tail -30 "$WORK/deb-install.log"; fail "upgrade"; }
+[ "$(dpkg-query -W -f='${Version}' ikedaemon)" = "${version}+stage80" ] ||
+	fail "version after upgrade: $(dpkg-query -W -f='${Version}' ikedaemon)"
+grep -q '^# local edit kept across upgrades' "$conf" || fail "upgrade lost the local edit of $conf"
+[ "$(stat -c '%a' $conf)" = 600 ] || fail "$conf mode after upgrade: $(stat -c '%a' $conf)"
+
+# 7. Purge: binaries, unit, enablement links and the conffile all go.
+say "apt-get purge ikedaemon"
+apt-get purge -y -qq ikedaemon >>"$WORK/deb-install.log" 2>&1 ||
+	{ tail -30 "$WORK/deb-install.log"; fail "purge"; }
+installed=0
+case "$(dpkg-query -W -f='${Status}' ikedaemon 2>/dev/null || true)" in
+"" | *" not-installed") ;;
+*) fail "ikedaemon still known to dpkg after purge: $(dpkg-query -W -f='${Status}' ikedaemon)" ;;
+esac
+for f in /usr/sbin/ikedaemon "$ikectl_bin" "$unit" "$conf" "$wants" \
+	/usr/share/man/man8/ikedaemon.8.gz /usr/share/doc/ikedaemon \
+	/var/lib/systemd/deb-systemd-helper-enabled/ikedaemon.service.dsh-also; do
+	if [ -e "$f" ] || [ -L "$f" ]; then fail "$f left after purge"; fi
+done
+say "package built, linted, installed, upgraded and purged"
