@@ -22,15 +22,27 @@ demo) pkgs="$BUILD $DEMO" ;;
 *) echo "usage: $0 build|test|demo" >&2; exit 2 ;;
 esac
 
+# Installed means dpkg status "ii"; a package only known to dpkg (removed,
+# config files left) or never seen must be installed.
+missing=""
+for p in $pkgs; do
+	status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)
+	case $status in
+	ii*) ;;
+	*) missing="$missing $p" ;;
+	esac
+done
+if [ -z "$missing" ]; then
+	echo "install-deps: all $what packages present"
+	exit 0
+fi
 if [ "$(id -u)" != 0 ]; then
-	echo "install-deps: run as root (apt-get install)" >&2
+	echo "install-deps: missing:$missing; run as root (apt-get install)" >&2
 	exit 1
 fi
+echo "install-deps: installing:$missing"
 export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
 # shellcheck disable=SC2086
-if ! dpkg-query -W $pkgs >/dev/null 2>&1; then
-	apt-get update -qq
-	echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
-	# shellcheck disable=SC2086
-	apt-get install -y -qq --no-install-recommends $pkgs
-fi
+apt-get install -y -qq --no-install-recommends $missing

@@ -19,7 +19,8 @@ struct addr {
 	} u;
 };
 
-/* Parse a literal IPv4/IPv6 address (no hostnames); 0 on success. */
+/* Parse a literal IPv4/IPv6 address (no hostnames); 0 on success, else -1
+ * with *a cleared. */
 int addr_parse(struct addr *a, const char *s, uint16_t port);
 int addr_from_sockaddr(struct addr *a, const struct sockaddr *sa, socklen_t len);
 /* Family-specific raw address bytes (4 or 16) and setter. */
@@ -34,7 +35,7 @@ int addr_is_any(const struct addr *a);
 int addr_cmp(const struct addr *a, const struct addr *b);
 /* Same family and address; ports ignored. */
 int addr_eq_host(const struct addr *a, const struct addr *b);
-/* "192.0.2.1" or "2001:db8::1" */
+/* "192.0.2.1" or "2001:db8::1"; "%any" when no address is set. */
 const char *addr_host_str(const struct addr *a, char *buf, size_t size);
 /* strongSwan style: "192.0.2.1[500]", "2001:db8::1[4500]" */
 const char *addr_str(const struct addr *a, char *buf, size_t size);

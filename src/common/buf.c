@@ -5,9 +5,12 @@
 
 #include "common/secret.h"
 
+/* A reader over nothing still points somewhere: no NULL + 0 arithmetic. */
+static const uint8_t rd_empty[1];
+
 void rd_init(struct rd *r, const void *p, size_t len)
 {
-	r->p = p;
+	r->p = p ? p : rd_empty;
 	r->len = p ? len : 0;
 	r->off = 0;
 	r->err = 0;
@@ -52,11 +55,16 @@ uint32_t rd_u32(struct rd *r)
 		   (uint32_t)p[2] << 8 | p[3] : 0;
 }
 
+/* All eight bytes are admitted at once: a short input consumes nothing. */
 uint64_t rd_u64(struct rd *r)
 {
-	uint64_t hi = rd_u32(r);
-	uint64_t lo = rd_u32(r);
-	return r->err ? 0 : hi << 32 | lo;
+	const uint8_t *p = rd_take(r, 8);
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; p && i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
 }
 
 const uint8_t *rd_bytes(struct rd *r, size_t n)
@@ -130,8 +138,9 @@ void wr_free(struct wr *w)
 		memzero(w->buf, w->cap);
 		free(w->buf);
 	}
-	w->buf = NULL;
-	w->cap = w->len = 0;
+	/* A freed writer refuses further writes instead of allocating again. */
+	wr_init(w, NULL, 0);
+	w->err = 1;
 }
 
 /* The single place where a write is admitted. */
@@ -141,6 +150,8 @@ static uint8_t *wr_take(struct wr *w, size_t n)
 
 	if (w->err)
 		return NULL;
+	if (n == 0)
+		return w->buf ? w->buf + w->len : NULL;
 	if (n > w->cap - w->len) {
 		size_t ncap;
 		uint8_t *nb;
@@ -208,10 +219,14 @@ void wr_u32(struct wr *w, uint32_t v)
 	}
 }
 
+/* All eight bytes are admitted at once: a short buffer takes none. */
 void wr_u64(struct wr *w, uint64_t v)
 {
-	wr_u32(w, (uint32_t)(v >> 32));
-	wr_u32(w, (uint32_t)v);
+	uint8_t *p = wr_take(w, 8);
+	int i;
+
+	for (i = 7; p && i >= 0; i--, v >>= 8)
+		p[i] = v & 0xff;
 }
 
 void wr_bytes(struct wr *w, const void *src, size_t n)

@@ -4,4 +4,6 @@ src_common_libikecommon_a_SOURCES = \
 	src/common/buf.c src/common/buf.h \
 	src/common/log.c src/common/log.h \
 	src/common/secret.c src/common/secret.h \
-	src/common/names.c src/common/names.h
+	src/common/names.c src/common/names.h \
+	src/common/addr.c src/common/addr.h \
+	src/common/loop.c src/common/loop.h

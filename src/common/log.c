@@ -24,6 +24,7 @@ static const int level_syslog[] = {
 
 #define NLEVELS (sizeof(level_names) / sizeof(level_names[0]))
 
+_Static_assert(LS_MAX == 9, "one default level per subsystem below");
 static enum log_level levels[LS_MAX] = {
 	LL_INFO, LL_INFO, LL_INFO, LL_INFO, LL_INFO, LL_INFO, LL_INFO, LL_INFO, LL_INFO,
 };

@@ -7,13 +7,14 @@
 #ifndef IKE_COMMON_LOOP_H
 #define IKE_COMMON_LOOP_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct loop;
 
 #define LOOP_IN  0x1u
 #define LOOP_OUT 0x4u
-#define LOOP_ERR 0x8u
+#define LOOP_ERR 0x8u	/* error or hang-up; reported even if not asked for */
 
 typedef void (*loop_fd_cb)(int fd, uint32_t events, void *arg);
 typedef void (*loop_sig_cb)(int signo, void *arg);
@@ -35,11 +36,18 @@ int loop_add_fd(struct loop *l, int fd, uint32_t events, loop_fd_cb cb, void *ar
 int loop_mod_fd(struct loop *l, int fd, uint32_t events);
 int loop_del_fd(struct loop *l, int fd);
 
-/* Blocks the signal and delivers it through a signalfd. */
+/*
+ * Blocks the signal (in the calling thread: call before starting other
+ * threads so they inherit the mask) and delivers it through a signalfd.
+ * loop_free() restores the mask the thread had before.
+ */
 int loop_add_signal(struct loop *l, int signo, loop_sig_cb cb, void *arg);
 
 void timer_init(struct timer *t, timer_cb cb, void *arg);
-/* (Re)arm t to fire delay_ms from now. */
+/*
+ * (Re)arm t to fire delay_ms from now; re-arming a pending timer moves it.
+ * Timers with the same deadline fire in the order they were armed.
+ */
 int timer_schedule(struct loop *l, struct timer *t, uint64_t delay_ms);
 void timer_cancel(struct loop *l, struct timer *t);
 int timer_pending(const struct timer *t);
@@ -48,7 +56,11 @@ size_t loop_timer_count(const struct loop *l);
 /* Monotonic milliseconds (the loop's clock). */
 uint64_t loop_now_ms(struct loop *l);
 
-/* One iteration: wait at most timeout_ms (-1: until an event or timer). */
+/*
+ * One iteration: wait at most timeout_ms (-1: until an event or timer),
+ * dispatch fd and signal events, then fire the due timers.  Returns the
+ * number of callbacks run, or -1 on an epoll failure.
+ */
 int loop_run_once(struct loop *l, int timeout_ms);
 /* Run until loop_stop(); returns 0, or -1 on an epoll failure. */
 int loop_run(struct loop *l);

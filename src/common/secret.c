@@ -1,5 +1,6 @@
 #include "common/secret.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +31,11 @@ int secret_dup(struct secret *s, const void *p, size_t len)
 
 int secret_concat(struct secret *s, const struct secret *a, const struct secret *b)
 {
+	if (a->len > SIZE_MAX - b->len) {
+		s->ptr = NULL;
+		s->len = 0;
+		return -1;
+	}
 	if (secret_alloc(s, a->len + b->len) < 0)
 		return -1;
 	if (a->len)

@@ -1,0 +1,145 @@
+/*
+ * ike.conf: the parsed, validated configuration.  config_load() reads a
+ * libconfig file, checks every key against the schema (config.c,
+ * config_conn.c) and reports every error as "file:line: message".  A
+ * struct config is immutable once loaded; a reload builds a new one and
+ * compares it with the running one (plan.h).
+ */
+#ifndef IKE_CORE_CONF_H
+#define IKE_CORE_CONF_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "common/addr.h"
+#include "common/log.h"
+#include "common/secret.h"
+#include "ike/core/ident.h"
+#include "ike/core/tsspec.h"
+
+#define CONF_NAME_MAX	64	/* connection and child names */
+#define CONF_MAX_RESOLVED 8	/* addresses kept per hostname */
+
+/* Where a value was written: file (interned in struct config) and line. */
+struct conf_loc {
+	const char *file;
+	int line;
+};
+
+struct conf_strlist {
+	char **v;
+	size_t n;
+};
+
+/* One entry of local_addrs/remote_addrs: literal, %any, or a hostname. */
+struct conf_host {
+	char *text;
+	int any;			/* %any, 0.0.0.0 or :: */
+	int family;			/* AF_UNSPEC for %any */
+	size_t naddrs;			/* resolved at load (1 for a literal); port 0 */
+	struct addr addrs[CONF_MAX_RESOLVED];
+};
+
+enum conf_auth {
+	CONF_AUTH_PSK = 1,
+};
+
+struct conf_side {
+	struct ident id;
+	char *id_text;
+	unsigned auth;			/* enum conf_auth */
+};
+
+enum conf_mode { CONF_MODE_TUNNEL = 1, CONF_MODE_TRANSPORT };
+enum conf_start_action { CONF_START_NONE = 0, CONF_START_TRAP, CONF_START_START };
+enum conf_close_action { CONF_CLOSE_NONE = 0, CONF_CLOSE_TRAP, CONF_CLOSE_START };
+enum conf_dpd_action { CONF_DPD_CLEAR = 0, CONF_DPD_TRAP, CONF_DPD_RESTART };
+
+struct conf_ts_list {
+	struct tsspec *v;
+	size_t n;
+};
+
+struct conf_child {
+	char *name;
+	struct conf_loc loc;
+	struct conf_ts_list local_ts, remote_ts;
+	unsigned mode;			/* enum conf_mode */
+	struct conf_strlist esp_proposals;	/* empty: the engine's default */
+	uint64_t rekey_time, life_time, rand_time;	/* seconds */
+	uint64_t rekey_bytes, life_bytes, rekey_packets, life_packets;	/* 0: off */
+	unsigned start_action, close_action;
+	uint64_t replay_window;
+};
+
+struct conf_conn {
+	char *name;
+	struct conf_loc loc;
+	struct conf_host *local_addrs, *remote_addrs;
+	size_t nlocal_addrs, nremote_addrs;
+	struct conf_side local, remote;
+	struct conf_strlist proposals;	/* empty: the engine's default */
+	uint64_t rekey_time, over_time, rand_time, reauth_time;	/* seconds */
+	uint64_t dpd_delay;		/* seconds, 0: off */
+	unsigned dpd_action;		/* enum conf_dpd_action */
+	struct conf_child *children;
+	size_t nchildren;
+};
+
+struct conf_psk {
+	struct ident id;
+	char *id_text;
+	struct secret key;
+	struct conf_loc loc;
+};
+
+struct conf_global {
+	struct conf_strlist listen;
+	uint64_t port, port_nat_t;
+	char *pidfile, *control_socket, *secrets_file;
+	enum log_level log[LS_MAX];
+	double retransmit_timeout, retransmit_base;
+	uint64_t retransmit_tries;
+	uint64_t cookie_threshold, half_open_limit;
+};
+
+struct config {
+	char *path;
+	struct conf_global global;
+	struct conf_psk *secrets;
+	size_t nsecrets;
+	struct conf_conn *conns;
+	size_t nconns;
+	char **files;			/* interned file names for conf_loc */
+	size_t nfiles;
+};
+
+/* Errors and warnings collected while loading, each "file:line: text". */
+struct conf_diag {
+	char **errors, **warnings;
+	size_t nerrors, nwarnings;
+};
+
+/*
+ * Loads and validates path.  Returns NULL when anything is wrong; diag then
+ * holds every error found (the loader goes on after the first one).
+ * Warnings (e.g. a secrets file readable by others) never fail the load.
+ */
+struct config *config_load(const char *path, struct conf_diag *diag);
+void config_free(struct config *cfg);
+void conf_diag_free(struct conf_diag *diag);
+
+const struct conf_conn *config_find_conn(const struct config *cfg, const char *name);
+const struct conf_child *config_find_child(const struct conf_conn *c, const char *name);
+/* The PSK for a pair of identities (remote first, then local); NULL if none. */
+const struct conf_psk *config_find_psk(const struct config *cfg, const struct ident *local,
+				       const struct ident *remote);
+
+const char *conf_mode_name(unsigned v);
+const char *conf_start_action_name(unsigned v);
+const char *conf_close_action_name(unsigned v);
+const char *conf_dpd_action_name(unsigned v);
+const char *conf_auth_name(unsigned v);
+
+#endif

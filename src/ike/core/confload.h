@@ -1,0 +1,68 @@
+/*
+ * Internal to the ike.conf loader (config.c, config_conn.c): the schema
+ * tables and the walker that applies them to a libconfig group.
+ */
+#ifndef IKE_CORE_CONFLOAD_H
+#define IKE_CORE_CONFLOAD_H
+
+#include <libconfig.h>
+
+#include "common/names.h"
+#include "ike/core/conf.h"
+
+struct conf_ctx {
+	struct config *cfg;
+	struct conf_diag *diag;
+	const char *cur_file;	/* the file being read (not its includes) */
+	const char *cur_dir;	/* where libconfig resolves its @include */
+};
+
+enum rule_kind {
+	RK_STR,		/* char * */
+	RK_UINT,	/* uint64_t within [min, max] */
+	RK_FLOAT,	/* double within [min, max] */
+	RK_TIME,	/* uint64_t seconds: "30s", "4h" or an integer */
+	RK_COUNT,	/* uint64_t: "500k", "2M" or an integer */
+	RK_ENUM,	/* unsigned, from the names table */
+	RK_STRLIST,	/* struct conf_strlist: a list/array of strings or one string */
+	RK_FN,		/* fn parses the setting into obj */
+};
+
+typedef int (*rule_fn)(struct conf_ctx *ctx, const config_setting_t *s, void *obj);
+
+struct rule {
+	const char *name;
+	enum rule_kind kind;
+	size_t off;
+	uint64_t min, max;
+	const struct name_entry *names;
+	size_t nnames;
+	rule_fn fn;
+};
+
+void conf_error(struct conf_ctx *ctx, const config_setting_t *s, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void conf_warn(struct conf_ctx *ctx, const config_setting_t *s, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void conf_error_at(struct conf_ctx *ctx, struct conf_loc loc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+struct conf_loc conf_loc_of(struct conf_ctx *ctx, const config_setting_t *s);
+
+/* Applies rules to every member of group; unknown keys are errors. */
+void conf_apply_rules(struct conf_ctx *ctx, const config_setting_t *group,
+		      const struct rule *rules, size_t nrules, void *obj, const char *where);
+void conf_free_rules(const struct rule *rules, size_t nrules, void *obj);
+/* 0 and *out if s is a string, otherwise an error naming key. */
+int conf_get_string(struct conf_ctx *ctx, const config_setting_t *s, const char **out);
+/* An identity (ident.h) and the text it was written as. */
+int conf_get_ident(struct conf_ctx *ctx, const config_setting_t *s, struct ident *id,
+		   char **text);
+int conf_check_name(struct conf_ctx *ctx, const config_setting_t *s, const char *what,
+		    char **out);
+
+/* config_conn.c */
+void conf_load_conns(struct conf_ctx *ctx, const config_setting_t *list);
+void conf_free_conn(struct conf_conn *c);
+void conf_check_conn_secrets(struct conf_ctx *ctx);
+
+#endif

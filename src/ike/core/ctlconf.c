@@ -1,0 +1,171 @@
+#include "ike/core/ctlconf.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ike/core/units.h"
+
+static void put_strlist(struct ctl_enc *e, const char *name, const struct conf_strlist *l)
+{
+	size_t i;
+
+	ctl_begin_list(e, name);
+	for (i = 0; i < l->n; i++)
+		ctl_put_str(e, NULL, l->v[i]);
+	ctl_end(e);
+}
+
+static void put_hosts(struct ctl_enc *e, const char *name, const struct conf_host *h, size_t n)
+{
+	size_t i;
+
+	ctl_begin_list(e, name);
+	for (i = 0; i < n; i++)
+		ctl_put_str(e, NULL, h[i].text);
+	ctl_end(e);
+}
+
+static void put_ts(struct ctl_enc *e, const char *name, const struct conf_ts_list *l)
+{
+	char buf[TSSPEC_STRLEN];
+	size_t i;
+
+	ctl_begin_list(e, name);
+	for (i = 0; i < l->n; i++)
+		ctl_put_str(e, NULL, tsspec_str(&l->v[i], buf, sizeof(buf)));
+	ctl_end(e);
+}
+
+static void put_side(struct ctl_enc *e, const char *name, const struct conf_side *s)
+{
+	char buf[IDENT_STRLEN];
+
+	ctl_begin_rec(e, name);
+	ctl_put_str(e, "id", ident_str(&s->id, buf, sizeof(buf)));
+	ctl_put_str(e, "id_type", ident_type_name(s->id.type));
+	ctl_put_str(e, "auth", conf_auth_name(s->auth));
+	ctl_end(e);
+}
+
+static void put_child(struct ctl_enc *e, const struct conf_child *ch)
+{
+	ctl_begin_rec(e, NULL);
+	ctl_put_str(e, "name", ch->name);
+	ctl_put_str(e, "mode", conf_mode_name(ch->mode));
+	put_ts(e, "local_ts", &ch->local_ts);
+	put_ts(e, "remote_ts", &ch->remote_ts);
+	put_strlist(e, "esp_proposals", &ch->esp_proposals);
+	ctl_put_u64(e, "rekey_time", ch->rekey_time);
+	ctl_put_u64(e, "life_time", ch->life_time);
+	ctl_put_u64(e, "rand_time", ch->rand_time);
+	ctl_put_u64(e, "rekey_bytes", ch->rekey_bytes);
+	ctl_put_u64(e, "life_bytes", ch->life_bytes);
+	ctl_put_u64(e, "rekey_packets", ch->rekey_packets);
+	ctl_put_u64(e, "life_packets", ch->life_packets);
+	ctl_put_str(e, "start_action", conf_start_action_name(ch->start_action));
+	ctl_put_str(e, "close_action", conf_close_action_name(ch->close_action));
+	ctl_put_u64(e, "replay_window", ch->replay_window);
+	ctl_end(e);
+}
+
+void ctl_put_conn(struct ctl_enc *e, const char *name, const struct conf_conn *c)
+{
+	char src[600];
+	size_t i;
+
+	ctl_begin_rec(e, name);
+	ctl_put_str(e, "name", c->name);
+	snprintf(src, sizeof(src), "%s:%d", c->loc.file, c->loc.line);
+	ctl_put_str(e, "source", src);
+	put_hosts(e, "local_addrs", c->local_addrs, c->nlocal_addrs);
+	put_hosts(e, "remote_addrs", c->remote_addrs, c->nremote_addrs);
+	put_side(e, "local", &c->local);
+	put_side(e, "remote", &c->remote);
+	put_strlist(e, "proposals", &c->proposals);
+	ctl_put_u64(e, "rekey_time", c->rekey_time);
+	ctl_put_u64(e, "over_time", c->over_time);
+	ctl_put_u64(e, "rand_time", c->rand_time);
+	ctl_put_u64(e, "reauth_time", c->reauth_time);
+	ctl_put_u64(e, "dpd_delay", c->dpd_delay);
+	ctl_put_str(e, "dpd_action", conf_dpd_action_name(c->dpd_action));
+	ctl_begin_list(e, "children");
+	for (i = 0; i < c->nchildren; i++)
+		put_child(e, &c->children[i]);
+	ctl_end(e);
+	ctl_end(e);
+}
+
+void ctl_put_global(struct ctl_enc *e, const char *name, const struct conf_global *g)
+{
+	char buf[32];
+	int i;
+
+	ctl_begin_rec(e, name);
+	put_strlist(e, "listen", &g->listen);
+	ctl_put_u64(e, "port", g->port);
+	ctl_put_u64(e, "port_nat_t", g->port_nat_t);
+	ctl_put_str(e, "pidfile", g->pidfile);
+	ctl_put_str(e, "control_socket", g->control_socket);
+	ctl_begin_rec(e, "log");
+	for (i = 0; i < LS_MAX; i++)
+		ctl_put_str(e, log_subsys_name(i), log_level_name(g->log[i]));
+	ctl_end(e);
+	/* Milliseconds and per-mille keep the record integer-only. */
+	ctl_put_u64(e, "retransmit_timeout_ms", (uint64_t)(g->retransmit_timeout * 1000 + 0.5));
+	snprintf(buf, sizeof(buf), "%g", g->retransmit_base);
+	ctl_put_str(e, "retransmit_base", buf);
+	ctl_put_u64(e, "retransmit_tries", g->retransmit_tries);
+	ctl_put_u64(e, "cookie_threshold", g->cookie_threshold);
+	ctl_put_u64(e, "half_open_limit", g->half_open_limit);
+	ctl_end(e);
+}
+
+/* Encodes one value in a message of its own and decodes it back. */
+static int record_of(void (*put)(struct ctl_enc *, const void *), const void *obj,
+		     struct ctl_val *out)
+{
+	struct ctl_enc e;
+	const uint8_t *frame;
+	size_t len;
+	uint8_t kind;
+	char err[128];
+	struct ctl_val root;
+	int ret = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (ctl_enc_init(&e, CTL_MSG_RESPONSE) < 0)
+		return -1;
+	put(&e, obj);
+	if (ctl_enc_finish(&e, &frame, &len) == 0 &&
+	    ctl_decode(frame + 4, len - 4, &kind, &root, err, sizeof(err)) == 0) {
+		if (root.nkids == 1) {
+			*out = root.kids[0];
+			root.nkids = 0;
+			ret = 0;
+		}
+		ctl_val_free(&root);
+	}
+	ctl_enc_free(&e);
+	return ret;
+}
+
+static void put_conn_v(struct ctl_enc *e, const void *c)
+{
+	ctl_put_conn(e, "conn", c);
+}
+
+static void put_global_v(struct ctl_enc *e, const void *g)
+{
+	ctl_put_global(e, "global", g);
+}
+
+int ctl_record_of_conn(const struct conf_conn *c, struct ctl_val *out)
+{
+	return record_of(put_conn_v, c, out);
+}
+
+int ctl_record_of_global(const struct conf_global *g, struct ctl_val *out)
+{
+	return record_of(put_global_v, g, out);
+}

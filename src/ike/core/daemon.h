@@ -1,0 +1,49 @@
+/*
+ * ikedaemon's running state: the configuration in force, the engine, the
+ * control socket and the single-instance lock; reload and the control
+ * requests act on it (daemon.c, ctlcmds.c).
+ */
+#ifndef IKE_CORE_DAEMON_H
+#define IKE_CORE_DAEMON_H
+
+#include <stdint.h>
+
+#include "ike/core/conf.h"
+#include "ike/core/ctlserver.h"
+#include "ike/core/engine.h"
+#include "ike/core/pidfile.h"
+#include "ike/core/plan.h"
+
+struct daemon {
+	struct loop *loop;
+	const char *cfg_path;
+	struct config *cfg;
+	struct engine *engine;
+	struct ctl_server *ctl;
+	struct pidfile pid;
+	int verbose;			/* -v count: raises every subsystem's level */
+	uint64_t start_ms;
+	uint64_t reloads, reload_failures;
+	int in_sink;			/* the log sink is running (no recursion) */
+};
+
+struct reload_result {
+	struct conf_diag diag;		/* errors and warnings of the new file */
+	struct reload_plan plan;
+	int applied;
+	char err[256];
+};
+
+/* Loads cfg_path again; applies it unless dry_run.  -1 leaves everything as it was. */
+int daemon_reload(struct daemon *d, int dry_run, struct reload_result *r);
+void reload_result_free(struct reload_result *r);
+void daemon_apply_log_levels(const struct daemon *d);
+/* Log lines go to monitors only while one is connected. */
+void daemon_monitor_update(struct daemon *d);
+
+/* ctlcmds.c */
+void daemon_ctl_request(void *arg, struct ctl_client *c, const struct ctl_val *req,
+			struct ctl_enc *resp);
+void daemon_engine_event(const struct engine_event *ev, void *arg);
+
+#endif

@@ -1,0 +1,151 @@
+/*
+ * The boundary between the daemon (life cycle, configuration, control
+ * socket: src/ike/core) and the IKE engine (SA table, sockets, exchanges,
+ * kernel backend: src/ike/sa, src/kernel).  The daemon calls only these
+ * functions; the engine never touches the control protocol or the config
+ * files.  Everything runs on the loop's thread.
+ *
+ * Information for "ikectl show" comes back as plain structs through
+ * callbacks, valid only during the call; the daemon turns them into
+ * control records (see ikectl(8) for the field names).
+ *
+ * Actions return 0, or -1 with a message in err naming the thing and the
+ * reason ("no IKE SA with id 7").
+ */
+#ifndef IKE_CORE_ENGINE_H
+#define IKE_CORE_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/addr.h"
+#include "ike/core/ident.h"
+#include "ike/core/tsspec.h"
+#include "ike/ikev2.h"
+
+struct loop;
+struct config;
+struct reload_plan;
+struct engine;
+
+/*
+ * Creates the engine for cfg (which stays valid until the next successful
+ * engine_reload): opens the IKE sockets, installs trap policies, starts
+ * start_action=start children.  NULL with err filled on failure.
+ */
+struct engine *engine_new(struct loop *loop, const struct config *cfg, char *err, size_t errlen);
+/*
+ * Switches to newcfg following plan (plan.h): removed connections' SAs are
+ * deleted, changed ones are re-established or updated as the change
+ * requires, added ones started per start_action.  On -1 the engine still
+ * runs on the old configuration.  newcfg stays valid until the next reload.
+ */
+int engine_reload(struct engine *e, const struct config *newcfg, const struct reload_plan *plan,
+		  char *err, size_t errlen);
+/* Deletes every SA (DELETE to peers, kernel state removed) and frees e. */
+void engine_shutdown(struct engine *e);
+/* "none" when this build has no IKE engine linked in. */
+const char *engine_kind(void);
+
+/* ---- information ---- */
+
+struct engine_ike_sa_info {
+	uint64_t id;			/* unique while the daemon runs; "terminate SA" */
+	const char *conn;
+	const char *state;		/* e.g. "CONNECTING", "ESTABLISHED", "REKEYING" */
+	int initiator;
+	uint64_t spi_i, spi_r;
+	struct addr local, remote;	/* with ports */
+	struct ident local_id, remote_id;
+	const char *proposal;		/* "AES_GCM_16_256/PRF_HMAC_SHA2_256/CURVE_25519" */
+	int nat_local, nat_remote;	/* behind a NAT (RFC 7296 2.23) */
+	uint64_t established_secs;	/* age; 0 while not established */
+	uint64_t rekey_in_secs, reauth_in_secs;	/* 0: not scheduled */
+	size_t nchildren;
+};
+
+struct engine_child_sa_info {
+	uint64_t ike_sa_id;
+	uint64_t id;			/* unique while the daemon runs */
+	const char *conn, *child;
+	const char *state;		/* "INSTALLED", "REKEYING", ... */
+	unsigned mode;			/* enum conf_mode */
+	uint8_t protocol;		/* PROTO_ESP */
+	uint32_t spi_in, spi_out;
+	uint32_t reqid;
+	const char *proposal;
+	const struct ike_ts *local_ts, *remote_ts;	/* negotiated */
+	size_t nlocal_ts, nremote_ts;
+	uint64_t bytes_in, bytes_out, packets_in, packets_out;
+	uint64_t installed_secs, rekey_in_secs, expire_in_secs;
+};
+
+/* An SA or a policy as the kernel reports it (XFRM), for "show kernel". */
+struct engine_kernel_sa {
+	struct addr src, dst;
+	uint32_t spi;
+	uint8_t protocol;
+	uint32_t reqid;
+	unsigned mode;
+	const char *enc_alg, *integ_alg;	/* kernel names, e.g. "rfc4106(gcm(aes))" */
+	uint64_t bytes, packets;
+};
+
+struct engine_kernel_policy {
+	const char *dir;		/* "in", "out", "fwd" */
+	struct ike_ts src, dst;
+	uint32_t reqid;
+	uint32_t priority;
+	const char *action;		/* "protect", "trap", "block", "bypass" */
+};
+
+/* Counters since start; the daemon adds its own (reloads, control requests). */
+struct engine_stats {
+	uint64_t ike_sas, ike_sas_half_open, child_sas;
+	uint64_t ike_sas_established_total, child_sas_installed_total;
+	uint64_t packets_in, packets_out, bytes_in, bytes_out;
+	uint64_t packets_dropped;	/* malformed, bad ICV, unknown SPI ... */
+	uint64_t retransmits, cookies_sent, init_refused_half_open;
+	uint64_t kernel_errors;
+};
+
+typedef void (*engine_ike_sa_fn)(const struct engine_ike_sa_info *sa, void *arg);
+typedef void (*engine_child_sa_fn)(const struct engine_child_sa_info *child, void *arg);
+typedef void (*engine_kernel_sa_fn)(const struct engine_kernel_sa *sa, void *arg);
+typedef void (*engine_kernel_policy_fn)(const struct engine_kernel_policy *pol, void *arg);
+
+/* conn NULL: every connection.  Calls fn once per SA. */
+void engine_list_ike_sas(struct engine *e, const char *conn, engine_ike_sa_fn fn, void *arg);
+void engine_list_child_sas(struct engine *e, const char *conn, engine_child_sa_fn fn, void *arg);
+/* The kernel's view of what this daemon installed; -1 with err if unavailable. */
+int engine_list_kernel(struct engine *e, engine_kernel_sa_fn sa_fn,
+		       engine_kernel_policy_fn pol_fn, void *arg, char *err, size_t errlen);
+void engine_get_stats(struct engine *e, struct engine_stats *out);
+
+/* ---- actions (ikectl initiate / terminate / rekey) ---- */
+
+/* child NULL: every child of conn. */
+int engine_initiate(struct engine *e, const char *conn, const char *child, char *err, size_t errlen);
+/* Every IKE SA of conn (ike_sa_id 0), or one IKE SA by id (conn NULL). */
+int engine_terminate(struct engine *e, const char *conn, uint64_t ike_sa_id, char *err, size_t errlen);
+int engine_rekey(struct engine *e, const char *conn, uint64_t ike_sa_id, char *err, size_t errlen);
+
+/* ---- events, streamed by "ikectl monitor" ---- */
+
+enum engine_event_kind {
+	ENGINE_EV_IKE_STATE = 1,
+	ENGINE_EV_CHILD_STATE,
+};
+
+struct engine_event {
+	enum engine_event_kind kind;
+	uint64_t ike_sa_id, child_sa_id;
+	const char *conn, *child;	/* child NULL for IKE SA events */
+	const char *old_state, *new_state;
+};
+
+typedef void (*engine_event_fn)(const struct engine_event *ev, void *arg);
+/* The engine calls fn at every state change (from its one state function). */
+void engine_set_event_cb(struct engine *e, engine_event_fn fn, void *arg);
+
+#endif

@@ -1,0 +1,228 @@
+/*
+ * ikedaemon: start-up, daemonizing, signals and shut-down (ikedaemon(8)).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "common/log.h"
+#include "common/loop.h"
+#include "ike/core/caps.h"
+#include "ike/core/daemon.h"
+#include "ike/core/sdnotify.h"
+
+#define DEFAULT_CONF IKE_SYSCONFDIR "/ike.conf"
+
+struct options {
+	const char *conf;
+	int foreground, check_only, verbose;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: ikedaemon [-dnvV] [-f file]\n"
+		"  -f file  configuration (default " DEFAULT_CONF ")\n"
+		"  -d       stay in the foreground and log to stderr\n"
+		"  -n       check the configuration and exit (0 valid, 1 not)\n"
+		"  -v       more verbose (debug; twice: trace)\n"
+		"  -V       print the version and exit\n");
+}
+
+/* 0 go on, 1 exit 0 (-V), -1 exit 1 (usage). */
+static int parse_args(int argc, char **argv, struct options *o)
+{
+	int ch;
+
+	memset(o, 0, sizeof(*o));
+	o->conf = DEFAULT_CONF;
+	while ((ch = getopt(argc, argv, "df:nvVh")) != -1) {
+		switch (ch) {
+		case 'd': o->foreground = 1; break;
+		case 'f': o->conf = optarg; break;
+		case 'n': o->check_only = 1; break;
+		case 'v': o->verbose++; break;
+		case 'V': printf("ikedaemon %s\n", PACKAGE_VERSION); return 1;
+		case 'h': usage(stdout); return 1;
+		default: usage(stderr); return -1;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "ikedaemon: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr);
+		return -1;
+	}
+	return 0;
+}
+
+/* Errors and warnings as plain "file:line: message" lines, for operators and -n. */
+static struct config *load_initial(const char *path)
+{
+	struct conf_diag diag;
+	struct config *cfg = config_load(path, &diag);
+	size_t i;
+
+	for (i = 0; i < diag.nerrors; i++)
+		fprintf(stderr, "%s\n", diag.errors[i]);
+	for (i = 0; i < diag.nwarnings; i++)
+		fprintf(stderr, "%s\n", diag.warnings[i]);
+	if (!cfg)
+		fprintf(stderr, "ikedaemon: %s: %zu error%s\n", path, diag.nerrors,
+			diag.nerrors == 1 ? "" : "s");
+	conf_diag_free(&diag);
+	return cfg;
+}
+
+/*
+ * Classic double fork; the original process waits on a pipe until the
+ * daemon says it is ready (one 0 byte) or dies, so the exit status of
+ * "ikedaemon" tells whether start-up worked.  Returns the pipe's write end.
+ */
+static int daemonize(void)
+{
+	int p[2], fd;
+	char b;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0 || (pid = fork()) < 0) {
+		fprintf(stderr, "ikedaemon: cannot daemonize: %s\n", strerror(errno));
+		exit(1);
+	}
+	if (pid > 0) {
+		close(p[1]);
+		if (read(p[0], &b, 1) == 1 && b == 0)
+			exit(0);
+		fprintf(stderr, "ikedaemon: start-up failed (details in syslog)\n");
+		exit(1);
+	}
+	close(p[0]);
+	setsid();
+	pid = fork();
+	if (pid < 0)
+		_exit(1);
+	if (pid > 0)
+		_exit(0);
+	if (chdir("/") < 0)
+		_exit(1);
+	fd = open("/dev/null", O_RDWR);
+	if (fd >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
+	return p[1];
+}
+
+static void on_stop(int signo, void *arg)
+{
+	struct daemon *d = arg;
+
+	log_info(LS_DMN, "signal %d (%s): shutting down", signo, strsignal(signo));
+	loop_stop(d->loop);
+}
+
+/* SIGHUP: a broken file leaves the running configuration and SAs untouched. */
+static void on_hup(int signo, void *arg)
+{
+	struct reload_result r;
+
+	log_info(LS_DMN, "SIGHUP: reloading %s", ((struct daemon *)arg)->cfg_path);
+	daemon_reload(arg, 0, &r);
+	reload_result_free(&r);
+}
+
+static int start(struct daemon *d)
+{
+	char err[256];
+
+	if (pidfile_acquire(&d->pid, d->cfg->global.pidfile, err, sizeof(err)) < 0) {
+		log_err(LS_DMN, "%s", err);
+		return -1;
+	}
+	d->loop = loop_new();
+	if (!d->loop || loop_add_signal(d->loop, SIGTERM, on_stop, d) < 0 ||
+	    loop_add_signal(d->loop, SIGINT, on_stop, d) < 0 ||
+	    loop_add_signal(d->loop, SIGHUP, on_hup, d) < 0) {
+		log_err(LS_DMN, "cannot set up the event loop");
+		return -1;
+	}
+	d->start_ms = loop_now_ms(d->loop);
+	d->ctl = ctl_server_new(d->loop, d->cfg->global.control_socket, daemon_ctl_request, d,
+				err, sizeof(err));
+	if (!d->ctl) {
+		log_err(LS_DMN, "%s", err);
+		return -1;
+	}
+	d->engine = engine_new(d->loop, d->cfg, err, sizeof(err));
+	if (!d->engine) {
+		log_err(LS_DMN, "IKE engine: %s", err);
+		return -1;
+	}
+	engine_set_event_cb(d->engine, daemon_engine_event, d);
+	/* Sockets are bound: from here on only the network capabilities remain. */
+	if (caps_drop_to_needed() < 0)
+		return -1;
+	return 0;
+}
+
+static void stop(struct daemon *d)
+{
+	sd_notify_stopping();
+	if (d->engine)
+		engine_shutdown(d->engine);
+	ctl_server_free(d->ctl);
+	pidfile_release(&d->pid);
+	if (d->loop)
+		loop_free(d->loop);
+	config_free(d->cfg);
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	struct daemon d;
+	int rc, ready_fd = -1, status = 1;
+
+	rc = parse_args(argc, argv, &o);
+	if (rc)
+		return rc > 0 ? 0 : 1;
+	memset(&d, 0, sizeof(d));
+	d.pid.fd = -1;
+	d.cfg_path = o.conf;
+	d.verbose = o.verbose;
+	log_init("ikedaemon", 0);
+	d.cfg = load_initial(o.conf);
+	if (!d.cfg || o.check_only) {
+		if (d.cfg)
+			printf("%s: configuration OK (%zu connection%s)\n", o.conf, d.cfg->nconns,
+			       d.cfg->nconns == 1 ? "" : "s");
+		config_free(d.cfg);
+		return d.cfg ? 0 : 1;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	if (!o.foreground) {
+		ready_fd = daemonize();
+		log_init("ikedaemon", 1);
+	}
+	daemon_apply_log_levels(&d);
+	if (start(&d) == 0) {
+		log_info(LS_DMN, "ikedaemon %s started: %s, %zu connection%s, engine %s", PACKAGE_VERSION,
+			 o.conf, d.cfg->nconns, d.cfg->nconns == 1 ? "" : "s", engine_kind());
+		sd_notify_ready();
+		if (ready_fd >= 0 && write(ready_fd, "", 1) == 1)
+			close(ready_fd);
+		status = loop_run(d.loop) == 0 ? 0 : 1;
+		log_info(LS_DMN, "ikedaemon stopped");
+	}
+	stop(&d);
+	return status;
+}

@@ -1,0 +1,346 @@
+#include "ike/ctl/output.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "ike/core/units.h"
+
+#define KEY_WIDTH 14
+#define STATS_KEY_WIDTH 27
+
+static void kvw(int indent, int width, const char *key, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+static void kvw(int indent, int width, const char *key, const char *fmt, va_list ap)
+{
+	char k[64];
+
+	snprintf(k, sizeof(k), "%s:", key);
+	printf("%*s%-*s ", indent, "", width, k);
+	vprintf(fmt, ap);
+	putchar('\n');
+}
+
+static void kv(int indent, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void kv(int indent, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	kvw(indent, KEY_WIDTH, key, fmt, ap);
+	va_end(ap);
+}
+
+static void stat_kv(const char *key, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void stat_kv(const char *key, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	kvw(0, STATS_KEY_WIDTH, key, fmt, ap);
+	va_end(ap);
+}
+
+static const char *str(const struct ctl_val *r, const char *name)
+{
+	const char *s = ctl_get_str(r, name);
+
+	return s ? s : "?";
+}
+
+static uint64_t u64(const struct ctl_val *r, const char *name)
+{
+	uint64_t v = 0;
+
+	ctl_get_u64(r, name, &v);
+	return v;
+}
+
+/* "a, b, c" from a list of strings; "-" when empty. */
+static const char *joined(const struct ctl_val *r, const char *name, char *buf, size_t size)
+{
+	const struct ctl_val *l = ctl_get(r, name);
+	size_t i, off = 0;
+
+	buf[0] = '\0';
+	for (i = 0; l && l->type == CTL_T_LIST && i < l->nkids && off < size; i++)
+		if (l->kids[i].type == CTL_T_STR)
+			off += (size_t)snprintf(buf + off, size - off, "%s%s", i ? ", " : "",
+						l->kids[i].str);
+	return buf[0] ? buf : "-";
+}
+
+static const char *dur(uint64_t secs, char *buf, size_t size)
+{
+	if (!secs)
+		return "off";
+	return units_time_str(secs, buf, size);
+}
+
+/* 1073741824 -> "1G" (binary units, as ike.conf writes them). */
+static const char *count(uint64_t v, char *buf, size_t size)
+{
+	static const char suffix[] = "kMG";
+	int i;
+
+	if (!v)
+		return "off";
+	for (i = 2; i >= 0; i--) {
+		uint64_t m = 1ULL << (10 * (i + 1));
+
+		if (v % m == 0) {
+			snprintf(buf, size, "%" PRIu64 "%c", v / m, suffix[i]);
+			return buf;
+		}
+	}
+	snprintf(buf, size, "%" PRIu64, v);
+	return buf;
+}
+
+static const struct ctl_val *list(const struct ctl_val *r, const char *name)
+{
+	const struct ctl_val *l = ctl_get(r, name);
+
+	return l && l->type == CTL_T_LIST ? l : NULL;
+}
+
+static void print_side(const char *key, const struct ctl_val *s)
+{
+	kv(2, key, "%s [%s], auth %s", str(s, "id"), str(s, "id_type"), str(s, "auth"));
+}
+
+static void print_conn_child(const struct ctl_val *ch)
+{
+	char a[1024], b[32], c[32], d[32];
+
+	printf("\n  child: %s\n", str(ch, "name"));
+	kv(4, "mode", "%s", str(ch, "mode"));
+	kv(4, "local ts", "%s", joined(ch, "local_ts", a, sizeof(a)));
+	kv(4, "remote ts", "%s", joined(ch, "remote_ts", a, sizeof(a)));
+	kv(4, "esp", "%s", strcmp(joined(ch, "esp_proposals", a, sizeof(a)), "-") ? a : "default");
+	kv(4, "rekey", "%s, life %s, rand %s", dur(u64(ch, "rekey_time"), b, sizeof(b)),
+	   dur(u64(ch, "life_time"), c, sizeof(c)), dur(u64(ch, "rand_time"), d, sizeof(d)));
+	kv(4, "bytes", "rekey %s, life %s", count(u64(ch, "rekey_bytes"), b, sizeof(b)),
+	   count(u64(ch, "life_bytes"), c, sizeof(c)));
+	kv(4, "packets", "rekey %s, life %s", count(u64(ch, "rekey_packets"), b, sizeof(b)),
+	   count(u64(ch, "life_packets"), c, sizeof(c)));
+	kv(4, "start/close", "%s / %s", str(ch, "start_action"), str(ch, "close_action"));
+	kv(4, "replay window", "%" PRIu64, u64(ch, "replay_window"));
+}
+
+void print_conns(const struct ctl_val *resp)
+{
+	const struct ctl_val *conns = list(resp, "conns"), *ch;
+	char a[1024], b[32], c[32], d[32];
+	size_t i, k;
+
+	for (i = 0; conns && i < conns->nkids; i++) {
+		const struct ctl_val *r = &conns->kids[i];
+
+		printf("%sconnection: %s  (%s)\n", i ? "\n" : "", str(r, "name"), str(r, "source"));
+		kv(2, "local addrs", "%s", joined(r, "local_addrs", a, sizeof(a)));
+		kv(2, "remote addrs", "%s", joined(r, "remote_addrs", a, sizeof(a)));
+		print_side("local", ctl_get(r, "local"));
+		print_side("remote", ctl_get(r, "remote"));
+		kv(2, "proposals", "%s", strcmp(joined(r, "proposals", a, sizeof(a)), "-") ? a : "default");
+		kv(2, "rekey", "%s (over %s, rand %s), reauth %s",
+		   dur(u64(r, "rekey_time"), b, sizeof(b)), dur(u64(r, "over_time"), c, sizeof(c)),
+		   dur(u64(r, "rand_time"), d, sizeof(d)), dur(u64(r, "reauth_time"), a, sizeof(a)));
+		kv(2, "dpd", "%s, action %s", dur(u64(r, "dpd_delay"), b, sizeof(b)), str(r, "dpd_action"));
+		ch = list(r, "children");
+		for (k = 0; ch && k < ch->nkids; k++)
+			print_conn_child(&ch->kids[k]);
+	}
+	if (!conns || !conns->nkids)
+		printf("no connections configured\n");
+}
+
+static void no_engine_note(const struct ctl_val *resp, const char *what)
+{
+	if (strcmp(str(resp, "engine"), "none") == 0)
+		printf("no %s (this ikedaemon has no IKE engine: it negotiates nothing)\n", what);
+	else
+		printf("no %s\n", what);
+}
+
+void print_sas(const struct ctl_val *resp)
+{
+	const struct ctl_val *sas = list(resp, "sas");
+	char a[32], b[32], c[32];
+	size_t i;
+
+	for (i = 0; sas && i < sas->nkids; i++) {
+		const struct ctl_val *r = &sas->kids[i];
+
+		printf("%sike sa %" PRIu64 ": %s, %s (%s)\n", i ? "\n" : "", u64(r, "id"),
+		       str(r, "conn"), str(r, "state"),
+		       ctl_get_bool(r, "initiator") ? "initiator" : "responder");
+		kv(2, "local", "%s %s%s", str(r, "local"), str(r, "local_id"),
+		   ctl_get_bool(r, "nat_local") ? " (behind NAT)" : "");
+		kv(2, "remote", "%s %s%s", str(r, "remote"), str(r, "remote_id"),
+		   ctl_get_bool(r, "nat_remote") ? " (behind NAT)" : "");
+		kv(2, "spis", "%s_i %s_r", str(r, "spi_i"), str(r, "spi_r"));
+		kv(2, "proposal", "%s", str(r, "proposal"));
+		kv(2, "established", "%s ago, rekey in %s, reauth in %s",
+		   dur(u64(r, "established_secs"), a, sizeof(a)),
+		   dur(u64(r, "rekey_in_secs"), b, sizeof(b)), dur(u64(r, "reauth_in_secs"), c, sizeof(c)));
+		kv(2, "children", "%" PRIu64, u64(r, "children"));
+	}
+	if (!sas || !sas->nkids)
+		no_engine_note(resp, "IKE SAs");
+}
+
+void print_children(const struct ctl_val *resp)
+{
+	const struct ctl_val *chs = list(resp, "children");
+	char a[1024], b[32], c[32], d[32];
+	size_t i;
+
+	for (i = 0; chs && i < chs->nkids; i++) {
+		const struct ctl_val *r = &chs->kids[i];
+
+		printf("%schild sa %" PRIu64 ": %s/%s, %s, %s %s (ike sa %" PRIu64 ")\n", i ? "\n" : "",
+		       u64(r, "id"), str(r, "conn"), str(r, "child"), str(r, "state"),
+		       str(r, "mode"), str(r, "protocol"), u64(r, "ike_sa_id"));
+		kv(2, "spis", "in %s, out %s, reqid %" PRIu64, str(r, "spi_in"), str(r, "spi_out"),
+		   u64(r, "reqid"));
+		kv(2, "proposal", "%s", str(r, "proposal"));
+		kv(2, "local ts", "%s", joined(r, "local_ts", a, sizeof(a)));
+		kv(2, "remote ts", "%s", joined(r, "remote_ts", a, sizeof(a)));
+		kv(2, "traffic", "in %" PRIu64 " bytes / %" PRIu64 " packets, out %" PRIu64
+		   " bytes / %" PRIu64 " packets", u64(r, "bytes_in"), u64(r, "packets_in"),
+		   u64(r, "bytes_out"), u64(r, "packets_out"));
+		kv(2, "installed", "%s ago, rekey in %s, expires in %s",
+		   dur(u64(r, "installed_secs"), b, sizeof(b)), dur(u64(r, "rekey_in_secs"), c, sizeof(c)),
+		   dur(u64(r, "expire_in_secs"), d, sizeof(d)));
+	}
+	if (!chs || !chs->nkids)
+		no_engine_note(resp, "CHILD SAs");
+}
+
+void print_kernel(const struct ctl_val *resp)
+{
+	const struct ctl_val *sas = list(resp, "sas"), *pols = list(resp, "policies");
+	char a[256], b[256];
+	size_t i;
+
+	for (i = 0; sas && i < sas->nkids; i++) {
+		const struct ctl_val *r = &sas->kids[i];
+
+		printf("sa %s %s -> %s spi %s reqid %" PRIu64 " %s\n", str(r, "protocol"), str(r, "src"),
+		       str(r, "dst"), str(r, "spi"), u64(r, "reqid"), str(r, "mode"));
+		kv(2, "algorithms", "%s %s", str(r, "enc_alg"), str(r, "integ_alg"));
+		kv(2, "traffic", "%" PRIu64 " bytes, %" PRIu64 " packets", u64(r, "bytes"), u64(r, "packets"));
+	}
+	for (i = 0; pols && i < pols->nkids; i++) {
+		const struct ctl_val *r = &pols->kids[i];
+
+		printf("policy %s %s -> %s %s reqid %" PRIu64 " priority %" PRIu64 "\n", str(r, "dir"),
+		       joined(r, "src", a, sizeof(a)), joined(r, "dst", b, sizeof(b)),
+		       str(r, "action"), u64(r, "reqid"), u64(r, "priority"));
+	}
+	if ((!sas || !sas->nkids) && (!pols || !pols->nkids))
+		printf("no kernel SAs or policies installed by ikedaemon\n");
+}
+
+void print_stats(const struct ctl_val *resp)
+{
+	char b[32];
+	size_t i;
+
+	stat_kv("engine", "%s", str(resp, "engine"));
+	stat_kv("version", "%s", str(resp, "version"));
+	stat_kv("uptime", "%s", units_time_str(u64(resp, "uptime_secs"), b, sizeof(b)));
+	for (i = 0; i < resp->nkids; i++) {
+		const struct ctl_val *v = &resp->kids[i];
+
+		if (v->type == CTL_T_U64 && strcmp(v->name, "uptime_secs") != 0)
+			stat_kv(v->name, "%" PRIu64, v->u64);
+	}
+}
+
+static size_t nkids(const struct ctl_val *r, const char *name)
+{
+	const struct ctl_val *l = list(r, name);
+
+	return l ? l->nkids : 0;
+}
+
+static void print_plan_list(const struct ctl_val *resp, const char *name, const char *verb)
+{
+	const struct ctl_val *l = list(resp, name);
+	size_t i;
+
+	for (i = 0; l && i < l->nkids; i++)
+		printf("  %s connection %s\n", verb, l->kids[i].str);
+}
+
+void print_reload(const struct ctl_val *resp)
+{
+	int applied = ctl_get_bool(resp, "applied");
+	const struct ctl_val *ch = list(resp, "change"), *w = list(resp, "warnings");
+	char a[512];
+	size_t i;
+
+	for (i = 0; w && i < w->nkids; i++)
+		fprintf(stderr, "%s\n", w->kids[i].str);
+	printf(applied ? "reloaded:\n" : "a reload would:\n");
+	print_plan_list(resp, "add", applied ? "added" : "add");
+	print_plan_list(resp, "remove", applied ? "removed" : "remove");
+
+	for (i = 0; ch && i < ch->nkids; i++)
+		printf("  %s connection %s (%s)\n", applied ? "changed" : "change",
+		       str(&ch->kids[i], "conn"), joined(&ch->kids[i], "fields", a, sizeof(a)));
+	if (strcmp(joined(resp, "global_changed", a, sizeof(a)), "-"))
+		printf("  %s global settings: %s\n", applied ? "changed" : "change", a);
+	if (strcmp(joined(resp, "restart_needed", a, sizeof(a)), "-"))
+		printf("  (a restart is needed for: %s)\n", a);
+	if (ctl_get_bool(resp, "secrets_changed"))
+		printf("  %s secrets\n", applied ? "changed" : "change");
+	if (!nkids(resp, "add") && !nkids(resp, "remove") && !nkids(resp, "change") &&
+	    !nkids(resp, "global_changed") && !ctl_get_bool(resp, "secrets_changed"))
+		printf("  nothing changed\n");
+}
+
+void print_levels(const struct ctl_val *resp)
+{
+	const struct ctl_val *l = ctl_get(resp, "levels");
+	size_t i;
+
+	for (i = 0; l && l->type == CTL_T_REC && i < l->nkids; i++)
+		kv(0, l->kids[i].name, "%s", l->kids[i].str ? l->kids[i].str : "?");
+}
+
+void print_event(const struct ctl_val *ev)
+{
+	char t[16];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	strftime(t, sizeof(t), "%H:%M:%S", &tm);
+	if (strcmp(str(ev, "event"), "log") == 0)
+		printf("%s [%s] %s: %s\n", t, str(ev, "subsys"), str(ev, "level"), str(ev, "message"));
+	else if (ctl_get(ev, "child"))
+		printf("%s child %s/%s #%" PRIu64 ": %s -> %s\n", t, str(ev, "conn"), str(ev, "child"),
+		       u64(ev, "child_sa_id"), str(ev, "old"), str(ev, "new"));
+	else
+		printf("%s ike %s #%" PRIu64 ": %s -> %s\n", t, str(ev, "conn"), u64(ev, "ike_sa_id"),
+		       str(ev, "old"), str(ev, "new"));
+}
+
+void print_done(const struct ctl_val *resp)
+{
+	printf("ok\n");
+}
+
+void print_errors(const struct ctl_val *resp)
+{
+	const struct ctl_val *l = list(resp, "errors");
+	size_t i;
+
+	for (i = 0; l && i < l->nkids; i++)
+		fprintf(stderr, "%s\n", l->kids[i].str);
+}

@@ -1,0 +1,315 @@
+/*
+ * ike.conf loader: every example loads, and each class of error is
+ * reported with the exact file:line and the offending value.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ike/core/conf.h"
+#include "ike/ikev2.h"
+#include "unit/unit.h"
+
+static struct config *load(const char *name, struct conf_diag *d)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", CORE_TEST_DATA, name);
+	return config_load(path, d);
+}
+
+static void dump(const struct conf_diag *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->nerrors; i++)
+		fprintf(stderr, "  error: %s\n", d->errors[i]);
+	for (i = 0; i < d->nwarnings; i++)
+		fprintf(stderr, "  warning: %s\n", d->warnings[i]);
+}
+
+/* The errors must be exactly these, in order ("FILE" stands for the data dir). */
+static void expect_errors(const char *name, const char *const *want, size_t n)
+{
+	struct conf_diag d;
+	struct config *cfg = load(name, &d);
+	char exp[1024];
+	size_t i;
+
+	if (d.nerrors != n)
+		dump(&d);
+	ck_assert_ptr_null(cfg);
+	ck_assert_uint_eq(d.nerrors, n);
+	for (i = 0; i < n; i++) {
+		snprintf(exp, sizeof(exp), "%s/%s", CORE_TEST_DATA, want[i]);
+		ck_assert_str_eq(d.errors[i], exp);
+	}
+	conf_diag_free(&d);
+}
+
+#define EXPECT(file, ...) do { \
+		static const char *const w_[] = { __VA_ARGS__ }; \
+		expect_errors(file, w_, sizeof(w_) / sizeof(w_[0])); \
+	} while (0)
+
+static const char *const good_files[] = {
+	"good-minimal.conf", "good-full.conf", "good-secrets-file.conf", "good-include.conf",
+};
+
+START_TEST(test_good_fixtures_load)
+{
+	struct conf_diag d;
+	struct config *cfg = load(good_files[_i], &d);
+
+	if (!cfg)
+		dump(&d);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_uint_ge(cfg->nconns, 1);
+	config_free(cfg);
+	conf_diag_free(&d);
+}
+END_TEST
+
+START_TEST(test_example_etc_loads)
+{
+	struct conf_diag d;
+	struct config *cfg = config_load(CORE_TEST_ETC "/ike.conf", &d);
+	const struct conf_conn *c;
+
+	if (!cfg)
+		dump(&d);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_uint_eq(cfg->nconns, 3);
+	c = config_find_conn(cfg, "site");
+	ck_assert_ptr_nonnull(c);
+	ck_assert_uint_eq(c->children[0].mode, CONF_MODE_TUNNEL);
+	c = config_find_conn(cfg, "host");
+	ck_assert_uint_eq(c->children[0].mode, CONF_MODE_TRANSPORT);
+	c = config_find_conn(cfg, "ondemand");
+	ck_assert_uint_eq(c->children[0].start_action, CONF_START_TRAP);
+	config_free(cfg);
+	conf_diag_free(&d);
+}
+END_TEST
+
+START_TEST(test_full_values)
+{
+	struct conf_diag d;
+	struct config *cfg = load("good-full.conf", &d);
+	const struct conf_conn *c;
+	const struct conf_child *ch;
+	char buf[IDENT_STRLEN];
+
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_uint_eq(cfg->global.port, 1500);
+	ck_assert_uint_eq(cfg->global.port_nat_t, 14500);
+	ck_assert_int_eq(cfg->global.log[LS_IKE], LL_DEBUG);
+	ck_assert_int_eq(cfg->global.log[LS_CFG], LL_TRACE);
+	ck_assert_int_eq(cfg->global.log[LS_NET], LL_WARN);
+	ck_assert(cfg->global.retransmit_timeout == 2.5);
+	ck_assert_uint_eq(cfg->global.retransmit_tries, 3);
+	ck_assert_str_eq(cfg->global.control_socket, "/tmp/ike-test.ctl");
+
+	c = config_find_conn(cfg, "full");
+	ck_assert_ptr_nonnull(c);
+	ck_assert_uint_eq(c->local.id.type, ID_RFC822_ADDR);
+	ck_assert_uint_eq(c->remote.id.type, ID_DER_ASN1_DN);
+	ck_assert_str_eq(ident_str(&c->remote.id, buf, sizeof(buf)), "C=CH, O=Example, CN=gw2");
+	ck_assert_uint_eq(c->nlocal_addrs, 2);
+	ck_assert_uint_ge(c->remote_addrs[0].naddrs, 1);
+	ck_assert_uint_eq(c->rekey_time, 7200);
+	ck_assert_uint_eq(c->over_time, 600);
+	ck_assert_uint_eq(c->reauth_time, 86400);
+	ck_assert_uint_eq(c->dpd_delay, 30);
+	ck_assert_uint_eq(c->dpd_action, CONF_DPD_TRAP);
+	ck_assert_uint_eq(c->proposals.n, 1);
+
+	ch = config_find_child(c, "a");
+	ck_assert_ptr_nonnull(ch);
+	ck_assert_uint_eq(ch->local_ts.n, 2);
+	ck_assert_uint_eq(ch->remote_ts.n, 3);
+	ck_assert_uint_eq(ch->remote_ts.v[1].ts.ip_proto, 6);
+	ck_assert_uint_eq(ch->remote_ts.v[1].ts.start_port, 443);
+	ck_assert_uint_eq(ch->remote_ts.v[2].ts.start_port, 1024);
+	ck_assert_uint_eq(ch->remote_ts.v[2].ts.end_port, 65535);
+	ck_assert_uint_eq(ch->rekey_bytes, 500ULL << 20);
+	ck_assert_uint_eq(ch->life_bytes, 1ULL << 30);
+	ck_assert_uint_eq(ch->life_packets, 2ULL << 20);
+	ck_assert_uint_eq(ch->life_time, 3600);
+	ck_assert_uint_eq(ch->replay_window, 128);
+	ck_assert_uint_eq(ch->close_action, CONF_CLOSE_START);
+
+	/* Defaults: tunnel, dynamic selectors, life_time 10% over rekey_time. */
+	ch = config_find_child(c, "b");
+	ck_assert_uint_eq(ch->mode, CONF_MODE_TUNNEL);
+	ck_assert_uint_eq(ch->rekey_time, 3600);
+	ck_assert_uint_eq(ch->life_time, 3960);
+	ck_assert_uint_eq(ch->replay_window, 32);
+	c = config_find_conn(cfg, "v6");
+	ck_assert(c->children[0].local_ts.v[0].dynamic);
+	ck_assert_uint_eq(c->over_time, 1440);
+
+	c = config_find_conn(cfg, "keyid");
+	ck_assert_uint_eq(c->local.id.type, ID_KEY_ID);
+	ck_assert_uint_eq(c->local.id.len, 4);
+	ck_assert_uint_eq(c->remote.id.type, 0);
+	ck_assert_ptr_nonnull(config_find_psk(cfg, &c->local.id, &c->remote.id));
+	config_free(cfg);
+	conf_diag_free(&d);
+}
+END_TEST
+
+START_TEST(test_unknown_keys)
+{
+	EXPECT("err-unknown-key.conf",
+	       "err-unknown-key.conf:3: unknown key 'prot_nat_t' in 'global'",
+	       "err-unknown-key.conf:8: unknown key 'idd' in 'local'",
+	       "err-unknown-key.conf:10: unknown key 'rekey' in a connection");
+}
+END_TEST
+
+START_TEST(test_wrong_types)
+{
+	EXPECT("err-type.conf",
+	       "err-type.conf:2: 'port' must be an integer, not a string",
+	       "err-type.conf:3: 'listen' must be a list of strings [\"a\", \"b\"], not an integer",
+	       "err-type.conf:4: 'cookie_threshold' must be an integer, not a boolean",
+	       "err-type.conf:6: 'psk' must be a string, not an integer",
+	       "err-type.conf:12: 'children' must be a list ( { name = ...; }, ... )");
+}
+END_TEST
+
+START_TEST(test_selectors)
+{
+	EXPECT("err-selectors.conf",
+	       "err-selectors.conf:8: child 'same': local_ts and remote_ts both hold 10.0.0.0/8",
+	       "err-selectors.conf:9: 'local_ts': \"10.0.0.0/33\": prefix length '33' out of range 0..32",
+	       "err-selectors.conf:10: 'remote_ts': \"10.0.0.0/8[tcp/90-80]\": port range 90-80 is reversed",
+	       "err-selectors.conf:12: 'local_ts': 10.1.0.0/16 overlaps 10.0.0.0/8 in the same list",
+	       "err-selectors.conf:13: child 'family': local_ts and remote_ts share no address family",
+	       "err-selectors.conf:14: 'local_ts': \"10.0.0.9-10.0.0.1\": address range 10.0.0.9-10.0.0.1 is reversed",
+	       "err-selectors.conf:15: 'local_ts': \"10.0.0.0/8[foo]\": unknown protocol 'foo'");
+}
+END_TEST
+
+START_TEST(test_secrets_errors)
+{
+	EXPECT("err-secrets.conf",
+	       "err-secrets.conf:3: second secret for id \"b.example\" (first at " CORE_TEST_DATA "/err-secrets.conf:2)",
+	       "err-secrets.conf:4: 'psk' starts with 0x but is not an even number of hex digits",
+	       "err-secrets.conf:14: 'auth' = \"pubkey\" is not supported yet (only \"psk\")",
+	       "err-secrets.conf:8: connection 'nokey': auth = psk but no secret for id \"z.example\" or \"a.example\"");
+}
+END_TEST
+
+START_TEST(test_names)
+{
+	EXPECT("err-names.conf",
+	       "err-names.conf:7: connection 'dup': second child named 'x' (first at line 7)",
+	       "err-names.conf:10: second connection named 'dup' (first at " CORE_TEST_DATA "/err-names.conf:4)",
+	       "err-names.conf:15: connection name \"bad name\" must be 1..63 characters of A-Z a-z 0-9 . _ -",
+	       "err-names.conf:19: connection needs a 'name'");
+}
+END_TEST
+
+START_TEST(test_values)
+{
+	EXPECT("err-values.conf",
+	       "err-values.conf:2: 'port' = 70000 out of range 1..65535",
+	       "err-values.conf:3: unknown log level \"loud\" (error, warn, info, debug, trace)",
+	       "err-values.conf:3: unknown log subsystem 'foo' (default, dmn, cfg, net, enc, cry, ike, chd, knl, ctl)",
+	       "err-values.conf:4: 'timeout' = 0.01 out of range 1..3600",
+	       "err-values.conf:11: 'id': identity '#abc': key id must be '#' and an even number of hex digits (at most 255 bytes)",
+	       "err-values.conf:13: 'rekey_time': invalid time '4x' (expected e.g. 30s, 10m, 4h, 1d)",
+	       "err-values.conf:14: 'dpd_action' = \"hold\" is not one of: clear, trap, restart",
+	       "err-values.conf:16: 'mode' = \"beet\" is not one of: tunnel, transport",
+	       "err-values.conf:17: 'replay_window' = -1 out of range 0..4096",
+	       "err-values.conf:18: child 's': start_action = start needs a specific address in remote_addrs of connection 'c'");
+}
+END_TEST
+
+START_TEST(test_syntax_error)
+{
+	EXPECT("err-syntax.conf", "err-syntax.conf:2: syntax error: syntax error");
+}
+END_TEST
+
+START_TEST(test_error_in_include_names_that_file)
+{
+	EXPECT("err-include.conf",
+	       "err-include.inc:3: unknown key 'pks' in a secret");
+}
+END_TEST
+
+START_TEST(test_missing_file)
+{
+	EXPECT("does-not-exist.conf", "does-not-exist.conf:0: cannot open: No such file or directory");
+}
+END_TEST
+
+/* A secrets file readable by others loads, with a warning naming it. */
+START_TEST(test_world_readable_secrets_warn)
+{
+	char dir[] = "/tmp/ike-test-XXXXXX", conf[600], sec[600], want[700];
+	struct conf_diag d;
+	struct config *cfg;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(conf, sizeof(conf), "%s/ike.conf", dir);
+	snprintf(sec, sizeof(sec), "%s/ike.secrets", dir);
+	f = fopen(conf, "w");
+	fprintf(f, "global: { secrets_file = \"ike.secrets\"; };\n");
+	fclose(f);
+	f = fopen(sec, "w");
+	fprintf(f, "\nsecrets: ( { id = \"x.example\"; psk = \"k\"; } );\n");
+	fclose(f);
+	chmod(sec, 0644);
+	cfg = config_load(conf, &d);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_uint_eq(d.nwarnings, 1);
+	snprintf(want, sizeof(want),
+		 "%s:2: warning: file holds secrets but is readable by group or others (mode 0644): chmod 600 it", sec);
+	ck_assert_str_eq(d.warnings[0], want);
+	config_free(cfg);
+	conf_diag_free(&d);
+	chmod(sec, 0600);
+	cfg = config_load(conf, &d);
+	ck_assert_uint_eq(d.nwarnings, 0);
+	config_free(cfg);
+	conf_diag_free(&d);
+	unlink(sec);
+	unlink(conf);
+	rmdir(dir);
+}
+END_TEST
+
+static Suite *config_suite(void)
+{
+	Suite *s = suite_create("config");
+	TCase *tc = tcase_create("load");
+
+	tcase_add_loop_test(tc, test_good_fixtures_load, 0, sizeof(good_files) / sizeof(good_files[0]));
+	tcase_add_test(tc, test_example_etc_loads);
+	tcase_add_test(tc, test_full_values);
+	tcase_add_test(tc, test_unknown_keys);
+	tcase_add_test(tc, test_wrong_types);
+	tcase_add_test(tc, test_selectors);
+	tcase_add_test(tc, test_secrets_errors);
+	tcase_add_test(tc, test_names);
+	tcase_add_test(tc, test_values);
+	tcase_add_test(tc, test_syntax_error);
+	tcase_add_test(tc, test_error_in_include_names_that_file);
+	tcase_add_test(tc, test_missing_file);
+	tcase_add_test(tc, test_world_readable_secrets_warn);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return unit_run(config_suite());
+}
