@@ -1,6 +1,6 @@
 # Build fragment for the systemd unit (included by the top-level Makefile.am).
 # The unit names the installed paths, so it is generated at make time, when
-# $(sbindir) and $(sysconfdir) are fully expanded.
+# $(sbindir), $(sysconfdir) and $(runstatedir) are fully expanded.
 if WITH_SYSTEMD
 systemdsystemunit_DATA = etc/systemd/ikedaemon.service
 endif
@@ -11,10 +11,13 @@ etc/systemd/ikedaemon.service: $(srcdir)/etc/systemd/ikedaemon.service.in Makefi
 	$(AM_V_GEN)$(MKDIR_P) etc/systemd && \
 	$(SED) -e 's|@sbindir[@]|$(sbindir)|g' \
 		-e 's|@sysconfdir[@]|$(sysconfdir)|g' \
+		-e 's|@runstatedir[@]|$(runstatedir)|g' \
 		$(srcdir)/etc/systemd/ikedaemon.service.in > $@.tmp && \
 	mv -f $@.tmp $@
 
 # distcheck installs under its own prefix: keep the unit there too, so the
 # uninstall check covers it.
+# (Unquoted on purpose: the shell running distcheck's configure must expand
+# dc_install_base; quoted, make would later read it as an empty variable.)
 AM_DISTCHECK_CONFIGURE_FLAGS = \
-	--with-systemdsystemunitdir='$${dc_install_base}/lib/systemd/system'
+	--with-systemdsystemunitdir=$$dc_install_base/lib/systemd/system
