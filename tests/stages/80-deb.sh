@@ -6,8 +6,15 @@
 # purged again on every exit path).
 set -eu
 
+# Each verified property counts as one test in run-all.sh's totals.
+npass=0
 say() { echo "80-deb: $*"; }
-fail() { echo "80-deb: FAIL: $*"; exit 1; }
+passed() { npass=$((npass + 1)); }
+fail() {
+	echo "80-deb: FAIL: $*"
+	mkdir -p "$WORK/results" && echo "$npass 1" >"$WORK/results/80-deb.counts"
+	exit 1
+}
 
 if [ "$(id -u)" != 0 ]; then
 	say "skip: needs root to install the package"
@@ -129,6 +136,7 @@ fi
 if command -v rpmlint >/dev/null; then
 	say "rpmlint ikedaemon.spec"
 	rpmlint "$src/ikedaemon.spec" || fail "rpmlint ikedaemon.spec"
+	passed
 fi
 
 # 2. Build the binary package (configure, make, make check, install).
@@ -137,6 +145,7 @@ say "dpkg-buildpackage -us -uc -b in $src (log: $log)"
 (cd "$src" && DEB_BUILD_OPTIONS="parallel=2" dpkg-buildpackage -us -uc -b) \
 	>"$log" 2>&1 || { tail -80 "$log"; fail "dpkg-buildpackage"; }
 [ -f "$deb" ] || fail "no $deb after the build"
+passed
 grep -h '^# \(TOTAL\|PASS\|FAIL\|ERROR\)' "$src"/test-suite.log \
 	"$src"/obj-*/test-suite.log 2>/dev/null || true
 
@@ -145,6 +154,7 @@ say "lintian $changes"
 lintian --fail-on error --display-info "$changes" 2>&1 |
 	grep -v '^running with root privileges' | tee "$WORK/deb-lintian.log"
 grep -q '^E: ' "$WORK/deb-lintian.log" && fail "lintian reported errors"
+passed
 
 # 4. The package's contents, before installing.
 dpkg-deb -c "$deb" >"$WORK/deb-contents.txt"
@@ -157,6 +167,7 @@ grep -Eq ' \./usr/s?bin/ikectl$' "$WORK/deb-contents.txt" ||
 	fail "ikectl missing from $deb"
 grep -q '^-rw------- root/root .* \./etc/ike\.conf$' "$WORK/deb-contents.txt" ||
 	fail "etc/ike.conf in $deb is not -rw------- root/root: $(grep ike.conf "$WORK/deb-contents.txt")"
+passed
 
 # 5. Install with apt-get (pulls the shared libraries it depends on).
 say "apt-get install $deb"
@@ -168,22 +179,26 @@ dpkg-query -W -f='${Conffiles}\n' ikedaemon | grep -q "^ $conf " ||
 [ "$(stat -c '%a %U' $conf)" = "600 root" ] ||
 	fail "$conf: mode/owner $(stat -c '%a %U' $conf), want 600 root"
 [ -L "$wants" ] || fail "unit not enabled: no $wants"
+passed
 ikedaemon -V || fail "ikedaemon -V"
 ikedaemon -n -f "$conf" || fail "the shipped $conf does not validate (ikedaemon -n)"
 ikectl_bin=$(command -v ikectl) || fail "ikectl not on PATH"
 say "ikectl at $ikectl_bin"
+passed
 
 # Man pages: minimal images may keep dpkg from unpacking /usr/share/man.
 if grep -rqs '^path-exclude.*/usr/share/man' /etc/dpkg/dpkg.cfg.d/; then
 	say "note: dpkg excludes /usr/share/man here; man pages checked in the .deb only"
 else
 	man -w ikedaemon ikectl ike.conf || fail "man -w ikedaemon ikectl ike.conf"
+	passed
 fi
 
 say "systemd-analyze verify $unit"
 # verify only warns about unknown or misspelt keys: treat any output as failure.
 out=$(systemd-analyze verify "$unit" 2>&1) || fail "systemd-analyze verify $unit: $out"
 [ -z "$out" ] || fail "systemd-analyze verify $unit: $out"
+passed
 systemd-analyze security --offline=true --no-pager "$unit" 2>/dev/null |
 	tail -1 || true
 
@@ -193,8 +208,10 @@ systemd-analyze security --offline=true --no-pager "$unit" 2>/dev/null |
 if [ -d /run/systemd/system ]; then
 	say "systemd is running: debian/tests/service"
 	sh "$src/debian/tests/service" || fail "debian/tests/service"
+	passed
 elif vm_systemd_possible; then
 	vm_systemd_service_test || fail "debian/tests/service in the systemd VM"
+	passed
 else
 	say "note: systemd is not PID 1 and no VM is possible; unit verified offline only"
 fi
@@ -213,6 +230,7 @@ apt-get install -y -qq "$up/ikedaemon_upgrade.deb" >>"$WORK/deb-install.log" 2>&
 	fail "version after upgrade: $(dpkg-query -W -f='${Version}' ikedaemon)"
 grep -q '^# local edit kept across upgrades' "$conf" || fail "upgrade lost the local edit of $conf"
 [ "$(stat -c '%a' $conf)" = 600 ] || fail "$conf mode after upgrade: $(stat -c '%a' $conf)"
+passed
 
 # 7. Purge: binaries, unit, enablement links and the conffile all go.
 say "apt-get purge ikedaemon"
@@ -228,4 +246,6 @@ for f in /usr/sbin/ikedaemon "$ikectl_bin" "$unit" "$conf" "$wants" \
 	/var/lib/systemd/deb-systemd-helper-enabled/ikedaemon.service.dsh-also; do
 	if [ -e "$f" ] || [ -L "$f" ]; then fail "$f left after purge"; fi
 done
-say "package built, linted, installed, upgraded and purged"
+passed
+mkdir -p "$WORK/results" && echo "$npass 0" >"$WORK/results/80-deb.counts"
+say "package built, linted, installed, upgraded and purged ($npass checks)"
