@@ -1,4 +1,8 @@
-# Build fragment for the systemd unit (included by the top-level Makefile.am).
+# Build fragment for distribution packaging (included by the top-level
+# Makefile.am): the systemd unit, and in the tarball the RPM spec (so that
+# "rpmbuild -ta" works) and the /etc/ike.conf that packages install.
+EXTRA_DIST += ikedaemon.spec etc/ike.conf.packaged
+
 # The unit names the installed paths, so it is generated at make time, when
 # $(sbindir), $(sysconfdir) and $(runstatedir) are fully expanded.
 if WITH_SYSTEMD

@@ -160,7 +160,8 @@ passed
 dpkg-deb -c "$deb" >"$WORK/deb-contents.txt"
 for f in ./usr/sbin/ikedaemon ./etc/ike.conf ./lib/systemd/system/ikedaemon.service \
 	./usr/share/man/man8/ikedaemon.8.gz ./usr/share/man/man8/ikectl.8.gz \
-	./usr/share/man/man5/ike.conf.5.gz ./usr/share/doc/ikedaemon/copyright; do
+	./usr/share/man/man5/ike.conf.5.gz ./usr/share/doc/ikedaemon/copyright \
+	./usr/share/doc/ikedaemon/examples/ike.conf; do
 	grep -q " $f\$" "$WORK/deb-contents.txt" || fail "$f missing from $deb"
 done
 grep -Eq ' \./usr/s?bin/ikectl$' "$WORK/deb-contents.txt" ||
@@ -181,7 +182,11 @@ dpkg-query -W -f='${Conffiles}\n' ikedaemon | grep -q "^ $conf " ||
 [ -L "$wants" ] || fail "unit not enabled: no $wants"
 passed
 ikedaemon -V || fail "ikedaemon -V"
+example=/usr/share/doc/ikedaemon/examples/ike.conf
 ikedaemon -n -f "$conf" || fail "the shipped $conf does not validate (ikedaemon -n)"
+# The full example validates too (its warning about the doc copy's mode
+# 0644 is expected).
+ikedaemon -n -f "$example" 2>/dev/null || fail "the example $example does not validate"
 ikectl_bin=$(command -v ikectl) || fail "ikectl not on PATH"
 say "ikectl at $ikectl_bin"
 passed
