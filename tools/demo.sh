@@ -20,7 +20,7 @@ echo
 daemon=$(find "$b" -type f -name ikedaemon -perm -u+x | head -n 1)
 if [ -n "$daemon" ]; then
 	echo "built: $daemon"
-	"$daemon" -V
+	"$daemon" -V || echo "demo: '$daemon -V' failed (exit $?)"
 else
 	echo "the build has no ikedaemon program yet (only the libraries)"
 fi

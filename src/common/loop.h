@@ -3,6 +3,8 @@
  * (O(log n) schedule/cancel, O(1) next deadline), signals via signalfd.
  * Single-threaded: everything registered here runs on the loop's thread.
  * Other threads wake the loop through an eventfd registered as an fd.
+ * Callbacks may add, change or remove any fd or timer, their own included:
+ * an event still queued for an fd removed meanwhile is dropped.
  */
 #ifndef IKE_COMMON_LOOP_H
 #define IKE_COMMON_LOOP_H
@@ -30,6 +32,8 @@ struct timer {
 };
 
 struct loop *loop_new(void);
+/* Closes the epoll and signal fds (not the registered fds); timers still
+ * armed become idle. */
 void loop_free(struct loop *l);
 
 int loop_add_fd(struct loop *l, int fd, uint32_t events, loop_fd_cb cb, void *arg);

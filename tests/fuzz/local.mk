@@ -1,1 +1,20 @@
 # Build fragment for tests/fuzz (included by the top-level Makefile.am).
+# libFuzzer targets, built only with ./configure CC=clang --enable-fuzzing;
+# tests/stages/40-fuzz.sh runs every tests/fuzz/fuzz_* with its seed corpus
+# from tests/fuzz/corpus/<target>/.
+FUZZER_LINK_FLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+FUZZ_CODEC_LIBS = src/ike/codec/libikecodec.a src/common/libikecommon.a
+
+if FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz_msg tests/fuzz/fuzz_sk_body
+tests_fuzz_fuzz_msg_SOURCES = tests/fuzz/fuzz_msg.c \
+	tests/fuzz/fuzz_codec_check.c tests/fuzz/fuzz_codec_check.h
+tests_fuzz_fuzz_msg_LDFLAGS = $(FUZZER_LINK_FLAGS)
+tests_fuzz_fuzz_msg_LDADD = $(FUZZ_CODEC_LIBS)
+tests_fuzz_fuzz_sk_body_SOURCES = tests/fuzz/fuzz_sk_body.c \
+	tests/fuzz/fuzz_codec_check.c tests/fuzz/fuzz_codec_check.h
+tests_fuzz_fuzz_sk_body_LDFLAGS = $(FUZZER_LINK_FLAGS)
+tests_fuzz_fuzz_sk_body_LDADD = $(FUZZ_CODEC_LIBS)
+endif
+
+EXTRA_DIST += tests/fuzz/corpus

@@ -1,5 +1,6 @@
 /* Event loop: timer heap order, ties, cancel, re-arm; fds; signals; stop. */
 #include <check.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -300,6 +301,14 @@ START_TEST(test_fd_pipe_readiness)
 }
 END_TEST
 
+static void fd_count(int fd, uint32_t events, void *arg)
+{
+	struct fdrec *f = arg;
+
+	f->calls++;
+	f->events = events;
+}
+
 /* One callback removes the other fd, whose event is already in the batch. */
 struct pair {
 	struct loop *l;
@@ -335,6 +344,37 @@ START_TEST(test_fd_removed_during_batch)
 	for (i = 0; i < 2; i++)
 		close(p.fds[i]);
 	loop_free(p.l);
+}
+END_TEST
+
+/* Another thread wakes a loop blocked without timers through an eventfd. */
+static void *poke_later(void *arg)
+{
+	uint64_t one = 1;
+
+	usleep(20000);
+	ck_assert_int_eq(write(*(int *)arg, &one, sizeof(one)), sizeof(one));
+	return NULL;
+}
+
+START_TEST(test_eventfd_wakeup_from_thread)
+{
+	struct loop *l = loop_new();
+	struct fdrec f = { 0 };
+	pthread_t th;
+	uint64_t v;
+	int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+
+	ck_assert_int_ge(efd, 0);
+	ck_assert_int_eq(loop_add_fd(l, efd, LOOP_IN, fd_count, &f), 0);
+	ck_assert_int_eq(pthread_create(&th, NULL, poke_later, &efd), 0);
+	ck_assert_int_eq(loop_run_once(l, -1), 1);
+	ck_assert_int_eq(f.calls, 1);
+	ck_assert_int_eq(read(efd, &v, sizeof(v)), sizeof(v));
+	ck_assert_uint_eq(v, 1);
+	ck_assert_int_eq(pthread_join(th, NULL), 0);
+	close(efd);
+	loop_free(l);
 }
 END_TEST
 
@@ -431,6 +471,7 @@ int main(void)
 	tcase_add_test(tt, test_timer_waits_for_deadline);
 	tcase_add_test(tf, test_fd_pipe_readiness);
 	tcase_add_test(tf, test_fd_removed_during_batch);
+	tcase_add_test(tf, test_eventfd_wakeup_from_thread);
 	tcase_add_test(ts, test_signal_via_signalfd);
 	tcase_add_test(ts, test_loop_stop);
 	suite_add_tcase(s, tt);

@@ -83,3 +83,9 @@ dist_noinst_DATA += \
 	tests/core/data/plan-new.conf \
 	tests/core/data/plan-old.conf \
 	tests/fuzz/corpus/fuzz_ctl tests/fuzz/corpus/fuzz_conf
+
+check_PROGRAMS += tests/core/test_values
+TESTS += tests/core/test_values
+tests_core_test_values_SOURCES = tests/core/test_values.c
+tests_core_test_values_CFLAGS = $(CHECK_CFLAGS_ALL) -I$(top_srcdir)/tests
+tests_core_test_values_LDADD = $(IKECORE_LIBS) $(CHECK_LIBS)

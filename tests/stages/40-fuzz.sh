@@ -1,0 +1,37 @@
+#!/bin/sh
+# Build every libFuzzer target (clang, ASan+UBSan) and run each one for
+# FUZZ_SECONDS (default 60) with its seed corpus from tests/fuzz/corpus/<name>/
+# if there is one.  Targets are found by name (fuzz_*), so every area's
+# targets run without this script knowing them.  Any crash fails the stage.
+set -eu
+command -v clang >/dev/null 2>&1 || { echo "clang not installed"; exit 77; }
+b="$WORK/fuzz"
+secs=${FUZZ_SECONDS:-60}
+cd "$SRCDIR" && [ -x configure ] || autoreconf -fi >/dev/null
+rm -rf "$b" && mkdir -p "$b" && cd "$b"
+CC=clang "$SRCDIR/configure" -q --enable-fuzzing
+make -j"$(nproc)" -s
+
+targets=$(find . -type f -name 'fuzz_*' -perm -u+x ! -name '*.*' | sort)
+[ -n "$targets" ] || { echo "no fuzz targets built"; exit 1; }
+status=0
+for t in $targets; do
+	name=$(basename "$t")
+	out="$b/out-$name"	# new inputs go here, never into the source tree
+	mkdir -p "$out"
+	set -- "$out"
+	[ -d "$SRCDIR/tests/fuzz/corpus/$name" ] && set -- "$@" "$SRCDIR/tests/fuzz/corpus/$name"
+	log="$b/$name.log"
+	if ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	   "$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+		-print_final_stats=1 -artifact_prefix="$b/crash-$name-" "$@" >"$log" 2>&1; then
+		echo "$name: $(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$') runs," \
+		     "$(grep -o 'cov: [0-9]*' "$log" | tail -1)"
+	else
+		echo "$name: FAILED (log $log)"
+		tail -60 "$log"
+		status=1
+	fi
+done
+exit $status
