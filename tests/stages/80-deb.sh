@@ -135,8 +135,9 @@ else
 		-cf - . | tar -C "$src" -xf -
 fi
 
-# The RPM spec is kept in the tree but not built here (no rpmbuild on
-# Debian); lint it when rpmlint is available.
+# The RPM spec is kept in the tree but not built here: Debian has neither
+# Fedora's build dependencies nor systemd-rpm-macros.  Lint it when
+# rpmlint is available.
 if command -v rpmlint >/dev/null; then
 	say "rpmlint ikedaemon.spec"
 	rpmlint "$src/ikedaemon.spec" || fail "rpmlint ikedaemon.spec"
