@@ -84,16 +84,20 @@ assert d["conns"][2]["children"][0]["start_action"] == "trap"
 ' || die "show conns --json"
 ok "show conns --json"
 $C show conns site | grep -q "^connection: site" || die "show conns site"
-$C show sa --json | json 'assert d["sas"] == [] and d["engine"] == "none"' || die "show sa"
+# With the IKE engine linked in, connection "site" (start_action = start)
+# is initiated at start-up; its peer is unreachable in this namespace, so
+# it stays half-open and no CHILD SA exists.
+$C show sa --json | json '
+assert d["engine"] != "none", d
+assert [s["conn"] for s in d["sas"]] == ["site"], d
+' || die "show sa"
 $C show child --json | json 'assert d["children"] == []' || die "show child"
-$C show stats --json | json 'assert d["connections"] == 3 and d["engine"] == "none"' || die "show stats"
-ok "show sa/child empty, show stats"
-if $C initiate site/net 2>"$T/err"; then die "initiate succeeded without an engine"; fi
-grep -q "not available in this build" "$T/err" || die "initiate: $(cat "$T/err")"
+$C show stats --json | json 'assert d["connections"] == 3 and d["engine"] != "none"' || die "show stats"
+ok "show sa lists the start_action=start SA, show child empty, show stats"
 if $C initiate nosuch 2>"$T/err"; then die "initiate nosuch"; fi
 grep -q "unknown connection 'nosuch'" "$T/err" || die "unknown conn: $(cat "$T/err")"
-if $C show kernel 2>"$T/err"; then die "show kernel without engine"; fi
-ok "initiate/show kernel say not available; unknown connection named"
+$C show kernel >/dev/null 2>"$T/err" || die "show kernel: $(cat "$T/err")"
+ok "show kernel answers; unknown connection named"
 if $B/src/ike/ikectl -s "$T/none" show sa 2>"$T/err"; then die "no daemon"; fi
 grep -q "cannot connect to $T/none: daemon not running?" "$T/err" || die "$(cat "$T/err")"
 ok "ikectl without a daemon"
