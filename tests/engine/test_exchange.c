@@ -971,6 +971,43 @@ START_TEST(test_initiate_errors)
 }
 END_TEST
 
+/* A moves to port 4500 for IKE_AUTH without any NAT (as strongSwan does
+ * when it supports MOBIKE). */
+static int float_a(struct pair *p, struct pair_pkt *q, void *arg)
+{
+	if (q->data[18] == IKE_SA_INIT)
+		return 0;
+	if (q->from == PAIR_A) {
+		addr_set_port(&q->src, 4500);
+		addr_set_port(&q->dst, 4500);
+	}
+	return 0;
+}
+
+START_TEST(test_float_without_nat)
+{
+	const struct kernel_sa *ks;
+	struct ike_sa *b;
+
+	pair_setup(&P, NULL, NULL);
+	P.filter = float_a;
+	pair_initiate(&P);
+	pair_pump(&P, 0);
+	ck_assert(pair_established(&P));
+	b = pair_sa(&P, PAIR_B);
+	/* B follows A to 4500, but without a NAT ESP stays plain ESP */
+	ck_assert(b->natt);
+	ck_assert(!b->nat_local && !b->nat_remote);
+	ck_assert_uint_eq(addr_port(&b->remote), 4500);
+	ks = ksa(PAIR_B, "192.0.2.1", b->children->spi_out);
+	ck_assert_ptr_nonnull(ks);
+	ck_assert_uint_eq(ks->encap_sport, 0);
+	ck_assert_uint_eq(ks->encap_dport, 0);
+	ck_assert(!timer_pending(&b->keepalive));
+	pair_free(&P);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("engine exchanges");
@@ -1000,6 +1037,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_listing);
 	tcase_add_test(tc, test_transport_mode);
 	tcase_add_test(tc, test_nat);
+	tcase_add_test(tc, test_float_without_nat);
 	tcase_add_test(tc, test_dpd_restart);
 	tcase_add_test(tc, test_dpd_trap);
 	tcase_add_test(tc, test_close_action_start);
