@@ -1008,6 +1008,47 @@ START_TEST(test_float_without_nat)
 }
 END_TEST
 
+START_TEST(test_deletes_queued)
+{
+	char err[128];
+	struct ike_sa *a;
+
+	establish(NULL, NULL);
+	a = pair_sa(&P, PAIR_A);
+	/* a liveness check is outstanding: the DELETEs wait for its answer */
+	ck_assert_int_eq(info_dpd(a), 0);
+	ck_assert_int_eq(info_delete_child(a->children), 0);
+	ck_assert_uint_eq(a->ndel_spis, 1);
+	ck_assert_int_eq(engine_terminate(A(), "ab", 0, err, sizeof(err)), 0);
+	ck_assert(a->delete_pending);
+	ck_assert_uint_eq(pair_queued(&P), 1);
+	pair_pump(&P, 0);
+	/* the IKE SA DELETE went after the answer (it covers the child too) */
+	ck_assert_uint_eq(pair_nsas(&P, PAIR_A), 0);
+	ck_assert_uint_eq(pair_nsas(&P, PAIR_B), 0);
+	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_B].k), 0);
+	pair_free(&P);
+}
+END_TEST
+
+START_TEST(test_child_delete_queued)
+{
+	struct ike_sa *a;
+
+	establish(NULL, NULL);
+	a = pair_sa(&P, PAIR_A);
+	ck_assert_int_eq(info_dpd(a), 0);
+	ck_assert_int_eq(info_delete_child(a->children), 0);
+	pair_pump(&P, 0);
+	/* B removed its half of the CHILD SA when the queued DELETE came */
+	ck_assert(pair_established(&P));
+	ck_assert_ptr_null(pair_sa(&P, PAIR_B)->children);
+	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_B].k), 0);
+	ck_assert_uint_eq(a->ndel_spis, 0);
+	pair_free(&P);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("engine exchanges");
@@ -1047,6 +1088,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_reload);
 	tcase_add_test(tc, test_shutdown_deletes);
 	tcase_add_test(tc, test_initiate_errors);
+	tcase_add_test(tc, test_deletes_queued);
+	tcase_add_test(tc, test_child_delete_queued);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -116,6 +116,10 @@ struct ike_sa {
 	int halfopen;			/* counted in e->cookies (responder) */
 	const struct conf_child *init_child;	/* initiator: child for IKE_AUTH */
 	uint16_t notify_err;		/* why it failed (log/tests), 0: none */
+	/* DELETEs waiting for the window (one request at a time, 2.3) */
+	int delete_pending;
+	uint32_t del_spis[8];
+	size_t ndel_spis;
 
 	/* IKE_SA_INIT */
 	struct ike_proposal prop;	/* the chosen IKE proposal */

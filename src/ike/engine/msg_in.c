@@ -94,6 +94,7 @@ static void rx_response(struct ike_sa *sa, const uint8_t *pkt, size_t len, struc
 	struct engine *e = sa->eng;
 	struct secret plain = { 0 };
 	struct codec_err err;
+	struct sa_entry *en;
 	ike_response_fn fn;
 
 	if (ike_window_rx_response(&sa->win, m->hdr.msgid) != IKE_RX_NEW || !sa->on_response) {
@@ -116,6 +117,11 @@ static void rx_response(struct ike_sa *sa, const uint8_t *pkt, size_t len, struc
 		ike_window_response_done(&sa->win);
 	}
 	fn(sa, m, pkt, len);	/* may destroy sa */
+	/* the window is free again: DELETEs queued meanwhile go now */
+	en = sa_table_find(&e->table, spi_get(m->hdr.spi_i), spi_get(m->hdr.spi_r),
+			   !!(m->hdr.flags & IKE_FLAG_INITIATOR));
+	if (en == &sa->entry && (sa->delete_pending || sa->ndel_spis))
+		info_flush(sa);
 out:
 	secret_free(&plain);
 }
