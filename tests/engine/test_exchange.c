@@ -1049,6 +1049,56 @@ START_TEST(test_child_delete_queued)
 }
 END_TEST
 
+static const char conf_b_two[] =
+	"secrets: ( { id = \"a.example\"; psk = \"pair-test-psk-0123456789\"; },\n"
+	"           { id = \"c.example\"; psk = \"pair-test-psk-0123456789\"; } );\n"
+	"connections: ( {\n"
+	"  name = \"bc\";\n"
+	"  local_addrs = [\"192.0.2.2\"];\n"
+	"  local = { id = \"b.example\"; auth = \"psk\"; };\n"
+	"  remote = { id = \"c.example\"; auth = \"psk\"; };\n"
+	"  proposals = [\"aes256gcm16-prfsha256-x25519\"];\n"
+	"  children = ( { name = \"net\"; local_ts = [\"10.2.0.0/16\"];\n"
+	"                 remote_ts = [\"10.1.0.0/16\"]; } );\n"
+	"}, {\n"
+	"  name = \"ba\";\n"
+	"  local_addrs = [\"192.0.2.2\"];\n"
+	"  local = { id = \"b.example\"; auth = \"psk\"; };\n"
+	"  remote = { id = \"a.example\"; auth = \"psk\"; };\n"
+	"  proposals = [PROPOSAL];\n"
+	"  children = ( { name = \"net\"; local_ts = [\"10.2.0.0/16\"];\n"
+	"                 remote_ts = [\"10.1.0.0/16\"]; } );\n"
+	"} );\n";
+
+START_TEST(test_conn_switch)
+{
+	char *b = conf_sub(conf_b_two, "PROPOSAL", "\"aes256gcm16-prfsha256-x25519\"");
+
+	/* IKE_SA_INIT lands on "bc" (first for the address), IDi moves it to "ba" */
+	establish(NULL, b);
+	free(b);
+	ck_assert_str_eq(pair_sa(&P, PAIR_B)->conn->name, "ba");
+	assert_children_match();
+	pair_free(&P);
+}
+END_TEST
+
+START_TEST(test_conn_switch_refused)
+{
+	char *b = conf_sub(conf_b_two, "PROPOSAL", "\"aes128-sha256-ecp256\"");
+
+	/* "ba" does not allow what IKE_SA_INIT chose for "bc": no switch */
+	pair_setup(&P, NULL, b);
+	free(b);
+	pair_initiate(&P);
+	pair_pump(&P, 0);
+	ck_assert_uint_eq(pair_nsas(&P, PAIR_B), 0);
+	ck_assert_uint_eq(pair_nsas(&P, PAIR_A), 0);
+	ck_assert_uint_eq(B()->stats.ike_sas_established_total, 0);
+	pair_free(&P);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("engine exchanges");
@@ -1090,6 +1140,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_initiate_errors);
 	tcase_add_test(tc, test_deletes_queued);
 	tcase_add_test(tc, test_child_delete_queued);
+	tcase_add_test(tc, test_conn_switch);
+	tcase_add_test(tc, test_conn_switch_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }
