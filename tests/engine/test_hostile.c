@@ -291,6 +291,52 @@ START_TEST(test_mutations)
 }
 END_TEST
 
+static int was_answered(struct pair *p)
+{
+	return answered;
+}
+
+/* B answers A's liveness check with an unprotected "IKE_SA_INIT" response
+ * carrying a DELETE-looking notify: it must not reach A's handler. */
+static int forge_init_answer(struct pair *p, struct pair_pkt *q, void *arg)
+{
+	struct codec_err err;
+	struct ike_hdr h;
+
+	if (q->from != PAIR_A || q->data[18] != INFORMATIONAL)
+		return 0;
+	ck_assert_int_eq(ike_hdr_decode(q->data, q->len, &h, &err), 0);
+	h.exchange = IKE_SA_INIT;
+	msg_send_stateless(p->peer[PAIR_B].e, &h, &q->dst, &q->src, N_NO_PROPOSAL_CHOSEN,
+			   NULL, 0);
+	return 1;
+}
+
+START_TEST(test_unprotected_answer)
+{
+	struct ike_sa *a;
+
+	pair_setup(&P, NULL, NULL);
+	pair_initiate(&P);
+	pair_pump(&P, 0);
+	ck_assert(pair_established(&P));
+	a = pair_sa(&P, PAIR_A);
+	P.filter = forge_init_answer;
+	answered = 0;
+	ck_assert_int_eq(msg_send_request(a, &(struct out_msg){ .exchange = INFORMATIONAL },
+					  on_answer, NULL), 0);
+	pair_pump(&P, 0);
+	/* dropped: the request is still outstanding, the handler never ran */
+	ck_assert(!answered);
+	ck_assert(!ike_window_can_send(&a->win));
+	/* the real answer to the retransmission is taken */
+	P.filter = NULL;
+	ck_assert(pair_run(&P, 1000, was_answered));
+	ck_assert(pair_established(&P));
+	pair_free(&P);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("engine hostile input");
@@ -305,6 +351,7 @@ int main(void)
 	tcase_add_test(tc, test_auth_bad_id);
 	tcase_add_test(tc, test_unknown_critical);
 	tcase_add_test(tc, test_mutations);
+	tcase_add_test(tc, test_unprotected_answer);
 	suite_add_tcase(s, tc);
 	return pair_main(s);
 }

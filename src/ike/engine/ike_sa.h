@@ -119,6 +119,7 @@ struct ike_sa {
 	int nat_local, nat_remote;	/* NAT detected in front of us / the peer */
 	struct ike_window win;
 	ike_response_fn on_response;	/* the exchange waiting for a response */
+	uint8_t req_exchange;		/* ... and its exchange type */
 	int have_keys;			/* SK_* derived: SK payloads possible */
 	int halfopen;			/* counted in e->cookies (responder) */
 	const struct conf_child *init_child;	/* initiator: child for IKE_AUTH */
