@@ -513,7 +513,13 @@ void auth_rx_request(struct ike_sa *sa, const struct ike_msg *m)
 	char buf[IDENT_STRLEN];
 
 	if (sa->state != IKE_SA_INIT_RECEIVED) {
-		auth_fail(sa, N_INVALID_SYNTAX);
+		/* IKE_AUTH on an SA we initiated or one already up: refused,
+		 * the SA itself is not the peer's to break this way */
+		log_info(LS_IKE, "IKE SA %llu: IKE_AUTH request in state %s refused",
+			 (unsigned long long)sa->id, ike_sa_state_name(sa->state));
+		out_init(&o, IKE_AUTH, 1, 0);
+		out_notify(&o, PROTO_NONE, N_INVALID_SYNTAX, NULL, 0);
+		msg_send_response(sa, &o, NULL);
 		return;
 	}
 	err = auth_check_peer(sa, m, &psk);
