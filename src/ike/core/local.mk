@@ -14,8 +14,8 @@ src_ike_core_libikecore_a_SOURCES = \
 IKECORE_LIBS = src/ike/core/libikecore.a src/common/libikecommon.a \
 	$(LIBCONFIG_LIBS) $(OPENSSL_LIBS)
 
-# The daemon.  engine_none.c is the engine.h side for a build without the
-# IKE engine; the engine (src/ike/sa) replaces it here when it lands.
+# The daemon, linked with the IKE engine (src/ike/engine).  engine_none.c,
+# the engine.h side for a build without an engine, stays out of the link.
 sbin_PROGRAMS += src/ike/ikedaemon
 src_ike_ikedaemon_SOURCES = \
 	src/ike/core/ikedaemon.c \
@@ -25,8 +25,9 @@ src_ike_ikedaemon_SOURCES = \
 	src/ike/core/pidfile.c src/ike/core/pidfile.h \
 	src/ike/core/sdnotify.c src/ike/core/sdnotify.h \
 	src/ike/core/caps.c src/ike/core/caps.h \
-	src/ike/core/engine.h src/ike/core/engine_none.c
-src_ike_ikedaemon_LDADD = $(IKECORE_LIBS)
+	src/ike/core/engine.h
+src_ike_ikedaemon_LDADD = $(ENGINE_LIBS) $(KERNEL_LIBS) $(IKECORE_LIBS) $(CRYPTO_LIBS)
+EXTRA_DIST += src/ike/core/engine_none.c
 
 bin_PROGRAMS += src/ike/ikectl
 src_ike_ikectl_SOURCES = \

@@ -1,0 +1,636 @@
+/*
+ * Whole exchanges between two engines in one process (pair.h): IKE_SA_INIT
+ * and IKE_AUTH with the first CHILD SA into in-memory kernels, the
+ * refusals (COOKIE, INVALID_KE, AUTHENTICATION_FAILED, NO_PROPOSAL_CHOSEN,
+ * TS_UNACCEPTABLE), lost and repeated messages, DELETE from either side,
+ * liveness give-up, trap/ACQUIRE and EXPIRE.
+ */
+#include <check.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "lib/kernel_mem.h"
+#include "ike/engine/exchange.h"
+#include "pair.h"
+
+static struct pair P;
+
+static struct engine *A(void) { return P.peer[PAIR_A].e; }
+static struct engine *B(void) { return P.peer[PAIR_B].e; }
+
+static void initiate(void)
+{
+	char err[256];
+
+	ck_assert_msg(engine_initiate(A(), "ab", NULL, err, sizeof(err)) == 0, "%s", err);
+}
+
+static int both_established(struct pair *p)
+{
+	struct ike_sa *a = pair_sa(p, PAIR_A), *b = pair_sa(p, PAIR_B);
+
+	return a && b && a->state == IKE_SA_ESTABLISHED && b->state == IKE_SA_ESTABLISHED;
+}
+
+static int a_empty_sas(struct pair *p)
+{
+	return pair_nsas(p, PAIR_A) == 0;
+}
+
+/* The SA of one kernel that carries traffic to dst with spi. */
+static const struct kernel_sa *ksa(int side, const char *dst, uint32_t spi)
+{
+	struct kernel_sa_id id;
+
+	memset(&id, 0, sizeof(id));
+	ck_assert_int_eq(addr_parse(&id.dst, dst, 0), 0);
+	id.spi = spi;
+	id.proto = IPPROTO_ESP;
+	return kernel_mem_find_sa(P.peer[side].k, &id);
+}
+
+/* out SA of one side == in SA of the other: same SPI, algorithms, keys. */
+static void assert_sa_match(const struct kernel_sa *out, const struct kernel_sa *in)
+{
+	ck_assert_ptr_nonnull(out);
+	ck_assert_ptr_nonnull(in);
+	ck_assert_uint_eq(out->id.spi, in->id.spi);
+	ck_assert_uint_eq(out->encr, in->encr);
+	ck_assert_uint_eq(out->integ, in->integ);
+	ck_assert_uint_eq(out->enc_key_len, in->enc_key_len);
+	ck_assert_uint_gt(out->enc_key_len, 0);
+	ck_assert_mem_eq(out->enc_key, in->enc_key, out->enc_key_len);
+	ck_assert_uint_eq(out->int_key_len, in->int_key_len);
+	ck_assert_mem_eq(out->int_key, in->int_key, out->int_key_len);
+	ck_assert_int_eq(out->mode, in->mode);
+}
+
+static void assert_children_match(void)
+{
+	struct child_sa *ca = pair_sa(&P, PAIR_A)->children, *cb = pair_sa(&P, PAIR_B)->children;
+
+	ck_assert_ptr_nonnull(ca);
+	ck_assert_ptr_nonnull(cb);
+	ck_assert_int_eq(ca->state, CHILD_SA_INSTALLED);
+	ck_assert_int_eq(cb->state, CHILD_SA_INSTALLED);
+	ck_assert_uint_eq(ca->spi_out, cb->spi_in);
+	ck_assert_uint_eq(ca->spi_in, cb->spi_out);
+	assert_sa_match(ksa(PAIR_A, "192.0.2.2", ca->spi_out), ksa(PAIR_B, "192.0.2.2", cb->spi_in));
+	assert_sa_match(ksa(PAIR_B, "192.0.2.1", cb->spi_out), ksa(PAIR_A, "192.0.2.1", ca->spi_in));
+	/* two SAs and in/out/fwd for one selector pair on each side */
+	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_A].k), 2);
+	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_B].k), 2);
+	ck_assert_uint_eq(kernel_mem_policy_count(P.peer[PAIR_A].k), 3);
+	ck_assert_uint_eq(kernel_mem_policy_count(P.peer[PAIR_B].k), 3);
+}
+
+static void assert_nothing_left(int side)
+{
+	ck_assert_uint_eq(pair_nsas(&P, side), 0);
+	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[side].k), 0);
+	ck_assert_uint_eq(kernel_mem_policy_count(P.peer[side].k), 0);
+	ck_assert_uint_eq(halfopen_total(&P.peer[side].e->cookies), 0);
+}
+
+START_TEST(test_establish)
+{
+	const char *pcap = getenv("ENGINE_PCAP");
+
+	pair_setup(&P, NULL, NULL);
+	if (pcap)
+		pair_pcap(&P, pcap);
+	initiate();
+	pair_pump(&P, 0);
+	ck_assert(both_established(&P));
+	assert_children_match();
+	/* 4 messages, nothing more */
+	ck_assert_uint_eq(P.delivered, 4);
+	ck_assert_uint_eq(P.peer[PAIR_A].sent, 2);
+	ck_assert_uint_eq(P.peer[PAIR_B].sent, 2);
+	ck_assert(ident_eq(&pair_sa(&P, PAIR_B)->remote_id, &P.peer[PAIR_A].cfg->conns[0].local.id));
+	ck_assert_uint_eq(pair_sa(&P, PAIR_A)->children->local_ts.n, 1);
+	pair_free(&P);
+}
+END_TEST
+
+
+/* Config text with one substitution: from -> to (must occur). */
+static char *conf_sub(const char *base, const char *from, const char *to)
+{
+	const char *at = strstr(base, from);
+	char *out;
+
+	ck_assert_ptr_nonnull(at);
+	out = malloc(strlen(base) + strlen(to) + 1);
+	ck_assert_ptr_nonnull(out);
+	memcpy(out, base, (size_t)(at - base));
+	strcpy(out + (at - base), to);
+	strcat(out, at + strlen(from));
+	return out;
+}
+
+static void setup_sub(const char *fa, const char *ta, const char *fb, const char *tb)
+{
+	char *a = fa ? conf_sub(pair_conf_a, fa, ta) : NULL;
+	char *b = fb ? conf_sub(pair_conf_b, fb, tb) : NULL;
+
+	pair_setup(&P, a, b);
+	free(a);
+	free(b);
+}
+
+static int all_established(struct pair *p)
+{
+	for (int i = 0; i < 2; i++)
+		for (struct ike_sa *sa = p->peer[i].e->sas; sa; sa = sa->next)
+			if (sa->state != IKE_SA_ESTABLISHED)
+				return 0;
+	return 1;
+}
+
+START_TEST(test_cookie)
+{
+	struct ike_sa *second;
+
+	/* cookies once one IKE SA is half open */
+	setup_sub(NULL, NULL, "secrets:", "global: { cookie_threshold = 1; };\nsecrets:");
+	initiate();
+	pair_pump(&P, 1);
+	ck_assert_uint_eq(halfopen_total(&B()->cookies), 1);
+	initiate();
+	second = pair_sa(&P, PAIR_A);
+	pair_pump(&P, 0);
+	ck_assert_uint_eq(pair_nsas(&P, PAIR_A), 2);
+	ck_assert_uint_eq(pair_nsas(&P, PAIR_B), 2);
+	ck_assert(all_established(&P));
+	ck_assert_uint_eq(B()->stats.cookies_sent, 1);
+	ck_assert_uint_eq(second->init_retries, 1);
+	ck_assert_uint_eq(second->cookie_len, COOKIE_LEN);
+	/* the first IKE SA holds the CHILD SA: the second one's identical
+	 * policies are refused by the kernel (no duplicate CHILD SAs) */
+	ck_assert_ptr_nonnull(second->next->children);
+	ck_assert_uint_eq(halfopen_total(&B()->cookies), 0);
+	pair_free(&P);
+}
+END_TEST
+
+START_TEST(test_invalid_ke)
+{
+	/* A's first proposal sends ecp256; B accepts only x25519, also offered by A */
+	setup_sub("children", "proposals = [\"aes256gcm16-prfsha256-ecp256-x25519\"];\n  children",
+		  "children", "proposals = [\"aes256gcm16-prfsha256-x25519\"];\n  children");
+	initiate();
+	ck_assert_uint_eq(pair_sa(&P, PAIR_A)->ke_group, KE_ECP_256);
+	pair_pump(&P, 0);
+	ck_assert(both_established(&P));
+	assert_children_match();
+	ck_assert_uint_eq(pair_sa(&P, PAIR_A)->ke_group, KE_CURVE25519);
+	ck_assert_uint_eq(pair_sa(&P, PAIR_A)->init_retries, 1);
+	ck_assert_uint_eq(P.delivered, 6);
+	pair_free(&P);
+}
+END_TEST
+
+/* A forged INVALID_KE_PAYLOAD naming MODP-2048 instead of every request. */
+static int forge_invalid_ke(struct pair *p, const struct pair_pkt *q, void *arg)
+{
+	static const uint8_t modp2048[2] = { 0, KE_MODP_2048 };
+	struct codec_err err;
+	struct ike_hdr h;
+
+	if (q->from != PAIR_A)
+		return 0;
+	ck_assert_int_eq(ike_hdr_decode(q->data, q->len, &h, &err), 0);
+	msg_send_stateless(p->peer[PAIR_B].e, &h, &q->dst, &q->src, N_INVALID_KE_PAYLOAD,
+			   modp2048, sizeof(modp2048));
+	return 1;
+}
+
+START_TEST(test_invalid_ke_not_offered)
+{
+	/* BAD-INPUT 22: a group we never offered: keep waiting, then give up */
+	pair_setup(&P, NULL, NULL);
+	P.filter = forge_invalid_ke;
+	initiate();
+	pair_pump(&P, 0);
+	ck_assert_uint_eq(pair_nsas(&P, PAIR_A), 1);
+	ck_assert_uint_eq(pair_sa(&P, PAIR_A)->init_retries, 0);
+	ck_assert_uint_eq(pair_sa(&P, PAIR_A)->ke_group, KE_CURVE25519);
+	ck_assert_int_eq(pair_sa(&P, PAIR_A)->state, IKE_SA_INIT_SENT);
+	ck_assert(pair_run(&P, 3000, a_empty_sas));
+	assert_nothing_left(PAIR_A);
+	assert_nothing_left(PAIR_B);
+	pair_free(&P);
+}
+END_TEST
+
+
+START_TEST(test_wrong_psk)
+{
+	setup_sub("id = \"b.example\"; psk = \"pair-test-psk-0123456789\"",
+		  "id = \"b.example\"; psk = \"a-different-psk-0123456789\"", NULL, NULL);
+	initiate();
+	pair_pump(&P, 0);
+	/* B answered AUTHENTICATION_FAILED and kept nothing; A gave up the SA */
+	assert_nothing_left(PAIR_B);
+	assert_nothing_left(PAIR_A);
+	ck_assert_uint_eq(P.delivered, 4);
+	ck_assert_uint_eq(B()->stats.ike_sas_established_total, 0);
+	ck_assert_uint_eq(A()->stats.ike_sas_established_total, 0);
+	pair_free(&P);
+}
+END_TEST
+
+static uint16_t a_error;
+
+static void ev_cb(const struct engine_event *ev, void *arg)
+{
+	(void)ev;
+	(void)arg;
+}
+
+START_TEST(test_ike_no_proposal)
+{
+	setup_sub("children", "proposals = [\"aes128-sha256-modp2048\"];\n  children",
+		  "children", "proposals = [\"aes256gcm16-prfsha256-x25519\"];\n  children");
+	engine_set_event_cb(A(), ev_cb, NULL);
+	initiate();
+	pair_pump(&P, 0);
+	assert_nothing_left(PAIR_A);
+	assert_nothing_left(PAIR_B);
+	ck_assert_uint_eq(P.delivered, 2);
+	(void)a_error;
+	pair_free(&P);
+}
+END_TEST
+
+START_TEST(test_esp_no_proposal)
+{
+	setup_sub("remote_ts = [\"10.2.0.0/16\"];", "remote_ts = [\"10.2.0.0/16\"]; "
+		  "esp_proposals = [\"aes128-sha256\"];", "remote_ts = [\"10.1.0.0/16\"];",
+		  "remote_ts = [\"10.1.0.0/16\"]; esp_proposals = [\"aes256gcm16\"];");
+	initiate();
+	pair_pump(&P, 0);
+	/* 2.21.3: the IKE SA stays, no CHILD SA anywhere */
+	ck_assert(both_established(&P));
+	ck_assert_ptr_null(pair_sa(&P, PAIR_A)->children);
+	ck_assert_ptr_null(pair_sa(&P, PAIR_B)->children);
+	ck_assert_uint_eq(pair_sa(&P, PAIR_A)->notify_err, N_NO_PROPOSAL_CHOSEN);
+	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_A].k), 0);
+	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_B].k), 0);
+	ck_assert_uint_eq(kernel_mem_policy_count(P.peer[PAIR_B].k), 0);
+	pair_free(&P);
+}
+END_TEST
+
+START_TEST(test_ts_unacceptable)
+{
+	setup_sub(NULL, NULL, "remote_ts = [\"10.1.0.0/16\"];", "remote_ts = [\"10.9.0.0/16\"];");
+	initiate();
+	pair_pump(&P, 0);
+	ck_assert(both_established(&P));
+	ck_assert_ptr_null(pair_sa(&P, PAIR_A)->children);
+	ck_assert_ptr_null(pair_sa(&P, PAIR_B)->children);
+	ck_assert_uint_eq(pair_sa(&P, PAIR_A)->notify_err, N_TS_UNACCEPTABLE);
+	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_A].k), 0);
+	pair_free(&P);
+}
+END_TEST
+
+START_TEST(test_ts_narrowed)
+{
+	/* A asks for 10.1/16 <-> 10.0/8, B allows 10.2/16 only: narrowed */
+	setup_sub("remote_ts = [\"10.2.0.0/16\"];", "remote_ts = [\"10.0.0.0/8\"];", NULL, NULL);
+	initiate();
+	pair_pump(&P, 0);
+	ck_assert(both_established(&P));
+	assert_children_match();
+	{
+		char buf[TS_STRLEN];
+
+		ck_assert_uint_eq(pair_sa(&P, PAIR_A)->children->remote_ts.n, 1);
+		ck_assert_str_eq(ts_str(&pair_sa(&P, PAIR_A)->children->remote_ts.ts[0], buf,
+					sizeof(buf)), "10.2.0.0/16");
+	}
+	pair_free(&P);
+}
+END_TEST
+
+/* Drop the n-th datagram from side 'from' (1-based), once. */
+struct dropper {
+	int from;
+	int nth;
+	int seen;
+};
+
+static int drop_nth(struct pair *p, const struct pair_pkt *q, void *arg)
+{
+	struct dropper *d = arg;
+
+	return q->from == d->from && ++d->seen == d->nth;
+}
+
+START_TEST(test_lost_auth_response)
+{
+	struct dropper d = { PAIR_B, 2, 0 };
+
+	pair_setup(&P, NULL, NULL);
+	P.filter = drop_nth;
+	P.filter_arg = &d;
+	initiate();
+	pair_pump(&P, 0);
+	/* B is up, A still waits for the IKE_AUTH response */
+	ck_assert_int_eq(pair_sa(&P, PAIR_A)->state, IKE_SA_AUTH_SENT);
+	ck_assert_int_eq(pair_sa(&P, PAIR_B)->state, IKE_SA_ESTABLISHED);
+	ck_assert(pair_run(&P, 2000, both_established));
+	/* A retransmitted, B replayed its cached response: one SA, one child */
+	ck_assert_uint_ge(pair_sa(&P, PAIR_A)->win.retransmits, 1);
+	ck_assert_uint_eq(pair_sa(&P, PAIR_B)->win.resent, 1);
+	ck_assert_uint_eq(pair_nsas(&P, PAIR_B), 1);
+	assert_children_match();
+	pair_free(&P);
+}
+END_TEST
+
+/* Deliver every datagram twice. */
+static int dup_all(struct pair *p, const struct pair_pkt *q, void *arg)
+{
+	engine_packet_in(p->peer[!q->from].e, q->data, q->len, &q->dst, &q->src, 0);
+	return 0;
+}
+
+START_TEST(test_duplicates)
+{
+	pair_setup(&P, NULL, NULL);
+	P.filter = dup_all;
+	initiate();
+	pair_pump(&P, 0);
+	ck_assert(both_established(&P));
+	assert_children_match();
+	ck_assert_uint_eq(pair_nsas(&P, PAIR_A), 1);
+	ck_assert_uint_eq(pair_nsas(&P, PAIR_B), 1);
+	/* B resent IKE_SA_INIT and IKE_AUTH responses; A ignored the copies */
+	ck_assert_uint_eq(pair_sa(&P, PAIR_B)->win.resent, 2);
+	ck_assert_uint_eq(B()->stats.ike_sas_established_total, 1);
+	pair_free(&P);
+}
+END_TEST
+
+static void establish(const char *a, const char *b)
+{
+	pair_setup(&P, a, b);
+	initiate();
+	pair_pump(&P, 0);
+	ck_assert(both_established(&P));
+}
+
+START_TEST(test_delete_child_from_a)
+{
+	establish(NULL, NULL);
+	assert_children_match();
+	ck_assert_int_eq(info_delete_child(pair_sa(&P, PAIR_A)->children), 0);
+	pair_pump(&P, 0);
+	ck_assert(both_established(&P));
+	ck_assert_ptr_null(pair_sa(&P, PAIR_A)->children);
+	ck_assert_ptr_null(pair_sa(&P, PAIR_B)->children);
+	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_A].k), 0);
+	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_B].k), 0);
+	ck_assert_uint_eq(kernel_mem_policy_count(P.peer[PAIR_A].k), 0);
+	ck_assert_uint_eq(kernel_mem_policy_count(P.peer[PAIR_B].k), 0);
+	ck_assert(ike_window_can_send(&pair_sa(&P, PAIR_A)->win));
+	pair_free(&P);
+}
+END_TEST
+
+START_TEST(test_delete_child_from_b)
+{
+	establish(NULL, NULL);
+	ck_assert_int_eq(info_delete_child(pair_sa(&P, PAIR_B)->children), 0);
+	pair_pump(&P, 0);
+	ck_assert(both_established(&P));
+	ck_assert_ptr_null(pair_sa(&P, PAIR_A)->children);
+	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_A].k), 0);
+	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_B].k), 0);
+	pair_free(&P);
+}
+END_TEST
+
+START_TEST(test_delete_ike_from_a)
+{
+	char err[128];
+
+	establish(NULL, NULL);
+	ck_assert_int_eq(engine_terminate(A(), "ab", 0, err, sizeof(err)), 0);
+	ck_assert_int_eq(pair_sa(&P, PAIR_A)->state, IKE_SA_DELETING);
+	pair_pump(&P, 0);
+	assert_nothing_left(PAIR_A);
+	assert_nothing_left(PAIR_B);
+	ck_assert_int_eq(engine_terminate(A(), "ab", 0, err, sizeof(err)), -1);
+	pair_free(&P);
+}
+END_TEST
+
+START_TEST(test_delete_ike_from_b)
+{
+	char err[128];
+
+	establish(NULL, NULL);
+	ck_assert_int_eq(engine_terminate(B(), NULL, pair_sa(&P, PAIR_B)->id, err,
+					  sizeof(err)), 0);
+	pair_pump(&P, 0);
+	assert_nothing_left(PAIR_A);
+	assert_nothing_left(PAIR_B);
+	pair_free(&P);
+}
+END_TEST
+
+static int drop_from_b(struct pair *p, const struct pair_pkt *q, void *arg)
+{
+	return q->from == PAIR_B;
+}
+
+
+START_TEST(test_dpd_giveup)
+{
+	establish(conf_sub(pair_conf_a, "children", "dpd_delay = \"1s\";\n  children"), NULL);
+	P.filter = drop_from_b;
+	/* B went silent: A checks after 1 s, retransmits twice, gives up */
+	ck_assert(pair_run(&P, 4000, a_empty_sas));
+	assert_nothing_left(PAIR_A);
+	ck_assert_uint_eq(pair_nsas(&P, PAIR_B), 1);
+	pair_free(&P);
+}
+END_TEST
+
+START_TEST(test_dpd_alive)
+{
+	establish(conf_sub(pair_conf_a, "children", "dpd_delay = \"1s\";\n  children"), NULL);
+	pair_run(&P, 1500, NULL);
+	/* one liveness check went out and was answered */
+	ck_assert(both_established(&P));
+	ck_assert_uint_eq(P.delivered, 6);
+	assert_children_match();
+	pair_free(&P);
+}
+END_TEST
+
+static int a_has_child(struct pair *p)
+{
+	struct ike_sa *a = pair_sa(p, PAIR_A), *b = pair_sa(p, PAIR_B);
+
+	return a && b && a->children && b->children;
+}
+
+START_TEST(test_trap_acquire)
+{
+	struct kernel_acquire acq;
+	struct ike_sa *a;
+	char buf[TS_STRLEN];
+
+	pair_setup(&P, conf_sub(pair_conf_a, "remote_ts = [\"10.2.0.0/16\"];",
+				"remote_ts = [\"10.2.0.0/16\"]; start_action = \"trap\";"), NULL);
+	/* one out trap policy, nothing negotiated */
+	ck_assert_uint_eq(kernel_mem_policy_count(P.peer[PAIR_A].k), 1);
+	ck_assert_uint_eq(pair_nsas(&P, PAIR_A), 0);
+	memset(&acq, 0, sizeof(acq));
+	addr_parse(&acq.sel.src, "10.1.2.3", 0);
+	addr_parse(&acq.sel.dst, "10.2.3.4", 0);
+	acq.sel.src_plen = acq.sel.dst_plen = 32;
+	acq.sel.proto = IPPROTO_TCP;
+	acq.sel.dport = 443;
+	addr_parse(&acq.src, "192.0.2.1", 0);
+	addr_parse(&acq.dst, "192.0.2.2", 0);
+	acq.proto = IPPROTO_ESP;
+	acq.reqid = KERNEL_REQID_MIN;
+	acq.dir = KERNEL_DIR_OUT;
+	ck_assert_int_eq(kernel_mem_inject_acquire(P.peer[PAIR_A].k, &acq), 0);
+	ck_assert(pair_run(&P, 1000, a_has_child));
+	a = pair_sa(&P, PAIR_A);
+	/* the packet's flow went first (2.9), B narrowed to its wider
+	 * selector; the trap's reqid carries the SA */
+	ck_assert(a->children->have_acquire_ts);
+	ck_assert_str_eq(ts_str(&a->children->acquire_src, buf, sizeof(buf)), "10.1.2.3/32[tcp]");
+	ck_assert_str_eq(ts_str(&a->children->acquire_dst, buf, sizeof(buf)),
+			 "10.2.3.4/32[tcp/443]");
+	ck_assert_str_eq(ts_str(&a->children->local_ts.ts[0], buf, sizeof(buf)), "10.1.0.0/16");
+	ck_assert_uint_eq(a->children->reqid, KERNEL_REQID_MIN);
+	/* a second ACQUIRE while up starts nothing */
+	ck_assert_int_eq(kernel_mem_inject_acquire(P.peer[PAIR_A].k, &acq), 0);
+	pair_run(&P, 50, NULL);
+	ck_assert_uint_eq(pair_nsas(&P, PAIR_A), 1);
+	/* deleting the child leaves the trap policy in place */
+	info_delete_child(a->children);
+	pair_pump(&P, 0);
+	ck_assert_uint_eq(kernel_mem_policy_count(P.peer[PAIR_A].k), 1);
+	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_A].k), 0);
+	pair_free(&P);
+}
+END_TEST
+
+static int no_children(struct pair *p)
+{
+	return !pair_sa(p, PAIR_A)->children && !pair_sa(p, PAIR_B)->children;
+}
+
+START_TEST(test_expire_hard)
+{
+	struct kernel_sa_id id;
+
+	establish(NULL, NULL);
+	memset(&id, 0, sizeof(id));
+	addr_parse(&id.dst, "192.0.2.2", 0);
+	id.spi = pair_sa(&P, PAIR_B)->children->spi_in;
+	id.proto = IPPROTO_ESP;
+	ck_assert_int_eq(kernel_mem_inject_expire(P.peer[PAIR_B].k, &id, 0), 0);
+	pair_run(&P, 50, NULL);
+	ck_assert_ptr_nonnull(pair_sa(&P, PAIR_B)->children);
+	ck_assert_int_eq(kernel_mem_inject_expire(P.peer[PAIR_B].k, &id, 1), 0);
+	ck_assert(pair_run(&P, 1000, no_children));
+	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_A].k), 0);
+	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_B].k), 0);
+	ck_assert(both_established(&P));
+	pair_free(&P);
+}
+END_TEST
+
+START_TEST(test_listing)
+{
+	struct engine_stats st;
+
+	establish(NULL, NULL);
+	engine_get_stats(A(), &st);
+	ck_assert_uint_eq(st.ike_sas, 1);
+	ck_assert_uint_eq(st.child_sas, 1);
+	ck_assert_uint_eq(st.ike_sas_established_total, 1);
+	ck_assert_uint_eq(st.packets_out, 2);
+	engine_get_stats(B(), &st);
+	ck_assert_uint_eq(st.ike_sas_half_open, 0);
+	ck_assert_uint_eq(st.packets_in, 2);
+	pair_free(&P);
+}
+END_TEST
+
+START_TEST(test_transport_mode)
+{
+	establish(conf_sub(pair_conf_a, "local_ts = [\"10.1.0.0/16\"];\n"
+			   "                 remote_ts = [\"10.2.0.0/16\"];",
+			   "mode = \"transport\";"),
+		  conf_sub(pair_conf_b, "local_ts = [\"10.2.0.0/16\"];\n"
+			   "                 remote_ts = [\"10.1.0.0/16\"];",
+			   "mode = \"transport\";"));
+	ck_assert_int_eq(pair_sa(&P, PAIR_A)->children->mode, CONF_MODE_TRANSPORT);
+	ck_assert_int_eq(pair_sa(&P, PAIR_B)->children->mode, CONF_MODE_TRANSPORT);
+	/* dynamic selectors: the IKE addresses; no fwd policy in transport mode */
+	ck_assert_uint_eq(kernel_mem_policy_count(P.peer[PAIR_A].k), 2);
+	ck_assert_int_eq(ksa(PAIR_A, "192.0.2.2", pair_sa(&P, PAIR_A)->children->spi_out)->mode,
+			 KERNEL_MODE_TRANSPORT);
+	pair_free(&P);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("engine exchanges");
+	TCase *tc = tcase_create("exchange");
+
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_establish);
+	tcase_add_test(tc, test_cookie);
+	tcase_add_test(tc, test_invalid_ke);
+	tcase_add_test(tc, test_invalid_ke_not_offered);
+	tcase_add_test(tc, test_wrong_psk);
+	tcase_add_test(tc, test_ike_no_proposal);
+	tcase_add_test(tc, test_esp_no_proposal);
+	tcase_add_test(tc, test_ts_unacceptable);
+	tcase_add_test(tc, test_ts_narrowed);
+	tcase_add_test(tc, test_lost_auth_response);
+	tcase_add_test(tc, test_duplicates);
+	tcase_add_test(tc, test_delete_child_from_a);
+	tcase_add_test(tc, test_delete_child_from_b);
+	tcase_add_test(tc, test_delete_ike_from_a);
+	tcase_add_test(tc, test_delete_ike_from_b);
+	tcase_add_test(tc, test_dpd_giveup);
+	tcase_add_test(tc, test_dpd_alive);
+	tcase_add_test(tc, test_trap_acquire);
+	tcase_add_test(tc, test_expire_hard);
+	tcase_add_test(tc, test_listing);
+	tcase_add_test(tc, test_transport_mode);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(suite());
+	int failed;
+
+	if (getenv("ENGINE_DEBUG"))
+		log_set_all(LL_DEBUG);
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
