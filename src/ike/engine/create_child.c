@@ -8,6 +8,7 @@
  * the surviving one deletes the old SA.
  */
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -72,6 +72,7 @@ struct ike_sa *ike_sa_new(struct engine *e, int initiator, const struct addr *lo
 	sa->created_ms = sa->last_rx_ms = loop_now_ms(e->loop);
 	timer_init(&sa->timeout, on_half_open_timeout, sa);
 	timer_init(&sa->dpd, on_dpd, sa);
+	rekey_ike_init(sa);
 	if (ike_window_init(&sa->win, e->loop, &e->retx, sa_tx, sa_giveup, sa) < 0 ||
 	    sa_table_new_spi(&e->table, initiator ? &sa->entry.spi_i : &sa->entry.spi_r) < 0) {
 		free(sa);
@@ -155,6 +156,7 @@ void ike_sa_established(struct ike_sa *sa)
 	if (sa->conn && sa->conn->dpd_delay)
 		timer_schedule(e->loop, &sa->dpd, sa->conn->dpd_delay * 1000);
 	ike_sa_state(sa, IKE_SA_ESTABLISHED);
+	rekey_ike_established(sa);
 }
 
 void ike_sa_lost(struct ike_sa *sa, const char *why)
@@ -225,6 +227,7 @@ void ike_sa_destroy(struct ike_sa *sa)
 {
 	struct engine *e = sa->eng;
 
+	rekey_ike_gone(sa);
 	while (sa->children)
 		child_sa_destroy(sa->children);
 	if (sa->pending_child)

@@ -460,7 +460,8 @@ static void reauth_progress(struct ike_sa *n)
 	struct ike_sa *old = n->rk.predecessor;
 	int missing = 0;
 
-	if (!old || n->state != IKE_SA_ESTABLISHED)
+	/* the IKE_AUTH child first: it may be the one we would ask for */
+	if (!old || n->state != IKE_SA_ESTABLISHED || n->pending_child)
 		return;
 	for (struct child_sa *c = old->children; c; c = c->next) {
 		if (c->state == CHILD_SA_DEAD || c->state == CHILD_SA_DELETING ||
@@ -620,8 +621,80 @@ void rekey_window_free(struct ike_sa *sa)
 			if (run_one(sa) != CCSA_FAILED)
 				break;
 	}
-	if (!queue_empty(sa) && !timer_pending(&rk->retry))
+	/* until established (or while rekeying) the queue waits; a replaced
+	 * SA's queue went to its successor */
+	if (!queue_empty(sa) && !timer_pending(&rk->retry) && sa->state <= IKE_SA_REKEYING)
 		timer_schedule(l, &rk->retry, REKEY_BUSY_MS);
+}
+
+/* ---- ikectl and ACQUIRE ---- */
+
+static int child_wanted(struct ike_sa *sa, const struct conf_child *cfg, uint32_t reqid)
+{
+	for (struct child_sa *c = sa->children; c; c = c->next)
+		if (c->cfg == cfg && (!reqid || c->reqid == reqid) && c->state != CHILD_SA_DEAD &&
+		    c->state != CHILD_SA_DELETING)
+			return 1;
+	for (size_t i = 0; i < sa->rk.nwant_new; i++)
+		if (sa->rk.want_new[i] == cfg)
+			return 1;
+	return reqid && ccsa_new_reqid(sa->rk.req) == reqid;
+}
+
+void rekey_acquire(struct ike_sa *sa, const struct conf_child *cfg, uint32_t reqid,
+		   const struct kernel_acquire *acq)
+{
+	struct ike_ts ts[2];
+
+	if (child_wanted(sa, cfg, reqid))
+		return;
+	log_info(LS_CHD, "ACQUIRE for %s/%s: a CHILD SA on IKE SA %llu",
+		 sa->conn ? sa->conn->name : "-", cfg->name, (unsigned long long)sa->id);
+	trap_acquire_ts(acq, &ts[0], &ts[1]);
+	switch (ccsa_new_child(sa, cfg, reqid, ts)) {
+	case CCSA_SENT:
+		break;
+	case CCSA_BUSY:
+		rekey_queue_new(sa, cfg, reqid);
+		break;
+	case CCSA_FAILED:
+		log_err(LS_CHD, "ACQUIRE for %s: CHILD SA could not be started", cfg->name);
+		break;
+	}
+}
+
+int rekey_initiate(struct engine *e, const struct conf_conn *conn, const struct conf_child *ch,
+		   char *err, size_t errlen)
+{
+	struct ike_sa *sa;
+	size_t n = 0;
+
+	for (sa = e->sas; sa; sa = sa->next)
+		if (sa->conn == conn && sa->state == IKE_SA_ESTABLISHED)
+			break;
+	if (!sa) {
+		sa = engine_start(e, conn, ch, NULL, 0, err, errlen);
+		if (!sa)
+			return -1;
+		for (size_t i = 1; !ch && i < conn->nchildren; i++)
+			rekey_queue_new(sa, &conn->children[i], 0);
+		return 0;
+	}
+	for (size_t i = 0; i < conn->nchildren; i++) {
+		const struct conf_child *cfg = &conn->children[i];
+
+		if ((ch && cfg != ch) || child_wanted(sa, cfg, 0))
+			continue;
+		if (rekey_new_child(sa, cfg, 0) < 0) {
+			snprintf(err, errlen, "initiate: CHILD SA %s could not be started", cfg->name);
+			return -1;
+		}
+		n++;
+	}
+	if (!n)
+		log_info(LS_IKE, "initiate %s: every CHILD SA asked for is up on IKE SA %llu",
+			 conn->name, (unsigned long long)sa->id);
+	return 0;
 }
 
 /* ---- ikectl ---- */

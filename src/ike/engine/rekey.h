@@ -26,6 +26,7 @@ struct ccsa;
 struct conf_child;
 struct conf_conn;
 struct kernel_sa_id;
+struct kernel_acquire;
 
 /* Per-CHILD SA part (struct child_sa.rk). */
 struct child_rekey {
@@ -99,6 +100,14 @@ int rekey_ike(struct ike_sa *sa);
 int rekey_reauth(struct ike_sa *sa);
 /* A new CHILD SA on an established IKE SA (ikectl initiate, ACQUIRE). */
 int rekey_new_child(struct ike_sa *sa, const struct conf_child *cfg, uint32_t reqid);
+/* A further CHILD SA for a trap policy of an IKE SA that is up (2.9). */
+void rekey_acquire(struct ike_sa *sa, const struct conf_child *cfg, uint32_t reqid,
+		   const struct kernel_acquire *acq);
+/* ikectl initiate: on the connection's established IKE SA by
+ * CREATE_CHILD_SA, or a new IKE SA whose other children follow once it is
+ * up (ch NULL: every child).  0, or -1 with err filled. */
+int rekey_initiate(struct engine *e, const struct conf_conn *conn, const struct conf_child *ch,
+		   char *err, size_t errlen);
 /* ikectl rekey: every IKE SA of conn (or the one with ike_sa_id) and its
  * CHILD SAs.  0, or -1 with err filled. */
 int rekey_conn(struct engine *e, const char *conn, uint64_t ike_sa_id, char *err,
