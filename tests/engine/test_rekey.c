@@ -170,14 +170,22 @@ START_TEST(test_child_rekey_initiator)
 	old_out = child(PAIR_A)->spi_out;
 	ck_assert_int_eq(rekey_child(child(PAIR_A)), 0);
 	ck_assert_int_eq(child(PAIR_A)->state, CHILD_SA_REKEYING);
-	/* request: B installs the new pair; the old one stays until DELETE */
+	/* request: B installs the new inbound SA only and goes on sending on
+	 * the old one, which A can still read */
 	ck_assert_uint_eq(pair_pump(&P, 1), 1);
 	ck_assert_uint_eq(nchildren(PAIR_B), 2);
-	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_B].k), 4);
+	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_B].k), 3);
+	ck_assert_ptr_nonnull(ksa(PAIR_B, "192.0.2.2", child(PAIR_B)->spi_in));
+	ck_assert_ptr_null(ksa(PAIR_B, "192.0.2.1", child(PAIR_B)->spi_out));
+	ck_assert_ptr_nonnull(ksa(PAIR_B, "192.0.2.1", old_in));
 	ck_assert_int_eq(child(PAIR_B)->next->state, CHILD_SA_REKEYED);
-	/* response: A installs, deletes the old pair; then the DELETE exchange */
+	/* response: A installs both, deletes the old pair; its DELETE moves
+	 * B's outbound traffic to the new SA */
 	ck_assert_uint_eq(pair_pump(&P, 1), 1);
 	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_A].k), 2);
+	ck_assert_uint_eq(pair_pump(&P, 1), 1);
+	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_B].k), 2);
+	ck_assert_ptr_nonnull(ksa(PAIR_B, "192.0.2.1", child(PAIR_B)->spi_out));
 	pair_pump(&P, 0);
 	ck_assert_uint_eq(P.delivered, 4);
 	assert_settled();

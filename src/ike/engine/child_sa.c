@@ -251,11 +251,12 @@ static int install_sas(struct child_sa *c, const struct child_keys *keys,
 	}
 	transport_sel(c, &ks, 0);
 	sa_keys(&ks, init ? &keys->encr_i : &keys->encr_r, init ? &keys->integ_i : &keys->integ_r);
-	rc = kernel_add_sa(k, &ks);
+	/* rekeying (rekey.c): a rekey responder sends on it once the old SA goes */
+	rc = rekey_defer_out(c, &ks) ? 0 : kernel_add_sa(k, &ks);
 	memzero(&ks, sizeof(ks));
 	if (rc < 0)
 		return -1;
-	c->sa_out = 1;
+	c->sa_out = !c->rk.out_sa;
 	return 0;
 }
 

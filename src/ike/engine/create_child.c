@@ -681,9 +681,11 @@ static int rekey_child_complete(struct ccsa *x, const struct ike_msg *m)
 		info_delete_child(c);
 		return 0;
 	}
-	if (coll)
+	if (coll) {
 		log_info(LS_CHD, "CHILD SA %s: rekey collision won, the peer deletes %08x",
 			 c->cfg->name, coll->spi_in);
+		coll->rk.redundant = 1;
+	}
 	if (!old) {
 		/* the peer deleted the SA meanwhile (2.25.1): it wanted it gone */
 		log_info(LS_CHD, "CHILD SA %s: deleted by the peer during its rekey, deleting "
@@ -902,8 +904,10 @@ static struct child_sa *respond_child(struct ike_sa *sa, const struct ike_msg *m
 		goto refuse;
 	if (!(c = child_sa_new(sa, ch.cfg)))
 		goto refuse;
-	if (old)
+	if (old) {
 		c->reqid = old->reqid;
+		c->rk.defer_out = 1;
+	}
 	c->prop = ch.chosen;
 	c->spi_out = get_spi32(ch.chosen.spi, ch.chosen.spi_size);
 	c->local_ts = ch.tsr;

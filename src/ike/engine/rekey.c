@@ -7,6 +7,7 @@
  */
 #include <openssl/rand.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/log.h"
@@ -219,6 +220,37 @@ void rekey_child_nonces(const struct child_sa *c, const struct secret **ni,
 	*nr = c->rk.nr.ptr ? &c->rk.nr : &c->ike->nr;
 }
 
+int rekey_defer_out(struct child_sa *c, const struct kernel_sa *ks)
+{
+	if (!c->rk.defer_out || c->rk.out_sa || !(c->rk.out_sa = malloc(sizeof(*ks))))
+		return 0;
+	memcpy(c->rk.out_sa, ks, sizeof(*ks));
+	return 1;
+}
+
+static void drop_out(struct child_sa *c)
+{
+	if (!c->rk.out_sa)
+		return;
+	memzero(c->rk.out_sa, sizeof(*c->rk.out_sa));
+	free(c->rk.out_sa);
+	c->rk.out_sa = NULL;
+}
+
+/* The SA c replaced is going: outbound traffic moves to c. */
+static void install_out(struct child_sa *c)
+{
+	struct engine *e = c->ike->eng;
+
+	if (kernel_add_sa(e->kernel, c->rk.out_sa) == 0) {
+		c->sa_out = 1;
+		log_info(LS_CHD, "CHILD SA %s: outbound now on %08x", child_name(c), c->spi_out);
+	} else {
+		e->stats.kernel_errors++;
+	}
+	drop_out(c);
+}
+
 void rekey_child_gone(struct child_sa *c)
 {
 	struct loop *l = c->ike->eng->loop;
@@ -229,6 +261,10 @@ void rekey_child_gone(struct child_sa *c)
 		timer_cancel(l, &c->rk.expire);
 	}
 	ccsa_forget_child(c->ike->rk.req, c);
+	drop_out(c);
+	for (struct child_sa *s = c->ike->children; s; s = s->next)
+		if (s != c && s->reqid == c->reqid && s->rk.out_sa && !s->rk.redundant)
+			install_out(s);
 	if (c->npols && (heir = sibling(c, 0)) != NULL && heir->npols == 0 &&
 	    heir->reqid == c->reqid) {
 		/* the flows stay protected: the SA that replaced c owns them now */

@@ -27,6 +27,7 @@ struct conf_child;
 struct conf_conn;
 struct kernel_sa_id;
 struct kernel_acquire;
+struct kernel_sa;
 
 /* Per-CHILD SA part (struct child_sa.rk). */
 struct child_rekey {
@@ -36,6 +37,11 @@ struct child_rekey {
 	 * for the IKE_AUTH child, which uses the IKE SA's. */
 	struct secret ni, nr;
 	int timers_ready;
+	/* 2.8: as rekey responder, the outbound SA waits for the old SA's
+	 * DELETE, so we never send on an SA the peer cannot read yet. */
+	int defer_out;
+	struct kernel_sa *out_sa;	/* the outbound SA held back, keys included */
+	int redundant;			/* lost a collision: never sends */
 };
 
 /* Per-IKE SA part (struct ike_sa.rk). */
@@ -86,6 +92,8 @@ void rekey_child_gone(struct child_sa *c);
  * the same peer identity, configuration and selectors, whose reqid c
  * takes. */
 int rekey_policies_shared(struct child_sa *c);
+/* 1 if c holds its outbound SA back (defer_out): ks is kept for later. */
+int rekey_defer_out(struct child_sa *c, const struct kernel_sa *ks);
 /* The KEYMAT nonces of c (its exchange's, or the IKE SA's). */
 void rekey_child_nonces(const struct child_sa *c, const struct secret **ni,
 			const struct secret **nr);
