@@ -31,20 +31,16 @@ const char pair_conf_b[] =
 	"                 remote_ts = [\"10.1.0.0/16\"]; } );\n"
 	"} );\n";
 
-static int side_of(struct pair *p, struct engine *e)
-{
-	return p->peer[PAIR_A].e == e ? PAIR_A : PAIR_B;
-}
-
 static int capture(struct engine *e, const struct addr *local, const struct addr *remote,
 		   const uint8_t *pkt, size_t len)
 {
-	struct pair *p = e->test_arg;
+	struct pair_peer *s = e->test_arg;
+	struct pair *p = s->pair;
 	struct pair_pkt *q = malloc(sizeof(*q) + len);
 
 	ck_assert_ptr_nonnull(q);
 	q->next = NULL;
-	q->from = side_of(p, e);
+	q->from = s->idx;
 	q->src = *local;
 	q->dst = *remote;
 	q->len = len;
@@ -75,6 +71,9 @@ static struct config *load(const char *text)
 void pair_setup(struct pair *p, const char *conf_a, const char *conf_b)
 {
 	const char *texts[2] = { conf_a ? conf_a : pair_conf_a, conf_b ? conf_b : pair_conf_b };
+	/* fast retransmissions: 20 ms, 30 ms, then give up after 45 ms more */
+	static const struct ike_retx_cfg retx = { 20, 1.5, 2, 0 };
+	struct engine_test_hooks hooks = { capture, NULL, NULL, 32, &retx };
 	struct kernel_events ev;
 	char err[256];
 
@@ -90,16 +89,12 @@ void pair_setup(struct pair *p, const char *conf_a, const char *conf_b)
 		s->k = kernel_mem_new(&ev);
 		ck_assert_ptr_nonnull(s->k);
 		memset(s->nonce, 0xa0 + i, sizeof(s->nonce));
-		/* fast retransmissions for the tests; set before any SA exists */
-		s->cfg->global.retransmit_timeout = 0.02;
-		s->cfg->global.retransmit_base = 1.5;
-		s->cfg->global.retransmit_tries = 2;
-		s->e = engine_new_test(p->loop, s->cfg, s->k, err, sizeof(err));
+		s->pair = p;
+		s->idx = i;
+		hooks.arg = s;
+		hooks.nonce = s->nonce;
+		s->e = engine_new_test(p->loop, s->cfg, s->k, &hooks, err, sizeof(err));
 		ck_assert_msg(s->e != NULL, "engine: %s", err);
-		s->e->test_send = capture;
-		s->e->test_arg = p;
-		s->e->test_nonce = s->nonce;
-		s->e->test_nonce_len = sizeof(s->nonce);
 	}
 }
 

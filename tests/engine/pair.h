@@ -30,9 +30,11 @@ struct pair_pkt {
 
 struct pair;
 /* Return 1 to drop this datagram instead of delivering it. */
-typedef int (*pair_filter_fn)(struct pair *p, const struct pair_pkt *pkt, void *arg);
+typedef int (*pair_filter_fn)(struct pair *p, struct pair_pkt *pkt, void *arg);
 
 struct pair_peer {
+	struct pair *pair;
+	int idx;
 	struct engine *e;
 	struct kernel *k;
 	struct config *cfg;

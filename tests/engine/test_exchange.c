@@ -94,9 +94,31 @@ static void assert_nothing_left(int side)
 	ck_assert_uint_eq(halfopen_total(&P.peer[side].e->cookies), 0);
 }
 
+static void hex(FILE *f, const struct secret *s)
+{
+	for (size_t i = 0; i < s->len; i++)
+		fprintf(f, "%02x", s->ptr[i]);
+}
+
+/* Wireshark's IKEv2 decryption table line for A's SA (AES-GCM-256). */
+static void write_keys(const char *path)
+{
+	struct ike_sa *a = pair_sa(&P, PAIR_A);
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "\"%016llx\",\"%016llx\",\"", (unsigned long long)a->entry.spi_i,
+		(unsigned long long)a->entry.spi_r);
+	hex(f, &a->keys.sk_ei);
+	fprintf(f, "\",\"");
+	hex(f, &a->keys.sk_er);
+	fprintf(f, "\",\"AES-GCM-256 with 16 octet ICV [RFC5282]\",\"\",\"\",\"NONE [RFC4306]\"\n");
+	fclose(f);
+}
+
 START_TEST(test_establish)
 {
-	const char *pcap = getenv("ENGINE_PCAP");
+	const char *pcap = getenv("ENGINE_PCAP"), *keys = getenv("ENGINE_PCAP_KEYS");
 
 	pair_setup(&P, NULL, NULL);
 	if (pcap)
@@ -111,6 +133,8 @@ START_TEST(test_establish)
 	ck_assert_uint_eq(P.peer[PAIR_B].sent, 2);
 	ck_assert(ident_eq(&pair_sa(&P, PAIR_B)->remote_id, &P.peer[PAIR_A].cfg->conns[0].local.id));
 	ck_assert_uint_eq(pair_sa(&P, PAIR_A)->children->local_ts.n, 1);
+	if (keys)
+		write_keys(keys);
 	pair_free(&P);
 }
 END_TEST
@@ -194,7 +218,7 @@ START_TEST(test_invalid_ke)
 END_TEST
 
 /* A forged INVALID_KE_PAYLOAD naming MODP-2048 instead of every request. */
-static int forge_invalid_ke(struct pair *p, const struct pair_pkt *q, void *arg)
+static int forge_invalid_ke(struct pair *p, struct pair_pkt *q, void *arg)
 {
 	static const uint8_t modp2048[2] = { 0, KE_MODP_2048 };
 	struct codec_err err;
@@ -325,7 +349,7 @@ struct dropper {
 	int seen;
 };
 
-static int drop_nth(struct pair *p, const struct pair_pkt *q, void *arg)
+static int drop_nth(struct pair *p, struct pair_pkt *q, void *arg)
 {
 	struct dropper *d = arg;
 
@@ -355,7 +379,7 @@ START_TEST(test_lost_auth_response)
 END_TEST
 
 /* Deliver every datagram twice. */
-static int dup_all(struct pair *p, const struct pair_pkt *q, void *arg)
+static int dup_all(struct pair *p, struct pair_pkt *q, void *arg)
 {
 	engine_packet_in(p->peer[!q->from].e, q->data, q->len, &q->dst, &q->src, 0);
 	return 0;
@@ -377,6 +401,14 @@ START_TEST(test_duplicates)
 	pair_free(&P);
 }
 END_TEST
+
+static void establish_sub(const char *fa, const char *ta, const char *fb, const char *tb)
+{
+	setup_sub(fa, ta, fb, tb);
+	initiate();
+	pair_pump(&P, 0);
+	ck_assert(both_established(&P));
+}
 
 static void establish(const char *a, const char *b)
 {
@@ -446,7 +478,7 @@ START_TEST(test_delete_ike_from_b)
 }
 END_TEST
 
-static int drop_from_b(struct pair *p, const struct pair_pkt *q, void *arg)
+static int drop_from_b(struct pair *p, struct pair_pkt *q, void *arg)
 {
 	return q->from == PAIR_B;
 }
@@ -454,7 +486,7 @@ static int drop_from_b(struct pair *p, const struct pair_pkt *q, void *arg)
 
 START_TEST(test_dpd_giveup)
 {
-	establish(conf_sub(pair_conf_a, "children", "dpd_delay = \"1s\";\n  children"), NULL);
+	establish_sub("children", "dpd_delay = \"1s\";\n  children", NULL, NULL);
 	P.filter = drop_from_b;
 	/* B went silent: A checks after 1 s, retransmits twice, gives up */
 	ck_assert(pair_run(&P, 4000, a_empty_sas));
@@ -466,7 +498,7 @@ END_TEST
 
 START_TEST(test_dpd_alive)
 {
-	establish(conf_sub(pair_conf_a, "children", "dpd_delay = \"1s\";\n  children"), NULL);
+	establish_sub("children", "dpd_delay = \"1s\";\n  children", NULL, NULL);
 	pair_run(&P, 1500, NULL);
 	/* one liveness check went out and was answered */
 	ck_assert(both_established(&P));
@@ -489,8 +521,8 @@ START_TEST(test_trap_acquire)
 	struct ike_sa *a;
 	char buf[TS_STRLEN];
 
-	pair_setup(&P, conf_sub(pair_conf_a, "remote_ts = [\"10.2.0.0/16\"];",
-				"remote_ts = [\"10.2.0.0/16\"]; start_action = \"trap\";"), NULL);
+	setup_sub("remote_ts = [\"10.2.0.0/16\"];",
+		  "remote_ts = [\"10.2.0.0/16\"]; start_action = \"trap\";", NULL, NULL);
 	/* one out trap policy, nothing negotiated */
 	ck_assert_uint_eq(kernel_mem_policy_count(P.peer[PAIR_A].k), 1);
 	ck_assert_uint_eq(pair_nsas(&P, PAIR_A), 0);
@@ -556,11 +588,76 @@ START_TEST(test_expire_hard)
 }
 END_TEST
 
+struct counts {
+	size_t ike, child, ksa, kpol, protect, trap;
+	uint64_t bytes_in;
+	char proposal[128], child_proposal[128];
+};
+
+static void count_ike(const struct engine_ike_sa_info *in, void *arg)
+{
+	struct counts *c = arg;
+
+	c->ike++;
+	ck_assert_str_eq(in->state, "ESTABLISHED");
+	ck_assert_uint_eq(in->nchildren, 1);
+	snprintf(c->proposal, sizeof(c->proposal), "%s", in->proposal);
+}
+
+static void count_child(const struct engine_child_sa_info *in, void *arg)
+{
+	struct counts *c = arg;
+
+	c->child++;
+	c->bytes_in = in->bytes_in;
+	ck_assert_str_eq(in->state, "INSTALLED");
+	ck_assert_uint_eq(in->nlocal_ts, 1);
+	snprintf(c->child_proposal, sizeof(c->child_proposal), "%s", in->proposal);
+}
+
+static void count_ksa(const struct engine_kernel_sa *sa, void *arg)
+{
+	struct counts *c = arg;
+
+	c->ksa++;
+	ck_assert_str_eq(sa->enc_alg, "rfc4106(gcm(aes))");
+}
+
+static void count_kpol(const struct engine_kernel_policy *p, void *arg)
+{
+	struct counts *c = arg;
+
+	c->kpol++;
+	c->protect += strcmp(p->action, "protect") == 0;
+	c->trap += strcmp(p->action, "trap") == 0;
+}
+
 START_TEST(test_listing)
 {
 	struct engine_stats st;
+	struct counts c;
+	struct kernel_sa_stats ks = { 1234, 5, 0, 0 };
+	struct kernel_sa_id id;
+	char err[128];
 
 	establish(NULL, NULL);
+	memset(&c, 0, sizeof(c));
+	memset(&id, 0, sizeof(id));
+	addr_parse(&id.dst, "192.0.2.1", 0);
+	id.spi = pair_sa(&P, PAIR_A)->children->spi_in;
+	id.proto = IPPROTO_ESP;
+	ck_assert_int_eq(kernel_mem_set_stats(P.peer[PAIR_A].k, &id, &ks), 0);
+	engine_list_ike_sas(A(), NULL, count_ike, &c);
+	engine_list_ike_sas(A(), "nosuch", count_ike, &c);
+	engine_list_child_sas(A(), "ab", count_child, &c);
+	ck_assert_int_eq(engine_list_kernel(A(), count_ksa, count_kpol, &c, err, sizeof(err)), 0);
+	ck_assert_uint_eq(c.ike, 1);
+	ck_assert_uint_eq(c.child, 1);
+	ck_assert_uint_eq(c.bytes_in, 1234);
+	ck_assert_str_eq(c.proposal, "AES_GCM_16_256/PRF_HMAC_SHA2_256/CURVE_25519");
+	ck_assert_uint_eq(c.ksa, 2);
+	ck_assert_uint_eq(c.kpol, 3);
+	ck_assert_uint_eq(c.protect, 3);
 	engine_get_stats(A(), &st);
 	ck_assert_uint_eq(st.ike_sas, 1);
 	ck_assert_uint_eq(st.child_sas, 1);
@@ -575,18 +672,167 @@ END_TEST
 
 START_TEST(test_transport_mode)
 {
-	establish(conf_sub(pair_conf_a, "local_ts = [\"10.1.0.0/16\"];\n"
-			   "                 remote_ts = [\"10.2.0.0/16\"];",
-			   "mode = \"transport\";"),
-		  conf_sub(pair_conf_b, "local_ts = [\"10.2.0.0/16\"];\n"
-			   "                 remote_ts = [\"10.1.0.0/16\"];",
-			   "mode = \"transport\";"));
+	establish_sub("local_ts = [\"10.1.0.0/16\"];\n"
+		      "                 remote_ts = [\"10.2.0.0/16\"];", "mode = \"transport\";",
+		      "local_ts = [\"10.2.0.0/16\"];\n"
+		      "                 remote_ts = [\"10.1.0.0/16\"];", "mode = \"transport\";");
 	ck_assert_int_eq(pair_sa(&P, PAIR_A)->children->mode, CONF_MODE_TRANSPORT);
 	ck_assert_int_eq(pair_sa(&P, PAIR_B)->children->mode, CONF_MODE_TRANSPORT);
 	/* dynamic selectors: the IKE addresses; no fwd policy in transport mode */
 	ck_assert_uint_eq(kernel_mem_policy_count(P.peer[PAIR_A].k), 2);
 	ck_assert_int_eq(ksa(PAIR_A, "192.0.2.2", pair_sa(&P, PAIR_A)->children->spi_out)->mode,
 			 KERNEL_MODE_TRANSPORT);
+	pair_free(&P);
+}
+END_TEST
+
+/* A NAT in front of A: 192.0.2.1:P appears as 198.51.100.9:(P + 40000). */
+static int nat_a(struct pair *p, struct pair_pkt *q, void *arg)
+{
+	struct addr pub;
+
+	addr_parse(&pub, "198.51.100.9", 0);
+	if (q->from == PAIR_A) {
+		addr_set_port(&pub, (uint16_t)(addr_port(&q->src) + 40000));
+		q->src = pub;
+	} else {
+		ck_assert(addr_eq_host(&q->dst, &pub));
+		addr_parse(&q->dst, "192.0.2.1", (uint16_t)(addr_port(&q->dst) - 40000));
+	}
+	return 0;
+}
+
+START_TEST(test_nat)
+{
+	struct ike_sa *a, *b;
+	const struct kernel_sa *ks;
+
+	pair_setup(&P, NULL, NULL);
+	P.filter = nat_a;
+	initiate();
+	pair_pump(&P, 0);
+	ck_assert(both_established(&P));
+	a = pair_sa(&P, PAIR_A);
+	b = pair_sa(&P, PAIR_B);
+	/* each side saw the NAT where it is, both moved to 4500 (2.23) */
+	ck_assert(a->nat_local && !a->nat_remote);
+	ck_assert(b->nat_remote && !b->nat_local);
+	ck_assert(a->natt && b->natt);
+	ck_assert_uint_eq(addr_port(&a->local), 4500);
+	ck_assert_uint_eq(addr_port(&a->remote), 4500);
+	ck_assert_uint_eq(addr_port(&b->remote), 44500);
+	/* ESP in UDP with the ports the IKE SA uses */
+	ks = ksa(PAIR_B, "198.51.100.9", b->children->spi_out);
+	ck_assert_ptr_nonnull(ks);
+	ck_assert_uint_eq(ks->encap_sport, 4500);
+	ck_assert_uint_eq(ks->encap_dport, 44500);
+	ks = ksa(PAIR_A, "192.0.2.2", a->children->spi_out);
+	ck_assert_ptr_nonnull(ks);
+	ck_assert_uint_eq(ks->encap_sport, 4500);
+	ck_assert_uint_eq(ks->encap_dport, 4500);
+	pair_free(&P);
+}
+END_TEST
+
+static int silence_b;
+
+static int drop_from_b_while(struct pair *p, struct pair_pkt *q, void *arg)
+{
+	return silence_b && q->from == PAIR_B;
+}
+
+static int a_restarted(struct pair *p)
+{
+	struct ike_sa *a = pair_sa(p, PAIR_A);
+
+	silence_b = a && a->id == 1;	/* B answers the new IKE SA only */
+	return a && a->id == 2 && a->children && pair_nsas(p, PAIR_B) == 1 &&
+	       pair_sa(p, PAIR_B)->state == IKE_SA_ESTABLISHED;
+}
+
+START_TEST(test_dpd_restart)
+{
+	/* B silent: A gives up after dpd_delay + retransmits and starts over;
+	 * B drops the old IKE SA on the new one's INITIAL_CONTACT */
+	establish_sub("children", "dpd_delay = \"1s\"; dpd_action = \"restart\";\n  children",
+		      NULL, NULL);
+	silence_b = 1;
+	P.filter = drop_from_b_while;
+	ck_assert(pair_run(&P, 4000, a_restarted));
+	ck_assert_uint_eq(pair_nsas(&P, PAIR_A), 1);
+	assert_children_match();
+	pair_free(&P);
+}
+END_TEST
+
+START_TEST(test_dpd_trap)
+{
+	establish_sub("children", "dpd_delay = \"1s\"; dpd_action = \"trap\";\n  children",
+		      NULL, NULL);
+	P.filter = drop_from_b;
+	ck_assert(pair_run(&P, 4000, a_empty_sas));
+	/* the SAs are gone, a trap policy waits for traffic */
+	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_A].k), 0);
+	ck_assert_uint_eq(kernel_mem_policy_count(P.peer[PAIR_A].k), 1);
+	ck_assert_uint_ne(trap_reqid(A(), &P.peer[PAIR_A].cfg->conns[0],
+				     &P.peer[PAIR_A].cfg->conns[0].children[0]), 0);
+	pair_free(&P);
+}
+END_TEST
+
+static int a_second_sa(struct pair *p)
+{
+	struct ike_sa *a = pair_sa(p, PAIR_A);
+
+	return a && a->id == 2 && a->children;
+}
+
+START_TEST(test_close_action_start)
+{
+	char err[128];
+
+	establish_sub("remote_ts = [\"10.2.0.0/16\"];",
+		      "remote_ts = [\"10.2.0.0/16\"]; close_action = \"start\";", NULL, NULL);
+	/* B deletes the IKE SA: A starts a new one */
+	ck_assert_int_eq(engine_terminate(B(), "ba", 0, err, sizeof(err)), 0);
+	ck_assert(pair_run(&P, 1000, a_second_sa));
+	ck_assert(both_established(&P));
+	ck_assert_uint_eq(pair_nsas(&P, PAIR_A), 1);
+	ck_assert_uint_eq(pair_nsas(&P, PAIR_B), 1);
+	assert_children_match();
+	pair_free(&P);
+}
+END_TEST
+
+START_TEST(test_initial_contact)
+{
+	struct ike_sa *old_b;
+
+	establish(NULL, NULL);
+	old_b = pair_sa(&P, PAIR_B);
+	/* A forgets everything (a restart), its kernel state included */
+	ike_sa_destroy(pair_sa(&P, PAIR_A));
+	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_A].k), 0);
+	initiate();
+	pair_pump(&P, 0);
+	/* B deleted the stale IKE SA and its CHILD SA, then installed the new one */
+	ck_assert_uint_eq(pair_nsas(&P, PAIR_B), 1);
+	ck_assert_ptr_ne(pair_sa(&P, PAIR_B), old_b);
+	ck_assert(both_established(&P));
+	assert_children_match();
+	pair_free(&P);
+}
+END_TEST
+
+START_TEST(test_start_action_start)
+{
+	setup_sub("remote_ts = [\"10.2.0.0/16\"];",
+		  "remote_ts = [\"10.2.0.0/16\"]; start_action = \"start\";", NULL, NULL);
+	/* engine creation sent the IKE_SA_INIT already */
+	ck_assert_uint_eq(pair_queued(&P), 1);
+	pair_pump(&P, 0);
+	ck_assert(both_established(&P));
+	assert_children_match();
 	pair_free(&P);
 }
 END_TEST
@@ -618,6 +864,12 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_expire_hard);
 	tcase_add_test(tc, test_listing);
 	tcase_add_test(tc, test_transport_mode);
+	tcase_add_test(tc, test_nat);
+	tcase_add_test(tc, test_dpd_restart);
+	tcase_add_test(tc, test_dpd_trap);
+	tcase_add_test(tc, test_close_action_start);
+	tcase_add_test(tc, test_initial_contact);
+	tcase_add_test(tc, test_start_action_start);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -236,9 +236,9 @@ static int dec_sa(struct dec *d, struct rd *b)
 		if (dec_proposal(d, &pr, pos + 4, sa) < 0)
 			return -1;
 		/* 3.3.1: numbered from 1, each one more than the previous; an
-		 * answer's single proposal keeps the number it was offered with */
-		if (d->m->prop[d->m->nprop].num != sa->nprop + 1 &&
-		    !((d->m->hdr.flags & IKE_FLAG_RESPONSE) && sa->nprop == 0 && last == 0))
+		 * answer carries the number of the proposal it accepted */
+		if (!(d->m->hdr.flags & IKE_FLAG_RESPONSE) &&
+		    d->m->prop[d->m->nprop].num != sa->nprop + 1)
 			return bad(d, pos, "proposal number %u, expected %zu",
 				   d->m->prop[d->m->nprop].num, sa->nprop + 1);
 		d->m->nprop++;

@@ -356,6 +356,7 @@ void child_sa_destroy(struct child_sa *c)
 		e->stats.child_sas--;
 	free(c->pols);
 	free(c->pol_was_trap);
+	free(c->offered);
 	free(c);
 }
 

@@ -4,6 +4,7 @@
  * actions and the event callback.
  */
 #include <errno.h>
+#include <netinet/in.h>
 #include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,6 +81,20 @@ int conf_proposals(const struct conf_strlist *l, uint8_t protocol, struct ike_pr
 	}
 	for (size_t i = 0; i < *n; i++)
 		out[i].num = (uint8_t)(i + 1);
+	return 0;
+}
+
+int conf_proposals_dup(const struct conf_strlist *l, uint8_t protocol, struct ike_proposal **out,
+		       size_t *n)
+{
+	struct ike_proposal tmp[IKE_MAX_PROPOSALS];
+
+	if (conf_proposals(l, protocol, tmp, n) < 0 || !*n)
+		return -1;
+	*out = malloc(*n * sizeof(**out));
+	if (!*out)
+		return -1;
+	memcpy(*out, tmp, *n * sizeof(**out));
 	return 0;
 }
 
@@ -169,7 +184,7 @@ struct ike_sa *engine_start(struct engine *e, const struct conf_conn *conn,
 		child = &conn->children[0];
 	sa->init_child = child;
 	if (sa_table_insert(&e->table, &sa->entry) < 0 ||
-	    conf_proposals(&conn->proposals, PROTO_IKE, sa->offered, &sa->noffered) < 0 ||
+	    conf_proposals_dup(&conn->proposals, PROTO_IKE, &sa->offered, &sa->noffered) < 0 ||
 	    (child && !(sa->pending_child = child_sa_new(sa, child))))
 		goto fail;
 	if (child && reqid)
@@ -294,7 +309,7 @@ static int engine_begin(struct engine *e, char *err, size_t errlen)
 }
 
 struct engine *engine_new_test(struct loop *loop, const struct config *cfg, struct kernel *k,
-			       char *err, size_t errlen)
+			       const struct engine_test_hooks *hooks, char *err, size_t errlen)
 {
 	struct engine *e = engine_alloc(loop, cfg);
 
@@ -302,6 +317,12 @@ struct engine *engine_new_test(struct loop *loop, const struct config *cfg, stru
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	e->test_send = hooks->send;
+	e->test_arg = hooks->arg;
+	e->test_nonce = hooks->nonce;
+	e->test_nonce_len = hooks->nonce_len;
+	if (hooks->retx)
+		e->retx = *hooks->retx;
 	kernel_hook(e, k);
 	engine_begin(e, err, errlen);
 	return e;
@@ -581,6 +602,79 @@ int engine_reload(struct engine *e, const struct config *newcfg, const struct re
 			if (c->children[k].start_action == CONF_START_START &&
 			    !engine_start(e, c, &c->children[k], NULL, 0, err, errlen))
 				log_err(LS_IKE, "reload: %s", err);
+	}
+	return 0;
+}
+
+/* ---- the kernel's view ---- */
+
+struct klist {
+	engine_kernel_sa_fn sa_fn;
+	engine_kernel_policy_fn pol_fn;
+	void *arg;
+};
+
+static void klist_sa(const struct kernel_sa_info *k, void *arg)
+{
+	struct klist *l = arg;
+	struct engine_kernel_sa sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.src = k->src;
+	sa.dst = k->id.dst;
+	sa.spi = k->id.spi;
+	sa.protocol = k->id.proto == IPPROTO_AH ? PROTO_AH : PROTO_ESP;
+	sa.reqid = k->reqid;
+	sa.mode = k->mode == KERNEL_MODE_TUNNEL ? CONF_MODE_TUNNEL : CONF_MODE_TRANSPORT;
+	sa.enc_alg = k->enc_alg;
+	sa.integ_alg = k->integ_alg;
+	sa.bytes = k->bytes;
+	sa.packets = k->packets;
+	l->sa_fn(&sa, l->arg);
+}
+
+static void sel_ts(struct ike_ts *ts, const struct addr *a, uint8_t plen, uint8_t proto,
+		   uint16_t port)
+{
+	size_t len;
+	const uint8_t *b = addr_bytes(a, &len);
+
+	memset(ts, 0, sizeof(*ts));
+	if (b)
+		ts_from_prefix(ts, addr_family(a), b, plen);
+	ts->ip_proto = proto;
+	ts->start_port = port;
+	ts->end_port = port ? port : 65535;
+}
+
+static void klist_policy(const struct kernel_policy_info *k, void *arg)
+{
+	static const char *const dirs[] = { "in", "out", "fwd" };
+	struct klist *l = arg;
+	struct engine_kernel_policy p;
+	unsigned cls = (k->priority - KERNEL_PRIO_MIN) >> 12;
+
+	memset(&p, 0, sizeof(p));
+	p.dir = dirs[k->dir <= KERNEL_DIR_FWD ? k->dir : 0];
+	sel_ts(&p.src, &k->sel.src, k->sel.src_plen, k->sel.proto, k->sel.sport);
+	sel_ts(&p.dst, &k->sel.dst, k->sel.dst_plen, k->sel.proto, k->sel.dport);
+	p.reqid = k->reqid;
+	p.priority = k->priority;
+	p.action = k->action == KERNEL_BLOCK ? "block" : !k->has_tmpl ? "bypass" :
+		   cls == KERNEL_PRIO_TRAP ? "trap" : "protect";
+	l->pol_fn(&p, l->arg);
+}
+
+int engine_list_kernel(struct engine *e, engine_kernel_sa_fn sa_fn,
+		       engine_kernel_policy_fn pol_fn, void *arg, char *err, size_t errlen)
+{
+	struct klist l = { sa_fn, pol_fn, arg };
+	int rc = kernel_list_own(e->kernel, sa_fn ? klist_sa : NULL,
+				 pol_fn ? klist_policy : NULL, &l);
+
+	if (rc < 0) {
+		snprintf(err, errlen, "show kernel: listing failed: %s", strerror(-rc));
+		return -1;
 	}
 	return 0;
 }

@@ -82,6 +82,9 @@ const struct conf_conn *conn_by_addrs(const struct config *cfg, const struct add
 /* Our proposals for conn (IKE) or child (ESP), "default" when none are set. */
 int conf_proposals(const struct conf_strlist *l, uint8_t protocol, struct ike_proposal *out,
 		   size_t *n);
+/* The same into a fresh array (*out, freed by the caller). */
+int conf_proposals_dup(const struct conf_strlist *l, uint8_t protocol, struct ike_proposal **out,
+		       size_t *n);
 /* A connection's selectors with "dynamic" resolved to host. */
 void conf_ts_resolve(const struct conf_ts_list *l, const struct addr *host, struct ts_set *out);
 /* The message's TSi/TSr payload selectors, or an empty set. */

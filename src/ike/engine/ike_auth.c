@@ -156,7 +156,7 @@ static int auth_child_offer(struct ike_sa *sa, struct child_sa *c)
 		ts_prepend(&c->local_ts, &c->acquire_src);
 		ts_prepend(&c->remote_ts, &c->acquire_dst);
 	}
-	if (conf_proposals(&c->cfg->esp_proposals, PROTO_ESP, c->offered, &c->noffered) < 0 ||
+	if (conf_proposals_dup(&c->cfg->esp_proposals, PROTO_ESP, &c->offered, &c->noffered) < 0 ||
 	    child_sa_alloc_spi(c) < 0)
 		return -1;
 	for (size_t i = 0; i < c->noffered; i++)
@@ -447,6 +447,15 @@ static uint16_t auth_check_peer(struct ike_sa *sa, const struct ike_msg *m,
 		return N_AUTHENTICATION_FAILED;
 	}
 	conn = conn_by_id(sa, &peer, idr ? &want_r : NULL);
+	if (!conn && idr) {
+		/* as strongSwan does: an IDr naming someone else is a hint only */
+		conn = conn_by_id(sa, &peer, NULL);
+		if (conn)
+			log_info(LS_IKE, "IKE SA %llu: IDr %s is not us, using connection %s "
+				 "(id %s)", (unsigned long long)sa->id,
+				 ident_str(&want_r, buf, sizeof(buf)), conn->name,
+				 conn->local.id_text ? conn->local.id_text : "?");
+	}
 	if (!conn) {
 		log_info(LS_IKE, "IKE SA %llu: no connection for peer %s at %s",
 			 (unsigned long long)sa->id, ident_str(&peer, buf, sizeof(buf)),

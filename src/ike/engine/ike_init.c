@@ -323,8 +323,9 @@ const struct conf_conn *conn_by_addrs(const struct config *cfg, const struct add
 /* The stateless checks: 0 to go on with *chosen, or -1 (answered or dropped). */
 static int init_admit(struct engine *e, const struct ike_msg *m, const struct conf_conn *conn,
 		      const struct addr *local, const struct addr *remote,
-		      struct ike_proposal *chosen)
+		      struct ike_proposal *chosen, const struct conf_conn **used)
 {
+	const struct conf_conn *c;
 	const struct ike_pl_sa *psa = &msg_pl(m, PL_SA)->u.sa;
 	const struct ike_slice *ni = &msg_pl(m, PL_NONCE)->u.nonce;
 	const struct ike_pl_notify *cn = ike_msg_notify(m, N_COOKIE);
@@ -356,14 +357,18 @@ static int init_admit(struct engine *e, const struct ike_msg *m, const struct co
 	for (size_t i = 0; i < psa->nprop; i++)
 		if (!(i < 32 && (psa->unacceptable >> i) & 1))
 			peer[npeer++] = psa->prop[i];
-	if (conf_proposals(&conn->proposals, PROTO_IKE, ours, &nours) < 0)
-		return -1;
-	if (proposal_select(ours, nours, peer, npeer, 0, chosen) < 0) {
+	/* the first connection for these addresses whose proposals fit */
+	for (c = conn; c; c = conn_by_addrs(e->cfg, local, remote, c))
+		if (conf_proposals(&c->proposals, PROTO_IKE, ours, &nours) == 0 &&
+		    proposal_select(ours, nours, peer, npeer, 0, chosen) == 0)
+			break;
+	if (!c) {
 		log_info(LS_IKE, "IKE_SA_INIT from %s (connection %s): no proposal chosen",
 			 addr_str(remote, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN), conn->name);
 		msg_send_stateless(e, &m->hdr, local, remote, N_NO_PROPOSAL_CHOSEN, NULL, 0);
 		return -1;
 	}
+	*used = c;
 	group = proposal_ke(chosen);
 	if (msg_pl(m, PL_KE)->u.ke.group != group) {
 		log_info(LS_IKE, "IKE_SA_INIT from %s: KE for %s, asking for %s",
@@ -448,7 +453,7 @@ void init_rx_request(struct engine *e, const uint8_t *pkt, size_t len, const str
 		e->stats.packets_dropped++;
 		return;
 	}
-	if (init_admit(e, m, conn, local, remote, &chosen) < 0)
+	if (init_admit(e, m, conn, local, remote, &chosen, &conn) < 0)
 		return;
 	sa = ike_sa_new(e, 0, local, remote, conn);
 	if (!sa)

@@ -159,28 +159,57 @@ void ike_sa_established(struct ike_sa *sa)
 	rekey_ike_established(sa);
 }
 
-void ike_sa_lost(struct ike_sa *sa, const char *why)
+#define AFTER_MAX_CHILDREN	16
+
+/*
+ * Destroys sa, then applies per child cfg the action (enum conf_dpd_action
+ * and conf_close_action share their values: 0 nothing, 1 trap, 2 start):
+ * trap policies for "trap", one new IKE SA for "start"/"restart".
+ */
+static void destroy_then(struct ike_sa *sa, int dpd)
 {
 	struct engine *e = sa->eng;
 	const struct conf_conn *conn = sa->conn;
-	int restart = conn && sa->entry.initiator && sa->state == IKE_SA_ESTABLISHED &&
-		      conn->dpd_action == CONF_DPD_RESTART;
-	const struct conf_child *child = sa->init_child;
+	const struct conf_child *ch[AFTER_MAX_CHILDREN], *restart = NULL;
+	size_t n = 0;
+	char err[160];
 
-	log_info(LS_IKE, "IKE SA %llu (%s) to the peer lost: %s; dpd_action %s",
+	if (conn && sa->state == IKE_SA_ESTABLISHED) {
+		for (struct child_sa *c = sa->children; c && n < AFTER_MAX_CHILDREN; c = c->next)
+			ch[n++] = c->cfg;
+		if (!n && sa->init_child)
+			ch[n++] = sa->init_child;
+	}
+	ike_sa_destroy(sa);
+	for (size_t i = 0; i < n; i++) {
+		unsigned act = dpd ? conn->dpd_action : ch[i]->close_action;
+
+		if (act == CONF_DPD_TRAP)
+			trap_install_child(e, conn, ch[i]);
+		else if (act == CONF_DPD_RESTART && !restart)
+			restart = ch[i];
+	}
+	if (restart) {
+		log_info(LS_IKE, "connection %s: %s, initiating again", conn->name,
+			 dpd ? "dpd_action restart" : "close_action start");
+		if (!engine_start(e, conn, restart, NULL, 0, err, sizeof(err)))
+			log_err(LS_IKE, "connection %s: %s", conn->name, err);
+	}
+}
+
+void ike_sa_lost(struct ike_sa *sa, const char *why)
+{
+	const struct conf_conn *conn = sa->conn;
+
+	log_info(LS_IKE, "IKE SA %llu (%s): peer lost: %s; dpd_action %s",
 		 (unsigned long long)sa->id, conn ? conn->name : "-", why,
 		 conn ? conf_dpd_action_name(conn->dpd_action) : "-");
-	if (conn && conn->dpd_action == CONF_DPD_RESTART && !sa->entry.initiator &&
-	    sa->state == IKE_SA_ESTABLISHED)
-		restart = 1;
-	ike_sa_destroy(sa);
-	/* "trap": the trap policies come back as the CHILD SAs go (child_sa.c). */
-	if (restart) {
-		char err[128];
+	destroy_then(sa, 1);
+}
 
-		if (!engine_start(e, conn, child, NULL, 0, err, sizeof(err)))
-			log_err(LS_IKE, "connection %s: restart failed: %s", conn->name, err);
-	}
+void ike_sa_closed(struct ike_sa *sa)
+{
+	destroy_then(sa, 0);
 }
 
 int ike_sa_derive_keys(struct ike_sa *sa, const struct secret *gir)
@@ -247,6 +276,7 @@ void ike_sa_destroy(struct ike_sa *sa)
 	secret_free(&sa->nr);
 	secret_free(&sa->init_req);
 	secret_free(&sa->init_resp);
+	free(sa->offered);
 	ike_keys_free(&sa->keys);
 	sk_clear(&sa->sk_in);
 	sk_clear(&sa->sk_out);

@@ -85,6 +85,16 @@ struct engine {
 	size_t test_nonce_len;
 };
 
+/* What engine_new_test() installs before anything is sent. */
+struct engine_test_hooks {
+	int (*send)(struct engine *e, const struct addr *local, const struct addr *remote,
+		    const uint8_t *pkt, size_t len);
+	void *arg;
+	const uint8_t *nonce;
+	size_t nonce_len;
+	const struct ike_retx_cfg *retx;	/* NULL: from the configuration */
+};
+
 /* One IKE SA.  The table entry comes first so a found entry is the SA. */
 struct ike_sa {
 	struct sa_entry entry;		/* spi_i, spi_r, initiator, peer */
@@ -105,7 +115,7 @@ struct ike_sa {
 
 	/* IKE_SA_INIT */
 	struct ike_proposal prop;	/* the chosen IKE proposal */
-	struct ike_proposal offered[IKE_MAX_PROPOSALS];	/* initiator */
+	struct ike_proposal *offered;	/* initiator: what we sent (malloc) */
 	size_t noffered;
 	struct ike_algs algs;
 	struct ke *ke;			/* our key pair; freed once keys exist */
@@ -142,7 +152,7 @@ struct child_sa {
 	uint32_t spi_in, spi_out;	/* host order */
 	unsigned mode;			/* enum conf_mode */
 	struct ike_proposal prop;	/* the chosen ESP proposal */
-	struct ike_proposal offered[IKE_MAX_PROPOSALS];	/* initiator */
+	struct ike_proposal *offered;	/* initiator: what we sent (malloc) */
 	size_t noffered;
 	struct kernel_policy *pols;	/* installed policies */
 	size_t npols;
@@ -161,7 +171,7 @@ struct child_sa {
 /* ---- engine.c ---- */
 /* Tests: an engine without sockets or XFRM; packets go to e->test_send. */
 struct engine *engine_new_test(struct loop *loop, const struct config *cfg, struct kernel *k,
-			       char *err, size_t errlen);
+			       const struct engine_test_hooks *hooks, char *err, size_t errlen);
 /* One received IKE datagram (marker already stripped on port 4500). */
 void engine_packet_in(struct engine *e, const uint8_t *pkt, size_t len,
 		      const struct addr *local, const struct addr *remote, int natt);
@@ -191,9 +201,12 @@ struct ike_sa *ike_sa_by_id(struct engine *e, uint64_t id);
 void ike_sa_alive(struct ike_sa *sa);
 /* Established: half-open accounting, DPD timer, identity index. */
 void ike_sa_established(struct ike_sa *sa);
-/* Deletes the IKE SA after a failure or the peer's loss and applies the
- * connection's dpd_action/close_action ("restart" starts it again). */
+/* Deletes the IKE SA after the peer stopped answering and applies the
+ * connection's dpd_action (established SAs only). */
 void ike_sa_lost(struct ike_sa *sa, const char *why);
+/* Deletes the IKE SA the peer deleted and applies its children's
+ * close_action. */
+void ike_sa_closed(struct ike_sa *sa);
 /* Message IDs start again at 0 (IKE_SA_INIT restarted after COOKIE or
  * INVALID_KE_PAYLOAD). */
 int ike_sa_window_reset(struct ike_sa *sa);
@@ -230,6 +243,9 @@ void trap_on_expire(void *arg, const struct kernel_sa_id *id, uint32_t reqid, in
 void trap_acquire_ts(const struct kernel_acquire *acq, struct ike_ts *src, struct ike_ts *dst);
 /* The trap policy this child replaced (same reqid), or 0. */
 uint32_t trap_reqid(struct engine *e, const struct conf_conn *conn, const struct conf_child *ch);
+/* Trap policies for one child (close_action/dpd_action trap), once. */
+int trap_install_child(struct engine *e, const struct conf_conn *conn,
+		       const struct conf_child *ch);
 /* Installs trap policies of one connection / removes them. */
 int trap_install_conn(struct engine *e, const struct conf_conn *conn);
 void trap_remove_conn(struct engine *e, const char *conn);

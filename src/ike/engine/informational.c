@@ -32,6 +32,22 @@ static struct child_sa *child_by_out_spi(struct ike_sa *sa, uint32_t spi)
 	return NULL;
 }
 
+/* close_action of a CHILD SA the peer deleted (the IKE SA stays). */
+static void child_closed(struct child_sa *c)
+{
+	struct ike_sa *sa = c->ike;
+	const struct conf_child *cfg = c->cfg;
+
+	child_sa_destroy(c);
+	if (!sa->conn)
+		return;
+	if (cfg->close_action == CONF_CLOSE_TRAP)
+		trap_install_child(sa->eng, sa->conn, cfg);
+	else if (cfg->close_action == CONF_CLOSE_START)
+		log_info(LS_CHD, "child %s: close_action start needs CREATE_CHILD_SA "
+			 "(not supported yet: issue 8)", cfg->name);
+}
+
 /* 1.4.1: every CHILD SA the peer deletes is answered with our own SPI. */
 static size_t delete_children(struct ike_sa *sa, const struct ike_pl_delete *d,
 			      uint8_t *ours, size_t n)
@@ -49,7 +65,7 @@ static size_t delete_children(struct ike_sa *sa, const struct ike_pl_delete *d,
 			 (unsigned long long)sa->id, c->cfg->name, c->spi_in, c->spi_out);
 		if (n < DEL_MAX_SPIS)
 			put32(ours + 4 * n++, c->spi_in);
-		child_sa_destroy(c);
+		child_closed(c);
 	}
 	return n;
 }
@@ -87,7 +103,7 @@ void info_rx_request(struct ike_sa *sa, const struct ike_msg *m)
 	if (del_ike) {
 		log_info(LS_IKE, "IKE SA %llu (%s): deleted by the peer", (unsigned long long)sa->id,
 			 sa->conn ? sa->conn->name : "-");
-		ike_sa_destroy(sa);
+		ike_sa_closed(sa);
 	}
 }
 

@@ -29,6 +29,12 @@ tests_engine_test_exchange_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_engine_test_exchange_LDADD = tests/lib/libiketest.a $(ENGINE_LIBS) $(KERNEL_LIBS) \
 	$(IKECORE_LIBS) $(CRYPTO_LIBS) $(CHECK_LIBS)
 
+# The same exchange dissected by tshark with the SA's keys (skips without
+# tshark); the host interop check against charon (root, run by hand or a
+# stage: tests/engine/interop-host.sh BUILDDIR WORKDIR).
+TESTS += tests/engine/tshark-check.sh
+dist_noinst_SCRIPTS += tests/engine/tshark-check.sh tests/engine/interop-host.sh
+
 # rekeying (issue 8): CREATE_CHILD_SA, collisions, lifetimes
 check_PROGRAMS += tests/engine/test_rekey
 TESTS += tests/engine/test_rekey

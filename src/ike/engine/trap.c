@@ -100,42 +100,47 @@ static void trap_free(struct engine *e, struct trap *t)
 	free(t);
 }
 
-int trap_install_conn(struct engine *e, const struct conf_conn *conn)
+int trap_install_child(struct engine *e, const struct conf_conn *conn,
+		       const struct conf_child *ch)
 {
 	const struct addr *local = conf_addr(conn->local_addrs, conn->nlocal_addrs);
 	const struct addr *remote = conf_addr(conn->remote_addrs, conn->nremote_addrs);
+	struct trap *t;
+
+	if (trap_reqid(e, conn, ch))
+		return 0;
+	if (!local || !remote) {
+		log_err(LS_CHD, "connection %s child %s: trap policies need literal "
+			"local_addrs and remote_addrs", conn->name, ch->name);
+		return -1;
+	}
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return -1;
+	t->conn = conn;
+	t->child = ch;
+	t->reqid = engine_new_reqid(e);
+	if (trap_policies(e, t, local, remote) < 0) {
+		log_err(LS_CHD, "connection %s child %s: trap policies refused", conn->name,
+			ch->name);
+		trap_free(e, t);
+		return -1;
+	}
+	log_info(LS_CHD, "connection %s child %s: %zu trap policies installed (reqid %08x)",
+		 conn->name, ch->name, t->npols, t->reqid);
+	t->next = e->traps;
+	e->traps = t;
+	return 0;
+}
+
+int trap_install_conn(struct engine *e, const struct conf_conn *conn)
+{
 	int rc = 0;
 
-	for (size_t k = 0; k < conn->nchildren; k++) {
-		const struct conf_child *ch = &conn->children[k];
-		struct trap *t;
-
-		if (ch->start_action != CONF_START_TRAP)
-			continue;
-		if (!local || !remote) {
-			log_err(LS_CHD, "connection %s child %s: start_action trap needs literal "
-				"local_addrs and remote_addrs", conn->name, ch->name);
+	for (size_t k = 0; k < conn->nchildren; k++)
+		if (conn->children[k].start_action == CONF_START_TRAP &&
+		    trap_install_child(e, conn, &conn->children[k]) < 0)
 			rc = -1;
-			continue;
-		}
-		t = calloc(1, sizeof(*t));
-		if (!t)
-			return -1;
-		t->conn = conn;
-		t->child = ch;
-		t->reqid = engine_new_reqid(e);
-		if (trap_policies(e, t, local, remote) < 0) {
-			log_err(LS_CHD, "connection %s child %s: trap policies refused",
-				conn->name, ch->name);
-			trap_free(e, t);
-			rc = -1;
-			continue;
-		}
-		log_info(LS_CHD, "connection %s child %s: %zu trap policies installed (reqid %08x)",
-			 conn->name, ch->name, t->npols, t->reqid);
-		t->next = e->traps;
-		e->traps = t;
-	}
 	return rc;
 }
 
