@@ -141,7 +141,7 @@ static void assert_settled(void)
 }
 
 /* Policies are never missing while SAs come and go (traffic keeps flowing). */
-static int policies_kept(struct pair *p, const struct pair_pkt *pkt, void *arg)
+static int policies_kept(struct pair *p, struct pair_pkt *pkt, void *arg)
 {
 	int *broken = arg;
 
@@ -223,7 +223,7 @@ END_TEST
 
 static size_t biggest;
 
-static int note_size(struct pair *p, const struct pair_pkt *pkt, void *arg)
+static int note_size(struct pair *p, struct pair_pkt *pkt, void *arg)
 {
 	(void)p;
 	(void)arg;
