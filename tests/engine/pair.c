@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/log.h"
 #include "lib/kernel_mem.h"
 
 const char pair_conf_a[] =
@@ -107,7 +108,7 @@ void pair_free(struct pair *p)
 		free(q);
 	}
 	for (int i = 0; i < 2; i++) {
-		engine_shutdown(p->peer[i].e);
+		engine_shutdown(p->peer[i].e);	/* NULL: shut down by the test */
 		kernel_free(p->peer[i].k);
 		config_free(p->peer[i].cfg);
 	}
@@ -192,7 +193,7 @@ size_t pair_pump(struct pair *p, size_t max)
 		if (!p->head)
 			p->tail = &p->head;
 		n++;
-		if (p->filter && p->filter(p, q, p->filter_arg)) {
+		if (!p->peer[to].e || (p->filter && p->filter(p, q, p->filter_arg))) {
 			p->dropped++;
 			free(q);
 			continue;
@@ -233,4 +234,32 @@ size_t pair_nsas(struct pair *p, int i)
 	for (struct ike_sa *sa = p->peer[i].e->sas; sa; sa = sa->next)
 		n++;
 	return n;
+}
+
+void pair_initiate(struct pair *p)
+{
+	char err[256];
+
+	ck_assert_msg(engine_initiate(p->peer[PAIR_A].e, "ab", NULL, err, sizeof(err)) == 0,
+		      "%s", err);
+}
+
+int pair_established(struct pair *p)
+{
+	struct ike_sa *a = pair_sa(p, PAIR_A), *b = pair_sa(p, PAIR_B);
+
+	return a && b && a->state == IKE_SA_ESTABLISHED && b->state == IKE_SA_ESTABLISHED;
+}
+
+int pair_main(Suite *s)
+{
+	SRunner *sr = srunner_create(s);
+	int failed;
+
+	if (getenv("ENGINE_DEBUG"))
+		log_set_all(LL_DEBUG);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <check.h>
+
 #include "common/loop.h"
 #include "ike/core/conf.h"
 #include "ike/engine/ike_sa.h"
@@ -68,6 +70,13 @@ int pair_run(struct pair *p, unsigned ms, int (*cond)(struct pair *p));
 size_t pair_queued(const struct pair *p);
 /* Write every delivered datagram to path (pcap, LINKTYPE_RAW). */
 void pair_pcap(struct pair *p, const char *path);
+
+/* engine_initiate(A, "ab") that must succeed. */
+void pair_initiate(struct pair *p);
+/* Both first IKE SAs exist and are ESTABLISHED. */
+int pair_established(struct pair *p);
+/* Runs one suite (ENGINE_DEBUG=1 in the environment: debug log); exit status. */
+int pair_main(Suite *s);
 
 /* The first IKE SA of side i, or NULL. */
 struct ike_sa *pair_sa(struct pair *p, int i);

@@ -9,8 +9,10 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/log.h"
+#include "ike/core/plan.h"
 #include "lib/kernel_mem.h"
 #include "ike/engine/exchange.h"
 #include "pair.h"
@@ -20,19 +22,7 @@ static struct pair P;
 static struct engine *A(void) { return P.peer[PAIR_A].e; }
 static struct engine *B(void) { return P.peer[PAIR_B].e; }
 
-static void initiate(void)
-{
-	char err[256];
 
-	ck_assert_msg(engine_initiate(A(), "ab", NULL, err, sizeof(err)) == 0, "%s", err);
-}
-
-static int both_established(struct pair *p)
-{
-	struct ike_sa *a = pair_sa(p, PAIR_A), *b = pair_sa(p, PAIR_B);
-
-	return a && b && a->state == IKE_SA_ESTABLISHED && b->state == IKE_SA_ESTABLISHED;
-}
 
 static int a_empty_sas(struct pair *p)
 {
@@ -123,9 +113,9 @@ START_TEST(test_establish)
 	pair_setup(&P, NULL, NULL);
 	if (pcap)
 		pair_pcap(&P, pcap);
-	initiate();
+	pair_initiate(&P);
 	pair_pump(&P, 0);
-	ck_assert(both_established(&P));
+	ck_assert(pair_established(&P));
 	assert_children_match();
 	/* 4 messages, nothing more */
 	ck_assert_uint_eq(P.delivered, 4);
@@ -180,10 +170,10 @@ START_TEST(test_cookie)
 
 	/* cookies once one IKE SA is half open */
 	setup_sub(NULL, NULL, "secrets:", "global: { cookie_threshold = 1; };\nsecrets:");
-	initiate();
+	pair_initiate(&P);
 	pair_pump(&P, 1);
 	ck_assert_uint_eq(halfopen_total(&B()->cookies), 1);
-	initiate();
+	pair_initiate(&P);
 	second = pair_sa(&P, PAIR_A);
 	pair_pump(&P, 0);
 	ck_assert_uint_eq(pair_nsas(&P, PAIR_A), 2);
@@ -205,10 +195,10 @@ START_TEST(test_invalid_ke)
 	/* A's first proposal sends ecp256; B accepts only x25519, also offered by A */
 	setup_sub("children", "proposals = [\"aes256gcm16-prfsha256-ecp256-x25519\"];\n  children",
 		  "children", "proposals = [\"aes256gcm16-prfsha256-x25519\"];\n  children");
-	initiate();
+	pair_initiate(&P);
 	ck_assert_uint_eq(pair_sa(&P, PAIR_A)->ke_group, KE_ECP_256);
 	pair_pump(&P, 0);
-	ck_assert(both_established(&P));
+	ck_assert(pair_established(&P));
 	assert_children_match();
 	ck_assert_uint_eq(pair_sa(&P, PAIR_A)->ke_group, KE_CURVE25519);
 	ck_assert_uint_eq(pair_sa(&P, PAIR_A)->init_retries, 1);
@@ -237,7 +227,7 @@ START_TEST(test_invalid_ke_not_offered)
 	/* BAD-INPUT 22: a group we never offered: keep waiting, then give up */
 	pair_setup(&P, NULL, NULL);
 	P.filter = forge_invalid_ke;
-	initiate();
+	pair_initiate(&P);
 	pair_pump(&P, 0);
 	ck_assert_uint_eq(pair_nsas(&P, PAIR_A), 1);
 	ck_assert_uint_eq(pair_sa(&P, PAIR_A)->init_retries, 0);
@@ -255,7 +245,7 @@ START_TEST(test_wrong_psk)
 {
 	setup_sub("id = \"b.example\"; psk = \"pair-test-psk-0123456789\"",
 		  "id = \"b.example\"; psk = \"a-different-psk-0123456789\"", NULL, NULL);
-	initiate();
+	pair_initiate(&P);
 	pair_pump(&P, 0);
 	/* B answered AUTHENTICATION_FAILED and kept nothing; A gave up the SA */
 	assert_nothing_left(PAIR_B);
@@ -280,7 +270,7 @@ START_TEST(test_ike_no_proposal)
 	setup_sub("children", "proposals = [\"aes128-sha256-modp2048\"];\n  children",
 		  "children", "proposals = [\"aes256gcm16-prfsha256-x25519\"];\n  children");
 	engine_set_event_cb(A(), ev_cb, NULL);
-	initiate();
+	pair_initiate(&P);
 	pair_pump(&P, 0);
 	assert_nothing_left(PAIR_A);
 	assert_nothing_left(PAIR_B);
@@ -295,10 +285,10 @@ START_TEST(test_esp_no_proposal)
 	setup_sub("remote_ts = [\"10.2.0.0/16\"];", "remote_ts = [\"10.2.0.0/16\"]; "
 		  "esp_proposals = [\"aes128-sha256\"];", "remote_ts = [\"10.1.0.0/16\"];",
 		  "remote_ts = [\"10.1.0.0/16\"]; esp_proposals = [\"aes256gcm16\"];");
-	initiate();
+	pair_initiate(&P);
 	pair_pump(&P, 0);
 	/* 2.21.3: the IKE SA stays, no CHILD SA anywhere */
-	ck_assert(both_established(&P));
+	ck_assert(pair_established(&P));
 	ck_assert_ptr_null(pair_sa(&P, PAIR_A)->children);
 	ck_assert_ptr_null(pair_sa(&P, PAIR_B)->children);
 	ck_assert_uint_eq(pair_sa(&P, PAIR_A)->notify_err, N_NO_PROPOSAL_CHOSEN);
@@ -312,9 +302,9 @@ END_TEST
 START_TEST(test_ts_unacceptable)
 {
 	setup_sub(NULL, NULL, "remote_ts = [\"10.1.0.0/16\"];", "remote_ts = [\"10.9.0.0/16\"];");
-	initiate();
+	pair_initiate(&P);
 	pair_pump(&P, 0);
-	ck_assert(both_established(&P));
+	ck_assert(pair_established(&P));
 	ck_assert_ptr_null(pair_sa(&P, PAIR_A)->children);
 	ck_assert_ptr_null(pair_sa(&P, PAIR_B)->children);
 	ck_assert_uint_eq(pair_sa(&P, PAIR_A)->notify_err, N_TS_UNACCEPTABLE);
@@ -327,9 +317,9 @@ START_TEST(test_ts_narrowed)
 {
 	/* A asks for 10.1/16 <-> 10.0/8, B allows 10.2/16 only: narrowed */
 	setup_sub("remote_ts = [\"10.2.0.0/16\"];", "remote_ts = [\"10.0.0.0/8\"];", NULL, NULL);
-	initiate();
+	pair_initiate(&P);
 	pair_pump(&P, 0);
-	ck_assert(both_established(&P));
+	ck_assert(pair_established(&P));
 	assert_children_match();
 	{
 		char buf[TS_STRLEN];
@@ -363,12 +353,12 @@ START_TEST(test_lost_auth_response)
 	pair_setup(&P, NULL, NULL);
 	P.filter = drop_nth;
 	P.filter_arg = &d;
-	initiate();
+	pair_initiate(&P);
 	pair_pump(&P, 0);
 	/* B is up, A still waits for the IKE_AUTH response */
 	ck_assert_int_eq(pair_sa(&P, PAIR_A)->state, IKE_SA_AUTH_SENT);
 	ck_assert_int_eq(pair_sa(&P, PAIR_B)->state, IKE_SA_ESTABLISHED);
-	ck_assert(pair_run(&P, 2000, both_established));
+	ck_assert(pair_run(&P, 2000, pair_established));
 	/* A retransmitted, B replayed its cached response: one SA, one child */
 	ck_assert_uint_ge(pair_sa(&P, PAIR_A)->win.retransmits, 1);
 	ck_assert_uint_eq(pair_sa(&P, PAIR_B)->win.resent, 1);
@@ -389,9 +379,9 @@ START_TEST(test_duplicates)
 {
 	pair_setup(&P, NULL, NULL);
 	P.filter = dup_all;
-	initiate();
+	pair_initiate(&P);
 	pair_pump(&P, 0);
-	ck_assert(both_established(&P));
+	ck_assert(pair_established(&P));
 	assert_children_match();
 	ck_assert_uint_eq(pair_nsas(&P, PAIR_A), 1);
 	ck_assert_uint_eq(pair_nsas(&P, PAIR_B), 1);
@@ -405,17 +395,17 @@ END_TEST
 static void establish_sub(const char *fa, const char *ta, const char *fb, const char *tb)
 {
 	setup_sub(fa, ta, fb, tb);
-	initiate();
+	pair_initiate(&P);
 	pair_pump(&P, 0);
-	ck_assert(both_established(&P));
+	ck_assert(pair_established(&P));
 }
 
 static void establish(const char *a, const char *b)
 {
 	pair_setup(&P, a, b);
-	initiate();
+	pair_initiate(&P);
 	pair_pump(&P, 0);
-	ck_assert(both_established(&P));
+	ck_assert(pair_established(&P));
 }
 
 START_TEST(test_delete_child_from_a)
@@ -424,7 +414,7 @@ START_TEST(test_delete_child_from_a)
 	assert_children_match();
 	ck_assert_int_eq(info_delete_child(pair_sa(&P, PAIR_A)->children), 0);
 	pair_pump(&P, 0);
-	ck_assert(both_established(&P));
+	ck_assert(pair_established(&P));
 	ck_assert_ptr_null(pair_sa(&P, PAIR_A)->children);
 	ck_assert_ptr_null(pair_sa(&P, PAIR_B)->children);
 	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_A].k), 0);
@@ -441,7 +431,7 @@ START_TEST(test_delete_child_from_b)
 	establish(NULL, NULL);
 	ck_assert_int_eq(info_delete_child(pair_sa(&P, PAIR_B)->children), 0);
 	pair_pump(&P, 0);
-	ck_assert(both_established(&P));
+	ck_assert(pair_established(&P));
 	ck_assert_ptr_null(pair_sa(&P, PAIR_A)->children);
 	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_A].k), 0);
 	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_B].k), 0);
@@ -501,7 +491,7 @@ START_TEST(test_dpd_alive)
 	establish_sub("children", "dpd_delay = \"1s\";\n  children", NULL, NULL);
 	pair_run(&P, 1500, NULL);
 	/* one liveness check went out and was answered */
-	ck_assert(both_established(&P));
+	ck_assert(pair_established(&P));
 	ck_assert_uint_eq(P.delivered, 6);
 	assert_children_match();
 	pair_free(&P);
@@ -583,7 +573,7 @@ START_TEST(test_expire_hard)
 	ck_assert(pair_run(&P, 1000, no_children));
 	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_A].k), 0);
 	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_B].k), 0);
-	ck_assert(both_established(&P));
+	ck_assert(pair_established(&P));
 	pair_free(&P);
 }
 END_TEST
@@ -709,9 +699,9 @@ START_TEST(test_nat)
 
 	pair_setup(&P, NULL, NULL);
 	P.filter = nat_a;
-	initiate();
+	pair_initiate(&P);
 	pair_pump(&P, 0);
-	ck_assert(both_established(&P));
+	ck_assert(pair_established(&P));
 	a = pair_sa(&P, PAIR_A);
 	b = pair_sa(&P, PAIR_B);
 	/* each side saw the NAT where it is, both moved to 4500 (2.23) */
@@ -796,7 +786,7 @@ START_TEST(test_close_action_start)
 	/* B deletes the IKE SA: A starts a new one */
 	ck_assert_int_eq(engine_terminate(B(), "ba", 0, err, sizeof(err)), 0);
 	ck_assert(pair_run(&P, 1000, a_second_sa));
-	ck_assert(both_established(&P));
+	ck_assert(pair_established(&P));
 	ck_assert_uint_eq(pair_nsas(&P, PAIR_A), 1);
 	ck_assert_uint_eq(pair_nsas(&P, PAIR_B), 1);
 	assert_children_match();
@@ -813,12 +803,12 @@ START_TEST(test_initial_contact)
 	/* A forgets everything (a restart), its kernel state included */
 	ike_sa_destroy(pair_sa(&P, PAIR_A));
 	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_A].k), 0);
-	initiate();
+	pair_initiate(&P);
 	pair_pump(&P, 0);
 	/* B deleted the stale IKE SA and its CHILD SA, then installed the new one */
 	ck_assert_uint_eq(pair_nsas(&P, PAIR_B), 1);
 	ck_assert_ptr_ne(pair_sa(&P, PAIR_B), old_b);
-	ck_assert(both_established(&P));
+	ck_assert(pair_established(&P));
 	assert_children_match();
 	pair_free(&P);
 }
@@ -831,8 +821,141 @@ START_TEST(test_start_action_start)
 	/* engine creation sent the IKE_SA_INIT already */
 	ck_assert_uint_eq(pair_queued(&P), 1);
 	pair_pump(&P, 0);
-	ck_assert(both_established(&P));
+	ck_assert(pair_established(&P));
 	assert_children_match();
+	pair_free(&P);
+}
+END_TEST
+
+static const char conf_a6[] =
+	"secrets: ( { id = \"b.example\"; psk = \"pair-test-psk-0123456789\"; } );\n"
+	"connections: ( {\n"
+	"  name = \"ab\";\n"
+	"  local_addrs = [\"2001:db8::1\"]; remote_addrs = [\"2001:db8::2\"];\n"
+	"  local = { id = \"a.example\"; auth = \"psk\"; };\n"
+	"  remote = { id = \"b.example\"; auth = \"psk\"; };\n"
+	"  children = ( { name = \"net\"; local_ts = [\"2001:db8:1::/48\", \"10.1.0.0/16\"];\n"
+	"                 remote_ts = [\"2001:db8:2::/48\", \"10.2.0.0/16\"]; } );\n"
+	"} );\n";
+
+static const char conf_b6[] =
+	"secrets: ( { id = \"a.example\"; psk = \"pair-test-psk-0123456789\"; } );\n"
+	"connections: ( {\n"
+	"  name = \"ba\";\n"
+	"  local_addrs = [\"2001:db8::2\"];\n"
+	"  local = { id = \"b.example\"; auth = \"psk\"; };\n"
+	"  remote = { id = \"a.example\"; auth = \"psk\"; };\n"
+	"  children = ( { name = \"net\"; local_ts = [\"2001:db8:2::/48\", \"10.2.0.0/16\"];\n"
+	"                 remote_ts = [\"2001:db8:1::/48\", \"10.1.0.0/16\"]; } );\n"
+	"} );\n";
+
+START_TEST(test_ipv6)
+{
+	struct child_sa *ca, *cb;
+
+	establish(conf_a6, conf_b6);
+	ca = pair_sa(&P, PAIR_A)->children;
+	cb = pair_sa(&P, PAIR_B)->children;
+	ck_assert_ptr_nonnull(ca);
+	ck_assert_ptr_nonnull(cb);
+	/* IPv6 outer addresses, IPv6 and IPv4 inner selectors */
+	assert_sa_match(ksa(PAIR_A, "2001:db8::2", ca->spi_out), ksa(PAIR_B, "2001:db8::2", cb->spi_in));
+	assert_sa_match(ksa(PAIR_B, "2001:db8::1", cb->spi_out), ksa(PAIR_A, "2001:db8::1", ca->spi_in));
+	ck_assert_uint_eq(ca->local_ts.n, 2);
+	ck_assert_uint_eq(cb->remote_ts.n, 2);
+	/* in/out/fwd for each same-family pair: 2 pairs */
+	ck_assert_uint_eq(kernel_mem_policy_count(P.peer[PAIR_A].k), 6);
+	ck_assert_uint_eq(kernel_mem_policy_count(P.peer[PAIR_B].k), 6);
+	pair_free(&P);
+}
+END_TEST
+
+/* Reload B with text; the plan comes from the real comparison. */
+static void reload_b(const char *text)
+{
+	char path[] = "/tmp/engine-reload-XXXXXX";
+	int fd = mkstemp(path);
+	struct conf_diag diag = { 0 };
+	struct reload_plan plan;
+	struct config *nc;
+	char err[256];
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	nc = config_load(path, &diag);
+	unlink(path);
+	ck_assert_msg(nc != NULL, "%s", diag.nerrors ? diag.errors[0] : "?");
+	conf_diag_free(&diag);
+	ck_assert_int_eq(plan_compute(P.peer[PAIR_B].cfg, nc, &plan), 0);
+	ck_assert_int_eq(engine_reload(B(), nc, &plan, err, sizeof(err)), 0);
+	plan_free(&plan);
+	config_free(P.peer[PAIR_B].cfg);
+	P.peer[PAIR_B].cfg = nc;
+}
+
+START_TEST(test_reload)
+{
+	char *changed;
+
+	establish(NULL, NULL);
+	/* unchanged connection: the SA survives, pointing at the new config */
+	reload_b(pair_conf_b);
+	pair_pump(&P, 0);
+	ck_assert(pair_established(&P));
+	ck_assert_ptr_eq(pair_sa(&P, PAIR_B)->conn, &P.peer[PAIR_B].cfg->conns[0]);
+	ck_assert_ptr_eq(pair_sa(&P, PAIR_B)->children->cfg,
+			 &P.peer[PAIR_B].cfg->conns[0].children[0]);
+	/* changed connection: its SAs are deleted (DELETE sent to A) */
+	changed = conf_sub(pair_conf_b, "children", "dpd_delay = \"30s\";\n  children");
+	reload_b(changed);
+	free(changed);
+	ck_assert_uint_eq(pair_nsas(&P, PAIR_B), 0);
+	pair_pump(&P, 0);
+	ck_assert_uint_eq(pair_nsas(&P, PAIR_A), 0);
+	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_A].k), 0);
+	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_B].k), 0);
+	/* and the new configuration negotiates */
+	pair_initiate(&P);
+	pair_pump(&P, 0);
+	ck_assert(pair_established(&P));
+	assert_children_match();
+	pair_free(&P);
+}
+END_TEST
+
+START_TEST(test_shutdown_deletes)
+{
+	establish(NULL, NULL);
+	engine_shutdown(P.peer[PAIR_A].e);
+	P.peer[PAIR_A].e = NULL;
+	/* one DELETE went out; B removes everything when it arrives */
+	ck_assert_uint_eq(pair_queued(&P), 1);
+	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_A].k), 0);
+	ck_assert_uint_eq(kernel_mem_policy_count(P.peer[PAIR_A].k), 0);
+	pair_pump(&P, 0);
+	ck_assert_uint_eq(pair_nsas(&P, PAIR_B), 0);
+	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_B].k), 0);
+	pair_free(&P);
+}
+END_TEST
+
+START_TEST(test_initiate_errors)
+{
+	char err[256];
+
+	pair_setup(&P, NULL, NULL);
+	ck_assert_int_eq(engine_initiate(A(), "nosuch", NULL, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "initiate: no connection named \"nosuch\"");
+	ck_assert_int_eq(engine_initiate(A(), "ab", "nochild", err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "initiate: connection ab has no child \"nochild\"");
+	/* B's connection accepts any peer: nothing to initiate to */
+	ck_assert_int_eq(engine_initiate(B(), "ba", NULL, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "connection ba: no remote address to initiate to");
+	ck_assert_int_eq(engine_rekey(A(), "ab", 0, err, sizeof(err)), -1);
+	ck_assert_int_eq(engine_terminate(A(), NULL, 99, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "terminate: no IKE SA with id 99");
+	ck_assert_str_eq(engine_kind(), "ikev2");
 	pair_free(&P);
 }
 END_TEST
@@ -870,20 +993,15 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_close_action_start);
 	tcase_add_test(tc, test_initial_contact);
 	tcase_add_test(tc, test_start_action_start);
+	tcase_add_test(tc, test_ipv6);
+	tcase_add_test(tc, test_reload);
+	tcase_add_test(tc, test_shutdown_deletes);
+	tcase_add_test(tc, test_initiate_errors);
 	suite_add_tcase(s, tc);
 	return s;
 }
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	if (getenv("ENGINE_DEBUG"))
-		log_set_all(LL_DEBUG);
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return pair_main(suite());
 }

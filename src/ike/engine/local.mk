@@ -20,6 +20,16 @@ ENGINE_LIBS = src/ike/engine/libikeengine.a src/ike/sa/libikesa.a \
 	src/ike/codec/libikecodec.a src/ike/crypto/libikecrypto.a \
 	src/ike/core/libikecore.a
 
+# rekeying (issue 8): CREATE_CHILD_SA, collisions, lifetimes
+check_PROGRAMS += tests/engine/test_rekey
+TESTS += tests/engine/test_rekey
+tests_engine_test_rekey_SOURCES = tests/engine/test_rekey.c \
+	tests/engine/pair.c tests/engine/pair.h
+tests_engine_test_rekey_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_engine_test_rekey_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_rekey_LDADD = tests/lib/libiketest.a $(ENGINE_LIBS) $(KERNEL_LIBS) \
+	$(IKECORE_LIBS) $(CRYPTO_LIBS) $(CHECK_LIBS)
+
 check_PROGRAMS += tests/engine/test_exchange
 TESTS += tests/engine/test_exchange
 tests_engine_test_exchange_SOURCES = tests/engine/test_exchange.c \
@@ -35,12 +45,10 @@ tests_engine_test_exchange_LDADD = tests/lib/libiketest.a $(ENGINE_LIBS) $(KERNE
 TESTS += tests/engine/tshark-check.sh
 dist_noinst_SCRIPTS += tests/engine/tshark-check.sh tests/engine/interop-host.sh
 
-# rekeying (issue 8): CREATE_CHILD_SA, collisions, lifetimes
-check_PROGRAMS += tests/engine/test_rekey
-TESTS += tests/engine/test_rekey
-tests_engine_test_rekey_SOURCES = tests/engine/test_rekey.c \
+check_PROGRAMS += tests/engine/test_hostile
+TESTS += tests/engine/test_hostile
+tests_engine_test_hostile_SOURCES = tests/engine/test_hostile.c \
 	tests/engine/pair.c tests/engine/pair.h
-tests_engine_test_rekey_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
-tests_engine_test_rekey_CFLAGS = $(CHECK_CFLAGS_ALL)
-tests_engine_test_rekey_LDADD = tests/lib/libiketest.a $(ENGINE_LIBS) $(KERNEL_LIBS) \
-	$(IKECORE_LIBS) $(CRYPTO_LIBS) $(CHECK_LIBS)
+tests_engine_test_hostile_CPPFLAGS = $(tests_engine_test_exchange_CPPFLAGS)
+tests_engine_test_hostile_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_hostile_LDADD = $(tests_engine_test_exchange_LDADD)

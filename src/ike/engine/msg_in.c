@@ -49,7 +49,8 @@ static void drop(struct engine *e, const char *why, const struct addr *remote)
 }
 
 /* A protected message: verify and decrypt the SK payload, decode the inner
- * chain into m.  plain keeps the bytes m points into.  0 or -1 (drop). */
+ * chain into m.  plain keeps the bytes m points into.  0, -1 (drop: not
+ * authentic), or -2 (authentic, but the inner chain is broken: err). */
 static int unprotect(struct ike_sa *sa, const uint8_t *pkt, size_t len, struct ike_msg *m,
 		     struct secret *plain, struct codec_err *err)
 {
@@ -68,7 +69,7 @@ static int unprotect(struct ike_sa *sa, const uint8_t *pkt, size_t len, struct i
 		return -1;
 	}
 	if (ike_msg_decode_sk(m, sk->first, plain->ptr, plain->len, err) < 0)
-		return -1;
+		return -2;
 	return 0;
 }
 
@@ -143,6 +144,7 @@ static void rx_request(struct ike_sa *sa, const uint8_t *pkt, size_t len, struct
 	struct secret plain = { 0 };
 	struct codec_err err;
 	struct out_msg o;
+	int rc;
 
 	if (ike_window_rx_request(&sa->win, m->hdr.msgid, pkt, len) != IKE_RX_NEW) {
 		drop(e, "retransmission or outside the window", remote);
@@ -157,7 +159,8 @@ static void rx_request(struct ike_sa *sa, const uint8_t *pkt, size_t len, struct
 		drop(e, "exchange not allowed in this state", remote);
 		return;
 	}
-	if (unprotect(sa, pkt, len, m, &plain, &err) < 0) {
+	rc = unprotect(sa, pkt, len, m, &plain, &err);
+	if (rc == -1 || (rc == -2 && err.status == CODEC_DROP)) {
 		drop(e, err.reason, remote);
 		goto out;
 	}
@@ -165,13 +168,17 @@ static void rx_request(struct ike_sa *sa, const uint8_t *pkt, size_t len, struct
 		goto out;
 	ike_sa_alive(sa);
 	follow_peer(sa, local, remote, natt);
-	if (ike_msg_check_rules(m, &err) < 0) {
+	if (rc == -2 || ike_msg_check_rules(m, &err) < 0) {
+		/* 2.21.2/2.21.3: authentic but unacceptable: say why */
 		uint16_t n = codec_status_notify(err.status);
 
 		log_info(LS_IKE, "IKE SA %llu: %s request refused: %s", (unsigned long long)sa->id,
 			 ike_exchange_name(m->hdr.exchange), err.reason);
 		out_init(&o, m->hdr.exchange, 1, m->hdr.msgid);
-		out_notify(&o, PROTO_NONE, n ? n : N_INVALID_SYNTAX, NULL, 0);
+		if (err.status == CODEC_UNSUPPORTED_CRITICAL)
+			out_notify(&o, PROTO_NONE, N_UNSUPPORTED_CRITICAL_PAYLOAD, &err.payload, 1);
+		else
+			out_notify(&o, PROTO_NONE, n ? n : N_INVALID_SYNTAX, NULL, 0);
 		msg_send_response(sa, &o, NULL);
 		if (m->hdr.exchange == IKE_AUTH)
 			ike_sa_destroy(sa);
