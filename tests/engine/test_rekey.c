@@ -477,6 +477,21 @@ static int two_children(struct pair *p)
 	       child(PAIR_B)->state == CHILD_SA_INSTALLED;
 }
 
+static uint32_t spi_before[2];
+
+/* Both CHILD SAs of side A replaced since spi_before was noted. */
+static int both_rekeyed(struct pair *p)
+{
+	struct child_sa *c;
+
+	if (!two_children(p))
+		return 0;
+	for (c = child(PAIR_A); c; c = c->next)
+		if (c->spi_in == spi_before[0] || c->spi_in == spi_before[1])
+			return 0;
+	return 1;
+}
+
 START_TEST(test_second_child)
 {
 	const char *two_a =
@@ -494,6 +509,7 @@ START_TEST(test_second_child)
 	char *b = conf_sub(pair_conf_b, "children = ( { name = \"net\"; local_ts = [\"10.2.0.0/16\"];\n"
 				    "                 remote_ts = [\"10.1.0.0/16\"]; } );", two_b);
 	char err[128];
+	uint64_t old_ike;
 
 	pair_setup(&P, a, b);
 	free(a);
@@ -507,10 +523,19 @@ START_TEST(test_second_child)
 	ck_assert_int_eq(engine_initiate(P.peer[PAIR_A].e, "ab", "web", err, sizeof(err)), 0);
 	pair_run(&P, 50, NULL);
 	ck_assert_uint_eq(nchildren(PAIR_A), 2);
-	/* both children rekeyed and the IKE SA too: ikectl rekey */
+	/* ikectl rekey: the IKE SA, both children move to the new one */
+	old_ike = pair_sa(&P, PAIR_A)->id;
 	ck_assert_int_eq(engine_rekey(P.peer[PAIR_B].e, "ba", 0, err, sizeof(err)), 0);
 	ck_assert(pair_run(&P, 2000, two_children));
 	ck_assert_uint_eq(pair_nsas(&P, PAIR_A), 1);
+	ck_assert_uint_ne(pair_sa(&P, PAIR_A)->id, old_ike);
+	/* and both children, one after the other */
+	spi_before[0] = child(PAIR_A)->spi_in;
+	spi_before[1] = child(PAIR_A)->next->spi_in;
+	rekey_child(child(PAIR_A));
+	rekey_child(child(PAIR_A)->next);
+	ck_assert_int_eq(pair_sa(&P, PAIR_A)->rk.nwant, 1);
+	ck_assert(pair_run(&P, 2000, both_rekeyed));
 	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_A].k), 4);
 	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_B].k), 4);
 	ck_assert_uint_eq(kernel_mem_policy_count(P.peer[PAIR_A].k), 6);

@@ -601,12 +601,6 @@ static enum ccsa_start run_one(struct ike_sa *sa)
 		ike_end(sa, "reauthenticated");
 		return CCSA_SENT;
 	}
-	if (rk->want_ike) {
-		rc = ccsa_rekey_ike(sa);
-		if (rc != CCSA_BUSY)
-			rk->want_ike = 0;
-		return rc;
-	}
 	while (rk->nwant) {
 		struct child_sa *c = child_by_id(sa, rk->want_children[0]);
 
@@ -627,6 +621,13 @@ static enum ccsa_start run_one(struct ike_sa *sa)
 			memmove(rk->want_new_reqid, rk->want_new_reqid + 1,
 				rk->nwant_new * sizeof(rk->want_new_reqid[0]));
 		}
+		return rc;
+	}
+	/* the IKE SA last: CHILD SA work queued behind it would move with it */
+	if (rk->want_ike) {
+		rc = ccsa_rekey_ike(sa);
+		if (rc != CCSA_BUSY)
+			rk->want_ike = 0;
 		return rc;
 	}
 	return CCSA_SENT;
@@ -746,9 +747,6 @@ int rekey_conn(struct engine *e, const char *conn, uint64_t ike_sa_id, char *err
 			continue;
 		if (sa->state != IKE_SA_ESTABLISHED)
 			continue;
-		for (struct child_sa *c = sa->children; c; c = c->next)
-			if (c->state == CHILD_SA_INSTALLED)
-				rekey_queue_child(sa, c->id);
 		sa->rk.want_ike = 1;
 		rekey_window_free(sa);
 		n++;

@@ -116,8 +116,8 @@ void rekey_acquire(struct ike_sa *sa, const struct conf_child *cfg, uint32_t req
  * up (ch NULL: every child).  0, or -1 with err filled. */
 int rekey_initiate(struct engine *e, const struct conf_conn *conn, const struct conf_child *ch,
 		   char *err, size_t errlen);
-/* ikectl rekey: every IKE SA of conn (or the one with ike_sa_id) and its
- * CHILD SAs.  0, or -1 with err filled. */
+/* ikectl rekey: every IKE SA of conn (or the one with ike_sa_id); its
+ * CHILD SAs move to the new one.  0, or -1 with err filled. */
 int rekey_conn(struct engine *e, const char *conn, uint64_t ike_sa_id, char *err,
 	       size_t errlen);
 /* Seconds until the next rekey / the hard expiry; 0: not scheduled. */
