@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/log.h"
 #include "ike/engine/create_child.h"
 #include "ike/engine/exchange.h"
 #include "ike/engine/rekey.h"
@@ -21,20 +20,6 @@
 #include "pair.h"
 
 static struct pair P;
-
-static char *conf_sub(const char *base, const char *from, const char *to)
-{
-	const char *at = strstr(base, from);
-	char *out;
-
-	ck_assert_ptr_nonnull(at);
-	out = malloc(strlen(base) + strlen(to) + 1);
-	ck_assert_ptr_nonnull(out);
-	memcpy(out, base, (size_t)(at - base));
-	strcpy(out + (at - base), to);
-	strcat(out, at + strlen(from));
-	return out;
-}
 
 /* Both configurations with the same text added to the child's settings. */
 static void establish_with(const char *child_extra)
@@ -48,8 +33,8 @@ static void establish_with(const char *child_extra)
 
 		snprintf(ta, sizeof(ta), "%s %s", anchor, child_extra);
 		snprintf(tb, sizeof(tb), "%s %s", anchor_b, child_extra);
-		a = conf_sub(pair_conf_a, anchor, ta);
-		b = conf_sub(pair_conf_b, anchor_b, tb);
+		a = pair_conf_sub(pair_conf_a, anchor, ta);
+		b = pair_conf_sub(pair_conf_b, anchor_b, tb);
 	}
 	pair_setup(&P, a, b);
 	free(a);
@@ -92,24 +77,7 @@ static size_t nchildren(int side)
 
 static const struct kernel_sa *ksa(int side, const char *dst, uint32_t spi)
 {
-	struct kernel_sa_id id;
-
-	memset(&id, 0, sizeof(id));
-	ck_assert_int_eq(addr_parse(&id.dst, dst, 0), 0);
-	id.spi = spi;
-	id.proto = IPPROTO_ESP;
-	return kernel_mem_find_sa(P.peer[side].k, &id);
-}
-
-static void same_keys(const struct kernel_sa *out, const struct kernel_sa *in)
-{
-	ck_assert_ptr_nonnull(out);
-	ck_assert_ptr_nonnull(in);
-	ck_assert_uint_eq(out->encr, in->encr);
-	ck_assert_uint_eq(out->enc_key_len, in->enc_key_len);
-	ck_assert_mem_eq(out->enc_key, in->enc_key, out->enc_key_len);
-	ck_assert_uint_eq(out->int_key_len, in->int_key_len);
-	ck_assert_mem_eq(out->int_key, in->int_key, out->int_key_len);
+	return pair_ksa(&P, side, dst, spi);
 }
 
 /* The settled state: one IKE SA and one CHILD SA per side, crossing SPIs,
@@ -130,8 +98,8 @@ static void assert_settled(void)
 	ck_assert_int_eq(b->state, CHILD_SA_INSTALLED);
 	ck_assert_uint_eq(a->spi_out, b->spi_in);
 	ck_assert_uint_eq(a->spi_in, b->spi_out);
-	same_keys(ksa(PAIR_A, "192.0.2.2", a->spi_out), ksa(PAIR_B, "192.0.2.2", b->spi_in));
-	same_keys(ksa(PAIR_B, "192.0.2.1", b->spi_out), ksa(PAIR_A, "192.0.2.1", a->spi_in));
+	pair_assert_sa_match(ksa(PAIR_A, "192.0.2.2", a->spi_out), ksa(PAIR_B, "192.0.2.2", b->spi_in));
+	pair_assert_sa_match(ksa(PAIR_B, "192.0.2.1", b->spi_out), ksa(PAIR_A, "192.0.2.1", a->spi_in));
 	for (int s = 0; s < 2; s++) {
 		ck_assert_uint_eq(kernel_mem_sa_count(P.peer[s].k), 2);
 		ck_assert_uint_eq(kernel_mem_policy_count(P.peer[s].k), 3);
@@ -252,10 +220,10 @@ START_TEST(test_invalid_ke)
 	char *a, *b;
 
 	/* A prefers ECP-256, B accepts only MODP-2048: one INVALID_KE_PAYLOAD */
-	a = conf_sub(pair_conf_a, "remote_ts = [\"10.2.0.0/16\"];",
+	a = pair_conf_sub(pair_conf_a, "remote_ts = [\"10.2.0.0/16\"];",
 		     "remote_ts = [\"10.2.0.0/16\"]; esp_proposals = [\"aes128gcm16-ecp256\", "
 		     "\"aes128gcm16-modp2048\"];");
-	b = conf_sub(pair_conf_b, "remote_ts = [\"10.1.0.0/16\"];",
+	b = pair_conf_sub(pair_conf_b, "remote_ts = [\"10.1.0.0/16\"];",
 		     "remote_ts = [\"10.1.0.0/16\"]; esp_proposals = [\"aes128gcm16-modp2048\"];");
 	pair_setup(&P, a, b);
 	free(a);
@@ -504,9 +472,9 @@ START_TEST(test_second_child)
 		"                 remote_ts = [\"10.1.0.0/16\"]; },\n"
 		"             { name = \"web\"; local_ts = [\"10.4.0.0/16\"];\n"
 		"                 remote_ts = [\"10.3.0.0/16\"]; } );";
-	char *a = conf_sub(pair_conf_a, "children = ( { name = \"net\"; local_ts = [\"10.1.0.0/16\"];\n"
+	char *a = pair_conf_sub(pair_conf_a, "children = ( { name = \"net\"; local_ts = [\"10.1.0.0/16\"];\n"
 				    "                 remote_ts = [\"10.2.0.0/16\"]; } );", two_a);
-	char *b = conf_sub(pair_conf_b, "children = ( { name = \"net\"; local_ts = [\"10.2.0.0/16\"];\n"
+	char *b = pair_conf_sub(pair_conf_b, "children = ( { name = \"net\"; local_ts = [\"10.2.0.0/16\"];\n"
 				    "                 remote_ts = [\"10.1.0.0/16\"]; } );", two_b);
 	char err[128];
 	uint64_t old_ike;
@@ -609,7 +577,7 @@ START_TEST(test_reauth)
 	uint64_t old_spi;
 	int broken;
 
-	a = conf_sub(pair_conf_a, "name = \"ab\";", "name = \"ab\"; reauth_time = \"1s\"; "
+	a = pair_conf_sub(pair_conf_a, "name = \"ab\";", "name = \"ab\"; reauth_time = \"1s\"; "
 		     "rand_time = \"0s\"; over_time = \"10s\";");
 	pair_setup(&P, a, NULL);
 	free(a);
@@ -667,14 +635,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *r = srunner_create(suite());
-	int failed;
-
-	if (getenv("REKEY_DEBUG"))
-		log_set_all(LL_DEBUG);
-
-	srunner_run_all(r, CK_NORMAL);
-	failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return pair_main(suite());
 }

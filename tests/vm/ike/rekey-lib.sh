@@ -128,3 +128,60 @@ _rk_one_pair() {
 rk_count_log() {
 	grep -Eci -- "$2" "$(ike_log "$1")" 2>/dev/null || true
 }
+
+# ---- scenario steps ---------------------------------------------------------
+
+# rk_up KIND-A KIND-B: both daemons, side A initiates, both up.
+rk_up() {
+	ike_start A "$1"
+	ike_start B "$2"
+	ike_initiate A
+	ike_wait_up A B
+}
+
+# rk_delay MS: netem delay of MS each way on the wan link (0: none).
+rk_delay() {
+	for ns in "$NS_A" "$NS_B"; do
+		if [ "$1" = 0 ]; then
+			ip netns exec "$ns" tc qdisc del dev wan root 2>/dev/null
+		else
+			ip netns exec "$ns" tc qdisc add dev wan root netem delay "${1}ms" ||
+				fail "cannot add netem delay on wan in $ns"
+		fi
+	done
+}
+
+# rk_wait_one_ike SIDE: exactly one established IKE SA on SIDE (ikedaemon).
+rk_wait_one_ike() {
+	wait_for 20 "one IKE SA left on side $1" _rk_one_ike "$1"
+}
+
+_rk_one_ike() {
+	[ "$(ike_ctl "$1" show sa "$CF_CONN" | grep -c ESTABLISHED)" -eq 1 ]
+}
+
+# rk_ike_spi SIDE: the first IKE SPI "ikectl show sa" prints for SIDE.
+rk_ike_spi() {
+	ike_ctl "$1" show sa "$CF_CONN" | grep -o '[0-9a-f]\{16\}' | head -n 1
+}
+
+# rk_wait_log_count SIDE SECONDS N ERE: SIDE's log has N lines matching.
+rk_wait_log_count() {
+	end=$(( $(date +%s) + $2 ))
+	while [ "$(rk_count_log "$1" "$4")" -lt "$3" ] && [ "$(date +%s)" -lt "$end" ]; do
+		sleep 1
+	done
+	n=$(rk_count_log "$1" "$4")
+	[ "$n" -ge "$3" ] || fail "side $1 logged /$4/ $n times in $2 s, want $3"
+	info "side $1 logged /$4/ $n times"
+}
+
+# rk_finish SIDE: traffic still flows, SIDE terminates, nothing is left.
+rk_finish() {
+	rk_delay 0
+	ike_assert_traffic
+	ike_terminate "$1"
+	ike_wait_clean
+	ike_stop_all
+	ike_assert_clean
+}

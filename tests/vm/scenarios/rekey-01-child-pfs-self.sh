@@ -8,10 +8,7 @@ CF_ESP_A=aes256gcm16-x25519
 CF_ESP_B=$CF_ESP_A
 RK_CHILD_A="rekey_time=10s life_time=40s rand_time=0s"
 RK_CHILD_B="rekey_time=30s life_time=60s rand_time=0s"
-ike_start A self
-ike_start B charon
-ike_initiate A
-ike_wait_up A B
+rk_up self charon
 rk_ping_start 60
 rk_watch_spis 75 6
 sleep 1
@@ -21,8 +18,4 @@ ike_log_expect A "a CHILD SA rekey with a KE payload" "CHILD SA rekey, KE CURVE2
 n=$(rk_count_log A "CHILD SA rekey, KE CURVE25519")
 [ "$n" -ge 5 ] || fail "side A started $n CHILD SA rekeys with X25519, want 5"
 rk_assert_loss 2
-ike_assert_traffic
-ike_terminate A
-ike_wait_clean
-ike_stop_all
-ike_assert_clean
+rk_finish A

@@ -8,10 +8,7 @@ CF_ESP_A=aes256gcm16-x25519
 CF_ESP_B=$CF_ESP_A
 RK_CHILD_A="rekey_time=30s life_time=60s rand_time=0s"
 RK_CHILD_B="rekey_time=10s life_time=40s rand_time=0s"
-ike_start A self
-ike_start B charon
-ike_initiate A
-ike_wait_up A B
+rk_up self charon
 rk_ping_start 60
 rk_watch_spis 75 6
 sleep 1
@@ -22,8 +19,4 @@ rk_wait_one_pair
 n=$(rk_count_log A "outbound now on")
 [ "$n" -ge 5 ] || fail "side A moved its outbound traffic $n times, want 5"
 rk_assert_loss 2
-ike_assert_traffic
-ike_terminate A
-ike_wait_clean
-ike_stop_all
-ike_assert_clean
+rk_finish A

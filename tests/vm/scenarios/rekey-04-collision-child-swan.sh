@@ -10,14 +10,8 @@ CF_RETX_TIMEOUT=4
 IKE_UP_TIMEOUT=60
 RK_CHILD_A="rekey_time=9s life_time=60s rand_time=0s"
 RK_CHILD_B="rekey_time=10s life_time=60s rand_time=0s"
-ike_start A self
-ike_start B charon
-for ns in "$NS_A" "$NS_B"; do
-	ip netns exec "$ns" tc qdisc add dev wan root netem delay 600ms ||
-		fail "cannot add netem delay on wan in $ns"
-done
-ike_initiate A
-ike_wait_up A B
+rk_delay 600
+rk_up self charon
 rk_ping_start 45
 wait_for 90 "a CHILD SA rekey collision logged by side A" \
 	grep -qi "CHILD SA .*rekey collision, the nonces" "$(ike_log A)"
@@ -27,11 +21,4 @@ rk_ping_wait
 info "$(grep -Ei 'collision (won|lost)' "$(ike_log A)" | head -n 3 | paste -sd' ' -)"
 rk_wait_one_pair
 rk_assert_loss 3
-for ns in "$NS_A" "$NS_B"; do
-	ip netns exec "$ns" tc qdisc del dev wan root
-done
-ike_assert_traffic
-ike_terminate A
-ike_wait_clean
-ike_stop_all
-ike_assert_clean
+rk_finish A

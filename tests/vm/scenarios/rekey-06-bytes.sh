@@ -6,10 +6,7 @@
 . "$VM_DIR/ike/rekey-lib.sh"
 ike_topo 4 tunnel
 RK_CHILD_A="rekey_time=10m rekey_bytes=200000 life_bytes=2000000"
-ike_start A self
-ike_start B charon
-ike_initiate A
-ike_wait_up A B
+rk_up self charon
 rk_ping_start 45 1000
 rk_watch_spis 50 4
 rk_ping_wait
@@ -17,7 +14,4 @@ n=$(rk_count_log A "kernel soft EXPIRE")
 [ "$n" -ge 3 ] || fail "side A logged $n soft EXPIREs, want 3"
 rk_wait_one_pair
 rk_assert_loss 2
-ike_terminate A
-ike_wait_clean
-ike_stop_all
-ike_assert_clean
+rk_finish A
