@@ -678,7 +678,7 @@ static int rekey_child_complete(struct ccsa *x, const struct ike_msg *m)
 			 c->cfg->name, c->spi_in);
 		if (old && child_sa_state(old, CHILD_SA_REKEYED) == 0)
 			rekey_child_superseded(old);
-		info_delete_child(c);
+		rekey_delete_child(c);
 		return 0;
 	}
 	if (coll) {
@@ -690,11 +690,11 @@ static int rekey_child_complete(struct ccsa *x, const struct ike_msg *m)
 		/* the peer deleted the SA meanwhile (2.25.1): it wanted it gone */
 		log_info(LS_CHD, "CHILD SA %s: deleted by the peer during its rekey, deleting "
 			 "the new %08x too", c->cfg->name, c->spi_in);
-		info_delete_child(c);
+		rekey_delete_child(c);
 		return 0;
 	}
 	child_sa_state(old, CHILD_SA_REKEYED);
-	info_delete_child(old);
+	rekey_delete_child(old);
 	return 0;
 }
 

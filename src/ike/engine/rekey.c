@@ -122,6 +122,54 @@ void rekey_child_installed(struct child_sa *c)
 		rekey_window_free(c->ike);
 }
 
+static void on_child_deleted(struct ike_sa *sa, const struct ike_msg *m, const uint8_t *pkt,
+			     size_t len)
+{
+	uint32_t spi = sa->rk.deleting_spi;
+	struct ike_sa *owner = NULL;
+	struct child_sa *c = spi ? child_sa_by_spi(sa->eng, spi, &owner) : NULL;
+
+	(void)m;
+	(void)pkt;
+	(void)len;
+	sa->rk.deleting_spi = 0;
+	/* a DELETE of the peer's may have crossed ours and removed it already */
+	if (c && c->state == CHILD_SA_DELETING)
+		child_sa_destroy(c);
+	rekey_window_free(sa);
+}
+
+int rekey_delete_child(struct child_sa *c)
+{
+	struct ike_sa *sa = c->ike;
+	struct ike_payload *p;
+	struct out_msg o;
+	uint8_t spi[4];
+	uint32_t v = c->spi_in;
+
+	if (sa->rk.req || !ike_window_can_send(&sa->win) ||
+	    child_sa_state(c, CHILD_SA_DELETING) < 0)
+		return info_delete_child(c);
+	for (int i = 3; i >= 0; i--, v >>= 8)
+		spi[i] = (uint8_t)v;
+	out_init(&o, INFORMATIONAL, 0, 0);
+	if ((p = out_add(&o, PL_DELETE))) {
+		p->u.del.proto = PROTO_ESP;
+		p->u.del.spi_size = 4;
+		p->u.del.nspi = 1;
+		p->u.del.spis.p = spi;
+		p->u.del.spis.len = 4;
+	}
+	if (msg_send_request(sa, &o, on_child_deleted, NULL) < 0) {
+		child_sa_destroy(c);
+		return -1;
+	}
+	sa->rk.deleting_spi = c->spi_in;
+	timer_cancel(sa->eng->loop, &c->rk.rekey);
+	c->rk.rekey_at_ms = 0;
+	return 0;
+}
+
 void rekey_child_superseded(struct child_sa *c)
 {
 	struct loop *l = c->ike->eng->loop;

@@ -63,6 +63,7 @@ struct ike_rekey {
 	/* Reauthentication (make-before-break, 2.8.3). */
 	struct ike_sa *successor, *predecessor;
 	int want_delete;		/* reauth done: delete once the window is free */
+	uint32_t deleting_spi;		/* CHILD SA whose DELETE awaits its answer */
 	int timers_ready;
 };
 
@@ -126,6 +127,10 @@ uint64_t rekey_child_expire_in(const struct child_sa *c);
 uint64_t rekey_ike_rekey_in(const struct ike_sa *sa);
 uint64_t rekey_ike_reauth_in(const struct ike_sa *sa);
 
+/* 2.8: the initiator of a rekey deletes the replaced SA; its inbound SA
+ * goes on accepting what the peer still sends until the peer answers the
+ * DELETE (having moved its own traffic by then). */
+int rekey_delete_child(struct child_sa *c);
 /* Replaced but not yet deleted by the peer: deleted by us after a grace
  * period if the peer's DELETE never comes. */
 void rekey_child_superseded(struct child_sa *c);
