@@ -108,6 +108,34 @@ static void assert_settled(void)
 	ck_assert_uint_eq(ksa(PAIR_A, "192.0.2.1", a->spi_in)->reqid, a->reqid);
 }
 
+/*
+ * 2.17, computed here independently: KEYMAT = prf+(SK_d, Ni | Nr) of the
+ * CREATE_CHILD_SA exchange, the initiator-to-responder key first, where
+ * the initiator is the side that sent the request (here: side ini).
+ */
+static void assert_keymat(int ini)
+{
+	struct child_sa *c = child(ini);
+	struct ike_sa *sa = pair_sa(&P, ini);
+	const struct kernel_sa *out = ksa(ini, ini == PAIR_A ? "192.0.2.2" : "192.0.2.1", c->spi_out);
+	const struct encr_alg *encr = NULL;
+	struct child_keys k;
+
+	for (size_t i = 0; i < c->prop.ntransforms; i++)
+		if (c->prop.xf[i].type == TT_ENCR)
+			encr = encr_lookup(c->prop.xf[i].id, c->prop.xf[i].keylen);
+	ck_assert_ptr_nonnull(encr);
+	ck_assert_int_eq(c->rk.kx_role, 1);
+	memset(&k, 0, sizeof(k));
+	ck_assert_int_eq(child_keys_derive(sa->algs.prf, &sa->keys.sk_d, encr, NULL, NULL,
+					   c->rk.ni.ptr, c->rk.ni.len, c->rk.nr.ptr, c->rk.nr.len,
+					   &k), CR_OK);
+	ck_assert_ptr_nonnull(out);
+	ck_assert_uint_eq(out->enc_key_len, k.encr_i.len);
+	ck_assert_mem_eq(out->enc_key, k.encr_i.ptr, k.encr_i.len);
+	child_keys_free(&k);
+}
+
 /* Policies are never missing while SAs come and go (traffic keeps flowing). */
 static int policies_kept(struct pair *p, struct pair_pkt *pkt, void *arg)
 {
@@ -163,6 +191,7 @@ START_TEST(test_child_rekey_initiator)
 	pair_pump(&P, 0);
 	ck_assert_uint_eq(P.delivered, 4);
 	assert_settled();
+	assert_keymat(PAIR_A);
 	ck_assert_uint_ne(child(PAIR_A)->spi_in, old_in);
 	ck_assert_uint_ne(child(PAIR_A)->spi_out, old_out);
 	ck_assert_ptr_null(ksa(PAIR_A, "192.0.2.1", old_in));
@@ -185,6 +214,9 @@ START_TEST(test_child_rekey_responder)
 	pair_pump(&P, 0);
 	ck_assert_uint_eq(P.delivered, 4);
 	assert_settled();
+	/* B sent the request: its outbound key is KEYMAT's first, although
+	 * A started the IKE SA */
+	assert_keymat(PAIR_B);
 	ck_assert_uint_ne(child(PAIR_B)->spi_in, old);
 	ck_assert_int_eq(broken, 0);
 	/* and again from A over the same IKE SA */

@@ -221,7 +221,7 @@ static int install_sas(struct child_sa *c, const struct child_keys *keys,
 {
 	struct ike_sa *ike = c->ike;
 	struct kernel *k = ike->eng->kernel;
-	int init = ike->entry.initiator;
+	int init = rekey_child_key_initiator(c);	/* rekeying (rekey.c) */
 	struct kernel_sa ks;
 	int rc;
 

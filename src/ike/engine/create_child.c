@@ -410,6 +410,7 @@ static int child_offer(struct ccsa *x, const struct ike_ts *acq)
 	if (!c)
 		return -1;
 	x->child = c;
+	c->rk.kx_role = 1;
 	if (x->reqid)
 		c->reqid = x->reqid;
 	if (old) {
@@ -904,6 +905,7 @@ static struct child_sa *respond_child(struct ike_sa *sa, const struct ike_msg *m
 		goto refuse;
 	if (!(c = child_sa_new(sa, ch.cfg)))
 		goto refuse;
+	c->rk.kx_role = 2;
 	if (old) {
 		c->reqid = old->reqid;
 		c->rk.defer_out = 1;

@@ -261,6 +261,11 @@ int rekey_policies_shared(struct child_sa *c)
 	return 1;
 }
 
+int rekey_child_key_initiator(const struct child_sa *c)
+{
+	return c->rk.kx_role ? c->rk.kx_role == 1 : c->ike->entry.initiator;
+}
+
 void rekey_child_nonces(const struct child_sa *c, const struct secret **ni,
 			const struct secret **nr)
 {

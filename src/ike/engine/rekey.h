@@ -42,6 +42,11 @@ struct child_rekey {
 	int defer_out;
 	struct kernel_sa *out_sa;	/* the outbound SA held back, keys included */
 	int redundant;			/* lost a collision: never sends */
+	/* 2.17: the keys of the exchange's initiator come first; for a
+	 * CREATE_CHILD_SA that is who sent the request, not who started the
+	 * IKE SA.  0: made in IKE_AUTH (the IKE SA's role), 1: we sent the
+	 * request, 2: we answered it. */
+	int kx_role;
 };
 
 /* Per-IKE SA part (struct ike_sa.rk). */
@@ -95,6 +100,8 @@ void rekey_child_gone(struct child_sa *c);
 int rekey_policies_shared(struct child_sa *c);
 /* 1 if c holds its outbound SA back (defer_out): ks is kept for later. */
 int rekey_defer_out(struct child_sa *c, const struct kernel_sa *ks);
+/* 1 if the KEYMAT's initiator-to-responder keys are our outbound ones. */
+int rekey_child_key_initiator(const struct child_sa *c);
 /* The KEYMAT nonces of c (its exchange's, or the IKE SA's). */
 void rekey_child_nonces(const struct child_sa *c, const struct secret **ni,
 			const struct secret **nr);
