@@ -303,5 +303,4 @@ void pair_assert_sa_match(const struct kernel_sa *out, const struct kernel_sa *i
 	ck_assert_uint_eq(out->int_key_len, in->int_key_len);
 	ck_assert_mem_eq(out->int_key, in->int_key, out->int_key_len);
 	ck_assert_int_eq(out->mode, in->mode);
-	ck_assert_uint_eq(out->reqid, in->reqid);
 }

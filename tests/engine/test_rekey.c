@@ -633,6 +633,69 @@ START_TEST(test_reauth)
 }
 END_TEST
 
+/* Drops the first datagram B sends after being armed. */
+static int drop_b_once(struct pair *p, struct pair_pkt *pkt, void *arg)
+{
+	int *armed = arg;
+
+	(void)p;
+	if (*armed && pkt->from == PAIR_B) {
+		*armed = 0;
+		return 1;
+	}
+	return 0;
+}
+
+START_TEST(test_lost_response)
+{
+	int armed = 1;
+
+	establish_with(NULL);
+	P.filter = drop_b_once;
+	P.filter_arg = &armed;
+	/* B's answer is lost: A retransmits, B answers from its cache and
+	 * installs nothing twice */
+	ck_assert_int_eq(rekey_child(child(PAIR_A)), 0);
+	ck_assert(pair_run(&P, 2000, settled));
+	ck_assert_int_eq(armed, 0);
+	assert_settled();
+	ck_assert_uint_ge(P.peer[PAIR_B].e->stats.child_sas_installed_total, 2);
+	ck_assert_uint_eq(P.peer[PAIR_B].e->stats.child_sas_installed_total, 2);
+	pair_free(&P);
+}
+END_TEST
+
+START_TEST(test_close_action_start)
+{
+	struct kernel_sa_id id;
+	uint32_t old;
+
+	/* a hard EXPIRE on B: a late rekey replaces the CHILD SA (a DELETE
+	 * would make A's close_action start a second one) */
+	establish_with("close_action = \"start\";");
+	old = child(PAIR_B)->spi_in;
+	memset(&id, 0, sizeof(id));
+	addr_parse(&id.dst, "192.0.2.2", 0);
+	id.spi = old;
+	id.proto = IPPROTO_ESP;
+	ck_assert_int_eq(kernel_mem_inject_expire(P.peer[PAIR_B].k, &id, 1), 0);
+	pair_run(&P, 20, NULL);
+	ck_assert(pair_run(&P, 2000, settled));
+	assert_settled();
+	ck_assert_uint_ne(child(PAIR_B)->spi_in, old);
+	ck_assert_int_eq(child(PAIR_B)->rk.kx_role, 1);
+	/* B deletes it: A's close_action brings a new one on the same IKE SA */
+	old = child(PAIR_A)->spi_in;
+	ck_assert_int_eq(info_delete_child(child(PAIR_B)), 0);
+	pair_run(&P, 20, NULL);
+	ck_assert(pair_run(&P, 2000, settled));
+	assert_settled();
+	ck_assert_uint_ne(child(PAIR_A)->spi_in, old);
+	ck_assert_int_eq(child(PAIR_A)->rk.kx_role, 1);
+	pair_free(&P);
+}
+END_TEST
+
 START_TEST(test_nonce_order)
 {
 	static const uint8_t a[] = { 1, 2, 3 }, b[] = { 1, 2, 3, 0 }, c[] = { 1, 3 };
@@ -667,6 +730,8 @@ static Suite *suite(void)
 	tcase_add_test(t, test_kernel_expire);
 	tcase_add_test(t, test_timers);
 	tcase_add_test(t, test_reauth);
+	tcase_add_test(t, test_lost_response);
+	tcase_add_test(t, test_close_action_start);
 	suite_add_tcase(s, t);
 	return s;
 }

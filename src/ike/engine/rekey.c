@@ -62,24 +62,41 @@ static const char *child_name(const struct child_sa *c)
 
 /* ---- CHILD SAs ---- */
 
-/* Hard end of a CHILD SA: gone from the kernel (or about to be); the
- * peer hears of it if the window allows, and close_action decides. */
+/* Hard end of a CHILD SA: gone from the kernel (or about to be).
+ * close_action start: a late rekey replaces it (the peer sees a rekey, not
+ * a DELETE its own close_action would answer with a second SA); otherwise
+ * the peer hears of it if the window allows, and trap policies return
+ * for close_action trap. */
 static void child_end(struct child_sa *c, const char *why)
 {
 	struct ike_sa *sa = c->ike;
 	const struct conf_child *cfg = c->cfg;
-	uint32_t reqid = c->reqid;
-	int restart = c->state == CHILD_SA_INSTALLED || c->state == CHILD_SA_REKEYING;
+	int replaced = rekey_child_replaced(c);
 
 	log_info(LS_CHD, "CHILD SA %s %08x_i %08x_o: %s", child_name(c), c->spi_in, c->spi_out,
 		 why);
+	if (c->state == CHILD_SA_REKEYING)
+		return;		/* the rekey under way replaces it */
+	if (!replaced && cfg && cfg->close_action == CONF_CLOSE_START &&
+	    sa->state == IKE_SA_ESTABLISHED && rekey_child(c) == 0)
+		return;
 	if (sa->state == IKE_SA_ESTABLISHED && ike_window_can_send(&sa->win) && !sa->rk.req)
 		info_delete_child(c);
 	else
 		child_sa_destroy(c);
-	if (restart && cfg && cfg->close_action == CONF_CLOSE_START &&
-	    sa->state == IKE_SA_ESTABLISHED)
-		rekey_new_child(sa, cfg, reqid);
+	if (!replaced && cfg && cfg->close_action == CONF_CLOSE_TRAP && sa->conn)
+		trap_install_child(sa->eng, sa->conn, cfg);
+}
+
+int rekey_child_replaced(const struct child_sa *c)
+{
+	if (c->state == CHILD_SA_REKEYED || c->rk.redundant)
+		return 1;
+	for (const struct child_sa *s = c->ike->children; s; s = s->next)
+		if (s != c && s->cfg == c->cfg && s->reqid == c->reqid &&
+		    (s->state == CHILD_SA_INSTALLED || s->state == CHILD_SA_REKEYING))
+			return 1;
+	return 0;
 }
 
 static void on_child_rekey(void *arg)

@@ -105,6 +105,9 @@ int rekey_child_key_initiator(const struct child_sa *c);
 /* The KEYMAT nonces of c (its exchange's, or the IKE SA's). */
 void rekey_child_nonces(const struct child_sa *c, const struct secret **ni,
 			const struct secret **nr);
+/* 1 if c was replaced by a rekey (or lost a collision): its end is no
+ * reason for close_action. */
+int rekey_child_replaced(const struct child_sa *c);
 /* Kernel EXPIRE for one of our SAs. */
 void rekey_on_expire(struct engine *e, const struct kernel_sa_id *id, int hard);
 /* The window has room again (a response was handled). */
