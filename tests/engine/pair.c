@@ -53,7 +53,7 @@ static int capture(struct engine *e, const struct addr *local, const struct addr
 	return 0;
 }
 
-static struct config *load(const char *text)
+struct config *pair_load_config(const char *text)
 {
 	char path[] = "/tmp/engine-test-XXXXXX";
 	int fd = mkstemp(path);
@@ -87,7 +87,7 @@ void pair_setup(struct pair *p, const char *conf_a, const char *conf_b)
 	for (int i = 0; i < 2; i++) {
 		struct pair_peer *s = &p->peer[i];
 
-		s->cfg = load(texts[i]);
+		s->cfg = pair_load_config(texts[i]);
 		s->k = kernel_mem_new(&ev);
 		ck_assert_ptr_nonnull(s->k);
 		memset(s->nonce, 0xa0 + i, sizeof(s->nonce));

@@ -71,6 +71,8 @@ size_t pair_queued(const struct pair *p);
 /* Write every delivered datagram to path (pcap, LINKTYPE_RAW). */
 void pair_pcap(struct pair *p, const char *path);
 
+/* A configuration from libconfig text, through the real loader. */
+struct config *pair_load_config(const char *text);
 /* engine_initiate(A, "ab") that must succeed. */
 void pair_initiate(struct pair *p);
 /* Both first IKE SAs exist and are ESTABLISHED. */

@@ -299,6 +299,22 @@ START_TEST(test_esp_no_proposal)
 }
 END_TEST
 
+START_TEST(test_esp_pfs_group)
+{
+	/* a PFS group in esp_proposals plays no part in IKE_AUTH (1.2) */
+	setup_sub("remote_ts = [\"10.2.0.0/16\"];", "remote_ts = [\"10.2.0.0/16\"]; "
+		  "esp_proposals = [\"aes256gcm16-x25519\"];", "remote_ts = [\"10.1.0.0/16\"];",
+		  "remote_ts = [\"10.1.0.0/16\"]; esp_proposals = [\"aes256gcm16-ecp384\"];");
+	pair_initiate(&P);
+	pair_pump(&P, 0);
+	ck_assert(pair_established(&P));
+	assert_children_match();
+	for (size_t i = 0; i < pair_sa(&P, PAIR_A)->children->prop.ntransforms; i++)
+		ck_assert_uint_ne(pair_sa(&P, PAIR_A)->children->prop.xf[i].type, TT_KE);
+	pair_free(&P);
+}
+END_TEST
+
 START_TEST(test_ts_unacceptable)
 {
 	setup_sub(NULL, NULL, "remote_ts = [\"10.1.0.0/16\"];", "remote_ts = [\"10.9.0.0/16\"];");
@@ -711,6 +727,9 @@ START_TEST(test_nat)
 	ck_assert_uint_eq(addr_port(&a->local), 4500);
 	ck_assert_uint_eq(addr_port(&a->remote), 4500);
 	ck_assert_uint_eq(addr_port(&b->remote), 44500);
+	/* the side behind the NAT keeps its mapping alive */
+	ck_assert(timer_pending(&a->keepalive));
+	ck_assert(!timer_pending(&b->keepalive));
 	/* ESP in UDP with the ports the IKE SA uses */
 	ks = ksa(PAIR_B, "198.51.100.9", b->children->spi_out);
 	ck_assert_ptr_nonnull(ks);
@@ -873,20 +892,10 @@ END_TEST
 /* Reload B with text; the plan comes from the real comparison. */
 static void reload_b(const char *text)
 {
-	char path[] = "/tmp/engine-reload-XXXXXX";
-	int fd = mkstemp(path);
-	struct conf_diag diag = { 0 };
+	struct config *nc = pair_load_config(text);
 	struct reload_plan plan;
-	struct config *nc;
 	char err[256];
 
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	close(fd);
-	nc = config_load(path, &diag);
-	unlink(path);
-	ck_assert_msg(nc != NULL, "%s", diag.nerrors ? diag.errors[0] : "?");
-	conf_diag_free(&diag);
 	ck_assert_int_eq(plan_compute(P.peer[PAIR_B].cfg, nc, &plan), 0);
 	ck_assert_int_eq(engine_reload(B(), nc, &plan, err, sizeof(err)), 0);
 	plan_free(&plan);
@@ -974,6 +983,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_ike_no_proposal);
 	tcase_add_test(tc, test_esp_no_proposal);
 	tcase_add_test(tc, test_ts_unacceptable);
+	tcase_add_test(tc, test_esp_pfs_group);
 	tcase_add_test(tc, test_ts_narrowed);
 	tcase_add_test(tc, test_lost_auth_response);
 	tcase_add_test(tc, test_duplicates);

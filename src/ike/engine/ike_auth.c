@@ -147,6 +147,18 @@ static void ts_prepend(struct ts_set *s, const struct ike_ts *ts)
 	s->n++;
 }
 
+/* 1.2: the CHILD SA of IKE_AUTH has no KE of its own; PFS groups in
+ * esp_proposals serve CREATE_CHILD_SA only (strongSwan strips them too). */
+static void strip_ke(struct ike_proposal *p)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->ntransforms; i++)
+		if (p->xf[i].type != TT_KE)
+			p->xf[n++] = p->xf[i];
+	p->ntransforms = (uint8_t)n;
+}
+
 /* The first CHILD SA's part of our IKE_AUTH request. */
 static int auth_child_offer(struct ike_sa *sa, struct child_sa *c)
 {
@@ -159,8 +171,10 @@ static int auth_child_offer(struct ike_sa *sa, struct child_sa *c)
 	if (conf_proposals_dup(&c->cfg->esp_proposals, PROTO_ESP, &c->offered, &c->noffered) < 0 ||
 	    child_sa_alloc_spi(c) < 0)
 		return -1;
-	for (size_t i = 0; i < c->noffered; i++)
+	for (size_t i = 0; i < c->noffered; i++) {
+		strip_ke(&c->offered[i]);
 		spi_to_prop(&c->offered[i], c->spi_in);
+	}
 	return 0;
 }
 

@@ -138,6 +138,7 @@ struct ike_sa {
 
 	struct timer timeout;		/* half-open timeout, then unused */
 	struct timer dpd;		/* liveness after dpd_delay of silence */
+	struct timer keepalive;		/* NAT-T keepalives while behind a NAT */
 	struct ike_rekey rk;		/* rekeying (rekey.c) */
 	uint64_t created_ms, established_ms, last_rx_ms;
 };
@@ -178,6 +179,9 @@ void engine_packet_in(struct engine *e, const uint8_t *pkt, size_t len,
 /* Sends one datagram through the sockets (or test_send). */
 int engine_send(struct engine *e, const struct addr *local, const struct addr *remote,
 		const uint8_t *pkt, size_t len);
+/* A NAT-T keepalive (RFC 3948 2.3: one 0xff byte, no marker) on the
+ * NAT-T socket towards remote. */
+int engine_send_keepalive(struct engine *e, const struct addr *local, const struct addr *remote);
 /* A fresh nonce (or the test nonce). */
 int engine_nonce(struct engine *e, struct secret *out);
 /* Starts an IKE SA for conn, negotiating child (NULL: the first) in IKE_AUTH;

@@ -43,7 +43,8 @@ tests_engine_test_exchange_LDADD = tests/lib/libiketest.a $(ENGINE_LIBS) $(KERNE
 # tshark); the host interop check against charon (root, run by hand or a
 # stage: tests/engine/interop-host.sh BUILDDIR WORKDIR).
 TESTS += tests/engine/tshark-check.sh
-dist_noinst_SCRIPTS += tests/engine/tshark-check.sh tests/engine/interop-host.sh
+dist_noinst_SCRIPTS += tests/engine/tshark-check.sh tests/engine/interop-host.sh \
+	tests/engine/vm-interop.sh
 
 check_PROGRAMS += tests/engine/test_hostile
 TESTS += tests/engine/test_hostile
@@ -52,3 +53,11 @@ tests_engine_test_hostile_SOURCES = tests/engine/test_hostile.c \
 tests_engine_test_hostile_CPPFLAGS = $(tests_engine_test_exchange_CPPFLAGS)
 tests_engine_test_hostile_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_engine_test_hostile_LDADD = $(tests_engine_test_exchange_LDADD)
+
+# Handshake cost, both sides in one process (not a test).
+noinst_PROGRAMS += tests/engine/bench_handshake
+tests_engine_bench_handshake_SOURCES = tests/engine/bench_handshake.c \
+	tests/engine/pair.c tests/engine/pair.h
+tests_engine_bench_handshake_CPPFLAGS = $(tests_engine_test_exchange_CPPFLAGS)
+tests_engine_bench_handshake_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_bench_handshake_LDADD = $(tests_engine_test_exchange_LDADD)
