@@ -271,10 +271,13 @@ START_TEST(test_ike_no_proposal)
 		  "children", "proposals = [\"aes256gcm16-prfsha256-x25519\"];\n  children");
 	engine_set_event_cb(A(), ev_cb, NULL);
 	pair_initiate(&P);
-	pair_pump(&P, 0);
+	/* the refusal is unauthenticated (2.21.1): A retransmits until it
+	 * gives up, each time refused again, B never keeping state */
+	ck_assert(pair_run(&P, 2000, a_empty_sas));
 	assert_nothing_left(PAIR_A);
 	assert_nothing_left(PAIR_B);
-	ck_assert_uint_eq(P.delivered, 2);
+	ck_assert_uint_ge(P.delivered, 4);
+	ck_assert_uint_eq(P.delivered % 2, 0);
 	(void)a_error;
 	pair_free(&P);
 }

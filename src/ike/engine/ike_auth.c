@@ -293,7 +293,8 @@ static void auth_rx_response(struct ike_sa *sa, const struct ike_msg *m, const u
 
 		log_info(LS_IKE, "IKE SA %llu (%s): IKE_AUTH refused by the peer: %s",
 			 (unsigned long long)sa->id, conn->name,
-			 err ? ike_notify_name(err) : "no IDr/AUTH in the response");
+			 err ? ike_notify_str(err, (char[32]){ 0 }, 32) :
+			 "no IDr/AUTH in the response");
 		sa->notify_err = err ? err : N_AUTHENTICATION_FAILED;
 		ike_sa_destroy(sa);
 		return;
@@ -507,15 +508,23 @@ void auth_rx_request(struct ike_sa *sa, const struct ike_msg *m)
 		auth_fail(sa, err ? err : N_AUTHENTICATION_FAILED);
 		return;
 	}
+	/* 1.2, 2.21.2 (BAD-INPUT 13): SAi2, TSi and TSr are mandatory, we
+	 * negotiate no childless IKE SAs (RFC 6023) */
+	if (!msg_pl(m, PL_SA) || !msg_pl(m, PL_TSI) || !msg_pl(m, PL_TSR)) {
+		log_info(LS_IKE, "IKE SA %llu: IKE_AUTH request without %s",
+			 (unsigned long long)sa->id,
+			 !msg_pl(m, PL_SA) ? "SA" : !msg_pl(m, PL_TSI) ? "TSi" : "TSr");
+		memzero(auth, sizeof(auth));
+		auth_fail(sa, N_INVALID_SYNTAX);
+		return;
+	}
 	ike_sa_established(sa);
 	log_info(LS_IKE, "IKE SA %llu (%s) established with %s", (unsigned long long)sa->id,
 		 sa->conn->name, ident_str(&sa->remote_id, buf, sizeof(buf)));
 	if (ike_msg_notify(m, N_INITIAL_CONTACT))
 		initial_contact(sa);
 	memset(&ans, 0, sizeof(ans));
-	err = 0;
-	if (msg_pl(m, PL_SA) && msg_pl(m, PL_TSI) && msg_pl(m, PL_TSR))
-		err = auth_child_respond(sa, m, &ans);
+	err = auth_child_respond(sa, m, &ans);
 	out_init(&o, IKE_AUTH, 1, 0);
 	add_id(&o, PL_IDR, &sa->local_id);
 	add_auth(&o, auth, sa->algs.prf->out_len);

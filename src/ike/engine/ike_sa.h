@@ -49,6 +49,9 @@ struct trap;
 #define ENGINE_HALF_OPEN_MS	30000
 /* COOKIE and INVALID_KE restarts of one IKE_SA_INIT (2.6, 1.2). */
 #define ENGINE_INIT_RETRIES	3
+/* Unauthenticated answers that create no state (INVALID_MAJOR_VERSION,
+ * UNSUPPORTED_CRITICAL_PAYLOAD to IKE_SA_INIT) per second (2.5, 2.21.4). */
+#define ENGINE_UNAUTH_NOTIFY_PER_S	10
 
 /* Called with a response to the request an exchange sent (pkt: the whole
  * datagram).  Protected responses are verified and the window has moved
@@ -77,6 +80,8 @@ struct engine {
 	int kernel_fd;			/* registered on the loop; -1: none */
 	int own_kernel;			/* engine_new: free it at shutdown */
 	int have_sockets;
+	uint64_t unauth_sec;		/* rate limit of stateless notifies: */
+	unsigned unauth_n;		/* second and count so far */
 	/* Tests only: fixed nonces and a captured sender instead of sockets. */
 	int (*test_send)(struct engine *e, const struct addr *local,
 			 const struct addr *remote, const uint8_t *pkt, size_t len);

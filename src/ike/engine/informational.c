@@ -90,7 +90,7 @@ void info_rx_request(struct ike_sa *sa, const struct ike_msg *m)
 			n = delete_children(sa, &q->u.del, ours, n);
 		else if (q->type == PL_NOTIFY && q->u.notify.type <= N_ERROR_MAX)
 			log_info(LS_IKE, "IKE SA %llu: peer reports %s", (unsigned long long)sa->id,
-				 ike_notify_name(q->u.notify.type));
+				 ike_notify_str(q->u.notify.type, (char[32]){ 0 }, 32));
 	}
 	out_init(&o, INFORMATIONAL, 1, m->hdr.msgid);
 	if (!del_ike && n && (p = out_add(&o, PL_DELETE))) {
