@@ -13,8 +13,12 @@
  *    reqid is in that range.
  *  - Policies: priorities are computed here (callers choose a class, not a
  *    number) and always fall in [KERNEL_PRIO_MIN, KERNEL_PRIO_MAX];
- *    flush_own deletes policies whose priority is in that band.  Socket
- *    policies (kernel_bypass_socket) die with their socket.
+ *    templates carry our reqids.  flush_own deletes policies whose
+ *    priority is in that band and whose templates (if any) all carry our
+ *    reqids.  Socket policies (kernel_bypass_socket) die with their socket.
+ *  - Placeholder SAs of pending ACQUIREs (SPI 0) cannot be deleted by id;
+ *    once the trap policies are gone they expire on their own
+ *    (net.core.xfrm_acq_expires, 30 s by default).
  * Nothing else in the SAD/SPD is touched.
  */
 #ifndef IKE_KERNEL_KERNEL_H

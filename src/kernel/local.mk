@@ -41,3 +41,10 @@ tests_kernel_bench_kernel_LDADD = $(KERNEL_LIBS)
 dist_noinst_SCRIPTS += tests/stages/50-host-kernel.sh tests/stages/60-vm.sh \
 	tests/kernel/host-kernel.sh tests/vm/run-vm.sh tests/vm/guest-main.sh \
 	tests/vm/lib.sh tests/vm/init.sh tests/vm/bench-kernel.sh
+
+# Host-kernel test in a fresh network namespace (root only, else skipped).
+TESTS += tests/kernel/host-kernel.sh
+EXTRA_DIST += tests/vm/README.md tests/vm/kernel-lib.sh tests/vm/scenarios/kernel-acquire-flush.sh \
+	tests/vm/scenarios/kernel-expire.sh tests/vm/scenarios/kernel-tunnel-aes-cbc-sha256.sh \
+	tests/vm/scenarios/kernel-tunnel-aes-gcm.sh tests/vm/scenarios/kernel-tunnel-chacha20.sh \
+	tests/vm/scenarios/kernel-tunnel-v4-in-v6.sh tests/vm/scenarios/harness-charon.sh

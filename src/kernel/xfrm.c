@@ -24,6 +24,8 @@
 
 /* Kernel event socket buffer: room for bursts of ACQUIREs. */
 #define EVENT_RCVBUF (4 * 1024 * 1024)
+/* Socket reads per kernel_dispatch() call. */
+#define DISPATCH_BATCH 64
 
 typedef int (*reply_fn)(struct nl_msg *msg, void *arg);
 
@@ -346,6 +348,22 @@ static int own_sa_reply(struct nl_msg *msg, void *arg)
 	return 0;
 }
 
+/* A template with a reqid outside our range: someone else's policy in our band. */
+static int tmpl_foreign(const struct nlattr *a)
+{
+	const struct xfrm_user_tmpl *t;
+	int n;
+
+	if (!a)
+		return 0;
+	t = nla_data(a);
+	n = nla_len(a) / (int)sizeof(*t);
+	for (int i = 0; i < n; i++)
+		if (!kernel_reqid_is_own(t[i].reqid))
+			return 1;
+	return 0;
+}
+
 static int own_policy_reply(struct nl_msg *msg, void *arg)
 {
 	struct nlmsghdr *h = nlmsg_hdr(msg);
@@ -357,7 +375,8 @@ static int own_policy_reply(struct nl_msg *msg, void *arg)
 	    nlmsg_parse(h, sizeof(*info), tb, XFRMA_MAX, NULL) < 0)
 		return 0;
 	info = nlmsg_data(h);
-	if (!kernel_prio_is_own(info->priority) || !(it = own_push(arg)))
+	if (!kernel_prio_is_own(info->priority) || tmpl_foreign(tb[XFRMA_TMPL]) ||
+	    !(it = own_push(arg)))
 		return 0;
 	it->index = info->index;
 	it->dir = info->dir;
@@ -465,15 +484,17 @@ static int event_msg(struct nl_msg *msg, void *arg)
 }
 
 /*
- * Drains the event socket.  An overrun (ENOBUFS) means events were lost:
- * the core is told to re-read the state it depends on.
+ * Drains the event socket, at most DISPATCH_BATCH reads per call so a flood
+ * of ACQUIREs cannot hold the event loop (the fd stays readable and the
+ * loop calls again).  An overrun (ENOBUFS) means events were lost: the core
+ * is told to re-read the state it depends on.
  */
 static int x_dispatch(struct kernel *k)
 {
 	struct xfrm_kernel *xk = xk_of(k);
 	int err;
 
-	for (;;) {
+	for (int reads = 0; reads < DISPATCH_BATCH; reads++) {
 		errno = 0;
 		err = nl_recvmsgs_default(xk->ev);
 		if (err >= 0)
@@ -489,6 +510,7 @@ static int x_dispatch(struct kernel *k)
 		log_err(LS_KNL, "kernel event socket: %s", nl_geterror(err));
 		return -EIO;
 	}
+	return 0;
 }
 
 static void xfrm_backend_free(struct kernel *k);

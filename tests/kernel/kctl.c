@@ -345,6 +345,7 @@ static int listen_events(struct kernel *k, const struct args *a)
 {
 	uint64_t count = num(a, "count", 1), timeout = num(a, "timeout", 10);
 	uint64_t delay = num(a, "delay", 0), rcvbuf = num(a, "rcvbuf", 0);
+	struct timespec now;
 	time_t end;
 	int fd = kernel_event_fd(k);
 
@@ -358,13 +359,15 @@ static int listen_events(struct kernel *k, const struct args *a)
 	fflush(stdout);
 	if (delay)
 		sleep((unsigned)delay);
-	end = time(NULL) + (time_t)timeout;
-	while ((uint64_t)events_seen < count && time(NULL) < end) {
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	end = now.tv_sec + (time_t)timeout;
+	while ((uint64_t)events_seen < count && now.tv_sec < end) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 
 		if (poll(&pfd, 1, 200) > 0 && kernel_dispatch(k) < 0)
 			return 1;
 		fflush(stdout);
+		clock_gettime(CLOCK_MONOTONIC, &now);
 	}
 	return (uint64_t)events_seen >= count ? 0 : 1;
 }
