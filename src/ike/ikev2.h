@@ -258,7 +258,8 @@ enum ike_notify_type {
 
 /* Cross-module plain types.  Sizes are bounds the codec enforces. */
 #define IKE_MAX_PROPOSALS	32
-#define IKE_MAX_TRANSFORMS	32
+/* strongSwan's default IKE proposals carry up to 36 transforms */
+#define IKE_MAX_TRANSFORMS	64
 #define IKE_MAX_SPI		8
 
 struct ike_transform {

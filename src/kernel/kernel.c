@@ -61,6 +61,14 @@ int kernel_flush_own(struct kernel *k)
 	return k->ops->flush_own(k);
 }
 
+int kernel_list_own(struct kernel *k, kernel_sa_info_fn sa_fn, kernel_policy_info_fn pol_fn,
+		    void *arg)
+{
+	if (!k->ops->list_own)
+		return -EOPNOTSUPP;
+	return k->ops->list_own(k, sa_fn, pol_fn, arg);
+}
+
 int kernel_event_fd(struct kernel *k)
 {
 	return k->ops->event_fd(k);

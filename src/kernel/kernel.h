@@ -165,6 +165,28 @@ struct kernel_events {
 	void *arg;
 };
 
+/* An SA or a policy of ours as the kernel lists it (kernel_list_own). */
+struct kernel_sa_info {
+	struct kernel_sa_id id;
+	struct addr src;
+	uint32_t reqid;
+	enum kernel_mode mode;
+	char enc_alg[64], integ_alg[64];	/* kernel names; "" if none */
+	uint64_t bytes, packets;
+};
+
+struct kernel_policy_info {
+	struct kernel_selector sel;
+	enum kernel_dir dir;
+	uint32_t priority;
+	uint32_t reqid;		/* of the first template; 0 without one */
+	int has_tmpl;
+	enum kernel_action action;
+};
+
+typedef void (*kernel_sa_info_fn)(const struct kernel_sa_info *sa, void *arg);
+typedef void (*kernel_policy_info_fn)(const struct kernel_policy_info *p, void *arg);
+
 struct kernel;
 
 struct kernel_ops {
@@ -182,6 +204,8 @@ struct kernel_ops {
 	int (*update_policy)(struct kernel *k, const struct kernel_policy *p);
 	int (*del_policy)(struct kernel *k, const struct kernel_policy *p);
 	int (*flush_own)(struct kernel *k);
+	int (*list_own)(struct kernel *k, kernel_sa_info_fn sa_fn, kernel_policy_info_fn pol_fn,
+			void *arg);
 	int (*event_fd)(struct kernel *k);
 	int (*dispatch)(struct kernel *k);
 };
@@ -209,6 +233,13 @@ int kernel_update_policy(struct kernel *k, const struct kernel_policy *p);
 int kernel_del_policy(struct kernel *k, const struct kernel_policy *p);
 /* Removes every SA and policy an ikedaemon installed (see top of file). */
 int kernel_flush_own(struct kernel *k);
+/*
+ * Lists what flush_own would remove: SAs with our reqids, policies in our
+ * priority band (callbacks must not call the backend).  -EOPNOTSUPP when
+ * the backend cannot list.
+ */
+int kernel_list_own(struct kernel *k, kernel_sa_info_fn sa_fn, kernel_policy_info_fn pol_fn,
+		    void *arg);
 /* Register this fd for reading in the event loop; call dispatch when readable. */
 int kernel_event_fd(struct kernel *k);
 /* Reads all pending events without blocking and calls the callbacks. */

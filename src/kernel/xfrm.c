@@ -4,6 +4,7 @@
  * EXPIRE/MAPPING multicast groups and drained by kernel_dispatch().
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
@@ -470,6 +471,117 @@ out:
 	return err;
 }
 
+struct list_ctx {
+	kernel_sa_info_fn sa_fn;
+	kernel_policy_info_fn pol_fn;
+	void *arg;
+};
+
+/* xfrm_algo, xfrm_algo_aead and xfrm_algo_auth all start with the name. */
+static void alg_name(const struct nlattr *a, char *out, size_t size)
+{
+	const char *name;
+
+	if (!a || nla_len(a) < 64)
+		return;
+	name = nla_data(a);
+	snprintf(out, size, "%.*s", 63, name);
+}
+
+static int list_sa_reply(struct nl_msg *msg, void *arg)
+{
+	struct list_ctx *ctx = arg;
+	struct nlmsghdr *h = nlmsg_hdr(msg);
+	const struct xfrm_usersa_info *info;
+	struct nlattr *tb[XFRMA_MAX + 1];
+	struct kernel_sa_info sa;
+
+	if (h->nlmsg_type != XFRM_MSG_NEWSA || !nlmsg_valid_hdr(h, sizeof(*info)) ||
+	    nlmsg_parse(h, sizeof(*info), tb, XFRMA_MAX, NULL) < 0)
+		return 0;
+	info = nlmsg_data(h);
+	if (!kernel_reqid_is_own(info->reqid))
+		return 0;
+	memset(&sa, 0, sizeof(sa));
+	addr_set_bytes(&sa.id.dst, info->family, &info->id.daddr, 0);
+	addr_set_bytes(&sa.src, info->family, &info->saddr, 0);
+	sa.id.spi = ntohl(info->id.spi);
+	sa.id.proto = info->id.proto;
+	sa.reqid = info->reqid;
+	sa.mode = info->mode == XFRM_MODE_TUNNEL ? KERNEL_MODE_TUNNEL : KERNEL_MODE_TRANSPORT;
+	sa.bytes = info->curlft.bytes;
+	sa.packets = info->curlft.packets;
+	alg_name(tb[XFRMA_ALG_AEAD] ? tb[XFRMA_ALG_AEAD] : tb[XFRMA_ALG_CRYPT], sa.enc_alg,
+		 sizeof(sa.enc_alg));
+	alg_name(tb[XFRMA_ALG_AUTH_TRUNC] ? tb[XFRMA_ALG_AUTH_TRUNC] : tb[XFRMA_ALG_AUTH],
+		 sa.integ_alg, sizeof(sa.integ_alg));
+	if (ctx->sa_fn)
+		ctx->sa_fn(&sa, ctx->arg);
+	return 0;
+}
+
+static int list_policy_reply(struct nl_msg *msg, void *arg)
+{
+	struct list_ctx *ctx = arg;
+	struct nlmsghdr *h = nlmsg_hdr(msg);
+	const struct xfrm_userpolicy_info *info;
+	struct nlattr *tb[XFRMA_MAX + 1];
+	struct kernel_policy_info p;
+
+	if (h->nlmsg_type != XFRM_MSG_NEWPOLICY || !nlmsg_valid_hdr(h, sizeof(*info)) ||
+	    nlmsg_parse(h, sizeof(*info), tb, XFRMA_MAX, NULL) < 0)
+		return 0;
+	info = nlmsg_data(h);
+	if (!kernel_prio_is_own(info->priority))
+		return 0;
+	memset(&p, 0, sizeof(p));
+	addr_set_bytes(&p.sel.src, info->sel.family, &info->sel.saddr, 0);
+	addr_set_bytes(&p.sel.dst, info->sel.family, &info->sel.daddr, 0);
+	p.sel.src_plen = info->sel.prefixlen_s;
+	p.sel.dst_plen = info->sel.prefixlen_d;
+	p.sel.proto = info->sel.proto;
+	p.sel.sport = ntohs(info->sel.sport);
+	p.sel.dport = ntohs(info->sel.dport);
+	p.dir = info->dir == XFRM_POLICY_IN ? KERNEL_DIR_IN :
+		info->dir == XFRM_POLICY_OUT ? KERNEL_DIR_OUT : KERNEL_DIR_FWD;
+	p.priority = info->priority;
+	p.action = info->action == XFRM_POLICY_BLOCK ? KERNEL_BLOCK : KERNEL_ALLOW;
+	if (tb[XFRMA_TMPL] && nla_len(tb[XFRMA_TMPL]) >= (int)sizeof(struct xfrm_user_tmpl)) {
+		const struct xfrm_user_tmpl *t = nla_data(tb[XFRMA_TMPL]);
+
+		p.has_tmpl = 1;
+		p.reqid = t->reqid;
+	}
+	if (ctx->pol_fn)
+		ctx->pol_fn(&p, ctx->arg);
+	return 0;
+}
+
+static int list_dump(struct xfrm_kernel *xk, int type, reply_fn fn, struct list_ctx *ctx)
+{
+	struct nl_msg *msg = nlmsg_alloc_simple(type, NLM_F_DUMP);
+	int err;
+
+	if (!msg)
+		return -ENOMEM;
+	err = transact(xk, msg, fn, ctx);
+	if (err < 0)
+		log_err(LS_KNL, "listing %s: %s", type == XFRM_MSG_GETSA ? "SAs" : "policies",
+			strerror(-err));
+	return err;
+}
+
+static int x_list_own(struct kernel *k, kernel_sa_info_fn sa_fn, kernel_policy_info_fn pol_fn,
+		      void *arg)
+{
+	struct list_ctx ctx = { sa_fn, pol_fn, arg };
+	int err = list_dump(xk_of(k), XFRM_MSG_GETSA, list_sa_reply, &ctx);
+
+	if (err < 0)
+		return err;
+	return list_dump(xk_of(k), XFRM_MSG_GETPOLICY, list_policy_reply, &ctx);
+}
+
 static int x_event_fd(struct kernel *k)
 {
 	return nl_socket_get_fd(xk_of(k)->ev);
@@ -597,6 +709,7 @@ static const struct kernel_ops xfrm_ops = {
 	.update_policy = x_update_policy,
 	.del_policy = x_del_policy,
 	.flush_own = xfrm_flush_own,
+	.list_own = x_list_own,
 	.event_fd = x_event_fd,
 	.dispatch = x_dispatch,
 };

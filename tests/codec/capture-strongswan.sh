@@ -1,9 +1,11 @@
 #!/bin/sh
 # Capture a real IKE_SA_INIT and IKE_AUTH exchange between two strongSwan
 # charons (one per network namespace, joined by a veth pair) and store each
-# UDP payload as a binary fixture for the codec tests and fuzz corpora.
-# Needs root, strongswan-charon, strongswan-swanctl, tcpdump and tshark.
-# Usage: capture-strongswan.sh OUTDIR
+# UDP payload as a binary fixture (NN-exchange-req|resp.bin) for the codec
+# tests and fuzz corpora, the SK plaintexts as NN-...plain, and the pcap.
+# Needs root, strongswan-charon, strongswan-swanctl, tcpdump, tshark, xxd and
+# python3-cryptography (tools/install-deps.sh test).
+# Usage: capture-strongswan.sh OUTDIR   (tests/codec/data in the tree)
 set -eu
 out=${1:?usage: $0 OUTDIR}
 mkdir -p "$out"

@@ -231,6 +231,14 @@ START_TEST(test_values)
 }
 END_TEST
 
+START_TEST(test_proposals)
+{
+	EXPECT("err-proposals.conf",
+	       "err-proposals.conf:7: 'proposals': unknown algorithm 'aes257' in proposal 'aes257-sha256-modp2048'",
+	       "err-proposals.conf:9: 'esp_proposals': unknown algorithm 'prfsha256' in proposal 'aes128-prfsha256-sha256'");
+}
+END_TEST
+
 START_TEST(test_syntax_error)
 {
 	EXPECT("err-syntax.conf", "err-syntax.conf:2: syntax error: syntax error");
@@ -301,6 +309,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_secrets_errors);
 	tcase_add_test(tc, test_names);
 	tcase_add_test(tc, test_values);
+	tcase_add_test(tc, test_proposals);
 	tcase_add_test(tc, test_syntax_error);
 	tcase_add_test(tc, test_error_in_include_names_that_file);
 	tcase_add_test(tc, test_missing_file);

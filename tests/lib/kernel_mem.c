@@ -2,6 +2,7 @@
 #include "lib/kernel_mem.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -422,6 +423,46 @@ static void m_free(struct kernel *k)
 	free(mk);
 }
 
+static int m_list_own(struct kernel *k, kernel_sa_info_fn sa_fn, kernel_policy_info_fn pol_fn,
+		      void *arg)
+{
+	struct mem_kernel *mk = mk_of(k);
+
+	for (size_t i = 0; i < mk->nsas && sa_fn; i++) {
+		const struct kernel_sa *sa = &mk->sas[i].sa;
+		const struct xfrm_encr_alg *e = xfrm_encr_lookup(sa->encr);
+		const struct xfrm_integ_alg *in = sa->integ ? xfrm_integ_lookup(sa->integ) : NULL;
+		struct kernel_sa_info info;
+
+		memset(&info, 0, sizeof(info));
+		info.id = sa->id;
+		info.src = sa->src;
+		info.reqid = sa->reqid;
+		info.mode = sa->mode;
+		if (e && !mk->sas[i].larval)
+			snprintf(info.enc_alg, sizeof(info.enc_alg), "%s", e->kernel_name);
+		if (in)
+			snprintf(info.integ_alg, sizeof(info.integ_alg), "%s", in->kernel_name);
+		info.bytes = mk->sas[i].st.bytes;
+		info.packets = mk->sas[i].st.packets;
+		sa_fn(&info, arg);
+	}
+	for (size_t i = 0; i < mk->npols && pol_fn; i++) {
+		const struct kernel_policy *p = &mk->pols[i];
+		struct kernel_policy_info info;
+
+		memset(&info, 0, sizeof(info));
+		info.sel = p->sel;
+		info.dir = p->dir;
+		info.priority = kernel_policy_priority(p);
+		info.has_tmpl = p->has_tmpl;
+		info.reqid = p->has_tmpl ? p->tmpl.reqid : 0;
+		info.action = p->action;
+		pol_fn(&info, arg);
+	}
+	return 0;
+}
+
 static const struct kernel_ops mem_ops = {
 	.name = "memory",
 	.free = m_free,
@@ -434,6 +475,7 @@ static const struct kernel_ops mem_ops = {
 	.update_policy = m_update_policy,
 	.del_policy = m_del_policy,
 	.flush_own = m_flush_own,
+	.list_own = m_list_own,
 	.event_fd = m_event_fd,
 	.dispatch = m_dispatch,
 };

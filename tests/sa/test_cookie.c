@@ -37,6 +37,7 @@ START_TEST(test_defaults)
 	ck_assert_uint_eq(cfg.ip_threshold, 3);
 	ck_assert_uint_eq(cfg.ip_block, 5);
 	ck_assert_uint_eq(cfg.secret_lifetime_ms, 120000);
+	ck_assert_uint_eq(cfg.calmdown_ms, 10000);
 	ck_assert(!cookie_peer_len_ok(0));
 	ck_assert(cookie_peer_len_ok(1));
 	ck_assert(cookie_peer_len_ok(64));
@@ -57,11 +58,11 @@ START_TEST(test_thresholds)
 	addr_set_port(&a, 500);
 	ck_assert_int_eq(halfopen_inc(&c, &a), 0);
 	ck_assert_uint_eq(halfopen_count(&c, &a), 2);
-	ck_assert(!cookie_required(&c, &a));
+	ck_assert(!cookie_required(&c, 1000, &a));
 	ck_assert_int_eq(cookie_admit(&c, 1000, &a, SPI, ni, sizeof(ni), NULL, 0, out), COOKIE_PASS);
 	ck_assert_int_eq(halfopen_inc(&c, &a), 0);
-	ck_assert(cookie_required(&c, &a));	/* 3 from one IP */
-	ck_assert(!cookie_required(&c, &b));
+	ck_assert(cookie_required(&c, 1000, &a));	/* 3 from one IP */
+	ck_assert(!cookie_required(&c, 1000, &b));
 	ck_assert_int_eq(cookie_admit(&c, 1000, &a, SPI, ni, sizeof(ni), NULL, 0, out), COOKIE_SEND);
 	/* 27 more from distinct IPs: 29 in total, no cookie for a fresh IP yet */
 	for (unsigned i = 0; i < 26; i++) {
@@ -71,13 +72,16 @@ START_TEST(test_thresholds)
 		ck_assert_int_eq(halfopen_inc(&c, &other), 0);
 	}
 	ck_assert_uint_eq(halfopen_total(&c), 29);
-	ck_assert(!cookie_required(&c, &b));
+	ck_assert(!cookie_required(&c, 1000, &b));
 	ck_assert_int_eq(halfopen_inc(&c, &b), 0);
 	ck_assert_uint_eq(halfopen_total(&c), 30);
-	ck_assert(cookie_required(&c, &b));
-	ck_assert(cookie_required(&c, &other));
+	ck_assert(cookie_required(&c, 1000, &b));
+	ck_assert(cookie_required(&c, 1000, &other));
 	halfopen_dec(&c, &b);
-	ck_assert(!cookie_required(&c, &b));
+	/* below the threshold again, but cookies stay on for the calm-down */
+	ck_assert(cookie_required(&c, 1000, &b));
+	ck_assert(cookie_required(&c, 10999, &b));
+	ck_assert(!cookie_required(&c, 11000, &b));
 	ck_assert_uint_eq(halfopen_count(&c, &b), 0);
 	for (int i = 0; i < 3; i++)
 		halfopen_dec(&c, &a);

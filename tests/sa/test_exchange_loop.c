@@ -128,7 +128,8 @@ static void initiator_rx(const uint8_t *pkt, size_t len, const struct addr *loca
 static void open_side(struct side *s, ike_packet_cb cb)
 {
 	struct ike_socket_spec sp = { 0 };
-	struct ike_retx_cfg cfg = { .timeout_ms = 30, .base = 1.5, .tries = 4 };
+	/* long enough that a loaded machine answers before the next retry */
+	struct ike_retx_cfg cfg = { .timeout_ms = 200, .base = 1.5, .tries = 4 };
 
 	ck_assert_int_eq(addr_parse(&sp.local, "127.0.0.1", 0), 0);
 	ck_assert_int_eq(ike_sockets_open(&s->socks, lp, &sp, 1, cb, s), 0);
@@ -157,7 +158,7 @@ START_TEST(test_lost_request_and_response)
 	header(req, 0x1111222233334444ULL, 0, IKE_FLAG_INITIATOR, ike_window_next_id(&ini.win));
 	ck_assert_int_eq(ike_window_send_request(&ini.win,
 		(const struct ike_frag[]){ { req, sizeof(req) } }, 1), 0);
-	for (int i = 0; i < 50 && !ini.responses; i++)
+	for (int i = 0; i < 100 && !ini.responses; i++)
 		loop_run_once(lp, 50);
 
 	ck_assert_int_eq(ini.responses, 1);

@@ -116,6 +116,43 @@ START_TEST(test_100k)
 }
 END_TEST
 
+static void drop_odd(struct sa_entry *e, void *arg)
+{
+	struct sa_table *t = arg;
+
+	if (e->spi_i & 1)
+		sa_table_remove(t, e);
+}
+
+static void count_one(struct sa_entry *e, void *arg)
+{
+	(*(size_t *)arg)++;
+}
+
+START_TEST(test_foreach_with_removal)
+{
+	struct sa_table t;
+	struct sa_entry *e = calloc(1000, sizeof(*e));
+	size_t n = 0;
+
+	ck_assert_ptr_nonnull(e);
+	ck_assert_int_eq(sa_table_init(&t), 0);
+	for (unsigned i = 0; i < 1000; i++) {
+		e[i].initiator = 1;
+		e[i].spi_i = i + 1;
+		ck_assert_int_eq(sa_table_insert(&t, &e[i]), 0);
+	}
+	sa_table_foreach(&t, drop_odd, &t);
+	ck_assert_uint_eq(sa_table_count(&t), 500);
+	sa_table_foreach(&t, count_one, &n);
+	ck_assert_uint_eq(n, 500);
+	ck_assert_ptr_null(sa_table_find(&t, 7, 0, 0));
+	ck_assert_ptr_eq(sa_table_find(&t, 8, 0, 0), &e[7]);
+	sa_table_free(&t);
+	free(e);
+}
+END_TEST
+
 START_TEST(test_refusals)
 {
 	struct sa_table t;
@@ -199,6 +236,7 @@ int main(void)
 		test_siphash_vector,
 		test_100k,
 		test_refusals,
+		test_foreach_with_removal,
 		test_identity_lists,
 		NULL,
 	};

@@ -235,8 +235,10 @@ static int dec_sa(struct dec *d, struct rd *b)
 		rd_sub(b, &pr, plen - 4u);
 		if (dec_proposal(d, &pr, pos + 4, sa) < 0)
 			return -1;
-		/* 3.3.1: numbered from 1, each one more than the previous */
-		if (d->m->prop[d->m->nprop].num != sa->nprop + 1)
+		/* 3.3.1: numbered from 1, each one more than the previous; an
+		 * answer carries the number of the proposal it accepted */
+		if (!(d->m->hdr.flags & IKE_FLAG_RESPONSE) &&
+		    d->m->prop[d->m->nprop].num != sa->nprop + 1)
 			return bad(d, pos, "proposal number %u, expected %zu",
 				   d->m->prop[d->m->nprop].num, sa->nprop + 1);
 		d->m->nprop++;

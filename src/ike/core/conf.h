@@ -127,6 +127,10 @@ struct conf_diag {
  * Warnings (e.g. a secrets file readable by others) never fail the load.
  */
 struct config *config_load(const char *path, struct conf_diag *diag);
+/* For fuzzing: no DNS lookups, no second file (secrets_file is an error). */
+#define CONF_LOAD_NO_RESOLVE	0x1u
+#define CONF_LOAD_ONE_FILE	0x2u
+struct config *config_load_flags(const char *path, unsigned flags, struct conf_diag *diag);
 void config_free(struct config *cfg);
 void conf_diag_free(struct conf_diag *diag);
 

@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 
 #include "ike/core/units.h"
+#include "ike/crypto/proposal.h"
 #include "ike/ikev2.h"
 
 /* ---- diagnostics ---- */
@@ -30,6 +31,8 @@ static int strv_push(char ***v, size_t *n, char *s)
 	return 0;
 }
 
+static void report(struct conf_ctx *ctx, int is_err, const char *file, int line,
+		   const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
 static void report(struct conf_ctx *ctx, int is_err, const char *file, int line,
 		   const char *fmt, va_list ap)
 {
@@ -274,6 +277,26 @@ static int get_strlist(struct conf_ctx *ctx, const config_setting_t *s, struct c
 	return 0;
 }
 
+/* Each string must parse as proposals (strongSwan syntax) for the protocol. */
+static int get_proposals(struct conf_ctx *ctx, const config_setting_t *s, const struct rule *r,
+			 struct conf_strlist *l)
+{
+	struct ike_proposal p[IKE_MAX_PROPOSALS];
+	char why[256];
+	size_t i, n;
+	int ret = 0;
+
+	if (get_strlist(ctx, s, l) < 0)
+		return -1;
+	for (i = 0; i < l->n; i++)
+		if (proposal_parse(l->v[i], (uint8_t)r->min, p, IKE_MAX_PROPOSALS, &n, why,
+				   sizeof(why)) < 0) {
+			conf_error(ctx, s, "'%s': %s", r->name, why);
+			ret = -1;
+		}
+	return ret;
+}
+
 static void apply_rule(struct conf_ctx *ctx, const config_setting_t *s, const struct rule *r,
 		       void *obj)
 {
@@ -302,6 +325,9 @@ static void apply_rule(struct conf_ctx *ctx, const config_setting_t *s, const st
 		break;
 	case RK_STRLIST:
 		get_strlist(ctx, s, field);
+		break;
+	case RK_PROPOSALS:
+		get_proposals(ctx, s, r, field);
 		break;
 	case RK_FN:
 		r->fn(ctx, s, obj);
@@ -355,7 +381,7 @@ void conf_free_rules(const struct rule *rules, size_t nrules, void *obj)
 		if (rules[k].kind == RK_STR) {
 			free(*(char **)field);
 			*(char **)field = NULL;
-		} else if (rules[k].kind == RK_STRLIST) {
+		} else if (rules[k].kind == RK_STRLIST || rules[k].kind == RK_PROPOSALS) {
 			strlist_free(field);
 		}
 	}
@@ -785,8 +811,13 @@ static const struct rule top_rules[] = {
 
 struct config *config_load(const char *path, struct conf_diag *diag)
 {
+	return config_load_flags(path, 0, diag);
+}
+
+struct config *config_load_flags(const char *path, unsigned flags, struct conf_diag *diag)
+{
 	struct config *cfg = calloc(1, sizeof(*cfg));
-	struct conf_ctx ctx = { cfg, diag, NULL, NULL };
+	struct conf_ctx ctx = { cfg, diag, NULL, NULL, flags };
 	char *dir = NULL;
 	config_t lc;
 	int have_lc = 0;
@@ -801,7 +832,9 @@ struct config *config_load(const char *path, struct conf_diag *diag)
 		goto fail;
 	conf_apply_rules(&ctx, config_root_setting(&lc), top_rules, NAMES_LEN(top_rules), cfg,
 			 "the top level (global, secrets, connections)");
-	if (cfg->global.secrets_file)
+	if (cfg->global.secrets_file && (flags & CONF_LOAD_ONE_FILE))
+		conf_error_at(&ctx, (struct conf_loc){ path, 0 }, "secrets_file not read (one-file mode)");
+	else if (cfg->global.secrets_file)
 		load_secrets_file(&ctx);
 	conf_check_conn_secrets(&ctx);
 	check_secret_files(&ctx);

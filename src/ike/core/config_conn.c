@@ -67,6 +67,10 @@ static int resolve_host(struct conf_ctx *ctx, const config_setting_t *s, struct 
 	struct addrinfo hints, *res = NULL, *ai;
 	int rc;
 
+	if (ctx->flags & CONF_LOAD_NO_RESOLVE) {
+		conf_error(ctx, s, "host \"%s\" not resolved (name resolution disabled)", h->text);
+		return -1;
+	}
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_socktype = SOCK_DGRAM;
 	rc = getaddrinfo(h->text, NULL, &hints, &res);
@@ -316,7 +320,7 @@ static const struct rule child_rules[] = {
 	{ "local_ts", RK_FN, 0, 0, 0, NULL, 0, load_local_ts },
 	{ "remote_ts", RK_FN, 0, 0, 0, NULL, 0, load_remote_ts },
 	{ "mode", RK_ENUM, CH(mode), 0, 0, mode_names, NAMES_LEN(mode_names), NULL },
-	{ "esp_proposals", RK_STRLIST, CH(esp_proposals), 0, 0, NULL, 0, NULL },
+	{ "esp_proposals", RK_PROPOSALS, CH(esp_proposals), PROTO_ESP, 0, NULL, 0, NULL },
 	{ "rekey_time", RK_TIME, CH(rekey_time), 0, 0, NULL, 0, NULL },
 	{ "life_time", RK_TIME, CH(life_time), 0, 0, NULL, 0, NULL },
 	{ "rand_time", RK_TIME, CH(rand_time), 0, 0, NULL, 0, NULL },
@@ -447,7 +451,7 @@ static const struct rule conn_rules[] = {
 	{ "remote_addrs", RK_FN, 0, 0, 0, NULL, 0, load_remote_addrs },
 	{ "local", RK_FN, 0, 0, 0, NULL, 0, load_local },
 	{ "remote", RK_FN, 0, 0, 0, NULL, 0, load_remote },
-	{ "proposals", RK_STRLIST, CN(proposals), 0, 0, NULL, 0, NULL },
+	{ "proposals", RK_PROPOSALS, CN(proposals), PROTO_IKE, 0, NULL, 0, NULL },
 	{ "rekey_time", RK_TIME, CN(rekey_time), 0, 0, NULL, 0, NULL },
 	{ "over_time", RK_TIME, CN(over_time), 0, 0, NULL, 0, NULL },
 	{ "rand_time", RK_TIME, CN(rand_time), 0, 0, NULL, 0, NULL },

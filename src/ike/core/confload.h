@@ -15,6 +15,7 @@ struct conf_ctx {
 	struct conf_diag *diag;
 	const char *cur_file;	/* the file being read (not its includes) */
 	const char *cur_dir;	/* where libconfig resolves its @include */
+	unsigned flags;		/* CONF_LOAD_* */
 };
 
 enum rule_kind {
@@ -25,6 +26,7 @@ enum rule_kind {
 	RK_COUNT,	/* uint64_t: "500k", "2M" or an integer */
 	RK_ENUM,	/* unsigned, from the names table */
 	RK_STRLIST,	/* struct conf_strlist: a list/array of strings or one string */
+	RK_PROPOSALS,	/* RK_STRLIST of proposals for protocol min (PROTO_IKE/ESP) */
 	RK_FN,		/* fn parses the setting into obj */
 };
 

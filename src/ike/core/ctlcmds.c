@@ -110,17 +110,29 @@ static void put_sa(const struct engine_ike_sa_info *sa, void *arg)
 	ctl_end(e);
 }
 
-static void cmd_show_sa(struct daemon *d, struct ctl_client *c, const struct ctl_val *req,
-			struct ctl_enc *resp)
+/* The head of show sa/child: checks "conn", opens the list; -1 if answered already. */
+static int begin_sa_list(struct daemon *d, const struct ctl_val *req, struct ctl_enc *resp,
+			 const char *list, const char **conn)
 {
 	const struct conf_conn *only;
 
 	if (check_conn(d, req, resp, &only) < 0)
-		return;
+		return -1;
+	*conn = only ? only->name : NULL;
 	ctl_put_bool(resp, "ok", 1);
 	ctl_put_str(resp, "engine", engine_kind());
-	ctl_begin_list(resp, "sas");
-	engine_list_ike_sas(d->engine, only ? only->name : NULL, put_sa, resp);
+	ctl_begin_list(resp, list);
+	return 0;
+}
+
+static void cmd_show_sa(struct daemon *d, struct ctl_client *c, const struct ctl_val *req,
+			struct ctl_enc *resp)
+{
+	const char *conn;
+
+	if (begin_sa_list(d, req, resp, "sas", &conn) < 0)
+		return;
+	engine_list_ike_sas(d->engine, conn, put_sa, resp);
 	ctl_end(resp);
 }
 
@@ -170,14 +182,11 @@ static void put_child(const struct engine_child_sa_info *ch, void *arg)
 static void cmd_show_child(struct daemon *d, struct ctl_client *c, const struct ctl_val *req,
 			   struct ctl_enc *resp)
 {
-	const struct conf_conn *only;
+	const char *conn;
 
-	if (check_conn(d, req, resp, &only) < 0)
+	if (begin_sa_list(d, req, resp, "children", &conn) < 0)
 		return;
-	ctl_put_bool(resp, "ok", 1);
-	ctl_put_str(resp, "engine", engine_kind());
-	ctl_begin_list(resp, "children");
-	engine_list_child_sas(d->engine, only ? only->name : NULL, put_child, resp);
+	engine_list_child_sas(d->engine, conn, put_child, resp);
 	ctl_end(resp);
 }
 

@@ -155,9 +155,11 @@ static int read_frames(struct ctl_client *c)
 			return -1;
 		}
 		if ((size_t)need > c->inlen) {
-			if ((size_t)need > c->incap && !(nb = realloc(c->in, (size_t)need)))
-				return -1;
+			/* Room for the whole frame, so the next reads complete it. */
 			if ((size_t)need > c->incap) {
+				nb = realloc(c->in, (size_t)need);
+				if (!nb)
+					return -1;
 				c->in = nb;
 				c->incap = (size_t)need;
 			}

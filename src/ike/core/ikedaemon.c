@@ -179,7 +179,9 @@ static void stop(struct daemon *d)
 	sd_notify_stopping();
 	if (d->engine)
 		engine_shutdown(d->engine);
+	log_set_sink(NULL, NULL);	/* monitors go away with the socket */
 	ctl_server_free(d->ctl);
+	d->ctl = NULL;
 	pidfile_release(&d->pid);
 	if (d->loop)
 		loop_free(d->loop);

@@ -2,6 +2,7 @@
 # shared by ikedaemon and ikectl), the daemon, and ikectl (src/ike/ctl).
 noinst_LIBRARIES += src/ike/core/libikecore.a
 src_ike_core_libikecore_a_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS) $(OPENSSL_CFLAGS)
+# Proposals in ike.conf are checked with the crypto module's parser.
 src_ike_core_libikecore_a_SOURCES = \
 	src/ike/core/units.c src/ike/core/units.h \
 	src/ike/core/ident.c src/ike/core/ident.h \
@@ -11,11 +12,11 @@ src_ike_core_libikecore_a_SOURCES = \
 	src/ike/core/ctlproto.c src/ike/core/ctlproto.h \
 	src/ike/core/ctlconf.c src/ike/core/ctlconf.h \
 	src/ike/core/plan.c src/ike/core/plan.h
-IKECORE_LIBS = src/ike/core/libikecore.a src/common/libikecommon.a \
-	$(LIBCONFIG_LIBS) $(OPENSSL_LIBS)
+IKECORE_LIBS = src/ike/core/libikecore.a src/ike/crypto/libikecrypto.a \
+	src/common/libikecommon.a $(LIBCONFIG_LIBS) $(OPENSSL_LIBS) $(GMP_LIBS)
 
-# The daemon.  engine_none.c is the engine.h side for a build without the
-# IKE engine; the engine (src/ike/sa) replaces it here when it lands.
+# The daemon, linked with the IKE engine (src/ike/engine).  engine_none.c,
+# the engine.h side for a build without an engine, stays out of the link.
 sbin_PROGRAMS += src/ike/ikedaemon
 src_ike_ikedaemon_SOURCES = \
 	src/ike/core/ikedaemon.c \
@@ -25,8 +26,9 @@ src_ike_ikedaemon_SOURCES = \
 	src/ike/core/pidfile.c src/ike/core/pidfile.h \
 	src/ike/core/sdnotify.c src/ike/core/sdnotify.h \
 	src/ike/core/caps.c src/ike/core/caps.h \
-	src/ike/core/engine.h src/ike/core/engine_none.c
-src_ike_ikedaemon_LDADD = $(IKECORE_LIBS)
+	src/ike/core/engine.h
+src_ike_ikedaemon_LDADD = $(ENGINE_LIBS) $(KERNEL_LIBS) $(IKECORE_LIBS) $(CRYPTO_LIBS)
+EXTRA_DIST += src/ike/core/engine_none.c
 
 bin_PROGRAMS += src/ike/ikectl
 src_ike_ikectl_SOURCES = \
@@ -41,3 +43,50 @@ tests_core_test_config_SOURCES = tests/core/test_config.c
 tests_core_test_config_CFLAGS = $(CHECK_CFLAGS_ALL) -I$(top_srcdir)/tests -DCORE_TEST_DATA='"$(abs_top_srcdir)/tests/core/data"' \
 	-DCORE_TEST_ETC='"$(abs_top_srcdir)/etc"'
 tests_core_test_config_LDADD = $(IKECORE_LIBS) $(CHECK_LIBS)
+
+check_PROGRAMS += tests/core/test_ctl
+TESTS += tests/core/test_ctl
+tests_core_test_ctl_SOURCES = tests/core/test_ctl.c
+tests_core_test_ctl_CFLAGS = $(CHECK_CFLAGS_ALL) -I$(top_srcdir)/tests -DCORE_TEST_DATA='"$(abs_top_srcdir)/tests/core/data"'
+tests_core_test_ctl_LDADD = $(IKECORE_LIBS) $(CHECK_LIBS)
+
+# libFuzzer targets (./configure CC=clang --enable-fuzzing); the fuzz stage
+# runs every tests/fuzz/fuzz_* with tests/fuzz/corpus/<target>/ as seeds.
+if FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz_ctl tests/fuzz/fuzz_conf
+tests_fuzz_fuzz_ctl_SOURCES = tests/fuzz/fuzz_ctl.c
+tests_fuzz_fuzz_ctl_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_ctl_LDADD = $(IKECORE_LIBS)
+tests_fuzz_fuzz_conf_SOURCES = tests/fuzz/fuzz_conf.c
+tests_fuzz_fuzz_conf_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_conf_LDADD = $(IKECORE_LIBS)
+endif
+
+TESTS += tests/core/manlint.sh
+dist_noinst_SCRIPTS += tests/core/manlint.sh tests/core/daemon-netns.sh
+dist_noinst_DATA += \
+	tests/core/data/err-include.conf \
+	tests/core/data/err-include.inc \
+	tests/core/data/err-names.conf \
+	tests/core/data/err-proposals.conf \
+	tests/core/data/err-secrets.conf \
+	tests/core/data/err-selectors.conf \
+	tests/core/data/err-syntax.conf \
+	tests/core/data/err-type.conf \
+	tests/core/data/err-unknown-key.conf \
+	tests/core/data/err-values.conf \
+	tests/core/data/good-full.conf \
+	tests/core/data/good-include.conf \
+	tests/core/data/good-include.inc \
+	tests/core/data/good-minimal.conf \
+	tests/core/data/good-secrets-file.conf \
+	tests/core/data/good-secrets-file.secrets \
+	tests/core/data/plan-new.conf \
+	tests/core/data/plan-old.conf \
+	tests/fuzz/corpus/fuzz_ctl tests/fuzz/corpus/fuzz_conf
+
+check_PROGRAMS += tests/core/test_values
+TESTS += tests/core/test_values
+tests_core_test_values_SOURCES = tests/core/test_values.c
+tests_core_test_values_CFLAGS = $(CHECK_CFLAGS_ALL) -I$(top_srcdir)/tests
+tests_core_test_values_LDADD = $(IKECORE_LIBS) $(CHECK_LIBS)

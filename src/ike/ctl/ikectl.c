@@ -271,7 +271,8 @@ static int cmd_help(struct invocation *inv)
 	       "  --json     JSON output (show, reload, log, monitor); field names in ikectl(8)\n\n"
 	       "commands:\n");
 	for (i = 0; i < sizeof(subcmds) / sizeof(subcmds[0]); i++)
-		printf("  %-9s %-36s %s\n", subcmds[i].name, subcmds[i].args, subcmds[i].help);
+		printf("  %s%s%s\n      %s\n", subcmds[i].name, *subcmds[i].args ? " " : "",
+		       subcmds[i].args, subcmds[i].help);
 	return 0;
 }
 

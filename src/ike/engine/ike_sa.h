@@ -39,6 +39,23 @@
 
 struct ike_sa;
 struct child_sa;
+struct ike_msg;
+struct trap;
+
+/* Nonce length we send (2.10: at least half the PRF key size; 32 covers all). */
+#define ENGINE_NONCE_LEN	32
+/* Half-open IKE SAs die after this long (strongSwan's default). */
+#define ENGINE_HALF_OPEN_MS	30000
+/* COOKIE and INVALID_KE restarts of one IKE_SA_INIT (2.6, 1.2). */
+#define ENGINE_INIT_RETRIES	3
+
+/* Called with a response to the request an exchange sent (pkt: the whole
+ * datagram).  Protected responses are verified and the window has moved
+ * on; an IKE_SA_INIT response is unauthenticated and the handler calls
+ * ike_window_response_done() only once it accepts it (2.21.1: a forged
+ * error must not end the exchange). */
+typedef void (*ike_response_fn)(struct ike_sa *sa, const struct ike_msg *m,
+				const uint8_t *pkt, size_t len);
 
 struct engine {
 	struct loop *loop;
@@ -54,13 +71,27 @@ struct engine {
 	struct engine_stats stats;
 	engine_event_fn ev_fn;
 	void *ev_arg;
-	struct timer cookie_timer;	/* rotates the cookie secret */
+	uint16_t port, port_natt;	/* our IKE ports (cfg->global) */
+	struct trap *traps;		/* trap.c: installed trap policies */
+	int kernel_fd;			/* registered on the loop; -1: none */
+	int own_kernel;			/* engine_new: free it at shutdown */
+	int have_sockets;
 	/* Tests only: fixed nonces and a captured sender instead of sockets. */
 	int (*test_send)(struct engine *e, const struct addr *local,
 			 const struct addr *remote, const uint8_t *pkt, size_t len);
 	void *test_arg;
 	const uint8_t *test_nonce;	/* IKE_NONCE_MIN.. bytes, used for every nonce */
 	size_t test_nonce_len;
+};
+
+/* What engine_new_test() installs before anything is sent. */
+struct engine_test_hooks {
+	int (*send)(struct engine *e, const struct addr *local, const struct addr *remote,
+		    const uint8_t *pkt, size_t len);
+	void *arg;
+	const uint8_t *nonce;
+	size_t nonce_len;
+	const struct ike_retx_cfg *retx;	/* NULL: from the configuration */
 };
 
 /* One IKE SA.  The table entry comes first so a found entry is the SA. */
@@ -75,9 +106,16 @@ struct ike_sa {
 	int natt;			/* using port 4500 (non-ESP marker) */
 	int nat_local, nat_remote;	/* NAT detected in front of us / the peer */
 	struct ike_window win;
+	ike_response_fn on_response;	/* the exchange waiting for a response */
+	int have_keys;			/* SK_* derived: SK payloads possible */
+	int halfopen;			/* counted in e->cookies (responder) */
+	const struct conf_child *init_child;	/* initiator: child for IKE_AUTH */
+	uint16_t notify_err;		/* why it failed (log/tests), 0: none */
 
 	/* IKE_SA_INIT */
 	struct ike_proposal prop;	/* the chosen IKE proposal */
+	struct ike_proposal *offered;	/* initiator: what we sent (malloc) */
+	size_t noffered;
 	struct ike_algs algs;
 	struct ke *ke;			/* our key pair; freed once keys exist */
 	uint16_t ke_group;		/* group of our KE payload */
@@ -112,12 +150,39 @@ struct child_sa {
 	uint32_t spi_in, spi_out;	/* host order */
 	unsigned mode;			/* enum conf_mode */
 	struct ike_proposal prop;	/* the chosen ESP proposal */
+	struct ike_proposal *offered;	/* initiator: what we sent (malloc) */
+	size_t noffered;
+	struct kernel_policy *pols;	/* installed policies */
+	size_t npols;
+	uint8_t *pol_was_trap;		/* 1: restore the trap policy on removal */
+	int spi_allocated, sa_in, sa_out;	/* kernel state to remove */
+	struct addr sa_local, sa_remote;	/* outer addresses of the SAs */
+	int natt;
 	struct ts_set local_ts, remote_ts;	/* negotiated (narrowed) */
 	/* The packet's flow when an ACQUIRE started the negotiation (2.9). */
 	int have_acquire_ts;
 	struct ike_ts acquire_src, acquire_dst;
 	uint64_t installed_ms;
 };
+
+/* ---- engine.c ---- */
+/* Tests: an engine without sockets or XFRM; packets go to e->test_send. */
+struct engine *engine_new_test(struct loop *loop, const struct config *cfg, struct kernel *k,
+			       const struct engine_test_hooks *hooks, char *err, size_t errlen);
+/* One received IKE datagram (marker already stripped on port 4500). */
+void engine_packet_in(struct engine *e, const uint8_t *pkt, size_t len,
+		      const struct addr *local, const struct addr *remote, int natt);
+/* Sends one datagram through the sockets (or test_send). */
+int engine_send(struct engine *e, const struct addr *local, const struct addr *remote,
+		const uint8_t *pkt, size_t len);
+/* A fresh nonce (or the test nonce). */
+int engine_nonce(struct engine *e, struct secret *out);
+/* Starts an IKE SA for conn, negotiating child (NULL: the first) in IKE_AUTH;
+ * acq: the packet that hit a trap policy (2.9), or NULL.  NULL on failure. */
+struct ike_sa *engine_start(struct engine *e, const struct conf_conn *conn,
+			    const struct conf_child *child, const struct kernel_acquire *acq,
+			    uint32_t reqid, char *err, size_t errlen);
+uint32_t engine_new_reqid(struct engine *e);
 
 /* ---- ike_sa.c ---- */
 struct ike_sa *ike_sa_new(struct engine *e, int initiator, const struct addr *local,
@@ -129,6 +194,23 @@ int ike_sa_state(struct ike_sa *sa, enum ike_sa_state next);
 /* Same for CHILD SAs. */
 int child_sa_state(struct child_sa *c, enum child_sa_state next);
 struct ike_sa *ike_sa_by_id(struct engine *e, uint64_t id);
+/* A valid message from the peer arrived: liveness restarts. */
+void ike_sa_alive(struct ike_sa *sa);
+/* Established: half-open accounting, DPD timer, identity index. */
+void ike_sa_established(struct ike_sa *sa);
+/* Deletes the IKE SA after the peer stopped answering and applies the
+ * connection's dpd_action (established SAs only). */
+void ike_sa_lost(struct ike_sa *sa, const char *why);
+/* Deletes the IKE SA the peer deleted and applies its children's
+ * close_action. */
+void ike_sa_closed(struct ike_sa *sa);
+/* Message IDs start again at 0 (IKE_SA_INIT restarted after COOKIE or
+ * INVALID_KE_PAYLOAD). */
+int ike_sa_window_reset(struct ike_sa *sa);
+/* Derives SK_* from g^ir and the nonces, sets up both SK contexts. */
+int ike_sa_derive_keys(struct ike_sa *sa, const struct secret *gir);
+/* The ID payload body (type, 3 reserved bytes, data) of id into out. */
+size_t ike_id_body(const struct ident *id, uint8_t *out, size_t size);
 
 /* ---- child_sa.c: kernel side of a negotiated CHILD SA ---- */
 struct child_sa *child_sa_new(struct ike_sa *ike, const struct conf_child *cfg);
@@ -142,6 +224,7 @@ int child_sa_alloc_spi(struct child_sa *c);
 int child_sa_install(struct child_sa *c, const struct secret *gir);
 /* Removes the kernel state (SAs and policies) and frees c. */
 void child_sa_destroy(struct child_sa *c);
+struct child_sa *child_sa_by_spi(struct engine *e, uint32_t spi, struct ike_sa **ike);
 /* Inbound/outbound counters from the kernel. */
 int child_sa_query(struct child_sa *c, uint64_t *bytes_in, uint64_t *packets_in,
 		   uint64_t *bytes_out, uint64_t *packets_out);
@@ -153,5 +236,17 @@ void trap_remove_all(struct engine *e);
 /* Kernel callbacks (struct kernel_events) */
 void trap_on_acquire(void *arg, const struct kernel_acquire *acq);
 void trap_on_expire(void *arg, const struct kernel_sa_id *id, uint32_t reqid, int hard);
+/* The ACQUIRE's packet flow as the first TSi/TSr (2.9). */
+void trap_acquire_ts(const struct kernel_acquire *acq, struct ike_ts *src, struct ike_ts *dst);
+/* The trap policy this child replaced (same reqid), or 0. */
+uint32_t trap_reqid(struct engine *e, const struct conf_conn *conn, const struct conf_child *ch);
+/* Trap policies for one child (close_action/dpd_action trap), once. */
+int trap_install_child(struct engine *e, const struct conf_conn *conn,
+		       const struct conf_child *ch);
+/* Installs trap policies of one connection / removes them. */
+int trap_install_conn(struct engine *e, const struct conf_conn *conn);
+void trap_remove_conn(struct engine *e, const char *conn);
+/* Reload: point the remaining traps at newcfg (by name); drop orphans. */
+int trap_remap(struct engine *e, const struct config *newcfg);
 
 #endif

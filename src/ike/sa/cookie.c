@@ -22,6 +22,7 @@ void cookie_cfg_defaults(struct cookie_cfg *cfg)
 	cfg->ip_threshold = 3;
 	cfg->ip_block = 5;
 	cfg->secret_lifetime_ms = 120000;
+	cfg->calmdown_ms = 10000;
 }
 
 static int new_secret(struct cookie_secret *s, uint8_t version, uint64_t now_ms)
@@ -155,10 +156,16 @@ unsigned halfopen_count(const struct cookie_ctx *c, const struct addr *ip)
 	return ic ? ic->n : 0;
 }
 
-int cookie_required(const struct cookie_ctx *c, const struct addr *ip)
+int cookie_required(struct cookie_ctx *c, uint64_t now_ms, const struct addr *ip)
 {
-	return (c->cfg.total_threshold && c->total >= c->cfg.total_threshold) ||
-	       (c->cfg.ip_threshold && halfopen_count(c, ip) >= c->cfg.ip_threshold);
+	if (c->cfg.total_threshold && c->total >= c->cfg.total_threshold) {
+		c->required_once = 1;
+		c->last_required_ms = now_ms;
+		return 1;
+	}
+	if (c->required_once && now_ms - c->last_required_ms < c->cfg.calmdown_ms)
+		return 1;
+	return c->cfg.ip_threshold && halfopen_count(c, ip) >= c->cfg.ip_threshold;
 }
 
 static int cookie_hash(const struct cookie_secret *s, const struct addr *ip,
@@ -248,7 +255,7 @@ enum cookie_verdict cookie_admit(struct cookie_ctx *c, uint64_t now_ms,
 	char abuf[ADDR_STRLEN];
 	unsigned held;
 
-	if (cookie_required(c, ip) &&
+	if (cookie_required(c, now_ms, ip) &&
 	    !cookie_verify(c, now_ms, ip, spi_i, ni, ni_len, cookie, cookie_len)) {
 		if (cookie_make(c, now_ms, ip, spi_i, ni, ni_len, out) < 0)
 			return COOKIE_DROP;

@@ -3,8 +3,9 @@
  *
  * A responder counts its half-open SAs in total and per source IP.  When the
  * total or one IP's count reaches its threshold, a new IKE_SA_INIT request
- * must carry a valid COOKIE; an IP holding too many half-open SAs is refused
- * outright.  The cookie is
+ * must carry a valid COOKIE (and keeps needing one for calmdown_ms after
+ * the total last reached its threshold); an IP holding too many half-open
+ * SAs is refused outright.  The cookie is
  *     <version of the secret (1 byte)> | SHA-256(Ni | IPi | SPIi | secret)
  * and the secret is renewed every secret_lifetime_ms; cookies made with the
  * previous secret stay valid until the next renewal, so a cookie lives one to
@@ -28,6 +29,9 @@ struct cookie_cfg {
 	unsigned ip_threshold;		/* ... or this many from one IP (3) */
 	unsigned ip_block;		/* refuse an IP holding this many (5) */
 	uint64_t secret_lifetime_ms;	/* 120000 */
+	uint64_t calmdown_ms;		/* keep asking this long after the last
+					 * time a threshold was reached (10000),
+					 * so cookies do not flap on and off */
 };
 
 struct cookie_secret {
@@ -41,6 +45,8 @@ struct cookie_ctx {
 	struct cookie_cfg cfg;
 	struct cookie_secret cur, prev;
 	unsigned total;
+	int required_once;
+	uint64_t last_required_ms;
 	struct hidx per_ip;	/* struct ip_count by source address */
 	struct hkey key;
 };
@@ -61,7 +67,8 @@ int halfopen_inc(struct cookie_ctx *c, const struct addr *ip);
 void halfopen_dec(struct cookie_ctx *c, const struct addr *ip);
 unsigned halfopen_total(const struct cookie_ctx *c);
 unsigned halfopen_count(const struct cookie_ctx *c, const struct addr *ip);
-int cookie_required(const struct cookie_ctx *c, const struct addr *ip);
+/* Whether a request from ip needs a cookie now (thresholds or calm-down). */
+int cookie_required(struct cookie_ctx *c, uint64_t now_ms, const struct addr *ip);
 
 /* The cookie for this request under the current secret (renewed if due). */
 int cookie_make(struct cookie_ctx *c, uint64_t now_ms, const struct addr *ip,

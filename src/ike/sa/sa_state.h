@@ -2,6 +2,9 @@
  * IKE SA and CHILD SA life cycles.  Every state change goes through
  * ike_sa_set_state() / child_sa_set_state(): they consult one table of legal
  * transitions, refuse anything else, and log "old -> new" with the SPIs.
+ * There are no self-transitions: an initiator that resends IKE_SA_INIT with
+ * a COOKIE or another KE group stays in INIT_SENT (and resets its window).
+ * A responder's SA is half-open exactly while it is INIT_RECEIVED.
  */
 #ifndef IKE_SA_SA_STATE_H
 #define IKE_SA_SA_STATE_H

@@ -173,6 +173,19 @@ struct sa_entry *sa_table_find_half_open(const struct sa_table *t, uint64_t spi_
 	return NULL;
 }
 
+void sa_table_foreach(struct sa_table *t, void (*fn)(struct sa_entry *e, void *arg),
+		      void *arg)
+{
+	for (size_t i = 0; i <= t->local.mask; i++) {
+		struct hnode *n = t->local.buckets[i], *next;
+
+		for (; n; n = next) {
+			next = n->next;
+			fn(hidx_entry(n, struct sa_entry, by_local), arg);
+		}
+	}
+}
+
 uint64_t sa_table_id_hash(const struct sa_table *t, uint8_t id_type,
 			  const void *data, size_t len)
 {

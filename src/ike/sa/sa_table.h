@@ -22,7 +22,10 @@ struct sa_entry {
 	uint64_t spi_i;
 	uint64_t spi_r;		/* 0 until the IKE_SA_INIT response (initiator) */
 	int initiator;		/* 1: we are the original initiator, SPIi is ours */
-	struct addr peer;	/* where the IKE_SA_INIT request came from */
+	/* Where the IKE_SA_INIT request came from; the key of the half-open
+	 * index, so it stays as it was when the peer floats to port 4500 (the
+	 * current peer address belongs in the IKE SA, not here). */
+	struct addr peer;
 	uint64_t id_hash;	/* peer identity, from sa_table_id_hash(); 0: none */
 	/* private to the table */
 	struct hnode by_local, by_init, by_id;
@@ -68,6 +71,13 @@ struct sa_entry *sa_table_find(const struct sa_table *t, uint64_t spi_i,
  * this address and port (a retransmission must not create a second one). */
 struct sa_entry *sa_table_find_half_open(const struct sa_table *t, uint64_t spi_i,
 					 const struct addr *peer);
+
+/*
+ * Call fn for every SA (shutdown, listings); not for per-packet paths.  fn
+ * may remove the entry it is given, and no other; it must not insert.
+ */
+void sa_table_foreach(struct sa_table *t, void (*fn)(struct sa_entry *e, void *arg),
+		      void *arg);
 
 /* Identity hash of an ID payload (type and data); never 0. */
 uint64_t sa_table_id_hash(const struct sa_table *t, uint8_t id_type,

@@ -113,13 +113,14 @@ static int parse_proto_ports(struct ike_ts *ts, char *s)
 int ts_parse(struct ike_ts *ts, const char *s)
 {
 	char buf[TS_STRLEN], *br, *slash;
+	size_t len = strlen(s);
 	uint8_t a[16];
 	unsigned long plen;
 	int family;
 
-	if (strlen(s) >= sizeof(buf))
+	if (len >= sizeof(buf))
 		goto bad;
-	strcpy(buf, s);
+	memcpy(buf, s, len + 1);
 	br = strchr(buf, '[');
 	if (br) {
 		size_t l = strlen(br);

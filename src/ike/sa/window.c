@@ -117,6 +117,17 @@ void ike_window_free(struct ike_window *w)
 	copy_free(&w->rx_cache);
 }
 
+void ike_window_reset(struct ike_window *w)
+{
+	ike_window_free(w);
+	w->tx_next = 0;
+	w->tx_pending = 0;
+	w->tx_retries = 0;
+	w->rx_next = 0;
+	w->rx_busy = 0;
+	w->rx_last_hash = 0;
+}
+
 void ike_window_set_peer_window(struct ike_window *w, uint32_t size)
 {
 	w->peer_window = size ? size : 1;

@@ -92,6 +92,10 @@ int ike_window_init(struct ike_window *w, struct loop *loop, const struct ike_re
 		    ike_tx_fn tx, ike_giveup_fn giveup, void *arg);
 /* Cancels the timer and frees the copies. */
 void ike_window_free(struct ike_window *w);
+/* Back to message ID 0 both ways, nothing outstanding or cached: the
+ * initiator's IKE_SA_INIT restart after a COOKIE or INVALID_KE_PAYLOAD
+ * answer reuses ID 0 (2.6, 1.2). */
+void ike_window_reset(struct ike_window *w);
 void ike_window_set_peer_window(struct ike_window *w, uint32_t size);
 
 /* Initiator side. */

@@ -1,0 +1,395 @@
+/*
+ * The kernel side of a negotiated CHILD SA: inbound SPI allocation, KEYMAT
+ * (2.17), inbound and outbound ESP SAs and the in/out/fwd policies of every
+ * negotiated selector pair, all through the kernel backend, and their
+ * removal.  Key material lives only for the duration of the install.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "ike/crypto/xform.h"
+#include "ike/engine/exchange.h"
+
+/* strongSwan's range for inbound SPIs: easy to recognise in dumps. */
+#define CHILD_SPI_MIN	0xc0000000u
+#define CHILD_SPI_MAX	0xcfffffffu
+/* Prefixes one selector may split into (ts_to_prefixes bound for IPv6). */
+#define CHILD_MAX_PREFIXES	254
+
+struct child_sa *child_sa_new(struct ike_sa *ike, const struct conf_child *cfg)
+{
+	struct engine *e = ike->eng;
+	struct child_sa *c = calloc(1, sizeof(*c));
+	uint32_t reqid;
+
+	if (!c)
+		return NULL;
+	c->ike = ike;
+	c->id = ++e->next_child_id;
+	c->cfg = cfg;
+	c->mode = cfg->mode;
+	reqid = ike->conn ? trap_reqid(e, ike->conn, cfg) : 0;
+	c->reqid = reqid ? reqid : engine_new_reqid(e);
+	c->sa_local = ike->local;
+	c->sa_remote = ike->remote;
+	return c;
+}
+
+int child_sa_alloc_spi(struct child_sa *c)
+{
+	struct ike_sa *ike = c->ike;
+	int rc;
+
+	c->sa_local = ike->local;
+	c->sa_remote = ike->remote;
+	rc = kernel_alloc_spi(ike->eng->kernel, &c->sa_remote, &c->sa_local, IPPROTO_ESP,
+			      c->reqid, CHILD_SPI_MIN, CHILD_SPI_MAX, &c->spi_in);
+	if (rc < 0) {
+		ike->eng->stats.kernel_errors++;
+		return -1;
+	}
+	c->spi_allocated = 1;
+	return 0;
+}
+
+static const struct ike_transform *xf_of(const struct ike_proposal *p, uint8_t type)
+{
+	for (size_t i = 0; i < p->ntransforms; i++)
+		if (p->xf[i].type == type)
+			return &p->xf[i];
+	return NULL;
+}
+
+static void sa_keys(struct kernel_sa *ks, const struct secret *ek, const struct secret *ak)
+{
+	memcpy(ks->enc_key, ek->ptr, ek->len);
+	ks->enc_key_len = ek->len;
+	if (ak && ak->len) {
+		memcpy(ks->int_key, ak->ptr, ak->len);
+		ks->int_key_len = ak->len;
+	}
+}
+
+/* A selector from one prefix pair; ports only when the range is one port. */
+static void kernel_sel(struct kernel_selector *s, const struct ts_prefix *src,
+		       const struct ike_ts *sts, const struct ts_prefix *dst,
+		       const struct ike_ts *dts)
+{
+	memset(s, 0, sizeof(*s));
+	addr_set_bytes(&s->src, src->family, src->addr, 0);
+	addr_set_bytes(&s->dst, dst->family, dst->addr, 0);
+	s->src_plen = src->len;
+	s->dst_plen = dst->len;
+	s->proto = sts->ip_proto ? sts->ip_proto : dts->ip_proto;
+	if (sts->start_port == sts->end_port)
+		s->sport = sts->start_port;
+	if (dts->start_port == dts->end_port)
+		s->dport = dts->start_port;
+}
+
+static int push_policy(struct child_sa *c, const struct kernel_policy *p)
+{
+	struct kernel *k = c->ike->eng->kernel;
+	struct kernel_policy *np;
+	uint8_t *nt;
+	int rc, was_trap = 0;
+
+	np = realloc(c->pols, (c->npols + 1) * sizeof(*np));
+	if (!np)
+		return -1;
+	c->pols = np;
+	nt = realloc(c->pol_was_trap, c->npols + 1);
+	if (!nt)
+		return -1;
+	c->pol_was_trap = nt;
+	rc = kernel_add_policy(k, p);
+	if (rc == -EEXIST && p->dir == KERNEL_DIR_OUT) {
+		/* our own trap policy for the same flow: it becomes this SA's */
+		rc = kernel_update_policy(k, p);
+		was_trap = 1;
+	}
+	if (rc < 0) {
+		c->ike->eng->stats.kernel_errors++;
+		return -1;
+	}
+	c->pols[c->npols] = *p;
+	c->pol_was_trap[c->npols] = (uint8_t)was_trap;
+	c->npols++;
+	return 0;
+}
+
+static int policy_pair(struct child_sa *c, const struct ts_prefix *lp, const struct ike_ts *lt,
+		       const struct ts_prefix *rp, const struct ike_ts *rt)
+{
+	struct kernel_policy p;
+	enum kernel_mode mode = c->mode == CONF_MODE_TRANSPORT ? KERNEL_MODE_TRANSPORT :
+							       KERNEL_MODE_TUNNEL;
+
+	memset(&p, 0, sizeof(p));
+	p.action = KERNEL_ALLOW;
+	p.prio_class = KERNEL_PRIO_IPSEC;
+	p.has_tmpl = 1;
+	p.tmpl.mode = mode;
+	p.tmpl.proto = IPPROTO_ESP;
+	p.tmpl.reqid = c->reqid;
+
+	kernel_sel(&p.sel, lp, lt, rp, rt);
+	p.dir = KERNEL_DIR_OUT;
+	p.tmpl.src = c->sa_local;
+	p.tmpl.dst = c->sa_remote;
+	if (push_policy(c, &p) < 0)
+		return -1;
+	kernel_sel(&p.sel, rp, rt, lp, lt);
+	p.dir = KERNEL_DIR_IN;
+	p.tmpl.src = c->sa_remote;
+	p.tmpl.dst = c->sa_local;
+	if (push_policy(c, &p) < 0)
+		return -1;
+	if (mode != KERNEL_MODE_TUNNEL)
+		return 0;
+	p.dir = KERNEL_DIR_FWD;
+	return push_policy(c, &p);
+}
+
+static int install_policies(struct child_sa *c)
+{
+	static struct ts_prefix lp[CHILD_MAX_PREFIXES], rp[CHILD_MAX_PREFIXES];
+
+	for (size_t i = 0; i < c->local_ts.n; i++) {
+		const struct ike_ts *lt = &c->local_ts.ts[i];
+		size_t nl = ts_to_prefixes(lt, lp, CHILD_MAX_PREFIXES);
+
+		for (size_t j = 0; j < c->remote_ts.n; j++) {
+			const struct ike_ts *rt = &c->remote_ts.ts[j];
+			size_t nr;
+
+			if (lt->type != rt->type)
+				continue;
+			nr = ts_to_prefixes(rt, rp, CHILD_MAX_PREFIXES);
+			for (size_t a = 0; a < nl && a < CHILD_MAX_PREFIXES; a++)
+				for (size_t b = 0; b < nr && b < CHILD_MAX_PREFIXES; b++)
+					if (policy_pair(c, &lp[a], lt, &rp[b], rt) < 0)
+						return -1;
+		}
+	}
+	return 0;
+}
+
+static void sa_common(struct child_sa *c, struct kernel_sa *ks, const struct encr_alg *encr,
+		      const struct integ_alg *integ)
+{
+	const struct conf_child *cfg = c->cfg;
+	const struct ike_transform *esn = xf_of(&c->prop, TT_ESN);
+
+	memset(ks, 0, sizeof(*ks));
+	ks->id.proto = IPPROTO_ESP;
+	ks->mode = c->mode == CONF_MODE_TRANSPORT ? KERNEL_MODE_TRANSPORT : KERNEL_MODE_TUNNEL;
+	ks->reqid = c->reqid;
+	ks->encr = encr->id;
+	ks->integ = integ ? integ->id : AUTH_NONE;
+	ks->replay_window = (uint32_t)cfg->replay_window;
+	ks->esn = esn && esn->id == ESN_YES;
+	ks->life.soft_secs = cfg->rekey_time;
+	ks->life.hard_secs = cfg->life_time;
+	ks->life.soft_bytes = cfg->rekey_bytes;
+	ks->life.hard_bytes = cfg->life_bytes;
+	ks->life.soft_packets = cfg->rekey_packets;
+	ks->life.hard_packets = cfg->life_packets;
+}
+
+/* Transport mode: the SA carries traffic between the first selector pair. */
+static void transport_sel(struct child_sa *c, struct kernel_sa *ks, int inbound)
+{
+	struct ts_prefix l, r;
+
+	if (ks->mode != KERNEL_MODE_TRANSPORT || !c->local_ts.n || !c->remote_ts.n ||
+	    !ts_to_prefixes(&c->local_ts.ts[0], &l, 1) ||
+	    !ts_to_prefixes(&c->remote_ts.ts[0], &r, 1) || l.family != r.family)
+		return;
+	if (inbound)
+		kernel_sel(&ks->sel, &r, &c->remote_ts.ts[0], &l, &c->local_ts.ts[0]);
+	else
+		kernel_sel(&ks->sel, &l, &c->local_ts.ts[0], &r, &c->remote_ts.ts[0]);
+}
+
+static int install_sas(struct child_sa *c, const struct child_keys *keys,
+		       const struct encr_alg *encr, const struct integ_alg *integ)
+{
+	struct ike_sa *ike = c->ike;
+	struct kernel *k = ike->eng->kernel;
+	int init = ike->entry.initiator;
+	struct kernel_sa ks;
+	int rc;
+
+	sa_common(c, &ks, encr, integ);
+	ks.id.dst = c->sa_local;
+	ks.id.spi = c->spi_in;
+	ks.src = c->sa_remote;
+	if (c->natt) {
+		ks.encap_sport = addr_port(&c->sa_remote);
+		ks.encap_dport = addr_port(&c->sa_local);
+	}
+	transport_sel(c, &ks, 1);
+	sa_keys(&ks, init ? &keys->encr_r : &keys->encr_i, init ? &keys->integ_r : &keys->integ_i);
+	rc = kernel_update_sa(k, &ks);
+	memzero(&ks, sizeof(ks));
+	if (rc < 0)
+		return -1;
+	c->sa_in = 1;
+
+	sa_common(c, &ks, encr, integ);
+	ks.id.dst = c->sa_remote;
+	ks.id.spi = c->spi_out;
+	ks.src = c->sa_local;
+	if (c->natt) {
+		ks.encap_sport = addr_port(&c->sa_local);
+		ks.encap_dport = addr_port(&c->sa_remote);
+	}
+	transport_sel(c, &ks, 0);
+	sa_keys(&ks, init ? &keys->encr_i : &keys->encr_r, init ? &keys->integ_i : &keys->integ_r);
+	rc = kernel_add_sa(k, &ks);
+	memzero(&ks, sizeof(ks));
+	if (rc < 0)
+		return -1;
+	c->sa_out = 1;
+	return 0;
+}
+
+int child_sa_install(struct child_sa *c, const struct secret *gir)
+{
+	struct ike_sa *ike = c->ike;
+	struct engine *e = ike->eng;
+	const struct ike_transform *et = xf_of(&c->prop, TT_ENCR), *it = xf_of(&c->prop, TT_INTEG);
+	const struct encr_alg *encr = et ? encr_lookup(et->id, et->keylen) : NULL;
+	const struct integ_alg *integ = it && it->id != AUTH_NONE ? integ_lookup(it->id) : NULL;
+	struct child_keys keys;
+	int rc = -1;
+
+	memset(&keys, 0, sizeof(keys));
+	c->natt = ike->natt;
+	if (!encr || (!encr_is_aead(encr) && !integ)) {
+		log_err(LS_CHD, "CHILD SA %llu: negotiated algorithms unknown to the crypto tables",
+			(unsigned long long)c->id);
+		goto out;
+	}
+	if (child_sa_state(c, CHILD_SA_INSTALLING) < 0 ||
+	    child_keys_derive(ike->algs.prf, &ike->keys.sk_d, encr, integ, gir, ike->ni.ptr,
+			      ike->ni.len, ike->nr.ptr, ike->nr.len, &keys) != CR_OK)
+		goto out;
+	if (install_sas(c, &keys, encr, integ) < 0 || install_policies(c) < 0) {
+		e->stats.kernel_errors++;
+		log_err(LS_CHD, "CHILD SA %llu (%s): kernel refused its SAs or policies",
+			(unsigned long long)c->id, c->cfg->name);
+		goto out;
+	}
+	c->installed_ms = loop_now_ms(e->loop);
+	child_sa_state(c, CHILD_SA_INSTALLED);
+	if (ike->pending_child == c)
+		ike->pending_child = NULL;
+	c->next = ike->children;
+	ike->children = c;
+	e->stats.child_sas++;
+	e->stats.child_sas_installed_total++;
+	rc = 0;
+out:
+	child_keys_free(&keys);
+	return rc;
+}
+
+static void remove_policies(struct child_sa *c)
+{
+	struct kernel *k = c->ike->eng->kernel;
+
+	while (c->npols) {
+		struct kernel_policy *p = &c->pols[--c->npols];
+
+		if (c->pol_was_trap[c->npols]) {
+			p->prio_class = KERNEL_PRIO_TRAP;
+			kernel_update_policy(k, p);
+		} else {
+			kernel_del_policy(k, p);
+		}
+	}
+}
+
+void child_sa_destroy(struct child_sa *c)
+{
+	struct ike_sa *ike = c->ike;
+	struct engine *e = ike->eng;
+	struct kernel_sa_id id;
+	int listed = 0;
+
+	remove_policies(c);
+	memset(&id, 0, sizeof(id));
+	id.proto = IPPROTO_ESP;
+	if (c->spi_allocated || c->sa_in) {
+		id.dst = c->sa_local;
+		id.spi = c->spi_in;
+		kernel_del_sa(e->kernel, &id);
+	}
+	if (c->sa_out) {
+		id.dst = c->sa_remote;
+		id.spi = c->spi_out;
+		kernel_del_sa(e->kernel, &id);
+	}
+	if (c->state != CHILD_SA_DEAD)
+		child_sa_state(c, CHILD_SA_DEAD);
+	if (ike->pending_child == c)
+		ike->pending_child = NULL;
+	for (struct child_sa **pp = &ike->children; *pp; pp = &(*pp)->next)
+		if (*pp == c) {
+			*pp = c->next;
+			listed = 1;
+			break;
+		}
+	if (listed)
+		e->stats.child_sas--;
+	free(c->pols);
+	free(c->pol_was_trap);
+	free(c->offered);
+	free(c);
+}
+
+struct child_sa *child_sa_by_spi(struct engine *e, uint32_t spi, struct ike_sa **ike)
+{
+	for (struct ike_sa *sa = e->sas; sa; sa = sa->next)
+		for (struct child_sa *c = sa->children; c; c = c->next)
+			if (c->spi_in == spi || c->spi_out == spi) {
+				*ike = sa;
+				return c;
+			}
+	return NULL;
+}
+
+int child_sa_query(struct child_sa *c, uint64_t *bytes_in, uint64_t *packets_in,
+		   uint64_t *bytes_out, uint64_t *packets_out)
+{
+	struct kernel *k = c->ike->eng->kernel;
+	struct kernel_sa_stats st;
+	struct kernel_sa_id id;
+	int rc = 0;
+
+	memset(&id, 0, sizeof(id));
+	id.proto = IPPROTO_ESP;
+	id.dst = c->sa_local;
+	id.spi = c->spi_in;
+	*bytes_in = *packets_in = *bytes_out = *packets_out = 0;
+	if (kernel_query_sa(k, &id, &st) == 0) {
+		*bytes_in = st.bytes;
+		*packets_in = st.packets;
+	} else {
+		rc = -1;
+	}
+	id.dst = c->sa_remote;
+	id.spi = c->spi_out;
+	if (kernel_query_sa(k, &id, &st) == 0) {
+		*bytes_out = st.bytes;
+		*packets_out = st.packets;
+	} else {
+		rc = -1;
+	}
+	return rc;
+}

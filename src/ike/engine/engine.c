@@ -1,0 +1,683 @@
+/*
+ * The engine side of src/ike/core/engine.h: life cycle (sockets, XFRM,
+ * traps, start_action=start), reload, the "show" listings, the ikectl
+ * actions and the event callback.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "ike/core/plan.h"
+#include "ike/crypto/proposal.h"
+#include "ike/engine/exchange.h"
+
+const char *engine_kind(void)
+{
+	return "ikev2";
+}
+
+uint32_t engine_new_reqid(struct engine *e)
+{
+	if (e->next_reqid < KERNEL_REQID_MIN || e->next_reqid >= KERNEL_REQID_MAX)
+		e->next_reqid = KERNEL_REQID_MIN;
+	return e->next_reqid++;
+}
+
+int engine_send(struct engine *e, const struct addr *local, const struct addr *remote,
+		const uint8_t *pkt, size_t len)
+{
+	int rc;
+
+	if (e->test_send)
+		rc = e->test_send(e, local, remote, pkt, len);
+	else if (e->have_sockets)
+		rc = ike_send(&e->sockets, local, remote, pkt, len);
+	else
+		rc = -1;
+	if (rc == 0) {
+		e->stats.packets_out++;
+		e->stats.bytes_out += len;
+	}
+	return rc;
+}
+
+int engine_nonce(struct engine *e, struct secret *out)
+{
+	secret_free(out);
+	if (e->test_nonce)
+		return secret_dup(out, e->test_nonce, e->test_nonce_len);
+	if (secret_alloc(out, ENGINE_NONCE_LEN) < 0)
+		return -1;
+	if (RAND_bytes(out->ptr, (int)out->len) != 1) {
+		secret_free(out);
+		log_err(LS_IKE, "nonce: RAND_bytes failed");
+		return -1;
+	}
+	return 0;
+}
+
+int conf_proposals(const struct conf_strlist *l, uint8_t protocol, struct ike_proposal *out,
+		   size_t *n)
+{
+	char why[160];
+	size_t got;
+
+	*n = 0;
+	if (!l->n)
+		return proposal_parse("default", protocol, out, IKE_MAX_PROPOSALS, n, why,
+				      sizeof(why)) == 0 ? 0 : -1;
+	for (size_t i = 0; i < l->n; i++) {
+		if (proposal_parse(l->v[i], protocol, out + *n, IKE_MAX_PROPOSALS - *n, &got, why,
+				   sizeof(why)) < 0) {
+			log_err(LS_CFG, "proposal \"%s\": %s", l->v[i], why);
+			return -1;
+		}
+		*n += got;
+	}
+	for (size_t i = 0; i < *n; i++)
+		out[i].num = (uint8_t)(i + 1);
+	return 0;
+}
+
+int conf_proposals_dup(const struct conf_strlist *l, uint8_t protocol, struct ike_proposal **out,
+		       size_t *n)
+{
+	struct ike_proposal tmp[IKE_MAX_PROPOSALS];
+
+	if (conf_proposals(l, protocol, tmp, n) < 0 || !*n)
+		return -1;
+	*out = malloc(*n * sizeof(**out));
+	if (!*out)
+		return -1;
+	memcpy(*out, tmp, *n * sizeof(**out));
+	return 0;
+}
+
+void conf_ts_resolve(const struct conf_ts_list *l, const struct addr *host, struct ts_set *out)
+{
+	out->n = 0;
+	for (size_t i = 0; i < l->n && out->n < TS_SET_MAX; i++) {
+		struct ike_ts ts = l->v[i].ts;
+
+		if (l->v[i].dynamic) {
+			size_t len;
+			const uint8_t *b = addr_bytes(host, &len);
+
+			if (!b)
+				continue;
+			ts.type = len == 4 ? TS_IPV4_ADDR_RANGE : TS_IPV6_ADDR_RANGE;
+			memset(ts.start, 0, sizeof(ts.start));
+			memset(ts.end, 0, sizeof(ts.end));
+			memcpy(ts.start, b, len);
+			memcpy(ts.end, b, len);
+		}
+		out->ts[out->n++] = ts;
+	}
+}
+
+/* The source address the kernel would pick towards remote. */
+static int route_src(const struct addr *remote, struct addr *local)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	int fd = socket(addr_family(remote), SOCK_DGRAM | SOCK_CLOEXEC, 0), rc = -1;
+
+	if (fd < 0)
+		return -1;
+	if (connect(fd, &remote->u.sa, addr_socklen(remote)) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&ss, &sl) == 0 &&
+	    addr_from_sockaddr(local, (struct sockaddr *)&ss, sl) == 0)
+		rc = 0;
+	close(fd);
+	return rc;
+}
+
+static int start_addrs(struct engine *e, const struct conf_conn *conn, struct addr *local,
+		       struct addr *remote, char *err, size_t errlen)
+{
+	const struct addr *r = NULL, *l = NULL;
+
+	for (size_t i = 0; i < conn->nremote_addrs && !r; i++)
+		if (!conn->remote_addrs[i].any && conn->remote_addrs[i].naddrs)
+			r = &conn->remote_addrs[i].addrs[0];
+	if (!r) {
+		snprintf(err, errlen, "connection %s: no remote address to initiate to", conn->name);
+		return -1;
+	}
+	*remote = *r;
+	addr_set_port(remote, IKE_PORT);
+	for (size_t i = 0; i < conn->nlocal_addrs && !l; i++)
+		if (!conn->local_addrs[i].any && conn->local_addrs[i].naddrs &&
+		    addr_family(&conn->local_addrs[i].addrs[0]) == addr_family(r))
+			l = &conn->local_addrs[i].addrs[0];
+	if (l)
+		*local = *l;
+	else if (route_src(remote, local) < 0) {
+		snprintf(err, errlen, "connection %s: no route to %s", conn->name,
+			 addr_str(remote, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN));
+		return -1;
+	}
+	addr_set_port(local, e->port);
+	return 0;
+}
+
+struct ike_sa *engine_start(struct engine *e, const struct conf_conn *conn,
+			    const struct conf_child *child, const struct kernel_acquire *acq,
+			    uint32_t reqid, char *err, size_t errlen)
+{
+	struct addr local, remote;
+	struct ike_sa *sa;
+
+	if (start_addrs(e, conn, &local, &remote, err, errlen) < 0)
+		return NULL;
+	sa = ike_sa_new(e, 1, &local, &remote, conn);
+	if (!sa) {
+		snprintf(err, errlen, "connection %s: out of memory", conn->name);
+		return NULL;
+	}
+	if (!child && conn->nchildren)
+		child = &conn->children[0];
+	sa->init_child = child;
+	if (sa_table_insert(&e->table, &sa->entry) < 0 ||
+	    conf_proposals_dup(&conn->proposals, PROTO_IKE, &sa->offered, &sa->noffered) < 0 ||
+	    (child && !(sa->pending_child = child_sa_new(sa, child))))
+		goto fail;
+	if (child && reqid)
+		sa->pending_child->reqid = reqid;
+	if (child && acq) {
+		sa->pending_child->have_acquire_ts = 1;
+		trap_acquire_ts(acq, &sa->pending_child->acquire_src,
+				&sa->pending_child->acquire_dst);
+	}
+	if (init_start(sa) < 0)
+		goto fail;
+	log_info(LS_IKE, "IKE SA %llu (%s): initiating to %s", (unsigned long long)sa->id,
+		 conn->name, addr_str(&remote, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN));
+	return sa;
+fail:
+	snprintf(err, errlen, "connection %s: IKE_SA_INIT could not be sent", conn->name);
+	ike_sa_destroy(sa);
+	return NULL;
+}
+
+static void on_socket(const uint8_t *pkt, size_t len, const struct addr *local,
+		      const struct addr *remote, int natt, void *arg)
+{
+	engine_packet_in(arg, pkt, len, local, remote, natt);
+}
+
+static void on_kernel(int fd, uint32_t events, void *arg)
+{
+	struct engine *e = arg;
+
+	kernel_dispatch(e->kernel);
+}
+
+static void on_resync(void *arg)
+{
+	log_warn(LS_KNL, "kernel events were lost; installed SAs are queried on demand");
+}
+
+static void kernel_hook(struct engine *e, struct kernel *k)
+{
+	k->ev.on_acquire = trap_on_acquire;
+	k->ev.on_expire = trap_on_expire;
+	k->ev.on_resync = on_resync;
+	k->ev.arg = e;
+	e->kernel = k;
+}
+
+/* Sockets for every listen address on both ports, bypassing IPsec. */
+static int open_sockets(struct engine *e, char *err, size_t errlen)
+{
+	struct ike_socket_spec specs[IKE_SOCKETS_MAX];
+	const struct conf_strlist *l = &e->cfg->global.listen;
+	size_t n = 0;
+
+	memset(specs, 0, sizeof(specs));
+	for (size_t i = 0; i < l->n && n + 2 <= IKE_SOCKETS_MAX; i++)
+		for (int natt = 0; natt < 2; natt++) {
+			if (addr_parse(&specs[n].local, l->v[i], natt ? e->port_natt : e->port) < 0) {
+				snprintf(err, errlen, "listen address \"%s\" invalid", l->v[i]);
+				return -1;
+			}
+			specs[n].natt = natt;
+			specs[n].kernel_encap = natt;
+			n++;
+		}
+	if (ike_sockets_open(&e->sockets, e->loop, specs, n, on_socket, e) < 0) {
+		snprintf(err, errlen, "IKE sockets could not be opened (see the log)");
+		return -1;
+	}
+	e->have_sockets = 1;
+	for (size_t i = 0; i < e->sockets.n; i++)
+		if (kernel_bypass_socket(e->sockets.s[i].fd,
+					 addr_family(&e->sockets.s[i].bound)) < 0) {
+			snprintf(err, errlen, "IPsec bypass policy on the IKE socket refused");
+			return -1;
+		}
+	return 0;
+}
+
+static struct engine *engine_alloc(struct loop *loop, const struct config *cfg)
+{
+	struct engine *e = calloc(1, sizeof(*e));
+	struct cookie_cfg cc;
+
+	if (!e)
+		return NULL;
+	e->loop = loop;
+	e->cfg = cfg;
+	e->kernel_fd = -1;
+	e->port = (uint16_t)cfg->global.port;
+	e->port_natt = (uint16_t)cfg->global.port_nat_t;
+	e->retx.timeout_ms = (uint32_t)(cfg->global.retransmit_timeout * 1000);
+	e->retx.base = cfg->global.retransmit_base;
+	e->retx.tries = (unsigned)cfg->global.retransmit_tries;
+	cookie_cfg_defaults(&cc);
+	cc.total_threshold = (unsigned)cfg->global.cookie_threshold;
+	if (sa_table_init(&e->table) < 0 || cookie_ctx_init(&e->cookies, &cc, loop_now_ms(loop)) < 0) {
+		sa_table_free(&e->table);
+		free(e);
+		return NULL;
+	}
+	return e;
+}
+
+/* Kernel events on the loop, traps, start_action=start. */
+static int engine_begin(struct engine *e, char *err, size_t errlen)
+{
+	int fd = kernel_event_fd(e->kernel);
+
+	if (fd >= 0 && loop_add_fd(e->loop, fd, LOOP_IN, on_kernel, e) == 0)
+		e->kernel_fd = fd;
+	trap_install_all(e);
+	for (size_t i = 0; i < e->cfg->nconns; i++) {
+		const struct conf_conn *c = &e->cfg->conns[i];
+
+		for (size_t k = 0; k < c->nchildren; k++)
+			if (c->children[k].start_action == CONF_START_START &&
+			    !engine_start(e, c, &c->children[k], NULL, 0, err, errlen))
+				log_err(LS_IKE, "%s", err);
+	}
+	return 0;
+}
+
+struct engine *engine_new_test(struct loop *loop, const struct config *cfg, struct kernel *k,
+			       const struct engine_test_hooks *hooks, char *err, size_t errlen)
+{
+	struct engine *e = engine_alloc(loop, cfg);
+
+	if (!e) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	e->test_send = hooks->send;
+	e->test_arg = hooks->arg;
+	e->test_nonce = hooks->nonce;
+	e->test_nonce_len = hooks->nonce_len;
+	if (hooks->retx)
+		e->retx = *hooks->retx;
+	kernel_hook(e, k);
+	engine_begin(e, err, errlen);
+	return e;
+}
+
+struct engine *engine_new(struct loop *loop, const struct config *cfg, char *err, size_t errlen)
+{
+	struct engine *e = engine_alloc(loop, cfg);
+	struct kernel_events ev;
+	struct kernel *k;
+
+	if (!e) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	memset(&ev, 0, sizeof(ev));
+	k = kernel_xfrm_new(&ev);
+	if (!k) {
+		snprintf(err, errlen, "XFRM netlink sockets could not be opened (see the log)");
+		goto fail;
+	}
+	kernel_hook(e, k);
+	e->own_kernel = 1;
+	if (open_sockets(e, err, errlen) < 0)
+		goto fail;
+	engine_begin(e, err, errlen);
+	return e;
+fail:
+	engine_shutdown(e);
+	return NULL;
+}
+
+void engine_shutdown(struct engine *e)
+{
+	if (!e)
+		return;
+	/* best effort: one DELETE each, no waiting for answers */
+	while (e->sas) {
+		struct ike_sa *sa = e->sas;
+
+		if (sa->state == IKE_SA_ESTABLISHED)
+			info_delete_ike(sa);
+		if (e->sas == sa)
+			ike_sa_destroy(sa);
+	}
+	if (e->kernel) {
+		trap_remove_all(e);
+		if (e->kernel_fd >= 0)
+			loop_del_fd(e->loop, e->kernel_fd);
+		if (e->own_kernel) {
+			kernel_flush_own(e->kernel);
+			kernel_free(e->kernel);
+		}
+	}
+	if (e->have_sockets)
+		ike_sockets_close(&e->sockets);
+	cookie_ctx_free(&e->cookies);
+	sa_table_free(&e->table);
+	free(e);
+}
+
+void engine_set_event_cb(struct engine *e, engine_event_fn fn, void *arg)
+{
+	e->ev_fn = fn;
+	e->ev_arg = arg;
+}
+
+void engine_get_stats(struct engine *e, struct engine_stats *out)
+{
+	*out = e->stats;
+	out->ike_sas_half_open = halfopen_total(&e->cookies);
+	out->retransmits = 0;
+	for (struct ike_sa *sa = e->sas; sa; sa = sa->next)
+		out->retransmits += sa->win.retransmits;
+	out->retransmits += e->stats.retransmits;
+}
+
+/* ---- listings ---- */
+
+static int conn_matches(const struct ike_sa *sa, const char *conn)
+{
+	return !conn || (sa->conn && strcmp(sa->conn->name, conn) == 0);
+}
+
+void engine_list_ike_sas(struct engine *e, const char *conn, engine_ike_sa_fn fn, void *arg)
+{
+	uint64_t now = loop_now_ms(e->loop);
+
+	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+		struct engine_ike_sa_info in;
+		char prop[256] = "";
+		size_t n = 0;
+
+		if (!conn_matches(sa, conn))
+			continue;
+		for (struct child_sa *c = sa->children; c; c = c->next)
+			n++;
+		memset(&in, 0, sizeof(in));
+		in.id = sa->id;
+		in.conn = sa->conn ? sa->conn->name : "";
+		in.state = ike_sa_state_name(sa->state);
+		in.initiator = sa->entry.initiator;
+		in.spi_i = sa->entry.spi_i;
+		in.spi_r = sa->entry.spi_r;
+		in.local = sa->local;
+		in.remote = sa->remote;
+		in.local_id = sa->local_id;
+		in.remote_id = sa->remote_id;
+		if (sa->prop.ntransforms)
+			proposal_to_names(&sa->prop, prop, sizeof(prop));
+		in.proposal = prop;
+		in.nat_local = sa->nat_local;
+		in.nat_remote = sa->nat_remote;
+		in.established_secs = sa->established_ms ? (now - sa->established_ms) / 1000 : 0;
+		in.nchildren = n;
+		fn(&in, arg);
+	}
+}
+
+void engine_list_child_sas(struct engine *e, const char *conn, engine_child_sa_fn fn, void *arg)
+{
+	uint64_t now = loop_now_ms(e->loop);
+
+	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+		if (!conn_matches(sa, conn))
+			continue;
+		for (struct child_sa *c = sa->children; c; c = c->next) {
+			struct engine_child_sa_info in;
+			char prop[256] = "";
+			uint64_t age = (now - c->installed_ms) / 1000;
+
+			memset(&in, 0, sizeof(in));
+			in.ike_sa_id = sa->id;
+			in.id = c->id;
+			in.conn = sa->conn ? sa->conn->name : "";
+			in.child = c->cfg->name;
+			in.state = child_sa_state_name(c->state);
+			in.mode = c->mode;
+			in.protocol = PROTO_ESP;
+			in.spi_in = c->spi_in;
+			in.spi_out = c->spi_out;
+			in.reqid = c->reqid;
+			proposal_to_names(&c->prop, prop, sizeof(prop));
+			in.proposal = prop;
+			in.local_ts = c->local_ts.ts;
+			in.nlocal_ts = c->local_ts.n;
+			in.remote_ts = c->remote_ts.ts;
+			in.nremote_ts = c->remote_ts.n;
+			child_sa_query(c, &in.bytes_in, &in.packets_in, &in.bytes_out,
+				       &in.packets_out);
+			in.installed_secs = age;
+			if (c->cfg->life_time > age)
+				in.expire_in_secs = c->cfg->life_time - age;
+			fn(&in, arg);
+		}
+	}
+}
+
+/* ---- actions ---- */
+
+int engine_initiate(struct engine *e, const char *conn, const char *child, char *err, size_t errlen)
+{
+	const struct conf_conn *c = config_find_conn(e->cfg, conn);
+	const struct conf_child *ch = NULL;
+
+	if (!c) {
+		snprintf(err, errlen, "initiate: no connection named \"%s\"", conn);
+		return -1;
+	}
+	if (child && !(ch = config_find_child(c, child))) {
+		snprintf(err, errlen, "initiate: connection %s has no child \"%s\"", conn, child);
+		return -1;
+	}
+	if (!child && c->nchildren > 1)
+		log_info(LS_IKE, "initiate %s: IKE_AUTH carries child %s; its %zu other children "
+			 "need CREATE_CHILD_SA (not supported yet: issue 8)", conn,
+			 c->children[0].name, c->nchildren - 1);
+	return engine_start(e, c, ch, NULL, 0, err, errlen) ? 0 : -1;
+}
+
+int engine_terminate(struct engine *e, const char *conn, uint64_t ike_sa_id, char *err, size_t errlen)
+{
+	struct ike_sa *sa, *next;
+	int n = 0;
+
+	for (sa = e->sas; sa; sa = next) {
+		next = sa->next;
+		if ((ike_sa_id && sa->id != ike_sa_id) || (!ike_sa_id && !conn_matches(sa, conn)))
+			continue;
+		if (sa->state == IKE_SA_DELETING)
+			continue;
+		n++;
+		info_delete_ike(sa);
+		/* info_delete_ike may have destroyed sa; next is still valid */
+	}
+	if (!n) {
+		if (ike_sa_id)
+			snprintf(err, errlen, "terminate: no IKE SA with id %llu",
+				 (unsigned long long)ike_sa_id);
+		else
+			snprintf(err, errlen, "terminate: no IKE SA of connection %s",
+				 conn ? conn : "(any)");
+		return -1;
+	}
+	return 0;
+}
+
+int engine_rekey(struct engine *e, const char *conn, uint64_t ike_sa_id, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "rekey: not supported yet (issue 8)");
+	return -1;
+}
+
+/* ---- reload ---- */
+
+static int plan_touches(const struct reload_plan *plan, const char *conn)
+{
+	for (size_t i = 0; i < plan->n; i++)
+		if ((plan->v[i].op == PLAN_REMOVE || plan->v[i].op == PLAN_CHANGE) &&
+		    strcmp(plan->v[i].conn, conn) == 0)
+			return 1;
+	return 0;
+}
+
+/* Points an SA that survives the reload at the new configuration. */
+static int sa_remap(struct ike_sa *sa, const struct config *newcfg)
+{
+	const struct conf_conn *c = config_find_conn(newcfg, sa->conn->name);
+
+	if (!c)
+		return -1;
+	for (struct child_sa *ch = sa->children; ch; ch = ch->next)
+		if (!(ch->cfg = config_find_child(c, ch->cfg->name)))
+			return -1;
+	if (sa->pending_child &&
+	    !(sa->pending_child->cfg = config_find_child(c, sa->pending_child->cfg->name)))
+		return -1;
+	if (sa->init_child && !(sa->init_child = config_find_child(c, sa->init_child->name)))
+		return -1;
+	sa->conn = c;
+	return 0;
+}
+
+int engine_reload(struct engine *e, const struct config *newcfg, const struct reload_plan *plan,
+		  char *err, size_t errlen)
+{
+	struct ike_sa *sa, *next;
+
+	for (size_t i = 0; i < plan->n; i++)
+		if (plan->v[i].op != PLAN_ADD)
+			trap_remove_conn(e, plan->v[i].conn);
+	/* removed and changed connections: their SAs go (DELETE sent, best effort) */
+	for (sa = e->sas; sa; sa = next) {
+		next = sa->next;
+		if (!sa->conn || (!plan_touches(plan, sa->conn->name) && sa_remap(sa, newcfg) == 0))
+			continue;
+		log_info(LS_IKE, "reload: IKE SA %llu (%s) deleted", (unsigned long long)sa->id,
+			 sa->conn->name);
+		if (sa->state == IKE_SA_ESTABLISHED)
+			info_delete_ike(sa);
+		for (struct ike_sa *s = e->sas; s; s = s->next)
+			if (s == sa) {
+				ike_sa_destroy(sa);
+				break;
+			}
+	}
+	trap_remap(e, newcfg);
+	e->cfg = newcfg;
+	e->retx.timeout_ms = (uint32_t)(newcfg->global.retransmit_timeout * 1000);
+	e->retx.base = newcfg->global.retransmit_base;
+	e->retx.tries = (unsigned)newcfg->global.retransmit_tries;
+	e->cookies.cfg.total_threshold = (unsigned)newcfg->global.cookie_threshold;
+	for (size_t i = 0; i < plan->n; i++) {
+		const struct conf_conn *c;
+
+		if (plan->v[i].op == PLAN_REMOVE || !(c = config_find_conn(newcfg, plan->v[i].conn)))
+			continue;
+		trap_install_conn(e, c);
+		for (size_t k = 0; k < c->nchildren; k++)
+			if (c->children[k].start_action == CONF_START_START &&
+			    !engine_start(e, c, &c->children[k], NULL, 0, err, errlen))
+				log_err(LS_IKE, "reload: %s", err);
+	}
+	return 0;
+}
+
+/* ---- the kernel's view ---- */
+
+struct klist {
+	engine_kernel_sa_fn sa_fn;
+	engine_kernel_policy_fn pol_fn;
+	void *arg;
+};
+
+static void klist_sa(const struct kernel_sa_info *k, void *arg)
+{
+	struct klist *l = arg;
+	struct engine_kernel_sa sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.src = k->src;
+	sa.dst = k->id.dst;
+	sa.spi = k->id.spi;
+	sa.protocol = k->id.proto == IPPROTO_AH ? PROTO_AH : PROTO_ESP;
+	sa.reqid = k->reqid;
+	sa.mode = k->mode == KERNEL_MODE_TUNNEL ? CONF_MODE_TUNNEL : CONF_MODE_TRANSPORT;
+	sa.enc_alg = k->enc_alg;
+	sa.integ_alg = k->integ_alg;
+	sa.bytes = k->bytes;
+	sa.packets = k->packets;
+	l->sa_fn(&sa, l->arg);
+}
+
+static void sel_ts(struct ike_ts *ts, const struct addr *a, uint8_t plen, uint8_t proto,
+		   uint16_t port)
+{
+	size_t len;
+	const uint8_t *b = addr_bytes(a, &len);
+
+	memset(ts, 0, sizeof(*ts));
+	if (b)
+		ts_from_prefix(ts, addr_family(a), b, plen);
+	ts->ip_proto = proto;
+	ts->start_port = port;
+	ts->end_port = port ? port : 65535;
+}
+
+static void klist_policy(const struct kernel_policy_info *k, void *arg)
+{
+	static const char *const dirs[] = { "in", "out", "fwd" };
+	struct klist *l = arg;
+	struct engine_kernel_policy p;
+	unsigned cls = (k->priority - KERNEL_PRIO_MIN) >> 12;
+
+	memset(&p, 0, sizeof(p));
+	p.dir = dirs[k->dir <= KERNEL_DIR_FWD ? k->dir : 0];
+	sel_ts(&p.src, &k->sel.src, k->sel.src_plen, k->sel.proto, k->sel.sport);
+	sel_ts(&p.dst, &k->sel.dst, k->sel.dst_plen, k->sel.proto, k->sel.dport);
+	p.reqid = k->reqid;
+	p.priority = k->priority;
+	p.action = k->action == KERNEL_BLOCK ? "block" : !k->has_tmpl ? "bypass" :
+		   cls == KERNEL_PRIO_TRAP ? "trap" : "protect";
+	l->pol_fn(&p, l->arg);
+}
+
+int engine_list_kernel(struct engine *e, engine_kernel_sa_fn sa_fn,
+		       engine_kernel_policy_fn pol_fn, void *arg, char *err, size_t errlen)
+{
+	struct klist l = { sa_fn, pol_fn, arg };
+	int rc = kernel_list_own(e->kernel, sa_fn ? klist_sa : NULL,
+				 pol_fn ? klist_policy : NULL, &l);
+
+	if (rc < 0) {
+		snprintf(err, errlen, "show kernel: listing failed: %s", strerror(-rc));
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,98 @@
+/*
+ * What the exchange files share: building outgoing messages (msg_out.c),
+ * and the handlers msg_in.c dispatches to.  One handler per exchange and
+ * role; the initiator's response handler is stored in the IKE SA when its
+ * request goes out (ike_sa.on_response), so no handler asks which role it
+ * plays.
+ */
+#ifndef IKE_ENGINE_EXCHANGE_H
+#define IKE_ENGINE_EXCHANGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ike/codec/codec.h"
+#include "ike/engine/ike_sa.h"
+
+#define OUT_MAX_PAYLOADS	24
+
+/* An outgoing message: payloads in order; slices point to caller memory
+ * that lives until the message is sent. */
+struct out_msg {
+	uint8_t exchange;
+	int response;
+	uint32_t msgid;
+	size_t n;
+	struct ike_payload pl[OUT_MAX_PAYLOADS];
+};
+
+void out_init(struct out_msg *m, uint8_t exchange, int response, uint32_t msgid);
+/* The next payload slot, zeroed, with its type set (NULL when full: the
+ * encoder then fails the message). */
+struct ike_payload *out_add(struct out_msg *m, uint8_t type);
+void out_notify(struct out_msg *m, uint8_t proto, uint16_t type, const void *data, size_t len);
+
+/*
+ * Encode m for sa (header from the SA's SPIs and role, SK-protected unless
+ * IKE_SA_INIT) and send it: a request through the window (retransmitted
+ * until answered; on_response gets the answer), a response through the
+ * window's cache.  keep, when not NULL, receives a copy of the bytes
+ * (RealMessage1 for AUTH).  0 or -1 (logged).
+ */
+int msg_send_request(struct ike_sa *sa, struct out_msg *m, ike_response_fn on_response,
+		     struct secret *keep);
+int msg_send_response(struct ike_sa *sa, struct out_msg *m, struct secret *keep);
+/* An unprotected response to an IKE_SA_INIT request that creates no state
+ * (COOKIE, INVALID_KE_PAYLOAD, NO_PROPOSAL_CHOSEN): SPIr 0. */
+int msg_send_stateless(struct engine *e, const struct ike_hdr *req, const struct addr *local,
+		       const struct addr *remote, uint16_t type, const void *data, size_t len);
+
+/* ---- ike_init.c ---- */
+/* Initiator: send (or resend after COOKIE/INVALID_KE) the IKE_SA_INIT request. */
+int init_start(struct ike_sa *sa);
+/* Responder: an IKE_SA_INIT request without an SA (pkt: whole datagram). */
+void init_rx_request(struct engine *e, const uint8_t *pkt, size_t len, const struct ike_msg *m,
+		     const struct addr *local, const struct addr *remote);
+/* NAT_DETECTION_*_IP data: SHA-1(SPIi | SPIr | IP | port), 20 bytes. */
+int natd_hash(const uint8_t spi_i[8], const uint8_t spi_r[8], const struct addr *a,
+	      uint8_t out[20]);
+
+/* ---- ike_auth.c ---- */
+int auth_start(struct ike_sa *sa);
+void auth_rx_request(struct ike_sa *sa, const struct ike_msg *m);
+
+/* ---- informational.c ---- */
+void info_rx_request(struct ike_sa *sa, const struct ike_msg *m);
+/* CREATE_CHILD_SA arrives before issue 8: refused politely. */
+void ccsa_rx_request(struct ike_sa *sa, const struct ike_msg *m);
+/* Sends a DELETE for the IKE SA (destroyed on the answer or give-up). */
+int info_delete_ike(struct ike_sa *sa);
+/* Sends a DELETE for one CHILD SA (removed now, the answer is checked). */
+int info_delete_child(struct child_sa *c);
+/* An empty INFORMATIONAL request (liveness check, 2.4). */
+int info_dpd(struct ike_sa *sa);
+
+/* ---- helpers shared by the exchanges ---- */
+/* IKE SPIs: the 8 wire bytes, big-endian. */
+uint64_t spi_get(const uint8_t b[8]);
+void spi_put(uint8_t out[8], uint64_t spi);
+/* The next connection after 'after' (NULL: the first) allowing these addresses. */
+const struct conf_conn *conn_by_addrs(const struct config *cfg, const struct addr *local,
+				      const struct addr *remote, const struct conf_conn *after);
+/* Our proposals for conn (IKE) or child (ESP), "default" when none are set. */
+int conf_proposals(const struct conf_strlist *l, uint8_t protocol, struct ike_proposal *out,
+		   size_t *n);
+/* The same into a fresh array (*out, freed by the caller). */
+int conf_proposals_dup(const struct conf_strlist *l, uint8_t protocol, struct ike_proposal **out,
+		       size_t *n);
+/* A connection's selectors with "dynamic" resolved to host. */
+void conf_ts_resolve(const struct conf_ts_list *l, const struct addr *host, struct ts_set *out);
+/* The message's TSi/TSr payload selectors, or an empty set. */
+void msg_ts(const struct ike_msg *m, uint8_t type, struct ts_set *out);
+/* The first payload of this type, or NULL. */
+const struct ike_payload *msg_pl(const struct ike_msg *m, uint8_t type);
+/* The first error notify type in m, 0 if none. */
+uint16_t msg_error(const struct ike_msg *m);
+
+
+#endif

@@ -1,0 +1,482 @@
+/*
+ * IKE_SA_INIT (RFC 7296 1.2): proposals, key exchange, nonces, NAT
+ * detection (2.23) and the stateless refusals (COOKIE 2.6,
+ * INVALID_KE_PAYLOAD 1.2, NO_PROPOSAL_CHOSEN).  The initiator's side is
+ * init_start() + init_rx_response(); the responder's is init_rx_request().
+ */
+#include <openssl/evp.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "common/log.h"
+#include "ike/codec/names.h"
+#include "ike/engine/exchange.h"
+#include "ike/sa/proposal_select.h"
+
+#define KE_PUB_MAX	1024	/* MODP-8192 */
+
+int natd_hash(const uint8_t spi_i[8], const uint8_t spi_r[8], const struct addr *a,
+	      uint8_t out[20])
+{
+	uint8_t buf[8 + 8 + 16 + 2];
+	const uint8_t *ip;
+	size_t iplen, n;
+	unsigned int outlen = 0;
+	uint16_t port = addr_port(a);
+
+	ip = addr_bytes(a, &iplen);
+	if (!ip || iplen > 16)
+		return -1;
+	memcpy(buf, spi_i, 8);
+	memcpy(buf + 8, spi_r, 8);
+	memcpy(buf + 16, ip, iplen);
+	n = 16 + iplen;
+	buf[n++] = (uint8_t)(port >> 8);
+	buf[n++] = (uint8_t)port;
+	if (!EVP_Digest(buf, n, out, &outlen, EVP_sha1(), NULL) || outlen != 20)
+		return -1;
+	return 0;
+}
+
+/* Sets nat_local / nat_remote from the peer's NAT_DETECTION_* notifies
+ * (2.23); none at all means the peer does not do NAT-T: no NAT assumed. */
+static void natd_check(struct ike_sa *sa, const struct ike_msg *m)
+{
+	uint8_t h_local[20], h_remote[20];
+	int have_src = 0, have_dst = 0, src_ok = 0, dst_ok = 0;
+
+	if (natd_hash(m->hdr.spi_i, m->hdr.spi_r, &sa->local, h_local) < 0 ||
+	    natd_hash(m->hdr.spi_i, m->hdr.spi_r, &sa->remote, h_remote) < 0)
+		return;
+	for (size_t i = 0; i < m->npl; i++) {
+		const struct ike_payload *p = &m->pl[i];
+
+		if (p->type != PL_NOTIFY || !p->known)
+			continue;
+		if (p->u.notify.type == N_NAT_DETECTION_SOURCE_IP) {
+			have_src = 1;
+			src_ok |= p->u.notify.data.len == 20 &&
+				  memcmp(p->u.notify.data.p, h_remote, 20) == 0;
+		} else if (p->u.notify.type == N_NAT_DETECTION_DESTINATION_IP) {
+			have_dst = 1;
+			dst_ok |= p->u.notify.data.len == 20 &&
+				  memcmp(p->u.notify.data.p, h_local, 20) == 0;
+		}
+	}
+	sa->nat_remote = have_src && !src_ok;
+	sa->nat_local = have_dst && !dst_ok;
+	if (sa->nat_local || sa->nat_remote)
+		log_info(LS_IKE, "IKE SA %llu: NAT detected:%s%s", (unsigned long long)sa->id,
+			 sa->nat_local ? " in front of us" : "",
+			 sa->nat_remote ? " in front of the peer" : "");
+}
+
+static void add_natd(struct out_msg *m, const struct ike_sa *sa, uint8_t src[20],
+		     uint8_t dst[20], int zero_spi_r)
+{
+	uint8_t spi_i[8], spi_r[8];
+
+	spi_put(spi_i, sa->entry.spi_i);
+	spi_put(spi_r, zero_spi_r ? 0 : sa->entry.spi_r);
+	if (natd_hash(spi_i, spi_r, &sa->local, src) < 0 ||
+	    natd_hash(spi_i, spi_r, &sa->remote, dst) < 0)
+		return;
+	out_notify(m, PROTO_NONE, N_NAT_DETECTION_SOURCE_IP, src, 20);
+	out_notify(m, PROTO_NONE, N_NAT_DETECTION_DESTINATION_IP, dst, 20);
+}
+
+static uint16_t proposal_ke(const struct ike_proposal *p)
+{
+	for (size_t i = 0; i < p->ntransforms; i++)
+		if (p->xf[i].type == TT_KE)
+			return p->xf[i].id;
+	return KE_NONE;
+}
+
+static int offered_group(const struct ike_sa *sa, uint16_t group)
+{
+	for (size_t i = 0; i < sa->noffered; i++)
+		for (size_t j = 0; j < sa->offered[i].ntransforms; j++)
+			if (sa->offered[i].xf[j].type == TT_KE && sa->offered[i].xf[j].id == group)
+				return 1;
+	return 0;
+}
+
+static int algs_from(const struct ike_proposal *p, struct ike_algs *a)
+{
+	memset(a, 0, sizeof(*a));
+	for (size_t i = 0; i < p->ntransforms; i++) {
+		const struct ike_transform *x = &p->xf[i];
+
+		if (x->type == TT_ENCR)
+			a->encr = encr_lookup(x->id, x->keylen);
+		else if (x->type == TT_PRF)
+			a->prf = prf_lookup(x->id);
+		else if (x->type == TT_INTEG && x->id != AUTH_NONE)
+			a->integ = integ_lookup(x->id);
+	}
+	return a->encr && a->prf && (encr_is_aead(a->encr) || a->integ) ? 0 : -1;
+}
+
+static void init_rx_response(struct ike_sa *sa, const struct ike_msg *m,
+			     const uint8_t *pkt, size_t len);
+
+int init_start(struct ike_sa *sa)
+{
+	uint8_t pub[KE_PUB_MAX], nsrc[20], ndst[20];
+	struct out_msg m;
+	struct ike_payload *p;
+	struct wr w;
+
+	if (!sa->ke_group)
+		sa->ke_group = proposal_ke(&sa->offered[0]);
+	if (!sa->ke && !(sa->ke = ke_new(sa->ke_group))) {
+		log_err(LS_IKE, "IKE SA %llu: no key pair for group %s", (unsigned long long)sa->id,
+			ike_transform_id_name(TT_KE, sa->ke_group));
+		return -1;
+	}
+	if (!sa->ni.ptr && engine_nonce(sa->eng, &sa->ni) < 0)
+		return -1;
+	wr_init(&w, pub, sizeof(pub));
+	if (ke_public(sa->ke, &w) < 0)
+		return -1;
+	out_init(&m, IKE_SA_INIT, 0, 0);
+	if (sa->cookie_len)
+		out_notify(&m, PROTO_NONE, N_COOKIE, sa->cookie, sa->cookie_len);
+	if ((p = out_add(&m, PL_SA))) {
+		p->u.sa.prop = sa->offered;
+		p->u.sa.nprop = sa->noffered;
+	}
+	if ((p = out_add(&m, PL_KE))) {
+		p->u.ke.group = sa->ke_group;
+		p->u.ke.data.p = pub;
+		p->u.ke.data.len = wr_len(&w);
+	}
+	if ((p = out_add(&m, PL_NONCE))) {
+		p->u.nonce.p = sa->ni.ptr;
+		p->u.nonce.len = sa->ni.len;
+	}
+	add_natd(&m, sa, nsrc, ndst, 1);
+	if (msg_send_request(sa, &m, init_rx_response, &sa->init_req) < 0)
+		return -1;
+	if (sa->state == IKE_SA_CREATED)
+		ike_sa_state(sa, IKE_SA_INIT_SENT);
+	return 0;
+}
+
+/* 2.6: start over with the cookie first, everything else unchanged. */
+static void init_on_cookie(struct ike_sa *sa, const struct ike_pl_notify *n)
+{
+	if (!cookie_peer_len_ok(n->data.len) || sa->init_retries >= ENGINE_INIT_RETRIES) {
+		log_info(LS_IKE, "IKE SA %llu: COOKIE of %zu bytes ignored (%u restarts so far)",
+			 (unsigned long long)sa->id, n->data.len, sa->init_retries);
+		return;
+	}
+	log_info(LS_IKE, "IKE SA %llu: responder asks for a cookie, restarting IKE_SA_INIT",
+		 (unsigned long long)sa->id);
+	sa->init_retries++;
+	memcpy(sa->cookie, n->data.p, n->data.len);
+	sa->cookie_len = n->data.len;
+	if (ike_sa_window_reset(sa) < 0 || init_start(sa) < 0)
+		ike_sa_destroy(sa);
+}
+
+/* 1.2: one retry with the group asked for, if we offered it. */
+static void init_on_invalid_ke(struct ike_sa *sa, const struct ike_pl_notify *n)
+{
+	uint16_t group = n->data.len == 2 ? (uint16_t)(n->data.p[0] << 8 | n->data.p[1]) : 0;
+
+	if (!group || group == sa->ke_group || !offered_group(sa, group) ||
+	    sa->init_retries >= ENGINE_INIT_RETRIES) {
+		log_info(LS_IKE, "IKE SA %llu: INVALID_KE_PAYLOAD asking for %s ignored "
+			 "(we sent %s%s)", (unsigned long long)sa->id,
+			 group ? ike_transform_id_name(TT_KE, group) : "no group",
+			 ike_transform_id_name(TT_KE, sa->ke_group),
+			 offered_group(sa, group) ? "" : ", and never offered it");
+		return;
+	}
+	log_info(LS_IKE, "IKE SA %llu: responder wants %s instead of %s, retrying",
+		 (unsigned long long)sa->id, ike_transform_id_name(TT_KE, group),
+		 ike_transform_id_name(TT_KE, sa->ke_group));
+	sa->init_retries++;
+	ke_free(sa->ke);
+	sa->ke = NULL;
+	sa->ke_group = group;
+	if (ike_sa_window_reset(sa) < 0 || init_start(sa) < 0)
+		ike_sa_destroy(sa);
+}
+
+/* The accepted answer: keys, NAT, then IKE_AUTH. */
+static int init_complete(struct ike_sa *sa, const struct ike_msg *m, const uint8_t *pkt,
+			 size_t len)
+{
+	const struct ike_pl_sa *psa = &msg_pl(m, PL_SA)->u.sa;
+	const struct ike_pl_ke *pke = &msg_pl(m, PL_KE)->u.ke;
+	const struct ike_slice *nr = &msg_pl(m, PL_NONCE)->u.nonce;
+	struct engine *e = sa->eng;
+	struct secret gir = { 0 };
+	char why[128];
+	int rc = -1;
+
+	if (psa->nprop != 1 || psa->unacceptable ||
+	    proposal_check_answer(sa->offered, sa->noffered, &psa->prop[0], 0) < 0) {
+		char buf[PROPOSAL_STRLEN];
+
+		log_info(LS_IKE, "IKE SA %llu: responder chose %s, which we did not offer: abandoned",
+			 (unsigned long long)sa->id,
+			 psa->nprop ? proposal_str(&psa->prop[0], buf, sizeof(buf)) : "nothing");
+		return -1;
+	}
+	sa->prop = psa->prop[0];
+	if (pke->group != sa->ke_group || proposal_ke(&sa->prop) != sa->ke_group ||
+	    algs_from(&sa->prop, &sa->algs) < 0) {
+		log_info(LS_IKE, "IKE SA %llu: response KE group %s, chosen %s, ours %s: abandoned",
+			 (unsigned long long)sa->id, ike_transform_id_name(TT_KE, pke->group),
+			 ike_transform_id_name(TT_KE, proposal_ke(&sa->prop)),
+			 ike_transform_id_name(TT_KE, sa->ke_group));
+		return -1;
+	}
+	if (ke_shared(sa->ke, pke->data.p, pke->data.len, &gir, why, sizeof(why)) != CR_OK) {
+		log_info(LS_IKE, "IKE SA %llu: responder's KE refused: %s", (unsigned long long)sa->id,
+			 why);
+		return -1;
+	}
+	if (sa_table_set_spi_r(&e->table, &sa->entry, spi_get(m->hdr.spi_r)) < 0 ||
+	    secret_dup(&sa->nr, nr->p, nr->len) < 0 || secret_dup(&sa->init_resp, pkt, len) < 0 ||
+	    ike_sa_derive_keys(sa, &gir) < 0)
+		goto out;
+	natd_check(sa, m);
+	if ((sa->nat_local || sa->nat_remote) && !sa->natt) {
+		/* 2.23: the initiator moves to port 4500 once NAT is detected */
+		sa->natt = 1;
+		addr_set_port(&sa->local, e->port_natt);
+		addr_set_port(&sa->remote, IKE_NATT_PORT);
+	}
+	ke_free(sa->ke);
+	sa->ke = NULL;
+	rc = 0;
+out:
+	secret_free(&gir);
+	return rc;
+}
+
+static void init_rx_response(struct ike_sa *sa, const struct ike_msg *m,
+			     const uint8_t *pkt, size_t len)
+{
+	const struct ike_pl_notify *n;
+	uint16_t err;
+
+	if ((n = ike_msg_notify(m, N_COOKIE))) {
+		init_on_cookie(sa, n);
+		return;
+	}
+	if ((n = ike_msg_notify(m, N_INVALID_KE_PAYLOAD))) {
+		init_on_invalid_ke(sa, n);
+		return;
+	}
+	if ((err = msg_error(m))) {
+		log_info(LS_IKE, "IKE SA %llu (%s): IKE_SA_INIT refused by the peer: %s",
+			 (unsigned long long)sa->id, sa->conn ? sa->conn->name : "-",
+			 ike_notify_name(err));
+		sa->notify_err = err;
+		ike_sa_destroy(sa);
+		return;
+	}
+	if (!msg_pl(m, PL_SA) || !msg_pl(m, PL_KE) || !msg_pl(m, PL_NONCE))
+		return;
+	ike_window_response_done(&sa->win);
+	if (init_complete(sa, m, pkt, len) < 0 || auth_start(sa) < 0)
+		ike_sa_destroy(sa);
+}
+
+/* ---- responder ---- */
+
+static int addr_in_hosts(const struct conf_host *h, size_t n, const struct addr *a)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (h[i].any)
+			return 1;
+		for (size_t j = 0; j < h[i].naddrs; j++)
+			if (addr_eq_host(&h[i].addrs[j], a))
+				return 1;
+	}
+	return 0;
+}
+
+/* The first connection whose addresses allow this pair (strongSwan picks
+ * its IKE config the same way, before any identity is known). */
+const struct conf_conn *conn_by_addrs(const struct config *cfg, const struct addr *local,
+				      const struct addr *remote, const struct conf_conn *after)
+{
+	size_t i = after ? (size_t)(after - cfg->conns) + 1 : 0;
+
+	for (; i < cfg->nconns; i++) {
+		const struct conf_conn *c = &cfg->conns[i];
+
+		if (addr_in_hosts(c->local_addrs, c->nlocal_addrs, local) &&
+		    addr_in_hosts(c->remote_addrs, c->nremote_addrs, remote))
+			return c;
+	}
+	return NULL;
+}
+
+/* The stateless checks: 0 to go on with *chosen, or -1 (answered or dropped). */
+static int init_admit(struct engine *e, const struct ike_msg *m, const struct conf_conn *conn,
+		      const struct addr *local, const struct addr *remote,
+		      struct ike_proposal *chosen, const struct conf_conn **used)
+{
+	const struct conf_conn *c;
+	const struct ike_pl_sa *psa = &msg_pl(m, PL_SA)->u.sa;
+	const struct ike_slice *ni = &msg_pl(m, PL_NONCE)->u.nonce;
+	const struct ike_pl_notify *cn = ike_msg_notify(m, N_COOKIE);
+	struct ike_proposal ours[IKE_MAX_PROPOSALS], peer[IKE_MAX_PROPOSALS];
+	size_t nours, npeer = 0;
+	uint8_t cookie[COOKIE_LEN], grp[2];
+	uint16_t group;
+
+	switch (cookie_admit(&e->cookies, loop_now_ms(e->loop), remote,
+			     spi_get(m->hdr.spi_i), ni->p, ni->len,
+			     cn ? cn->data.p : NULL, cn ? cn->data.len : 0, cookie)) {
+	case COOKIE_SEND:
+		e->stats.cookies_sent++;
+		msg_send_stateless(e, &m->hdr, local, remote, N_COOKIE, cookie, sizeof(cookie));
+		return -1;
+	case COOKIE_DROP:
+		e->stats.init_refused_half_open++;
+		return -1;
+	case COOKIE_PASS:
+		break;
+	}
+	if (halfopen_total(&e->cookies) >= e->cfg->global.half_open_limit) {
+		e->stats.init_refused_half_open++;
+		log_info(LS_IKE, "IKE_SA_INIT dropped: %u half-open IKE SAs, half_open_limit %llu",
+			 halfopen_total(&e->cookies),
+			 (unsigned long long)e->cfg->global.half_open_limit);
+		return -1;
+	}
+	for (size_t i = 0; i < psa->nprop; i++)
+		if (!(i < 32 && (psa->unacceptable >> i) & 1))
+			peer[npeer++] = psa->prop[i];
+	/* the first connection for these addresses whose proposals fit */
+	for (c = conn; c; c = conn_by_addrs(e->cfg, local, remote, c))
+		if (conf_proposals(&c->proposals, PROTO_IKE, ours, &nours) == 0 &&
+		    proposal_select(ours, nours, peer, npeer, 0, chosen) == 0)
+			break;
+	if (!c) {
+		log_info(LS_IKE, "IKE_SA_INIT from %s (connection %s): no proposal chosen",
+			 addr_str(remote, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN), conn->name);
+		msg_send_stateless(e, &m->hdr, local, remote, N_NO_PROPOSAL_CHOSEN, NULL, 0);
+		return -1;
+	}
+	*used = c;
+	group = proposal_ke(chosen);
+	if (msg_pl(m, PL_KE)->u.ke.group != group) {
+		log_info(LS_IKE, "IKE_SA_INIT from %s: KE for %s, asking for %s",
+			 addr_str(remote, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN),
+			 ike_transform_id_name(TT_KE, msg_pl(m, PL_KE)->u.ke.group),
+			 ike_transform_id_name(TT_KE, group));
+		grp[0] = (uint8_t)(group >> 8);
+		grp[1] = (uint8_t)group;
+		msg_send_stateless(e, &m->hdr, local, remote, N_INVALID_KE_PAYLOAD, grp, 2);
+		return -1;
+	}
+	return 0;
+}
+
+static int init_respond(struct ike_sa *sa, const struct ike_msg *m)
+{
+	const struct ike_pl_ke *pke = &msg_pl(m, PL_KE)->u.ke;
+	uint8_t pub[KE_PUB_MAX], nsrc[20], ndst[20];
+	struct secret gir = { 0 };
+	struct ike_payload *p;
+	struct out_msg o;
+	char why[128];
+	struct wr w;
+	int rc = -1;
+
+	if (algs_from(&sa->prop, &sa->algs) < 0 || !(sa->ke = ke_new(sa->ke_group)))
+		return -1;
+	if (ke_shared(sa->ke, pke->data.p, pke->data.len, &gir, why, sizeof(why)) != CR_OK) {
+		log_info(LS_IKE, "IKE SA %llu: initiator's KE refused: %s",
+			 (unsigned long long)sa->id, why);
+		return -1;
+	}
+	wr_init(&w, pub, sizeof(pub));
+	if (engine_nonce(sa->eng, &sa->nr) < 0 || ke_public(sa->ke, &w) < 0 ||
+	    ike_sa_derive_keys(sa, &gir) < 0)
+		goto out;
+	out_init(&o, IKE_SA_INIT, 1, 0);
+	if ((p = out_add(&o, PL_SA))) {
+		p->u.sa.prop = &sa->prop;
+		p->u.sa.nprop = 1;
+	}
+	if ((p = out_add(&o, PL_KE))) {
+		p->u.ke.group = sa->ke_group;
+		p->u.ke.data.p = pub;
+		p->u.ke.data.len = wr_len(&w);
+	}
+	if ((p = out_add(&o, PL_NONCE))) {
+		p->u.nonce.p = sa->nr.ptr;
+		p->u.nonce.len = sa->nr.len;
+	}
+	if (ike_msg_notify(m, N_NAT_DETECTION_SOURCE_IP))
+		add_natd(&o, sa, nsrc, ndst, 0);
+	rc = msg_send_response(sa, &o, &sa->init_resp);
+out:
+	secret_free(&gir);
+	ke_free(sa->ke);
+	sa->ke = NULL;
+	return rc;
+}
+
+void init_rx_request(struct engine *e, const uint8_t *pkt, size_t len, const struct ike_msg *m,
+		     const struct addr *local, const struct addr *remote)
+{
+	uint64_t spi_i = spi_get(m->hdr.spi_i);
+	const struct ike_slice *ni = &msg_pl(m, PL_NONCE)->u.nonce;
+	const struct conf_conn *conn;
+	struct ike_proposal chosen;
+	struct sa_entry *old;
+	struct ike_sa *sa;
+
+	old = sa_table_find_half_open(&e->table, spi_i, remote);
+	if (old) {
+		/* a retransmission: the cached response, or nothing */
+		ike_window_rx_request(&((struct ike_sa *)old)->win, 0, pkt, len);
+		return;
+	}
+	conn = conn_by_addrs(e->cfg, local, remote, NULL);
+	if (!conn) {
+		log_info(LS_IKE, "IKE_SA_INIT from %s to %s: no connection for these addresses",
+			 addr_str(remote, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN),
+			 addr_str(local, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN));
+		e->stats.packets_dropped++;
+		return;
+	}
+	if (init_admit(e, m, conn, local, remote, &chosen, &conn) < 0)
+		return;
+	sa = ike_sa_new(e, 0, local, remote, conn);
+	if (!sa)
+		return;
+	sa->entry.spi_i = spi_i;
+	sa->prop = chosen;
+	sa->ke_group = proposal_ke(&chosen);
+	if (sa_table_insert(&e->table, &sa->entry) < 0 || halfopen_inc(&e->cookies, remote) < 0) {
+		ike_sa_destroy(sa);
+		return;
+	}
+	sa->halfopen = 1;
+	if (secret_dup(&sa->ni, ni->p, ni->len) < 0 || secret_dup(&sa->init_req, pkt, len) < 0 ||
+	    ike_window_rx_request(&sa->win, 0, pkt, len) != IKE_RX_NEW ||
+	    ike_window_begin_request(&sa->win, 0, pkt, len) < 0) {
+		ike_sa_destroy(sa);
+		return;
+	}
+	natd_check(sa, m);
+	if (init_respond(sa, m) < 0) {
+		ike_sa_destroy(sa);
+		return;
+	}
+	ike_sa_state(sa, IKE_SA_INIT_RECEIVED);
+	timer_schedule(e->loop, &sa->timeout, ENGINE_HALF_OPEN_MS);
+}

@@ -1,0 +1,197 @@
+/*
+ * INFORMATIONAL (RFC 7296 1.4): DELETE of CHILD SAs and of the IKE SA in
+ * both directions, liveness checks (2.4), error notifies; and the polite
+ * refusal of CREATE_CHILD_SA until rekeying lands (issue 8).
+ */
+#include <string.h>
+
+#include "common/log.h"
+#include "ike/codec/names.h"
+#include "ike/engine/exchange.h"
+
+#define DEL_MAX_SPIS	64
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static struct child_sa *child_by_out_spi(struct ike_sa *sa, uint32_t spi)
+{
+	for (struct child_sa *c = sa->children; c; c = c->next)
+		if (c->spi_out == spi)
+			return c;
+	return NULL;
+}
+
+/* close_action of a CHILD SA the peer deleted (the IKE SA stays). */
+static void child_closed(struct child_sa *c)
+{
+	struct ike_sa *sa = c->ike;
+	const struct conf_child *cfg = c->cfg;
+
+	child_sa_destroy(c);
+	if (!sa->conn)
+		return;
+	if (cfg->close_action == CONF_CLOSE_TRAP)
+		trap_install_child(sa->eng, sa->conn, cfg);
+	else if (cfg->close_action == CONF_CLOSE_START)
+		log_info(LS_CHD, "child %s: close_action start needs CREATE_CHILD_SA "
+			 "(not supported yet: issue 8)", cfg->name);
+}
+
+/* 1.4.1: every CHILD SA the peer deletes is answered with our own SPI. */
+static size_t delete_children(struct ike_sa *sa, const struct ike_pl_delete *d,
+			      uint8_t *ours, size_t n)
+{
+	for (size_t i = 0; i < d->nspi && d->spi_size == 4; i++) {
+		uint32_t spi = get32(d->spis.p + 4 * i);
+		struct child_sa *c = child_by_out_spi(sa, spi);
+
+		if (!c) {
+			log_info(LS_CHD, "IKE SA %llu: DELETE for unknown ESP SPI %08x ignored",
+				 (unsigned long long)sa->id, spi);
+			continue;
+		}
+		log_info(LS_CHD, "IKE SA %llu: peer deletes CHILD SA %s (SPIs %08x/%08x)",
+			 (unsigned long long)sa->id, c->cfg->name, c->spi_in, c->spi_out);
+		if (n < DEL_MAX_SPIS)
+			put32(ours + 4 * n++, c->spi_in);
+		child_closed(c);
+	}
+	return n;
+}
+
+void info_rx_request(struct ike_sa *sa, const struct ike_msg *m)
+{
+	static uint8_t ours[4 * DEL_MAX_SPIS];
+	struct ike_payload *p;
+	struct out_msg o;
+	size_t n = 0;
+	int del_ike = 0;
+
+	for (size_t i = 0; i < m->npl; i++) {
+		const struct ike_payload *q = &m->pl[i];
+
+		if (!q->in_sk || !q->known)
+			continue;
+		if (q->type == PL_DELETE && q->u.del.proto == PROTO_IKE)
+			del_ike = 1;
+		else if (q->type == PL_DELETE && q->u.del.proto == PROTO_ESP)
+			n = delete_children(sa, &q->u.del, ours, n);
+		else if (q->type == PL_NOTIFY && q->u.notify.type <= N_ERROR_MAX)
+			log_info(LS_IKE, "IKE SA %llu: peer reports %s", (unsigned long long)sa->id,
+				 ike_notify_name(q->u.notify.type));
+	}
+	out_init(&o, INFORMATIONAL, 1, m->hdr.msgid);
+	if (!del_ike && n && (p = out_add(&o, PL_DELETE))) {
+		p->u.del.proto = PROTO_ESP;
+		p->u.del.spi_size = 4;
+		p->u.del.nspi = (uint16_t)n;
+		p->u.del.spis.p = ours;
+		p->u.del.spis.len = 4 * n;
+	}
+	msg_send_response(sa, &o, NULL);
+	if (del_ike) {
+		log_info(LS_IKE, "IKE SA %llu (%s): deleted by the peer", (unsigned long long)sa->id,
+			 sa->conn ? sa->conn->name : "-");
+		ike_sa_closed(sa);
+	}
+}
+
+void ccsa_rx_request(struct ike_sa *sa, const struct ike_msg *m)
+{
+	struct out_msg o;
+
+	log_info(LS_IKE, "IKE SA %llu: %s request refused with NO_ADDITIONAL_SAS "
+		 "(CREATE_CHILD_SA is not supported yet)", (unsigned long long)sa->id,
+		 ike_exchange_name(m->hdr.exchange));
+	out_init(&o, m->hdr.exchange, 1, m->hdr.msgid);
+	out_notify(&o, PROTO_NONE, N_NO_ADDITIONAL_SAS, NULL, 0);
+	msg_send_response(sa, &o, NULL);
+}
+
+static void on_ike_deleted(struct ike_sa *sa, const struct ike_msg *m, const uint8_t *pkt,
+			   size_t len)
+{
+	log_info(LS_IKE, "IKE SA %llu: DELETE acknowledged", (unsigned long long)sa->id);
+	ike_sa_destroy(sa);
+}
+
+int info_delete_ike(struct ike_sa *sa)
+{
+	struct ike_payload *p;
+	struct out_msg o;
+
+	if (!sa->have_keys || sa->state == IKE_SA_DELETING || !ike_window_can_send(&sa->win)) {
+		ike_sa_destroy(sa);
+		return 0;
+	}
+	out_init(&o, INFORMATIONAL, 0, 0);
+	if ((p = out_add(&o, PL_DELETE)))
+		p->u.del.proto = PROTO_IKE;
+	if (ike_sa_state(sa, IKE_SA_DELETING) < 0 ||
+	    msg_send_request(sa, &o, on_ike_deleted, NULL) < 0) {
+		ike_sa_destroy(sa);
+		return -1;
+	}
+	return 0;
+}
+
+static void on_child_deleted(struct ike_sa *sa, const struct ike_msg *m, const uint8_t *pkt,
+			     size_t len)
+{
+	log_dbg(LS_CHD, "IKE SA %llu: CHILD SA DELETE acknowledged", (unsigned long long)sa->id);
+}
+
+int info_delete_child(struct child_sa *c)
+{
+	struct ike_sa *sa = c->ike;
+	struct ike_payload *p;
+	struct out_msg o;
+	uint8_t spi[4];
+	int rc = 0;
+
+	put32(spi, c->spi_in);
+	if (c->state == CHILD_SA_INSTALLED)
+		child_sa_state(c, CHILD_SA_DELETING);
+	child_sa_destroy(c);
+	if (!ike_window_can_send(&sa->win)) {
+		log_info(LS_CHD, "IKE SA %llu: CHILD SA %08x removed, DELETE not sent "
+			 "(a request is outstanding)", (unsigned long long)sa->id, get32(spi));
+		return -1;
+	}
+	out_init(&o, INFORMATIONAL, 0, 0);
+	if ((p = out_add(&o, PL_DELETE))) {
+		p->u.del.proto = PROTO_ESP;
+		p->u.del.spi_size = 4;
+		p->u.del.nspi = 1;
+		p->u.del.spis.p = spi;
+		p->u.del.spis.len = 4;
+	}
+	rc = msg_send_request(sa, &o, on_child_deleted, NULL);
+	return rc;
+}
+
+static void on_dpd_answer(struct ike_sa *sa, const struct ike_msg *m, const uint8_t *pkt,
+			  size_t len)
+{
+	log_dbg(LS_IKE, "IKE SA %llu: peer alive", (unsigned long long)sa->id);
+}
+
+int info_dpd(struct ike_sa *sa)
+{
+	struct out_msg o;
+
+	log_dbg(LS_IKE, "IKE SA %llu: liveness check", (unsigned long long)sa->id);
+	out_init(&o, INFORMATIONAL, 0, 0);
+	return msg_send_request(sa, &o, on_dpd_answer, NULL);
+}

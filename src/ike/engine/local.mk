@@ -1,0 +1,43 @@
+# Build fragment for src/ike/engine: the IKE engine (exchanges, IKE and
+# CHILD SAs, kernel installation) behind src/ike/core/engine.h, and its
+# in-process exchange tests in tests/engine/.
+noinst_LIBRARIES += src/ike/engine/libikeengine.a
+src_ike_engine_libikeengine_a_SOURCES = \
+	src/ike/engine/ike_sa.h src/ike/engine/exchange.h \
+	src/ike/engine/engine.c \
+	src/ike/engine/ike_sa.c \
+	src/ike/engine/msg_in.c \
+	src/ike/engine/msg_out.c \
+	src/ike/engine/ike_init.c \
+	src/ike/engine/ike_auth.c \
+	src/ike/engine/informational.c \
+	src/ike/engine/child_sa.c \
+	src/ike/engine/trap.c
+src_ike_engine_libikeengine_a_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS)
+ENGINE_LIBS = src/ike/engine/libikeengine.a src/ike/sa/libikesa.a \
+	src/ike/codec/libikecodec.a src/ike/crypto/libikecrypto.a \
+	src/ike/core/libikecore.a
+
+check_PROGRAMS += tests/engine/test_exchange
+TESTS += tests/engine/test_exchange
+tests_engine_test_exchange_SOURCES = tests/engine/test_exchange.c \
+	tests/engine/pair.c tests/engine/pair.h
+tests_engine_test_exchange_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_engine_test_exchange_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_exchange_LDADD = tests/lib/libiketest.a $(ENGINE_LIBS) $(KERNEL_LIBS) \
+	$(IKECORE_LIBS) $(CRYPTO_LIBS) $(CHECK_LIBS)
+
+# The same exchange dissected by tshark with the SA's keys (skips without
+# tshark); the host interop check against charon (root, run by hand or a
+# stage: tests/engine/interop-host.sh BUILDDIR WORKDIR).
+TESTS += tests/engine/tshark-check.sh
+dist_noinst_SCRIPTS += tests/engine/tshark-check.sh tests/engine/interop-host.sh \
+	tests/engine/vm-interop.sh
+
+check_PROGRAMS += tests/engine/test_hostile
+TESTS += tests/engine/test_hostile
+tests_engine_test_hostile_SOURCES = tests/engine/test_hostile.c \
+	tests/engine/pair.c tests/engine/pair.h
+tests_engine_test_hostile_CPPFLAGS = $(tests_engine_test_exchange_CPPFLAGS)
+tests_engine_test_hostile_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_hostile_LDADD = $(tests_engine_test_exchange_LDADD)

@@ -1,0 +1,227 @@
+/*
+ * Receive path (DESIGN-NOTES): header -> SA lookup by SPIs (or a new
+ * half-open SA) -> message-ID window -> SK decrypt and verify -> inner
+ * decode -> payload rules -> the exchange's handler.  What 2.21 says to
+ * drop is dropped silently with a debug line; nothing is ever sent in
+ * answer to a response.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "ike/codec/names.h"
+#include "ike/engine/exchange.h"
+
+const struct ike_payload *msg_pl(const struct ike_msg *m, uint8_t type)
+{
+	int i = ike_msg_find(m, type, 0);
+
+	return i < 0 ? NULL : &m->pl[i];
+}
+
+uint16_t msg_error(const struct ike_msg *m)
+{
+	for (size_t i = 0; i < m->npl; i++)
+		if (m->pl[i].type == PL_NOTIFY && m->pl[i].known &&
+		    m->pl[i].u.notify.type <= N_ERROR_MAX)
+			return m->pl[i].u.notify.type;
+	return 0;
+}
+
+void msg_ts(const struct ike_msg *m, uint8_t type, struct ts_set *out)
+{
+	const struct ike_payload *p = msg_pl(m, type);
+
+	out->n = 0;
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->u.ts.nts && out->n < TS_SET_MAX; i++)
+		out->ts[out->n++] = p->u.ts.ts[i];
+}
+
+static void drop(struct engine *e, const char *why, const struct addr *remote)
+{
+	char a[ADDR_STRLEN];
+
+	e->stats.packets_dropped++;
+	log_dbg(LS_IKE, "message from %s dropped: %s", addr_str(remote, a, sizeof(a)), why);
+}
+
+/* A protected message: verify and decrypt the SK payload, decode the inner
+ * chain into m.  plain keeps the bytes m points into.  0, -1 (drop: not
+ * authentic), or -2 (authentic, but the inner chain is broken: err). */
+static int unprotect(struct ike_sa *sa, const uint8_t *pkt, size_t len, struct ike_msg *m,
+		     struct secret *plain, struct codec_err *err)
+{
+	const struct ike_pl_sk *sk;
+	char why[128];
+
+	if (m->sk_index < 0 || m->pl[m->sk_index].type != PL_SK || !sa->have_keys) {
+		snprintf(err->reason, sizeof(err->reason), "%s",
+			 !sa->have_keys ? "no keys yet" : "no SK payload (or fragmented)");
+		return -1;
+	}
+	sk = &m->pl[m->sk_index].u.sk;
+	if (sk_decrypt(&sa->sk_in, pkt, len, (size_t)(sk->body.p - pkt), plain, why,
+		       sizeof(why)) != CR_OK) {
+		snprintf(err->reason, sizeof(err->reason), "SK payload: %s", why);
+		return -1;
+	}
+	if (ike_msg_decode_sk(m, sk->first, plain->ptr, plain->len, err) < 0)
+		return -2;
+	return 0;
+}
+
+/* The peer floats (2.23): a valid message from a new address or port. */
+static void follow_peer(struct ike_sa *sa, const struct addr *local, const struct addr *remote,
+			int natt)
+{
+	if (addr_cmp(&sa->remote, remote) == 0 && addr_cmp(&sa->local, local) == 0)
+		return;
+	if (natt && !sa->natt) {
+		sa->natt = 1;
+		log_info(LS_IKE, "IKE SA %llu: peer moved to port %u (NAT-T)",
+			 (unsigned long long)sa->id, addr_port(remote));
+	}
+	sa->remote = *remote;
+	if (!addr_is_any(local))
+		sa->local = *local;
+}
+
+static void rx_response(struct ike_sa *sa, const uint8_t *pkt, size_t len, struct ike_msg *m,
+			const struct addr *local, const struct addr *remote, int natt)
+{
+	struct engine *e = sa->eng;
+	struct secret plain = { 0 };
+	struct codec_err err;
+	ike_response_fn fn;
+
+	if (ike_window_rx_response(&sa->win, m->hdr.msgid) != IKE_RX_NEW || !sa->on_response) {
+		drop(e, "unexpected response", remote);
+		return;
+	}
+	if (m->hdr.exchange != IKE_SA_INIT && unprotect(sa, pkt, len, m, &plain, &err) < 0) {
+		drop(e, err.reason, remote);
+		goto out;
+	}
+	if (ike_msg_check_rules(m, &err) < 0) {
+		drop(e, err.reason, remote);
+		goto out;
+	}
+	fn = sa->on_response;
+	if (m->hdr.exchange != IKE_SA_INIT) {
+		ike_sa_alive(sa);
+		follow_peer(sa, local, remote, natt);
+		sa->on_response = NULL;
+		ike_window_response_done(&sa->win);
+	}
+	fn(sa, m, pkt, len);	/* may destroy sa */
+out:
+	secret_free(&plain);
+}
+
+/* Requests a responder knows; IKE_SA_INIT creates SAs elsewhere. */
+static void dispatch_request(struct ike_sa *sa, const struct ike_msg *m)
+{
+	switch (m->hdr.exchange) {
+	case IKE_AUTH:
+		auth_rx_request(sa, m);
+		break;
+	case INFORMATIONAL:
+		info_rx_request(sa, m);
+		break;
+	default:
+		ccsa_rx_request(sa, m);
+		break;
+	}
+}
+
+static void rx_request(struct ike_sa *sa, const uint8_t *pkt, size_t len, struct ike_msg *m,
+		       const struct addr *local, const struct addr *remote, int natt)
+{
+	struct engine *e = sa->eng;
+	struct secret plain = { 0 };
+	struct codec_err err;
+	struct out_msg o;
+	int rc;
+
+	if (ike_window_rx_request(&sa->win, m->hdr.msgid, pkt, len) != IKE_RX_NEW) {
+		drop(e, "retransmission or outside the window", remote);
+		return;
+	}
+	/* BAD-INPUT 7: nothing encrypted is processed before the keys exist,
+	 * and INFORMATIONAL/CREATE_CHILD_SA wait for IKE_AUTH. */
+	if (m->hdr.exchange == IKE_SA_INIT ||
+	    (m->hdr.exchange != IKE_AUTH && sa->state != IKE_SA_ESTABLISHED &&
+	     sa->state != IKE_SA_DELETING)) {
+		drop(e, "exchange not allowed in this state", remote);
+		return;
+	}
+	rc = unprotect(sa, pkt, len, m, &plain, &err);
+	if (rc == -1 || (rc == -2 && err.status == CODEC_DROP)) {
+		drop(e, err.reason, remote);
+		goto out;
+	}
+	if (ike_window_begin_request(&sa->win, m->hdr.msgid, pkt, len) < 0)
+		goto out;
+	ike_sa_alive(sa);
+	follow_peer(sa, local, remote, natt);
+	if (rc == -2 || ike_msg_check_rules(m, &err) < 0) {
+		/* 2.21.2/2.21.3: authentic but unacceptable: say why */
+		uint16_t n = codec_status_notify(err.status);
+
+		log_info(LS_IKE, "IKE SA %llu: %s request refused: %s", (unsigned long long)sa->id,
+			 ike_exchange_name(m->hdr.exchange), err.reason);
+		out_init(&o, m->hdr.exchange, 1, m->hdr.msgid);
+		if (err.status == CODEC_UNSUPPORTED_CRITICAL)
+			out_notify(&o, PROTO_NONE, N_UNSUPPORTED_CRITICAL_PAYLOAD, &err.payload, 1);
+		else
+			out_notify(&o, PROTO_NONE, n ? n : N_INVALID_SYNTAX, NULL, 0);
+		msg_send_response(sa, &o, NULL);
+		if (m->hdr.exchange == IKE_AUTH)
+			ike_sa_destroy(sa);
+		goto out;
+	}
+	dispatch_request(sa, m);	/* may destroy sa */
+out:
+	secret_free(&plain);
+}
+
+void engine_packet_in(struct engine *e, const uint8_t *pkt, size_t len,
+		      const struct addr *local, const struct addr *remote, int natt)
+{
+	static struct ike_msg m;
+	struct codec_err err;
+	struct sa_entry *en;
+	int response, from_init;
+
+	e->stats.packets_in++;
+	e->stats.bytes_in += len;
+	if (ike_msg_decode(pkt, len, &m, &err) < 0) {
+		/* INVALID_MAJOR_VERSION is optional (2.5); we stay silent */
+		drop(e, err.reason, remote);
+		return;
+	}
+	response = !!(m.hdr.flags & IKE_FLAG_RESPONSE);
+	from_init = !!(m.hdr.flags & IKE_FLAG_INITIATOR);
+	if (m.hdr.exchange == IKE_SA_INIT && !response) {
+		if (ike_msg_check_rules(&m, &err) < 0) {
+			drop(e, err.reason, remote);
+			return;
+		}
+		if (spi_get(m.hdr.spi_r) == 0) {
+			init_rx_request(e, pkt, len, &m, local, remote);
+			return;
+		}
+	}
+	en = sa_table_find(&e->table, spi_get(m.hdr.spi_i), spi_get(m.hdr.spi_r), from_init);
+	if (!en) {
+		drop(e, response ? "response for an unknown IKE SA" :
+				   "request for an unknown IKE SA", remote);
+		return;
+	}
+	if (response)
+		rx_response((struct ike_sa *)en, pkt, len, &m, local, remote, natt);
+	else
+		rx_request((struct ike_sa *)en, pkt, len, &m, local, remote, natt);
+}

@@ -1,0 +1,203 @@
+/*
+ * Send path: header from the IKE SA, payload chain by the codec, SK
+ * protection (3.14) for everything after IKE_SA_INIT, then the window
+ * (requests: retransmitted until answered; responses: cached for the
+ * peer's retransmissions).
+ */
+#include <string.h>
+
+#include "common/buf.h"
+#include "common/log.h"
+#include "ike/codec/names.h"
+#include "ike/engine/exchange.h"
+
+/* Our messages carry no certificates: this bounds every one of them. */
+#define OUT_MSG_MAX	8192
+
+void out_init(struct out_msg *m, uint8_t exchange, int response, uint32_t msgid)
+{
+	memset(m, 0, sizeof(*m));
+	m->exchange = exchange;
+	m->response = response;
+	m->msgid = msgid;
+}
+
+struct ike_payload *out_add(struct out_msg *m, uint8_t type)
+{
+	struct ike_payload *p;
+
+	if (m->n >= OUT_MAX_PAYLOADS) {
+		m->n = OUT_MAX_PAYLOADS + 1;	/* poisons the message */
+		return NULL;
+	}
+	p = &m->pl[m->n++];
+	memset(p, 0, sizeof(*p));
+	p->type = type;
+	p->known = 1;
+	return p;
+}
+
+void out_notify(struct out_msg *m, uint8_t proto, uint16_t type, const void *data, size_t len)
+{
+	struct ike_payload *p = out_add(m, PL_NOTIFY);
+
+	if (!p)
+		return;
+	p->u.notify.proto = proto;
+	p->u.notify.type = type;
+	p->u.notify.data.p = data;
+	p->u.notify.data.len = len;
+}
+
+void spi_put(uint8_t out[8], uint64_t spi)
+{
+	for (int i = 7; i >= 0; i--, spi >>= 8)
+		out[i] = (uint8_t)spi;
+}
+
+uint64_t spi_get(const uint8_t b[8])
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | b[i];
+	return v;
+}
+
+static void out_hdr(const struct ike_sa *sa, const struct out_msg *m, struct ike_hdr *h)
+{
+	memset(h, 0, sizeof(*h));
+	spi_put(h->spi_i, sa->entry.spi_i);
+	spi_put(h->spi_r, sa->entry.spi_r);
+	h->major = IKE_VERSION_MAJOR;
+	h->minor = IKE_VERSION_MINOR;
+	h->exchange = m->exchange;
+	h->flags = (sa->entry.initiator ? IKE_FLAG_INITIATOR : 0) |
+		   (m->response ? IKE_FLAG_RESPONSE : 0);
+	h->msgid = m->msgid;
+}
+
+/* The inner chain, then an SK payload sized for it, then the cipher text
+ * written into the reserved body with the message so far as AAD. */
+static int encode_protected(const struct ike_sa *sa, const struct out_msg *m,
+			    const struct ike_hdr *h, struct wr *w)
+{
+	uint8_t inner[OUT_MSG_MAX];
+	struct ike_msg_builder b;
+	struct wr wi, wb;
+	size_t body, blen;
+	uint8_t first;
+	int rc = -1;
+
+	wr_init(&wi, inner, sizeof(inner));
+	ike_build_chain(&b, &wi);
+	for (size_t i = 0; i < m->n; i++)
+		ike_build_payload(&b, &m->pl[i]);
+	if (ike_build_finish(&b) < 0)
+		goto out;
+	first = m->n ? b.first : PL_NONE;
+	blen = sk_overhead(&sa->sk_out, wr_len(&wi));
+	ike_build_msg(&b, w, h);
+	body = ike_build_sk_reserve(&b, first, blen);
+	if (body == (size_t)-1 || ike_build_finish(&b) < 0)
+		goto out;
+	wr_init(&wb, wr_data(w) + body, blen);
+	if (sk_encrypt(&sa->sk_out, wr_data(w), body, inner, wr_len(&wi), &wb) != CR_OK ||
+	    wr_len(&wb) != blen)
+		goto out;
+	rc = 0;
+out:
+	memzero(inner, sizeof(inner));
+	return rc;
+}
+
+static int encode(const struct ike_sa *sa, const struct out_msg *m, struct wr *w)
+{
+	struct ike_msg_builder b;
+	struct ike_hdr h;
+
+	if (m->n > OUT_MAX_PAYLOADS)
+		return -1;
+	out_hdr(sa, m, &h);
+	if (m->exchange != IKE_SA_INIT)
+		return encode_protected(sa, m, &h, w);
+	ike_build_msg(&b, w, &h);
+	for (size_t i = 0; i < m->n; i++)
+		ike_build_payload(&b, &m->pl[i]);
+	return ike_build_finish(&b);
+}
+
+static int send_common(struct ike_sa *sa, struct out_msg *m, ike_response_fn on_response,
+		       struct secret *keep)
+{
+	static uint8_t buf[OUT_MSG_MAX];
+	struct ike_frag f;
+	struct wr w;
+	int rc;
+
+	wr_init(&w, buf, sizeof(buf));
+	if (encode(sa, m, &w) < 0) {
+		log_err(LS_IKE, "IKE SA %llu: %s %s (%zu payloads) could not be encoded",
+			(unsigned long long)sa->id, ike_exchange_name(m->exchange),
+			m->response ? "response" : "request", m->n);
+		return -1;
+	}
+	if (keep && (secret_free(keep), secret_dup(keep, buf, wr_len(&w)) < 0))
+		return -1;
+	f.p = buf;
+	f.len = wr_len(&w);
+	log_dbg(LS_IKE, "IKE SA %llu: sending %s %s %u (%zu bytes)", (unsigned long long)sa->id,
+		ike_exchange_name(m->exchange), m->response ? "response" : "request",
+		m->msgid, f.len);
+	if (m->response)
+		return ike_window_send_response(&sa->win, &f, 1);
+	sa->on_response = on_response;
+	rc = ike_window_send_request(&sa->win, &f, 1);
+	if (rc < 0)
+		sa->on_response = NULL;
+	return rc;
+}
+
+int msg_send_request(struct ike_sa *sa, struct out_msg *m, ike_response_fn on_response,
+		     struct secret *keep)
+{
+	m->response = 0;
+	m->msgid = ike_window_next_id(&sa->win);
+	return send_common(sa, m, on_response, keep);
+}
+
+int msg_send_response(struct ike_sa *sa, struct out_msg *m, struct secret *keep)
+{
+	m->response = 1;
+	m->msgid = (uint32_t)sa->win.rx_next;	/* the request in progress */
+	return send_common(sa, m, NULL, keep);
+}
+
+int msg_send_stateless(struct engine *e, const struct ike_hdr *req, const struct addr *local,
+		       const struct addr *remote, uint16_t type, const void *data, size_t len)
+{
+	uint8_t buf[IKE_HDR_LEN + 8 + 2 * IKE_COOKIE_MAX];
+	struct ike_msg_builder b;
+	struct ike_payload p;
+	struct ike_hdr h;
+	struct wr w;
+
+	memset(&h, 0, sizeof(h));
+	memcpy(h.spi_i, req->spi_i, 8);
+	h.major = IKE_VERSION_MAJOR;
+	h.exchange = req->exchange;
+	h.flags = IKE_FLAG_RESPONSE;
+	h.msgid = req->msgid;
+	memset(&p, 0, sizeof(p));
+	p.type = PL_NOTIFY;
+	p.known = 1;
+	p.u.notify.type = type;
+	p.u.notify.data.p = data;
+	p.u.notify.data.len = len;
+	wr_init(&w, buf, sizeof(buf));
+	ike_build_msg(&b, &w, &h);
+	ike_build_payload(&b, &p);
+	if (ike_build_finish(&b) < 0)
+		return -1;
+	return engine_send(e, local, remote, buf, wr_len(&w));
+}

@@ -1,0 +1,270 @@
+/*
+ * start_action = trap: out policies with an ESP template and no SA, so the
+ * kernel reports the first packet (ACQUIRE) and we negotiate with that
+ * packet's flow as the first selectors (2.9).  Also the kernel's EXPIRE
+ * events for installed CHILD SAs.
+ */
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "ike/engine/exchange.h"
+
+struct trap {
+	struct trap *next;
+	const struct conf_conn *conn;
+	const struct conf_child *child;
+	uint32_t reqid;
+	struct kernel_policy *pols;
+	size_t npols;
+};
+
+/* A connection's first literal address on one side, or NULL. */
+static const struct addr *conf_addr(const struct conf_host *h, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!h[i].any && h[i].naddrs)
+			return &h[i].addrs[0];
+	return NULL;
+}
+
+static int trap_push(struct trap *t, const struct kernel_policy *p)
+{
+	struct kernel_policy *np = realloc(t->pols, (t->npols + 1) * sizeof(*np));
+
+	if (!np)
+		return -1;
+	t->pols = np;
+	t->pols[t->npols++] = *p;
+	return 0;
+}
+
+static int trap_policies(struct engine *e, struct trap *t, const struct addr *local,
+			 const struct addr *remote)
+{
+	static struct ts_prefix lp[254], rp[254];
+	struct ts_set ls, rs;
+	struct kernel_policy p;
+
+	conf_ts_resolve(&t->child->local_ts, local, &ls);
+	conf_ts_resolve(&t->child->remote_ts, remote, &rs);
+	memset(&p, 0, sizeof(p));
+	p.dir = KERNEL_DIR_OUT;
+	p.action = KERNEL_ALLOW;
+	p.prio_class = KERNEL_PRIO_TRAP;
+	p.has_tmpl = 1;
+	p.tmpl.mode = t->child->mode == CONF_MODE_TRANSPORT ? KERNEL_MODE_TRANSPORT :
+							       KERNEL_MODE_TUNNEL;
+	p.tmpl.src = *local;
+	p.tmpl.dst = *remote;
+	p.tmpl.proto = IPPROTO_ESP;
+	p.tmpl.reqid = t->reqid;
+	for (size_t i = 0; i < ls.n; i++)
+		for (size_t j = 0; j < rs.n; j++) {
+			size_t nl, nr;
+
+			if (ls.ts[i].type != rs.ts[j].type)
+				continue;
+			nl = ts_to_prefixes(&ls.ts[i], lp, 254);
+			nr = ts_to_prefixes(&rs.ts[j], rp, 254);
+			for (size_t a = 0; a < nl && a < 254; a++)
+				for (size_t b = 0; b < nr && b < 254; b++) {
+					memset(&p.sel, 0, sizeof(p.sel));
+					addr_set_bytes(&p.sel.src, lp[a].family, lp[a].addr, 0);
+					addr_set_bytes(&p.sel.dst, rp[b].family, rp[b].addr, 0);
+					p.sel.src_plen = lp[a].len;
+					p.sel.dst_plen = rp[b].len;
+					p.sel.proto = ls.ts[i].ip_proto ? ls.ts[i].ip_proto :
+									 rs.ts[j].ip_proto;
+					if (ls.ts[i].start_port == ls.ts[i].end_port)
+						p.sel.sport = ls.ts[i].start_port;
+					if (rs.ts[j].start_port == rs.ts[j].end_port)
+						p.sel.dport = rs.ts[j].start_port;
+					if (kernel_add_policy(e->kernel, &p) < 0) {
+						e->stats.kernel_errors++;
+						return -1;
+					}
+					if (trap_push(t, &p) < 0)
+						return -1;
+				}
+		}
+	return 0;
+}
+
+static void trap_free(struct engine *e, struct trap *t)
+{
+	for (size_t i = 0; i < t->npols; i++)
+		kernel_del_policy(e->kernel, &t->pols[i]);
+	free(t->pols);
+	free(t);
+}
+
+int trap_install_child(struct engine *e, const struct conf_conn *conn,
+		       const struct conf_child *ch)
+{
+	const struct addr *local = conf_addr(conn->local_addrs, conn->nlocal_addrs);
+	const struct addr *remote = conf_addr(conn->remote_addrs, conn->nremote_addrs);
+	struct trap *t;
+
+	if (trap_reqid(e, conn, ch))
+		return 0;
+	if (!local || !remote) {
+		log_err(LS_CHD, "connection %s child %s: trap policies need literal "
+			"local_addrs and remote_addrs", conn->name, ch->name);
+		return -1;
+	}
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return -1;
+	t->conn = conn;
+	t->child = ch;
+	t->reqid = engine_new_reqid(e);
+	if (trap_policies(e, t, local, remote) < 0) {
+		log_err(LS_CHD, "connection %s child %s: trap policies refused", conn->name,
+			ch->name);
+		trap_free(e, t);
+		return -1;
+	}
+	log_info(LS_CHD, "connection %s child %s: %zu trap policies installed (reqid %08x)",
+		 conn->name, ch->name, t->npols, t->reqid);
+	t->next = e->traps;
+	e->traps = t;
+	return 0;
+}
+
+int trap_install_conn(struct engine *e, const struct conf_conn *conn)
+{
+	int rc = 0;
+
+	for (size_t k = 0; k < conn->nchildren; k++)
+		if (conn->children[k].start_action == CONF_START_TRAP &&
+		    trap_install_child(e, conn, &conn->children[k]) < 0)
+			rc = -1;
+	return rc;
+}
+
+int trap_install_all(struct engine *e)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < e->cfg->nconns; i++)
+		if (trap_install_conn(e, &e->cfg->conns[i]) < 0)
+			rc = -1;
+	return rc;
+}
+
+void trap_remove_conn(struct engine *e, const char *conn)
+{
+	struct trap **pp = &e->traps;
+
+	while (*pp) {
+		struct trap *t = *pp;
+
+		if (!conn || strcmp(t->conn->name, conn) == 0) {
+			*pp = t->next;
+			trap_free(e, t);
+		} else {
+			pp = &t->next;
+		}
+	}
+}
+
+void trap_remove_all(struct engine *e)
+{
+	trap_remove_conn(e, NULL);
+}
+
+uint32_t trap_reqid(struct engine *e, const struct conf_conn *conn, const struct conf_child *ch)
+{
+	for (struct trap *t = e->traps; t; t = t->next)
+		if (t->conn == conn && t->child == ch)
+			return t->reqid;
+	return 0;
+}
+
+/* The packet's side of the flow as a selector (one address, its port). */
+static void acquire_ts(struct ike_ts *ts, const struct addr *a, uint8_t plen, uint8_t proto,
+		       uint16_t port)
+{
+	size_t len;
+	const uint8_t *b = addr_bytes(a, &len);
+
+	ts_from_prefix(ts, addr_family(a), b, plen);
+	ts->ip_proto = proto;
+	ts->start_port = port;
+	ts->end_port = port ? port : 65535;
+}
+
+void trap_on_acquire(void *arg, const struct kernel_acquire *acq)
+{
+	struct engine *e = arg;
+	struct trap *t;
+	char err[160];
+
+	for (t = e->traps; t && t->reqid != acq->reqid; t = t->next)
+		;
+	if (!t) {
+		log_dbg(LS_CHD, "ACQUIRE for reqid %08x: no trap policy of ours", acq->reqid);
+		return;
+	}
+	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+		if (sa->conn != t->conn || sa->state == IKE_SA_DEAD)
+			continue;
+		if (sa->state == IKE_SA_ESTABLISHED)
+			log_info(LS_CHD, "ACQUIRE for %s/%s: IKE SA %llu is up; a further CHILD SA "
+				 "needs CREATE_CHILD_SA (not supported yet: issue 8)",
+				 t->conn->name, t->child->name, (unsigned long long)sa->id);
+		return;	/* already negotiating */
+	}
+	log_info(LS_CHD, "ACQUIRE for %s/%s (reqid %08x): initiating", t->conn->name,
+		 t->child->name, t->reqid);
+	if (!engine_start(e, t->conn, t->child, acq, t->reqid, err, sizeof(err)))
+		log_err(LS_CHD, "ACQUIRE for %s/%s: %s", t->conn->name, t->child->name, err);
+}
+
+void trap_acquire_ts(const struct kernel_acquire *acq, struct ike_ts *src, struct ike_ts *dst)
+{
+	acquire_ts(src, &acq->sel.src, acq->sel.src_plen, acq->sel.proto, acq->sel.sport);
+	acquire_ts(dst, &acq->sel.dst, acq->sel.dst_plen, acq->sel.proto, acq->sel.dport);
+}
+
+void trap_on_expire(void *arg, const struct kernel_sa_id *id, uint32_t reqid, int hard)
+{
+	struct engine *e = arg;
+	struct ike_sa *ike = NULL;
+	struct child_sa *c = child_sa_by_spi(e, id->spi, &ike);
+
+	if (!c) {
+		log_dbg(LS_CHD, "EXPIRE for SPI %08x (reqid %08x): not one of our CHILD SAs",
+			id->spi, reqid);
+		return;
+	}
+	if (!hard) {
+		log_info(LS_CHD, "CHILD SA %s (SPI %08x): soft lifetime reached; rekeying is "
+			 "not supported yet (issue 8)", c->cfg->name, id->spi);
+		return;
+	}
+	log_info(LS_CHD, "CHILD SA %s (SPI %08x): hard lifetime reached, deleting", c->cfg->name,
+		 id->spi);
+	info_delete_child(c);
+}
+
+int trap_remap(struct engine *e, const struct config *newcfg)
+{
+	for (struct trap **pp = &e->traps; *pp;) {
+		struct trap *t = *pp;
+		const struct conf_conn *c = config_find_conn(newcfg, t->conn->name);
+		const struct conf_child *ch = c ? config_find_child(c, t->child->name) : NULL;
+
+		if (!ch) {
+			*pp = t->next;
+			trap_free(e, t);
+			continue;
+		}
+		t->conn = c;
+		t->child = ch;
+		pp = &t->next;
+	}
+	return 0;
+}

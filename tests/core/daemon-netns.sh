@@ -1,0 +1,174 @@
+#!/bin/sh
+# Run by tests/stages/55-daemon.sh inside a fresh network namespace.
+# B: build tree with src/ike/ikedaemon and src/ike/ikectl; SRCDIR: sources.
+set -eu
+ip link set lo up
+T=$(mktemp -d /tmp/ike55.XXXXXX)
+D="$B/src/ike/ikedaemon"
+C="$B/src/ike/ikectl -s $T/ctl"
+pass=0
+ok() { pass=$((pass + 1)); echo "ok $pass - $*"; }
+die() { echo "FAIL: $*"; echo "--- daemon log"; cat "$T/log" 2>/dev/null; exit 1; }
+cleanup() {
+	[ -f "$T/pid" ] && kill "$(cat "$T/pid")" 2>/dev/null
+	[ -n "${NPID:-}" ] && kill "$NPID" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+# The example configuration with test paths for the pid file and socket.
+conf() {
+	sed -e "s|^global: {|global: {\n\tpidfile = \"$T/pid\";\n\tcontrol_socket = \"$T/ctl\";|" \
+		"$SRCDIR/etc/ike.conf" > "$T/ike.conf"
+	chmod 600 "$T/ike.conf"
+}
+wait_for() { i=0; while [ ! -e "$1" ]; do i=$((i + 1)); [ $i -lt 100 ] || die "no $1"; sleep 0.05; done; }
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); $1"; }
+
+# --- -n: check only
+conf
+"$D" -n -f "$T/ike.conf" >/dev/null || die "example config does not check"
+ok "ikedaemon -n accepts etc/ike.conf"
+if "$D" -n -f "$SRCDIR/tests/core/data/err-selectors.conf" 2>"$T/err"; then die "-n accepted a broken file"; fi
+grep -q "err-selectors.conf:9: 'local_ts': \"10.0.0.0/33\": prefix length '33' out of range 0..32" "$T/err" ||
+	die "-n output: $(cat "$T/err")"
+ok "ikedaemon -n exits 1 with file:line errors"
+"$D" -V | grep -q "^ikedaemon [0-9]" || die "-V"
+if "$D" -Z 2>"$T/err"; then die "unknown option accepted"; fi
+grep -q usage "$T/err" || die "no usage on a bad option"
+ok "-V and usage"
+
+# --- start in the foreground with a notify socket listening
+python3 - "$T/notify" > "$T/notified" <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1]); s.settimeout(60)
+try:
+    while True:
+        m = s.recv(4096).decode()
+        print(m.replace("\n", " "), flush=True)
+        if m.startswith("STOPPING"): break
+except socket.timeout:
+    pass
+PY
+NPID=$!
+wait_for "$T/notify"
+NOTIFY_SOCKET="$T/notify" "$D" -d -f "$T/ike.conf" 2>"$T/log" &
+DPID=$!
+wait_for "$T/ctl"
+[ "$(cat "$T/pid")" = "$DPID" ] || die "pid file holds $(cat "$T/pid"), daemon is $DPID"
+[ "$(stat -c %a "$T/ctl")" = 600 ] || die "control socket mode $(stat -c %a "$T/ctl")"
+ok "daemon up: pid file, socket mode 0600"
+sleep 0.2
+grep -q "^READY=1" "$T/notified" || die "no READY=1: $(cat "$T/notified")"
+ok "sd_notify READY=1"
+# CAP_NET_BIND_SERVICE (10) and CAP_NET_ADMIN (12) only: 0x1400.
+grep -q "^CapEff:	0000000000001400" /proc/$DPID/status || die "$(grep Cap /proc/$DPID/status)"
+grep -q "^CapBnd:	0000000000001400" /proc/$DPID/status || die "$(grep Cap /proc/$DPID/status)"
+ok "capabilities reduced to net_admin + net_bind_service (effective and bounding)"
+
+if "$D" -d -f "$T/ike.conf" 2>"$T/err2"; then die "second instance started"; fi
+grep -q "another ikedaemon is running (pid $DPID" "$T/err2" || die "second instance: $(cat "$T/err2")"
+ok "second instance refused"
+
+# --- ikectl
+$C show conns --json | json '
+names = [c["name"] for c in d["conns"]]
+assert names == ["site", "host", "ondemand"], names
+site = d["conns"][0]
+assert site["remote"]["id"] == "gw2.example.org" and site["remote"]["id_type"] == "fqdn"
+ch = site["children"][0]
+assert ch["remote_ts"] == ["10.2.0.0/16", "10.3.0.0/16[tcp/443]"], ch["remote_ts"]
+assert ch["rekey_time"] == 3600 and ch["life_time"] == 3960 and ch["rekey_bytes"] == 2**31
+assert d["conns"][2]["children"][0]["start_action"] == "trap"
+' || die "show conns --json"
+ok "show conns --json"
+$C show conns site | grep -q "^connection: site" || die "show conns site"
+$C show sa --json | json 'assert d["sas"] == [] and d["engine"] == "none"' || die "show sa"
+$C show child --json | json 'assert d["children"] == []' || die "show child"
+$C show stats --json | json 'assert d["connections"] == 3 and d["engine"] == "none"' || die "show stats"
+ok "show sa/child empty, show stats"
+if $C initiate site/net 2>"$T/err"; then die "initiate succeeded without an engine"; fi
+grep -q "not available in this build" "$T/err" || die "initiate: $(cat "$T/err")"
+if $C initiate nosuch 2>"$T/err"; then die "initiate nosuch"; fi
+grep -q "unknown connection 'nosuch'" "$T/err" || die "unknown conn: $(cat "$T/err")"
+if $C show kernel 2>"$T/err"; then die "show kernel without engine"; fi
+ok "initiate/show kernel say not available; unknown connection named"
+if $B/src/ike/ikectl -s "$T/none" show sa 2>"$T/err"; then die "no daemon"; fi
+grep -q "cannot connect to $T/none: daemon not running?" "$T/err" || die "$(cat "$T/err")"
+ok "ikectl without a daemon"
+chmod 755 "$T"
+if setpriv --reuid=65534 --regid=65534 --clear-groups $C show sa 2>"$T/err"; then die "non-root got in"; fi
+grep -q "cannot connect to $T/ctl: permission denied" "$T/err" || die "non-root: $(cat "$T/err")"
+chmod 700 "$T"
+ok "ikectl as a user: permission denied"
+$C log ike debug | grep -q "^ike: *debug" || die "log"
+ok "log level set"
+
+# --- monitor, reload --dry-run, reload
+$C monitor --json > "$T/mon" &
+MPID=$!
+sleep 0.2
+sed -i 's/rekey_time = "8h";/rekey_time = "9h";/; s/name = "host";/name = "host2";/' "$T/ike.conf"
+$C reload --dry-run --json | json '
+assert d["applied"] is False and d["add"] == ["host2"] and d["remove"] == ["host"], d
+assert d["change"] == [{"conn": "ondemand", "fields": ["rekey_time", "over_time", "rand_time"]}], d
+' || die "dry-run"
+$C show conns --json | json 'assert [c["name"] for c in d["conns"]] == ["site", "host", "ondemand"]' ||
+	die "dry-run changed something"
+ok "reload --dry-run shows add/remove/change and changes nothing"
+$C reload | grep -q "added connection host2" || die "reload"
+$C show conns --json | json 'assert [c["name"] for c in d["conns"]] == ["site", "host2", "ondemand"]' ||
+	die "reload not applied"
+ok "ikectl reload applied"
+sleep 0.2
+kill $MPID
+python3 -c '
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+assert any(e["event"] == "log" and "reloaded" in e["message"] for e in ev), ev
+' "$T/mon" || die "monitor: $(cat "$T/mon")"
+ok "monitor streamed log records"
+grep -q "^RELOADING=1" "$T/notified" || die "no RELOADING=1"
+ok "sd_notify RELOADING=1"
+
+# --- SIGHUP with a broken file keeps the running configuration
+cp "$T/ike.conf" "$T/good.conf"
+sed -i 's/name = "site";/name = "site"; bogus = 1;/' "$T/ike.conf"
+kill -HUP $DPID
+sleep 0.3
+kill -0 $DPID || die "daemon died on a broken reload"
+grep -q "unknown key 'bogus' in a connection" "$T/log" || die "broken reload not logged"
+$C show conns --json | json 'assert [c["name"] for c in d["conns"]] == ["site", "host2", "ondemand"]' ||
+	die "broken reload changed the config"
+if $C reload 2>"$T/err"; then die "ikectl reload accepted a broken file"; fi
+grep -q "ike.conf:[0-9]*: unknown key 'bogus'" "$T/err" || die "reload errors: $(cat "$T/err")"
+ok "SIGHUP and ikectl reload with a broken file keep the old configuration"
+sed 's/name = "ondemand";/name = "od";/' "$T/good.conf" > "$T/ike.conf"
+kill -HUP $DPID
+sleep 0.3
+$C show conns --json | json 'assert [c["name"] for c in d["conns"]] == ["site", "host2", "od"]' ||
+	die "SIGHUP reload not applied"
+ok "SIGHUP applies a good file"
+
+# --- clean stop
+kill -TERM $DPID
+wait $DPID || die "daemon exit status $?"
+[ ! -e "$T/ctl" ] && [ ! -e "$T/pid" ] || die "socket or pid file left behind"
+wait $NPID || true
+NPID=
+grep -q "^STOPPING=1" "$T/notified" || die "no STOPPING=1"
+ok "SIGTERM: exit 0, socket and pid file removed, STOPPING=1"
+
+# --- daemonized (no -d): the parent returns once the daemon is ready
+"$D" -f "$T/ike.conf" || die "daemonized start failed"
+[ -S "$T/ctl" ] || die "no socket after daemonized start"
+DPID=$(cat "$T/pid")
+$C show stats >/dev/null || die "daemonized: ikectl"
+[ "$(ps -o ppid= -p "$DPID" | tr -d ' ')" = 1 ] || [ "$(ps -o sid= -p "$DPID" | tr -d ' ')" = "$DPID" ] ||
+	die "not detached"
+kill -INT "$DPID"
+i=0; while kill -0 "$DPID" 2>/dev/null; do i=$((i + 1)); [ $i -lt 100 ] || die "no exit on SIGINT"; sleep 0.05; done
+[ ! -e "$T/pid" ] || die "pid file left after SIGINT"
+ok "daemonized start, SIGINT stop"
+echo "daemon tests: $pass passed"

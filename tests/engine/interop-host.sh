@@ -1,0 +1,287 @@
+#!/bin/sh
+# IKE_SA_INIT + IKE_AUTH between ikedaemon and strongSwan's charon on the
+# host, in two network namespaces joined by a veth pair (A: ikedaemon,
+# 192.0.2.1 / 2001:db8::1; B: charon, 192.0.2.2 / 2001:db8::2).  The host
+# kernel has no ESP (VM-HARNESS.md): CHILD SA installation fails on both
+# sides, which is expected here; what this checks is that each side
+# accepts the other's messages and AUTH, in both roles, per case:
+#   default      default proposals, tunnel, both directions
+#   invalid-ke   we allow ECP-256 only: charon's X25519 KE gets INVALID_KE
+#   modp-cbc     AES-CBC/SHA-256/MODP-2048 on both sides
+#   transport    transport mode, dynamic selectors
+#   ipv6         IPv6 outer addresses
+#   wrong-psk    charon holds another key: AUTHENTICATION_FAILED, no SA
+#   esp-mismatch no common ESP proposal: IKE SA up, NO_PROPOSAL_CHOSEN
+#   dpd          charon checks liveness every 2 s; we answer
+#
+# With IKE_INTEROP_ESP=1 (a kernel with ESP: tests/engine/vm-interop.sh
+# runs this in the VM) every established case must also have its CHILD SA
+# installed on both sides and carry a ping through ESP.
+#
+# usage: interop-host.sh BUILDDIR WORKDIR [CASE...]
+# exit: 0 all cases passed, 1 a failure, 77 not root / no charon.
+set -u
+BUILD=$(cd "$1" && pwd)
+WORK=$2
+shift 2
+CASES=${*:-default invalid-ke modp-cbc transport ipv6 wrong-psk esp-mismatch dpd}
+CHARON=/usr/lib/ipsec/charon
+[ "$(id -u)" = 0 ] || exit 77
+[ -x "$CHARON" ] && command -v swanctl >/dev/null || exit 77
+mkdir -p "$WORK"
+WORK=$(cd "$WORK" && pwd)
+NA=ikeint-a.$$ NB=ikeint-b.$$
+PSK=interop-test-psk-0123456789
+VICI="unix://$WORK/sw.vici"
+IKECTL="$BUILD/src/ike/ikectl -s $WORK/ikedaemon.ctl"
+
+cleanup() {
+	[ -n "${DPID:-}" ] && kill "$DPID" 2>/dev/null
+	[ -n "${CPID:-}" ] && kill "$CPID" 2>/dev/null
+	sleep 0.3
+	ip netns del "$NA" 2>/dev/null
+	ip netns del "$NB" 2>/dev/null
+}
+trap cleanup EXIT INT TERM
+
+ip netns add "$NA" && ip netns add "$NB" || exit 1
+ip link add va.$$ netns "$NA" type veth peer name vb.$$ netns "$NB" || exit 1
+ip -n "$NA" addr add 192.0.2.1/24 dev va.$$
+ip -n "$NB" addr add 192.0.2.2/24 dev vb.$$
+ip -n "$NA" addr add 2001:db8::1/64 dev va.$$ nodad
+ip -n "$NB" addr add 2001:db8::2/64 dev vb.$$ nodad
+ip -n "$NA" link set va.$$ up && ip -n "$NA" link set lo up
+ip -n "$NB" link set vb.$$ up && ip -n "$NB" link set lo up
+# inner addresses behind each side, for traffic through the tunnel
+ip -n "$NA" addr add 10.1.0.1/32 dev lo
+ip -n "$NB" addr add 10.2.0.1/32 dev lo
+ip -n "$NA" addr add 2001:db8:1::1/128 dev lo
+ip -n "$NB" addr add 2001:db8:2::1/128 dev lo
+ip -n "$NA" route add 10.2.0.0/16 dev va.$$ src 10.1.0.1
+ip -n "$NB" route add 10.1.0.0/16 dev vb.$$ src 10.2.0.1
+ip -n "$NA" -6 route add 2001:db8:2::/48 dev va.$$ src 2001:db8:1::1
+ip -n "$NB" -6 route add 2001:db8:1::/48 dev vb.$$ src 2001:db8:2::1
+ESP=${IKE_INTEROP_ESP:-0}
+
+mkdir -p "$WORK/sw"
+cat > "$WORK/sw/strongswan.conf" <<EOF
+charon {
+	load = random nonce openssl kdf pem pkcs1 x509 revocation constraints pubkey curve25519 kernel-netlink socket-default vici updown
+	install_routes = no
+	retransmit_timeout = 1
+	retransmit_tries = 2
+	plugins {
+		vici { socket = $VICI }
+	}
+	filelog {
+		log { path = $WORK/charon.log
+		      default = 1
+		      ike = 2
+		      cfg = 2
+		      enc = 1
+		}
+	}
+}
+EOF
+ip netns exec "$NB" unshare -m sh -c "mount -t tmpfs tmpfs /run; STRONGSWAN_CONF=$WORK/sw/strongswan.conf exec $CHARON" \
+	>"$WORK/charon.out" 2>&1 &
+CPID=$!
+for i in $(seq 100); do
+	[ -S "$WORK/sw.vici" ] && break
+	sleep 0.1
+done
+
+# swanctl.conf for charon: $1 proposals, $2 esp_proposals, $3 mode,
+# $4 local_ts, $5 remote_ts, $6 psk, $7 family (4 or 6), $8 dpd_delay
+sw_conf() {
+	if [ "$7" = 6 ]; then la=2001:db8::2 ra=2001:db8::1; else la=192.0.2.2 ra=192.0.2.1; fi
+	cat > "$WORK/sw/swanctl.conf" <<EOF
+connections {
+	ba {
+		local_addrs = $la
+		remote_addrs = $ra
+		proposals = $1
+		dpd_delay = $8
+		local {
+			auth = psk
+			id = b.example
+		}
+		remote {
+			auth = psk
+			id = a.example
+		}
+		children {
+			net {
+				local_ts = $4
+				remote_ts = $5
+				mode = $3
+				esp_proposals = $2
+			}
+		}
+	}
+}
+secrets {
+	ike-a {
+		id = a.example
+		secret = $6
+	}
+}
+EOF
+	swanctl --load-all --clear --file "$WORK/sw/swanctl.conf" --uri "$VICI" \
+		>"$WORK/swanctl-load.log" 2>&1 || { echo "swanctl --load-all failed"; exit 1; }
+}
+
+# ike.conf for us: $1 proposals, $2 esp_proposals, $3 mode, $4 local_ts,
+# $5 remote_ts, $6 family
+our_conf() {
+	if [ "$6" = 6 ]; then la=2001:db8::1 ra=2001:db8::2; else la=192.0.2.1 ra=192.0.2.2; fi
+	cat > "$WORK/ike.conf" <<EOF
+global: {
+	pidfile = "$WORK/ikedaemon.pid";
+	control_socket = "$WORK/ikedaemon.ctl";
+	log = { default = "info"; ike = "debug"; };
+};
+secrets: ( { id = "b.example"; psk = "$PSK"; } );
+connections: ( {
+	name = "ab";
+	local_addrs = ["$la"];
+	remote_addrs = ["$ra"];
+	local = { id = "a.example"; auth = "psk"; };
+	remote = { id = "b.example"; auth = "psk"; };
+	proposals = [$1];
+	children = ( { name = "net"; local_ts = [$4]; remote_ts = [$5]; mode = "$3";
+		       esp_proposals = [$2]; } );
+} );
+EOF
+	chmod 600 "$WORK/ike.conf"
+}
+
+start_daemon() {
+	ip netns exec "$NA" "$BUILD/src/ike/ikedaemon" -d -f "$WORK/ike.conf" >>"$WORK/ikedaemon.log" 2>&1 &
+	DPID=$!
+	for i in $(seq 50); do
+		[ -S "$WORK/ikedaemon.ctl" ] && [ -S "$WORK/sw.vici" ] && return 0
+		sleep 0.1
+	done
+	echo "ikedaemon or charon did not start"; exit 1
+}
+
+stop_daemon() {
+	kill "$DPID" 2>/dev/null
+	wait "$DPID" 2>/dev/null
+	DPID=
+	rm -f "$WORK/ikedaemon.ctl"
+}
+
+sw_sas() { swanctl --list-sas --uri "$VICI" 2>&1; }
+sw_up() { sw_sas | grep -q 'ba: #.*ESTABLISHED'; }
+terminate_all() {
+	swanctl --terminate --ike ba --uri "$VICI" --timeout 3 >/dev/null 2>&1
+	sleep 0.5
+}
+
+rc=0
+result() {	# $1 case, $2 direction, $3 0/1
+	if [ "$3" = 0 ]; then echo "PASS $1 ($2)"; else echo "FAIL $1 ($2)"; rc=1; fi
+	echo "==== $1 ($2): $3" >>"$WORK/ikedaemon.log"
+}
+
+# Establish in both directions; $1 case, $2 expected: up | none | nochild
+both_ways() {
+	echo "==== case $1: ikedaemon initiates" >>"$WORK/ikedaemon.log"
+	$IKECTL initiate ab >>"$WORK/ikectl.log" 2>&1
+	sleep 1.5
+	sw_sas >"$WORK/$1-sas-we.log"
+	check "$1" "ikedaemon->charon" "$2" "$WORK/$1-sas-we.log"
+	terminate_all
+	echo "==== case $1: charon initiates" >>"$WORK/ikedaemon.log"
+	swanctl --initiate --child net --uri "$VICI" --timeout 4 >"$WORK/$1-initiate.log" 2>&1
+	sleep 0.5
+	sw_sas >"$WORK/$1-sas-sw.log"
+	check "$1" "charon->ikedaemon" "$2" "$WORK/$1-sas-sw.log"
+	terminate_all
+}
+
+# A ping from A's inner address to B's through the CHILD SA; both
+# kernels' SAs must count it.
+esp_traffic() {	# $1 case
+	case $1 in
+	transport) src=192.0.2.1 dst=192.0.2.2 ;;
+	ipv6) src=2001:db8:1::1 dst=2001:db8:2::1 ;;
+	*) src=10.1.0.1 dst=10.2.0.1 ;;
+	esac
+	ip netns exec "$NA" ping -c 3 -i 0.2 -W 2 -I "$src" "$dst" >>"$WORK/$1-ping.log" 2>&1 || return 1
+	ip -n "$NA" -s xfrm state >"$WORK/$1-xfrm-a.log" 2>&1
+	ip -n "$NB" -s xfrm state >"$WORK/$1-xfrm-b.log" 2>&1
+	grep -q 'bytes [1-9]' "$WORK/$1-xfrm-a.log" && grep -q 'bytes [1-9]' "$WORK/$1-xfrm-b.log"
+}
+
+check() {	# $1 case, $2 direction, $3 expected, $4 list-sas output
+	up=1; child=1
+	grep -q 'ba: #.*ESTABLISHED' "$4" && up=0
+	grep -q 'net: #.*INSTALLED' "$4" && child=0
+	case $3 in
+	up) if [ "$ESP" = 1 ]; then
+		[ $up = 0 ] && [ $child = 0 ] && esp_traffic "$1"
+	    else
+		[ $up = 0 ]
+	    fi
+	    result "$1" "$2" $? ;;
+	none) [ $up = 1 ]; result "$1" "$2" $? ;;
+	nochild) [ $up = 0 ] && [ $child = 1 ]; result "$1" "$2" $? ;;
+	esac
+}
+
+run_case() {
+	DFL='"default"'
+	case $1 in
+	default)
+		our_conf "$DFL" "$DFL" tunnel '"10.1.0.0/16"' '"10.2.0.0/16"' 4
+		sw_conf default default tunnel 10.2.0.0/16 10.1.0.0/16 $PSK 4 0s
+		expect=up ;;
+	invalid-ke)
+		our_conf '"aes256gcm16-prfsha256-ecp256"' "$DFL" tunnel '"10.1.0.0/16"' '"10.2.0.0/16"' 4
+		sw_conf default default tunnel 10.2.0.0/16 10.1.0.0/16 $PSK 4 0s
+		expect=up ;;
+	modp-cbc)
+		our_conf '"aes128-sha256-modp2048"' '"aes128-sha256"' tunnel '"10.1.0.0/16"' '"10.2.0.0/16"' 4
+		sw_conf aes128-sha256-modp2048 aes128-sha256 tunnel 10.2.0.0/16 10.1.0.0/16 $PSK 4 0s
+		expect=up ;;
+	transport)
+		our_conf "$DFL" "$DFL" transport '"dynamic"' '"dynamic"' 4
+		sw_conf default default transport dynamic dynamic $PSK 4 0s
+		expect=up ;;
+	ipv6)
+		our_conf "$DFL" "$DFL" tunnel '"2001:db8:1::/48"' '"2001:db8:2::/48"' 6
+		sw_conf default default tunnel 2001:db8:2::/48 2001:db8:1::/48 $PSK 6 0s
+		expect=up ;;
+	wrong-psk)
+		our_conf "$DFL" "$DFL" tunnel '"10.1.0.0/16"' '"10.2.0.0/16"' 4
+		sw_conf default default tunnel 10.2.0.0/16 10.1.0.0/16 not-the-right-psk-0123 4 0s
+		expect=none ;;
+	esp-mismatch)
+		our_conf "$DFL" '"aes128-sha256"' tunnel '"10.1.0.0/16"' '"10.2.0.0/16"' 4
+		sw_conf default aes256gcm16 tunnel 10.2.0.0/16 10.1.0.0/16 $PSK 4 0s
+		expect=nochild ;;
+	dpd)
+		our_conf "$DFL" "$DFL" tunnel '"10.1.0.0/16"' '"10.2.0.0/16"' 4
+		sw_conf default default tunnel 10.2.0.0/16 10.1.0.0/16 $PSK 4 2s
+		start_daemon
+		swanctl --initiate --child net --uri "$VICI" --timeout 4 >"$WORK/dpd-initiate.log" 2>&1
+		sleep 7
+		sw_sas >"$WORK/dpd-sas.log"
+		check dpd "charon DPD" up "$WORK/dpd-sas.log"
+		terminate_all
+		stop_daemon
+		return ;;
+	*) echo "unknown case $1"; rc=1; return ;;
+	esac
+	start_daemon
+	both_ways "$1" "$expect"
+	stop_daemon
+}
+
+for c in $CASES; do
+	run_case "$c"
+done
+exit $rc

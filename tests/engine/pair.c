@@ -1,0 +1,265 @@
+/* Two engines wired through a captured sender: see pair.h. */
+#include "pair.h"
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "lib/kernel_mem.h"
+
+const char pair_conf_a[] =
+	"secrets: ( { id = \"b.example\"; psk = \"pair-test-psk-0123456789\"; },\n"
+	"           { id = \"a.example\"; psk = \"pair-test-psk-0123456789\"; } );\n"
+	"connections: ( {\n"
+	"  name = \"ab\";\n"
+	"  local_addrs = [\"192.0.2.1\"]; remote_addrs = [\"192.0.2.2\"];\n"
+	"  local = { id = \"a.example\"; auth = \"psk\"; };\n"
+	"  remote = { id = \"b.example\"; auth = \"psk\"; };\n"
+	"  children = ( { name = \"net\"; local_ts = [\"10.1.0.0/16\"];\n"
+	"                 remote_ts = [\"10.2.0.0/16\"]; } );\n"
+	"} );\n";
+
+const char pair_conf_b[] =
+	"secrets: ( { id = \"a.example\"; psk = \"pair-test-psk-0123456789\"; } );\n"
+	"connections: ( {\n"
+	"  name = \"ba\";\n"
+	"  local_addrs = [\"192.0.2.2\"]; remote_addrs = [\"%any\"];\n"
+	"  local = { id = \"b.example\"; auth = \"psk\"; };\n"
+	"  remote = { id = \"a.example\"; auth = \"psk\"; };\n"
+	"  children = ( { name = \"net\"; local_ts = [\"10.2.0.0/16\"];\n"
+	"                 remote_ts = [\"10.1.0.0/16\"]; } );\n"
+	"} );\n";
+
+static int capture(struct engine *e, const struct addr *local, const struct addr *remote,
+		   const uint8_t *pkt, size_t len)
+{
+	struct pair_peer *s = e->test_arg;
+	struct pair *p = s->pair;
+	struct pair_pkt *q = malloc(sizeof(*q) + len);
+
+	ck_assert_ptr_nonnull(q);
+	q->next = NULL;
+	q->from = s->idx;
+	q->src = *local;
+	q->dst = *remote;
+	q->len = len;
+	memcpy(q->data, pkt, len);
+	*p->tail = q;
+	p->tail = &q->next;
+	p->peer[q->from].sent++;
+	return 0;
+}
+
+struct config *pair_load_config(const char *text)
+{
+	char path[] = "/tmp/engine-test-XXXXXX";
+	int fd = mkstemp(path);
+	struct conf_diag diag = { 0 };
+	struct config *cfg;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	cfg = config_load(path, &diag);
+	unlink(path);
+	ck_assert_msg(cfg != NULL, "config: %s", diag.nerrors ? diag.errors[0] : "?");
+	conf_diag_free(&diag);
+	return cfg;
+}
+
+void pair_setup(struct pair *p, const char *conf_a, const char *conf_b)
+{
+	const char *texts[2] = { conf_a ? conf_a : pair_conf_a, conf_b ? conf_b : pair_conf_b };
+	/* fast retransmissions: 20 ms, 30 ms, then give up after 45 ms more */
+	static const struct ike_retx_cfg retx = { 20, 1.5, 2, 0 };
+	struct engine_test_hooks hooks = { capture, NULL, NULL, 32, &retx };
+	struct kernel_events ev;
+	char err[256];
+
+	memset(p, 0, sizeof(*p));
+	p->tail = &p->head;
+	p->loop = loop_new();
+	ck_assert_ptr_nonnull(p->loop);
+	memset(&ev, 0, sizeof(ev));
+	for (int i = 0; i < 2; i++) {
+		struct pair_peer *s = &p->peer[i];
+
+		s->cfg = pair_load_config(texts[i]);
+		s->k = kernel_mem_new(&ev);
+		ck_assert_ptr_nonnull(s->k);
+		memset(s->nonce, 0xa0 + i, sizeof(s->nonce));
+		s->pair = p;
+		s->idx = i;
+		hooks.arg = s;
+		hooks.nonce = s->nonce;
+		s->e = engine_new_test(p->loop, s->cfg, s->k, &hooks, err, sizeof(err));
+		ck_assert_msg(s->e != NULL, "engine: %s", err);
+	}
+}
+
+void pair_free(struct pair *p)
+{
+	while (p->head) {
+		struct pair_pkt *q = p->head;
+
+		p->head = q->next;
+		free(q);
+	}
+	for (int i = 0; i < 2; i++) {
+		engine_shutdown(p->peer[i].e);	/* NULL: shut down by the test */
+		kernel_free(p->peer[i].k);
+		config_free(p->peer[i].cfg);
+	}
+	while (p->head) {
+		struct pair_pkt *q = p->head;
+
+		p->head = q->next;
+		free(q);
+	}
+	if (p->pcap)
+		fclose(p->pcap);
+	loop_free(p->loop);
+}
+
+size_t pair_queued(const struct pair *p)
+{
+	size_t n = 0;
+
+	for (const struct pair_pkt *q = p->head; q; q = q->next)
+		n++;
+	return n;
+}
+
+static void put16(uint8_t *b, uint16_t v)
+{
+	b[0] = (uint8_t)(v >> 8);
+	b[1] = (uint8_t)v;
+}
+
+static void pcap_write(struct pair *p, const struct pair_pkt *q)
+{
+	uint8_t hdr[16] = { 0 }, ip[20 + 8 + 4] = { 0 };
+	int natt = addr_port(&q->dst) == IKE_NATT_PORT;
+	size_t mlen = natt ? 4 : 0, total = 28 + mlen + q->len;
+	const uint8_t *s, *d;
+	size_t l;
+	uint32_t sum = 0;
+
+	hdr[8] = hdr[12] = (uint8_t)total;
+	hdr[9] = hdr[13] = (uint8_t)(total >> 8);
+	ip[0] = 0x45;
+	put16(ip + 2, (uint16_t)total);
+	ip[8] = 64;
+	ip[9] = 17;
+	s = addr_bytes(&q->src, &l);
+	memcpy(ip + 12, s, 4);
+	d = addr_bytes(&q->dst, &l);
+	memcpy(ip + 16, d, 4);
+	for (int i = 0; i < 20; i += 2)
+		sum += (uint32_t)(ip[i] << 8 | ip[i + 1]);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	put16(ip + 10, (uint16_t)~sum);
+	put16(ip + 20, addr_port(&q->src));
+	put16(ip + 22, addr_port(&q->dst));
+	put16(ip + 24, (uint16_t)(8 + mlen + q->len));
+	fwrite(hdr, 1, sizeof(hdr), p->pcap);
+	fwrite(ip, 1, 28 + mlen, p->pcap);
+	fwrite(q->data, 1, q->len, p->pcap);
+}
+
+void pair_pcap(struct pair *p, const char *path)
+{
+	/* magic, v2.4, tz 0, sigfigs 0, snaplen 65535, LINKTYPE_RAW (101) */
+	static const uint8_t gh[24] = { 0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0,
+					0, 0, 0, 0, 0xff, 0xff, 0, 0, 101, 0, 0, 0 };
+
+	p->pcap = fopen(path, "wb");
+	ck_assert_ptr_nonnull(p->pcap);
+	fwrite(gh, 1, sizeof(gh), p->pcap);
+}
+
+size_t pair_pump(struct pair *p, size_t max)
+{
+	size_t n = 0;
+
+	while (p->head && (!max || n < max)) {
+		struct pair_pkt *q = p->head;
+		int to = !q->from;
+
+		p->head = q->next;
+		if (!p->head)
+			p->tail = &p->head;
+		n++;
+		if (!p->peer[to].e || (p->filter && p->filter(p, q, p->filter_arg))) {
+			p->dropped++;
+			free(q);
+			continue;
+		}
+		p->delivered++;
+		if (p->pcap)
+			pcap_write(p, q);
+		engine_packet_in(p->peer[to].e, q->data, q->len, &q->dst, &q->src,
+				 addr_port(&q->dst) == IKE_NATT_PORT);
+		free(q);
+	}
+	return n;
+}
+
+int pair_run(struct pair *p, unsigned ms, int (*cond)(struct pair *p))
+{
+	uint64_t end = loop_now_ms(p->loop) + ms;
+
+	for (;;) {
+		pair_pump(p, 0);
+		if (cond && cond(p))
+			return 1;
+		if (loop_now_ms(p->loop) >= end)
+			return 0;
+		loop_run_once(p->loop, 5);
+	}
+}
+
+struct ike_sa *pair_sa(struct pair *p, int i)
+{
+	return p->peer[i].e->sas;
+}
+
+size_t pair_nsas(struct pair *p, int i)
+{
+	size_t n = 0;
+
+	for (struct ike_sa *sa = p->peer[i].e->sas; sa; sa = sa->next)
+		n++;
+	return n;
+}
+
+void pair_initiate(struct pair *p)
+{
+	char err[256];
+
+	ck_assert_msg(engine_initiate(p->peer[PAIR_A].e, "ab", NULL, err, sizeof(err)) == 0,
+		      "%s", err);
+}
+
+int pair_established(struct pair *p)
+{
+	struct ike_sa *a = pair_sa(p, PAIR_A), *b = pair_sa(p, PAIR_B);
+
+	return a && b && a->state == IKE_SA_ESTABLISHED && b->state == IKE_SA_ESTABLISHED;
+}
+
+int pair_main(Suite *s)
+{
+	SRunner *sr = srunner_create(s);
+	int failed;
+
+	if (getenv("ENGINE_DEBUG"))
+		log_set_all(LL_DEBUG);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,87 @@
+/*
+ * Two engines in one process: each with its own configuration (written to
+ * a temporary file and loaded by the real loader), an in-memory kernel,
+ * fixed nonces and a captured sender.  Datagrams wait in one queue until
+ * the test delivers them (pair_pump), so a test can drop, duplicate or
+ * inspect any message.  Optionally every delivered datagram is written to
+ * a pcap file (raw IPv4/UDP) for tshark.
+ */
+#ifndef TESTS_ENGINE_PAIR_H
+#define TESTS_ENGINE_PAIR_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <check.h>
+
+#include "common/loop.h"
+#include "ike/core/conf.h"
+#include "ike/engine/ike_sa.h"
+
+#define PAIR_A	0
+#define PAIR_B	1
+
+struct pair_pkt {
+	struct pair_pkt *next;
+	int from;
+	struct addr src, dst;
+	size_t len;
+	uint8_t data[];
+};
+
+struct pair;
+/* Return 1 to drop this datagram instead of delivering it. */
+typedef int (*pair_filter_fn)(struct pair *p, struct pair_pkt *pkt, void *arg);
+
+struct pair_peer {
+	struct pair *pair;
+	int idx;
+	struct engine *e;
+	struct kernel *k;
+	struct config *cfg;
+	uint8_t nonce[32];
+	size_t sent;
+};
+
+struct pair {
+	struct loop *loop;
+	struct pair_peer peer[2];
+	struct pair_pkt *head, **tail;
+	pair_filter_fn filter;
+	void *filter_arg;
+	size_t delivered, dropped;
+	FILE *pcap;
+};
+
+/* Addresses: A is 192.0.2.1, B is 192.0.2.2. */
+extern const char pair_conf_a[], pair_conf_b[];
+
+/* Config texts (libconfig) for A and B; NULL: the defaults above. */
+void pair_setup(struct pair *p, const char *conf_a, const char *conf_b);
+void pair_free(struct pair *p);
+/* Deliver queued datagrams (and what they cause) until the queue is empty
+ * or max were handled; returns how many were handled. */
+size_t pair_pump(struct pair *p, size_t max);
+/* Run the loop (timers) for up to ms, pumping datagrams, until cond(p)
+ * holds (cond NULL: the whole time).  1 if cond held. */
+int pair_run(struct pair *p, unsigned ms, int (*cond)(struct pair *p));
+/* Number of queued datagrams. */
+size_t pair_queued(const struct pair *p);
+/* Write every delivered datagram to path (pcap, LINKTYPE_RAW). */
+void pair_pcap(struct pair *p, const char *path);
+
+/* A configuration from libconfig text, through the real loader. */
+struct config *pair_load_config(const char *text);
+/* engine_initiate(A, "ab") that must succeed. */
+void pair_initiate(struct pair *p);
+/* Both first IKE SAs exist and are ESTABLISHED. */
+int pair_established(struct pair *p);
+/* Runs one suite (ENGINE_DEBUG=1 in the environment: debug log); exit status. */
+int pair_main(Suite *s);
+
+/* The first IKE SA of side i, or NULL. */
+struct ike_sa *pair_sa(struct pair *p, int i);
+size_t pair_nsas(struct pair *p, int i);
+
+#endif
