@@ -36,9 +36,15 @@ IKE_DOWN_TIMEOUT=${IKE_DOWN_TIMEOUT:-15}
 # to start under a loaded emulator).
 IKE_START_TIMEOUT=${IKE_START_TIMEOUT:-60}
 _ike_dumped=""
+_ike_t0=$(date +%s)
+
+# Messages carry the seconds since the scenario started.
+info() {
+	echo "  [$SCENARIO +$(( $(date +%s) - _ike_t0 ))s] $*"
+}
 
 fail() {
-	echo "  [$SCENARIO] FAIL: $*"
+	echo "  [$SCENARIO +$(( $(date +%s) - _ike_t0 ))s] FAIL: $*"
 	if [ -z "$_ike_dumped" ]; then
 		_ike_dumped=1
 		ike_dump
@@ -193,7 +199,6 @@ ike_write_conf() {
 	esac
 	eval "KIND_$1=$kind"
 	_ike_side "$1"
-	rm -rf "$_dir"
 	mkdir -p "$_dir"
 	if [ "$kind" = ikedaemon ]; then
 		ike_fill ike.conf.in "$_dir/ike.conf"
@@ -209,6 +214,7 @@ ike_write_conf() {
 # ike_start SIDE KIND: writes SIDE's configuration, starts its daemon and
 # waits until it answers on its control socket with the connection loaded.
 ike_start() {
+	rm -rf "$SCEN_TMP/$1"
 	ike_write_conf "$1" "$2"
 	_ike_side "$1"
 	if [ "$_kind" = ikedaemon ]; then
@@ -230,6 +236,22 @@ ike_start() {
 			fail "charon in $_ns did not load connection $CF_CONN: $out"
 	fi
 	info "side $1 ($_ns): $_kind started"
+}
+
+# ike_reload SIDE: rewrites SIDE's configuration from the CF_* values and
+# makes its running daemon load it (ikectl reload, swanctl --load-conns).
+ike_reload() {
+	_ike_side "$1"
+	ike_write_conf "$1" "$_kind"
+	if [ "$_kind" = ikedaemon ]; then
+		out=$(ike_ctl "$1" reload 2>&1) || fail "ikectl reload in $_ns: $out"
+	else
+		out=$(ike_swanctl "$1" --load-creds --noprompt --clear --file "$_dir/swanctl.conf" 2>&1) ||
+			fail "swanctl --load-creds in $_ns: $out"
+		out=$(ike_swanctl "$1" --load-conns --file "$_dir/swanctl.conf" 2>&1) ||
+			fail "swanctl --load-conns in $_ns: $out"
+	fi
+	info "side $1 ($_ns): $_kind reloaded its configuration"
 }
 
 # ike_swanctl SIDE COMMAND ARGS...: swanctl talking to the charon of SIDE
