@@ -508,6 +508,84 @@ ike_save() {
 	return 0
 }
 
+# ---- kernel -------------------------------------------------------------
+
+# ike_kernel_warmup: loads the ESP and crypto modules with one modprobe and
+# adds (then flushes) one SA per ESP algorithm the scenarios use, IPv4 and
+# IPv6, in a scratch namespace.  Under qemu without KVM the first SA of an
+# algorithm costs tens of seconds: one modprobe per crypto name the kernel
+# looks up, and the crypto self-tests.  Both are off meanwhile (lookups of
+# names no module provides fail at once); a failed add is retried with
+# module loading back on, and names what that loaded.  Once per boot.
+IKE_WARM_MODS="esp4 esp6 xfrm_user authenc echainiv seqiv crypto_null gcm ctr
+	ghash_generic ghash_clmulni_intel cryptd aesni_intel chacha20poly1305
+	chacha_x86_64 poly1305_x86_64 sha256_ssse3 sha512_ssse3 drbg
+	jitterentropy_rng sha3_generic ansi_cprng sch_netem veth dummy"
+# ESP algorithms of the scenarios' proposals: aes256gcm16, aes128gcm16,
+# aes128-sha256, aes256-sha384, aes256-sha256, chacha20poly1305.
+_k16=000102030405060708090a0b0c0d0e0f
+_k32=${_k16}101112131415161718191a1b1c1d1e1f
+IKE_WARM_ALGS="aead rfc4106(gcm(aes)) 0x${_k32}a0a1a2a3 128
+aead rfc4106(gcm(aes)) 0x${_k16}a0a1a2a3 128
+enc cbc(aes) 0x$_k16 auth-trunc hmac(sha256) 0x$_k32 128
+enc cbc(aes) 0x$_k32 auth-trunc hmac(sha384) 0x$_k32$_k16 192
+enc cbc(aes) 0x$_k32 auth-trunc hmac(sha256) 0x$_k32 128
+aead rfc7539esp(chacha20,poly1305) 0x${_k32}a0a1a2a3 128"
+
+ike_kernel_warmup() {
+	[ ! -f /tmp/.ike-kernel-warm ] || return 0
+	start=$(date +%s)
+	ns_add ike-warmup
+	notests=/sys/module/cryptomgr/parameters/notests
+	saved_notests=$(cat "$notests" 2>/dev/null)
+	saved_modprobe=$(cat /proc/sys/kernel/modprobe)
+	[ -z "$saved_notests" ] || echo 1 >"$notests"
+	# Some names are built in or absent on other kernels: load what exists.
+	for m in $IKE_WARM_MODS; do
+		modinfo -n "$m" >/dev/null 2>&1 && printf '%s\n' "$m"
+	done >"$SCEN_TMP/mods"
+	modprobe -a $(cat "$SCEN_TMP/mods") || info "modprobe -a failed: $(cat "$SCEN_TMP/mods")"
+	info "modules loaded in $(( $(date +%s) - start ))s"
+	echo >/proc/sys/kernel/modprobe
+	_ike_warm_sas ike-warmup >"$SCEN_TMP/warmup.err"
+	rc=$?
+	echo "$saved_modprobe" >/proc/sys/kernel/modprobe
+	[ -z "$saved_notests" ] || echo "$saved_notests" >"$notests"
+	[ "$rc" -eq 0 ] || fail "cannot add an ESP SA: $(cat "$SCEN_TMP/warmup.err")"
+	n=$(ip -n ike-warmup xfrm state | grep -c 'proto esp')
+	ip netns del ike-warmup
+	touch /tmp/.ike-kernel-warm
+	info "$n ESP SAs added and removed; kernel ready after $(( $(date +%s) - start ))s"
+}
+
+# _ike_warm_sas NS: one SA per algorithm and address family; 1 on failure.
+_ike_warm_sas() {
+	ns=$1
+	spi=256
+	printf '%s\n' "$IKE_WARM_ALGS" | while read -r alg; do
+		for pair in "192.0.2.1 192.0.2.2" "2001:db8::1 2001:db8::2"; do
+			set -- $pair
+			spi=$((spi + 1))
+			# shellcheck disable=SC2086
+			add="ip -n $ns xfrm state add src $1 dst $2 proto esp spi $spi mode tunnel $alg"
+			out=$(_ike_warm_add "$add") && continue
+			info "fast add failed ($out); retrying with module loading" >&2
+			cut -d' ' -f1 /proc/modules | sort >"$SCEN_TMP/before"
+			echo "$saved_modprobe" >/proc/sys/kernel/modprobe
+			out=$(_ike_warm_add "$add") || { echo "$add: $out"; exit 1; }
+			echo >/proc/sys/kernel/modprobe
+			info "that loaded:" $(cut -d' ' -f1 /proc/modules | sort | comm -13 "$SCEN_TMP/before" -) >&2
+		done
+	done
+}
+
+# The algorithm names hold parentheses: word splitting only, no globbing.
+_ike_warm_add() {
+	set -f
+	# shellcheck disable=SC2086
+	$1 2>&1
+}
+
 # ---- whole cases --------------------------------------------------------
 
 # ike_case INITIATOR-SIDE: both daemons already started; initiate, wait
