@@ -428,9 +428,9 @@ ike_assert_sas_counted() {
 	n=$(printf '%s\n' "$sas" | grep -c .)
 	[ "$n" -ge "${2:-2}" ] || fail "$n ESP SAs in $1, want ${2:-2}: $(ike_xfrm_brief "$1")"
 	printf '%s\n' "$sas" | while read -r spi bytes packets; do
-		info "$1: SA $spi: $bytes bytes, $packets packets"
 		[ "$packets" -gt 0 ] || exit 1
-	done || fail "an ESP SA in $1 counted no packets: $sas"
+	done || fail "an ESP SA in $1 counted no packets (SPI bytes packets): $sas"
+	info "$1: ESP SAs (SPI bytes packets):" $sas
 }
 
 # ike_assert_traffic [COUNT]: pings HOST_A -> HOST_B across the tunnel and
@@ -540,11 +540,9 @@ ike_kernel_warmup() {
 	saved_notests=$(cat "$notests" 2>/dev/null)
 	saved_modprobe=$(cat /proc/sys/kernel/modprobe)
 	[ -z "$saved_notests" ] || echo 1 >"$notests"
-	# Some names are built in or absent on other kernels: load what exists.
-	for m in $IKE_WARM_MODS; do
-		modinfo -n "$m" >/dev/null 2>&1 && printf '%s\n' "$m"
-	done >"$SCEN_TMP/mods"
-	modprobe -a $(cat "$SCEN_TMP/mods") || info "modprobe -a failed: $(cat "$SCEN_TMP/mods")"
+	# Some names are built in or absent on other kernels: -q goes past them.
+	# shellcheck disable=SC2086
+	modprobe -q -a $IKE_WARM_MODS
 	info "modules loaded in $(( $(date +%s) - start ))s"
 	echo >/proc/sys/kernel/modprobe
 	_ike_warm_sas ike-warmup >"$SCEN_TMP/warmup.err"
