@@ -47,4 +47,4 @@ TESTS += tests/kernel/host-kernel.sh
 EXTRA_DIST += tests/vm/README.md tests/vm/kernel-lib.sh tests/vm/scenarios/kernel-acquire-flush.sh \
 	tests/vm/scenarios/kernel-expire.sh tests/vm/scenarios/kernel-tunnel-aes-cbc-sha256.sh \
 	tests/vm/scenarios/kernel-tunnel-aes-gcm.sh tests/vm/scenarios/kernel-tunnel-chacha20.sh \
-	tests/vm/scenarios/kernel-tunnel-v4-in-v6.sh
+	tests/vm/scenarios/kernel-tunnel-v4-in-v6.sh tests/vm/scenarios/harness-charon.sh

@@ -183,11 +183,13 @@ charon_start() {
 	wait_for 20 "charon in $1" test -S "/tmp/$1.vici"
 }
 
-# swanctl_ns NS ARGS...: swanctl talking to the charon of NS.
+# swanctl_ns NS COMMAND [ARGS...]: swanctl talking to the charon of NS
+# (the command must come first, then --uri).
 swanctl_ns() {
 	ns=$1
-	shift
-	swanctl --uri "unix:///tmp/$ns.vici" "$@"
+	cmd=$2
+	shift 2
+	swanctl "$cmd" --uri "unix:///tmp/$ns.vici" "$@"
 }
 
 _vm_cleanup() {

@@ -36,9 +36,15 @@ IKE_DOWN_TIMEOUT=${IKE_DOWN_TIMEOUT:-15}
 # to start under a loaded emulator).
 IKE_START_TIMEOUT=${IKE_START_TIMEOUT:-60}
 _ike_dumped=""
+_ike_t0=$(date +%s)
+
+# Messages carry the seconds since the scenario started.
+info() {
+	echo "  [$SCENARIO +$(( $(date +%s) - _ike_t0 ))s] $*"
+}
 
 fail() {
-	echo "  [$SCENARIO] FAIL: $*"
+	echo "  [$SCENARIO +$(( $(date +%s) - _ike_t0 ))s] FAIL: $*"
 	if [ -z "$_ike_dumped" ]; then
 		_ike_dumped=1
 		ike_dump
@@ -198,7 +204,6 @@ ike_write_conf() {
 	esac
 	eval "KIND_$1=$kind"
 	_ike_side "$1"
-	rm -rf "$_dir"
 	mkdir -p "$_dir"
 	if [ "$kind" = ikedaemon ]; then
 		ike_fill ike.conf.in "$_dir/ike.conf"
@@ -214,6 +219,7 @@ ike_write_conf() {
 # ike_start SIDE KIND: writes SIDE's configuration, starts its daemon and
 # waits until it answers on its control socket with the connection loaded.
 ike_start() {
+	rm -rf "$SCEN_TMP/$1"
 	ike_write_conf "$1" "$2"
 	_ike_side "$1"
 	if [ "$_kind" = ikedaemon ]; then
@@ -235,6 +241,22 @@ ike_start() {
 			fail "charon in $_ns did not load connection $CF_CONN: $out"
 	fi
 	info "side $1 ($_ns): $_kind started"
+}
+
+# ike_reload SIDE: rewrites SIDE's configuration from the CF_* values and
+# makes its running daemon load it (ikectl reload, swanctl --load-conns).
+ike_reload() {
+	_ike_side "$1"
+	ike_write_conf "$1" "$_kind"
+	if [ "$_kind" = ikedaemon ]; then
+		out=$(ike_ctl "$1" reload 2>&1) || fail "ikectl reload in $_ns: $out"
+	else
+		out=$(ike_swanctl "$1" --load-creds --noprompt --clear --file "$_dir/swanctl.conf" 2>&1) ||
+			fail "swanctl --load-creds in $_ns: $out"
+		out=$(ike_swanctl "$1" --load-conns --file "$_dir/swanctl.conf" 2>&1) ||
+			fail "swanctl --load-conns in $_ns: $out"
+	fi
+	info "side $1 ($_ns): $_kind reloaded its configuration"
 }
 
 # ike_swanctl SIDE COMMAND ARGS...: swanctl talking to the charon of SIDE
@@ -411,9 +433,9 @@ ike_assert_sas_counted() {
 	n=$(printf '%s\n' "$sas" | grep -c .)
 	[ "$n" -ge "${2:-2}" ] || fail "$n ESP SAs in $1, want ${2:-2}: $(ike_xfrm_brief "$1")"
 	printf '%s\n' "$sas" | while read -r spi bytes packets; do
-		info "$1: SA $spi: $bytes bytes, $packets packets"
 		[ "$packets" -gt 0 ] || exit 1
-	done || fail "an ESP SA in $1 counted no packets: $sas"
+	done || fail "an ESP SA in $1 counted no packets (SPI bytes packets): $sas"
+	info "$1: ESP SAs (SPI bytes packets):" $sas
 }
 
 # ike_assert_traffic [COUNT]: pings HOST_A -> HOST_B across the tunnel and
@@ -489,6 +511,82 @@ ike_save() {
 	[ -d "$VM_OUT" ] || return 0
 	mkdir -p "$VM_OUT/$SCENARIO" && cp -r "$SCEN_TMP/." "$VM_OUT/$SCENARIO/" 2>/dev/null
 	return 0
+}
+
+# ---- kernel -------------------------------------------------------------
+
+# ike_kernel_warmup: loads the ESP and crypto modules with one modprobe and
+# adds (then flushes) one SA per ESP algorithm the scenarios use, IPv4 and
+# IPv6, in a scratch namespace.  Under qemu without KVM the first SA of an
+# algorithm costs tens of seconds: one modprobe per crypto name the kernel
+# looks up, and the crypto self-tests.  Both are off meanwhile (lookups of
+# names no module provides fail at once); a failed add is retried with
+# module loading back on, and names what that loaded.  Once per boot.
+IKE_WARM_MODS="esp4 esp6 xfrm_user authenc echainiv seqiv crypto_null gcm ctr
+	ghash_generic ghash_clmulni_intel cryptd aesni_intel chacha20poly1305
+	chacha_x86_64 poly1305_x86_64 sha256_ssse3 sha512_ssse3 drbg
+	jitterentropy_rng sha3_generic ansi_cprng sch_netem veth dummy"
+# ESP algorithms of the scenarios' proposals: aes256gcm16, aes128gcm16,
+# aes128-sha256, aes256-sha384, aes256-sha256, chacha20poly1305.
+_k16=000102030405060708090a0b0c0d0e0f
+_k32=${_k16}101112131415161718191a1b1c1d1e1f
+IKE_WARM_ALGS="aead rfc4106(gcm(aes)) 0x${_k32}a0a1a2a3 128
+aead rfc4106(gcm(aes)) 0x${_k16}a0a1a2a3 128
+enc cbc(aes) 0x$_k16 auth-trunc hmac(sha256) 0x$_k32 128
+enc cbc(aes) 0x$_k32 auth-trunc hmac(sha384) 0x$_k32$_k16 192
+enc cbc(aes) 0x$_k32 auth-trunc hmac(sha256) 0x$_k32 128
+aead rfc7539esp(chacha20,poly1305) 0x${_k32}a0a1a2a3 128"
+
+ike_kernel_warmup() {
+	[ ! -f /tmp/.ike-kernel-warm ] || return 0
+	start=$(date +%s)
+	ns_add ike-warmup
+	notests=/sys/module/cryptomgr/parameters/notests
+	saved_notests=$(cat "$notests" 2>/dev/null)
+	saved_modprobe=$(cat /proc/sys/kernel/modprobe)
+	[ -z "$saved_notests" ] || echo 1 >"$notests"
+	# Some names are built in or absent on other kernels: -q goes past them.
+	# shellcheck disable=SC2086
+	modprobe -q -a $IKE_WARM_MODS
+	info "modules loaded in $(( $(date +%s) - start ))s"
+	echo >/proc/sys/kernel/modprobe
+	_ike_warm_sas ike-warmup >"$SCEN_TMP/warmup.err"
+	rc=$?
+	echo "$saved_modprobe" >/proc/sys/kernel/modprobe
+	[ -z "$saved_notests" ] || echo "$saved_notests" >"$notests"
+	[ "$rc" -eq 0 ] || fail "cannot add an ESP SA: $(cat "$SCEN_TMP/warmup.err")"
+	n=$(ip -n ike-warmup xfrm state | grep -c 'proto esp')
+	ip netns del ike-warmup
+	touch /tmp/.ike-kernel-warm
+	info "$n ESP SAs added and removed; kernel ready after $(( $(date +%s) - start ))s"
+}
+
+# _ike_warm_sas NS: one SA per algorithm and address family; 1 on failure.
+_ike_warm_sas() {
+	ns=$1
+	spi=256
+	printf '%s\n' "$IKE_WARM_ALGS" | while read -r alg; do
+		for pair in "192.0.2.1 192.0.2.2" "2001:db8::1 2001:db8::2"; do
+			set -- $pair
+			spi=$((spi + 1))
+			# shellcheck disable=SC2086
+			add="ip -n $ns xfrm state add src $1 dst $2 proto esp spi $spi mode tunnel $alg"
+			out=$(_ike_warm_add "$add") && continue
+			info "fast add failed ($out); retrying with module loading" >&2
+			cut -d' ' -f1 /proc/modules | sort >"$SCEN_TMP/before"
+			echo "$saved_modprobe" >/proc/sys/kernel/modprobe
+			out=$(_ike_warm_add "$add") || { echo "$add: $out"; exit 1; }
+			echo >/proc/sys/kernel/modprobe
+			info "that loaded:" $(cut -d' ' -f1 /proc/modules | sort | comm -13 "$SCEN_TMP/before" -) >&2
+		done
+	done
+}
+
+# The algorithm names hold parentheses: word splitting only, no globbing.
+_ike_warm_add() {
+	set -f
+	# shellcheck disable=SC2086
+	$1 2>&1
 }
 
 # ---- whole cases --------------------------------------------------------

@@ -14,10 +14,10 @@ for kinds in "self charon" "charon self"; do
 		[ "$KIND_A" = charon ] || fail "ikectl initiate failed: $(cat "$SCEN_TMP/A/initiate.out")"
 	fi
 	ike_wait_log A "an authentication failure" \
-		'AUTHENTICATION_FAILED|authentication fail' \
+		'AUTHENTICATION_FAILED|does not verify|authentication fail' \
 		'AUTHENTICATION_FAILED|MAC mismatched|authentication of .* failed'
 	ike_wait_log B "an authentication failure" \
-		'AUTHENTICATION_FAILED|authentication fail' \
+		'AUTHENTICATION_FAILED|does not verify|authentication fail' \
 		'AUTHENTICATION_FAILED|MAC mismatched|authentication of .* failed'
 	wait_for "$IKE_DOWN_TIMEOUT" "no IKE SA left on side A" ike_is_down A
 	wait_for "$IKE_DOWN_TIMEOUT" "no IKE SA left on side B" ike_is_down B
