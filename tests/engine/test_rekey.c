@@ -583,8 +583,19 @@ static int child_rekeyed_twice(struct pair *p)
 	return settled(p) && P.peer[PAIR_A].e->stats.child_sas_installed_total >= 3;
 }
 
+static void note_child(const struct engine_child_sa_info *in, void *arg)
+{
+	*(struct engine_child_sa_info *)arg = *in;
+}
+
+static void note_ike(const struct engine_ike_sa_info *in, void *arg)
+{
+	*(struct engine_ike_sa_info *)arg = *in;
+}
+
 START_TEST(test_timers)
 {
+	struct engine_child_sa_info info;
 	struct child_sa *c;
 	uint64_t in, life;
 
@@ -597,6 +608,11 @@ START_TEST(test_timers)
 	ck_assert_uint_le(in, 2);
 	ck_assert_uint_ge(life, 19);
 	ck_assert_uint_le(life, 20);
+	/* what ikectl show prints */
+	memset(&info, 0, sizeof(info));
+	engine_list_child_sas(P.peer[PAIR_A].e, NULL, note_child, &info);
+	ck_assert_uint_eq(info.rekey_in_secs, in);
+	ck_assert_uint_eq(info.expire_in_secs, life);
 	ck_assert(pair_run(&P, 6000, child_rekeyed_twice));
 	assert_settled();
 	ck_assert_uint_gt(rekey_child_rekey_in(child(PAIR_B)), 0);
@@ -611,6 +627,7 @@ static int reauthenticated(struct pair *p)
 
 START_TEST(test_reauth)
 {
+	struct engine_ike_sa_info info;
 	char *a;
 	uint64_t old_spi;
 	int broken;
@@ -623,6 +640,10 @@ START_TEST(test_reauth)
 	pair_pump(&P, 0);
 	old_spi = pair_sa(&P, PAIR_A)->entry.spi_i;
 	ck_assert_uint_eq(rekey_ike_reauth_in(pair_sa(&P, PAIR_A)), 1);
+	memset(&info, 0, sizeof(info));
+	engine_list_ike_sas(P.peer[PAIR_A].e, NULL, note_ike, &info);
+	ck_assert_uint_eq(info.reauth_in_secs, 1);
+	ck_assert_uint_eq(info.rekey_in_secs, 4 * 3600);
 	watch_policies(&broken);
 	/* make-before-break: a new IKE SA with its CHILD SA, then the old goes */
 	ck_assert(pair_run(&P, 3000, reauthenticated));
