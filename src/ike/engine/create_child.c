@@ -7,7 +7,6 @@
  * made the redundant SA, which its initiator deletes, and the initiator of
  * the surviving one deletes the old SA.
  */
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
