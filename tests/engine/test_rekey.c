@@ -176,9 +176,11 @@ START_TEST(test_child_rekey_initiator)
 	ck_assert_ptr_nonnull(ksa(PAIR_B, "192.0.2.1", old_in));
 	ck_assert_int_eq(child(PAIR_B)->next->state, CHILD_SA_REKEYED);
 	/* response: A installs both and sends on the new SA; it deletes the
-	 * old pair but still reads it until B confirms */
+	 * old pair: its outbound half at once, the inbound one once B confirms */
 	ck_assert_uint_eq(pair_pump(&P, 1), 1);
-	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_A].k), 4);
+	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_A].k), 3);
+	ck_assert_ptr_null(ksa(PAIR_A, "192.0.2.2", old_out));
+	ck_assert_ptr_nonnull(ksa(PAIR_A, "192.0.2.1", old_in));
 	ck_assert_int_eq(child(PAIR_A)->next->state, CHILD_SA_DELETING);
 	/* the DELETE moves B's outbound traffic to the new SA */
 	ck_assert_uint_eq(pair_pump(&P, 1), 1);

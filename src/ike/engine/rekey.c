@@ -5,6 +5,7 @@
  * outlive the SA that installed them, and reauthentication by a new IKE SA
  * made before the old one is deleted (make-before-break, 2.8.3).
  */
+#include <netinet/in.h>
 #include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -156,6 +157,23 @@ static void on_child_deleted(struct ike_sa *sa, const struct ike_msg *m, const u
 	rekey_window_free(sa);
 }
 
+/* We stop sending on c now: the kernel falls back to another outbound SA
+ * of the reqid (a redundant SA's peer drops its inbound half on our
+ * DELETE, before we would hear back). */
+static void drop_outbound(struct child_sa *c)
+{
+	struct kernel_sa_id id;
+
+	if (!c->sa_out)
+		return;
+	memset(&id, 0, sizeof(id));
+	id.dst = c->sa_remote;
+	id.spi = c->spi_out;
+	id.proto = IPPROTO_ESP;
+	if (kernel_del_sa(c->ike->eng->kernel, &id) == 0)
+		c->sa_out = 0;
+}
+
 int rekey_delete_child(struct child_sa *c)
 {
 	struct ike_sa *sa = c->ike;
@@ -182,6 +200,7 @@ int rekey_delete_child(struct child_sa *c)
 		return -1;
 	}
 	sa->rk.deleting_spi = c->spi_in;
+	drop_outbound(c);
 	timer_cancel(sa->eng->loop, &c->rk.rekey);
 	c->rk.rekey_at_ms = 0;
 	return 0;

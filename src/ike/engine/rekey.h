@@ -137,9 +137,10 @@ uint64_t rekey_child_expire_in(const struct child_sa *c);
 uint64_t rekey_ike_rekey_in(const struct ike_sa *sa);
 uint64_t rekey_ike_reauth_in(const struct ike_sa *sa);
 
-/* 2.8: the initiator of a rekey deletes the replaced SA; its inbound SA
- * goes on accepting what the peer still sends until the peer answers the
- * DELETE (having moved its own traffic by then). */
+/* 2.8: the initiator of a rekey deletes the replaced SA (or, having lost
+ * a collision, its redundant one): its outbound SA goes at once, its
+ * inbound SA goes on accepting what the peer still sends until the peer
+ * answers the DELETE (having moved its own traffic by then). */
 int rekey_delete_child(struct child_sa *c);
 /* Replaced but not yet deleted by the peer: deleted by us after a grace
  * period if the peer's DELETE never comes. */
