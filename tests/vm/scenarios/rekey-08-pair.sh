@@ -1,6 +1,7 @@
 # ikedaemon on both sides: CHILD SA rekeys with PFS from both ends (timers
-# 8 s less up to 3 s on both: either side may go first), an IKE SA rekey every ~15 s from side A,
-# under a continuous ping; one SA pair and one IKE SA at the end.
+# of 8 s less up to 3 s on both: either side may go first), an IKE SA
+# rekey every ~15 s from side A, under a continuous ping; one SA pair and
+# one IKE SA at the end.
 . "$VM_DIR/ike/ike-lib.sh"
 . "$VM_DIR/ike/rekey-lib.sh"
 ike_topo 4 tunnel
