@@ -813,7 +813,7 @@ START_TEST(test_r26_replay)
 	len = bi_seal(&h, &a->sk_out, NULL, 0, PL_NONE, pkt, sizeof(pkt));
 	bi_inject(PAIR_B, &bi_a, pkt, len);
 	ck_assert_uint_eq(bi_nfrom(PAIR_B), 0);
-	ck_assert_uint_eq(bi_logged(mark, "retransmission or outside the window"), 3);
+	ck_assert_uint_eq(bi_logged(mark, "request outside the window"), 3);
 	bi_dpd_ok();
 	bi_fresh_exchange_ok();
 	bi_end();

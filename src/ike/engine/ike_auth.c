@@ -326,8 +326,20 @@ static void auth_rx_response(struct ike_sa *sa, const struct ike_msg *m, const u
 
 /* ---- responder ---- */
 
+/* 1 if conn's IKE proposals allow the one IKE_SA_INIT chose (the SA may
+ * move to another connection once the peer's identity is known). */
+static int conn_allows_prop(const struct conf_conn *c, const struct ike_proposal *chosen)
+{
+	struct ike_proposal ours[IKE_MAX_PROPOSALS], tmp;
+	size_t n;
+
+	return conf_proposals(&c->proposals, PROTO_IKE, ours, &n) == 0 &&
+	       proposal_select(ours, n, chosen, 1, 0, &tmp) == 0;
+}
+
 /* The connection for the peer's identity among those allowing the
- * addresses: an exact remote id beats %any; IDr, when sent, must name us. */
+ * addresses and the chosen IKE proposal: an exact remote id beats %any;
+ * IDr, when sent, must name us. */
 static const struct conf_conn *conn_by_id(const struct ike_sa *sa, const struct ident *peer,
 					  const struct ident *idr)
 {
@@ -335,7 +347,8 @@ static const struct conf_conn *conn_by_id(const struct ike_sa *sa, const struct 
 	const struct conf_conn *c = NULL, *any = NULL;
 
 	while ((c = conn_by_addrs(cfg, &sa->local, &sa->remote, c))) {
-		if (idr && !ident_eq(&c->local.id, idr))
+		if ((idr && !ident_eq(&c->local.id, idr)) ||
+		    (c != sa->conn && !conn_allows_prop(c, &sa->prop)))
 			continue;
 		if (c->remote.id.type && ident_eq(&c->remote.id, peer))
 			return c;
@@ -500,7 +513,13 @@ void auth_rx_request(struct ike_sa *sa, const struct ike_msg *m)
 	char buf[IDENT_STRLEN];
 
 	if (sa->state != IKE_SA_INIT_RECEIVED) {
-		auth_fail(sa, N_INVALID_SYNTAX);
+		/* IKE_AUTH on an SA we initiated or one already up: refused,
+		 * the SA itself is not the peer's to break this way */
+		log_info(LS_IKE, "IKE SA %llu: IKE_AUTH request in state %s refused",
+			 (unsigned long long)sa->id, ike_sa_state_name(sa->state));
+		out_init(&o, IKE_AUTH, 1, 0);
+		out_notify(&o, PROTO_NONE, N_INVALID_SYNTAX, NULL, 0);
+		msg_send_response(sa, &o, NULL);
 		return;
 	}
 	err = auth_check_peer(sa, m, &psk);

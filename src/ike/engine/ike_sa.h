@@ -12,6 +12,13 @@
  *   informational.c INFORMATIONAL: DELETE, liveness (DPD), error notifies
  *   child_sa.c      CHILD SA negotiation results -> kernel (SPIs, SAs, policies)
  *   trap.c          trap policies, ACQUIRE, kernel EXPIRE handling
+ * exchange.h holds what the exchange files share (message building,
+ * handlers); tests/engine/pair.h wires two engines for whole-exchange tests.
+ *
+ * Not done yet: CREATE_CHILD_SA and rekeying (issue 8: refused with
+ * NO_ADDITIONAL_SAS, soft expiry only logged), the kernel's MAPPING event,
+ * MOBIKE, fragmentation (RFC 7383), crypto on worker threads (kernel and
+ * DH calls run on the loop thread).
  */
 #ifndef IKE_ENGINE_IKE_SA_H
 #define IKE_ENGINE_IKE_SA_H
@@ -113,10 +120,15 @@ struct ike_sa {
 	int nat_local, nat_remote;	/* NAT detected in front of us / the peer */
 	struct ike_window win;
 	ike_response_fn on_response;	/* the exchange waiting for a response */
+	uint8_t req_exchange;		/* ... and its exchange type */
 	int have_keys;			/* SK_* derived: SK payloads possible */
 	int halfopen;			/* counted in e->cookies (responder) */
 	const struct conf_child *init_child;	/* initiator: child for IKE_AUTH */
 	uint16_t notify_err;		/* why it failed (log/tests), 0: none */
+	/* DELETEs waiting for the window (one request at a time, 2.3) */
+	int delete_pending;
+	uint32_t del_spis[8];
+	size_t ndel_spis;
 
 	/* IKE_SA_INIT */
 	struct ike_proposal prop;	/* the chosen IKE proposal */

@@ -95,9 +95,13 @@ static void rx_response(struct ike_sa *sa, const uint8_t *pkt, size_t len, struc
 	struct engine *e = sa->eng;
 	struct secret plain = { 0 };
 	struct codec_err err;
+	struct sa_entry *en;
 	ike_response_fn fn;
 
-	if (ike_window_rx_response(&sa->win, m->hdr.msgid) != IKE_RX_NEW || !sa->on_response) {
+	/* the exchange type must be the request's: an unprotected
+	 * "IKE_SA_INIT" answer to a protected request is a forgery */
+	if (ike_window_rx_response(&sa->win, m->hdr.msgid) != IKE_RX_NEW || !sa->on_response ||
+	    m->hdr.exchange != sa->req_exchange) {
 		drop(e, "unexpected response", remote);
 		return;
 	}
@@ -117,6 +121,11 @@ static void rx_response(struct ike_sa *sa, const uint8_t *pkt, size_t len, struc
 		ike_window_response_done(&sa->win);
 	}
 	fn(sa, m, pkt, len);	/* may destroy sa */
+	/* the window is free again: DELETEs queued meanwhile go now */
+	en = sa_table_find(&e->table, spi_get(m->hdr.spi_i), spi_get(m->hdr.spi_r),
+			   !!(m->hdr.flags & IKE_FLAG_INITIATOR));
+	if (en == &sa->entry && (sa->delete_pending || sa->ndel_spis))
+		info_flush(sa);
 out:
 	secret_free(&plain);
 }
@@ -146,8 +155,13 @@ static void rx_request(struct ike_sa *sa, const uint8_t *pkt, size_t len, struct
 	struct out_msg o;
 	int rc;
 
-	if (ike_window_rx_request(&sa->win, m->hdr.msgid, pkt, len) != IKE_RX_NEW) {
-		drop(e, "retransmission or outside the window", remote);
+	switch (ike_window_rx_request(&sa->win, m->hdr.msgid, pkt, len)) {
+	case IKE_RX_NEW:
+		break;
+	case IKE_RX_RETRANSMIT:
+		return;		/* the cached response went out again */
+	case IKE_RX_DROP:
+		drop(e, "request outside the window", remote);
 		return;
 	}
 	/* BAD-INPUT 7: nothing encrypted is processed before the keys exist,
