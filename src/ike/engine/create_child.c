@@ -784,7 +784,8 @@ static int rekey_ike_complete(struct ccsa *x, const struct ike_msg *m)
 		log_info(LS_IKE, "IKE SA %llu: rekey collision won, the peer deletes IKE SA %llu",
 			 (unsigned long long)sa->id, (unsigned long long)coll->id);
 	move_children(sa, n);
-	info_delete_ike(sa);
+	/* deleted once this response is handled (rekey_window_free) */
+	sa->rk.want_delete = 1;
 	rekey_window_free(n);
 	return 0;
 }

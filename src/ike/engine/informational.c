@@ -132,7 +132,9 @@ int info_delete_ike(struct ike_sa *sa)
 	struct ike_payload *p;
 	struct out_msg o;
 
-	if (!sa->have_keys || sa->state == IKE_SA_DELETING || sa->state != IKE_SA_ESTABLISHED) {
+	/* rekeying (rekey.c): a replaced SA is deleted like an established one (2.18) */
+	if (!sa->have_keys || sa->state == IKE_SA_DELETING ||
+	    (sa->state != IKE_SA_ESTABLISHED && sa->state != IKE_SA_REKEYED)) {
 		ike_sa_destroy(sa);
 		return 0;
 	}

@@ -394,7 +394,8 @@ static void ike_end(struct ike_sa *sa, const char *why)
 {
 	log_info(LS_IKE, "IKE SA %llu (%s): %s", (unsigned long long)sa->id,
 		 sa->conn ? sa->conn->name : "-", why);
-	if (sa->state != IKE_SA_DELETING && sa->have_keys && ike_window_can_send(&sa->win))
+	/* info_delete_ike waits for a busy window itself */
+	if (sa->state != IKE_SA_DELETING && sa->have_keys)
 		info_delete_ike(sa);
 	else
 		ike_sa_destroy(sa);
@@ -685,11 +686,6 @@ static enum ccsa_start run_one(struct ike_sa *sa)
 	struct ike_rekey *rk = &sa->rk;
 	enum ccsa_start rc;
 
-	if (rk->want_delete) {
-		rk->want_delete = 0;
-		ike_end(sa, "reauthenticated");
-		return CCSA_SENT;
-	}
 	while (rk->nwant) {
 		struct child_sa *c = child_by_id(sa, rk->want_children[0]);
 
@@ -724,7 +720,7 @@ static enum ccsa_start run_one(struct ike_sa *sa)
 
 static int queue_empty(const struct ike_sa *sa)
 {
-	return !sa->rk.want_delete && !sa->rk.want_ike && !sa->rk.nwant && !sa->rk.nwant_new;
+	return !sa->rk.want_ike && !sa->rk.nwant && !sa->rk.nwant_new;
 }
 
 void rekey_window_free(struct ike_sa *sa)
@@ -734,6 +730,12 @@ void rekey_window_free(struct ike_sa *sa)
 	uint64_t now = loop_now_ms(l);
 
 	reauth_progress(sa);
+	if (rk->want_delete) {
+		/* replaced (rekey or reauthentication): sa may be gone after this */
+		rk->want_delete = 0;
+		ike_end(sa, "replaced by a new IKE SA");
+		return;
+	}
 	if (queue_empty(sa))
 		return;
 	if (now < rk->retry_not_before_ms) {
@@ -741,7 +743,7 @@ void rekey_window_free(struct ike_sa *sa)
 			timer_schedule(l, &rk->retry, rk->retry_not_before_ms - now);
 		return;
 	}
-	if (sa->state == IKE_SA_ESTABLISHED || (rk->want_delete && sa->state == IKE_SA_REKEYED)) {
+	if (sa->state == IKE_SA_ESTABLISHED) {
 		/* one request at a time: a failed start moves on to the next item */
 		while (!queue_empty(sa) && !rk->req && ike_window_can_send(&sa->win))
 			if (run_one(sa) != CCSA_FAILED)
