@@ -2,6 +2,7 @@
 #include "pair.h"
 
 #include <check.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -262,4 +263,44 @@ int pair_main(Suite *s)
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+char *pair_conf_sub(const char *base, const char *from, const char *to)
+{
+	const char *at = strstr(base, from);
+	char *out;
+
+	ck_assert_msg(at != NULL, "\"%s\" not in the configuration", from);
+	out = malloc(strlen(base) + strlen(to) + 1);
+	ck_assert_ptr_nonnull(out);
+	memcpy(out, base, (size_t)(at - base));
+	strcpy(out + (at - base), to);
+	strcat(out, at + strlen(from));
+	return out;
+}
+
+const struct kernel_sa *pair_ksa(struct pair *p, int side, const char *dst, uint32_t spi)
+{
+	struct kernel_sa_id id;
+
+	memset(&id, 0, sizeof(id));
+	ck_assert_int_eq(addr_parse(&id.dst, dst, 0), 0);
+	id.spi = spi;
+	id.proto = IPPROTO_ESP;
+	return kernel_mem_find_sa(p->peer[side].k, &id);
+}
+
+void pair_assert_sa_match(const struct kernel_sa *out, const struct kernel_sa *in)
+{
+	ck_assert_ptr_nonnull(out);
+	ck_assert_ptr_nonnull(in);
+	ck_assert_uint_eq(out->id.spi, in->id.spi);
+	ck_assert_uint_eq(out->encr, in->encr);
+	ck_assert_uint_eq(out->integ, in->integ);
+	ck_assert_uint_eq(out->enc_key_len, in->enc_key_len);
+	ck_assert_uint_gt(out->enc_key_len, 0);
+	ck_assert_mem_eq(out->enc_key, in->enc_key, out->enc_key_len);
+	ck_assert_uint_eq(out->int_key_len, in->int_key_len);
+	ck_assert_mem_eq(out->int_key, in->int_key, out->int_key_len);
+	ck_assert_int_eq(out->mode, in->mode);
 }

@@ -80,6 +80,13 @@ int pair_established(struct pair *p);
 /* Runs one suite (ENGINE_DEBUG=1 in the environment: debug log); exit status. */
 int pair_main(Suite *s);
 
+/* The SA of side's kernel that carries traffic to dst with spi, or NULL. */
+const struct kernel_sa *pair_ksa(struct pair *p, int side, const char *dst, uint32_t spi);
+/* One side's outbound SA is the other's inbound one: SPI, algorithms, keys. */
+void pair_assert_sa_match(const struct kernel_sa *out, const struct kernel_sa *in);
+/* A configuration text with from replaced by to (from must occur); free it. */
+char *pair_conf_sub(const char *base, const char *from, const char *to);
+
 /* The first IKE SA of side i, or NULL. */
 struct ike_sa *pair_sa(struct pair *p, int i);
 size_t pair_nsas(struct pair *p, int i);

@@ -15,6 +15,7 @@ struct edge {
 static const struct edge ike_edges[] = {
 	{ IKE_SA_CREATED, IKE_SA_INIT_SENT },
 	{ IKE_SA_CREATED, IKE_SA_INIT_RECEIVED },
+	{ IKE_SA_CREATED, IKE_SA_ESTABLISHED },	/* born from an IKE SA rekey (2.18) */
 	{ IKE_SA_CREATED, IKE_SA_DEAD },
 	{ IKE_SA_INIT_SENT, IKE_SA_AUTH_SENT },
 	{ IKE_SA_INIT_SENT, IKE_SA_DEAD },

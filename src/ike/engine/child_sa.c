@@ -35,6 +35,7 @@ struct child_sa *child_sa_new(struct ike_sa *ike, const struct conf_child *cfg)
 	c->reqid = reqid ? reqid : engine_new_reqid(e);
 	c->sa_local = ike->local;
 	c->sa_remote = ike->remote;
+	rekey_child_init(c);
 	return c;
 }
 
@@ -220,7 +221,7 @@ static int install_sas(struct child_sa *c, const struct child_keys *keys,
 {
 	struct ike_sa *ike = c->ike;
 	struct kernel *k = ike->eng->kernel;
-	int init = ike->entry.initiator;
+	int init = rekey_child_key_initiator(c);	/* rekeying (rekey.c) */
 	struct kernel_sa ks;
 	int rc;
 
@@ -250,11 +251,12 @@ static int install_sas(struct child_sa *c, const struct child_keys *keys,
 	}
 	transport_sel(c, &ks, 0);
 	sa_keys(&ks, init ? &keys->encr_i : &keys->encr_r, init ? &keys->integ_i : &keys->integ_r);
-	rc = kernel_add_sa(k, &ks);
+	/* rekeying (rekey.c): a rekey responder sends on it once the old SA goes */
+	rc = rekey_defer_out(c, &ks) ? 0 : kernel_add_sa(k, &ks);
 	memzero(&ks, sizeof(ks));
 	if (rc < 0)
 		return -1;
-	c->sa_out = 1;
+	c->sa_out = !c->rk.out_sa;
 	return 0;
 }
 
@@ -265,24 +267,27 @@ int child_sa_install(struct child_sa *c, const struct secret *gir)
 	const struct ike_transform *et = xf_of(&c->prop, TT_ENCR), *it = xf_of(&c->prop, TT_INTEG);
 	const struct encr_alg *encr = et ? encr_lookup(et->id, et->keylen) : NULL;
 	const struct integ_alg *integ = it && it->id != AUTH_NONE ? integ_lookup(it->id) : NULL;
+	const struct secret *ni, *nr;
 	struct child_keys keys;
-	int rc = -1;
+	int rc = -1, shared;
 
 	memset(&keys, 0, sizeof(keys));
 	/* ESP in UDP only across a NAT (RFC 3948): a peer may move IKE to
 	 * port 4500 without one (strongSwan does with MOBIKE) and then
 	 * expects plain ESP */
 	c->natt = ike->nat_local || ike->nat_remote;
+	rekey_child_nonces(c, &ni, &nr);
 	if (!encr || (!encr_is_aead(encr) && !integ)) {
 		log_err(LS_CHD, "CHILD SA %llu: negotiated algorithms unknown to the crypto tables",
 			(unsigned long long)c->id);
 		goto out;
 	}
 	if (child_sa_state(c, CHILD_SA_INSTALLING) < 0 ||
-	    child_keys_derive(ike->algs.prf, &ike->keys.sk_d, encr, integ, gir, ike->ni.ptr,
-			      ike->ni.len, ike->nr.ptr, ike->nr.len, &keys) != CR_OK)
+	    child_keys_derive(ike->algs.prf, &ike->keys.sk_d, encr, integ, gir, ni->ptr,
+			      ni->len, nr->ptr, nr->len, &keys) != CR_OK)
 		goto out;
-	if (install_sas(c, &keys, encr, integ) < 0 || install_policies(c) < 0) {
+	shared = rekey_policies_shared(c);	/* rekeying (rekey.c) */
+	if (install_sas(c, &keys, encr, integ) < 0 || (!shared && install_policies(c) < 0)) {
 		e->stats.kernel_errors++;
 		log_err(LS_CHD, "CHILD SA %llu (%s): kernel refused its SAs or policies",
 			(unsigned long long)c->id, c->cfg->name);
@@ -296,6 +301,7 @@ int child_sa_install(struct child_sa *c, const struct secret *gir)
 	ike->children = c;
 	e->stats.child_sas++;
 	e->stats.child_sas_installed_total++;
+	rekey_child_installed(c);
 	rc = 0;
 out:
 	child_keys_free(&keys);
@@ -325,6 +331,7 @@ void child_sa_destroy(struct child_sa *c)
 	struct kernel_sa_id id;
 	int listed = 0;
 
+	rekey_child_gone(c);
 	remove_policies(c);
 	memset(&id, 0, sizeof(id));
 	id.proto = IPPROTO_ESP;

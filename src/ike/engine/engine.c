@@ -455,6 +455,8 @@ void engine_list_ike_sas(struct engine *e, const char *conn, engine_ike_sa_fn fn
 		in.nat_remote = sa->nat_remote;
 		in.established_secs = sa->established_ms ? (now - sa->established_ms) / 1000 : 0;
 		in.nchildren = n;
+		in.rekey_in_secs = rekey_ike_rekey_in(sa);	/* rekeying (rekey.c) */
+		in.reauth_in_secs = rekey_ike_reauth_in(sa);
 		fn(&in, arg);
 	}
 }
@@ -491,8 +493,8 @@ void engine_list_child_sas(struct engine *e, const char *conn, engine_child_sa_f
 			child_sa_query(c, &in.bytes_in, &in.packets_in, &in.bytes_out,
 				       &in.packets_out);
 			in.installed_secs = age;
-			if (c->cfg->life_time > age)
-				in.expire_in_secs = c->cfg->life_time - age;
+			in.rekey_in_secs = rekey_child_rekey_in(c);	/* rekeying (rekey.c) */
+			in.expire_in_secs = rekey_child_expire_in(c);
 			fn(&in, arg);
 		}
 	}
@@ -513,11 +515,7 @@ int engine_initiate(struct engine *e, const char *conn, const char *child, char 
 		snprintf(err, errlen, "initiate: connection %s has no child \"%s\"", conn, child);
 		return -1;
 	}
-	if (!child && c->nchildren > 1)
-		log_info(LS_IKE, "initiate %s: IKE_AUTH carries child %s; its %zu other children "
-			 "need CREATE_CHILD_SA (not supported yet: issue 8)", conn,
-			 c->children[0].name, c->nchildren - 1);
-	return engine_start(e, c, ch, NULL, 0, err, errlen) ? 0 : -1;
+	return rekey_initiate(e, c, ch, err, errlen);	/* rekeying (rekey.c) */
 }
 
 int engine_terminate(struct engine *e, const char *conn, uint64_t ike_sa_id, char *err, size_t errlen)
@@ -549,8 +547,7 @@ int engine_terminate(struct engine *e, const char *conn, uint64_t ike_sa_id, cha
 
 int engine_rekey(struct engine *e, const char *conn, uint64_t ike_sa_id, char *err, size_t errlen)
 {
-	snprintf(err, errlen, "rekey: not supported yet (issue 8)");
-	return -1;
+	return rekey_conn(e, conn, ike_sa_id, err, errlen);	/* rekeying (rekey.c) */
 }
 
 /* ---- reload ---- */

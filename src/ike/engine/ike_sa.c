@@ -84,6 +84,7 @@ struct ike_sa *ike_sa_new(struct engine *e, int initiator, const struct addr *lo
 	timer_init(&sa->timeout, on_half_open_timeout, sa);
 	timer_init(&sa->dpd, on_dpd, sa);
 	timer_init(&sa->keepalive, on_keepalive, sa);
+	rekey_ike_init(sa);
 	if (ike_window_init(&sa->win, e->loop, &e->retx, sa_tx, sa_giveup, sa) < 0 ||
 	    sa_table_new_spi(&e->table, initiator ? &sa->entry.spi_i : &sa->entry.spi_r) < 0) {
 		free(sa);
@@ -172,6 +173,7 @@ void ike_sa_established(struct ike_sa *sa)
 	if (sa->nat_local && sa->natt)
 		timer_schedule(e->loop, &sa->keepalive, KEEPALIVE_MS);
 	ike_sa_state(sa, IKE_SA_ESTABLISHED);
+	rekey_ike_established(sa);
 }
 
 #define AFTER_MAX_CHILDREN	16
@@ -271,6 +273,7 @@ void ike_sa_destroy(struct ike_sa *sa)
 {
 	struct engine *e = sa->eng;
 
+	rekey_ike_gone(sa);
 	while (sa->children)
 		child_sa_destroy(sa->children);
 	if (sa->pending_child)

@@ -35,6 +35,7 @@
 #include "ike/crypto/ke.h"
 #include "ike/crypto/keymat.h"
 #include "ike/crypto/sk.h"
+#include "ike/engine/rekey.h"
 #include "ike/ikev2.h"
 #include "ike/sa/cookie.h"
 #include "ike/sa/sa_state.h"
@@ -155,6 +156,7 @@ struct ike_sa {
 	struct timer timeout;		/* half-open timeout, then unused */
 	struct timer dpd;		/* liveness after dpd_delay of silence */
 	struct timer keepalive;		/* NAT-T keepalives while behind a NAT */
+	struct ike_rekey rk;		/* rekeying (rekey.c) */
 	uint64_t created_ms, established_ms, last_rx_ms;
 };
 
@@ -181,6 +183,7 @@ struct child_sa {
 	int have_acquire_ts;
 	struct ike_ts acquire_src, acquire_dst;
 	uint64_t installed_ms;
+	struct child_rekey rk;		/* rekeying (rekey.c) */
 };
 
 /* ---- engine.c ---- */

@@ -37,15 +37,16 @@ static void child_closed(struct child_sa *c)
 {
 	struct ike_sa *sa = c->ike;
 	const struct conf_child *cfg = c->cfg;
+	int replaced = rekey_child_replaced(c);	/* rekeying (rekey.c) */
+	uint32_t reqid = c->reqid;
 
 	child_sa_destroy(c);
-	if (!sa->conn)
+	if (!sa->conn || replaced)
 		return;
 	if (cfg->close_action == CONF_CLOSE_TRAP)
 		trap_install_child(sa->eng, sa->conn, cfg);
 	else if (cfg->close_action == CONF_CLOSE_START)
-		log_info(LS_CHD, "child %s: close_action start needs CREATE_CHILD_SA "
-			 "(not supported yet: issue 8)", cfg->name);
+		rekey_new_child(sa, cfg, reqid);
 }
 
 /* 1.4.1: every CHILD SA the peer deletes is answered with our own SPI. */
@@ -131,7 +132,9 @@ int info_delete_ike(struct ike_sa *sa)
 	struct ike_payload *p;
 	struct out_msg o;
 
-	if (!sa->have_keys || sa->state == IKE_SA_DELETING || sa->state != IKE_SA_ESTABLISHED) {
+	/* rekeying (rekey.c): a replaced SA is deleted like an established one (2.18) */
+	if (!sa->have_keys || sa->state == IKE_SA_DELETING ||
+	    (sa->state != IKE_SA_ESTABLISHED && sa->state != IKE_SA_REKEYED)) {
 		ike_sa_destroy(sa);
 		return 0;
 	}

@@ -12,11 +12,23 @@ src_ike_engine_libikeengine_a_SOURCES = \
 	src/ike/engine/ike_auth.c \
 	src/ike/engine/informational.c \
 	src/ike/engine/child_sa.c \
-	src/ike/engine/trap.c
+	src/ike/engine/trap.c \
+	src/ike/engine/create_child.c src/ike/engine/create_child.h \
+	src/ike/engine/rekey.c src/ike/engine/rekey.h
 src_ike_engine_libikeengine_a_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS)
 ENGINE_LIBS = src/ike/engine/libikeengine.a src/ike/sa/libikesa.a \
 	src/ike/codec/libikecodec.a src/ike/crypto/libikecrypto.a \
 	src/ike/core/libikecore.a
+
+# rekeying (issue 8): CREATE_CHILD_SA, collisions, lifetimes
+check_PROGRAMS += tests/engine/test_rekey
+TESTS += tests/engine/test_rekey
+tests_engine_test_rekey_SOURCES = tests/engine/test_rekey.c \
+	tests/engine/pair.c tests/engine/pair.h
+tests_engine_test_rekey_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_engine_test_rekey_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_rekey_LDADD = tests/lib/libiketest.a $(ENGINE_LIBS) $(KERNEL_LIBS) \
+	$(IKECORE_LIBS) $(CRYPTO_LIBS) $(CHECK_LIBS)
 
 check_PROGRAMS += tests/engine/test_exchange
 TESTS += tests/engine/test_exchange

@@ -10,6 +10,7 @@
 
 #include "common/log.h"
 #include "ike/codec/names.h"
+#include "ike/engine/create_child.h"
 #include "ike/engine/exchange.h"
 
 const struct ike_payload *msg_pl(const struct ike_msg *m, uint8_t type)
@@ -140,7 +141,7 @@ static void dispatch_request(struct ike_sa *sa, const struct ike_msg *m)
 		info_rx_request(sa, m);
 		break;
 	default:
-		ccsa_rx_request(sa, m);
+		create_child_rx_request(sa, m);
 		break;
 	}
 }
@@ -167,7 +168,8 @@ static void rx_request(struct ike_sa *sa, const uint8_t *pkt, size_t len, struct
 	 * and INFORMATIONAL/CREATE_CHILD_SA wait for IKE_AUTH. */
 	if (m->hdr.exchange == IKE_SA_INIT ||
 	    (m->hdr.exchange != IKE_AUTH && sa->state != IKE_SA_ESTABLISHED &&
-	     sa->state != IKE_SA_DELETING)) {
+	     sa->state != IKE_SA_DELETING && sa->state != IKE_SA_REKEYING &&
+	     sa->state != IKE_SA_REKEYED)) {
 		drop(e, "exchange not allowed in this state", remote);
 		return;
 	}

@@ -212,9 +212,7 @@ void trap_on_acquire(void *arg, const struct kernel_acquire *acq)
 		if (sa->conn != t->conn || sa->state == IKE_SA_DEAD)
 			continue;
 		if (sa->state == IKE_SA_ESTABLISHED)
-			log_info(LS_CHD, "ACQUIRE for %s/%s: IKE SA %llu is up; a further CHILD SA "
-				 "needs CREATE_CHILD_SA (not supported yet: issue 8)",
-				 t->conn->name, t->child->name, (unsigned long long)sa->id);
+			rekey_acquire(sa, t->child, t->reqid, acq);	/* rekeying (rekey.c) */
 		return;	/* already negotiating */
 	}
 	log_info(LS_CHD, "ACQUIRE for %s/%s (reqid %08x): initiating", t->conn->name,
@@ -231,23 +229,8 @@ void trap_acquire_ts(const struct kernel_acquire *acq, struct ike_ts *src, struc
 
 void trap_on_expire(void *arg, const struct kernel_sa_id *id, uint32_t reqid, int hard)
 {
-	struct engine *e = arg;
-	struct ike_sa *ike = NULL;
-	struct child_sa *c = child_sa_by_spi(e, id->spi, &ike);
-
-	if (!c) {
-		log_dbg(LS_CHD, "EXPIRE for SPI %08x (reqid %08x): not one of our CHILD SAs",
-			id->spi, reqid);
-		return;
-	}
-	if (!hard) {
-		log_info(LS_CHD, "CHILD SA %s (SPI %08x): soft lifetime reached; rekeying is "
-			 "not supported yet (issue 8)", c->cfg->name, id->spi);
-		return;
-	}
-	log_info(LS_CHD, "CHILD SA %s (SPI %08x): hard lifetime reached, deleting", c->cfg->name,
-		 id->spi);
-	info_delete_child(c);
+	(void)reqid;
+	rekey_on_expire(arg, id, hard);	/* rekeying (rekey.c) */
 }
 
 int trap_remap(struct engine *e, const struct config *newcfg)

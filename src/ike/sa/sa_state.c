@@ -28,12 +28,14 @@ static const char *const ike_names[IKE_SA_NSTATES] = {
  *   simultaneous rekey was lost/won (2.8.2).
  * - REKEYING -> ESTABLISHED: our rekey failed (e.g. NO_PROPOSAL_CHOSEN)
  *   and the SA carries on.
+ * - CREATED -> ESTABLISHED: an IKE SA born from a CREATE_CHILD_SA rekey
+ *   (2.18) is authenticated through the SA it replaces.
  * - every state but DEAD -> DEAD: retransmission give-up, half-open
  *   timeout, a DELETE from the peer, or an INITIAL_CONTACT.
  */
 static const unsigned ike_next[IKE_SA_NSTATES] = {
 	[IKE_SA_CREATED] = BIT(IKE_SA_INIT_SENT) | BIT(IKE_SA_INIT_RECEIVED) |
-		BIT(IKE_SA_DEAD),
+		BIT(IKE_SA_ESTABLISHED) | BIT(IKE_SA_DEAD),
 	[IKE_SA_INIT_SENT] = BIT(IKE_SA_AUTH_SENT) | BIT(IKE_SA_DEAD),
 	[IKE_SA_INIT_RECEIVED] = BIT(IKE_SA_ESTABLISHED) | BIT(IKE_SA_DEAD),
 	[IKE_SA_AUTH_SENT] = BIT(IKE_SA_ESTABLISHED) | BIT(IKE_SA_DELETING) |

@@ -1,0 +1,8 @@
+# strongSwan initiator -> ikedaemon responder, tunnel mode, IPv4.
+. "$VM_DIR/ike/ike-lib.sh"
+ike_topo 4 tunnel
+ike_start A charon
+ike_start B self
+ike_case A
+ike_stop_all
+ike_assert_clean

@@ -1,0 +1,27 @@
+# Wrong pre-shared key, ikedaemon as initiator and then as responder
+# (strongSwan on the other side): both sides log an authentication
+# failure and leave no IKE SA, no SA and no policy behind.
+. "$VM_DIR/ike/ike-lib.sh"
+ike_topo 4 tunnel
+CF_PSK_B=not-the-key-side-a-uses-9876543210
+for kinds in "self charon" "charon self"; do
+	set -- $kinds
+	ike_start A "$1"
+	ike_start B "$2"
+	if ike_try_initiate A; then
+		[ "$KIND_A" = ikedaemon ] || fail "swanctl --initiate with a wrong key succeeded"
+	else
+		[ "$KIND_A" = charon ] || fail "ikectl initiate failed: $(cat "$SCEN_TMP/A/initiate.out")"
+	fi
+	ike_wait_log A "an authentication failure" \
+		'AUTHENTICATION_FAILED|does not verify|authentication fail' \
+		'AUTHENTICATION_FAILED|MAC mismatched|authentication of .* failed'
+	ike_wait_log B "an authentication failure" \
+		'AUTHENTICATION_FAILED|does not verify|authentication fail' \
+		'AUTHENTICATION_FAILED|MAC mismatched|authentication of .* failed'
+	wait_for "$IKE_DOWN_TIMEOUT" "no IKE SA left on side A" ike_is_down A
+	wait_for "$IKE_DOWN_TIMEOUT" "no IKE SA left on side B" ike_is_down B
+	ike_assert_clean
+	ike_stop_all
+	ike_assert_clean
+done

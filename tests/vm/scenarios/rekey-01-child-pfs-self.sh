@@ -1,0 +1,21 @@
+# CHILD SA rekeying with a fresh X25519 exchange (PFS) every ~10 s,
+# ikedaemon (side A) initiating each rekey, strongSwan answering: five
+# rekeys under a 25-per-second ping; losses are counted and at most 2 may go.
+. "$VM_DIR/ike/ike-lib.sh"
+. "$VM_DIR/ike/rekey-lib.sh"
+ike_topo 4 tunnel
+CF_ESP_A=aes256gcm16-x25519
+CF_ESP_B=$CF_ESP_A
+RK_CHILD_A="rekey_time=10s life_time=40s rand_time=0s"
+RK_CHILD_B="rekey_time=30s life_time=60s rand_time=0s"
+rk_up self charon
+rk_ping_start 60
+rk_watch_spis 75 6
+sleep 1
+rk_ping_wait
+rk_wait_one_pair
+ike_log_expect A "a CHILD SA rekey with a KE payload" "CHILD SA rekey, KE CURVE25519" "-"
+n=$(rk_count_log A "CHILD SA rekey, KE CURVE25519")
+[ "$n" -ge 5 ] || fail "side A started $n CHILD SA rekeys with X25519, want 5"
+rk_assert_loss 2
+rk_finish A
