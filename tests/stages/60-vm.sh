@@ -5,6 +5,11 @@
 # tests lives under $WORK/vm-build (plain configure), which must be visible
 # in the guest: not under /tmp.
 set -u
+# One boot per stage: this one runs the kernel and IKE scenarios; 65-vm-rekey
+# runs the rekeying ones (each boot has its own time limit).  A stage that
+# sources this file sets VM_STAGE and VM_SCENARIOS (scenario name globs).
+VM_STAGE=${VM_STAGE:-60-vm}
+VM_SCENARIOS=${VM_SCENARIOS:-"harness-* kernel-* ike-*"}
 results=$WORK/results
 # The guest sees the host's root read-only, with fresh tmpfs over these
 # paths: a source tree or build under them would be invisible there.  A
@@ -29,16 +34,18 @@ cd "$SRCDIR" && { [ -x configure ] || autoreconf -fi >/dev/null; } || exit 1
 rm -rf "$b" && mkdir -p "$b" && cd "$b" || exit 1
 "$SRCDIR/configure" -q >/dev/null || exit 1
 make -j2 -s >/dev/null || { echo "60-vm: build failed"; exit 1; }
-rm -f "$WORK/vm-rc"
+rm -f "$WORK/vm-rc" "$WORK/vm-console.log"
+set -f	# VM_SCENARIOS holds globs for the guest, not for this shell
 {
 	IKE_BUILD=$b WORK="$WORK" VM_TIMEOUT=${VM_TIMEOUT:-2400} \
-		sh "$SRCDIR/tests/vm/run-vm.sh" "$SRCDIR/tests/vm/guest-main.sh"
+		sh "$SRCDIR/tests/vm/run-vm.sh" "$SRCDIR/tests/vm/guest-main.sh" $VM_SCENARIOS
 	echo $? >"$WORK/vm-rc"
 } 2>&1 | tee "$WORK/vm-console.log"
+set +f
 rc=$(cat "$WORK/vm-rc" 2>/dev/null || echo 1)
 # Scenario totals for run-all.sh's closing line.
 counts=$(sed -n 's/^vm scenarios: \([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2/p' "$WORK/vm-console.log" | tail -1)
-[ -n "$counts" ] && mkdir -p "$results" && echo "$counts" >"$results/60-vm.counts"
+[ -n "$counts" ] && mkdir -p "$results" && echo "$counts" >"$results/$VM_STAGE.counts"
 [ "$rc" -eq 77 ] && exit 77
-[ "$rc" -eq 0 ] || { echo "60-vm: scenarios failed (rc=$rc)"; exit 1; }
+[ "$rc" -eq 0 ] || { echo "$VM_STAGE: scenarios failed (rc=$rc)"; exit 1; }
 exit 0
