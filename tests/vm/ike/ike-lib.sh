@@ -504,7 +504,11 @@ ike_dump() {
 # ike_save: the scenario's directory (configs, logs, pcap) to the results share.
 ike_save() {
 	[ -d "$VM_OUT" ] || return 0
-	mkdir -p "$VM_OUT/$SCENARIO" && cp -r "$SCEN_TMP/." "$VM_OUT/$SCENARIO/" 2>/dev/null
+	# Regular files only: the 9p share refuses sockets (control sockets).
+	(cd "$SCEN_TMP" && find . -type f) | while read -r f; do
+		mkdir -p "$VM_OUT/$SCENARIO/$(dirname "$f")" &&
+			cp "$SCEN_TMP/$f" "$VM_OUT/$SCENARIO/$f"
+	done 2>/dev/null
 	return 0
 }
 
