@@ -29,3 +29,10 @@ TESTS += tests/unit/test_util
 tests_unit_test_util_SOURCES = tests/unit/test_util.c
 tests_unit_test_util_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_unit_test_util_LDADD = $(TEST_COMMON_LIBS)
+
+check_PROGRAMS += tests/unit/test_workq
+TESTS += tests/unit/test_workq
+tests_unit_test_workq_SOURCES = tests/unit/test_workq.c
+tests_unit_test_workq_CFLAGS = $(CHECK_CFLAGS_ALL) -pthread
+tests_unit_test_workq_LDFLAGS = $(AM_LDFLAGS) -pthread
+tests_unit_test_workq_LDADD = $(TEST_COMMON_LIBS)

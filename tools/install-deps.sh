@@ -13,7 +13,7 @@ TEST="clang libclang-rt-14-dev tshark strongswan-charon strongswan-swanctl
 libcharon-extra-plugins iproute2 iputils-ping socat python3 jq mandoc groff-base
 tcpdump xxd python3-cryptography
 qemu-system-x86 busybox-static linux-image-amd64 cpio kmod"
-PKG="debhelper dpkg-dev devscripts lintian fakeroot systemd"
+PKG="debhelper dpkg-dev devscripts lintian fakeroot systemd man-db rpmlint"
 DEMO="$TEST"
 
 case "$what" in

@@ -6,4 +6,6 @@ src_common_libikecommon_a_SOURCES = \
 	src/common/secret.c src/common/secret.h \
 	src/common/names.c src/common/names.h \
 	src/common/addr.c src/common/addr.h \
-	src/common/loop.c src/common/loop.h
+	src/common/loop.c src/common/loop.h \
+	src/common/workq.c src/common/workq.h
+# workq.c starts threads: programs linking it need -pthread at link time too.

@@ -220,7 +220,11 @@ struct kernel {
 struct kernel *kernel_xfrm_new(const struct kernel_events *ev);
 
 void kernel_free(struct kernel *k);
-/* A fresh SPI in [min, max] (a larval SA that add_sa/update_sa completes). */
+/*
+ * A fresh SPI in [min, max]: the kernel holds it as a larval SA that
+ * update_sa must complete within net.core.xfrm_acq_expires (30 s by
+ * default), or it expires (hard EXPIRE event) and the SPI is free again.
+ */
 int kernel_alloc_spi(struct kernel *k, const struct addr *src, const struct addr *dst,
 		     uint8_t proto, uint32_t reqid, uint32_t min, uint32_t max, uint32_t *spi);
 int kernel_add_sa(struct kernel *k, const struct kernel_sa *sa);

@@ -13,6 +13,7 @@
 #   wrong-psk    charon holds another key: AUTHENTICATION_FAILED, no SA
 #   esp-mismatch no common ESP proposal: IKE SA up, NO_PROPOSAL_CHOSEN
 #   dpd          charon checks liveness every 2 s; we answer
+#   trap         our trap policy: traffic (a ping) makes us initiate
 #
 # With IKE_INTEROP_ESP=1 (a kernel with ESP: tests/engine/vm-interop.sh
 # runs this in the VM) every established case must also have its CHILD SA
@@ -24,7 +25,7 @@ set -u
 BUILD=$(cd "$1" && pwd)
 WORK=$2
 shift 2
-CASES=${*:-default invalid-ke modp-cbc transport ipv6 wrong-psk esp-mismatch dpd}
+CASES=${*:-default invalid-ke modp-cbc transport ipv6 wrong-psk esp-mismatch dpd trap}
 CHARON=/usr/lib/ipsec/charon
 [ "$(id -u)" = 0 ] || exit 77
 [ -x "$CHARON" ] && command -v swanctl >/dev/null || exit 77
@@ -132,7 +133,7 @@ EOF
 }
 
 # ike.conf for us: $1 proposals, $2 esp_proposals, $3 mode, $4 local_ts,
-# $5 remote_ts, $6 family
+# $5 remote_ts, $6 family, $7 start_action (default none)
 our_conf() {
 	if [ "$6" = 6 ]; then la=2001:db8::1 ra=2001:db8::2; else la=192.0.2.1 ra=192.0.2.2; fi
 	cat > "$WORK/ike.conf" <<EOF
@@ -150,7 +151,7 @@ connections: ( {
 	remote = { id = "b.example"; auth = "psk"; };
 	proposals = [$1];
 	children = ( { name = "net"; local_ts = [$4]; remote_ts = [$5]; mode = "$3";
-		       esp_proposals = [$2]; } );
+		       esp_proposals = [$2]; start_action = "${7:-none}"; } );
 } );
 EOF
 	chmod 600 "$WORK/ike.conf"
@@ -190,12 +191,13 @@ result() {	# $1 case, $2 direction, $3 0/1
 both_ways() {
 	echo "==== case $1: ikedaemon initiates" >>"$WORK/ikedaemon.log"
 	$IKECTL initiate ab >>"$WORK/ikectl.log" 2>&1
-	sleep 1.5
+	sleep $((1 + 4 * ESP))
 	sw_sas >"$WORK/$1-sas-we.log"
 	check "$1" "ikedaemon->charon" "$2" "$WORK/$1-sas-we.log"
 	terminate_all
 	echo "==== case $1: charon initiates" >>"$WORK/ikedaemon.log"
-	swanctl --initiate --child net --uri "$VICI" --timeout 4 >"$WORK/$1-initiate.log" 2>&1
+	swanctl --initiate --child net --uri "$VICI" --timeout $((4 + 12 * ESP)) \
+		>"$WORK/$1-initiate.log" 2>&1
 	sleep 0.5
 	sw_sas >"$WORK/$1-sas-sw.log"
 	check "$1" "charon->ikedaemon" "$2" "$WORK/$1-sas-sw.log"
@@ -210,10 +212,15 @@ esp_traffic() {	# $1 case
 	ipv6) src=2001:db8:1::1 dst=2001:db8:2::1 ;;
 	*) src=10.1.0.1 dst=10.2.0.1 ;;
 	esac
-	ip netns exec "$NA" ping -c 3 -i 0.2 -W 2 -I "$src" "$dst" >>"$WORK/$1-ping.log" 2>&1 || return 1
-	ip -n "$NA" -s xfrm state >"$WORK/$1-xfrm-a.log" 2>&1
-	ip -n "$NB" -s xfrm state >"$WORK/$1-xfrm-b.log" 2>&1
-	grep -q 'bytes [1-9]' "$WORK/$1-xfrm-a.log" && grep -q 'bytes [1-9]' "$WORK/$1-xfrm-b.log"
+	ip netns exec "$NA" ping -c 3 -i 0.2 -W 2 -I "$src" "$dst" >>"$WORK/$1-ping.log" 2>&1
+	ok=$?
+	for n in a b; do
+		ns=$NA; [ $n = b ] && ns=$NB
+		{ ip -n "$ns" -s xfrm state; ip -n "$ns" xfrm policy;
+		  ip netns exec "$ns" cat /proc/net/xfrm_stat; } >>"$WORK/$1-xfrm-$n.log" 2>&1
+	done
+	[ $ok = 0 ] && grep -q '[1-9][0-9]*(bytes)' "$WORK/$1-xfrm-a.log" &&
+		grep -q '[1-9][0-9]*(bytes)' "$WORK/$1-xfrm-b.log"
 }
 
 check() {	# $1 case, $2 direction, $3 expected, $4 list-sas output
@@ -271,6 +278,18 @@ run_case() {
 		sleep 7
 		sw_sas >"$WORK/dpd-sas.log"
 		check dpd "charon DPD" up "$WORK/dpd-sas.log"
+		terminate_all
+		stop_daemon
+		return ;;
+	trap)
+		our_conf "$DFL" "$DFL" tunnel '"10.1.0.0/16"' '"10.2.0.0/16"' 4 trap
+		sw_conf default default tunnel 10.2.0.0/16 10.1.0.0/16 $PSK 4 0s
+		start_daemon
+		# the first packet is held or lost while the SAs are negotiated
+		ip netns exec "$NA" ping -c 1 -W 1 -I 10.1.0.1 10.2.0.1 >/dev/null 2>&1
+		sleep $((2 + 4 * ESP))
+		sw_sas >"$WORK/trap-sas.log"
+		check trap "ACQUIRE" up "$WORK/trap-sas.log"
 		terminate_all
 		stop_daemon
 		return ;;

@@ -271,10 +271,13 @@ START_TEST(test_ike_no_proposal)
 		  "children", "proposals = [\"aes256gcm16-prfsha256-x25519\"];\n  children");
 	engine_set_event_cb(A(), ev_cb, NULL);
 	pair_initiate(&P);
-	pair_pump(&P, 0);
+	/* the refusal is unauthenticated (2.21.1): A retransmits until it
+	 * gives up, each time refused again, B never keeping state */
+	ck_assert(pair_run(&P, 2000, a_empty_sas));
 	assert_nothing_left(PAIR_A);
 	assert_nothing_left(PAIR_B);
-	ck_assert_uint_eq(P.delivered, 2);
+	ck_assert_uint_ge(P.delivered, 4);
+	ck_assert_uint_eq(P.delivered % 2, 0);
 	(void)a_error;
 	pair_free(&P);
 }
@@ -295,6 +298,22 @@ START_TEST(test_esp_no_proposal)
 	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_A].k), 0);
 	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_B].k), 0);
 	ck_assert_uint_eq(kernel_mem_policy_count(P.peer[PAIR_B].k), 0);
+	pair_free(&P);
+}
+END_TEST
+
+START_TEST(test_esp_pfs_group)
+{
+	/* a PFS group in esp_proposals plays no part in IKE_AUTH (1.2) */
+	setup_sub("remote_ts = [\"10.2.0.0/16\"];", "remote_ts = [\"10.2.0.0/16\"]; "
+		  "esp_proposals = [\"aes256gcm16-x25519\"];", "remote_ts = [\"10.1.0.0/16\"];",
+		  "remote_ts = [\"10.1.0.0/16\"]; esp_proposals = [\"aes256gcm16-ecp384\"];");
+	pair_initiate(&P);
+	pair_pump(&P, 0);
+	ck_assert(pair_established(&P));
+	assert_children_match();
+	for (size_t i = 0; i < pair_sa(&P, PAIR_A)->children->prop.ntransforms; i++)
+		ck_assert_uint_ne(pair_sa(&P, PAIR_A)->children->prop.xf[i].type, TT_KE);
 	pair_free(&P);
 }
 END_TEST
@@ -710,6 +729,9 @@ START_TEST(test_nat)
 	ck_assert_uint_eq(addr_port(&a->local), 4500);
 	ck_assert_uint_eq(addr_port(&a->remote), 4500);
 	ck_assert_uint_eq(addr_port(&b->remote), 44500);
+	/* the side behind the NAT keeps its mapping alive */
+	ck_assert(timer_pending(&a->keepalive));
+	ck_assert(!timer_pending(&b->keepalive));
 	/* ESP in UDP with the ports the IKE SA uses */
 	ks = ksa(PAIR_B, "198.51.100.9", b->children->spi_out);
 	ck_assert_ptr_nonnull(ks);
@@ -949,6 +971,134 @@ START_TEST(test_initiate_errors)
 }
 END_TEST
 
+/* A moves to port 4500 for IKE_AUTH without any NAT (as strongSwan does
+ * when it supports MOBIKE). */
+static int float_a(struct pair *p, struct pair_pkt *q, void *arg)
+{
+	if (q->data[18] == IKE_SA_INIT)
+		return 0;
+	if (q->from == PAIR_A) {
+		addr_set_port(&q->src, 4500);
+		addr_set_port(&q->dst, 4500);
+	}
+	return 0;
+}
+
+START_TEST(test_float_without_nat)
+{
+	const struct kernel_sa *ks;
+	struct ike_sa *b;
+
+	pair_setup(&P, NULL, NULL);
+	P.filter = float_a;
+	pair_initiate(&P);
+	pair_pump(&P, 0);
+	ck_assert(pair_established(&P));
+	b = pair_sa(&P, PAIR_B);
+	/* B follows A to 4500, but without a NAT ESP stays plain ESP */
+	ck_assert(b->natt);
+	ck_assert(!b->nat_local && !b->nat_remote);
+	ck_assert_uint_eq(addr_port(&b->remote), 4500);
+	ks = ksa(PAIR_B, "192.0.2.1", b->children->spi_out);
+	ck_assert_ptr_nonnull(ks);
+	ck_assert_uint_eq(ks->encap_sport, 0);
+	ck_assert_uint_eq(ks->encap_dport, 0);
+	ck_assert(!timer_pending(&b->keepalive));
+	pair_free(&P);
+}
+END_TEST
+
+START_TEST(test_deletes_queued)
+{
+	char err[128];
+	struct ike_sa *a;
+
+	establish(NULL, NULL);
+	a = pair_sa(&P, PAIR_A);
+	/* a liveness check is outstanding: the DELETEs wait for its answer */
+	ck_assert_int_eq(info_dpd(a), 0);
+	ck_assert_int_eq(info_delete_child(a->children), 0);
+	ck_assert_uint_eq(a->ndel_spis, 1);
+	ck_assert_int_eq(engine_terminate(A(), "ab", 0, err, sizeof(err)), 0);
+	ck_assert(a->delete_pending);
+	ck_assert_uint_eq(pair_queued(&P), 1);
+	pair_pump(&P, 0);
+	/* the IKE SA DELETE went after the answer (it covers the child too) */
+	ck_assert_uint_eq(pair_nsas(&P, PAIR_A), 0);
+	ck_assert_uint_eq(pair_nsas(&P, PAIR_B), 0);
+	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_B].k), 0);
+	pair_free(&P);
+}
+END_TEST
+
+START_TEST(test_child_delete_queued)
+{
+	struct ike_sa *a;
+
+	establish(NULL, NULL);
+	a = pair_sa(&P, PAIR_A);
+	ck_assert_int_eq(info_dpd(a), 0);
+	ck_assert_int_eq(info_delete_child(a->children), 0);
+	pair_pump(&P, 0);
+	/* B removed its half of the CHILD SA when the queued DELETE came */
+	ck_assert(pair_established(&P));
+	ck_assert_ptr_null(pair_sa(&P, PAIR_B)->children);
+	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_B].k), 0);
+	ck_assert_uint_eq(a->ndel_spis, 0);
+	pair_free(&P);
+}
+END_TEST
+
+static const char conf_b_two[] =
+	"secrets: ( { id = \"a.example\"; psk = \"pair-test-psk-0123456789\"; },\n"
+	"           { id = \"c.example\"; psk = \"pair-test-psk-0123456789\"; } );\n"
+	"connections: ( {\n"
+	"  name = \"bc\";\n"
+	"  local_addrs = [\"192.0.2.2\"];\n"
+	"  local = { id = \"b.example\"; auth = \"psk\"; };\n"
+	"  remote = { id = \"c.example\"; auth = \"psk\"; };\n"
+	"  proposals = [\"aes256gcm16-prfsha256-x25519\"];\n"
+	"  children = ( { name = \"net\"; local_ts = [\"10.2.0.0/16\"];\n"
+	"                 remote_ts = [\"10.1.0.0/16\"]; } );\n"
+	"}, {\n"
+	"  name = \"ba\";\n"
+	"  local_addrs = [\"192.0.2.2\"];\n"
+	"  local = { id = \"b.example\"; auth = \"psk\"; };\n"
+	"  remote = { id = \"a.example\"; auth = \"psk\"; };\n"
+	"  proposals = [PROPOSAL];\n"
+	"  children = ( { name = \"net\"; local_ts = [\"10.2.0.0/16\"];\n"
+	"                 remote_ts = [\"10.1.0.0/16\"]; } );\n"
+	"} );\n";
+
+START_TEST(test_conn_switch)
+{
+	char *b = conf_sub(conf_b_two, "PROPOSAL", "\"aes256gcm16-prfsha256-x25519\"");
+
+	/* IKE_SA_INIT lands on "bc" (first for the address), IDi moves it to "ba" */
+	establish(NULL, b);
+	free(b);
+	ck_assert_str_eq(pair_sa(&P, PAIR_B)->conn->name, "ba");
+	assert_children_match();
+	pair_free(&P);
+}
+END_TEST
+
+START_TEST(test_conn_switch_refused)
+{
+	char *b = conf_sub(conf_b_two, "PROPOSAL", "\"aes128-sha256-ecp256\"");
+
+	/* "ba" does not allow what IKE_SA_INIT chose for "bc": no switch */
+	pair_setup(&P, NULL, b);
+	free(b);
+	pair_initiate(&P);
+	pair_pump(&P, 0);
+	ck_assert_uint_eq(pair_nsas(&P, PAIR_B), 0);
+	ck_assert_uint_eq(pair_nsas(&P, PAIR_A), 0);
+	ck_assert_uint_eq(B()->stats.ike_sas_established_total, 0);
+	pair_free(&P);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("engine exchanges");
@@ -963,6 +1113,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_ike_no_proposal);
 	tcase_add_test(tc, test_esp_no_proposal);
 	tcase_add_test(tc, test_ts_unacceptable);
+	tcase_add_test(tc, test_esp_pfs_group);
 	tcase_add_test(tc, test_ts_narrowed);
 	tcase_add_test(tc, test_lost_auth_response);
 	tcase_add_test(tc, test_duplicates);
@@ -977,6 +1128,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_listing);
 	tcase_add_test(tc, test_transport_mode);
 	tcase_add_test(tc, test_nat);
+	tcase_add_test(tc, test_float_without_nat);
 	tcase_add_test(tc, test_dpd_restart);
 	tcase_add_test(tc, test_dpd_trap);
 	tcase_add_test(tc, test_close_action_start);
@@ -986,6 +1138,10 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_reload);
 	tcase_add_test(tc, test_shutdown_deletes);
 	tcase_add_test(tc, test_initiate_errors);
+	tcase_add_test(tc, test_deletes_queued);
+	tcase_add_test(tc, test_child_delete_queued);
+	tcase_add_test(tc, test_conn_switch);
+	tcase_add_test(tc, test_conn_switch_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }

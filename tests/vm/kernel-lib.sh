@@ -40,13 +40,16 @@ kt_tmpl() {
 # A->B uses a fixed SPI; B->A gets one allocated by A's kernel (ALLOCSPI,
 # then completed with UPDSA), as an IKE responder would.
 kt_install() {
+	# First the SA with a fixed SPI: it makes the kernel load the cipher
+	# (slow under TCG), which must not eat into the life of the larval SA
+	# below (net.core.xfrm_acq_expires, 30 s).
+	kctl_ns "$KT_A" sa-add src="$KT_OA" dst="$KT_OB" spi=$KT_SPI_AB reqid=$KT_REQID "$@" ||
+		fail "add SA A->B in $KT_A"
 	out=$(kctl_ns "$KT_A" spi src="$KT_OB" dst="$KT_OA" reqid=$KT_REQID) ||
 		fail "SPI allocation in $KT_A"
 	KT_SPI_BA=$(kv_get spi "$out")
 	[ -n "$KT_SPI_BA" ] || fail "no SPI in: $out"
 	info "allocated SPI $KT_SPI_BA for $KT_OB -> $KT_OA"
-	kctl_ns "$KT_A" sa-add src="$KT_OA" dst="$KT_OB" spi=$KT_SPI_AB reqid=$KT_REQID "$@" ||
-		fail "add SA A->B in $KT_A"
 	kctl_ns "$KT_A" sa-upd src="$KT_OB" dst="$KT_OA" spi="$KT_SPI_BA" reqid=$KT_REQID "$@" ||
 		fail "complete allocated SA B->A in $KT_A"
 	kctl_ns "$KT_B" sa-add src="$KT_OA" dst="$KT_OB" spi=$KT_SPI_AB reqid=$KT_REQID "$@" ||

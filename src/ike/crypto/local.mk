@@ -10,7 +10,8 @@ src_ike_crypto_libikecrypto_a_SOURCES = \
 	src/ike/crypto/ke_modp.c src/ike/crypto/ke_modp.h \
 	src/ike/crypto/keymat.c src/ike/crypto/keymat.h \
 	src/ike/crypto/sk.c src/ike/crypto/sk.h \
-	src/ike/crypto/proposal.c src/ike/crypto/proposal.h
+	src/ike/crypto/proposal.c src/ike/crypto/proposal.h \
+	src/ike/crypto/ke_pool.c src/ike/crypto/ke_pool.h
 
 CRYPTO_LIBS = src/ike/crypto/libikecrypto.a src/common/libikecommon.a \
 	$(OPENSSL_LIBS) $(GMP_LIBS)
@@ -43,3 +44,10 @@ tests_crypto_test_keymat_LDADD = $(CRYPTO_TEST_LIBS)
 tests_crypto_test_proposal_SOURCES = tests/crypto/test_proposal.c
 tests_crypto_test_proposal_CFLAGS = $(CRYPTO_TEST_CFLAGS)
 tests_crypto_test_proposal_LDADD = $(CRYPTO_TEST_LIBS)
+
+check_PROGRAMS += tests/crypto/test_ke_pool
+TESTS += tests/crypto/test_ke_pool
+tests_crypto_test_ke_pool_SOURCES = tests/crypto/test_ke_pool.c
+tests_crypto_test_ke_pool_CFLAGS = $(CRYPTO_TEST_CFLAGS) -pthread
+tests_crypto_test_ke_pool_LDFLAGS = $(AM_LDFLAGS) -pthread
+tests_crypto_test_ke_pool_LDADD = $(CRYPTO_TEST_LIBS)

@@ -269,7 +269,10 @@ int child_sa_install(struct child_sa *c, const struct secret *gir)
 	int rc = -1;
 
 	memset(&keys, 0, sizeof(keys));
-	c->natt = ike->natt;
+	/* ESP in UDP only across a NAT (RFC 3948): a peer may move IKE to
+	 * port 4500 without one (strongSwan does with MOBIKE) and then
+	 * expects plain ESP */
+	c->natt = ike->nat_local || ike->nat_remote;
 	if (!encr || (!encr_is_aead(encr) && !integ)) {
 		log_err(LS_CHD, "CHILD SA %llu: negotiated algorithms unknown to the crypto tables",
 			(unsigned long long)c->id);

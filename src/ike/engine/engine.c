@@ -46,6 +46,22 @@ int engine_send(struct engine *e, const struct addr *local, const struct addr *r
 	return rc;
 }
 
+int engine_send_keepalive(struct engine *e, const struct addr *local, const struct addr *remote)
+{
+	static const uint8_t ka = 0xff;
+
+	if (e->test_send)
+		return e->test_send(e, local, remote, &ka, 1);
+	for (size_t i = 0; e->have_sockets && i < e->sockets.n; i++) {
+		const struct ike_socket *s = &e->sockets.s[i];
+
+		if (s->natt && addr_family(&s->bound) == addr_family(remote))
+			return sendto(s->fd, &ka, 1, MSG_DONTWAIT, &remote->u.sa,
+				      addr_socklen(remote)) == 1 ? 0 : -1;
+	}
+	return -1;
+}
+
 int engine_nonce(struct engine *e, struct secret *out)
 {
 	secret_free(out);
@@ -183,6 +199,7 @@ struct ike_sa *engine_start(struct engine *e, const struct conf_conn *conn,
 	if (!child && conn->nchildren)
 		child = &conn->children[0];
 	sa->init_child = child;
+	sa->local_id = conn->local.id;
 	if (sa_table_insert(&e->table, &sa->entry) < 0 ||
 	    conf_proposals_dup(&conn->proposals, PROTO_IKE, &sa->offered, &sa->noffered) < 0 ||
 	    (child && !(sa->pending_child = child_sa_new(sa, child))))

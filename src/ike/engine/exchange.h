@@ -69,6 +69,8 @@ void ccsa_rx_request(struct ike_sa *sa, const struct ike_msg *m);
 int info_delete_ike(struct ike_sa *sa);
 /* Sends a DELETE for one CHILD SA (removed now, the answer is checked). */
 int info_delete_child(struct child_sa *c);
+/* Sends the DELETEs queued while a request was outstanding. */
+void info_flush(struct ike_sa *sa);
 /* An empty INFORMATIONAL request (liveness check, 2.4). */
 int info_dpd(struct ike_sa *sa);
 

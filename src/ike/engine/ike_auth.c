@@ -147,6 +147,18 @@ static void ts_prepend(struct ts_set *s, const struct ike_ts *ts)
 	s->n++;
 }
 
+/* 1.2: the CHILD SA of IKE_AUTH has no KE of its own; PFS groups in
+ * esp_proposals serve CREATE_CHILD_SA only (strongSwan strips them too). */
+static void strip_ke(struct ike_proposal *p)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->ntransforms; i++)
+		if (p->xf[i].type != TT_KE)
+			p->xf[n++] = p->xf[i];
+	p->ntransforms = (uint8_t)n;
+}
+
 /* The first CHILD SA's part of our IKE_AUTH request. */
 static int auth_child_offer(struct ike_sa *sa, struct child_sa *c)
 {
@@ -159,8 +171,10 @@ static int auth_child_offer(struct ike_sa *sa, struct child_sa *c)
 	if (conf_proposals_dup(&c->cfg->esp_proposals, PROTO_ESP, &c->offered, &c->noffered) < 0 ||
 	    child_sa_alloc_spi(c) < 0)
 		return -1;
-	for (size_t i = 0; i < c->noffered; i++)
+	for (size_t i = 0; i < c->noffered; i++) {
+		strip_ke(&c->offered[i]);
 		spi_to_prop(&c->offered[i], c->spi_in);
+	}
 	return 0;
 }
 
@@ -279,7 +293,8 @@ static void auth_rx_response(struct ike_sa *sa, const struct ike_msg *m, const u
 
 		log_info(LS_IKE, "IKE SA %llu (%s): IKE_AUTH refused by the peer: %s",
 			 (unsigned long long)sa->id, conn->name,
-			 err ? ike_notify_name(err) : "no IDr/AUTH in the response");
+			 err ? ike_notify_str(err, (char[32]){ 0 }, 32) :
+			 "no IDr/AUTH in the response");
 		sa->notify_err = err ? err : N_AUTHENTICATION_FAILED;
 		ike_sa_destroy(sa);
 		return;
@@ -311,8 +326,20 @@ static void auth_rx_response(struct ike_sa *sa, const struct ike_msg *m, const u
 
 /* ---- responder ---- */
 
+/* 1 if conn's IKE proposals allow the one IKE_SA_INIT chose (the SA may
+ * move to another connection once the peer's identity is known). */
+static int conn_allows_prop(const struct conf_conn *c, const struct ike_proposal *chosen)
+{
+	struct ike_proposal ours[IKE_MAX_PROPOSALS], tmp;
+	size_t n;
+
+	return conf_proposals(&c->proposals, PROTO_IKE, ours, &n) == 0 &&
+	       proposal_select(ours, n, chosen, 1, 0, &tmp) == 0;
+}
+
 /* The connection for the peer's identity among those allowing the
- * addresses: an exact remote id beats %any; IDr, when sent, must name us. */
+ * addresses and the chosen IKE proposal: an exact remote id beats %any;
+ * IDr, when sent, must name us. */
 static const struct conf_conn *conn_by_id(const struct ike_sa *sa, const struct ident *peer,
 					  const struct ident *idr)
 {
@@ -320,7 +347,8 @@ static const struct conf_conn *conn_by_id(const struct ike_sa *sa, const struct 
 	const struct conf_conn *c = NULL, *any = NULL;
 
 	while ((c = conn_by_addrs(cfg, &sa->local, &sa->remote, c))) {
-		if (idr && !ident_eq(&c->local.id, idr))
+		if ((idr && !ident_eq(&c->local.id, idr)) ||
+		    (c != sa->conn && !conn_allows_prop(c, &sa->prop)))
 			continue;
 		if (c->remote.id.type && ident_eq(&c->remote.id, peer))
 			return c;
@@ -485,12 +513,28 @@ void auth_rx_request(struct ike_sa *sa, const struct ike_msg *m)
 	char buf[IDENT_STRLEN];
 
 	if (sa->state != IKE_SA_INIT_RECEIVED) {
-		auth_fail(sa, N_INVALID_SYNTAX);
+		/* IKE_AUTH on an SA we initiated or one already up: refused,
+		 * the SA itself is not the peer's to break this way */
+		log_info(LS_IKE, "IKE SA %llu: IKE_AUTH request in state %s refused",
+			 (unsigned long long)sa->id, ike_sa_state_name(sa->state));
+		out_init(&o, IKE_AUTH, 1, 0);
+		out_notify(&o, PROTO_NONE, N_INVALID_SYNTAX, NULL, 0);
+		msg_send_response(sa, &o, NULL);
 		return;
 	}
 	err = auth_check_peer(sa, m, &psk);
 	if (err || compute_auth(sa, psk, 0, &sa->local_id, auth) < 0) {
 		auth_fail(sa, err ? err : N_AUTHENTICATION_FAILED);
+		return;
+	}
+	/* 1.2, 2.21.2 (BAD-INPUT 13): SAi2, TSi and TSr are mandatory, we
+	 * negotiate no childless IKE SAs (RFC 6023) */
+	if (!msg_pl(m, PL_SA) || !msg_pl(m, PL_TSI) || !msg_pl(m, PL_TSR)) {
+		log_info(LS_IKE, "IKE SA %llu: IKE_AUTH request without %s",
+			 (unsigned long long)sa->id,
+			 !msg_pl(m, PL_SA) ? "SA" : !msg_pl(m, PL_TSI) ? "TSi" : "TSr");
+		memzero(auth, sizeof(auth));
+		auth_fail(sa, N_INVALID_SYNTAX);
 		return;
 	}
 	ike_sa_established(sa);
@@ -499,9 +543,7 @@ void auth_rx_request(struct ike_sa *sa, const struct ike_msg *m)
 	if (ike_msg_notify(m, N_INITIAL_CONTACT))
 		initial_contact(sa);
 	memset(&ans, 0, sizeof(ans));
-	err = 0;
-	if (msg_pl(m, PL_SA) && msg_pl(m, PL_TSI) && msg_pl(m, PL_TSR))
-		err = auth_child_respond(sa, m, &ans);
+	err = auth_child_respond(sa, m, &ans);
 	out_init(&o, IKE_AUTH, 1, 0);
 	add_id(&o, PL_IDR, &sa->local_id);
 	add_auth(&o, auth, sa->algs.prf->out_len);

@@ -5,6 +5,7 @@
  * init_start() + init_rx_response(); the responder's is init_rx_request().
  */
 #include <openssl/evp.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "common/buf.h"
@@ -85,6 +86,19 @@ static void add_natd(struct out_msg *m, const struct ike_sa *sa, uint8_t src[20]
 	out_notify(m, PROTO_NONE, N_NAT_DETECTION_DESTINATION_IP, dst, 20);
 }
 
+#define GROUP_STRLEN	16
+
+/* A group's name for the log; peers send any number (BAD-INPUT 23). */
+static const char *group_str(uint16_t group, char *buf)
+{
+	const char *s = ike_transform_id_name(TT_KE, group);
+
+	if (s)
+		return s;
+	snprintf(buf, GROUP_STRLEN, "group %u", group);
+	return buf;
+}
+
 static uint16_t proposal_ke(const struct ike_proposal *p)
 {
 	for (size_t i = 0; i < p->ntransforms; i++)
@@ -132,7 +146,7 @@ int init_start(struct ike_sa *sa)
 		sa->ke_group = proposal_ke(&sa->offered[0]);
 	if (!sa->ke && !(sa->ke = ke_new(sa->ke_group))) {
 		log_err(LS_IKE, "IKE SA %llu: no key pair for group %s", (unsigned long long)sa->id,
-			ike_transform_id_name(TT_KE, sa->ke_group));
+			group_str(sa->ke_group, (char[GROUP_STRLEN]){ 0 }));
 		return -1;
 	}
 	if (!sa->ni.ptr && engine_nonce(sa->eng, &sa->ni) < 0)
@@ -190,14 +204,14 @@ static void init_on_invalid_ke(struct ike_sa *sa, const struct ike_pl_notify *n)
 	    sa->init_retries >= ENGINE_INIT_RETRIES) {
 		log_info(LS_IKE, "IKE SA %llu: INVALID_KE_PAYLOAD asking for %s ignored "
 			 "(we sent %s%s)", (unsigned long long)sa->id,
-			 group ? ike_transform_id_name(TT_KE, group) : "no group",
-			 ike_transform_id_name(TT_KE, sa->ke_group),
+			 group ? group_str(group, (char[GROUP_STRLEN]){ 0 }) : "no group",
+			 group_str(sa->ke_group, (char[GROUP_STRLEN]){ 0 }),
 			 offered_group(sa, group) ? "" : ", and never offered it");
 		return;
 	}
 	log_info(LS_IKE, "IKE SA %llu: responder wants %s instead of %s, retrying",
-		 (unsigned long long)sa->id, ike_transform_id_name(TT_KE, group),
-		 ike_transform_id_name(TT_KE, sa->ke_group));
+		 (unsigned long long)sa->id, group_str(group, (char[GROUP_STRLEN]){ 0 }),
+		 group_str(sa->ke_group, (char[GROUP_STRLEN]){ 0 }));
 	sa->init_retries++;
 	ke_free(sa->ke);
 	sa->ke = NULL;
@@ -231,9 +245,9 @@ static int init_complete(struct ike_sa *sa, const struct ike_msg *m, const uint8
 	if (pke->group != sa->ke_group || proposal_ke(&sa->prop) != sa->ke_group ||
 	    algs_from(&sa->prop, &sa->algs) < 0) {
 		log_info(LS_IKE, "IKE SA %llu: response KE group %s, chosen %s, ours %s: abandoned",
-			 (unsigned long long)sa->id, ike_transform_id_name(TT_KE, pke->group),
-			 ike_transform_id_name(TT_KE, proposal_ke(&sa->prop)),
-			 ike_transform_id_name(TT_KE, sa->ke_group));
+			 (unsigned long long)sa->id, group_str(pke->group, (char[GROUP_STRLEN]){ 0 }),
+			 group_str(proposal_ke(&sa->prop), (char[GROUP_STRLEN]){ 0 }),
+			 group_str(sa->ke_group, (char[GROUP_STRLEN]){ 0 }));
 		return -1;
 	}
 	if (ke_shared(sa->ke, pke->data.p, pke->data.len, &gir, why, sizeof(why)) != CR_OK) {
@@ -275,11 +289,14 @@ static void init_rx_response(struct ike_sa *sa, const struct ike_msg *m,
 		return;
 	}
 	if ((err = msg_error(m))) {
-		log_info(LS_IKE, "IKE SA %llu (%s): IKE_SA_INIT refused by the peer: %s",
-			 (unsigned long long)sa->id, sa->conn ? sa->conn->name : "-",
-			 ike_notify_name(err));
+		/* 2.21.1 (BAD-INPUT 22): unauthenticated, perhaps forged: keep
+		 * retransmitting until the real answer or the give-up */
+		char nbuf[32];
+
+		log_info(LS_IKE, "IKE SA %llu (%s): IKE_SA_INIT refused by the peer: %s "
+			 "(unauthenticated: still waiting for an answer)", (unsigned long long)sa->id,
+			 sa->conn ? sa->conn->name : "-", ike_notify_str(err, nbuf, sizeof(nbuf)));
 		sa->notify_err = err;
-		ike_sa_destroy(sa);
 		return;
 	}
 	if (!msg_pl(m, PL_SA) || !msg_pl(m, PL_KE) || !msg_pl(m, PL_NONCE))
@@ -373,8 +390,8 @@ static int init_admit(struct engine *e, const struct ike_msg *m, const struct co
 	if (msg_pl(m, PL_KE)->u.ke.group != group) {
 		log_info(LS_IKE, "IKE_SA_INIT from %s: KE for %s, asking for %s",
 			 addr_str(remote, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN),
-			 ike_transform_id_name(TT_KE, msg_pl(m, PL_KE)->u.ke.group),
-			 ike_transform_id_name(TT_KE, group));
+			 group_str(msg_pl(m, PL_KE)->u.ke.group, (char[GROUP_STRLEN]){ 0 }),
+			 group_str(group, (char[GROUP_STRLEN]){ 0 }));
 		grp[0] = (uint8_t)(group >> 8);
 		grp[1] = (uint8_t)group;
 		msg_send_stateless(e, &m->hdr, local, remote, N_INVALID_KE_PAYLOAD, grp, 2);

@@ -55,6 +55,17 @@ static void on_dpd(void *arg)
 	timer_schedule(e->loop, &sa->dpd, delay);
 }
 
+/* RFC 3948 4: keep the NAT's mapping alive (strongSwan's default interval). */
+#define KEEPALIVE_MS	20000
+
+static void on_keepalive(void *arg)
+{
+	struct ike_sa *sa = arg;
+
+	engine_send_keepalive(sa->eng, &sa->local, &sa->remote);
+	timer_schedule(sa->eng->loop, &sa->keepalive, KEEPALIVE_MS);
+}
+
 struct ike_sa *ike_sa_new(struct engine *e, int initiator, const struct addr *local,
 			  const struct addr *remote, const struct conf_conn *conn)
 {
@@ -72,6 +83,7 @@ struct ike_sa *ike_sa_new(struct engine *e, int initiator, const struct addr *lo
 	sa->created_ms = sa->last_rx_ms = loop_now_ms(e->loop);
 	timer_init(&sa->timeout, on_half_open_timeout, sa);
 	timer_init(&sa->dpd, on_dpd, sa);
+	timer_init(&sa->keepalive, on_keepalive, sa);
 	if (ike_window_init(&sa->win, e->loop, &e->retx, sa_tx, sa_giveup, sa) < 0 ||
 	    sa_table_new_spi(&e->table, initiator ? &sa->entry.spi_i : &sa->entry.spi_r) < 0) {
 		free(sa);
@@ -148,12 +160,17 @@ void ike_sa_established(struct ike_sa *sa)
 		halfopen_dec(&e->cookies, &sa->entry.peer);
 		sa->halfopen = 0;
 	}
+	/* RealMessage1/2 served the AUTH payloads (2.15) and are not needed again */
+	secret_free(&sa->init_req);
+	secret_free(&sa->init_resp);
 	sa->established_ms = loop_now_ms(e->loop);
 	e->stats.ike_sas_established_total++;
 	sa_table_set_id(&e->table, &sa->entry,
 			sa_table_id_hash(&e->table, peer->type, peer->data, peer->len));
 	if (sa->conn && sa->conn->dpd_delay)
 		timer_schedule(e->loop, &sa->dpd, sa->conn->dpd_delay * 1000);
+	if (sa->nat_local && sa->natt)
+		timer_schedule(e->loop, &sa->keepalive, KEEPALIVE_MS);
 	ike_sa_state(sa, IKE_SA_ESTABLISHED);
 }
 
@@ -262,6 +279,7 @@ void ike_sa_destroy(struct ike_sa *sa)
 		ike_sa_state(sa, IKE_SA_DEAD);
 	timer_cancel(e->loop, &sa->timeout);
 	timer_cancel(e->loop, &sa->dpd);
+	timer_cancel(e->loop, &sa->keepalive);
 	ike_window_free(&sa->win);
 	if (sa->halfopen)
 		halfopen_dec(&e->cookies, &sa->entry.peer);

@@ -12,6 +12,13 @@
  *   informational.c INFORMATIONAL: DELETE, liveness (DPD), error notifies
  *   child_sa.c      CHILD SA negotiation results -> kernel (SPIs, SAs, policies)
  *   trap.c          trap policies, ACQUIRE, kernel EXPIRE handling
+ * exchange.h holds what the exchange files share (message building,
+ * handlers); tests/engine/pair.h wires two engines for whole-exchange tests.
+ *
+ * Not done yet: CREATE_CHILD_SA and rekeying (issue 8: refused with
+ * NO_ADDITIONAL_SAS, soft expiry only logged), the kernel's MAPPING event,
+ * MOBIKE, fragmentation (RFC 7383), crypto on worker threads (kernel and
+ * DH calls run on the loop thread).
  */
 #ifndef IKE_ENGINE_IKE_SA_H
 #define IKE_ENGINE_IKE_SA_H
@@ -48,6 +55,9 @@ struct trap;
 #define ENGINE_HALF_OPEN_MS	30000
 /* COOKIE and INVALID_KE restarts of one IKE_SA_INIT (2.6, 1.2). */
 #define ENGINE_INIT_RETRIES	3
+/* Unauthenticated answers that create no state (INVALID_MAJOR_VERSION,
+ * UNSUPPORTED_CRITICAL_PAYLOAD to IKE_SA_INIT) per second (2.5, 2.21.4). */
+#define ENGINE_UNAUTH_NOTIFY_PER_S	10
 
 /* Called with a response to the request an exchange sent (pkt: the whole
  * datagram).  Protected responses are verified and the window has moved
@@ -76,6 +86,8 @@ struct engine {
 	int kernel_fd;			/* registered on the loop; -1: none */
 	int own_kernel;			/* engine_new: free it at shutdown */
 	int have_sockets;
+	uint64_t unauth_sec;		/* rate limit of stateless notifies: */
+	unsigned unauth_n;		/* second and count so far */
 	/* Tests only: fixed nonces and a captured sender instead of sockets. */
 	int (*test_send)(struct engine *e, const struct addr *local,
 			 const struct addr *remote, const uint8_t *pkt, size_t len);
@@ -107,10 +119,15 @@ struct ike_sa {
 	int nat_local, nat_remote;	/* NAT detected in front of us / the peer */
 	struct ike_window win;
 	ike_response_fn on_response;	/* the exchange waiting for a response */
+	uint8_t req_exchange;		/* ... and its exchange type */
 	int have_keys;			/* SK_* derived: SK payloads possible */
 	int halfopen;			/* counted in e->cookies (responder) */
 	const struct conf_child *init_child;	/* initiator: child for IKE_AUTH */
 	uint16_t notify_err;		/* why it failed (log/tests), 0: none */
+	/* DELETEs waiting for the window (one request at a time, 2.3) */
+	int delete_pending;
+	uint32_t del_spis[8];
+	size_t ndel_spis;
 
 	/* IKE_SA_INIT */
 	struct ike_proposal prop;	/* the chosen IKE proposal */
@@ -137,6 +154,7 @@ struct ike_sa {
 
 	struct timer timeout;		/* half-open timeout, then unused */
 	struct timer dpd;		/* liveness after dpd_delay of silence */
+	struct timer keepalive;		/* NAT-T keepalives while behind a NAT */
 	uint64_t created_ms, established_ms, last_rx_ms;
 };
 
@@ -175,6 +193,9 @@ void engine_packet_in(struct engine *e, const uint8_t *pkt, size_t len,
 /* Sends one datagram through the sockets (or test_send). */
 int engine_send(struct engine *e, const struct addr *local, const struct addr *remote,
 		const uint8_t *pkt, size_t len);
+/* A NAT-T keepalive (RFC 3948 2.3: one 0xff byte, no marker) on the
+ * NAT-T socket towards remote. */
+int engine_send_keepalive(struct engine *e, const struct addr *local, const struct addr *remote);
 /* A fresh nonce (or the test nonce). */
 int engine_nonce(struct engine *e, struct secret *out);
 /* Starts an IKE SA for conn, negotiating child (NULL: the first) in IKE_AUTH;

@@ -89,7 +89,7 @@ void info_rx_request(struct ike_sa *sa, const struct ike_msg *m)
 			n = delete_children(sa, &q->u.del, ours, n);
 		else if (q->type == PL_NOTIFY && q->u.notify.type <= N_ERROR_MAX)
 			log_info(LS_IKE, "IKE SA %llu: peer reports %s", (unsigned long long)sa->id,
-				 ike_notify_name(q->u.notify.type));
+				 ike_notify_str(q->u.notify.type, (char[32]){ 0 }, 32));
 	}
 	out_init(&o, INFORMATIONAL, 1, m->hdr.msgid);
 	if (!del_ike && n && (p = out_add(&o, PL_DELETE))) {
@@ -131,8 +131,13 @@ int info_delete_ike(struct ike_sa *sa)
 	struct ike_payload *p;
 	struct out_msg o;
 
-	if (!sa->have_keys || sa->state == IKE_SA_DELETING || !ike_window_can_send(&sa->win)) {
+	if (!sa->have_keys || sa->state == IKE_SA_DELETING || sa->state != IKE_SA_ESTABLISHED) {
 		ike_sa_destroy(sa);
+		return 0;
+	}
+	if (!ike_window_can_send(&sa->win)) {
+		/* sent once the outstanding request is answered (info_flush) */
+		sa->delete_pending = 1;
 		return 0;
 	}
 	out_init(&o, INFORMATIONAL, 0, 0);
@@ -152,33 +157,64 @@ static void on_child_deleted(struct ike_sa *sa, const struct ike_msg *m, const u
 	log_dbg(LS_CHD, "IKE SA %llu: CHILD SA DELETE acknowledged", (unsigned long long)sa->id);
 }
 
+/* One DELETE payload for n inbound ESP SPIs (4 bytes each). */
+static int send_child_deletes(struct ike_sa *sa, const uint8_t *spis, size_t n)
+{
+	struct ike_payload *p;
+	struct out_msg o;
+
+	out_init(&o, INFORMATIONAL, 0, 0);
+	if ((p = out_add(&o, PL_DELETE))) {
+		p->u.del.proto = PROTO_ESP;
+		p->u.del.spi_size = 4;
+		p->u.del.nspi = (uint16_t)n;
+		p->u.del.spis.p = spis;
+		p->u.del.spis.len = 4 * n;
+	}
+	return msg_send_request(sa, &o, on_child_deleted, NULL);
+}
+
 int info_delete_child(struct child_sa *c)
 {
 	struct ike_sa *sa = c->ike;
-	struct ike_payload *p;
-	struct out_msg o;
 	uint8_t spi[4];
-	int rc = 0;
 
 	put32(spi, c->spi_in);
 	if (c->state == CHILD_SA_INSTALLED)
 		child_sa_state(c, CHILD_SA_DELETING);
 	child_sa_destroy(c);
 	if (!ike_window_can_send(&sa->win)) {
-		log_info(LS_CHD, "IKE SA %llu: CHILD SA %08x removed, DELETE not sent "
-			 "(a request is outstanding)", (unsigned long long)sa->id, get32(spi));
-		return -1;
+		if (sa->ndel_spis == sizeof(sa->del_spis) / sizeof(sa->del_spis[0])) {
+			log_info(LS_CHD, "IKE SA %llu: CHILD SA %08x removed, DELETE not sent "
+				 "(%zu already queued)", (unsigned long long)sa->id,
+				 get32(spi), sa->ndel_spis);
+			return -1;
+		}
+		sa->del_spis[sa->ndel_spis++] = get32(spi);
+		return 0;
 	}
-	out_init(&o, INFORMATIONAL, 0, 0);
-	if ((p = out_add(&o, PL_DELETE))) {
-		p->u.del.proto = PROTO_ESP;
-		p->u.del.spi_size = 4;
-		p->u.del.nspi = 1;
-		p->u.del.spis.p = spi;
-		p->u.del.spis.len = 4;
+	return send_child_deletes(sa, spi, 1);
+}
+
+void info_flush(struct ike_sa *sa)
+{
+	uint8_t spis[4 * sizeof(sa->del_spis) / sizeof(sa->del_spis[0])];
+	size_t n = sa->ndel_spis;
+
+	if (!ike_window_can_send(&sa->win) || sa->state != IKE_SA_ESTABLISHED)
+		return;
+	if (sa->delete_pending) {
+		sa->delete_pending = 0;
+		sa->ndel_spis = 0;
+		info_delete_ike(sa);	/* may destroy sa */
+		return;
 	}
-	rc = msg_send_request(sa, &o, on_child_deleted, NULL);
-	return rc;
+	if (!n)
+		return;
+	for (size_t i = 0; i < n; i++)
+		put32(spis + 4 * i, sa->del_spis[i]);
+	sa->ndel_spis = 0;
+	send_child_deletes(sa, spis, n);
 }
 
 static void on_dpd_answer(struct ike_sa *sa, const struct ike_msg *m, const uint8_t *pkt,

@@ -41,3 +41,28 @@ tests_engine_test_hostile_SOURCES = tests/engine/test_hostile.c \
 tests_engine_test_hostile_CPPFLAGS = $(tests_engine_test_exchange_CPPFLAGS)
 tests_engine_test_hostile_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_engine_test_hostile_LDADD = $(tests_engine_test_exchange_LDADD)
+
+# BAD-INPUT.md rows against a daemon-side IKE SA (crafted messages sealed
+# with the engine's own keys): unprotected IKE_SA_INIT rows, protected rows.
+BADINPUT_SOURCES = tests/engine/badinput.c tests/engine/badinput.h \
+	tests/engine/pair.c tests/engine/pair.h
+BADINPUT_LDADD = tests/lib/libiketest.a $(ENGINE_LIBS) $(KERNEL_LIBS) \
+	$(IKECORE_LIBS) $(CRYPTO_LIBS) $(CHECK_LIBS)
+check_PROGRAMS += tests/engine/test_badinput_init tests/engine/test_badinput
+TESTS += tests/engine/test_badinput_init tests/engine/test_badinput
+tests_engine_test_badinput_init_SOURCES = tests/engine/test_badinput_init.c $(BADINPUT_SOURCES)
+tests_engine_test_badinput_init_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_engine_test_badinput_init_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_badinput_init_LDADD = $(BADINPUT_LDADD)
+tests_engine_test_badinput_SOURCES = tests/engine/test_badinput.c $(BADINPUT_SOURCES)
+tests_engine_test_badinput_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_engine_test_badinput_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_badinput_LDADD = $(BADINPUT_LDADD)
+
+# Handshake cost, both sides in one process (not a test).
+noinst_PROGRAMS += tests/engine/bench_handshake
+tests_engine_bench_handshake_SOURCES = tests/engine/bench_handshake.c \
+	tests/engine/pair.c tests/engine/pair.h
+tests_engine_bench_handshake_CPPFLAGS = $(tests_engine_test_exchange_CPPFLAGS)
+tests_engine_bench_handshake_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_bench_handshake_LDADD = $(tests_engine_test_exchange_LDADD)

@@ -94,9 +94,13 @@ static void rx_response(struct ike_sa *sa, const uint8_t *pkt, size_t len, struc
 	struct engine *e = sa->eng;
 	struct secret plain = { 0 };
 	struct codec_err err;
+	struct sa_entry *en;
 	ike_response_fn fn;
 
-	if (ike_window_rx_response(&sa->win, m->hdr.msgid) != IKE_RX_NEW || !sa->on_response) {
+	/* the exchange type must be the request's: an unprotected
+	 * "IKE_SA_INIT" answer to a protected request is a forgery */
+	if (ike_window_rx_response(&sa->win, m->hdr.msgid) != IKE_RX_NEW || !sa->on_response ||
+	    m->hdr.exchange != sa->req_exchange) {
 		drop(e, "unexpected response", remote);
 		return;
 	}
@@ -116,6 +120,11 @@ static void rx_response(struct ike_sa *sa, const uint8_t *pkt, size_t len, struc
 		ike_window_response_done(&sa->win);
 	}
 	fn(sa, m, pkt, len);	/* may destroy sa */
+	/* the window is free again: DELETEs queued meanwhile go now */
+	en = sa_table_find(&e->table, spi_get(m->hdr.spi_i), spi_get(m->hdr.spi_r),
+			   !!(m->hdr.flags & IKE_FLAG_INITIATOR));
+	if (en == &sa->entry && (sa->delete_pending || sa->ndel_spis))
+		info_flush(sa);
 out:
 	secret_free(&plain);
 }
@@ -145,8 +154,13 @@ static void rx_request(struct ike_sa *sa, const uint8_t *pkt, size_t len, struct
 	struct out_msg o;
 	int rc;
 
-	if (ike_window_rx_request(&sa->win, m->hdr.msgid, pkt, len) != IKE_RX_NEW) {
-		drop(e, "retransmission or outside the window", remote);
+	switch (ike_window_rx_request(&sa->win, m->hdr.msgid, pkt, len)) {
+	case IKE_RX_NEW:
+		break;
+	case IKE_RX_RETRANSMIT:
+		return;		/* the cached response went out again */
+	case IKE_RX_DROP:
+		drop(e, "request outside the window", remote);
 		return;
 	}
 	/* BAD-INPUT 7: nothing encrypted is processed before the keys exist,
@@ -158,6 +172,10 @@ static void rx_request(struct ike_sa *sa, const uint8_t *pkt, size_t len, struct
 		return;
 	}
 	rc = unprotect(sa, pkt, len, m, &plain, &err);
+	if (rc == 0 && ike_msg_check_rules(m, &err) < 0)
+		rc = -2;
+	/* what the codec says to drop (unknown exchange, payloads outside SK:
+	 * 3.14, BAD-INPUT 24) leaves the window as it was: no answer */
 	if (rc == -1 || (rc == -2 && err.status == CODEC_DROP)) {
 		drop(e, err.reason, remote);
 		goto out;
@@ -166,7 +184,7 @@ static void rx_request(struct ike_sa *sa, const uint8_t *pkt, size_t len, struct
 		goto out;
 	ike_sa_alive(sa);
 	follow_peer(sa, local, remote, natt);
-	if (rc == -2 || ike_msg_check_rules(m, &err) < 0) {
+	if (rc == -2) {
 		/* 2.21.2/2.21.3: authentic but unacceptable: say why */
 		uint16_t n = codec_status_notify(err.status);
 
@@ -187,6 +205,39 @@ out:
 	secret_free(&plain);
 }
 
+/* Stateless unauthenticated answers: ENGINE_UNAUTH_NOTIFY_PER_S a second. */
+static int unauth_allowed(struct engine *e)
+{
+	uint64_t sec = loop_now_ms(e->loop) / 1000;
+
+	if (sec != e->unauth_sec) {
+		e->unauth_sec = sec;
+		e->unauth_n = 0;
+	}
+	return e->unauth_n++ < ENGINE_UNAUTH_NOTIFY_PER_S;
+}
+
+/* 2.5 (BAD-INPUT 2, 9): a request the decoder refused before any state
+ * exists.  A higher major version gets INVALID_MAJOR_VERSION (our version
+ * in the header, 3.10.1), an unknown critical payload in IKE_SA_INIT
+ * UNSUPPORTED_CRITICAL_PAYLOAD naming the type; both rate-limited. */
+static void refuse_undecodable(struct engine *e, const struct ike_msg *m,
+			       const struct codec_err *err, const struct addr *local,
+			       const struct addr *remote)
+{
+	uint8_t type = err->payload;
+
+	if (m->hdr.flags & IKE_FLAG_RESPONSE)
+		return;
+	if (err->status == CODEC_INVALID_MAJOR_VERSION && unauth_allowed(e))
+		msg_send_stateless(e, &m->hdr, local, remote, N_INVALID_MAJOR_VERSION, NULL, 0);
+	else if (err->status == CODEC_UNSUPPORTED_CRITICAL && m->hdr.exchange == IKE_SA_INIT &&
+		 spi_get(m->hdr.spi_i) && !spi_get(m->hdr.spi_r) && m->hdr.msgid == 0 &&
+		 unauth_allowed(e))
+		msg_send_stateless(e, &m->hdr, local, remote, N_UNSUPPORTED_CRITICAL_PAYLOAD,
+				   &type, 1);
+}
+
 void engine_packet_in(struct engine *e, const uint8_t *pkt, size_t len,
 		      const struct addr *local, const struct addr *remote, int natt)
 {
@@ -198,8 +249,8 @@ void engine_packet_in(struct engine *e, const uint8_t *pkt, size_t len,
 	e->stats.packets_in++;
 	e->stats.bytes_in += len;
 	if (ike_msg_decode(pkt, len, &m, &err) < 0) {
-		/* INVALID_MAJOR_VERSION is optional (2.5); we stay silent */
 		drop(e, err.reason, remote);
+		refuse_undecodable(e, &m, &err, local, remote);
 		return;
 	}
 	response = !!(m.hdr.flags & IKE_FLAG_RESPONSE);

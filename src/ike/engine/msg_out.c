@@ -152,6 +152,7 @@ static int send_common(struct ike_sa *sa, struct out_msg *m, ike_response_fn on_
 	if (m->response)
 		return ike_window_send_response(&sa->win, &f, 1);
 	sa->on_response = on_response;
+	sa->req_exchange = m->exchange;
 	rc = ike_window_send_request(&sa->win, &f, 1);
 	if (rc < 0)
 		sa->on_response = NULL;
