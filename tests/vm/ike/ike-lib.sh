@@ -36,15 +36,21 @@ IKE_DOWN_TIMEOUT=${IKE_DOWN_TIMEOUT:-15}
 # to start under a loaded emulator).
 IKE_START_TIMEOUT=${IKE_START_TIMEOUT:-60}
 _ike_dumped=""
-_ike_t0=$(date +%s)
+
+# Seconds since boot, without starting a process (they are slow under qemu).
+_ike_now() {
+	read -r _ike_up _ </proc/uptime
+	echo "${_ike_up%.*}"
+}
+_ike_t0=$(_ike_now)
 
 # Messages carry the seconds since the scenario started.
 info() {
-	echo "  [$SCENARIO +$(( $(date +%s) - _ike_t0 ))s] $*"
+	echo "  [$SCENARIO +$(( $(_ike_now) - _ike_t0 ))s] $*"
 }
 
 fail() {
-	echo "  [$SCENARIO +$(( $(date +%s) - _ike_t0 ))s] FAIL: $*"
+	echo "  [$SCENARIO +$(( $(_ike_now) - _ike_t0 ))s] FAIL: $*"
 	if [ -z "$_ike_dumped" ]; then
 		_ike_dumped=1
 		ike_dump
@@ -345,9 +351,9 @@ ike_stop() {
 	_ike_side "$1"
 	[ -n "$_pid" ] || return 0
 	kill -TERM "$_pid" 2>/dev/null
-	end=$(( $(date +%s) + IKE_DOWN_TIMEOUT ))
+	end=$(( $(_ike_now) + IKE_DOWN_TIMEOUT ))
 	while ! _ike_gone "$_pid"; do
-		if [ "$(date +%s)" -ge "$end" ]; then
+		if [ "$(_ike_now)" -ge "$end" ]; then
 			kill -KILL "$_pid" 2>/dev/null
 			fail "$_kind in $_ns did not exit within ${IKE_DOWN_TIMEOUT}s of SIGTERM"
 		fi
@@ -472,13 +478,13 @@ ike_log_expect() {
 
 # ike_wait_log SIDE DESCRIPTION IKEDAEMON-ERE CHARON-ERE: waits for it.
 ike_wait_log() {
-	end=$(( $(date +%s) + IKE_UP_TIMEOUT ))
+	end=$(( $(_ike_now) + IKE_UP_TIMEOUT ))
 	_ike_side "$1"
 	f=$(ike_log "$1")
 	re=$3
 	[ "$_kind" = ikedaemon ] || re=$4
 	while ! grep -Eqi -- "$re" "$f" 2>/dev/null; do
-		[ "$(date +%s)" -lt "$end" ] || break
+		[ "$(_ike_now)" -lt "$end" ] || break
 		sleep 0.3
 	done
 	ike_log_expect "$@"
@@ -538,7 +544,7 @@ aead rfc7539esp(chacha20,poly1305) 0x${_k32}a0a1a2a3 128"
 
 ike_kernel_warmup() {
 	[ ! -f /tmp/.ike-kernel-warm ] || return 0
-	start=$(date +%s)
+	start=$(_ike_now)
 	ns_add ike-warmup
 	notests=/sys/module/cryptomgr/parameters/notests
 	saved_notests=$(cat "$notests" 2>/dev/null)
@@ -547,7 +553,7 @@ ike_kernel_warmup() {
 	# Some names are built in or absent on other kernels: -q goes past them.
 	# shellcheck disable=SC2086
 	modprobe -q -a $IKE_WARM_MODS
-	info "modules loaded in $(( $(date +%s) - start ))s"
+	info "modules loaded in $(( $(_ike_now) - start ))s"
 	echo >/proc/sys/kernel/modprobe
 	_ike_warm_sas ike-warmup >"$SCEN_TMP/warmup.err"
 	rc=$?
@@ -557,7 +563,7 @@ ike_kernel_warmup() {
 	n=$(ip -n ike-warmup xfrm state | grep -c 'proto esp')
 	ip netns del ike-warmup
 	touch /tmp/.ike-kernel-warm
-	info "$n ESP SAs added and removed; kernel ready after $(( $(date +%s) - start ))s"
+	info "$n ESP SAs added and removed; kernel ready after $(( $(_ike_now) - start ))s"
 }
 
 # _ike_warm_sas NS: one SA per algorithm and address family; 1 on failure.
