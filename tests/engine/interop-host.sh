@@ -70,7 +70,7 @@ charon {
 	load = random nonce openssl kdf pem pkcs1 x509 revocation constraints pubkey curve25519 kernel-netlink socket-default vici updown
 	install_routes = no
 	retransmit_timeout = 1
-	retransmit_tries = 2
+	retransmit_tries = $((2 + 3 * ESP))
 	plugins {
 		vici { socket = $VICI }
 	}
