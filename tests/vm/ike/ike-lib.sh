@@ -22,7 +22,7 @@
 # kernel state, and copies the scenario's directory (configs, logs) to the
 # results share.  Environment: IKE_BUILD (build tree with src/ike/ikedaemon
 # and ikectl), IKE_VM_SELF, IKE_VM_PCAP=1 (capture the wan link of side A
-# into the scenario's directory).
+# into wan.pcap, copied to the results share with the logs on failure).
 
 IKE_LIB_DIR=${IKE_LIB_DIR:-$VM_DIR/ike}
 IKEDAEMON=${IKEDAEMON:-${IKE_BUILD:-.}/src/ike/ikedaemon}
@@ -136,7 +136,8 @@ ike_defaults() {
 # ike_capture SIDE: the wan link of SIDE into wan.pcap (IKE_VM_PCAP).
 ike_capture() {
 	_ike_side "$1"
-	bg_log "$SCEN_TMP/tcpdump.log" "$_ns" tcpdump -i wan -U -n -w "$SCEN_TMP/wan.pcap"
+	bg_log "$SCEN_TMP/tcpdump.log" "$_ns" tcpdump -i wan --immediate-mode -U -n -w "$SCEN_TMP/wan.pcap"
+	wait_for 30 "tcpdump listening on wan in $_ns" grep -q listening "$SCEN_TMP/tcpdump.log"
 }
 
 # ---- configuration and daemons ----------------------------------------
