@@ -19,30 +19,33 @@ export VM_DIR SCENARIO
 [ -z "${IKE_DEMO_WARMUP:-}" ] || ike_kernel_warmup
 IKE_SELF=ikedaemon
 ike_topo 4 tunnel
+CF_CONN=demo
 ike_start A ikedaemon
 ike_start B charon
 
+# show TITLE CMD...: the command's output under "# TITLE".
 show() {
 	echo
-	echo "# $*"
+	echo "# $1"
+	shift
 	"$@" 2>&1
 }
 
 echo
 echo "==== ikedaemon's configuration ($SCEN_TMP/A/ike.conf)"
-grep -v '^#' "$SCEN_TMP/A/ike.conf" | grep -v 'psk = '
+grep -v '^#' "$SCEN_TMP/A/ike.conf" | sed 's/psk = "[^"]*"/psk = "(hidden)"/'
 ike_initiate A
 ike_wait_up A B
 echo
 echo "==== traffic from 10.1.0.1 (behind ikedaemon) to 10.2.0.1 (behind strongSwan)"
-show ns_exec "$NS_A" ping -c 4 -i 0.3 -W 2 -I "$HOST_A" "$HOST_B" || fail "no reply through the tunnel"
+show "ip netns exec $NS_A ping -I $HOST_A $HOST_B" ns_exec "$NS_A" ping -c 4 -i 0.3 -W 2 -I "$HOST_A" "$HOST_B" || fail "no reply through the tunnel"
 echo
 echo "==== ikedaemon's view"
-show "$IKECTL" -s "$SCEN_TMP/A/ikedaemon.ctl" show sa
-show "$IKECTL" -s "$SCEN_TMP/A/ikedaemon.ctl" show child
+show "ikectl show sa" ike_ctl A show sa
+show "ikectl show child" ike_ctl A show child
 echo
 echo "==== strongSwan's view"
-show ike_swanctl B --list-sas
+show "swanctl --list-sas (in $NS_B)" ike_swanctl B --list-sas
 echo
 echo "==== the kernel's ESP SAs in $NS_A (ip -s xfrm state)"
 ike_xfrm_sas "$NS_A" | while read -r spi bytes packets; do

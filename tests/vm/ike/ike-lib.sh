@@ -22,7 +22,7 @@
 # kernel state, and copies the scenario's directory (configs, logs) to the
 # results share.  Environment: IKE_BUILD (build tree with src/ike/ikedaemon
 # and ikectl), IKE_VM_SELF, IKE_VM_PCAP=1 (capture the wan link of side A
-# into the scenario's directory).
+# into wan.pcap, copied to the results share with the logs on failure).
 
 IKE_LIB_DIR=${IKE_LIB_DIR:-$VM_DIR/ike}
 IKEDAEMON=${IKEDAEMON:-${IKE_BUILD:-.}/src/ike/ikedaemon}
@@ -36,15 +36,21 @@ IKE_DOWN_TIMEOUT=${IKE_DOWN_TIMEOUT:-15}
 # to start under a loaded emulator).
 IKE_START_TIMEOUT=${IKE_START_TIMEOUT:-60}
 _ike_dumped=""
-_ike_t0=$(date +%s)
+
+# Seconds since boot, without starting a process (they are slow under qemu).
+_ike_now() {
+	read -r _ike_up _ </proc/uptime
+	echo "${_ike_up%.*}"
+}
+_ike_t0=$(_ike_now)
 
 # Messages carry the seconds since the scenario started.
 info() {
-	echo "  [$SCENARIO +$(( $(date +%s) - _ike_t0 ))s] $*"
+	echo "  [$SCENARIO +$(( $(_ike_now) - _ike_t0 ))s] $*"
 }
 
 fail() {
-	echo "  [$SCENARIO +$(( $(date +%s) - _ike_t0 ))s] FAIL: $*"
+	echo "  [$SCENARIO +$(( $(_ike_now) - _ike_t0 ))s] FAIL: $*"
 	if [ -z "$_ike_dumped" ]; then
 		_ike_dumped=1
 		ike_dump
@@ -130,7 +136,8 @@ ike_defaults() {
 # ike_capture SIDE: the wan link of SIDE into wan.pcap (IKE_VM_PCAP).
 ike_capture() {
 	_ike_side "$1"
-	bg_log "$SCEN_TMP/tcpdump.log" "$_ns" tcpdump -i wan -U -n -w "$SCEN_TMP/wan.pcap"
+	bg_log "$SCEN_TMP/tcpdump.log" "$_ns" tcpdump -i wan --immediate-mode -U -n -w "$SCEN_TMP/wan.pcap"
+	wait_for 30 "tcpdump listening on wan in $_ns" grep -q listening "$SCEN_TMP/tcpdump.log"
 }
 
 # ---- configuration and daemons ----------------------------------------
@@ -350,9 +357,9 @@ ike_stop() {
 	_ike_side "$1"
 	[ -n "$_pid" ] || return 0
 	kill -TERM "$_pid" 2>/dev/null
-	end=$(( $(date +%s) + IKE_DOWN_TIMEOUT ))
+	end=$(( $(_ike_now) + IKE_DOWN_TIMEOUT ))
 	while ! _ike_gone "$_pid"; do
-		if [ "$(date +%s)" -ge "$end" ]; then
+		if [ "$(_ike_now)" -ge "$end" ]; then
 			kill -KILL "$_pid" 2>/dev/null
 			fail "$_kind in $_ns did not exit within ${IKE_DOWN_TIMEOUT}s of SIGTERM"
 		fi
@@ -477,13 +484,13 @@ ike_log_expect() {
 
 # ike_wait_log SIDE DESCRIPTION IKEDAEMON-ERE CHARON-ERE: waits for it.
 ike_wait_log() {
-	end=$(( $(date +%s) + IKE_UP_TIMEOUT ))
+	end=$(( $(_ike_now) + IKE_UP_TIMEOUT ))
 	_ike_side "$1"
 	f=$(ike_log "$1")
 	re=$3
 	[ "$_kind" = ikedaemon ] || re=$4
 	while ! grep -Eqi -- "$re" "$f" 2>/dev/null; do
-		[ "$(date +%s)" -lt "$end" ] || break
+		[ "$(_ike_now)" -lt "$end" ] || break
 		sleep 0.3
 	done
 	ike_log_expect "$@"
@@ -509,7 +516,11 @@ ike_dump() {
 # ike_save: the scenario's directory (configs, logs, pcap) to the results share.
 ike_save() {
 	[ -d "$VM_OUT" ] || return 0
-	mkdir -p "$VM_OUT/$SCENARIO" && cp -r "$SCEN_TMP/." "$VM_OUT/$SCENARIO/" 2>/dev/null
+	# Regular files only: the 9p share refuses sockets (control sockets).
+	(cd "$SCEN_TMP" && find . -type f) | while read -r f; do
+		mkdir -p "$VM_OUT/$SCENARIO/$(dirname "$f")" &&
+			cp "$SCEN_TMP/$f" "$VM_OUT/$SCENARIO/$f"
+	done 2>/dev/null
 	return 0
 }
 
@@ -539,7 +550,7 @@ aead rfc7539esp(chacha20,poly1305) 0x${_k32}a0a1a2a3 128"
 
 ike_kernel_warmup() {
 	[ ! -f /tmp/.ike-kernel-warm ] || return 0
-	start=$(date +%s)
+	start=$(_ike_now)
 	ns_add ike-warmup
 	notests=/sys/module/cryptomgr/parameters/notests
 	saved_notests=$(cat "$notests" 2>/dev/null)
@@ -548,7 +559,7 @@ ike_kernel_warmup() {
 	# Some names are built in or absent on other kernels: -q goes past them.
 	# shellcheck disable=SC2086
 	modprobe -q -a $IKE_WARM_MODS
-	info "modules loaded in $(( $(date +%s) - start ))s"
+	info "modules loaded in $(( $(_ike_now) - start ))s"
 	echo >/proc/sys/kernel/modprobe
 	_ike_warm_sas ike-warmup >"$SCEN_TMP/warmup.err"
 	rc=$?
@@ -558,7 +569,7 @@ ike_kernel_warmup() {
 	n=$(ip -n ike-warmup xfrm state | grep -c 'proto esp')
 	ip netns del ike-warmup
 	touch /tmp/.ike-kernel-warm
-	info "$n ESP SAs added and removed; kernel ready after $(( $(date +%s) - start ))s"
+	info "$n ESP SAs added and removed; kernel ready after $(( $(_ike_now) - start ))s"
 }
 
 # _ike_warm_sas NS: one SA per algorithm and address family; 1 on failure.

@@ -21,7 +21,7 @@ for kinds in "self charon" "charon self"; do
 		'AUTHENTICATION_FAILED|MAC mismatched|authentication of .* failed'
 	wait_for "$IKE_DOWN_TIMEOUT" "no IKE SA left on side A" ike_is_down A
 	wait_for "$IKE_DOWN_TIMEOUT" "no IKE SA left on side B" ike_is_down B
-	ike_assert_clean
+	ike_wait_clean
 	ike_stop_all
 	ike_assert_clean
 done

@@ -6,6 +6,11 @@
 ike_topo 4 tunnel
 CF_PROPOSALS_A=aes256gcm16-prfsha256-x25519
 CF_PROPOSALS_B=aes128-sha256-modp2048
+# An unauthenticated NO_PROPOSAL_CHOSEN may be a forgery: an initiator may
+# keep retransmitting until its tries run out (RFC 7296 2.21.1).  Short.
+CF_RETX_TIMEOUT=1
+CF_RETX_TRIES=3
+IKE_DOWN_TIMEOUT=40
 for kinds in "self charon" "charon self"; do
 	set -- $kinds
 	ike_start A "$1"
@@ -25,6 +30,7 @@ for kinds in "self charon" "charon self"; do
 		'configured proposals: .*AES_CBC_128'
 	wait_for "$IKE_DOWN_TIMEOUT" "no IKE SA left on side A" ike_is_down A
 	wait_for "$IKE_DOWN_TIMEOUT" "no IKE SA left on side B" ike_is_down B
+	ike_wait_clean
 	ike_stop_all
 	ike_assert_clean
 done
