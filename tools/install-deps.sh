@@ -10,7 +10,8 @@ BUILD="build-essential autoconf automake libtool pkg-config libssl-dev libgmp-de
 libnl-3-dev libnl-xfrm-3-dev libnl-route-3-dev libconfig-dev check"
 # Peers, packet dissection, sanitizers/fuzzers, the VM harness, man page lint.
 TEST="clang libclang-rt-14-dev tshark strongswan-charon strongswan-swanctl
-libcharon-extra-plugins iproute2 iputils-ping socat python3 jq mandoc groff-base
+libcharon-extra-plugins libstrongswan-standard-plugins iproute2 iputils-ping socat
+python3 jq mandoc groff-base
 tcpdump xxd python3-cryptography
 qemu-system-x86 busybox-static linux-image-amd64 cpio kmod"
 PKG="debhelper dpkg-dev devscripts lintian fakeroot systemd man-db rpmlint"
