@@ -7,7 +7,7 @@ set -eu
 what=${1:-test}
 
 BUILD="build-essential autoconf automake libtool pkg-config libssl-dev libgmp-dev
-libnl-3-dev libnl-xfrm-3-dev libnl-route-3-dev libconfig-dev check"
+libnl-3-dev libnl-xfrm-3-dev libnl-route-3-dev libconfig-dev check openssl"
 # Peers, packet dissection, sanitizers/fuzzers, the VM harness, man page lint.
 TEST="clang libclang-rt-14-dev tshark strongswan-charon strongswan-swanctl
 libcharon-extra-plugins libstrongswan-standard-plugins iproute2 iputils-ping socat
