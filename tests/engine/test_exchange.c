@@ -29,34 +29,6 @@ static int a_empty_sas(struct pair *p)
 	return pair_nsas(p, PAIR_A) == 0;
 }
 
-/* The SA of one kernel that carries traffic to dst with spi. */
-static const struct kernel_sa *ksa(int side, const char *dst, uint32_t spi)
-{
-	struct kernel_sa_id id;
-
-	memset(&id, 0, sizeof(id));
-	ck_assert_int_eq(addr_parse(&id.dst, dst, 0), 0);
-	id.spi = spi;
-	id.proto = IPPROTO_ESP;
-	return kernel_mem_find_sa(P.peer[side].k, &id);
-}
-
-/* out SA of one side == in SA of the other: same SPI, algorithms, keys. */
-static void assert_sa_match(const struct kernel_sa *out, const struct kernel_sa *in)
-{
-	ck_assert_ptr_nonnull(out);
-	ck_assert_ptr_nonnull(in);
-	ck_assert_uint_eq(out->id.spi, in->id.spi);
-	ck_assert_uint_eq(out->encr, in->encr);
-	ck_assert_uint_eq(out->integ, in->integ);
-	ck_assert_uint_eq(out->enc_key_len, in->enc_key_len);
-	ck_assert_uint_gt(out->enc_key_len, 0);
-	ck_assert_mem_eq(out->enc_key, in->enc_key, out->enc_key_len);
-	ck_assert_uint_eq(out->int_key_len, in->int_key_len);
-	ck_assert_mem_eq(out->int_key, in->int_key, out->int_key_len);
-	ck_assert_int_eq(out->mode, in->mode);
-}
-
 static void assert_children_match(void)
 {
 	struct child_sa *ca = pair_sa(&P, PAIR_A)->children, *cb = pair_sa(&P, PAIR_B)->children;
@@ -67,8 +39,8 @@ static void assert_children_match(void)
 	ck_assert_int_eq(cb->state, CHILD_SA_INSTALLED);
 	ck_assert_uint_eq(ca->spi_out, cb->spi_in);
 	ck_assert_uint_eq(ca->spi_in, cb->spi_out);
-	assert_sa_match(ksa(PAIR_A, "192.0.2.2", ca->spi_out), ksa(PAIR_B, "192.0.2.2", cb->spi_in));
-	assert_sa_match(ksa(PAIR_B, "192.0.2.1", cb->spi_out), ksa(PAIR_A, "192.0.2.1", ca->spi_in));
+	pair_assert_sa_match(pair_ksa(&P, PAIR_A, "192.0.2.2", ca->spi_out), pair_ksa(&P, PAIR_B, "192.0.2.2", cb->spi_in));
+	pair_assert_sa_match(pair_ksa(&P, PAIR_B, "192.0.2.1", cb->spi_out), pair_ksa(&P, PAIR_A, "192.0.2.1", ca->spi_in));
 	/* two SAs and in/out/fwd for one selector pair on each side */
 	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_A].k), 2);
 	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_B].k), 2);
@@ -130,25 +102,10 @@ START_TEST(test_establish)
 END_TEST
 
 
-/* Config text with one substitution: from -> to (must occur). */
-static char *conf_sub(const char *base, const char *from, const char *to)
-{
-	const char *at = strstr(base, from);
-	char *out;
-
-	ck_assert_ptr_nonnull(at);
-	out = malloc(strlen(base) + strlen(to) + 1);
-	ck_assert_ptr_nonnull(out);
-	memcpy(out, base, (size_t)(at - base));
-	strcpy(out + (at - base), to);
-	strcat(out, at + strlen(from));
-	return out;
-}
-
 static void setup_sub(const char *fa, const char *ta, const char *fb, const char *tb)
 {
-	char *a = fa ? conf_sub(pair_conf_a, fa, ta) : NULL;
-	char *b = fb ? conf_sub(pair_conf_b, fb, tb) : NULL;
+	char *a = fa ? pair_conf_sub(pair_conf_a, fa, ta) : NULL;
+	char *b = fb ? pair_conf_sub(pair_conf_b, fb, tb) : NULL;
 
 	pair_setup(&P, a, b);
 	free(a);
@@ -689,7 +646,7 @@ START_TEST(test_transport_mode)
 	ck_assert_int_eq(pair_sa(&P, PAIR_B)->children->mode, CONF_MODE_TRANSPORT);
 	/* dynamic selectors: the IKE addresses; no fwd policy in transport mode */
 	ck_assert_uint_eq(kernel_mem_policy_count(P.peer[PAIR_A].k), 2);
-	ck_assert_int_eq(ksa(PAIR_A, "192.0.2.2", pair_sa(&P, PAIR_A)->children->spi_out)->mode,
+	ck_assert_int_eq(pair_ksa(&P, PAIR_A, "192.0.2.2", pair_sa(&P, PAIR_A)->children->spi_out)->mode,
 			 KERNEL_MODE_TRANSPORT);
 	pair_free(&P);
 }
@@ -734,11 +691,11 @@ START_TEST(test_nat)
 	ck_assert(timer_pending(&a->keepalive));
 	ck_assert(!timer_pending(&b->keepalive));
 	/* ESP in UDP with the ports the IKE SA uses */
-	ks = ksa(PAIR_B, "198.51.100.9", b->children->spi_out);
+	ks = pair_ksa(&P, PAIR_B, "198.51.100.9", b->children->spi_out);
 	ck_assert_ptr_nonnull(ks);
 	ck_assert_uint_eq(ks->encap_sport, 4500);
 	ck_assert_uint_eq(ks->encap_dport, 44500);
-	ks = ksa(PAIR_A, "192.0.2.2", a->children->spi_out);
+	ks = pair_ksa(&P, PAIR_A, "192.0.2.2", a->children->spi_out);
 	ck_assert_ptr_nonnull(ks);
 	ck_assert_uint_eq(ks->encap_sport, 4500);
 	ck_assert_uint_eq(ks->encap_dport, 4500);
@@ -881,8 +838,8 @@ START_TEST(test_ipv6)
 	ck_assert_ptr_nonnull(ca);
 	ck_assert_ptr_nonnull(cb);
 	/* IPv6 outer addresses, IPv6 and IPv4 inner selectors */
-	assert_sa_match(ksa(PAIR_A, "2001:db8::2", ca->spi_out), ksa(PAIR_B, "2001:db8::2", cb->spi_in));
-	assert_sa_match(ksa(PAIR_B, "2001:db8::1", cb->spi_out), ksa(PAIR_A, "2001:db8::1", ca->spi_in));
+	pair_assert_sa_match(pair_ksa(&P, PAIR_A, "2001:db8::2", ca->spi_out), pair_ksa(&P, PAIR_B, "2001:db8::2", cb->spi_in));
+	pair_assert_sa_match(pair_ksa(&P, PAIR_B, "2001:db8::1", cb->spi_out), pair_ksa(&P, PAIR_A, "2001:db8::1", ca->spi_in));
 	ck_assert_uint_eq(ca->local_ts.n, 2);
 	ck_assert_uint_eq(cb->remote_ts.n, 2);
 	/* in/out/fwd for each same-family pair: 2 pairs */
@@ -919,7 +876,7 @@ START_TEST(test_reload)
 	ck_assert_ptr_eq(pair_sa(&P, PAIR_B)->children->cfg,
 			 &P.peer[PAIR_B].cfg->conns[0].children[0]);
 	/* changed connection: its SAs are deleted (DELETE sent to A) */
-	changed = conf_sub(pair_conf_b, "children", "dpd_delay = \"30s\";\n  children");
+	changed = pair_conf_sub(pair_conf_b, "children", "dpd_delay = \"30s\";\n  children");
 	reload_b(changed);
 	free(changed);
 	ck_assert_uint_eq(pair_nsas(&P, PAIR_B), 0);
@@ -1000,7 +957,7 @@ START_TEST(test_float_without_nat)
 	ck_assert(b->natt);
 	ck_assert(!b->nat_local && !b->nat_remote);
 	ck_assert_uint_eq(addr_port(&b->remote), 4500);
-	ks = ksa(PAIR_B, "192.0.2.1", b->children->spi_out);
+	ks = pair_ksa(&P, PAIR_B, "192.0.2.1", b->children->spi_out);
 	ck_assert_ptr_nonnull(ks);
 	ck_assert_uint_eq(ks->encap_sport, 0);
 	ck_assert_uint_eq(ks->encap_dport, 0);
@@ -1073,7 +1030,7 @@ static const char conf_b_two[] =
 
 START_TEST(test_conn_switch)
 {
-	char *b = conf_sub(conf_b_two, "PROPOSAL", "\"aes256gcm16-prfsha256-x25519\"");
+	char *b = pair_conf_sub(conf_b_two, "PROPOSAL", "\"aes256gcm16-prfsha256-x25519\"");
 
 	/* IKE_SA_INIT lands on "bc" (first for the address), IDi moves it to "ba" */
 	establish(NULL, b);
@@ -1086,7 +1043,7 @@ END_TEST
 
 START_TEST(test_conn_switch_refused)
 {
-	char *b = conf_sub(conf_b_two, "PROPOSAL", "\"aes128-sha256-ecp256\"");
+	char *b = pair_conf_sub(conf_b_two, "PROPOSAL", "\"aes128-sha256-ecp256\"");
 
 	/* "ba" does not allow what IKE_SA_INIT chose for "bc": no switch */
 	pair_setup(&P, NULL, b);
