@@ -63,8 +63,6 @@ void auth_rx_request(struct ike_sa *sa, const struct ike_msg *m);
 
 /* ---- informational.c ---- */
 void info_rx_request(struct ike_sa *sa, const struct ike_msg *m);
-/* CREATE_CHILD_SA arrives before issue 8: refused politely. */
-void ccsa_rx_request(struct ike_sa *sa, const struct ike_msg *m);
 /* Sends a DELETE for the IKE SA (destroyed on the answer or give-up). */
 int info_delete_ike(struct ike_sa *sa);
 /* Sends a DELETE for one CHILD SA (removed now, the answer is checked). */

@@ -1,7 +1,6 @@
 /*
  * INFORMATIONAL (RFC 7296 1.4): DELETE of CHILD SAs and of the IKE SA in
- * both directions, liveness checks (2.4), error notifies; and the polite
- * refusal of CREATE_CHILD_SA until rekeying lands (issue 8).
+ * both directions, liveness checks (2.4), error notifies.
  */
 #include <string.h>
 
@@ -108,18 +107,6 @@ void info_rx_request(struct ike_sa *sa, const struct ike_msg *m)
 			 sa->conn ? sa->conn->name : "-");
 		ike_sa_closed(sa);
 	}
-}
-
-void ccsa_rx_request(struct ike_sa *sa, const struct ike_msg *m)
-{
-	struct out_msg o;
-
-	log_info(LS_IKE, "IKE SA %llu: %s request refused with NO_ADDITIONAL_SAS "
-		 "(CREATE_CHILD_SA is not supported yet)", (unsigned long long)sa->id,
-		 ike_exchange_name(m->hdr.exchange));
-	out_init(&o, m->hdr.exchange, 1, m->hdr.msgid);
-	out_notify(&o, PROTO_NONE, N_NO_ADDITIONAL_SAS, NULL, 0);
-	msg_send_response(sa, &o, NULL);
 }
 
 static void on_ike_deleted(struct ike_sa *sa, const struct ike_msg *m, const uint8_t *pkt,
