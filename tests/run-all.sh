@@ -75,4 +75,8 @@ echo "logs: $WORK/logs/"
 [ -n "$failed" ] && echo "failed stages:$failed"
 echo "stages: $pass passed, $fail failed, $skip skipped"
 echo "$tpass passed, $tfail failed"
+if [ $((pass + fail + skip)) -eq 0 ]; then
+	echo "no stage ran: STAGES='${STAGES:-}' names none of tests/stages/*.sh"
+	exit 1
+fi
 [ "$fail" -eq 0 ]
