@@ -43,7 +43,8 @@ static void on_dpd(void *arg)
 	uint64_t delay = sa->conn ? sa->conn->dpd_delay * 1000 : 0;
 	uint64_t now = loop_now_ms(e->loop), quiet = now - sa->last_rx_ms;
 
-	if (!delay || sa->state != IKE_SA_ESTABLISHED)
+	/* a rekey of the IKE SA may still fail: liveness goes on meanwhile */
+	if (!delay || (sa->state != IKE_SA_ESTABLISHED && sa->state != IKE_SA_REKEYING))
 		return;
 	if (quiet < delay) {
 		timer_schedule(e->loop, &sa->dpd, delay - quiet);
