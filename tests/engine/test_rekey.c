@@ -1139,6 +1139,60 @@ START_TEST(test_ike_rekey_invalid_ke)
 }
 END_TEST
 
+/* The first queued datagram, taken off the queue (free() it). */
+static struct pair_pkt *take_first(void)
+{
+	struct pair_pkt *q = P.head;
+
+	ck_assert_ptr_nonnull(q);
+	P.head = q->next;
+	if (!P.head)
+		P.tail = &P.head;
+	return q;
+}
+
+START_TEST(test_ike_rekey_ke_not_offered)
+{
+	static const uint8_t modp2048[2] = { 0, KE_MODP_2048 };
+	uint8_t body[64], chain[128], pkt[512], first;
+	struct bi_pl pl = { PL_NOTIFY, 0, body, 0, 0, 0 };
+	struct pair_pkt *req;
+	struct addr la, lb;
+	struct ike_sa *a;
+	struct ike_hdr h;
+	uint32_t msgid;
+	size_t len;
+
+	establish4(IKE_PROPS, IKE_PROPS, NULL, NULL);
+	a = pair_sa(&P, PAIR_A);
+	bi_log_capture();
+	ck_assert_int_eq(rekey_ike(a), 0);
+	req = take_first();
+	msgid = bi_decode(req, NULL)->hdr.msgid;
+	free(req);
+	/* instead of B's answer, one sealed with B's keys that asks for
+	 * MODP-2048, which A did not offer */
+	pl.len = bi_notify_body(PROTO_NONE, N_INVALID_KE_PAYLOAD, NULL, 0, modp2048, 2, body,
+				sizeof(body));
+	len = bi_chain(&pl, 1, chain, sizeof(chain), &first);
+	bi_hdr(&h, a->entry.spi_i, a->entry.spi_r, CREATE_CHILD_SA, IKE_FLAG_RESPONSE, msgid);
+	len = bi_seal(&h, &pair_sa(&P, PAIR_B)->sk_out, chain, len, first, pkt, sizeof(pkt));
+	ck_assert_int_eq(addr_parse(&la, "192.0.2.1", 500), 0);
+	ck_assert_int_eq(addr_parse(&lb, "192.0.2.2", 500), 0);
+	engine_packet_in(P.peer[PAIR_A].e, pkt, len, &la, &lb, 0);
+	/* not followed: no second request, the half-made IKE SA is gone */
+	assert_logged("INVALID_KE_PAYLOAD asking for MODP_2048 not followed");
+	assert_logged("CREATE_CHILD_SA (IKE SA rekey) refused: INVALID_KE_PAYLOAD");
+	ck_assert_uint_eq(pair_queued(&P), 0);
+	ck_assert_uint_eq(pair_nsas(&P, PAIR_A), 1);
+	ck_assert_ptr_eq(pair_sa(&P, PAIR_A), a);
+	ck_assert_int_eq(a->state, IKE_SA_ESTABLISHED);
+	ck_assert_ptr_null(a->rk.req);
+	ck_assert_uint_eq(nchildren(PAIR_A), 1);
+	finish();
+}
+END_TEST
+
 static int a_gone(struct pair *p)
 {
 	return pair_nsas(p, PAIR_A) == 0 && pair_nsas(p, PAIR_B) == 0 && !pair_queued(p);
@@ -1318,6 +1372,7 @@ static Suite *suite(void)
 	tcase_add_test(t, test_dpd_after_refused_ike_rekey);
 	tcase_add_test(t, test_no_additional_sas);
 	tcase_add_test(t, test_ike_rekey_invalid_ke);
+	tcase_add_test(t, test_ike_rekey_ke_not_offered);
 	tcase_add_test(t, test_ike_over_time);
 	tcase_add_test(t, test_child_life_time);
 	tcase_add_test(t, test_packet_lifetimes);

@@ -118,21 +118,6 @@ int rekey_child_replaced(const struct child_sa *c)
 	return 0;
 }
 
-void rekey_child_retry(struct child_sa *c)
-{
-	uint64_t delay;
-
-	if (c->rk.rekey_at_ms || c->state != CHILD_SA_INSTALLED)
-		return;		/* the regular timer is still ahead (ikectl rekey) */
-	delay = arm_retry(c->ike->eng->loop, &c->rk.rekey, &c->rk.rekey_at_ms, c->rk.expire_at_ms);
-	if (delay)
-		log_info(LS_CHD, "CHILD SA %s %08x: rekey failed, retrying in %llu ms",
-			 child_name(c), c->spi_in, (unsigned long long)delay);
-	else
-		log_info(LS_CHD, "CHILD SA %s %08x: rekey failed, no retry before life_time",
-			 child_name(c), c->spi_in);
-}
-
 static void on_child_rekey(void *arg)
 {
 	struct child_sa *c = arg;
@@ -148,6 +133,24 @@ static void on_child_expire(void *arg)
 	c->rk.expire_at_ms = 0;
 	child_end(c, c->state == CHILD_SA_REKEYED ? "replaced, the peer's DELETE never came" :
 						      "life_time reached");
+}
+
+void rekey_child_retry(struct child_sa *c)
+{
+	uint64_t delay;
+
+	/* only a configured rekey is tried again, and not while the regular
+	 * timer is still ahead (a refused ikectl rekey) */
+	if (c->rk.rekey_at_ms || c->state != CHILD_SA_INSTALLED || !c->cfg ||
+	    !(c->cfg->rekey_time || c->cfg->rekey_bytes || c->cfg->rekey_packets))
+		return;
+	delay = arm_retry(c->ike->eng->loop, &c->rk.rekey, &c->rk.rekey_at_ms, c->rk.expire_at_ms);
+	if (delay)
+		log_info(LS_CHD, "CHILD SA %s %08x: rekey failed, retrying in %llu ms",
+			 child_name(c), c->spi_in, (unsigned long long)delay);
+	else
+		log_info(LS_CHD, "CHILD SA %s %08x: rekey failed, no retry before life_time",
+			 child_name(c), c->spi_in);
 }
 
 void rekey_child_init(struct child_sa *c)
@@ -464,6 +467,22 @@ static void on_retry(void *arg)
 	rekey_window_free(arg);
 }
 
+void rekey_ike_retry(struct ike_sa *sa)
+{
+	uint64_t delay;
+
+	if (sa->rk.rekey_at_ms || sa->state != IKE_SA_ESTABLISHED || !sa->conn ||
+	    !sa->conn->rekey_time)
+		return;		/* as for CHILD SAs */
+	delay = arm_retry(sa->eng->loop, &sa->rk.rekey, &sa->rk.rekey_at_ms, sa->rk.expire_at_ms);
+	if (delay)
+		log_info(LS_IKE, "IKE SA %llu: rekey failed, retrying in %llu ms",
+			 (unsigned long long)sa->id, (unsigned long long)delay);
+	else
+		log_info(LS_IKE, "IKE SA %llu: rekey failed, no retry before over_time ends",
+			 (unsigned long long)sa->id);
+}
+
 void rekey_ike_init(struct ike_sa *sa)
 {
 	timer_init(&sa->rk.rekey, on_ike_rekey, sa);
@@ -498,21 +517,6 @@ void rekey_ike_established(struct ike_sa *sa)
 		arm(l, &sa->rk.expire, &sa->rk.expire_at_ms, (first + conn->over_time) * 1000);
 	if (sa->rk.predecessor)
 		rekey_window_free(sa);
-}
-
-void rekey_ike_retry(struct ike_sa *sa)
-{
-	uint64_t delay;
-
-	if (sa->rk.rekey_at_ms || sa->state != IKE_SA_ESTABLISHED)
-		return;		/* the regular timer is still ahead (ikectl rekey) */
-	delay = arm_retry(sa->eng->loop, &sa->rk.rekey, &sa->rk.rekey_at_ms, sa->rk.expire_at_ms);
-	if (delay)
-		log_info(LS_IKE, "IKE SA %llu: rekey failed, retrying in %llu ms",
-			 (unsigned long long)sa->id, (unsigned long long)delay);
-	else
-		log_info(LS_IKE, "IKE SA %llu: rekey failed, no retry before over_time ends",
-			 (unsigned long long)sa->id);
 }
 
 void rekey_ike_superseded(struct ike_sa *sa)

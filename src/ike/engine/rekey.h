@@ -117,7 +117,8 @@ void rekey_on_expire(struct engine *e, const struct kernel_sa_id *id, int hard);
 void rekey_window_free(struct ike_sa *sa);
 
 /* A rekey refused by the peer (other than TEMPORARY_FAILURE) or with an
- * unusable answer: the rekey timer, if idle, tries again after
+ * unusable answer: if the SA has rekey limits configured and its rekey
+ * timer is idle (a timer or EXPIRE started it), the timer tries again after
  * REKEY_FAILED_RETRY_MS, or halfway to the hard expiry if that is sooner;
  * with less than 2 * REKEY_FAILED_MIN_MS left, the expiry ends the SA. */
 void rekey_child_retry(struct child_sa *c);
