@@ -1193,6 +1193,48 @@ START_TEST(test_ike_rekey_ke_not_offered)
 }
 END_TEST
 
+static int no_a_sa(struct pair *p)
+{
+	return !ike_sa_by_id(p->peer[PAIR_A].e, ike_before);
+}
+
+/* Drops what A sends while *arg is set. */
+static int drop_from_a(struct pair *p, struct pair_pkt *pkt, void *arg)
+{
+	(void)p;
+	return *(int *)arg && pkt->from == PAIR_A;
+}
+
+static int a_restarted(struct pair *p)
+{
+	return pair_nsas(p, PAIR_A) == 1 && pair_sa(p, PAIR_A)->id != ike_before &&
+	       pair_sa(p, PAIR_A)->state == IKE_SA_ESTABLISHED && pair_sa(p, PAIR_A)->children &&
+	       !pair_queued(p);
+}
+
+START_TEST(test_ike_rekey_timeout)
+{
+	int dropping = 1;
+
+	/* the rekey request is never answered: the peer is dead (2.4) and
+	 * dpd_action applies, as for a liveness check */
+	establish4("dpd_action = \"restart\";", NULL, NULL, NULL);
+	bi_log_capture();
+	ike_before = pair_sa(&P, PAIR_A)->id;
+	P.filter = drop_from_a;
+	P.filter_arg = &dropping;
+	ck_assert_int_eq(rekey_ike(pair_sa(&P, PAIR_A)), 0);
+	ck_assert(pair_run(&P, 1000, no_a_sa));
+	assert_logged("peer lost: no response to request 2; dpd_action restart");
+	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_A].k), 0);
+	/* the new IKE SA, once A is heard again */
+	dropping = 0;
+	ck_assert(pair_run(&P, 2000, a_restarted));
+	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_A].k), 2);
+	finish();
+}
+END_TEST
+
 static int a_gone(struct pair *p)
 {
 	return pair_nsas(p, PAIR_A) == 0 && pair_nsas(p, PAIR_B) == 0 && !pair_queued(p);
@@ -1373,6 +1415,7 @@ static Suite *suite(void)
 	tcase_add_test(t, test_no_additional_sas);
 	tcase_add_test(t, test_ike_rekey_invalid_ke);
 	tcase_add_test(t, test_ike_rekey_ke_not_offered);
+	tcase_add_test(t, test_ike_rekey_timeout);
 	tcase_add_test(t, test_ike_over_time);
 	tcase_add_test(t, test_child_life_time);
 	tcase_add_test(t, test_packet_lifetimes);

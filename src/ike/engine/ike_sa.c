@@ -192,7 +192,8 @@ static void destroy_then(struct ike_sa *sa, int dpd)
 	size_t n = 0;
 	char err[160];
 
-	if (conn && sa->state == IKE_SA_ESTABLISHED) {
+	/* a rekey of the IKE SA under way does not make its children less ours */
+	if (conn && (sa->state == IKE_SA_ESTABLISHED || sa->state == IKE_SA_REKEYING)) {
 		for (struct child_sa *c = sa->children; c && n < AFTER_MAX_CHILDREN; c = c->next)
 			ch[n++] = c->cfg;
 		if (!n && sa->init_child)
