@@ -109,6 +109,19 @@ ok "ikectl as a user: permission denied"
 $C log ike debug | grep -q "^ike: *debug" || die "log"
 ok "log level set"
 
+# --- rekey of CHILD SAs: none is installed here, so only the refusals
+if $C rekey --child nosuch 2>"$T/err"; then die "rekey --child nosuch"; fi
+grep -q "no connection has a child 'nosuch'" "$T/err" || die "rekey nosuch: $(cat "$T/err")"
+if $C rekey --child site/net 2>"$T/err"; then die "rekey --child site/net"; fi
+grep -q "rekey: no installed CHILD SA named 'net' in connection site" "$T/err" ||
+	die "rekey site/net: $(cat "$T/err")"
+if $C rekey --child-id 7 2>"$T/err"; then die "rekey --child-id 7"; fi
+grep -q "rekey: no CHILD SA with id 7" "$T/err" || die "rekey id: $(cat "$T/err")"
+set +e; $C rekey --child-id x 2>"$T/err"; rc=$?; set -e
+[ $rc = 2 ] && grep -q "'x' is not a CHILD SA id" "$T/err" || die "rekey --child-id x: $rc $(cat "$T/err")"
+$C help | grep -q "rekey CONN|SA | --child \[CONN/\]CHILD | --child-id ID" || die "help: rekey"
+ok "rekey --child / --child-id name what is missing"
+
 # --- monitor, reload --dry-run, reload
 $C monitor --json > "$T/mon" &
 MPID=$!

@@ -66,15 +66,20 @@ void bi_log_dump(size_t mark)
 		fprintf(stderr, "  log: %s\n", log_lines[i]);
 }
 
+void bi_log_capture(void)
+{
+	nlog = 0;
+	log_set_all(LL_DEBUG);
+	log_set_sink(sink, NULL);
+}
+
 void bi_begin(const char *conf_a, const char *conf_b)
 {
 	ck_assert_int_eq(addr_parse(&bi_a, "192.0.2.1", 500), 0);
 	ck_assert_int_eq(addr_parse(&bi_b, "192.0.2.2", 500), 0);
 	ck_assert_int_eq(addr_parse(&bi_evil, "192.0.2.66", 500), 0);
-	nlog = 0;
 	arena_used = 0;
-	log_set_all(LL_DEBUG);
-	log_set_sink(sink, NULL);
+	bi_log_capture();
 	pair_setup(&BI, conf_a, conf_b);
 }
 

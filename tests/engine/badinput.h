@@ -27,6 +27,9 @@ void bi_begin(const char *conf_a, const char *conf_b);
 void bi_end(void);
 struct engine *bi_e(int side);
 
+/* Capture log lines (debug level) from now on, for any pair; bi_begin()
+ * does this; log_set_sink(NULL, NULL) ends it. */
+void bi_log_capture(void);
 /* Log lines captured since mark (bi_log_mark()) that contain needle. */
 size_t bi_log_mark(void);
 size_t bi_logged(size_t mark, const char *needle);

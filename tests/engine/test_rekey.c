@@ -4,7 +4,10 @@
  * fresh KE), INVALID_KE_PAYLOAD, IKE SA rekey, simultaneous CHILD SA and
  * IKE SA rekeys with each side holding the lowest nonce, a rekey crossing
  * a DELETE, TEMPORARY_FAILURE and its retry, a second CHILD SA, timers,
- * kernel EXPIRE and reauthentication.  The in-memory kernels must show one
+ * kernel EXPIRE and reauthentication; ikectl's CHILD SA rekey, liveness
+ * after a refused IKE SA rekey, NO_ADDITIONAL_SAS, INVALID_KE_PAYLOAD in an
+ * IKE SA rekey, over_time and life_time ends, packet-count lifetimes (with
+ * transcripts of the messages, decrypted).  The in-memory kernels must show one
  * SA pair per CHILD SA once the dust settles, and the policies must stay
  * in place throughout.
  */
@@ -16,26 +19,41 @@
 #include "ike/engine/create_child.h"
 #include "ike/engine/exchange.h"
 #include "ike/engine/rekey.h"
+#include "badinput.h"
 #include "lib/kernel_mem.h"
 #include "pair.h"
 
 static struct pair P;
 
-/* Both configurations with the same text added to the child's settings. */
-static void establish_with(const char *child_extra)
+#define CONN_A	"name = \"ab\";"
+#define CONN_B	"name = \"ba\";"
+#define CHILD_A	"remote_ts = [\"10.2.0.0/16\"];"
+#define CHILD_B	"remote_ts = [\"10.1.0.0/16\"];"
+
+/* base with text added to its connection's (after conn) and its child's
+ * (after child) settings; NULL: nothing.  Free it. */
+static char *conf_with(const char *base, const char *conn, const char *conn_extra,
+		       const char *child, const char *child_extra)
 {
-	char *a = NULL, *b = NULL, err[256];
-	const char *anchor = "remote_ts = [\"10.2.0.0/16\"];";
-	const char *anchor_b = "remote_ts = [\"10.1.0.0/16\"];";
+	char buf[512], *t, *r;
 
-	if (child_extra) {
-		char ta[512], tb[512];
+	snprintf(buf, sizeof(buf), "%s %s", conn, conn_extra ? conn_extra : "");
+	t = pair_conf_sub(base, conn, buf);
+	snprintf(buf, sizeof(buf), "%s %s", child, child_extra ? child_extra : "");
+	r = pair_conf_sub(t, child, buf);
+	free(t);
+	return r;
+}
 
-		snprintf(ta, sizeof(ta), "%s %s", anchor, child_extra);
-		snprintf(tb, sizeof(tb), "%s %s", anchor_b, child_extra);
-		a = pair_conf_sub(pair_conf_a, anchor, ta);
-		b = pair_conf_sub(pair_conf_b, anchor_b, tb);
-	}
+/* Both sides established, with settings added to A's and B's connection
+ * and child (NULL: none). */
+static void establish4(const char *a_conn, const char *b_conn, const char *a_child,
+		       const char *b_child)
+{
+	char *a = conf_with(pair_conf_a, CONN_A, a_conn, CHILD_A, a_child);
+	char *b = conf_with(pair_conf_b, CONN_B, b_conn, CHILD_B, b_child);
+	char err[256];
+
 	pair_setup(&P, a, b);
 	free(a);
 	free(b);
@@ -46,6 +64,12 @@ static void establish_with(const char *child_extra)
 	ck_assert_int_eq(pair_sa(&P, PAIR_A)->state, IKE_SA_ESTABLISHED);
 	ck_assert_int_eq(pair_sa(&P, PAIR_B)->state, IKE_SA_ESTABLISHED);
 	P.delivered = 0;
+}
+
+/* Both configurations with the same text added to the child's settings. */
+static void establish_with(const char *child_extra)
+{
+	establish4(NULL, NULL, child_extra, child_extra);
 }
 
 static uint16_t ke_of(const struct ike_proposal *p)
@@ -552,26 +576,32 @@ START_TEST(test_second_child)
 }
 END_TEST
 
-START_TEST(test_kernel_expire)
+/* A kernel EXPIRE (soft or hard) for side's SA to B with spi. */
+static void expire_to_b(int side, uint32_t spi, int hard)
 {
 	struct kernel_sa_id id;
+
+	memset(&id, 0, sizeof(id));
+	addr_parse(&id.dst, "192.0.2.2", 0);
+	id.spi = spi;
+	id.proto = IPPROTO_ESP;
+	ck_assert_int_eq(kernel_mem_inject_expire(P.peer[side].k, &id, hard), 0);
+}
+
+START_TEST(test_kernel_expire)
+{
 	uint32_t old;
 
 	establish_with(NULL);
 	old = child(PAIR_B)->spi_in;
-	memset(&id, 0, sizeof(id));
-	addr_parse(&id.dst, "192.0.2.2", 0);
-	id.spi = old;
-	id.proto = IPPROTO_ESP;
 	/* soft: a rekey; a second soft EXPIRE (the outbound SA's) is absorbed */
-	ck_assert_int_eq(kernel_mem_inject_expire(P.peer[PAIR_B].k, &id, 0), 0);
-	ck_assert_int_eq(kernel_mem_inject_expire(P.peer[PAIR_B].k, &id, 0), 0);
+	expire_to_b(PAIR_B, old, 0);
+	expire_to_b(PAIR_B, old, 0);
 	pair_run(&P, 100, NULL);
 	assert_settled();
 	ck_assert_uint_ne(child(PAIR_B)->spi_in, old);
 	/* hard: the SA is gone; close_action none removes it on both sides */
-	id.spi = child(PAIR_B)->spi_in;
-	ck_assert_int_eq(kernel_mem_inject_expire(P.peer[PAIR_B].k, &id, 1), 0);
+	expire_to_b(PAIR_B, child(PAIR_B)->spi_in, 1);
 	ck_assert(pair_run(&P, 1000, no_children));
 	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_A].k), 0);
 	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_B].k), 0);
@@ -690,18 +720,13 @@ END_TEST
 
 START_TEST(test_close_action_start)
 {
-	struct kernel_sa_id id;
 	uint32_t old;
 
 	/* a hard EXPIRE on B: a late rekey replaces the CHILD SA (a DELETE
 	 * would make A's close_action start a second one) */
 	establish_with("close_action = \"start\";");
 	old = child(PAIR_B)->spi_in;
-	memset(&id, 0, sizeof(id));
-	addr_parse(&id.dst, "192.0.2.2", 0);
-	id.spi = old;
-	id.proto = IPPROTO_ESP;
-	ck_assert_int_eq(kernel_mem_inject_expire(P.peer[PAIR_B].k, &id, 1), 0);
+	expire_to_b(PAIR_B, old, 1);
 	pair_run(&P, 20, NULL);
 	ck_assert(pair_run(&P, 2000, settled));
 	assert_settled();
@@ -730,6 +755,636 @@ START_TEST(test_nonce_order)
 }
 END_TEST
 
+/* ---- transcripts: what crossed the wire, read with the receiver's keys ---- */
+
+struct xmsg {
+	int from;
+	uint8_t exchange;
+	int response;
+	uint16_t notify[4];	/* notify types, in order */
+	size_t nnotify;
+	uint16_t notify_data;	/* the first notify's two data octets (a KE group) */
+	uint16_t ke;		/* the KE payload's group; 0: none */
+	int del;		/* carries a DELETE */
+	size_t npl;		/* payloads (inside SK, when protected) */
+};
+
+#define XS_MAX	64
+static struct xmsg xs[XS_MAX];
+static size_t nxs;
+
+static struct ike_sa *sa_by_spis(int side, const struct ike_hdr *h)
+{
+	for (struct ike_sa *sa = P.peer[side].e->sas; sa; sa = sa->next)
+		if (sa->entry.spi_i == spi_get(h->spi_i) && sa->entry.spi_r == spi_get(h->spi_r))
+			return sa;
+	return NULL;
+}
+
+static int record(struct pair *p, struct pair_pkt *pkt, void *arg)
+{
+	const struct ike_msg *m = bi_decode(pkt, NULL);
+	struct ike_sa *rx = sa_by_spis(1 - pkt->from, &m->hdr);
+	struct xmsg *x;
+
+	(void)p;
+	(void)arg;
+	ck_assert_uint_lt(nxs, XS_MAX);
+	if (rx && rx->have_keys && m->sk_index >= 0)
+		m = bi_decode(pkt, &rx->sk_in);
+	x = &xs[nxs++];
+	memset(x, 0, sizeof(*x));
+	x->from = pkt->from;
+	x->exchange = m->hdr.exchange;
+	x->response = !!(m->hdr.flags & IKE_FLAG_RESPONSE);
+	for (size_t i = 0; i < m->npl; i++) {
+		const struct ike_payload *pl = &m->pl[i];
+
+		if (pl->type == PL_SK)
+			continue;
+		x->npl++;
+		if (pl->type == PL_NOTIFY && x->nnotify < 4) {
+			if (!x->nnotify && pl->u.notify.data.len == 2)
+				x->notify_data = (uint16_t)(pl->u.notify.data.p[0] << 8 |
+							    pl->u.notify.data.p[1]);
+			x->notify[x->nnotify++] = pl->u.notify.type;
+		}
+		if (pl->type == PL_KE)
+			x->ke = pl->u.ke.group;
+		if (pl->type == PL_DELETE)
+			x->del = 1;
+	}
+	return 0;
+}
+
+/* Record from now on, with the log captured. */
+static void record_on(void)
+{
+	nxs = 0;
+	P.filter = record;
+	P.filter_arg = NULL;
+	bi_log_capture();
+}
+
+static void assert_x(size_t i, int from, uint8_t exchange, int response)
+{
+	ck_assert_uint_lt(i, nxs);
+	ck_assert_int_eq(xs[i].from, from);
+	ck_assert_uint_eq(xs[i].exchange, exchange);
+	ck_assert_int_eq(xs[i].response, response);
+}
+
+/* xs[i] a CREATE_CHILD_SA request of A's, xs[i + 1] B's answer: notify alone. */
+static void assert_refused(size_t i, uint16_t notify)
+{
+	assert_x(i, PAIR_A, CREATE_CHILD_SA, 0);
+	assert_x(i + 1, PAIR_B, CREATE_CHILD_SA, 1);
+	ck_assert_uint_eq(xs[i + 1].npl, 1);
+	ck_assert_uint_eq(xs[i + 1].notify[0], notify);
+}
+
+static void assert_logged(const char *needle)
+{
+	if (!bi_logged(0, needle)) {
+		bi_log_dump(0);
+		ck_abort_msg("no log line with \"%s\"", needle);
+	}
+}
+
+/* Another configuration for B, as a reload would leave an SA it kept: B's
+ * IKE SA and its CHILD SAs follow it from now on (freed by finish()). */
+static struct config *alt_b;
+
+static void b_switch(const char *conn_extra, const char *child_extra)
+{
+	char *t = conf_with(pair_conf_b, CONN_B, conn_extra, CHILD_B, child_extra);
+	struct ike_sa *sa = pair_sa(&P, PAIR_B);
+
+	ck_assert_ptr_null(alt_b);
+	alt_b = pair_load_config(t);
+	free(t);
+	ck_assert_ptr_nonnull(alt_b);
+	sa->conn = &alt_b->conns[0];
+	for (struct child_sa *c = sa->children; c; c = c->next)
+		c->cfg = &alt_b->conns[0].children[0];
+}
+
+/* Back to B's own configuration. */
+static void b_restore(void)
+{
+	const struct conf_conn *own = &P.peer[PAIR_B].cfg->conns[0];
+
+	for (struct ike_sa *sa = P.peer[PAIR_B].e->sas; sa; sa = sa->next) {
+		sa->conn = own;
+		for (struct child_sa *c = sa->children; c; c = c->next)
+			c->cfg = &own->children[0];
+	}
+}
+
+static void finish(void)
+{
+	pair_free(&P);
+	config_free(alt_b);
+	alt_b = NULL;
+	log_set_sink(NULL, NULL);
+}
+
+/* The loop for ms, datagrams left queued. */
+static void run_unpumped(unsigned ms)
+{
+	uint64_t end = loop_now_ms(P.loop) + ms;
+
+	while (loop_now_ms(P.loop) < end)
+		loop_run_once(P.loop, (int)(end - loop_now_ms(P.loop)));
+}
+
+static int child_replaced(struct pair *p)
+{
+	return settled(p) && child(PAIR_A)->spi_in != spi_before[0];
+}
+
+/* One rekey of the CHILD SA: CREATE_CHILD_SA with REKEY_SA from side, the
+ * answer, and the DELETE of the old pair with its answer. */
+static void assert_child_rekey_x(size_t i, int side)
+{
+	assert_x(i, side, CREATE_CHILD_SA, 0);
+	ck_assert_uint_eq(xs[i].nnotify, 1);
+	ck_assert_uint_eq(xs[i].notify[0], N_REKEY_SA);
+	assert_x(i + 1, !side, CREATE_CHILD_SA, 1);
+	ck_assert_uint_eq(xs[i + 1].nnotify, 0);
+	assert_x(i + 2, side, INFORMATIONAL, 0);
+	ck_assert(xs[i + 2].del);
+	assert_x(i + 3, !side, INFORMATIONAL, 1);
+}
+
+START_TEST(test_ctl_rekey_child)
+{
+	struct engine *ea;
+	char err[256], want[256];
+	uint32_t old_in, old_out;
+	uint64_t id, old_ike;
+
+	establish_with(NULL);
+	ea = P.peer[PAIR_A].e;
+	record_on();
+	ck_assert_int_eq(engine_rekey_child(ea, NULL, "nosuch", 0, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "rekey: no installed CHILD SA named 'nosuch'");
+	ck_assert_int_eq(engine_rekey_child(ea, "ba", "net", 0, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "rekey: no installed CHILD SA named 'net' in connection ba");
+	ck_assert_int_eq(engine_rekey_child(ea, NULL, NULL, 99, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "rekey: no CHILD SA with id 99");
+	ck_assert_uint_eq(pair_queued(&P), 0);
+	/* by name: exactly one new SA pair, the old one gone from both kernels */
+	old_in = child(PAIR_A)->spi_in;
+	old_out = child(PAIR_A)->spi_out;
+	ck_assert_int_eq(engine_rekey_child(ea, "ab", "net", 0, err, sizeof(err)), 0);
+	pair_pump(&P, 0);
+	ck_assert_uint_eq(nxs, 4);
+	assert_child_rekey_x(0, PAIR_A);
+	assert_settled();
+	ck_assert_uint_ne(child(PAIR_A)->spi_in, old_in);
+	ck_assert_uint_ne(child(PAIR_A)->spi_out, old_out);
+	ck_assert_ptr_null(ksa(PAIR_A, "192.0.2.1", old_in));
+	ck_assert_ptr_null(ksa(PAIR_A, "192.0.2.2", old_out));
+	ck_assert_ptr_null(ksa(PAIR_B, "192.0.2.1", old_in));
+	ck_assert_ptr_null(ksa(PAIR_B, "192.0.2.2", old_out));
+	assert_logged("rekey asked for");
+	/* by id (as "show child" prints it), from B */
+	nxs = 0;
+	old_in = child(PAIR_B)->spi_in;
+	id = child(PAIR_B)->id;
+	ck_assert_int_eq(engine_rekey_child(P.peer[PAIR_B].e, NULL, NULL, id, err, sizeof(err)), 0);
+	pair_pump(&P, 0);
+	ck_assert_uint_eq(nxs, 4);
+	assert_child_rekey_x(0, PAIR_B);
+	assert_settled();
+	ck_assert_uint_ne(child(PAIR_B)->spi_in, old_in);
+	/* one being rekeyed: refused by id, not counted by name */
+	ck_assert_int_eq(rekey_child(child(PAIR_A)), 0);
+	id = child(PAIR_A)->id;
+	ck_assert_int_eq(engine_rekey_child(ea, NULL, NULL, id, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "rekey: CHILD SA %llu (net) is REKEYING, its IKE SA "
+		 "ESTABLISHED; only an INSTALLED one on an ESTABLISHED IKE SA is rekeyed",
+		 (unsigned long long)id);
+	ck_assert_str_eq(err, want);
+	ck_assert_int_eq(engine_rekey_child(ea, NULL, "net", 0, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "rekey: no installed CHILD SA named 'net'");
+	pair_pump(&P, 0);
+	assert_settled();
+	/* while the IKE SA is rekeyed: queued, then done on the new IKE SA */
+	spi_before[0] = child(PAIR_A)->spi_in;
+	old_ike = pair_sa(&P, PAIR_A)->id;
+	ck_assert_int_eq(rekey_ike(pair_sa(&P, PAIR_A)), 0);
+	ck_assert_int_eq(engine_rekey_child(ea, NULL, "net", 0, err, sizeof(err)), 0);
+	ck_assert(pair_run(&P, 2000, child_replaced));
+	assert_settled();
+	ck_assert_uint_ne(pair_sa(&P, PAIR_A)->id, old_ike);
+	finish();
+}
+END_TEST
+
+#define IKE_PROPS "proposals = [\"aes256gcm16-prfsha256-ecp256\", \"aes256gcm16-prfsha256-x25519\"];"
+#define IKE_OTHER "proposals = [\"aes128gcm16-prfsha384-ecp384\"];"
+
+static int dpd_requests(size_t from)
+{
+	int n = 0;
+
+	for (size_t i = from; i < nxs; i++)
+		if (xs[i].from == PAIR_A && xs[i].exchange == INFORMATIONAL && !xs[i].response &&
+		    xs[i].npl == 0)
+			n++;
+	return n;
+}
+
+static uint64_t ike_before;
+
+static int ike_replaced(struct pair *p)
+{
+	return settled(p) && pair_sa(p, PAIR_A)->id != ike_before;
+}
+
+START_TEST(test_dpd_after_refused_ike_rekey)
+{
+	struct ike_sa *a;
+	size_t n;
+
+	/* A checks liveness after 1 s of silence and rekeys after 3 s */
+	establish4(IKE_PROPS " dpd_delay = \"1s\"; rekey_time = \"3s\"; over_time = \"10s\"; "
+		   "rand_time = \"0s\";", IKE_PROPS, NULL, NULL);
+	b_switch(IKE_OTHER, NULL);
+	record_on();
+	a = pair_sa(&P, PAIR_A);
+	ike_before = a->id;
+	a->win.cfg.timeout_ms = 3000;	/* the request may wait */
+	ck_assert_int_eq(rekey_ike(a), 0);
+	ck_assert_int_eq(a->state, IKE_SA_REKEYING);
+	/* the liveness timer fires while the rekey is out */
+	run_unpumped(1200);
+	pair_pump(&P, 0);
+	ck_assert_uint_eq(nxs, 2);
+	assert_refused(0, N_NO_PROPOSAL_CHOSEN);
+	ck_assert_uint_eq(xs[0].ke, KE_ECP_256);
+	ck_assert_int_eq(a->state, IKE_SA_ESTABLISHED);
+	ck_assert_uint_eq(pair_nsas(&P, PAIR_A), 1);
+	assert_logged("CREATE_CHILD_SA (IKE SA rekey) refused: NO_PROPOSAL_CHOSEN");
+	/* the regular rekey timer stays (this one was asked for) */
+	ck_assert_uint_eq(rekey_ike_rekey_in(a), 2);
+	/* liveness goes on: a check after 1 s of silence, answered */
+	n = nxs;
+	pair_run(&P, 1500, NULL);
+	ck_assert_int_ge(dpd_requests(n), 1);
+	ck_assert_ptr_eq(pair_sa(&P, PAIR_A), a);
+	/* B takes A's proposals again: the timer's rekey goes through */
+	b_restore();
+	ck_assert(pair_run(&P, 2000, ike_replaced));
+	assert_settled();
+	finish();
+}
+END_TEST
+
+START_TEST(test_no_additional_sas)
+{
+	const struct conf_child *net;
+	struct ike_sa *a;
+	size_t nsa;
+
+	establish_with(NULL);
+	a = pair_sa(&P, PAIR_A);
+	net = &P.peer[PAIR_A].cfg->conns[0].children[0];
+	/* B takes 64 CHILD SAs per IKE SA */
+	for (int i = 1; i < 64; i++) {
+		ck_assert_int_eq(ccsa_new_child(a, net, 0, NULL), CCSA_SENT);
+		ck_assert_uint_eq(pair_pump(&P, 0), 2);
+	}
+	ck_assert_uint_eq(nchildren(PAIR_B), 64);
+	ck_assert_uint_eq(nchildren(PAIR_A), 64);
+	nsa = kernel_mem_sa_count(P.peer[PAIR_B].k);
+	ck_assert_uint_eq(nsa, 128);
+	record_on();
+	ck_assert_int_eq(ccsa_new_child(a, net, 0, NULL), CCSA_SENT);
+	pair_pump(&P, 0);
+	/* the answer: NO_ADDITIONAL_SAS alone; B keeps nothing of it */
+	ck_assert_uint_eq(nxs, 2);
+	assert_refused(0, N_NO_ADDITIONAL_SAS);
+	ck_assert_uint_eq(xs[0].nnotify, 0);
+	ck_assert_uint_eq(nchildren(PAIR_B), 64);
+	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_B].k), nsa);
+	assert_logged("answered with NO_ADDITIONAL_SAS");
+	/* A logs why and does not try again */
+	ck_assert_uint_eq(nchildren(PAIR_A), 64);
+	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_A].k), nsa);
+	assert_logged("CREATE_CHILD_SA (new CHILD SA) refused: NO_ADDITIONAL_SAS");
+	assert_logged("CHILD SA net not created");
+	ck_assert_ptr_null(a->rk.req);
+	ck_assert_uint_eq(a->rk.nwant_new, 0);
+	ck_assert(!timer_pending(&a->rk.retry));
+	pair_run(&P, 300, NULL);
+	ck_assert_uint_eq(nxs, 2);
+	/* a rekey is no additional SA: still answered */
+	ck_assert_int_eq(rekey_child(child(PAIR_A)), 0);
+	pair_pump(&P, 0);
+	ck_assert_uint_eq(nxs, 6);
+	assert_child_rekey_x(2, PAIR_A);
+	ck_assert_uint_eq(nchildren(PAIR_B), 64);
+	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_A].k), nsa);
+	finish();
+}
+END_TEST
+
+START_TEST(test_ike_rekey_invalid_ke)
+{
+	uint32_t a_in, b_in;
+	uint64_t a_old, b_old;
+
+	establish4(IKE_PROPS, IKE_PROPS, NULL, NULL);
+	ck_assert_uint_eq(pair_sa(&P, PAIR_A)->ke_group, KE_ECP_256);
+	a_old = pair_sa(&P, PAIR_A)->id;
+	b_old = pair_sa(&P, PAIR_B)->id;
+	a_in = child(PAIR_A)->spi_in;
+	b_in = child(PAIR_B)->spi_in;
+	/* B now wants Curve25519, which A offers second */
+	b_switch("proposals = [\"aes256gcm16-prfsha256-x25519\"];", NULL);
+	record_on();
+	ck_assert_int_eq(rekey_ike(pair_sa(&P, PAIR_A)), 0);
+	pair_pump(&P, 0);
+	ck_assert_uint_eq(nxs, 6);
+	assert_refused(0, N_INVALID_KE_PAYLOAD);
+	ck_assert_uint_eq(xs[0].ke, KE_ECP_256);
+	ck_assert_uint_eq(xs[1].notify_data, KE_CURVE25519);
+	assert_x(2, PAIR_A, CREATE_CHILD_SA, 0);
+	ck_assert_uint_eq(xs[2].ke, KE_CURVE25519);
+	assert_x(3, PAIR_B, CREATE_CHILD_SA, 1);
+	ck_assert_uint_eq(xs[3].ke, KE_CURVE25519);
+	ck_assert_uint_eq(xs[3].nnotify, 0);
+	/* the old IKE SA goes */
+	assert_x(4, PAIR_A, INFORMATIONAL, 0);
+	ck_assert(xs[4].del);
+	assert_x(5, PAIR_B, INFORMATIONAL, 1);
+	assert_logged("peer wants CURVE25519 instead of ECP_256 for IKE SA rekey, retrying");
+	assert_settled();
+	ck_assert_uint_ne(pair_sa(&P, PAIR_A)->id, a_old);
+	ck_assert_uint_ne(pair_sa(&P, PAIR_B)->id, b_old);
+	ck_assert_uint_eq(pair_sa(&P, PAIR_A)->ke_group, KE_CURVE25519);
+	ck_assert_uint_eq(pair_sa(&P, PAIR_B)->ke_group, KE_CURVE25519);
+	/* the CHILD SAs moved as they were */
+	ck_assert_uint_eq(child(PAIR_A)->spi_in, a_in);
+	ck_assert_uint_eq(child(PAIR_B)->spi_in, b_in);
+	ck_assert_ptr_eq(child(PAIR_A)->ike, pair_sa(&P, PAIR_A));
+	/* and the new IKE SA's keys work */
+	ck_assert_int_eq(rekey_child(child(PAIR_B)), 0);
+	pair_pump(&P, 0);
+	assert_settled();
+	finish();
+}
+END_TEST
+
+/* The first queued datagram, taken off the queue (free() it). */
+static struct pair_pkt *take_first(void)
+{
+	struct pair_pkt *q = P.head;
+
+	ck_assert_ptr_nonnull(q);
+	P.head = q->next;
+	if (!P.head)
+		P.tail = &P.head;
+	return q;
+}
+
+START_TEST(test_ike_rekey_ke_not_offered)
+{
+	static const uint8_t modp2048[2] = { 0, KE_MODP_2048 };
+	uint8_t body[64], chain[128], pkt[512], first;
+	struct bi_pl pl = { PL_NOTIFY, 0, body, 0, 0, 0 };
+	struct pair_pkt *req;
+	struct addr la, lb;
+	struct ike_sa *a;
+	struct ike_hdr h;
+	uint32_t msgid;
+	size_t len;
+
+	establish4(IKE_PROPS, IKE_PROPS, NULL, NULL);
+	a = pair_sa(&P, PAIR_A);
+	bi_log_capture();
+	ck_assert_int_eq(rekey_ike(a), 0);
+	req = take_first();
+	msgid = bi_decode(req, NULL)->hdr.msgid;
+	free(req);
+	/* instead of B's answer, one sealed with B's keys that asks for
+	 * MODP-2048, which A did not offer */
+	pl.len = bi_notify_body(PROTO_NONE, N_INVALID_KE_PAYLOAD, NULL, 0, modp2048, 2, body,
+				sizeof(body));
+	len = bi_chain(&pl, 1, chain, sizeof(chain), &first);
+	bi_hdr(&h, a->entry.spi_i, a->entry.spi_r, CREATE_CHILD_SA, IKE_FLAG_RESPONSE, msgid);
+	len = bi_seal(&h, &pair_sa(&P, PAIR_B)->sk_out, chain, len, first, pkt, sizeof(pkt));
+	ck_assert_int_eq(addr_parse(&la, "192.0.2.1", 500), 0);
+	ck_assert_int_eq(addr_parse(&lb, "192.0.2.2", 500), 0);
+	engine_packet_in(P.peer[PAIR_A].e, pkt, len, &la, &lb, 0);
+	/* not followed: no second request, the half-made IKE SA is gone */
+	assert_logged("INVALID_KE_PAYLOAD asking for MODP_2048 not followed");
+	assert_logged("CREATE_CHILD_SA (IKE SA rekey) refused: INVALID_KE_PAYLOAD");
+	ck_assert_uint_eq(pair_queued(&P), 0);
+	ck_assert_uint_eq(pair_nsas(&P, PAIR_A), 1);
+	ck_assert_ptr_eq(pair_sa(&P, PAIR_A), a);
+	ck_assert_int_eq(a->state, IKE_SA_ESTABLISHED);
+	ck_assert_ptr_null(a->rk.req);
+	ck_assert_uint_eq(nchildren(PAIR_A), 1);
+	finish();
+}
+END_TEST
+
+static int no_a_sa(struct pair *p)
+{
+	return !ike_sa_by_id(p->peer[PAIR_A].e, ike_before);
+}
+
+/* Drops what A sends while *arg is set. */
+static int drop_from_a(struct pair *p, struct pair_pkt *pkt, void *arg)
+{
+	(void)p;
+	return *(int *)arg && pkt->from == PAIR_A;
+}
+
+static int a_restarted(struct pair *p)
+{
+	return pair_nsas(p, PAIR_A) == 1 && pair_sa(p, PAIR_A)->id != ike_before &&
+	       pair_sa(p, PAIR_A)->state == IKE_SA_ESTABLISHED && pair_sa(p, PAIR_A)->children &&
+	       !pair_queued(p);
+}
+
+START_TEST(test_ike_rekey_timeout)
+{
+	int dropping = 1;
+
+	/* the rekey request is never answered: the peer is dead (2.4) and
+	 * dpd_action applies, as for a liveness check */
+	establish4("dpd_action = \"restart\";", NULL, NULL, NULL);
+	bi_log_capture();
+	ike_before = pair_sa(&P, PAIR_A)->id;
+	P.filter = drop_from_a;
+	P.filter_arg = &dropping;
+	ck_assert_int_eq(rekey_ike(pair_sa(&P, PAIR_A)), 0);
+	ck_assert(pair_run(&P, 1000, no_a_sa));
+	assert_logged("peer lost: no response to request 2; dpd_action restart");
+	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_A].k), 0);
+	/* the new IKE SA, once A is heard again */
+	dropping = 0;
+	ck_assert(pair_run(&P, 2000, a_restarted));
+	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_A].k), 2);
+	finish();
+}
+END_TEST
+
+static int a_gone(struct pair *p)
+{
+	return pair_nsas(p, PAIR_A) == 0 && pair_nsas(p, PAIR_B) == 0 && !pair_queued(p);
+}
+
+START_TEST(test_ike_over_time)
+{
+	uint64_t t0, took;
+	size_t reqs = 0;
+
+	/* rekey after 1 s, hard end 1 s later; B refuses every rekey */
+	establish4(IKE_PROPS " rekey_time = \"1s\"; over_time = \"1s\"; rand_time = \"0s\";",
+		   IKE_PROPS, NULL, NULL);
+	t0 = loop_now_ms(P.loop);
+	b_switch(IKE_OTHER, NULL);
+	record_on();
+	ck_assert(pair_run(&P, 4000, a_gone));
+	took = loop_now_ms(P.loop) - t0;
+	ck_assert_uint_ge(took, 1900);
+	ck_assert_uint_le(took, 2600);
+	/* tries at 1 s, 1.5 s and 1.75 s, each refused (a next one would
+	 * come less than 2 * REKEY_FAILED_MIN_MS before the end); then the
+	 * DELETE */
+	for (size_t i = 0; i + 1 < nxs && xs[i].exchange == CREATE_CHILD_SA; i += 2) {
+		assert_refused(i, N_NO_PROPOSAL_CHOSEN);
+		reqs++;
+	}
+	ck_assert_uint_eq(reqs, 3);
+	ck_assert_uint_eq(nxs, 2 * reqs + 2);
+	assert_x(2 * reqs, PAIR_A, INFORMATIONAL, 0);
+	ck_assert(xs[2 * reqs].del);
+	assert_x(2 * reqs + 1, PAIR_B, INFORMATIONAL, 1);
+	assert_logged("rekey failed, retrying in ");
+	assert_logged("rekey failed, no retry before over_time ends");
+	assert_logged("(ab): not rekeyed within over_time");
+	for (int s = 0; s < 2; s++) {
+		ck_assert_uint_eq(kernel_mem_sa_count(P.peer[s].k), 0);
+		ck_assert_uint_eq(kernel_mem_policy_count(P.peer[s].k), 0);
+	}
+	finish();
+}
+END_TEST
+
+static int no_children_left(struct pair *p)
+{
+	return pair_nsas(p, PAIR_A) == 1 && pair_nsas(p, PAIR_B) == 1 && no_children(p);
+}
+
+START_TEST(test_child_life_time)
+{
+	uint64_t t0, took;
+
+	/* A rekeys after 1 s, the CHILD SA ends after 2 s; B refuses rekeys */
+	establish4(NULL, NULL, "esp_proposals = [\"aes256gcm16\"]; rekey_time = \"1s\"; "
+		   "life_time = \"2s\"; rand_time = \"0s\";", "esp_proposals = [\"aes256gcm16\"];");
+	t0 = loop_now_ms(P.loop);
+	ck_assert_uint_eq(ksa(PAIR_A, "192.0.2.1", child(PAIR_A)->spi_in)->life.hard_secs, 2);
+	b_switch(NULL, "esp_proposals = [\"aes128gcm16-modp3072\"];");
+	record_on();
+	ck_assert(pair_run(&P, 4000, no_children_left));
+	took = loop_now_ms(P.loop) - t0;
+	ck_assert_uint_ge(took, 1900);
+	ck_assert_uint_le(took, 2600);
+	ck_assert_uint_eq(nxs, 8);
+	for (size_t i = 0; i < 6; i += 2) {
+		assert_refused(i, N_NO_PROPOSAL_CHOSEN);
+		ck_assert_uint_eq(xs[i].notify[0], N_REKEY_SA);
+	}
+	assert_x(6, PAIR_A, INFORMATIONAL, 0);
+	ck_assert(xs[6].del);
+	assert_x(7, PAIR_B, INFORMATIONAL, 1);
+	assert_logged("rekey failed, retrying in ");
+	assert_logged("rekey failed, no retry before life_time");
+	assert_logged(": life_time reached");
+	/* close_action none: the IKE SA stays, the kernels hold nothing */
+	for (int s = 0; s < 2; s++) {
+		ck_assert_int_eq(pair_sa(&P, s)->state, IKE_SA_ESTABLISHED);
+		ck_assert_uint_eq(kernel_mem_sa_count(P.peer[s].k), 0);
+		ck_assert_uint_eq(kernel_mem_policy_count(P.peer[s].k), 0);
+	}
+	finish();
+}
+END_TEST
+
+static void count_trap(const struct engine_kernel_policy *pol, void *arg)
+{
+	if (strcmp(pol->action, "trap") == 0)
+		(*(size_t *)arg)++;
+}
+
+static void assert_packet_limits(int side)
+{
+	struct child_sa *c = child(side);
+	const char *self = side == PAIR_A ? "192.0.2.1" : "192.0.2.2";
+	const char *peer = side == PAIR_A ? "192.0.2.2" : "192.0.2.1";
+	const struct kernel_sa *in = ksa(side, self, c->spi_in), *out = ksa(side, peer, c->spi_out);
+
+	ck_assert_ptr_nonnull(in);
+	ck_assert_ptr_nonnull(out);
+	ck_assert_uint_eq(in->life.soft_packets, 1000);
+	ck_assert_uint_eq(in->life.hard_packets, 1200);
+	ck_assert_uint_eq(out->life.soft_packets, 1000);
+	ck_assert_uint_eq(out->life.hard_packets, 1200);
+}
+
+START_TEST(test_packet_lifetimes)
+{
+	uint32_t old;
+	size_t traps = 0;
+	char err[128];
+
+	establish_with("rekey_packets = \"1000\"; life_packets = \"1200\"; close_action = \"trap\";");
+	assert_packet_limits(PAIR_A);
+	assert_packet_limits(PAIR_B);
+	record_on();
+	/* soft EXPIRE (the packet count) of B's inbound SA: B rekeys */
+	old = child(PAIR_B)->spi_in;
+	expire_to_b(PAIR_B, old, 0);
+	spi_before[0] = child(PAIR_A)->spi_in;
+	ck_assert(pair_run(&P, 1000, child_replaced));
+	ck_assert_uint_eq(nxs, 4);
+	assert_child_rekey_x(0, PAIR_B);
+	assert_settled();
+	ck_assert_uint_ne(child(PAIR_B)->spi_in, old);
+	assert_packet_limits(PAIR_A);
+	assert_packet_limits(PAIR_B);
+	assert_logged("kernel soft EXPIRE");
+	/* hard EXPIRE of A's outbound SA: the CHILD SA ends, B hears of it,
+	 * and close_action trap puts A's trap policies back */
+	nxs = 0;
+	expire_to_b(PAIR_A, child(PAIR_A)->spi_out, 1);
+	ck_assert(pair_run(&P, 1000, no_children_left));
+	ck_assert_uint_eq(nxs, 2);
+	assert_x(0, PAIR_A, INFORMATIONAL, 0);
+	ck_assert(xs[0].del);
+	assert_x(1, PAIR_B, INFORMATIONAL, 1);
+	assert_logged("kernel hard EXPIRE");
+	assert_logged("hard lifetime reached in the kernel");
+	for (int s = 0; s < 2; s++) {
+		ck_assert_int_eq(pair_sa(&P, s)->state, IKE_SA_ESTABLISHED);
+		ck_assert_uint_eq(kernel_mem_sa_count(P.peer[s].k), 0);
+	}
+	ck_assert_int_eq(engine_list_kernel(P.peer[PAIR_A].e, NULL, count_trap, &traps, err,
+					    sizeof(err)), 0);
+	ck_assert_uint_gt(traps, 0);
+	ck_assert_uint_eq(traps, kernel_mem_policy_count(P.peer[PAIR_A].k));
+	finish();
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("rekey");
@@ -755,6 +1410,15 @@ static Suite *suite(void)
 	tcase_add_test(t, test_reauth);
 	tcase_add_test(t, test_lost_response);
 	tcase_add_test(t, test_close_action_start);
+	tcase_add_test(t, test_ctl_rekey_child);
+	tcase_add_test(t, test_dpd_after_refused_ike_rekey);
+	tcase_add_test(t, test_no_additional_sas);
+	tcase_add_test(t, test_ike_rekey_invalid_ke);
+	tcase_add_test(t, test_ike_rekey_ke_not_offered);
+	tcase_add_test(t, test_ike_rekey_timeout);
+	tcase_add_test(t, test_ike_over_time);
+	tcase_add_test(t, test_child_life_time);
+	tcase_add_test(t, test_packet_lifetimes);
 	suite_add_tcase(s, t);
 	return s;
 }

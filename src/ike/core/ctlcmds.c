@@ -351,10 +351,54 @@ static void cmd_terminate(struct daemon *d, struct ctl_client *c, const struct c
 	sa_action(d, req, resp, engine_terminate, "terminate");
 }
 
+/* 1 if some connection (conn, if given) has a child named name. */
+static int child_configured(const struct config *cfg, const struct conf_conn *conn,
+			    const char *name)
+{
+	for (size_t i = 0; i < cfg->nconns; i++)
+		if ((!conn || conn == &cfg->conns[i]) && config_find_child(&cfg->conns[i], name))
+			return 1;
+	return 0;
+}
+
+/* rekey with "child" (a child name, "conn" optional) or "child_sa" (an id). */
+static void rekey_children(struct daemon *d, const struct ctl_val *req, struct ctl_enc *resp)
+{
+	const char *child = ctl_get_str(req, "child");
+	const struct conf_conn *conn;
+	uint64_t id = 0;
+	char err[256];
+
+	if (check_conn(d, req, resp, &conn) < 0)
+		return;
+	if (!child && (ctl_get_u64(req, "child_sa", &id) < 0 || !id)) {
+		fail(resp, "rekey: which CHILD SA? (a child name or a CHILD SA id)");
+		return;
+	}
+	if (child && !child_configured(d->cfg, conn, child)) {
+		if (conn)
+			fail(resp, "connection '%s' has no child '%s'", conn->name, child);
+		else
+			fail(resp, "no connection has a child '%s'", child);
+		return;
+	}
+	if (engine_rekey_child(d->engine, conn ? conn->name : NULL, child, id, err,
+			       sizeof(err)) < 0) {
+		fail(resp, "%s", err);
+		return;
+	}
+	ctl_put_bool(resp, "ok", 1);
+}
+
 static void cmd_rekey(struct daemon *d, struct ctl_client *c, const struct ctl_val *req,
 		      struct ctl_enc *resp)
 {
-	sa_action(d, req, resp, engine_rekey, "rekey");
+	uint64_t id;
+
+	if (ctl_get_str(req, "child") || ctl_get_u64(req, "child_sa", &id) == 0)
+		rekey_children(d, req, resp);
+	else
+		sa_action(d, req, resp, engine_rekey, "rekey");
 }
 
 /* "a, b" -> ["a", "b"]: JSON readers get lists, not text to split. */

@@ -129,6 +129,14 @@ int engine_initiate(struct engine *e, const char *conn, const char *child, char 
 /* Every IKE SA of conn (ike_sa_id 0), or one IKE SA by id (conn NULL). */
 int engine_terminate(struct engine *e, const char *conn, uint64_t ike_sa_id, char *err, size_t errlen);
 int engine_rekey(struct engine *e, const char *conn, uint64_t ike_sa_id, char *err, size_t errlen);
+/*
+ * CHILD SAs: every installed CHILD SA of child configuration child (of
+ * connection conn, or of any connection if conn is NULL), or the one with
+ * child_sa_id (child NULL), the id "show child" prints.  Each is replaced
+ * by CREATE_CHILD_SA (queued while its IKE SA is busy).
+ */
+int engine_rekey_child(struct engine *e, const char *conn, const char *child,
+		       uint64_t child_sa_id, char *err, size_t errlen);
 
 /* ---- events, streamed by "ikectl monitor" ---- */
 

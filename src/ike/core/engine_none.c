@@ -85,6 +85,13 @@ int engine_rekey(struct engine *e, const char *conn, uint64_t ike_sa_id, char *e
 	return -1;
 }
 
+int engine_rekey_child(struct engine *e, const char *conn, const char *child,
+		       uint64_t child_sa_id, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "rekey: %s", not_available);
+	return -1;
+}
+
 void engine_set_event_cb(struct engine *e, engine_event_fn fn, void *arg)
 {
 }

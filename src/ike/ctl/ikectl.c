@@ -159,6 +159,11 @@ static int cmd_initiate(struct invocation *inv)
 	return run(inv, &req, print_done);
 }
 
+static int all_digits(const char *s)
+{
+	return *s && strspn(s, "0123456789") == strlen(s);
+}
+
 /* CONN, or an IKE SA id as "show sa" prints it. */
 static int sa_action(struct invocation *inv, const char *command)
 {
@@ -170,7 +175,7 @@ static int sa_action(struct invocation *inv, const char *command)
 	a = inv->argv[0];
 	if (request(inv, command, &req) < 0)
 		return 1;
-	if (strspn(a, "0123456789") == strlen(a))
+	if (all_digits(a))
 		ctl_put_u64(&req, "sa", strtoull(a, NULL, 10));
 	else
 		ctl_put_str(&req, "conn", a);
@@ -182,9 +187,34 @@ static int cmd_terminate(struct invocation *inv)
 	return sa_action(inv, "terminate");
 }
 
+/* rekey CONN|SA, rekey --child [CONN/]CHILD, rekey --child-id ID */
 static int cmd_rekey(struct invocation *inv)
 {
-	return sa_action(inv, "rekey");
+	struct ctl_enc req;
+	const char *opt = inv->argc ? inv->argv[0] : "";
+	char *a, *slash;
+
+	if (strcmp(opt, "--child") != 0 && strcmp(opt, "--child-id") != 0)
+		return sa_action(inv, "rekey");
+	if (inv->argc != 2)
+		return usage_error("rekey %s needs one argument", opt);
+	a = inv->argv[1];
+	if (strcmp(opt, "--child-id") == 0 && !all_digits(a))
+		return usage_error("rekey --child-id: '%s' is not a CHILD SA id", a);
+	if (request(inv, "rekey", &req) < 0)
+		return 1;
+	if (strcmp(opt, "--child-id") == 0) {
+		ctl_put_u64(&req, "child_sa", strtoull(a, NULL, 10));
+	} else {
+		slash = strchr(a, '/');
+		if (slash) {
+			*slash = '\0';
+			ctl_put_str(&req, "conn", a);
+			a = slash + 1;
+		}
+		ctl_put_str(&req, "child", a);
+	}
+	return run(inv, &req, print_done);
 }
 
 static int cmd_reload(struct invocation *inv)
@@ -255,7 +285,8 @@ static const struct subcmd subcmds[] = {
 	  "IKE SAs, CHILD SAs, configured connections, kernel state, counters" },
 	{ "initiate", cmd_initiate, "CONN[/CHILD]", "start a connection (or one child of it)" },
 	{ "terminate", cmd_terminate, "CONN|SA", "delete the IKE SAs of CONN, or IKE SA id SA" },
-	{ "rekey", cmd_rekey, "CONN|SA", "rekey the IKE SAs of CONN, or IKE SA id SA" },
+	{ "rekey", cmd_rekey, "CONN|SA | --child [CONN/]CHILD | --child-id ID",
+	  "rekey the IKE SAs of CONN or IKE SA id SA; the CHILD SAs of CHILD, or CHILD SA id ID" },
 	{ "reload", cmd_reload, "[--dry-run]", "reload ike.conf (--dry-run: only show the changes)" },
 	{ "log", cmd_log, "[SUBSYS] LEVEL", "set log levels (no argument: show them)" },
 	{ "monitor", cmd_monitor, "", "follow log lines and SA state changes" },

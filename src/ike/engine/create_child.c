@@ -720,6 +720,8 @@ static void rekey_child_failed(struct ccsa *x, uint16_t err)
 	if (err == N_TEMPORARY_FAILURE) {
 		rekey_queue_child(x->sa, old->id);
 		rekey_retry_later(x->sa);
+	} else {
+		rekey_child_retry(old);
 	}
 }
 
@@ -808,6 +810,8 @@ static void rekey_ike_failed(struct ccsa *x, uint16_t err)
 	if (err == N_TEMPORARY_FAILURE) {
 		sa->rk.want_ike = 1;
 		rekey_retry_later(sa);
+	} else {
+		rekey_ike_retry(sa);
 	}
 }
 
@@ -1003,7 +1007,9 @@ static uint16_t respond_ike(struct ike_sa *sa, const struct ike_msg *m, struct i
 	    !spi_get(chosen.spi))
 		return err;
 	group = prop_id(&chosen, TT_KE);
-	if (!group || check_ke(m, group, grp)) {
+	if (!group)
+		return err;	/* 2.18: an IKE SA rekey always carries a KE */
+	if (check_ke(m, group, grp)) {
 		send_error(sa, m, PROTO_NONE, N_INVALID_KE_PAYLOAD, NULL, 0, grp, 2);
 		return 0;
 	}

@@ -550,6 +550,12 @@ int engine_rekey(struct engine *e, const char *conn, uint64_t ike_sa_id, char *e
 	return rekey_conn(e, conn, ike_sa_id, err, errlen);	/* rekeying (rekey.c) */
 }
 
+int engine_rekey_child(struct engine *e, const char *conn, const char *child,
+		       uint64_t child_sa_id, char *err, size_t errlen)
+{
+	return rekey_children(e, conn, child, child_sa_id, err, errlen);
+}
+
 /* ---- reload ---- */
 
 static int plan_touches(const struct reload_plan *plan, const char *conn)

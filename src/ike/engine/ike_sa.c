@@ -43,7 +43,8 @@ static void on_dpd(void *arg)
 	uint64_t delay = sa->conn ? sa->conn->dpd_delay * 1000 : 0;
 	uint64_t now = loop_now_ms(e->loop), quiet = now - sa->last_rx_ms;
 
-	if (!delay || sa->state != IKE_SA_ESTABLISHED)
+	/* a rekey of the IKE SA may still fail: liveness goes on meanwhile */
+	if (!delay || (sa->state != IKE_SA_ESTABLISHED && sa->state != IKE_SA_REKEYING))
 		return;
 	if (quiet < delay) {
 		timer_schedule(e->loop, &sa->dpd, delay - quiet);
@@ -191,7 +192,8 @@ static void destroy_then(struct ike_sa *sa, int dpd)
 	size_t n = 0;
 	char err[160];
 
-	if (conn && sa->state == IKE_SA_ESTABLISHED) {
+	/* a rekey of the IKE SA under way does not make its children less ours */
+	if (conn && (sa->state == IKE_SA_ESTABLISHED || sa->state == IKE_SA_REKEYING)) {
 		for (struct child_sa *c = sa->children; c && n < AFTER_MAX_CHILDREN; c = c->next)
 			if (!rekey_child_carried_on(c))	/* reauthentication */
 				ch[n++] = c->cfg;

@@ -226,7 +226,7 @@ void ike_sa_alive(struct ike_sa *sa);
 /* Established: half-open accounting, DPD timer, identity index. */
 void ike_sa_established(struct ike_sa *sa);
 /* Deletes the IKE SA after the peer stopped answering and applies the
- * connection's dpd_action (established SAs only). */
+ * connection's dpd_action (established SAs, rekeying ones too). */
 void ike_sa_lost(struct ike_sa *sa, const char *why);
 /* Deletes the IKE SA the peer deleted and applies its children's
  * close_action. */

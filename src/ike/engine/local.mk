@@ -24,6 +24,7 @@ ENGINE_LIBS = src/ike/engine/libikeengine.a src/ike/sa/libikesa.a \
 check_PROGRAMS += tests/engine/test_rekey
 TESTS += tests/engine/test_rekey
 tests_engine_test_rekey_SOURCES = tests/engine/test_rekey.c \
+	tests/engine/badinput.c tests/engine/badinput.h \
 	tests/engine/pair.c tests/engine/pair.h
 tests_engine_test_rekey_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_engine_test_rekey_CFLAGS = $(CHECK_CFLAGS_ALL)

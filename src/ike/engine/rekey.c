@@ -61,6 +61,24 @@ static const char *child_name(const struct child_sa *c)
 	return c->cfg ? c->cfg->name : "-";
 }
 
+/* After a refused rekey: t (idle) is armed for the next try; the delay,
+ * or 0 when the expiry at expire_at (0: none) comes first. */
+static uint64_t arm_retry(struct loop *l, struct timer *t, uint64_t *at, uint64_t expire_at)
+{
+	uint64_t now = loop_now_ms(l), delay = REKEY_FAILED_RETRY_MS;
+
+	if (expire_at) {
+		uint64_t half = expire_at > now ? (expire_at - now) / 2 : 0;
+
+		if (half < delay)
+			delay = half;
+	}
+	if (delay < REKEY_FAILED_MIN_MS)
+		return 0;
+	arm(l, t, at, delay);
+	return delay;
+}
+
 /* ---- CHILD SAs ---- */
 
 /* Hard end of a CHILD SA: gone from the kernel (or about to be).
@@ -128,6 +146,24 @@ static void on_child_out_late(void *arg)
 
 	if (c->rk.out_sa && !c->rk.redundant)
 		install_out(c);
+}
+
+void rekey_child_retry(struct child_sa *c)
+{
+	uint64_t delay;
+
+	/* only a configured rekey is tried again, and not while the regular
+	 * timer is still ahead (a refused ikectl rekey) */
+	if (c->rk.rekey_at_ms || c->state != CHILD_SA_INSTALLED || !c->cfg ||
+	    !(c->cfg->rekey_time || c->cfg->rekey_bytes || c->cfg->rekey_packets))
+		return;
+	delay = arm_retry(c->ike->eng->loop, &c->rk.rekey, &c->rk.rekey_at_ms, c->rk.expire_at_ms);
+	if (delay)
+		log_info(LS_CHD, "CHILD SA %s %08x: rekey failed, retrying in %llu ms",
+			 child_name(c), c->spi_in, (unsigned long long)delay);
+	else
+		log_info(LS_CHD, "CHILD SA %s %08x: rekey failed, no retry before life_time",
+			 child_name(c), c->spi_in);
 }
 
 void rekey_child_init(struct child_sa *c)
@@ -488,6 +524,22 @@ static void on_ike_expire(void *arg)
 static void on_retry(void *arg)
 {
 	rekey_window_free(arg);
+}
+
+void rekey_ike_retry(struct ike_sa *sa)
+{
+	uint64_t delay;
+
+	if (sa->rk.rekey_at_ms || sa->state != IKE_SA_ESTABLISHED || !sa->conn ||
+	    !sa->conn->rekey_time)
+		return;		/* as for CHILD SAs */
+	delay = arm_retry(sa->eng->loop, &sa->rk.rekey, &sa->rk.rekey_at_ms, sa->rk.expire_at_ms);
+	if (delay)
+		log_info(LS_IKE, "IKE SA %llu: rekey failed, retrying in %llu ms",
+			 (unsigned long long)sa->id, (unsigned long long)delay);
+	else
+		log_info(LS_IKE, "IKE SA %llu: rekey failed, no retry before over_time ends",
+			 (unsigned long long)sa->id);
 }
 
 void rekey_ike_init(struct ike_sa *sa)
@@ -911,6 +963,69 @@ int rekey_conn(struct engine *e, const char *conn, uint64_t ike_sa_id, char *err
 		return -1;
 	}
 	return 0;
+}
+
+/* One CHILD SA asked for by ikectl: now, or once its IKE SA's own rekey
+ * is done (the queue moves with the children, 2.18). */
+static int rekeyable(const struct child_sa *c)
+{
+	return c->state == CHILD_SA_INSTALLED &&
+	       (c->ike->state == IKE_SA_ESTABLISHED || c->ike->state == IKE_SA_REKEYING);
+}
+
+static int rekey_asked(struct child_sa *c, char *err, size_t errlen)
+{
+	struct ike_sa *sa = c->ike;
+
+	if (!rekeyable(c)) {
+		snprintf(err, errlen, "rekey: CHILD SA %llu (%s) is %s, its IKE SA %s; only an "
+			 "INSTALLED one on an ESTABLISHED IKE SA is rekeyed", (unsigned long long)c->id,
+			 child_name(c), child_sa_state_name(c->state), ike_sa_state_name(sa->state));
+		return -1;
+	}
+	log_info(LS_CHD, "CHILD SA %llu (%s) %08x: rekey asked for", (unsigned long long)c->id,
+		 child_name(c), c->spi_in);
+	if (sa->state == IKE_SA_REKEYING) {
+		rekey_queue_child(sa, c->id);
+		return 0;
+	}
+	if (rekey_child(c) < 0) {
+		snprintf(err, errlen, "rekey: CHILD SA %llu (%s) could not be started",
+			 (unsigned long long)c->id, child_name(c));
+		return -1;
+	}
+	return 0;
+}
+
+int rekey_children(struct engine *e, const char *conn, const char *child, uint64_t child_sa_id,
+		   char *err, size_t errlen)
+{
+	size_t n = 0;
+
+	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+		if (conn && !(sa->conn && strcmp(sa->conn->name, conn) == 0))
+			continue;
+		for (struct child_sa *c = sa->children; c; c = c->next) {
+			if (child_sa_id ? c->id != child_sa_id :
+					  !(child && strcmp(child_name(c), child) == 0))
+				continue;
+			/* by name: only the installed ones, not those being replaced */
+			if (!child_sa_id && !rekeyable(c))
+				continue;
+			if (rekey_asked(c, err, errlen) < 0)
+				return -1;
+			n++;
+		}
+	}
+	if (n)
+		return 0;
+	if (child_sa_id)
+		snprintf(err, errlen, "rekey: no CHILD SA with id %llu",
+			 (unsigned long long)child_sa_id);
+	else
+		snprintf(err, errlen, "rekey: no installed CHILD SA named '%s'%s%s",
+			 child ? child : "", conn ? " in connection " : "", conn ? conn : "");
+	return -1;
 }
 
 uint64_t rekey_child_rekey_in(const struct child_sa *c)

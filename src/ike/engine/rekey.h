@@ -77,6 +77,9 @@ struct ike_rekey {
 #define REKEY_RETRY_MIN_MS	1000
 #define REKEY_RETRY_SPREAD_MS	4000
 #define REKEY_RETRY_MAX		5
+/* A refused rekey: try again after this long (less near the expiry). */
+#define REKEY_FAILED_RETRY_MS	10000
+#define REKEY_FAILED_MIN_MS	200
 /* A busy window: try the queued work again after this long. */
 #define REKEY_BUSY_MS		200
 /* Reauthentication responder: the longest the new CHILD SA's outbound
@@ -126,6 +129,14 @@ void rekey_on_expire(struct engine *e, const struct kernel_sa_id *id, int hard);
 /* The window has room again (a response was handled). */
 void rekey_window_free(struct ike_sa *sa);
 
+/* A rekey refused by the peer (other than TEMPORARY_FAILURE) or with an
+ * unusable answer: if the SA has rekey limits configured and its rekey
+ * timer is idle (a timer or EXPIRE started it), the timer tries again after
+ * REKEY_FAILED_RETRY_MS, or halfway to the hard expiry if that is sooner;
+ * with less than 2 * REKEY_FAILED_MIN_MS left, the expiry ends the SA. */
+void rekey_child_retry(struct child_sa *c);
+void rekey_ike_retry(struct ike_sa *sa);
+
 /* ---- triggers (timers, kernel, ikectl) ---- */
 int rekey_child(struct child_sa *c);
 int rekey_ike(struct ike_sa *sa);
@@ -144,6 +155,9 @@ int rekey_initiate(struct engine *e, const struct conf_conn *conn, const struct 
  * CHILD SAs move to the new one.  0, or -1 with err filled. */
 int rekey_conn(struct engine *e, const char *conn, uint64_t ike_sa_id, char *err,
 	       size_t errlen);
+/* ikectl rekey --child / --child-id: see engine_rekey_child (engine.h). */
+int rekey_children(struct engine *e, const char *conn, const char *child, uint64_t child_sa_id,
+		   char *err, size_t errlen);
 /* Seconds until the next rekey / the hard expiry; 0: not scheduled. */
 uint64_t rekey_child_rekey_in(const struct child_sa *c);
 uint64_t rekey_child_expire_in(const struct child_sa *c);
