@@ -344,7 +344,7 @@ int rekey_policies_shared(struct child_sa *c)
 	log_info(LS_CHD, "CHILD SA %s: joins reqid %u of CHILD SA %08x (same selectors)",
 		 child_name(c), s->reqid, s->spi_in);
 	c->reqid = s->reqid;
-	if (!rekey_child_key_initiator(c)) {
+	if (s->ike != c->ike && !rekey_child_key_initiator(c)) {
 		/* the peer reauthenticates: it can read the new SA once it has
 		 * our answer, and it reads the old one until it deletes it */
 		c->rk.defer_out = 1;
