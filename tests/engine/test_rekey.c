@@ -718,6 +718,29 @@ START_TEST(test_lost_response)
 }
 END_TEST
 
+START_TEST(test_tempfail_exhausted)
+{
+	struct ike_sa *a;
+	struct child_sa *c;
+
+	/* the CHILD SA's timer fired and its rekey met TEMPORARY_FAILURE
+	 * REKEY_RETRY_MAX times: the queue is dropped, the rekey comes back
+	 * by its timer (REKEY_FAILED_RETRY_MS), not never */
+	establish_with("rekey_time = \"60s\"; life_time = \"120s\";");
+	a = pair_sa(&P, PAIR_A);
+	c = child(PAIR_A);
+	timer_cancel(P.loop, &c->rk.rekey);
+	c->rk.rekey_at_ms = 0;
+	rekey_queue_child(a, c->id);
+	a->rk.tempfail = REKEY_RETRY_MAX;
+	rekey_retry_later(a);
+	ck_assert_uint_eq(a->rk.nwant, 0);
+	ck_assert_uint_eq(a->rk.tempfail, 0);
+	ck_assert_uint_eq(rekey_child_rekey_in(c), REKEY_FAILED_RETRY_MS / 1000);
+	pair_free(&P);
+}
+END_TEST
+
 START_TEST(test_close_action_start)
 {
 	uint32_t old;
@@ -1410,6 +1433,7 @@ static Suite *suite(void)
 	tcase_add_test(t, test_reauth);
 	tcase_add_test(t, test_lost_response);
 	tcase_add_test(t, test_close_action_start);
+	tcase_add_test(t, test_tempfail_exhausted);
 	tcase_add_test(t, test_ctl_rekey_child);
 	tcase_add_test(t, test_dpd_after_refused_ike_rekey);
 	tcase_add_test(t, test_no_additional_sas);

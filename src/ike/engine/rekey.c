@@ -755,6 +755,14 @@ void rekey_queue_new(struct ike_sa *sa, const struct conf_child *cfg, uint32_t r
 		timer_schedule(sa->eng->loop, &rk->retry, REKEY_BUSY_MS);
 }
 
+static struct child_sa *child_by_id(struct ike_sa *sa, uint64_t id)
+{
+	for (struct child_sa *c = sa->children; c; c = c->next)
+		if (c->id == id)
+			return c;
+	return NULL;
+}
+
 void rekey_retry_later(struct ike_sa *sa)
 {
 	struct ike_rekey *rk = &sa->rk;
@@ -762,7 +770,17 @@ void rekey_retry_later(struct ike_sa *sa)
 
 	if (++rk->tempfail > REKEY_RETRY_MAX) {
 		log_err(LS_IKE, "IKE SA %llu: TEMPORARY_FAILURE %u times in a row, queued work "
-			"dropped", (unsigned long long)sa->id, rk->tempfail);
+			"dropped; rekeys wait for their timers", (unsigned long long)sa->id,
+			rk->tempfail);
+		/* the rekeys come back like refused ones (rekey_*_retry) */
+		for (size_t i = 0; i < rk->nwant; i++) {
+			struct child_sa *c = child_by_id(sa, rk->want_children[i]);
+
+			if (c)
+				rekey_child_retry(c);
+		}
+		if (rk->want_ike)
+			rekey_ike_retry(sa);
 		rk->nwant = rk->nwant_new = 0;
 		rk->want_ike = 0;
 		rk->tempfail = 0;
@@ -775,14 +793,6 @@ void rekey_retry_later(struct ike_sa *sa)
 	timer_schedule(sa->eng->loop, &rk->retry, delay);
 	log_info(LS_IKE, "IKE SA %llu: retrying in %llu ms", (unsigned long long)sa->id,
 		 (unsigned long long)delay);
-}
-
-static struct child_sa *child_by_id(struct ike_sa *sa, uint64_t id)
-{
-	for (struct child_sa *c = sa->children; c; c = c->next)
-		if (c->id == id)
-			return c;
-	return NULL;
 }
 
 static void drop_first(uint64_t *v, size_t *n)
