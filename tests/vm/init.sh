@@ -32,4 +32,8 @@ echo "$status" >"$out/status"
 echo "init: guest script exited $status"
 sync
 echo o >/proc/sysrq-trigger
-sleep 30
+# PID 1 must outlive the power-off (its exit panics the kernel), even when
+# sleep cannot be run any more while the machine goes down
+while :; do
+	sleep 30 || :
+done
