@@ -84,10 +84,21 @@ spi=$(echo "$out" | sed -n 's/^spi=//p')
 ip -n "$ns" xfrm state | grep -q "spi $(printf '0x%08x' $((spi)))" || fail "allocated SPI $spi not in SAD"
 ok "SPI $spi allocated in range and visible as a larval SA"
 
+# wait_listening: the listener has subscribed (it prints LISTENING then);
+# a loaded machine may take seconds to get there, and events sent earlier
+# never reach it.
+wait_listening() {
+	for i in $(seq 1 150); do
+		grep -q LISTENING "$tmp/ev" && return 0
+		sleep 0.2
+	done
+	fail "event listener not ready after 30 s: $(cat "$tmp/ev")"
+}
+
 # --- ACQUIRE
 kc listen count=1 timeout=10 >"$tmp/ev" 2>&1 &
 lp=$!
-for i in 1 2 3 4 5 6 7 8 9 10; do grep -q LISTENING "$tmp/ev" && break; sleep 0.2; done
+wait_listening
 kc udp dst=10.9.0.7 port=9 >/dev/null
 wait "$lp" || fail "no ACQUIRE: $(cat "$tmp/ev")"
 grep -q "^ACQUIRE reqid=$R proto=50 src=10.0.0.1 dst=10.0.0.2 dir=1 .* sel=10.0.0.1/32,10.9.0.7/32 proto=17" "$tmp/ev" ||
@@ -99,9 +110,10 @@ kc pol-add src=10.0.0.1/32 dst=10.8.0.0/16 dir=out class=trap tmpl=transport req
 	fail "transport trap policy"
 kc listen count=1 timeout=10 delay=2 rcvbuf=1 >"$tmp/ev" 2>&1 &
 lp=$!
-for i in 1 2 3 4 5 6 7 8 9 10; do grep -q LISTENING "$tmp/ev" && break; sleep 0.2; done
-kc udp dst=10.8.1.1 count=100 >/dev/null
-wait "$lp" || fail "no event after overrun: $(cat "$tmp/ev")"
+wait_listening
+kc udp dst=10.8.1.1 count=100 >"$tmp/udp" 2>&1
+wait "$lp" || fail "no event after overrun: $(cat "$tmp/ev"); udp: $(cat "$tmp/udp");" \
+	"$(ip -n "$ns" xfrm state | grep -c '^src') SAs (larval) in the SAD"
 grep -q '^RESYNC' "$tmp/ev" || fail "ENOBUFS not reported as resync: $(cat "$tmp/ev")"
 grep -q 'overrun (ENOBUFS)' "$tmp/ev" || fail "overrun not logged: $(cat "$tmp/ev")"
 ok "100 ACQUIREs into a tiny buffer: ENOBUFS logged and on_resync called"
