@@ -81,9 +81,11 @@ rk_ping_wait() {
 }
 
 # rk_loss_report: which pings went missing and when (UTC, the daemons'
-# log clock), and the non-zero XFRM error counters of both namespaces:
-# XfrmInNoStates in B means requests A -> B came under an SPI that B did
-# not have (yet, or any more); in A, the replies B -> A did.
+# log clock), and the non-zero XFRM error counters of both namespaces.
+# Inbound drops name the direction: in B, the requests A -> B were lost;
+# in A, the replies B -> A.  XfrmInNoStates: an SPI the receiver did not
+# have (any more, or yet); XfrmAcquireError: an SPI still larval (allocated,
+# keys not installed yet: the sender moved to a new SA too early).
 rk_loss_report() {
 	awk -v n="$RK_SENT" '
 		function hms(t,  s) {

@@ -21,6 +21,13 @@ grep -Ei 'established with|joins reqid|outbound now|deleted by the peer|peer del
 	while read -r line; do info "A: $line"; done
 grep -Ei 'reauth|IKE_SA .* established|CHILD_SA .* established|deleting IKE_SA|closing CHILD_SA' "$(ike_log B)" |
 	while read -r line; do info "B: $line"; done
+# make-before-break: the new CHILD SA joined the flows before the old IKE
+# SA went
+f=$(ike_log A)
+j=$(grep -n -m 1 'joins reqid' "$f" | cut -d: -f1)
+d=$(grep -n -m 1 'deleted by the peer' "$f" | cut -d: -f1)
+[ -n "$j" ] && [ "$j" -lt "$d" ] ||
+	fail "side A: no new CHILD SA with the same selectors before the old IKE SA was deleted (lines ${j:-none}, $d of $f)"
 spi1=$(rk_ike_spi A)
 [ "$spi0" != "$spi1" ] || fail "IKE SA SPI unchanged ($spi0)"
 rk_wait_one_ike A
