@@ -50,6 +50,8 @@ static int capture(struct engine *e, const struct addr *local, const struct addr
 	*p->tail = q;
 	p->tail = &q->next;
 	p->peer[q->from].sent++;
+	if (p->on_send)
+		p->on_send(p, q, p->on_send_arg);
 	return 0;
 }
 

@@ -50,6 +50,10 @@ struct pair {
 	struct pair_pkt *head, **tail;
 	pair_filter_fn filter;
 	void *filter_arg;
+	/* Called as each datagram is sent (the sender's state as it was then);
+	 * the return value is ignored. */
+	pair_filter_fn on_send;
+	void *on_send_arg;
 	size_t delivered, dropped;
 	FILE *pcap;
 };

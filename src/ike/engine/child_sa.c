@@ -216,6 +216,47 @@ static void transport_sel(struct child_sa *c, struct kernel_sa *ks, int inbound)
 		kernel_sel(&ks->sel, &l, &c->local_ts.ts[0], &r, &c->remote_ts.ts[0]);
 }
 
+/* The inbound SA of c from keys, into ks. */
+static void build_in(struct child_sa *c, const struct child_keys *keys,
+		     const struct encr_alg *encr, const struct integ_alg *integ,
+		     struct kernel_sa *ks)
+{
+	int init = rekey_child_key_initiator(c);	/* rekeying (rekey.c) */
+
+	sa_common(c, ks, encr, integ);
+	ks->id.dst = c->sa_local;
+	ks->id.spi = c->spi_in;
+	ks->src = c->sa_remote;
+	if (c->natt) {
+		ks->encap_sport = addr_port(&c->sa_remote);
+		ks->encap_dport = addr_port(&c->sa_local);
+	}
+	transport_sel(c, ks, 1);
+	sa_keys(ks, init ? &keys->encr_r : &keys->encr_i, init ? &keys->integ_r : &keys->integ_i);
+}
+
+/* The inbound SA into the kernel.  One installed early (reauthentication)
+ * stays when the answer leaves it unchanged, and is replaced otherwise
+ * (a valid SA's algorithms cannot be updated in place). */
+static int install_in(struct child_sa *c, const struct kernel_sa *ks)
+{
+	struct kernel *k = c->ike->eng->kernel;
+	struct kernel_sa *early = c->early_in;
+	int rc = 0;
+
+	if (!early)
+		return kernel_update_sa(k, ks);
+	c->early_in = NULL;
+	if (memcmp(early, ks, sizeof(*ks)) != 0) {
+		log_info(LS_CHD, "CHILD SA %s: the answer differs from the SA we replace, "
+			 "inbound SA %08x installed again", c->cfg->name, c->spi_in);
+		rc = kernel_del_sa(k, &early->id) < 0 ? -1 : kernel_add_sa(k, ks);
+	}
+	memzero(early, sizeof(*early));
+	free(early);
+	return rc;
+}
+
 static int install_sas(struct child_sa *c, const struct child_keys *keys,
 		       const struct encr_alg *encr, const struct integ_alg *integ)
 {
@@ -225,17 +266,8 @@ static int install_sas(struct child_sa *c, const struct child_keys *keys,
 	struct kernel_sa ks;
 	int rc;
 
-	sa_common(c, &ks, encr, integ);
-	ks.id.dst = c->sa_local;
-	ks.id.spi = c->spi_in;
-	ks.src = c->sa_remote;
-	if (c->natt) {
-		ks.encap_sport = addr_port(&c->sa_remote);
-		ks.encap_dport = addr_port(&c->sa_local);
-	}
-	transport_sel(c, &ks, 1);
-	sa_keys(&ks, init ? &keys->encr_r : &keys->encr_i, init ? &keys->integ_r : &keys->integ_i);
-	rc = kernel_update_sa(k, &ks);
+	build_in(c, keys, encr, integ, &ks);
+	rc = install_in(c, &ks);
 	memzero(&ks, sizeof(ks));
 	if (rc < 0)
 		return -1;
@@ -260,31 +292,42 @@ static int install_sas(struct child_sa *c, const struct child_keys *keys,
 	return 0;
 }
 
-int child_sa_install(struct child_sa *c, const struct secret *gir)
+/* Algorithms of c->prop and the KEYMAT (2.17) of c; -1 logged. */
+static int child_keys(struct child_sa *c, const struct secret *gir, struct child_keys *keys,
+		      const struct encr_alg **encr, const struct integ_alg **integ)
 {
 	struct ike_sa *ike = c->ike;
-	struct engine *e = ike->eng;
 	const struct ike_transform *et = xf_of(&c->prop, TT_ENCR), *it = xf_of(&c->prop, TT_INTEG);
-	const struct encr_alg *encr = et ? encr_lookup(et->id, et->keylen) : NULL;
-	const struct integ_alg *integ = it && it->id != AUTH_NONE ? integ_lookup(it->id) : NULL;
 	const struct secret *ni, *nr;
-	struct child_keys keys;
-	int rc = -1, shared;
 
-	memset(&keys, 0, sizeof(keys));
+	*encr = et ? encr_lookup(et->id, et->keylen) : NULL;
+	*integ = it && it->id != AUTH_NONE ? integ_lookup(it->id) : NULL;
 	/* ESP in UDP only across a NAT (RFC 3948): a peer may move IKE to
 	 * port 4500 without one (strongSwan does with MOBIKE) and then
 	 * expects plain ESP */
 	c->natt = ike->nat_local || ike->nat_remote;
 	rekey_child_nonces(c, &ni, &nr);
-	if (!encr || (!encr_is_aead(encr) && !integ)) {
+	if (!*encr || (!encr_is_aead(*encr) && !*integ)) {
 		log_err(LS_CHD, "CHILD SA %llu: negotiated algorithms unknown to the crypto tables",
 			(unsigned long long)c->id);
-		goto out;
+		return -1;
 	}
+	return child_keys_derive(ike->algs.prf, &ike->keys.sk_d, *encr, *integ, gir, ni->ptr,
+				 ni->len, nr->ptr, nr->len, keys) == CR_OK ? 0 : -1;
+}
+
+int child_sa_install(struct child_sa *c, const struct secret *gir)
+{
+	struct ike_sa *ike = c->ike;
+	struct engine *e = ike->eng;
+	const struct encr_alg *encr;
+	const struct integ_alg *integ;
+	struct child_keys keys;
+	int rc = -1, shared;
+
+	memset(&keys, 0, sizeof(keys));
 	if (child_sa_state(c, CHILD_SA_INSTALLING) < 0 ||
-	    child_keys_derive(ike->algs.prf, &ike->keys.sk_d, encr, integ, gir, ni->ptr,
-			      ni->len, nr->ptr, nr->len, &keys) != CR_OK)
+	    child_keys(c, gir, &keys, &encr, &integ) < 0)
 		goto out;
 	shared = rekey_policies_shared(c);	/* rekeying (rekey.c) */
 	if (install_sas(c, &keys, encr, integ) < 0 || (!shared && install_policies(c) < 0)) {
@@ -305,6 +348,41 @@ int child_sa_install(struct child_sa *c, const struct secret *gir)
 	rc = 0;
 out:
 	child_keys_free(&keys);
+	return rc;
+}
+
+int child_sa_install_in_early(struct child_sa *c, const struct child_sa *model)
+{
+	struct kernel *k = c->ike->eng->kernel;
+	const struct encr_alg *encr;
+	const struct integ_alg *integ;
+	struct child_keys keys;
+	struct kernel_sa *ks = calloc(1, sizeof(*ks));
+	int rc = -1;
+
+	memset(&keys, 0, sizeof(keys));
+	if (!ks || c->early_in)
+		goto out;
+	c->prop = model->prop;
+	c->mode = model->mode;
+	if (child_keys(c, NULL, &keys, &encr, &integ) < 0)
+		goto out;
+	build_in(c, &keys, encr, integ, ks);
+	c->mode = c->cfg->mode;		/* the answer decides */
+	if (kernel_update_sa(k, ks) < 0) {
+		c->ike->eng->stats.kernel_errors++;
+		goto out;
+	}
+	c->sa_in = 1;
+	c->early_in = ks;
+	ks = NULL;
+	rc = 0;
+out:
+	child_keys_free(&keys);
+	if (ks) {
+		memzero(ks, sizeof(*ks));
+		free(ks);
+	}
 	return rc;
 }
 
@@ -357,6 +435,10 @@ void child_sa_destroy(struct child_sa *c)
 		}
 	if (listed)
 		e->stats.child_sas--;
+	if (c->early_in) {
+		memzero(c->early_in, sizeof(*c->early_in));
+		free(c->early_in);
+	}
 	free(c->pols);
 	free(c->pol_was_trap);
 	free(c->offered);

@@ -211,6 +211,8 @@ int auth_start(struct ike_sa *sa)
 	if (c)
 		add_child(&m, c->offered, c->noffered, &c->local_ts, &c->remote_ts,
 			  c->mode == CONF_MODE_TRANSPORT);
+	if (c)
+		rekey_reauth_early_in(sa, c);	/* reauthentication (rekey.c) */
 	rc = msg_send_request(sa, &m, auth_rx_response, NULL);
 	memzero(auth, sizeof(auth));
 	if (rc == 0)

@@ -193,8 +193,9 @@ static void destroy_then(struct ike_sa *sa, int dpd)
 
 	if (conn && sa->state == IKE_SA_ESTABLISHED) {
 		for (struct child_sa *c = sa->children; c && n < AFTER_MAX_CHILDREN; c = c->next)
-			ch[n++] = c->cfg;
-		if (!n && sa->init_child)
+			if (!rekey_child_carried_on(c))	/* reauthentication */
+				ch[n++] = c->cfg;
+		if (!sa->children && sa->init_child)
 			ch[n++] = sa->init_child;
 	}
 	ike_sa_destroy(sa);

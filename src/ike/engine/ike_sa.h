@@ -183,6 +183,9 @@ struct child_sa {
 	int have_acquire_ts;
 	struct ike_ts acquire_src, acquire_dst;
 	uint64_t installed_ms;
+	/* Reauthentication: the inbound SA installed before our IKE_AUTH
+	 * request went out (child_sa_install_in_early), keys included. */
+	struct kernel_sa *early_in;
 	struct child_rekey rk;		/* rekeying (rekey.c) */
 };
 
@@ -246,6 +249,14 @@ int child_sa_alloc_spi(struct child_sa *c);
  * SA's SK_d and nonces; gir NULL without a fresh KE).  0, or -1 logged.
  */
 int child_sa_install(struct child_sa *c, const struct secret *gir);
+/*
+ * Reauthentication (make-before-break): the peer answering our IKE_AUTH
+ * sends on its new outbound SA at once, so our inbound SA must be in the
+ * kernel before the request leaves.  Installs it from the proposal and mode
+ * of model (the CHILD SA being replaced) with the new IKE SA's KEYMAT;
+ * child_sa_install() keeps it if the answer agrees, replaces it if not.
+ */
+int child_sa_install_in_early(struct child_sa *c, const struct child_sa *model);
 /* Removes the kernel state (SAs and policies) and frees c. */
 void child_sa_destroy(struct child_sa *c);
 struct child_sa *child_sa_by_spi(struct engine *e, uint32_t spi, struct ike_sa **ike);

@@ -100,6 +100,8 @@ void info_rx_request(struct ike_sa *sa, const struct ike_msg *m)
 		p->u.del.spis.p = ours;
 		p->u.del.spis.len = 4 * n;
 	}
+	if (del_ike)
+		rekey_ike_handover(sa);	/* reauthentication (rekey.c) */
 	msg_send_response(sa, &o, NULL);
 	if (del_ike) {
 		log_info(LS_IKE, "IKE SA %llu (%s): deleted by the peer", (unsigned long long)sa->id,

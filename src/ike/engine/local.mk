@@ -30,6 +30,15 @@ tests_engine_test_rekey_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_engine_test_rekey_LDADD = tests/lib/libiketest.a $(ENGINE_LIBS) $(KERNEL_LIBS) \
 	$(IKECORE_LIBS) $(CRYPTO_LIBS) $(CHECK_LIBS)
 
+# reauthentication without a gap in traffic (make-before-break)
+check_PROGRAMS += tests/engine/test_reauth
+TESTS += tests/engine/test_reauth
+tests_engine_test_reauth_SOURCES = tests/engine/test_reauth.c \
+	tests/engine/pair.c tests/engine/pair.h
+tests_engine_test_reauth_CPPFLAGS = $(tests_engine_test_rekey_CPPFLAGS)
+tests_engine_test_reauth_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_reauth_LDADD = $(tests_engine_test_rekey_LDADD)
+
 check_PROGRAMS += tests/engine/test_exchange
 TESTS += tests/engine/test_exchange
 tests_engine_test_exchange_SOURCES = tests/engine/test_exchange.c \

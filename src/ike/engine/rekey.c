@@ -117,10 +117,24 @@ static void on_child_expire(void *arg)
 						      "life_time reached");
 }
 
+static void install_out(struct child_sa *c);
+static struct child_sa *child_with_reqid(struct ike_sa *sa, uint32_t reqid);
+
+/* A reauthenticating peer that never deletes its old IKE SA: outbound
+ * traffic moves to the new CHILD SA anyway. */
+static void on_child_out_late(void *arg)
+{
+	struct child_sa *c = arg;
+
+	if (c->rk.out_sa && !c->rk.redundant)
+		install_out(c);
+}
+
 void rekey_child_init(struct child_sa *c)
 {
 	timer_init(&c->rk.rekey, on_child_rekey, c);
 	timer_init(&c->rk.expire, on_child_expire, c);
+	timer_init(&c->rk.out_late, on_child_out_late, c);
 	c->rk.timers_ready = 1;
 }
 
@@ -294,6 +308,13 @@ int rekey_policies_shared(struct child_sa *c)
 	log_info(LS_CHD, "CHILD SA %s: joins reqid %u of CHILD SA %08x (same selectors)",
 		 child_name(c), s->reqid, s->spi_in);
 	c->reqid = s->reqid;
+	if (!rekey_child_key_initiator(c)) {
+		/* the peer reauthenticates: it can read the new SA once it has
+		 * our answer, and it reads the old one until it deletes it */
+		c->rk.defer_out = 1;
+		timer_cancel(c->ike->eng->loop, &c->rk.out_late);
+		timer_schedule(c->ike->eng->loop, &c->rk.out_late, REKEY_REAUTH_OUT_MS);
+	}
 	return 1;
 }
 
@@ -340,6 +361,45 @@ static void install_out(struct child_sa *c)
 	drop_out(c);
 }
 
+/* c stops carrying traffic: the SAs holding their outbound half back for
+ * it (a rekey's in this IKE SA, a reauthentication's in the new one) send. */
+static void hand_out(struct child_sa *c)
+{
+	struct child_sa *heir;
+
+	for (struct child_sa *s = c->ike->children; s; s = s->next)
+		if (s != c && s->reqid == c->reqid && s->rk.out_sa && !s->rk.redundant)
+			install_out(s);
+	while ((heir = sibling(c, 0)) != NULL && heir->ike != c->ike && heir->rk.out_sa &&
+	       !heir->rk.redundant)
+		install_out(heir);
+}
+
+void rekey_ike_handover(struct ike_sa *sa)
+{
+	for (struct child_sa *c = sa->children; c; c = c->next)
+		hand_out(c);
+}
+
+int rekey_child_carried_on(const struct child_sa *c)
+{
+	const struct child_sa *s = sibling(c, 0);
+
+	return s && s->ike != c->ike;
+}
+
+void rekey_reauth_early_in(struct ike_sa *n, struct child_sa *c)
+{
+	struct ike_sa *old = n->rk.predecessor;
+	struct child_sa *model = old ? child_with_reqid(old, c->reqid) : NULL;
+
+	if (!model || model->cfg != c->cfg || model->state == CHILD_SA_DELETING)
+		return;
+	if (child_sa_install_in_early(c, model) == 0)
+		log_dbg(LS_CHD, "CHILD SA %s: inbound SA %08x installed before IKE_AUTH "
+			"(reauthentication of %08x)", child_name(c), c->spi_in, model->spi_in);
+}
+
 void rekey_child_gone(struct child_sa *c)
 {
 	struct loop *l = c->ike->eng->loop;
@@ -348,12 +408,11 @@ void rekey_child_gone(struct child_sa *c)
 	if (c->rk.timers_ready) {
 		timer_cancel(l, &c->rk.rekey);
 		timer_cancel(l, &c->rk.expire);
+		timer_cancel(l, &c->rk.out_late);
 	}
 	ccsa_forget_child(c->ike->rk.req, c);
 	drop_out(c);
-	for (struct child_sa *s = c->ike->children; s; s = s->next)
-		if (s != c && s->reqid == c->reqid && s->rk.out_sa && !s->rk.redundant)
-			install_out(s);
+	hand_out(c);
 	if (c->npols && (heir = sibling(c, 0)) != NULL && heir->npols == 0 &&
 	    heir->reqid == c->reqid) {
 		/* the flows stay protected: the SA that replaced c owns them now */

@@ -47,6 +47,7 @@ struct child_rekey {
 	 * IKE SA.  0: made in IKE_AUTH (the IKE SA's role), 1: we sent the
 	 * request, 2: we answered it. */
 	int kx_role;
+	struct timer out_late;		/* reauth responder: send after all */
 };
 
 /* Per-IKE SA part (struct ike_sa.rk). */
@@ -78,6 +79,9 @@ struct ike_rekey {
 #define REKEY_RETRY_MAX		5
 /* A busy window: try the queued work again after this long. */
 #define REKEY_BUSY_MS		200
+/* Reauthentication responder: the longest the new CHILD SA's outbound
+ * half waits for the old IKE SA's DELETE. */
+#define REKEY_REAUTH_OUT_MS	3000
 /* How long a replaced SA waits for the peer's DELETE. */
 #define REKEY_GRACE_MS		30000
 
@@ -98,6 +102,15 @@ void rekey_child_gone(struct child_sa *c);
  * the same peer identity, configuration and selectors, whose reqid c
  * takes. */
 int rekey_policies_shared(struct child_sa *c);
+/* The peer deletes IKE SA sa (before our answer): the CHILD SAs of a
+ * reauthentication that replace its children send from now on. */
+void rekey_ike_handover(struct ike_sa *sa);
+/* 1 if a CHILD SA of another IKE SA (a reauthentication) carries c's
+ * flows: c's end is no reason for close_action. */
+int rekey_child_carried_on(const struct child_sa *c);
+/* Our reauthentication's IKE_AUTH is about to leave: c's inbound SA goes
+ * into the kernel first if the SA it replaces tells what it will be. */
+void rekey_reauth_early_in(struct ike_sa *n, struct child_sa *c);
 /* 1 if c holds its outbound SA back (defer_out): ks is kept for later. */
 int rekey_defer_out(struct child_sa *c, const struct kernel_sa *ks);
 /* 1 if the KEYMAT's initiator-to-responder keys are our outbound ones. */
