@@ -19,7 +19,7 @@ rk_ping_wait
 # the order of events on both sides, for the losses above
 grep -Ei 'established with|joins reqid|outbound now|deleted by the peer|peer deletes' "$(ike_log A)" |
 	while read -r line; do info "A: $line"; done
-grep -Ei 'reauth|IKE_SA .* established|CHILD_SA .* established|deleting IKE_SA|closing CHILD_SA' "$(ike_log B)" |
+grep -Ei 'reauthenticating|established between|CHILD_SA .* established with|deleting IKE_SA .* between' "$(ike_log B)" |
 	while read -r line; do info "B: $line"; done
 # make-before-break: the new CHILD SA joined the flows before the old IKE
 # SA went
