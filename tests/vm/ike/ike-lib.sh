@@ -181,11 +181,13 @@ ike_fill() {
 		;;
 	esac
 	# settings a scenario adds (ike_extra_conf, e.g. rekey-lib.sh): one
-	# line per setting, in this side's syntax
-	IKE_CONN_EXTRA= IKE_CHILD_EXTRA=
+	# line per setting, in this side's syntax; IKE_CHARON_EXTRA goes in
+	# the charon section of strongswan.conf
+	IKE_CONN_EXTRA= IKE_CHILD_EXTRA= IKE_CHARON_EXTRA=
 	! command -v ike_extra_conf >/dev/null || ike_extra_conf
 	sed -e "s|@DIR@|$_dir|g" -e "s|@NS@|$_ns|g" \
 		-e "s|@CONN_EXTRA@|$IKE_CONN_EXTRA|g" -e "s|@CHILD_EXTRA@|$IKE_CHILD_EXTRA|g" \
+		-e "s|@CHARON_EXTRA@|$IKE_CHARON_EXTRA|g" \
 		-e "s|@LOCAL_ADDR@|$_laddr|g" -e "s|@REMOTE_ADDR@|$_raddr|g" \
 		-e "s|@LOCAL_ID@|$_lid|g" -e "s|@REMOTE_ID@|$_rid|g" \
 		-e "s|@PSK@|$_psk|g" -e "s|@CONN@|$CF_CONN|g" -e "s|@CHILD@|$CF_CHILD|g" \

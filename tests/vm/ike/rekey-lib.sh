@@ -9,17 +9,21 @@
 #
 # Settings are "key=value" words with the keys both daemons share
 # (rekey_time life_time rand_time over_time reauth_time rekey_bytes
-# life_bytes); times take an s/m/h suffix.
+# life_bytes rekey_packets life_packets); times take an s/m/h suffix.
+# A charon side also takes its own connection options (encap=yes), and
+# RK_CHARON_A/B: settings of the charon section of its strongswan.conf
+# (make_before_break=yes).
 
 # ike_extra_conf: called by ike_fill with _kind and _ns set.
 ike_extra_conf() {
 	if [ "$_ns" = "$NS_A" ]; then
-		_rk_conn=${RK_CONN_A:-} _rk_child=${RK_CHILD_A:-}
+		_rk_conn=${RK_CONN_A:-} _rk_child=${RK_CHILD_A:-} _rk_charon=${RK_CHARON_A:-}
 	else
-		_rk_conn=${RK_CONN_B:-} _rk_child=${RK_CHILD_B:-}
+		_rk_conn=${RK_CONN_B:-} _rk_child=${RK_CHILD_B:-} _rk_charon=${RK_CHARON_B:-}
 	fi
 	IKE_CONN_EXTRA=$(_rk_render "$_rk_conn")
 	IKE_CHILD_EXTRA=$(_rk_render "$_rk_child")
+	[ "$_kind" = ikedaemon ] || IKE_CHARON_EXTRA=$(_rk_render "$_rk_charon")
 }
 
 # "k=v k2=v2" -> ikedaemon: 'k = "v"; k2 = "v2";'  charon: 'k = v\nk2 = v2'
@@ -48,7 +52,8 @@ _rk_render() {
 rk_ping_start() {
 	RK_PING_COUNT=$(( $1 * 25 ))
 	RK_PING_SECS=$1
-	ns_exec "$NS_A" ping -c "$RK_PING_COUNT" -i 0.04 -s "${2:-56}" -W 3 -I "$HOST_A" "$HOST_B" \
+	# -D: each reply with its time, to place losses (rk_loss_report)
+	ns_exec "$NS_A" ping -D -c "$RK_PING_COUNT" -i 0.04 -s "${2:-56}" -W 3 -I "$HOST_A" "$HOST_B" \
 		>"$SCEN_TMP/rkping.out" 2>&1 &
 	RK_PING_PID=$!
 	_vm_pids="$_vm_pids $RK_PING_PID"
@@ -71,7 +76,41 @@ rk_ping_wait() {
 	RK_LOST=$((RK_SENT - RK_RECEIVED))
 	info "ping: $RK_SENT sent, $RK_RECEIVED received, $RK_LOST lost"
 	echo "$SCENARIO sent=$RK_SENT received=$RK_RECEIVED lost=$RK_LOST" >>"$VM_OUT/rekey-loss.txt" 2>/dev/null
+	[ "$RK_LOST" -eq 0 ] || rk_loss_report
 	return 0
+}
+
+# rk_loss_report: which pings went missing and when (UTC, the daemons'
+# log clock), and the non-zero XFRM error counters of both namespaces.
+# Inbound drops name the direction: in B, the requests A -> B were lost;
+# in A, the replies B -> A.  XfrmInNoStates: an SPI the receiver did not
+# have (any more, or yet); XfrmAcquireError: an SPI still larval (allocated,
+# keys not installed yet: the sender moved to a new SA too early).
+rk_loss_report() {
+	awk -v n="$RK_SENT" '
+		function hms(t,  s) {
+			s = t % 86400
+			return sprintf("%02d:%02d:%06.3f", int(s / 3600), int(s % 3600 / 60), s % 60)
+		}
+		/icmp_seq=/ {
+			t = $1; gsub(/[][]/, "", t)
+			q = $0; sub(/.*icmp_seq=/, "", q); sub(/ .*/, "", q)
+			seen[q + 0] = 1; at[q + 0] = t
+		}
+		END {
+			for (q = 1; q <= n; q++) {
+				if (seen[q]) { last = q; continue }
+				first = q
+				while (q + 1 <= n && !seen[q + 1]) q++
+				when = last ? hms(at[last] + (first - last) * 0.04) : "before the first reply"
+				printf "icmp_seq %d-%d (%d) lost, sent about %s\n", first, q, q - first + 1, when
+			}
+		}' "$SCEN_TMP/rkping.out" | head -n 20 | while read -r line; do
+		info "  $line"
+	done
+	for ns in "$NS_A" "$NS_B"; do
+		info "  $ns xfrm_stat:" $(ip netns exec "$ns" awk '$2 != 0' /proc/net/xfrm_stat)
+	done
 }
 
 # rk_assert_loss MAX: at most MAX pings lost.
@@ -122,6 +161,18 @@ rk_wait_one_pair() {
 _rk_one_pair() {
 	[ "$(ike_xfrm_sas "$NS_A" | grep -c .)" -eq 2 ] &&
 		[ "$(ike_xfrm_sas "$NS_B" | grep -c .)" -eq 2 ]
+}
+
+# rk_assert_encap NS: NS has ESP SAs and every one is ESP in UDP between
+# the NAT-T ports (4500 both ends).
+rk_assert_encap() {
+	st=$(ip -n "$1" xfrm state)
+	n=$(printf '%s\n' "$st" | grep -c 'proto esp spi')
+	e=$(printf '%s\n' "$st" | grep -c 'encap type espinudp sport 4500 dport 4500')
+	[ "$n" -gt 0 ] || fail "no ESP SA in $1"
+	[ "$n" -eq "$e" ] ||
+		fail "$e of the $n ESP SAs in $1 are ESP in UDP 4500/4500: $(ip -n "$1" xfrm state | grep -E "^src|proto esp|encap" | paste -sd" " -)"
+	info "$1: all $n ESP SAs are ESP in UDP 4500/4500"
 }
 
 # rk_count_log SIDE ERE: how many lines of SIDE's daemon log match.
