@@ -10,7 +10,8 @@
  *   arrives, before answering it (A reads the old SA until that answer);
  * - the old IKE SA's end applies no close_action to CHILD SAs the new one
  *   carries;
- * - an early inbound SA that the answer contradicts is installed again.
+ * - an early inbound SA that the answer contradicts is installed again;
+ * - two CHILD SAs (one by IKE_AUTH, one by CREATE_CHILD_SA) both move.
  */
 #include <check.h>
 #include <stdlib.h>
@@ -255,6 +256,85 @@ START_TEST(test_reauth_responder_fallback)
 }
 END_TEST
 
+/* Every IKE SA on both sides carries two CHILD SAs, in the kernels 4 SAs
+ * and 6 policies per side; policies never missing on the way. */
+static int two_children_settled(struct pair *p)
+{
+	for (int s = 0; s < 2; s++) {
+		struct ike_sa *sa = pair_sa(p, s);
+		size_t n = 0;
+
+		if (pair_nsas(p, s) != 1 || sa->id < 2 || sa->state != IKE_SA_ESTABLISHED)
+			return 0;
+		for (struct child_sa *c = sa->children; c; c = c->next)
+			if (c->state == CHILD_SA_INSTALLED && !c->rk.out_sa)
+				n++;
+		if (n != 2 || kernel_mem_sa_count(p->peer[s].k) != 4)
+			return 0;
+	}
+	return !pair_queued(p);
+}
+
+static int six_policies(struct pair *p, struct pair_pkt *pkt, void *arg)
+{
+	int *broken = arg;
+
+	(void)pkt;
+	for (int s = 0; s < 2; s++)
+		if (kernel_mem_policy_count(p->peer[s].k) != 6)
+			*broken = 1;
+	return 0;
+}
+
+static int a_has_two(struct pair *p)
+{
+	return kernel_mem_sa_count(p->peer[PAIR_A].k) == 4 &&
+	       kernel_mem_policy_count(p->peer[PAIR_A].k) == 6 && pair_sa(p, PAIR_A)->id == 1;
+}
+
+START_TEST(test_reauth_two_children)
+{
+	const char *ta = "remote_ts = [\"10.2.0.0/16\"]; } );";
+	const char *tb = "remote_ts = [\"10.1.0.0/16\"]; } );";
+	char *a0, *a, *b;
+	int broken = 0;
+
+	/* the first CHILD SA comes with IKE_AUTH, the second by CREATE_CHILD_SA
+	 * on the new IKE SA; the old IKE SA goes once both are there */
+	a0 = pair_conf_sub(pair_conf_a, ta, "remote_ts = [\"10.2.0.0/16\"]; }, "
+			   "{ name = \"net2\"; local_ts = [\"10.3.0.0/16\"]; "
+			   "remote_ts = [\"10.4.0.0/16\"]; } );");
+	a = pair_conf_sub(a0, "name = \"ab\";", "name = \"ab\"; reauth_time = \"1s\"; "
+			  "rand_time = \"0s\"; over_time = \"10s\";");
+	b = pair_conf_sub(pair_conf_b, tb, "remote_ts = [\"10.1.0.0/16\"]; }, "
+			  "{ name = \"net2\"; local_ts = [\"10.4.0.0/16\"]; "
+			  "remote_ts = [\"10.3.0.0/16\"]; } );");
+	pair_setup(&P, a, b);
+	free(a0);
+	free(a);
+	free(b);
+	ck_assert_int_eq(engine_initiate(P.peer[PAIR_A].e, "ab", NULL, (char[64]){ 0 }, 64), 0);
+	ck_assert(pair_run(&P, 900, a_has_two));
+	P.filter = six_policies;
+	P.filter_arg = &broken;
+	ck_assert(pair_run(&P, 3000, two_children_settled));
+	ck_assert_int_eq(broken, 0);
+	for (struct child_sa *c = pair_sa(&P, PAIR_A)->children; c; c = c->next) {
+		struct ike_sa *owner;
+		struct child_sa *peer = child_sa_by_spi(P.peer[PAIR_B].e, c->spi_out, &owner);
+
+		ck_assert_ptr_nonnull(peer);
+		ck_assert_str_eq(peer->cfg->name, c->cfg->name);
+		ck_assert_uint_eq(peer->spi_out, c->spi_in);
+		pair_assert_sa_match(pair_ksa(&P, PAIR_A, "192.0.2.2", c->spi_out),
+				     pair_ksa(&P, PAIR_B, "192.0.2.2", peer->spi_in));
+		pair_assert_sa_match(pair_ksa(&P, PAIR_B, "192.0.2.1", peer->spi_out),
+				     pair_ksa(&P, PAIR_A, "192.0.2.1", c->spi_in));
+	}
+	pair_free(&P);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("reauth");
@@ -264,6 +344,7 @@ static Suite *suite(void)
 	tcase_add_test(t, test_reauth_no_gap);
 	tcase_add_test(t, test_reauth_early_in_contradicted);
 	tcase_add_test(t, test_reauth_responder_fallback);
+	tcase_add_test(t, test_reauth_two_children);
 	suite_add_tcase(s, t);
 	return s;
 }
