@@ -279,16 +279,16 @@ START_TEST(test_child_rekey_pfs)
 }
 END_TEST
 
-START_TEST(test_invalid_ke)
+/* A's ESP proposals (first group first), B's: one INVALID_KE_PAYLOAD,
+ * then the rekey with the group B asks for. */
+static void invalid_ke_case(const char *a_esp, const char *b_esp, uint16_t want)
 {
-	char *a, *b;
+	char ta[256], tb[256], *a, *b;
 
-	/* A prefers ECP-256, B accepts only MODP-2048: one INVALID_KE_PAYLOAD */
-	a = pair_conf_sub(pair_conf_a, "remote_ts = [\"10.2.0.0/16\"];",
-		     "remote_ts = [\"10.2.0.0/16\"]; esp_proposals = [\"aes128gcm16-ecp256\", "
-		     "\"aes128gcm16-modp2048\"];");
-	b = pair_conf_sub(pair_conf_b, "remote_ts = [\"10.1.0.0/16\"];",
-		     "remote_ts = [\"10.1.0.0/16\"]; esp_proposals = [\"aes128gcm16-modp2048\"];");
+	snprintf(ta, sizeof(ta), "remote_ts = [\"10.2.0.0/16\"]; esp_proposals = [%s];", a_esp);
+	snprintf(tb, sizeof(tb), "remote_ts = [\"10.1.0.0/16\"]; esp_proposals = [%s];", b_esp);
+	a = pair_conf_sub(pair_conf_a, "remote_ts = [\"10.2.0.0/16\"];", ta);
+	b = pair_conf_sub(pair_conf_b, "remote_ts = [\"10.1.0.0/16\"];", tb);
 	pair_setup(&P, a, b);
 	free(a);
 	free(b);
@@ -300,8 +300,25 @@ START_TEST(test_invalid_ke)
 	/* request, INVALID_KE_PAYLOAD, request again, answer, DELETE pair */
 	ck_assert_uint_eq(P.delivered, 6);
 	assert_settled();
-	ck_assert_uint_eq(ke_of(&child(PAIR_B)->prop), KE_MODP_2048);
+	ck_assert_uint_eq(ke_of(&child(PAIR_B)->prop), want);
+	ck_assert_uint_eq(ke_of(&child(PAIR_A)->prop), want);
 	pair_free(&P);
+}
+
+START_TEST(test_invalid_ke)
+{
+	/* A prefers ECP-256, B accepts only MODP-2048 */
+	invalid_ke_case("\"aes128gcm16-ecp256\", \"aes128gcm16-modp2048\"",
+			"\"aes128gcm16-modp2048\"", KE_MODP_2048);
+}
+END_TEST
+
+START_TEST(test_invalid_ke_one_proposal)
+{
+	/* both groups in one proposal (strongSwan's syntax): the second is
+	 * offered as much as the first */
+	invalid_ke_case("\"aes128gcm16-ecp256-x25519\"", "\"aes128gcm16-x25519\"",
+			KE_CURVE25519);
 }
 END_TEST
 
@@ -1419,6 +1436,7 @@ static Suite *suite(void)
 	tcase_add_test(t, test_child_rekey_responder);
 	tcase_add_test(t, test_child_rekey_pfs);
 	tcase_add_test(t, test_invalid_ke);
+	tcase_add_test(t, test_invalid_ke_one_proposal);
 	tcase_add_test(t, test_ike_rekey);
 	tcase_add_test(t, test_child_collision_a_loses);
 	tcase_add_test(t, test_child_collision_b_loses);

@@ -533,12 +533,11 @@ fail:
 	return CCSA_FAILED;
 }
 
+/* Any group of any proposal we sent: "aes256gcm16-ecp256-x25519" offers
+ * both in one proposal (strongSwan's syntax and ours). */
 static int offered_group(const struct ccsa *x, uint16_t group)
 {
-	for (size_t i = 0; i < x->noffered; i++)
-		if (prop_id(&x->offered[i], TT_KE) == group)
-			return 1;
-	return 0;
+	return proposal_offers(x->offered, x->noffered, TT_KE, group);
 }
 
 /* 1.2/1.3: once more with the group the responder asks for, if we offered it. */

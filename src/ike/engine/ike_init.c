@@ -109,11 +109,7 @@ static uint16_t proposal_ke(const struct ike_proposal *p)
 
 static int offered_group(const struct ike_sa *sa, uint16_t group)
 {
-	for (size_t i = 0; i < sa->noffered; i++)
-		for (size_t j = 0; j < sa->offered[i].ntransforms; j++)
-			if (sa->offered[i].xf[j].type == TT_KE && sa->offered[i].xf[j].id == group)
-				return 1;
-	return 0;
+	return proposal_offers(sa->offered, sa->noffered, TT_KE, group);
 }
 
 static int algs_from(const struct ike_proposal *p, struct ike_algs *a)

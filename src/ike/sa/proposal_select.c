@@ -363,6 +363,15 @@ static void xf_name(const struct ike_transform *x, char *out, size_t size)
 		snprintf(out, size, "%s", name);
 }
 
+int proposal_offers(const struct ike_proposal *p, size_t n, uint8_t type, uint16_t id)
+{
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < p[i].ntransforms; j++)
+			if (p[i].xf[j].type == type && p[i].xf[j].id == id)
+				return 1;
+	return 0;
+}
+
 const char *proposal_str(const struct ike_proposal *p, char *buf, size_t size)
 {
 	const struct proto_rule *r = rule_of(p->protocol);

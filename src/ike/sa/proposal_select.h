@@ -57,6 +57,11 @@ int proposal_select(const struct ike_proposal *ours, size_t nours,
 int proposal_check_answer(const struct ike_proposal *offered, size_t noffered,
 			  const struct ike_proposal *answer, unsigned flags);
 
+/* 1 if any of the n proposals carries transform (type, id): e.g. whether
+ * we offered the group an INVALID_KE_PAYLOAD asks for (1.2), in any
+ * proposal and at any position within it. */
+int proposal_offers(const struct ike_proposal *p, size_t n, uint8_t type, uint16_t id);
+
 /* "IKE:AES_CBC_256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048" */
 const char *proposal_str(const struct ike_proposal *p, char *buf, size_t size);
 /* The proposals joined by ", " (truncated to size). */
