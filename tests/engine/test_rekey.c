@@ -302,6 +302,13 @@ static void invalid_ke_case(const char *a_esp, const char *b_esp, uint16_t want)
 	assert_settled();
 	ck_assert_uint_eq(ke_of(&child(PAIR_B)->prop), want);
 	ck_assert_uint_eq(ke_of(&child(PAIR_A)->prop), want);
+	/* the next rekey starts with the group agreed on: no second refusal */
+	P.delivered = 0;
+	ck_assert_int_eq(rekey_child(child(PAIR_A)), 0);
+	pair_pump(&P, 0);
+	ck_assert_uint_eq(P.delivered, 4);
+	assert_settled();
+	ck_assert_uint_eq(ke_of(&child(PAIR_A)->prop), want);
 	pair_free(&P);
 }
 

@@ -433,6 +433,11 @@ static int child_offer(struct ccsa *x, const struct ike_ts *acq)
 	for (size_t i = 0; i < x->noffered; i++)
 		put_spi32(&x->offered[i], c->spi_in);
 	x->group = prop_id(&x->offered[0], TT_KE);
+	/* a rekey starts with the group the SA it replaces agreed on (no
+	 * INVALID_KE_PAYLOAD round trip every time) */
+	if (old && x->group && prop_id(&old->prop, TT_KE) &&
+	    proposal_offers(x->offered, x->noffered, TT_KE, prop_id(&old->prop, TT_KE)))
+		x->group = prop_id(&old->prop, TT_KE);
 	return 0;
 }
 

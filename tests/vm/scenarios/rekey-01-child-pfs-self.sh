@@ -2,7 +2,8 @@
 # ikedaemon (side A) initiating each rekey, strongSwan answering: five
 # rekeys under a 25-per-second ping; losses are counted and none may go.
 # ikedaemon proposes ECP-256 first (one proposal, both groups), strongSwan
-# takes only X25519: each rekey starts with INVALID_KE_PAYLOAD (1.3).
+# takes only X25519: the first rekey meets INVALID_KE_PAYLOAD (1.3), the
+# next ones start with the group agreed on.
 . "$VM_DIR/ike/ike-lib.sh"
 . "$VM_DIR/ike/rekey-lib.sh"
 ike_topo 4 tunnel
