@@ -1090,6 +1090,38 @@ START_TEST(test_dpd_after_refused_ike_rekey)
 }
 END_TEST
 
+START_TEST(test_new_child_ts_unacceptable)
+{
+	const char *ta = "remote_ts = [\"10.2.0.0/16\"]; } );";
+	char *a;
+	const struct conf_child *net2;
+
+	/* A has a second child B does not know: B answers TS_UNACCEPTABLE and
+	 * says why, once, with the peer's and every child's selectors */
+	a = pair_conf_sub(pair_conf_a, ta, "remote_ts = [\"10.2.0.0/16\"]; }, "
+			  "{ name = \"net2\"; local_ts = [\"10.3.0.0/16\"]; "
+			  "remote_ts = [\"10.4.0.0/16\"]; start_action = \"none\"; } );");
+	pair_setup(&P, a, NULL);
+	free(a);
+	ck_assert_int_eq(engine_initiate(P.peer[PAIR_A].e, "ab", "net", (char[64]){ 0 }, 64), 0);
+	pair_pump(&P, 0);
+	ck_assert_uint_eq(nchildren(PAIR_A), 1);
+	net2 = &P.peer[PAIR_A].cfg->conns[0].children[1];
+	ck_assert_str_eq(net2->name, "net2");
+	record_on();
+	ck_assert_int_eq(ccsa_new_child(pair_sa(&P, PAIR_A), net2, 0, NULL), CCSA_SENT);
+	pair_pump(&P, 0);
+	assert_refused(0, N_TS_UNACCEPTABLE);
+	assert_logged("CREATE_CHILD_SA request fits no child: TS_UNACCEPTABLE");
+	assert_logged("traffic selectors unacceptable: peer TSi 10.3.0.0/16 TSr 10.4.0.0/16");
+	assert_logged("  child net: local 10.2.0.0/16 remote 10.1.0.0/16");
+	ck_assert_uint_eq(nchildren(PAIR_B), 1);
+	ck_assert_uint_eq(nchildren(PAIR_A), 1);
+	assert_settled();
+	finish();
+}
+END_TEST
+
 START_TEST(test_no_additional_sas)
 {
 	const struct conf_child *net;
@@ -1462,6 +1494,7 @@ static Suite *suite(void)
 	tcase_add_test(t, test_ctl_rekey_child);
 	tcase_add_test(t, test_dpd_after_refused_ike_rekey);
 	tcase_add_test(t, test_no_additional_sas);
+	tcase_add_test(t, test_new_child_ts_unacceptable);
 	tcase_add_test(t, test_ike_rekey_invalid_ke);
 	tcase_add_test(t, test_ike_rekey_ke_not_offered);
 	tcase_add_test(t, test_ike_rekey_timeout);

@@ -485,3 +485,20 @@ int child_sa_query(struct child_sa *c, uint64_t *bytes_in, uint64_t *packets_in,
 	}
 	return rc;
 }
+
+void child_log_ts_unacceptable(const struct ike_sa *sa, const struct ts_set *tsi,
+			       const struct ts_set *tsr)
+{
+	char a[1024], b[1024];
+	struct ts_set cl, cr;
+
+	log_info(LS_CHD, "IKE SA %llu (%s): traffic selectors unacceptable: peer TSi %s TSr %s",
+		 (unsigned long long)sa->id, sa->conn->name, ts_set_str(tsi, a, sizeof(a)),
+		 ts_set_str(tsr, b, sizeof(b)));
+	for (size_t k = 0; k < sa->conn->nchildren; k++) {
+		conf_ts_resolve(&sa->conn->children[k].local_ts, &sa->local, &cl);
+		conf_ts_resolve(&sa->conn->children[k].remote_ts, &sa->remote, &cr);
+		log_info(LS_CHD, "  child %s: local %s remote %s", sa->conn->children[k].name,
+			 ts_set_str(&cl, a, sizeof(a)), ts_set_str(&cr, b, sizeof(b)));
+	}
+}

@@ -870,6 +870,8 @@ static uint16_t choose_child_ccsa(const struct ike_sa *sa, const struct ike_msg 
 	}
 	log_info(LS_CHD, "IKE SA %llu (%s): CREATE_CHILD_SA request fits no child: %s",
 		 (unsigned long long)sa->id, sa->conn->name, ike_notify_name(err));
+	if (err == N_TS_UNACCEPTABLE)
+		child_log_ts_unacceptable(sa, &tsi, &tsr);
 	return err;
 }
 

@@ -376,7 +376,6 @@ static uint16_t choose_child(const struct ike_sa *sa, const struct ike_msg *m,
 	struct ts_set tsi, tsr, cl, cr;
 	size_t nours, npeer = 0;
 	const struct conf_child *ts_fit = NULL;
-	char a[1024], b[1024];
 
 	for (size_t i = 0; i < psa->nprop; i++)
 		if (!(i < 32 && (psa->unacceptable >> i) & 1))
@@ -405,15 +404,7 @@ static uint16_t choose_child(const struct ike_sa *sa, const struct ike_msg *m,
 			 (unsigned long long)sa->id, ts_fit->name);
 		return N_NO_PROPOSAL_CHOSEN;
 	}
-	log_info(LS_CHD, "IKE SA %llu (%s): traffic selectors unacceptable: peer TSi %s TSr %s",
-		 (unsigned long long)sa->id, sa->conn->name, ts_set_str(&tsi, a, sizeof(a)),
-		 ts_set_str(&tsr, b, sizeof(b)));
-	for (size_t k = 0; k < sa->conn->nchildren; k++) {
-		conf_ts_resolve(&sa->conn->children[k].local_ts, &sa->local, &cl);
-		conf_ts_resolve(&sa->conn->children[k].remote_ts, &sa->remote, &cr);
-		log_info(LS_CHD, "  child %s: local %s remote %s", sa->conn->children[k].name,
-			 ts_set_str(&cl, a, sizeof(a)), ts_set_str(&cr, b, sizeof(b)));
-	}
+	child_log_ts_unacceptable(sa, &tsi, &tsr);
 	return N_TS_UNACCEPTABLE;
 }
 

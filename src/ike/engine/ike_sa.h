@@ -260,6 +260,10 @@ int child_sa_install_in_early(struct child_sa *c, const struct child_sa *model);
 /* Removes the kernel state (SAs and policies) and frees c. */
 void child_sa_destroy(struct child_sa *c);
 struct child_sa *child_sa_by_spi(struct engine *e, uint32_t spi, struct ike_sa **ike);
+/* Why no child of sa's connection takes the peer's selectors: theirs and
+ * every child's, one info line each. */
+void child_log_ts_unacceptable(const struct ike_sa *sa, const struct ts_set *tsi,
+			       const struct ts_set *tsr);
 /* Inbound/outbound counters from the kernel. */
 int child_sa_query(struct child_sa *c, uint64_t *bytes_in, uint64_t *packets_in,
 		   uint64_t *bytes_out, uint64_t *packets_out);

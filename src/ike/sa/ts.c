@@ -374,7 +374,8 @@ int ts_narrow_responder(const struct ts_set *cfg_local, const struct ts_set *cfg
 	out_tsr->n = 0;
 	if (ts_narrow(cfg_remote, tsi, out_tsi) && ts_narrow(cfg_local, tsr, out_tsr))
 		return 0;
-	log_info(LS_CHD, "traffic selectors %s === %s unacceptable: configured %s === %s",
+	/* one child's view: the caller says why none fits (info level) */
+	log_dbg(LS_CHD, "traffic selectors %s === %s unacceptable: configured %s === %s",
 		 ts_set_str(tsi, i, sizeof(i)), ts_set_str(tsr, r, sizeof(r)),
 		 ts_set_str(cfg_remote, cr, sizeof(cr)), ts_set_str(cfg_local, cl, sizeof(cl)));
 	return -1;
