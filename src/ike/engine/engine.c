@@ -419,11 +419,6 @@ void engine_get_stats(struct engine *e, struct engine_stats *out)
 
 /* ---- listings ---- */
 
-static int conn_matches(const struct ike_sa *sa, const char *conn)
-{
-	return !conn || (sa->conn && strcmp(sa->conn->name, conn) == 0);
-}
-
 void engine_list_ike_sas(struct engine *e, const char *conn, engine_ike_sa_fn fn, void *arg)
 {
 	uint64_t now = loop_now_ms(e->loop);
@@ -433,7 +428,7 @@ void engine_list_ike_sas(struct engine *e, const char *conn, engine_ike_sa_fn fn
 		char prop[256] = "";
 		size_t n = 0;
 
-		if (!conn_matches(sa, conn))
+		if (!ike_sa_of_conn(sa, conn))
 			continue;
 		for (struct child_sa *c = sa->children; c; c = c->next)
 			n++;
@@ -466,7 +461,7 @@ void engine_list_child_sas(struct engine *e, const char *conn, engine_child_sa_f
 	uint64_t now = loop_now_ms(e->loop);
 
 	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
-		if (!conn_matches(sa, conn))
+		if (!ike_sa_of_conn(sa, conn))
 			continue;
 		for (struct child_sa *c = sa->children; c; c = c->next) {
 			struct engine_child_sa_info in;
@@ -525,7 +520,7 @@ int engine_terminate(struct engine *e, const char *conn, uint64_t ike_sa_id, cha
 
 	for (sa = e->sas; sa; sa = next) {
 		next = sa->next;
-		if ((ike_sa_id && sa->id != ike_sa_id) || (!ike_sa_id && !conn_matches(sa, conn)))
+		if ((ike_sa_id && sa->id != ike_sa_id) || (!ike_sa_id && !ike_sa_of_conn(sa, conn)))
 			continue;
 		if (sa->state == IKE_SA_DELETING)
 			continue;

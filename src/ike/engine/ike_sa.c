@@ -310,3 +310,8 @@ int ike_sa_window_reset(struct ike_sa *sa)
 	ike_window_free(&sa->win);
 	return ike_window_init(&sa->win, sa->eng->loop, &sa->eng->retx, sa_tx, sa_giveup, sa);
 }
+
+int ike_sa_of_conn(const struct ike_sa *sa, const char *conn)
+{
+	return !conn || (sa->conn && strcmp(sa->conn->name, conn) == 0);
+}

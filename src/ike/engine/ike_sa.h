@@ -221,6 +221,8 @@ int ike_sa_state(struct ike_sa *sa, enum ike_sa_state next);
 /* Same for CHILD SAs. */
 int child_sa_state(struct child_sa *c, enum child_sa_state next);
 struct ike_sa *ike_sa_by_id(struct engine *e, uint64_t id);
+/* 1 if sa belongs to connection conn (any connection for NULL). */
+int ike_sa_of_conn(const struct ike_sa *sa, const char *conn);
 /* A valid message from the peer arrived: liveness restarts. */
 void ike_sa_alive(struct ike_sa *sa);
 /* Established: half-open accounting, DPD timer, identity index. */

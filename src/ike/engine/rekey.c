@@ -954,8 +954,7 @@ int rekey_conn(struct engine *e, const char *conn, uint64_t ike_sa_id, char *err
 	size_t n = 0;
 
 	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
-		if (ike_sa_id ? sa->id != ike_sa_id :
-				!(sa->conn && conn && strcmp(sa->conn->name, conn) == 0))
+		if (ike_sa_id ? sa->id != ike_sa_id : !conn || !ike_sa_of_conn(sa, conn))
 			continue;
 		if (sa->state != IKE_SA_ESTABLISHED)
 			continue;
@@ -1013,7 +1012,7 @@ int rekey_children(struct engine *e, const char *conn, const char *child, uint64
 	size_t n = 0;
 
 	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
-		if (conn && !(sa->conn && strcmp(sa->conn->name, conn) == 0))
+		if (!ike_sa_of_conn(sa, conn))
 			continue;
 		for (struct child_sa *c = sa->children; c; c = c->next) {
 			if (child_sa_id ? c->id != child_sa_id :
