@@ -114,18 +114,7 @@ static int offered_group(const struct ike_sa *sa, uint16_t group)
 
 static int algs_from(const struct ike_proposal *p, struct ike_algs *a)
 {
-	memset(a, 0, sizeof(*a));
-	for (size_t i = 0; i < p->ntransforms; i++) {
-		const struct ike_transform *x = &p->xf[i];
-
-		if (x->type == TT_ENCR)
-			a->encr = encr_lookup(x->id, x->keylen);
-		else if (x->type == TT_PRF)
-			a->prf = prf_lookup(x->id);
-		else if (x->type == TT_INTEG && x->id != AUTH_NONE)
-			a->integ = integ_lookup(x->id);
-	}
-	return a->encr && a->prf && (encr_is_aead(a->encr) || a->integ) ? 0 : -1;
+	return ike_algs_of(p, a);
 }
 
 static void init_rx_response(struct ike_sa *sa, const struct ike_msg *m,
