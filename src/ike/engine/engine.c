@@ -14,6 +14,7 @@
 #include "common/log.h"
 #include "ike/core/plan.h"
 #include "ike/crypto/proposal.h"
+#include "ike/engine/crypto_job.h"
 #include "ike/engine/exchange.h"
 
 const char *engine_kind(void)
@@ -365,6 +366,7 @@ struct engine *engine_new(struct loop *loop, const struct config *cfg, char *err
 	e->own_kernel = 1;
 	if (open_sockets(e, err, errlen) < 0)
 		goto fail;
+	engine_crypto_start(e, 0);	/* on failure: crypto on the loop */
 	engine_begin(e, err, errlen);
 	return e;
 fail:
@@ -385,6 +387,7 @@ void engine_shutdown(struct engine *e)
 		if (e->sas == sa)
 			ike_sa_destroy(sa);
 	}
+	engine_crypto_stop(e);
 	if (e->kernel) {
 		trap_remove_all(e);
 		if (e->kernel_fd >= 0)
@@ -606,6 +609,7 @@ int engine_reload(struct engine *e, const struct config *newcfg, const struct re
 	}
 	trap_remap(e, newcfg);
 	e->cfg = newcfg;
+	engine_crypto_note_groups(e, newcfg);
 	e->retx.timeout_ms = (uint32_t)(newcfg->global.retransmit_timeout * 1000);
 	e->retx.base = newcfg->global.retransmit_base;
 	e->retx.tries = (unsigned)newcfg->global.retransmit_tries;

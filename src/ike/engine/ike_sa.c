@@ -9,6 +9,7 @@
 
 #include "common/log.h"
 #include "ike/codec/names.h"
+#include "ike/engine/crypto_job.h"
 #include "ike/engine/exchange.h"
 
 static int sa_tx(const uint8_t *pkt, size_t len, void *arg)
@@ -277,6 +278,7 @@ void ike_sa_destroy(struct ike_sa *sa)
 	struct engine *e = sa->eng;
 
 	rekey_ike_gone(sa);
+	crypto_sa_gone(sa);
 	while (sa->children)
 		child_sa_destroy(sa->children);
 	if (sa->pending_child)

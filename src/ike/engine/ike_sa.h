@@ -49,6 +49,9 @@ struct ike_sa;
 struct child_sa;
 struct ike_msg;
 struct trap;
+struct workq;
+struct ke_pool;
+struct dh_job;
 
 /* Nonce length we send (2.10: at least half the PRF key size; 32 covers all). */
 #define ENGINE_NONCE_LEN	32
@@ -84,6 +87,8 @@ struct engine {
 	void *ev_arg;
 	uint16_t port, port_natt;	/* our IKE ports (cfg->global) */
 	struct trap *traps;		/* trap.c: installed trap policies */
+	struct workq *wq;		/* crypto_job.c: workers, NULL: none */
+	struct ke_pool *ke_pool;	/* pre-generated responder key pairs */
 	int kernel_fd;			/* registered on the loop; -1: none */
 	int own_kernel;			/* engine_new: free it at shutdown */
 	int have_sockets;
@@ -136,6 +141,7 @@ struct ike_sa {
 	size_t noffered;
 	struct ike_algs algs;
 	struct ke *ke;			/* our key pair; freed once keys exist */
+	struct dh_job *dh_job;		/* crypto pending on a worker (crypto_job.c) */
 	uint16_t ke_group;		/* group of our KE payload */
 	struct secret ni, nr;
 	uint8_t cookie[IKE_COOKIE_MAX];	/* initiator: the cookie to echo */
