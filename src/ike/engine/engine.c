@@ -299,8 +299,10 @@ static struct engine *engine_alloc(struct loop *loop, const struct config *cfg)
 	e->retx.tries = (unsigned)cfg->global.retransmit_tries;
 	cookie_cfg_defaults(&cc);
 	cc.total_threshold = (unsigned)cfg->global.cookie_threshold;
-	if (sa_table_init(&e->table) < 0 || cookie_ctx_init(&e->cookies, &cc, loop_now_ms(loop)) < 0) {
+	if (sa_table_init(&e->table) < 0 || cookie_ctx_init(&e->cookies, &cc, loop_now_ms(loop)) < 0 ||
+	    hidx_init(&e->sa_by_id, 64) < 0) {
 		sa_table_free(&e->table);
+		cookie_ctx_free(&e->cookies);
 		free(e);
 		return NULL;
 	}
@@ -401,6 +403,7 @@ void engine_shutdown(struct engine *e)
 		ike_sockets_close(&e->sockets);
 	cookie_ctx_free(&e->cookies);
 	sa_table_free(&e->table);
+	hidx_free(&e->sa_by_id);
 	free(e);
 }
 

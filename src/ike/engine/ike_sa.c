@@ -68,6 +68,13 @@ static void on_keepalive(void *arg)
 	timer_schedule(sa->eng->loop, &sa->keepalive, KEEPALIVE_MS);
 }
 
+/* IKE SA ids are our own counter, not chosen by a peer: a multiplicative
+ * hash spreads them over the buckets. */
+static uint64_t id_hash(uint64_t id)
+{
+	return id * 0x9e3779b97f4a7c15ull;
+}
+
 struct ike_sa *ike_sa_new(struct engine *e, int initiator, const struct addr *local,
 			  const struct addr *remote, const struct conf_conn *conn)
 {
@@ -93,7 +100,10 @@ struct ike_sa *ike_sa_new(struct engine *e, int initiator, const struct addr *lo
 		return NULL;
 	}
 	sa->next = e->sas;
+	if (e->sas)
+		e->sas->prev = sa;
 	e->sas = sa;
+	hidx_insert(&e->sa_by_id, &sa->by_id, id_hash(sa->id));
 	e->stats.ike_sas++;
 	return sa;
 }
@@ -142,9 +152,14 @@ int child_sa_state(struct child_sa *c, enum child_sa_state next)
 
 struct ike_sa *ike_sa_by_id(struct engine *e, uint64_t id)
 {
-	for (struct ike_sa *sa = e->sas; sa; sa = sa->next)
+	uint64_t h = id_hash(id);
+
+	for (struct hnode *n = hidx_first(&e->sa_by_id, h); n; n = hidx_next(n, h)) {
+		struct ike_sa *sa = hidx_entry(n, struct ike_sa, by_id);
+
 		if (sa->id == id)
 			return sa;
+	}
 	return NULL;
 }
 
@@ -266,11 +281,14 @@ size_t ike_id_body(const struct ident *id, uint8_t *out, size_t size)
 
 static void unlink_sa(struct engine *e, struct ike_sa *sa)
 {
-	for (struct ike_sa **pp = &e->sas; *pp; pp = &(*pp)->next)
-		if (*pp == sa) {
-			*pp = sa->next;
-			return;
-		}
+	if (sa->prev)
+		sa->prev->next = sa->next;
+	else
+		e->sas = sa->next;
+	if (sa->next)
+		sa->next->prev = sa->prev;
+	sa->next = sa->prev = NULL;
+	hidx_remove(&e->sa_by_id, &sa->by_id);
 }
 
 void ike_sa_destroy(struct ike_sa *sa)

@@ -38,6 +38,7 @@
 #include "ike/engine/rekey.h"
 #include "ike/ikev2.h"
 #include "ike/sa/cookie.h"
+#include "ike/sa/hidx.h"
 #include "ike/sa/sa_state.h"
 #include "ike/sa/sa_table.h"
 #include "ike/sa/socket.h"
@@ -80,6 +81,7 @@ struct engine {
 	struct cookie_ctx cookies;
 	struct ike_retx_cfg retx;
 	struct ike_sa *sas;		/* every IKE SA, for listing and reload */
+	struct hidx sa_by_id;		/* every IKE SA by its id (ike_sa_by_id) */
 	uint64_t next_ike_id, next_child_id;
 	uint32_t next_reqid;		/* in [KERNEL_REQID_MIN, KERNEL_REQID_MAX] */
 	struct engine_stats stats;
@@ -116,7 +118,8 @@ struct engine_test_hooks {
 struct ike_sa {
 	struct sa_entry entry;		/* spi_i, spi_r, initiator, peer */
 	struct engine *eng;
-	struct ike_sa *next;		/* engine->sas */
+	struct ike_sa *next, *prev;	/* engine->sas, doubly linked */
+	struct hnode by_id;		/* engine->sa_by_id */
 	uint64_t id;
 	const struct conf_conn *conn;	/* NULL until known (responder: IKE_AUTH) */
 	enum ike_sa_state state;
