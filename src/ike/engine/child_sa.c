@@ -12,6 +12,7 @@
 #include "common/log.h"
 #include "ike/crypto/xform.h"
 #include "ike/engine/exchange.h"
+#include "ike/engine/flows.h"
 #include "ike/engine/kernel_alg.h"
 
 /* strongSwan's range for inbound SPIs: easy to recognise in dumps. */
@@ -426,6 +427,7 @@ void child_sa_destroy(struct child_sa *c)
 	}
 	if (c->state != CHILD_SA_DEAD)
 		child_sa_state(c, CHILD_SA_DEAD);
+	flows_remove(c);
 	if (ike->pending_child == c)
 		ike->pending_child = NULL;
 	for (struct child_sa **pp = &ike->children; *pp; pp = &(*pp)->next)

@@ -16,6 +16,7 @@
 #include "ike/crypto/proposal.h"
 #include "ike/engine/crypto_job.h"
 #include "ike/engine/exchange.h"
+#include "ike/engine/flows.h"
 
 const char *engine_kind(void)
 {
@@ -300,9 +301,10 @@ static struct engine *engine_alloc(struct loop *loop, const struct config *cfg)
 	cookie_cfg_defaults(&cc);
 	cc.total_threshold = (unsigned)cfg->global.cookie_threshold;
 	if (sa_table_init(&e->table) < 0 || cookie_ctx_init(&e->cookies, &cc, loop_now_ms(loop)) < 0 ||
-	    hidx_init(&e->sa_by_id, 64) < 0) {
+	    hidx_init(&e->sa_by_id, 64) < 0 || flows_init(e) < 0) {
 		sa_table_free(&e->table);
 		cookie_ctx_free(&e->cookies);
+		hidx_free(&e->sa_by_id);
 		free(e);
 		return NULL;
 	}
@@ -404,6 +406,7 @@ void engine_shutdown(struct engine *e)
 	cookie_ctx_free(&e->cookies);
 	sa_table_free(&e->table);
 	hidx_free(&e->sa_by_id);
+	flows_free(e);
 	free(e);
 }
 

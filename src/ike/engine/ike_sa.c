@@ -11,6 +11,7 @@
 #include "ike/codec/names.h"
 #include "ike/engine/crypto_job.h"
 #include "ike/engine/exchange.h"
+#include "ike/engine/flows.h"
 
 static int sa_tx(const uint8_t *pkt, size_t len, void *arg)
 {
@@ -138,6 +139,7 @@ int child_sa_state(struct child_sa *c, enum child_sa_state next)
 
 	if (child_sa_set_state(&c->state, next, c->spi_in, c->spi_out) < 0)
 		return -1;
+	flows_update(c);
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = ENGINE_EV_CHILD_STATE;
 	ev.ike_sa_id = c->ike->id;

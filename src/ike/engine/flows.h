@@ -1,0 +1,27 @@
+/*
+ * CHILD SAs by their traffic selectors (issue 17: no walk over every IKE SA
+ * of a peer identity).  A CHILD SA is listed once it has left CREATED (its
+ * selectors are final from INSTALLING on) until it is DEAD; rekey.c's
+ * sibling() looks here for the SA of another IKE SA (a reauthentication's)
+ * carrying the same flows.  With a group PSK every peer has the same
+ * identity but its own selectors, so a chain holds one peer's SAs.
+ * Loop thread only.
+ */
+#ifndef IKE_ENGINE_FLOWS_H
+#define IKE_ENGINE_FLOWS_H
+
+#include <stdint.h>
+
+struct engine;
+struct child_sa;
+
+int flows_init(struct engine *e);
+void flows_free(struct engine *e);
+/* After a state change: (re)list c under its selectors, or unlist it. */
+void flows_update(struct child_sa *c);
+void flows_remove(struct child_sa *c);
+/* The listed CHILD SAs whose selectors may equal c's (compare them). */
+struct child_sa *flows_first(const struct child_sa *c);
+struct child_sa *flows_next(const struct child_sa *c, const struct child_sa *prev);
+
+#endif
