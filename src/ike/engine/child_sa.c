@@ -450,13 +450,11 @@ void child_sa_destroy(struct child_sa *c)
 
 struct child_sa *child_sa_by_spi(struct engine *e, uint32_t spi, struct ike_sa **ike)
 {
-	for (struct ike_sa *sa = e->sas; sa; sa = sa->next)
-		for (struct child_sa *c = sa->children; c; c = c->next)
-			if (c->spi_in == spi || c->spi_out == spi) {
-				*ike = sa;
-				return c;
-			}
-	return NULL;
+	struct child_sa *c = flows_by_spi(e, spi);	/* flows.c: no walk */
+
+	if (c)
+		*ike = c->ike;
+	return c;
 }
 
 int child_sa_query(struct child_sa *c, uint64_t *bytes_in, uint64_t *packets_in,

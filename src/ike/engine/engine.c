@@ -305,6 +305,7 @@ static struct engine *engine_alloc(struct loop *loop, const struct config *cfg)
 		sa_table_free(&e->table);
 		cookie_ctx_free(&e->cookies);
 		hidx_free(&e->sa_by_id);
+		flows_free(e);
 		free(e);
 		return NULL;
 	}

@@ -19,9 +19,15 @@ static uint64_t flow_hash(const struct engine *e, const struct child_sa *c)
 	return hidx_hash(&e->flow_key, buf, nl + nr);
 }
 
+static uint64_t spi_hash(const struct engine *e, uint32_t spi)
+{
+	return hidx_hash(&e->flow_key, &spi, sizeof(spi));
+}
+
 int flows_init(struct engine *e)
 {
-	if (hkey_random(&e->flow_key) < 0)
+	if (hkey_random(&e->flow_key) < 0 || hidx_init(&e->spis_in, 64) < 0 ||
+	    hidx_init(&e->spis_out, 64) < 0)
 		return -1;
 	return hidx_init(&e->flows, 64);
 }
@@ -29,23 +35,53 @@ int flows_init(struct engine *e)
 void flows_free(struct engine *e)
 {
 	hidx_free(&e->flows);
+	hidx_free(&e->spis_in);
+	hidx_free(&e->spis_out);
 }
 
 void flows_remove(struct child_sa *c)
 {
+	struct engine *e = c->ike->eng;
+
 	if (!c->in_flows)
 		return;
-	hidx_remove(&c->ike->eng->flows, &c->flow_node);
+	hidx_remove(&e->flows, &c->flow_node);
+	hidx_remove(&e->spis_in, &c->spi_in_node);
+	hidx_remove(&e->spis_out, &c->spi_out_node);
 	c->in_flows = 0;
 }
 
 void flows_update(struct child_sa *c)
 {
+	struct engine *e = c->ike->eng;
+
 	flows_remove(c);
 	if (c->state == CHILD_SA_CREATED || c->state == CHILD_SA_DEAD)
 		return;
-	hidx_insert(&c->ike->eng->flows, &c->flow_node, flow_hash(c->ike->eng, c));
+	hidx_insert(&e->flows, &c->flow_node, flow_hash(e, c));
+	hidx_insert(&e->spis_in, &c->spi_in_node, spi_hash(e, c->spi_in));
+	hidx_insert(&e->spis_out, &c->spi_out_node, spi_hash(e, c->spi_out));
 	c->in_flows = 1;
+}
+
+struct child_sa *flows_by_spi(struct engine *e, uint32_t spi)
+{
+	uint64_t h = spi_hash(e, spi);
+	struct hnode *n;
+
+	for (n = hidx_first(&e->spis_in, h); n; n = hidx_next(n, h)) {
+		struct child_sa *c = hidx_entry(n, struct child_sa, spi_in_node);
+
+		if (c->spi_in == spi)
+			return c;
+	}
+	for (n = hidx_first(&e->spis_out, h); n; n = hidx_next(n, h)) {
+		struct child_sa *c = hidx_entry(n, struct child_sa, spi_out_node);
+
+		if (c->spi_out == spi)
+			return c;
+	}
+	return NULL;
 }
 
 struct child_sa *flows_first(const struct child_sa *c)

@@ -5,6 +5,8 @@
  * sibling() looks here for the SA of another IKE SA (a reauthentication's)
  * carrying the same flows.  With a group PSK every peer has the same
  * identity but its own selectors, so a chain holds one peer's SAs.
+ * The same CHILD SAs are also listed by their inbound and outbound SPIs
+ * (child_sa_by_spi: the kernel's EXPIRE, the peer's DELETE and REKEY_SA).
  * Loop thread only.
  */
 #ifndef IKE_ENGINE_FLOWS_H
@@ -23,5 +25,7 @@ void flows_remove(struct child_sa *c);
 /* The listed CHILD SAs whose selectors may equal c's (compare them). */
 struct child_sa *flows_first(const struct child_sa *c);
 struct child_sa *flows_next(const struct child_sa *c, const struct child_sa *prev);
+/* The listed CHILD SA with this inbound or outbound SPI, or NULL. */
+struct child_sa *flows_by_spi(struct engine *e, uint32_t spi);
 
 #endif

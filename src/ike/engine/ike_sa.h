@@ -82,7 +82,8 @@ struct engine {
 	struct ike_retx_cfg retx;
 	struct ike_sa *sas;		/* every IKE SA, for listing and reload */
 	struct hidx sa_by_id;		/* every IKE SA by its id (ike_sa_by_id) */
-	struct hidx flows;		/* flows.c: CHILD SAs by selectors */
+	struct hidx flows;		/* flows.c: CHILD SAs by selectors, */
+	struct hidx spis_in, spis_out;	/* ... and by SPI */
 	struct hkey flow_key;
 	uint64_t next_ike_id, next_child_id;
 	uint32_t next_reqid;		/* in [KERNEL_REQID_MIN, KERNEL_REQID_MAX] */
@@ -199,6 +200,7 @@ struct child_sa {
 	struct kernel_sa *early_in;
 	struct child_rekey rk;		/* rekeying (rekey.c) */
 	struct hnode flow_node;		/* engine->flows (flows.c) */
+	struct hnode spi_in_node, spi_out_node;
 	int in_flows;
 };
 
