@@ -595,6 +595,7 @@ int engine_reload(struct engine *e, const struct config *newcfg, const struct re
 		  char *err, size_t errlen)
 {
 	struct ike_sa *sa, *next;
+	uint64_t id;
 
 	for (size_t i = 0; i < plan->n; i++)
 		if (plan->v[i].op != PLAN_ADD)
@@ -606,13 +607,11 @@ int engine_reload(struct engine *e, const struct config *newcfg, const struct re
 			continue;
 		log_info(LS_IKE, "reload: IKE SA %llu (%s) deleted", (unsigned long long)sa->id,
 			 sa->conn->name);
+		id = sa->id;
 		if (sa->state == IKE_SA_ESTABLISHED)
 			info_delete_ike(sa);
-		for (struct ike_sa *s = e->sas; s; s = s->next)
-			if (s == sa) {
-				ike_sa_destroy(sa);
-				break;
-			}
+		if ((sa = ike_sa_by_id(e, id)) != NULL)	/* still there (by id, no walk) */
+			ike_sa_destroy(sa);
 	}
 	trap_remap(e, newcfg);
 	e->cfg = newcfg;
