@@ -107,6 +107,9 @@ struct engine_test_hooks {
 	const struct ike_retx_cfg *retx;	/* NULL: from the configuration */
 };
 
+struct auth_method;
+#define AUTH_SLOTS	2
+
 /* One IKE SA.  The table entry comes first so a found entry is the SA. */
 struct ike_sa {
 	struct sa_entry entry;		/* spi_i, spi_r, initiator, peer */
@@ -149,6 +152,12 @@ struct ike_sa {
 
 	/* IKE_AUTH */
 	struct ident local_id, remote_id;
+	/* Per-SA state of the authentication methods (src/ike/auth/auth.h):
+	 * one slot each for the local and the remote side's method. */
+	struct {
+		const struct auth_method *m;
+		void *p;
+	} auth_st[AUTH_SLOTS];
 
 	struct child_sa *children;
 	struct child_sa *pending_child;	/* the child negotiated in IKE_AUTH */
