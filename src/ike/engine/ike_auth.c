@@ -8,11 +8,13 @@
  */
 #include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/log.h"
 #include "ike/codec/names.h"
 #include "ike/auth/auth.h"
+#include "ike/engine/child_nego.h"
 #include "ike/engine/exchange.h"
 #include "ike/sa/proposal_select.h"
 
@@ -121,44 +123,6 @@ static void add_auth(struct out_msg *m, const struct auth_value *v)
 	p->u.auth.data.len = v->len;
 }
 
-static void add_child(struct out_msg *m, const struct ike_proposal *prop, size_t nprop,
-		      const struct ts_set *tsi, const struct ts_set *tsr, int transport)
-{
-	struct ike_payload *p;
-
-	if (transport)
-		out_notify(m, PROTO_NONE, N_USE_TRANSPORT_MODE, NULL, 0);
-	if ((p = out_add(m, PL_SA))) {
-		p->u.sa.prop = prop;
-		p->u.sa.nprop = nprop;
-	}
-	if ((p = out_add(m, PL_TSI))) {
-		p->u.ts.ts = tsi->ts;
-		p->u.ts.nts = tsi->n;
-	}
-	if ((p = out_add(m, PL_TSR))) {
-		p->u.ts.ts = tsr->ts;
-		p->u.ts.nts = tsr->n;
-	}
-}
-
-static void spi_to_prop(struct ike_proposal *p, uint32_t spi)
-{
-	p->spi_size = 4;
-	p->spi[0] = (uint8_t)(spi >> 24);
-	p->spi[1] = (uint8_t)(spi >> 16);
-	p->spi[2] = (uint8_t)(spi >> 8);
-	p->spi[3] = (uint8_t)spi;
-}
-
-static uint32_t spi_from_prop(const struct ike_proposal *p)
-{
-	if (p->spi_size != 4)
-		return 0;
-	return (uint32_t)p->spi[0] << 24 | (uint32_t)p->spi[1] << 16 |
-	       (uint32_t)p->spi[2] << 8 | p->spi[3];
-}
-
 /* No other IKE SA of this connection is up: the peer may hold stale state. */
 static int first_contact(const struct ike_sa *sa)
 {
@@ -168,44 +132,18 @@ static int first_contact(const struct ike_sa *sa)
 	return 1;
 }
 
-/* The selector of the packet that hit a trap policy (2.9). */
-static void ts_prepend(struct ts_set *s, const struct ike_ts *ts)
+/* The first CHILD SA's part of our IKE_AUTH request (child_nego.h). */
+static int auth_child_offer(struct child_sa *c)
 {
-	if (s->n == TS_SET_MAX)
-		s->n--;
-	memmove(&s->ts[1], &s->ts[0], s->n * sizeof(s->ts[0]));
-	s->ts[0] = *ts;
-	s->n++;
-}
+	struct ike_proposal props[IKE_MAX_PROPOSALS];
+	size_t n;
 
-/* 1.2: the CHILD SA of IKE_AUTH has no KE of its own; PFS groups in
- * esp_proposals serve CREATE_CHILD_SA only (strongSwan strips them too). */
-static void strip_ke(struct ike_proposal *p)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < p->ntransforms; i++)
-		if (p->xf[i].type != TT_KE)
-			p->xf[n++] = p->xf[i];
-	p->ntransforms = (uint8_t)n;
-}
-
-/* The first CHILD SA's part of our IKE_AUTH request. */
-static int auth_child_offer(struct ike_sa *sa, struct child_sa *c)
-{
-	conf_ts_resolve(&c->cfg->local_ts, &sa->local, &c->local_ts);
-	conf_ts_resolve(&c->cfg->remote_ts, &sa->remote, &c->remote_ts);
-	if (c->have_acquire_ts) {
-		ts_prepend(&c->local_ts, &c->acquire_src);
-		ts_prepend(&c->remote_ts, &c->acquire_dst);
-	}
-	if (conf_proposals_dup(&c->cfg->esp_proposals, PROTO_ESP, &c->offered, &c->noffered) < 0 ||
-	    child_sa_alloc_spi(c) < 0)
+	child_nego_offer_ts(c, NULL);
+	if (child_nego_offer_props(c, 0, props, &n) < 0 ||
+	    !(c->offered = malloc(n * sizeof(props[0]))))
 		return -1;
-	for (size_t i = 0; i < c->noffered; i++) {
-		strip_ke(&c->offered[i]);
-		spi_to_prop(&c->offered[i], c->spi_in);
-	}
+	memcpy(c->offered, props, n * sizeof(props[0]));
+	c->noffered = n;
 	return 0;
 }
 
@@ -229,14 +167,14 @@ int auth_start(struct ike_sa *sa)
 		add_id(&m, PL_IDR, &conn->remote.id);
 	if (auth_ours(sa, conn, 1, &conn->remote.id, NULL, &m, &auth) < 0)
 		return -1;
-	if (c && auth_child_offer(sa, c) < 0) {
+	if (c && auth_child_offer(c) < 0) {
 		memzero(&auth, sizeof(auth));
 		return -1;
 	}
 	add_auth(&m, &auth);
 	if (c)
-		add_child(&m, c->offered, c->noffered, &c->local_ts, &c->remote_ts,
-			  c->mode == CONF_MODE_TRANSPORT);
+		child_nego_out(&m, c->offered, c->noffered, &c->local_ts, &c->remote_ts,
+			       c->mode == CONF_MODE_TRANSPORT);
 	if (c)
 		rekey_reauth_early_in(sa, c);	/* reauthentication (rekey.c) */
 	rc = msg_send_request(sa, &m, auth_rx_response, NULL);
@@ -270,39 +208,19 @@ static void initial_contact(struct ike_sa *sa)
 static void auth_child_result(struct ike_sa *sa, const struct ike_msg *m)
 {
 	struct child_sa *c = sa->pending_child;
-	const struct ike_payload *psa = msg_pl(m, PL_SA);
-	struct ts_set tsi, tsr, ni, nr;
 	uint16_t err = msg_error(m);
-	char a[512], b[512];
 
 	if (!c)
 		return;
-	if (err || !psa || !msg_pl(m, PL_TSI) || !msg_pl(m, PL_TSR)) {
+	if (err || !msg_pl(m, PL_SA) || !msg_pl(m, PL_TSI) || !msg_pl(m, PL_TSR)) {
 		log_info(LS_CHD, "CHILD SA %s of %s not created: the peer answered %s",
 			 c->cfg->name, sa->conn->name, err ? ike_notify_name(err) : "no SA/TS");
 		sa->notify_err = err;
 		child_sa_destroy(c);
 		return;
 	}
-	msg_ts(m, PL_TSI, &tsi);
-	msg_ts(m, PL_TSR, &tsr);
-	if (psa->u.sa.nprop != 1 || psa->u.sa.unacceptable ||
-	    proposal_check_answer(c->offered, c->noffered, &psa->u.sa.prop[0], PS_IGNORE_KE) < 0 ||
-	    !(c->spi_out = spi_from_prop(&psa->u.sa.prop[0])) ||
-	    !ts_narrow(&c->local_ts, &tsi, &ni) || !ts_narrow(&c->remote_ts, &tsr, &nr)) {
-		log_info(LS_CHD, "CHILD SA %s: answer not acceptable: proposal %s, TSi %s, TSr %s",
-			 c->cfg->name, psa->u.sa.nprop ?
-			 proposal_str(&psa->u.sa.prop[0], a, sizeof(a)) : "none",
-			 ts_set_str(&tsi, b, sizeof(b)), ts_set_str(&tsr, a, sizeof(a)));
-		info_delete_child(c);
-		return;
-	}
-	c->prop = psa->u.sa.prop[0];
-	c->local_ts = ni;
-	c->remote_ts = nr;
-	if (c->mode == CONF_MODE_TRANSPORT && !ike_msg_notify(m, N_USE_TRANSPORT_MODE))
-		c->mode = CONF_MODE_TUNNEL;
-	if (child_sa_install(c, NULL) < 0)
+	if (child_nego_take_answer(c, m, c->offered, c->noffered, PS_IGNORE_KE) < 0 ||
+	    child_sa_install(c, NULL) < 0)
 		info_delete_child(c);
 }
 
@@ -381,60 +299,12 @@ static const struct conf_conn *conn_by_id(const struct ike_sa *sa, const struct 
 	return any;
 }
 
-struct child_answer {
-	const struct conf_child *cfg;
-	struct ike_proposal chosen;
-	struct ts_set tsi, tsr;
-	int transport;
-};
-
-/* 2.9 and 3.3: the first child of conn whose selectors and proposals fit. */
-static uint16_t choose_child(const struct ike_sa *sa, const struct ike_msg *m,
-			     struct child_answer *ans)
-{
-	const struct ike_pl_sa *psa = &msg_pl(m, PL_SA)->u.sa;
-	struct ike_proposal ours[IKE_MAX_PROPOSALS], peer[IKE_MAX_PROPOSALS];
-	struct ts_set tsi, tsr, cl, cr;
-	size_t nours, npeer = 0;
-	const struct conf_child *ts_fit = NULL;
-
-	for (size_t i = 0; i < psa->nprop; i++)
-		if (!(i < 32 && (psa->unacceptable >> i) & 1))
-			peer[npeer++] = psa->prop[i];
-	msg_ts(m, PL_TSI, &tsi);
-	msg_ts(m, PL_TSR, &tsr);
-	for (size_t k = 0; k < sa->conn->nchildren; k++) {
-		const struct conf_child *ch = &sa->conn->children[k];
-
-		conf_ts_resolve(&ch->local_ts, &sa->local, &cl);
-		conf_ts_resolve(&ch->remote_ts, &sa->remote, &cr);
-		if (ts_narrow_responder(&cl, &cr, &tsi, &tsr, &ans->tsi, &ans->tsr) < 0)
-			continue;
-		ts_fit = ch;
-		if (conf_proposals(&ch->esp_proposals, PROTO_ESP, ours, &nours) < 0 ||
-		    proposal_select(ours, nours, peer, npeer, PS_IGNORE_KE, &ans->chosen) < 0)
-			continue;
-		ans->cfg = ch;
-		ans->transport = ch->mode == CONF_MODE_TRANSPORT &&
-				 ike_msg_notify(m, N_USE_TRANSPORT_MODE);
-		return 0;
-	}
-	if (ts_fit) {
-		/* proposal_select() logged both sides' proposals */
-		log_info(LS_CHD, "IKE SA %llu: no ESP proposal of child %s chosen",
-			 (unsigned long long)sa->id, ts_fit->name);
-		return N_NO_PROPOSAL_CHOSEN;
-	}
-	child_log_ts_unacceptable(sa, &tsi, &tsr);
-	return N_TS_UNACCEPTABLE;
-}
-
 /* Negotiate and install the first CHILD SA; 0 or the error notify to send. */
 static uint16_t auth_child_respond(struct ike_sa *sa, const struct ike_msg *m,
-				   struct child_answer *ans)
+				   struct child_choice *ans)
 {
 	struct child_sa *c;
-	uint16_t err = choose_child(sa, m, ans);
+	uint16_t err = child_nego_choose(sa, m, NULL, PS_IGNORE_KE, "IKE_AUTH", ans);
 
 	if (err)
 		return err;
@@ -442,18 +312,14 @@ static uint16_t auth_child_respond(struct ike_sa *sa, const struct ike_msg *m,
 	if (!c)
 		return N_NO_PROPOSAL_CHOSEN;
 	sa->pending_child = c;
-	c->prop = ans->chosen;
-	c->spi_out = spi_from_prop(&ans->chosen);
-	c->local_ts = ans->tsr;
-	c->remote_ts = ans->tsi;
-	c->mode = ans->transport ? CONF_MODE_TRANSPORT : CONF_MODE_TUNNEL;
-	if (!c->spi_out || child_sa_alloc_spi(c) < 0 || child_sa_install(c, NULL) < 0) {
+	if (child_nego_adopt(c, ans) < 0 || child_sa_alloc_spi(c) < 0 ||
+	    child_sa_install(c, NULL) < 0) {
 		log_info(LS_CHD, "IKE SA %llu: CHILD SA %s could not be installed",
 			 (unsigned long long)sa->id, ans->cfg->name);
 		child_sa_destroy(c);
 		return N_NO_PROPOSAL_CHOSEN;
 	}
-	spi_to_prop(&ans->chosen, c->spi_in);
+	prop_spi32_set(&ans->chosen, c->spi_in);
 	return 0;
 }
 
@@ -514,7 +380,7 @@ static uint16_t auth_check_peer(struct ike_sa *sa, const struct ike_msg *m)
 void auth_rx_request(struct ike_sa *sa, const struct ike_msg *m)
 {
 	struct auth_value auth;
-	struct child_answer ans;
+	struct child_choice ans;
 	struct out_msg o;
 	uint16_t err;
 	char buf[IDENT_STRLEN];
@@ -558,7 +424,7 @@ void auth_rx_request(struct ike_sa *sa, const struct ike_msg *m)
 	if (err)
 		out_notify(&o, PROTO_NONE, err, NULL, 0);
 	else if (ans.cfg)
-		add_child(&o, &ans.chosen, 1, &ans.tsi, &ans.tsr, ans.transport);
+		child_nego_out(&o, &ans.chosen, 1, &ans.tsi, &ans.tsr, ans.transport);
 	msg_send_response(sa, &o, NULL);
 	memzero(&auth, sizeof(auth));
 }
