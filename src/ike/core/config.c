@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <arpa/inet.h>
 
+#include "common/log.h"
 #include "ike/core/units.h"
 #include "ike/crypto/proposal.h"
 #include "ike/ikev2.h"
@@ -36,9 +37,10 @@ static void report(struct conf_ctx *ctx, int is_err, const char *file, int line,
 static void report(struct conf_ctx *ctx, int is_err, const char *file, int line,
 		   const char *fmt, va_list ap)
 {
-	char msg[512], *full = NULL;
+	char raw[512], msg[512], *full = NULL;
 
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	log_escape(msg, sizeof(msg), raw);	/* values quoted from the file */
 	if (asprintf(&full, "%s:%d: %s%s", file ? file : ctx->cfg->path, line,
 		     is_err ? "" : "warning: ", msg) < 0)
 		full = NULL;
@@ -724,6 +726,9 @@ static int read_file(struct conf_ctx *ctx, config_t *lc, const char *path, char 
 	config_set_include_dir(lc, dir);
 	ctx->cur_file = path;
 	ctx->cur_dir = dir;
+	/* libconfig exits on a directory and blocks on a FIFO: never hand it one. */
+	if (conf_files_check(ctx, path, dir) < 0)
+		goto out;
 	f = fopen(path, "r");
 	if (!f) {
 		conf_error_at(ctx, (struct conf_loc){ path, 0 }, "cannot open: %s", strerror(errno));
