@@ -112,6 +112,8 @@ START_TEST(test_full_values)
 	ck_assert(cfg->global.retransmit_timeout == 2.5);
 	ck_assert_uint_eq(cfg->global.retransmit_tries, 3);
 	ck_assert_str_eq(cfg->global.control_socket, "/tmp/ike-test.ctl");
+	ck_assert_uint_eq(cfg->global.cookie_threshold_ip, 8);
+	ck_assert_uint_eq(cfg->global.block_threshold, 16);
 
 	c = config_find_conn(cfg, "full");
 	ck_assert_ptr_nonnull(c);

@@ -102,6 +102,7 @@ struct conf_global {
 	double retransmit_timeout, retransmit_base;
 	uint64_t retransmit_tries;
 	uint64_t cookie_threshold, half_open_limit;
+	uint64_t cookie_threshold_ip, block_threshold;	/* per peer IP; 0: off */
 };
 
 struct config {

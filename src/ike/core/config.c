@@ -520,6 +520,8 @@ static const struct rule global_rules[] = {
 	{ "retransmit", RK_FN, 0, 0, 0, NULL, 0, load_retransmit },
 	{ "cookie_threshold", RK_UINT, G(cookie_threshold), 0, 1000000, NULL, 0, NULL },
 	{ "half_open_limit", RK_UINT, G(half_open_limit), 1, 10000000, NULL, 0, NULL },
+	{ "cookie_threshold_ip", RK_UINT, G(cookie_threshold_ip), 0, 1000000, NULL, 0, NULL },
+	{ "block_threshold", RK_UINT, G(block_threshold), 0, 1000000, NULL, 0, NULL },
 };
 
 /* Values every deployment gets unless ike.conf says otherwise (ike.conf.5). */
@@ -539,6 +541,8 @@ static int global_defaults(struct conf_global *g)
 	g->retransmit_tries = 5;
 	g->cookie_threshold = 30;
 	g->half_open_limit = 5000;
+	g->cookie_threshold_ip = 3;
+	g->block_threshold = 5;
 	if (strv_push(&g->listen.v, &g->listen.n, strdup("0.0.0.0")) < 0 ||
 	    strv_push(&g->listen.v, &g->listen.n, strdup("::")) < 0)
 		return -1;

@@ -22,15 +22,16 @@
 
 struct options {
 	const char *conf;
-	int foreground, check_only, verbose;
+	int foreground, check_only, verbose, allow_core;
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: ikedaemon [-dnvV] [-f file]\n"
+		"usage: ikedaemon [-CdnvV] [-f file]\n"
 		"  -f file  configuration (default " DEFAULT_CONF ")\n"
 		"  -d       stay in the foreground and log to stderr\n"
+		"  -C       allow core dumps (debugging: a core holds key material)\n"
 		"  -n       check the configuration and exit (0 valid, 1 not)\n"
 		"  -v       more verbose (debug; twice: trace)\n"
 		"  -V       print the version and exit\n");
@@ -43,8 +44,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 
 	memset(o, 0, sizeof(*o));
 	o->conf = DEFAULT_CONF;
-	while ((ch = getopt(argc, argv, "df:nvVh")) != -1) {
+	while ((ch = getopt(argc, argv, "Cdf:nvVh")) != -1) {
 		switch (ch) {
+		case 'C': o->allow_core = 1; break;
 		case 'd': o->foreground = 1; break;
 		case 'f': o->conf = optarg; break;
 		case 'n': o->check_only = 1; break;
@@ -202,6 +204,9 @@ int main(int argc, char **argv)
 	d.cfg_path = o.conf;
 	d.verbose = o.verbose;
 	log_init("ikedaemon", 0);
+	/* Before the first secret is read (also for -n). */
+	if (proc_protect_keys(o.allow_core) < 0)
+		return 1;
 	d.cfg = load_initial(o.conf);
 	if (!d.cfg || o.check_only) {
 		if (d.cfg)

@@ -9,7 +9,7 @@ src_ike_core_libikecore_a_SOURCES = \
 	src/ike/core/tsspec.c src/ike/core/tsspec.h \
 	src/ike/core/config.c src/ike/core/config_conn.c src/ike/core/conffile.c \
 	src/ike/core/conf.h src/ike/core/confload.h \
-	src/ike/core/ctlproto.c src/ike/core/ctlproto.h \
+	src/ike/core/ctlproto.c src/ike/core/ctlproto.h src/ike/core/ctlstream.c \
 	src/ike/core/ctlconf.c src/ike/core/ctlconf.h \
 	src/ike/core/plan.c src/ike/core/plan.h
 IKECORE_LIBS = src/ike/core/libikecore.a src/ike/crypto/libikecrypto.a \

@@ -298,6 +298,8 @@ static struct engine *engine_alloc(struct loop *loop, const struct config *cfg)
 	e->retx.tries = (unsigned)cfg->global.retransmit_tries;
 	cookie_cfg_defaults(&cc);
 	cc.total_threshold = (unsigned)cfg->global.cookie_threshold;
+	cc.ip_threshold = (unsigned)cfg->global.cookie_threshold_ip;
+	cc.ip_block = (unsigned)cfg->global.block_threshold;
 	if (sa_table_init(&e->table) < 0 || cookie_ctx_init(&e->cookies, &cc, loop_now_ms(loop)) < 0) {
 		sa_table_free(&e->table);
 		free(e);
@@ -610,6 +612,8 @@ int engine_reload(struct engine *e, const struct config *newcfg, const struct re
 	e->retx.base = newcfg->global.retransmit_base;
 	e->retx.tries = (unsigned)newcfg->global.retransmit_tries;
 	e->cookies.cfg.total_threshold = (unsigned)newcfg->global.cookie_threshold;
+	e->cookies.cfg.ip_threshold = (unsigned)newcfg->global.cookie_threshold_ip;
+	e->cookies.cfg.ip_block = (unsigned)newcfg->global.block_threshold;
 	for (size_t i = 0; i < plan->n; i++) {
 		const struct conf_conn *c;
 
