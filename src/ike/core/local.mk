@@ -63,7 +63,8 @@ tests_fuzz_fuzz_conf_LDADD = $(IKECORE_LIBS)
 endif
 
 TESTS += tests/core/manlint.sh
-dist_noinst_SCRIPTS += tests/core/manlint.sh tests/core/daemon-netns.sh
+dist_noinst_SCRIPTS += tests/core/manlint.sh tests/core/daemon-netns.sh \
+	tests/core/ctlraw.py tests/core/gen-conns.py
 dist_noinst_DATA += \
 	tests/core/data/err-include.conf \
 	tests/core/data/err-include.inc \
