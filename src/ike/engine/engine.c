@@ -235,16 +235,11 @@ static void on_kernel(int fd, uint32_t events, void *arg)
 	kernel_dispatch(e->kernel);
 }
 
-static void on_resync(void *arg)
-{
-	log_warn(LS_KNL, "kernel events were lost; installed SAs are queried on demand");
-}
-
 static void kernel_hook(struct engine *e, struct kernel *k)
 {
 	k->ev.on_acquire = trap_on_acquire;
 	k->ev.on_expire = trap_on_expire;
-	k->ev.on_resync = on_resync;
+	k->ev.on_resync = kernel_resync;
 	k->ev.arg = e;
 	e->kernel = k;
 }
@@ -315,7 +310,7 @@ static int engine_begin(struct engine *e, char *err, size_t errlen)
 
 	if (fd >= 0 && loop_add_fd(e->loop, fd, LOOP_IN, on_kernel, e) == 0)
 		e->kernel_fd = fd;
-	trap_install_all(e);
+	kernel_reconcile(e);
 	for (size_t i = 0; i < e->cfg->nconns; i++) {
 		const struct conf_conn *c = &e->cfg->conns[i];
 
@@ -388,13 +383,11 @@ void engine_shutdown(struct engine *e)
 			ike_sa_destroy(sa);
 	}
 	if (e->kernel) {
-		trap_remove_all(e);
+		kernel_state_shutdown(e);
 		if (e->kernel_fd >= 0)
 			loop_del_fd(e->loop, e->kernel_fd);
-		if (e->own_kernel) {
-			kernel_flush_own(e->kernel);
+		if (e->own_kernel)
 			kernel_free(e->kernel);
-		}
 	}
 	if (e->have_sockets)
 		ike_sockets_close(&e->sockets);
