@@ -298,10 +298,12 @@ static struct engine *engine_alloc(struct loop *loop, const struct config *cfg)
 	cc.ip_threshold = (unsigned)cfg->global.cookie_threshold_ip;
 	cc.ip_block = (unsigned)cfg->global.block_threshold;
 	if (sa_table_init(&e->table) < 0 || cookie_ctx_init(&e->cookies, &cc, loop_now_ms(loop)) < 0 ||
-	    hidx_init(&e->sa_by_id, 64) < 0 || flows_init(e) < 0) {
+	    hidx_init(&e->sa_by_id, 64) < 0 || flows_init(e) < 0 ||
+	    hidx_init(&e->sa_by_conn, 64) < 0) {
 		sa_table_free(&e->table);
 		cookie_ctx_free(&e->cookies);
 		hidx_free(&e->sa_by_id);
+		hidx_free(&e->sa_by_conn);
 		flows_free(e);
 		free(e);
 		return NULL;
@@ -402,6 +404,7 @@ void engine_shutdown(struct engine *e)
 	cookie_ctx_free(&e->cookies);
 	sa_table_free(&e->table);
 	hidx_free(&e->sa_by_id);
+	hidx_free(&e->sa_by_conn);
 	flows_free(e);
 	free(e);
 }
@@ -582,7 +585,7 @@ static int sa_remap(struct ike_sa *sa, const struct config *newcfg)
 		return -1;
 	if (sa->init_child && !(sa->init_child = config_find_child(c, sa->init_child->name)))
 		return -1;
-	sa->conn = c;
+	ike_sa_set_conn(sa, c);
 	return 0;
 }
 

@@ -86,7 +86,6 @@ struct ike_sa *ike_sa_new(struct engine *e, int initiator, const struct addr *lo
 		return NULL;
 	sa->eng = e;
 	sa->id = ++e->next_ike_id;
-	sa->conn = conn;
 	sa->local = *local;
 	sa->remote = *remote;
 	sa->entry.initiator = initiator;
@@ -106,6 +105,7 @@ struct ike_sa *ike_sa_new(struct engine *e, int initiator, const struct addr *lo
 		e->sas->prev = sa;
 	e->sas = sa;
 	hidx_insert(&e->sa_by_id, &sa->by_id, id_hash(sa->id));
+	ike_sa_set_conn(sa, conn);
 	e->stats.ike_sas++;
 	return sa;
 }
@@ -151,6 +151,39 @@ int child_sa_state(struct child_sa *c, enum child_sa_state next)
 	ev.new_state = child_sa_state_name(next);
 	emit(c->ike->eng, &ev);
 	return 0;
+}
+
+static uint64_t conn_hash(const struct engine *e, const struct conf_conn *c)
+{
+	return hidx_hash(&e->flow_key, c->name, strlen(c->name));
+}
+
+void ike_sa_set_conn(struct ike_sa *sa, const struct conf_conn *conn)
+{
+	struct engine *e = sa->eng;
+
+	if (sa->in_conn)
+		hidx_remove(&e->sa_by_conn, &sa->by_conn);
+	sa->in_conn = 0;
+	sa->conn = conn;
+	if (!conn)
+		return;
+	hidx_insert(&e->sa_by_conn, &sa->by_conn, conn_hash(e, conn));
+	sa->in_conn = 1;
+}
+
+struct ike_sa *ike_sa_conn_first(struct engine *e, const struct conf_conn *conn)
+{
+	struct hnode *n = hidx_first(&e->sa_by_conn, conn_hash(e, conn));
+
+	return n ? hidx_entry(n, struct ike_sa, by_conn) : NULL;
+}
+
+struct ike_sa *ike_sa_conn_next(const struct ike_sa *prev)
+{
+	struct hnode *n = hidx_next(&prev->by_conn, conn_hash(prev->eng, prev->conn));
+
+	return n ? hidx_entry(n, struct ike_sa, by_conn) : NULL;
 }
 
 struct ike_sa *ike_sa_by_id(struct engine *e, uint64_t id)
@@ -293,6 +326,9 @@ static void unlink_sa(struct engine *e, struct ike_sa *sa)
 		sa->next->prev = sa->prev;
 	sa->next = sa->prev = NULL;
 	hidx_remove(&e->sa_by_id, &sa->by_id);
+	if (sa->in_conn)
+		hidx_remove(&e->sa_by_conn, &sa->by_conn);
+	sa->in_conn = 0;
 }
 
 void ike_sa_destroy(struct ike_sa *sa)

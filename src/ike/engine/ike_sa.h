@@ -82,6 +82,7 @@ struct engine {
 	struct ike_retx_cfg retx;
 	struct ike_sa *sas;		/* every IKE SA, for listing and reload */
 	struct hidx sa_by_id;		/* every IKE SA by its id (ike_sa_by_id) */
+	struct hidx sa_by_conn;		/* IKE SAs by connection name (ike_sa_conn_first) */
 	struct hidx flows;		/* flows.c: CHILD SAs by selectors, */
 	struct hidx spis_in, spis_out;	/* ... and by SPI */
 	struct hkey flow_key;
@@ -126,6 +127,8 @@ struct ike_sa {
 	struct engine *eng;
 	struct ike_sa *next, *prev;	/* engine->sas, doubly linked */
 	struct hnode by_id;		/* engine->sa_by_id */
+	struct hnode by_conn;		/* engine->sa_by_conn, while conn is set */
+	int in_conn;
 	uint64_t id;
 	const struct conf_conn *conn;	/* NULL until known (responder: IKE_AUTH) */
 	enum ike_sa_state state;
@@ -245,6 +248,12 @@ int ike_sa_state(struct ike_sa *sa, enum ike_sa_state next);
 /* Same for CHILD SAs. */
 int child_sa_state(struct child_sa *c, enum child_sa_state next);
 struct ike_sa *ike_sa_by_id(struct engine *e, uint64_t id);
+/* Sets sa->conn and lists sa under the connection's name. */
+void ike_sa_set_conn(struct ike_sa *sa, const struct conf_conn *conn);
+/* IKE SAs that may belong to conn (compare sa->conn == conn): no walk
+ * over every IKE SA. */
+struct ike_sa *ike_sa_conn_first(struct engine *e, const struct conf_conn *conn);
+struct ike_sa *ike_sa_conn_next(const struct ike_sa *prev);
 /* 1 if sa belongs to connection conn (any connection for NULL). */
 int ike_sa_of_conn(const struct ike_sa *sa, const char *conn);
 /* A valid message from the peer arrived: liveness restarts. */
