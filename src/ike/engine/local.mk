@@ -110,3 +110,12 @@ tests_engine_test_crypto_job_SOURCES = tests/engine/test_crypto_job.c \
 tests_engine_test_crypto_job_CPPFLAGS = $(tests_engine_test_exchange_CPPFLAGS)
 tests_engine_test_crypto_job_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_engine_test_crypto_job_LDADD = $(tests_engine_test_exchange_LDADD)
+
+# the engine's hash indexes (issue 17)
+check_PROGRAMS += tests/engine/test_index
+TESTS += tests/engine/test_index
+tests_engine_test_index_SOURCES = tests/engine/test_index.c \
+	tests/engine/pair.c tests/engine/pair.h
+tests_engine_test_index_CPPFLAGS = $(tests_engine_test_exchange_CPPFLAGS)
+tests_engine_test_index_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_index_LDADD = $(tests_engine_test_exchange_LDADD)
