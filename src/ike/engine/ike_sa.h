@@ -12,13 +12,15 @@
  *   informational.c INFORMATIONAL: DELETE, liveness (DPD), error notifies
  *   child_sa.c      CHILD SA negotiation results -> kernel (SPIs, SAs, policies)
  *   trap.c          trap policies, ACQUIRE, kernel EXPIRE handling
+ *   crypto_job.c    the responder's IKE_SA_INIT key exchange on crypto workers
+ *   flows.c         CHILD SAs by selectors and by SPI (hash indexes)
  * exchange.h holds what the exchange files share (message building,
  * handlers); tests/engine/pair.h wires two engines for whole-exchange tests.
  *
  * Not done yet: CREATE_CHILD_SA and rekeying (issue 8: refused with
  * NO_ADDITIONAL_SAS, soft expiry only logged), the kernel's MAPPING event,
- * MOBIKE, fragmentation (RFC 7383), crypto on worker threads (kernel and
- * DH calls run on the loop thread).
+ * MOBIKE, fragmentation (RFC 7383); kernel requests, the initiator's and
+ * CREATE_CHILD_SA's key exchanges still run on the loop thread (issue 17).
  */
 #ifndef IKE_ENGINE_IKE_SA_H
 #define IKE_ENGINE_IKE_SA_H
