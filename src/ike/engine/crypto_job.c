@@ -77,6 +77,10 @@ int crypto_dh_submit(struct ike_sa *sa, uint16_t group, const uint8_t *peer, siz
 	struct engine *e = sa->eng;
 	struct dh_job *d;
 
+	if (!e->wq && e->crypto_workers_wanted) {
+		e->crypto_workers_wanted = 0;	/* one attempt */
+		engine_crypto_start(e, 0);	/* on failure: crypto on the loop */
+	}
 	if (!e->wq || sa->dh_job || len > DH_PEER_MAX)
 		return -1;
 	d = calloc(1, sizeof(*d));

@@ -9,7 +9,10 @@
  * meanwhile is dropped and its key material freed.
  *
  * Loop thread only.  Without workers (tests, or workq_new failing) the
- * exchange computes synchronously as before.
+ * exchange computes synchronously as before.  engine_new() asks for
+ * workers but they start with the first key exchange, after ikedaemon has
+ * dropped its capabilities: a thread keeps the capabilities it was
+ * created with (capset(2) changes only the calling thread).
  */
 #ifndef IKE_ENGINE_CRYPTO_JOB_H
 #define IKE_ENGINE_CRYPTO_JOB_H

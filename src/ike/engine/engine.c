@@ -370,7 +370,9 @@ struct engine *engine_new(struct loop *loop, const struct config *cfg, char *err
 	e->own_kernel = 1;
 	if (open_sockets(e, err, errlen) < 0)
 		goto fail;
-	engine_crypto_start(e, 0);	/* on failure: crypto on the loop */
+	/* the workers start with the first key exchange: after the daemon
+	 * has dropped its capabilities, which threads inherit when created */
+	e->crypto_workers_wanted = 1;
 	engine_begin(e, err, errlen);
 	return e;
 fail:

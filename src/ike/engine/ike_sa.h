@@ -96,6 +96,7 @@ struct engine {
 	uint16_t port, port_natt;	/* our IKE ports (cfg->global) */
 	struct trap *traps;		/* trap.c: installed trap policies */
 	struct workq *wq;		/* crypto_job.c: workers, NULL: none */
+	int crypto_workers_wanted;	/* start them on first use (engine_new) */
 	struct ke_pool *ke_pool;	/* pre-generated responder key pairs */
 	int kernel_fd;			/* registered on the loop; -1: none */
 	int own_kernel;			/* engine_new: free it at shutdown */
