@@ -101,8 +101,8 @@ static int push_policy(struct child_sa *c, const struct kernel_policy *p)
 		return -1;
 	c->pol_was_trap = nt;
 	rc = kernel_add_policy(k, p);
-	if (rc == -EEXIST && p->dir == KERNEL_DIR_OUT) {
-		/* our own trap policy for the same flow: it becomes this SA's */
+	if (rc == -EEXIST && trap_standing_policy(c->ike->eng, &p->sel, p->dir)) {
+		/* our own trap or block policy for the same flow: it becomes this SA's */
 		rc = kernel_update_policy(k, p);
 		was_trap = 1;
 	}
@@ -387,12 +387,9 @@ static void remove_policies(struct child_sa *c)
 	while (c->npols) {
 		struct kernel_policy *p = &c->pols[--c->npols];
 
-		if (c->pol_was_trap[c->npols]) {
-			p->prio_class = KERNEL_PRIO_TRAP;
-			kernel_update_policy(k, p);
-		} else {
+		/* the standing trap or block policy comes back, with no gap */
+		if (!c->pol_was_trap[c->npols] || !trap_restore_policy(c->ike->eng, p))
 			kernel_del_policy(k, p);
-		}
 	}
 }
 
