@@ -135,13 +135,13 @@ static void dispatch_request(struct ike_sa *sa, const struct ike_msg *m)
 {
 	switch (m->hdr.exchange) {
 	case IKE_AUTH:
-		auth_rx_request(sa, m);
+		sa->eng->rx.auth_request(sa, m);
 		break;
 	case INFORMATIONAL:
-		info_rx_request(sa, m);
+		sa->eng->rx.info_request(sa, m);
 		break;
 	default:
-		create_child_rx_request(sa, m);
+		sa->eng->rx.create_child_request(sa, m);
 		break;
 	}
 }
@@ -263,7 +263,7 @@ void engine_packet_in(struct engine *e, const uint8_t *pkt, size_t len,
 			return;
 		}
 		if (spi_get(m.hdr.spi_r) == 0) {
-			init_rx_request(e, pkt, len, &m, local, remote);
+			e->rx.init_request(e, pkt, len, &m, local, remote);
 			return;
 		}
 	}
