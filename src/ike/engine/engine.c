@@ -185,8 +185,13 @@ static struct engine *engine_alloc(struct loop *loop, const struct config *cfg)
 	cc.total_threshold = (unsigned)cfg->global.cookie_threshold;
 	cc.ip_threshold = (unsigned)cfg->global.cookie_threshold_ip;
 	cc.ip_block = (unsigned)cfg->global.block_threshold;
-	if (sa_table_init(&e->table) < 0 || cookie_ctx_init(&e->cookies, &cc, loop_now_ms(loop)) < 0) {
+	e->rx_msg = malloc(sizeof(*e->rx_msg));
+	e->tx_buf = malloc(ENGINE_TX_MAX);
+	if (!e->rx_msg || !e->tx_buf || sa_table_init(&e->table) < 0 ||
+	    cookie_ctx_init(&e->cookies, &cc, loop_now_ms(loop)) < 0) {
 		sa_table_free(&e->table);
+		free(e->rx_msg);
+		free(e->tx_buf);
 		free(e);
 		return NULL;
 	}
@@ -283,6 +288,8 @@ void engine_shutdown(struct engine *e)
 		ike_sockets_close(&e->sockets);
 	cookie_ctx_free(&e->cookies);
 	sa_table_free(&e->table);
+	free(e->rx_msg);
+	free(e->tx_buf);
 	free(e);
 }
 

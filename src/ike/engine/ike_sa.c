@@ -110,8 +110,10 @@ int ike_sa_state(struct ike_sa *sa, enum ike_sa_state next)
 	enum ike_sa_state old = sa->state;
 	struct engine_event ev;
 
-	if (ike_sa_set_state(&sa->state, next, sa->entry.spi_i, sa->entry.spi_r) < 0)
+	if (ike_sa_set_state(&sa->state, next, sa->entry.spi_i, sa->entry.spi_r) < 0) {
+		sa->eng->state_refused++;	/* a bug (logged): tests check none */
 		return -1;
+	}
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = ENGINE_EV_IKE_STATE;
 	ev.ike_sa_id = sa->id;
@@ -127,8 +129,10 @@ int child_sa_state(struct child_sa *c, enum child_sa_state next)
 	enum child_sa_state old = c->state;
 	struct engine_event ev;
 
-	if (child_sa_set_state(&c->state, next, c->spi_in, c->spi_out) < 0)
+	if (child_sa_set_state(&c->state, next, c->spi_in, c->spi_out) < 0) {
+		c->ike->eng->state_refused++;	/* a bug (logged): tests check none */
 		return -1;
+	}
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = ENGINE_EV_CHILD_STATE;
 	ev.ike_sa_id = c->ike->id;

@@ -91,6 +91,15 @@ struct engine {
 	struct cookie_ctx cookies;
 	struct ike_retx_cfg retx;
 	struct engine_rx rx;
+	/*
+	 * Buffers of this engine, not function statics: two engines in one
+	 * process (the tests' pairs) must not share them.  One datagram at a
+	 * time: nothing called from engine_packet_in hands the same engine
+	 * another datagram, and nothing sends while a message is encoded.
+	 */
+	struct ike_msg *rx_msg;		/* msg_in.c: the decoded datagram */
+	uint8_t *tx_buf;		/* msg_out.c: ENGINE_TX_MAX bytes being encoded */
+	unsigned state_refused;		/* illegal state changes asked for (bugs) */
 	struct ike_sa *sas;		/* every IKE SA, for listing and reload */
 	uint64_t next_ike_id, next_child_id;
 	uint32_t next_reqid;		/* in [KERNEL_REQID_MIN, KERNEL_REQID_MAX] */
@@ -124,6 +133,8 @@ struct engine_test_hooks {
 
 struct auth_method;
 #define AUTH_SLOTS	2
+/* Our messages carry no certificates yet: this bounds every one of them. */
+#define ENGINE_TX_MAX	8192
 
 /* One IKE SA.  The table entry comes first so a found entry is the SA. */
 struct ike_sa {

@@ -12,8 +12,7 @@
 #include "ike/codec/names.h"
 #include "ike/engine/exchange.h"
 
-/* Our messages carry no certificates: this bounds every one of them. */
-#define OUT_MSG_MAX	8192
+#define OUT_MSG_MAX	ENGINE_TX_MAX
 
 void out_init(struct out_msg *m, uint8_t exchange, int response, uint32_t msgid)
 {
@@ -157,12 +156,12 @@ static int encode(const struct ike_sa *sa, const struct out_msg *m, struct wr *w
 static int send_common(struct ike_sa *sa, struct out_msg *m, ike_response_fn on_response,
 		       struct secret *keep)
 {
-	static uint8_t buf[OUT_MSG_MAX];
+	uint8_t *buf = sa->eng->tx_buf;	/* per engine, see struct engine */
 	struct ike_frag f;
 	struct wr w;
 	int rc;
 
-	wr_init(&w, buf, sizeof(buf));
+	wr_init(&w, buf, ENGINE_TX_MAX);
 	if (encode(sa, m, &w) < 0) {
 		log_err(LS_IKE, "IKE SA %llu: %s %s (%zu payloads) could not be encoded",
 			(unsigned long long)sa->id, ike_exchange_name(m->exchange),
