@@ -119,8 +119,57 @@ if $C rekey --child-id 7 2>"$T/err"; then die "rekey --child-id 7"; fi
 grep -q "rekey: no CHILD SA with id 7" "$T/err" || die "rekey id: $(cat "$T/err")"
 set +e; $C rekey --child-id x 2>"$T/err"; rc=$?; set -e
 [ $rc = 2 ] && grep -q "'x' is not a CHILD SA id" "$T/err" || die "rekey --child-id x: $rc $(cat "$T/err")"
-$C help | grep -q "rekey CONN|SA | --child \[CONN/\]CHILD | --child-id ID" || die "help: rekey"
+$C help | grep -q "rekey CONN|SA | --reauth CONN|SA | --child \[CONN/\]CHILD | --child-id ID" || die "help: rekey"
 ok "rekey --child / --child-id name what is missing"
+
+# --- operator commands: human times, exit statuses, terminate --child,
+# install/uninstall, rekey --reauth (text and --json)
+$C show sa > "$T/out" || die "show sa text"
+grep -q "established: *not yet, rekey never, reauth never" "$T/out" || die "show sa times: $(cat "$T/out")"
+if grep -q "off ago\|in off" "$T/out"; then die "show sa: $(cat "$T/out")"; fi
+$C show conns site > "$T/out"
+grep -q "rekey: *4h (over " "$T/out" || die "show conns units: $(cat "$T/out")"
+grep -q "rekey: *1h, life 1h 6m" "$T/out" || die "show conns child units: $(cat "$T/out")"
+$C show stats | grep -q "^uptime: *[0-9]*[smhd]" || die "show stats uptime"
+ok "show sa / show conns / show stats: one human time style"
+set +e
+$B/src/ike/ikectl -s "$T/none" show sa 2>/dev/null; rc_none=$?
+$C show sa nosuch 2>/dev/null; rc_refused=$?
+$C show nothing 2>/dev/null; rc_usage=$?
+$C terminate --child site/net --json > "$T/out" 2>"$T/err"; rc_term=$?
+set -e
+[ "$rc_none/$rc_refused/$rc_usage/$rc_term" = "3/1/2/1" ] ||
+	die "exit statuses (no daemon/refused/usage/terminate): $rc_none/$rc_refused/$rc_usage/$rc_term"
+grep -q "terminate: no installed CHILD SA named 'net' in connection site" "$T/err" ||
+	die "terminate --child: $(cat "$T/err")"
+json 'assert d["error"].startswith("terminate: no installed CHILD SA"), d' < "$T/out" ||
+	die "terminate --child --json: $(cat "$T/out")"
+if $C terminate --child-id 42 2>"$T/err"; then die "terminate --child-id 42"; fi
+grep -q "terminate: no CHILD SA with id 42" "$T/err" || die "terminate id: $(cat "$T/err")"
+ok "exit statuses 3 (no daemon), 1 (refused), 2 (usage); terminate --child / --child-id"
+$C install host | grep -q "^1 child: trap policies installed" || die "install host"
+$C show kernel --json | json '
+t = [p for p in d["policies"] if p["action"] == "trap"]
+assert len(t) == 1 and t[0]["dir"] == "out", d
+' || die "install: no trap policy in the kernel"
+$C install host/all --json | json 'assert d["children"] == 0, d' || die "install again"
+$C install host/all | grep -q "installed already" || die "install again (text)"
+$C uninstall host --json | json 'assert d["children"] == 1, d' || die "uninstall host"
+$C show kernel --json | json 'assert not [p for p in d["policies"] if p["action"] == "trap"], d' ||
+	die "uninstall left a trap policy"
+set +e; $C uninstall host/all 2>"$T/err"; rc=$?; set -e
+[ $rc = 1 ] && grep -q "uninstall: no trap policies installed for host/all" "$T/err" ||
+	die "uninstall again: $rc $(cat "$T/err")"
+if $C install host/nochild 2>"$T/err"; then die "install host/nochild"; fi
+grep -q "connection 'host' has no child 'nochild'" "$T/err" || die "install nochild: $(cat "$T/err")"
+ok "install / uninstall trap policies (text and --json, kernel checked)"
+set +e; $C rekey --reauth site 2>"$T/err"; rc=$?; set -e
+[ $rc = 1 ] && grep -q "rekey --reauth: no established IKE SA of connection 'site'" "$T/err" ||
+	die "rekey --reauth: $rc $(cat "$T/err")"
+set +e; $C rekey --bogus site 2>/dev/null; rc=$?; set -e
+[ $rc = 2 ] || die "rekey --bogus: $rc"
+$C help | grep -q "terminate CONN|SA | --child \[CONN/\]CHILD | --child-id ID" || die "help: terminate"
+ok "rekey --reauth refuses an SA that is not established; unknown option is a usage error"
 
 # --- monitor, reload --dry-run, reload
 $C monitor --json > "$T/mon" &

@@ -12,6 +12,8 @@
  *   informational.c INFORMATIONAL: DELETE, liveness (DPD), error notifies
  *   child_sa.c      CHILD SA negotiation results -> kernel (SPIs, SAs, policies)
  *   trap.c          trap policies, ACQUIRE, kernel EXPIRE handling
+ *   engine_ctl.c    engine.h actions for ikectl: terminate a CHILD SA,
+ *                   install/uninstall traps, reauthenticate
  * exchange.h holds what the exchange files share (message building,
  * handlers); tests/engine/pair.h wires two engines for whole-exchange tests.
  *
@@ -287,6 +289,8 @@ int trap_install_child(struct engine *e, const struct conf_conn *conn,
 /* Installs trap policies of one connection / removes them. */
 int trap_install_conn(struct engine *e, const struct conf_conn *conn);
 void trap_remove_conn(struct engine *e, const char *conn);
+/* The trap policies of conn's child (NULL: every child); how many children. */
+size_t trap_remove_child(struct engine *e, const char *conn, const char *child);
 /* Reload: point the remaining traps at newcfg (by name); drop orphans. */
 int trap_remap(struct engine *e, const struct config *newcfg);
 

@@ -154,20 +154,29 @@ int trap_install_all(struct engine *e)
 	return rc;
 }
 
-void trap_remove_conn(struct engine *e, const char *conn)
+size_t trap_remove_child(struct engine *e, const char *conn, const char *child)
 {
 	struct trap **pp = &e->traps;
+	size_t n = 0;
 
 	while (*pp) {
 		struct trap *t = *pp;
 
-		if (!conn || strcmp(t->conn->name, conn) == 0) {
+		if ((!conn || strcmp(t->conn->name, conn) == 0) &&
+		    (!child || strcmp(t->child->name, child) == 0)) {
 			*pp = t->next;
 			trap_free(e, t);
+			n++;
 		} else {
 			pp = &t->next;
 		}
 	}
+	return n;
+}
+
+void trap_remove_conn(struct engine *e, const char *conn)
+{
+	trap_remove_child(e, conn, NULL);
 }
 
 void trap_remove_all(struct engine *e)
