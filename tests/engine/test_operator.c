@@ -133,6 +133,16 @@ START_TEST(test_install_uninstall)
 }
 END_TEST
 
+static int no_sa_a(struct pair *p)
+{
+	return pair_nsas(p, PAIR_A) == 0;
+}
+
+static int drop_all(struct pair *p, struct pair_pkt *pkt, void *arg)
+{
+	return 1;
+}
+
 static int reauthenticated(struct pair *p)
 {
 	return pair_nsas(p, PAIR_A) == 1 && pair_nsas(p, PAIR_B) == 1 && pair_established(p) &&
@@ -168,6 +178,97 @@ START_TEST(test_reauth_now)
 }
 END_TEST
 
+static uint64_t failed(int side, enum engine_fail cause)
+{
+	struct engine_stats st;
+
+	engine_get_stats(P.peer[side].e, &st);
+	return st.handshakes_failed[cause];
+}
+
+static uint64_t failed_total(int side)
+{
+	uint64_t n = 0;
+
+	for (unsigned i = 0; i < ENGINE_FAIL_MAX; i++)
+		n += failed(side, i);
+	return n;
+}
+
+/* The counters "show stats" and the metrics report, after real exchanges. */
+START_TEST(test_counters)
+{
+	struct engine_stats st;
+	char *a, err[256];
+
+	pair_setup(&P, NULL, NULL);
+	pair_initiate(&P);
+	pair_pump(&P, 0);
+	ck_assert(pair_established(&P));
+	engine_get_stats(A(), &st);
+	ck_assert_uint_eq(st.handshakes_completed, 1);
+	engine_get_stats(P.peer[PAIR_B].e, &st);
+	ck_assert_uint_eq(st.handshakes_completed, 1);
+	ck_assert_uint_eq(failed_total(PAIR_A) + failed_total(PAIR_B), 0);
+	/* rekeys: one CHILD SA, one IKE SA; neither is a handshake */
+	ck_assert_int_eq(engine_rekey_child(A(), "ab", "net", 0, err, sizeof(err)), 0);
+	pair_pump(&P, 0);
+	ck_assert_int_eq(engine_rekey(A(), "ab", 0, err, sizeof(err)), 0);
+	pair_pump(&P, 0);
+	ck_assert(pair_established(&P));
+	engine_get_stats(A(), &st);
+	ck_assert_uint_eq(st.child_rekeys, 1);
+	ck_assert_uint_eq(st.ike_rekeys, 1);
+	ck_assert_uint_eq(st.handshakes_completed, 1);
+	ck_assert_uint_eq(failed_total(PAIR_A), 0);
+	engine_get_stats(P.peer[PAIR_B].e, &st);
+	ck_assert_uint_eq(st.child_rekeys, 1);
+	ck_assert_uint_eq(st.ike_rekeys, 1);
+	pair_free(&P);
+
+	/* a wrong key: AUTHENTICATION_FAILED on both sides */
+	a = pair_conf_sub(pair_conf_a, "id = \"b.example\"; psk = \"pair-test-psk-0123456789\"",
+			  "id = \"b.example\"; psk = \"a-different-psk-0123456789\"");
+	pair_setup(&P, a, NULL);
+	free(a);
+	pair_initiate(&P);
+	pair_pump(&P, 0);
+	ck_assert_uint_eq(failed(PAIR_A, ENGINE_FAIL_AUTH), 1);
+	ck_assert_uint_eq(failed(PAIR_B, ENGINE_FAIL_AUTH), 1);
+	ck_assert_uint_eq(failed_total(PAIR_A), 1);
+	ck_assert_str_eq(engine_fail_name(ENGINE_FAIL_AUTH), "authentication_failed");
+	pair_free(&P);
+
+	/* no common IKE proposal: B refuses IKE_SA_INIT, A gives up later */
+	a = pair_conf_sub(pair_conf_a, "name = \"ab\";",
+			  "name = \"ab\"; proposals = [\"aes128-sha256-modp3072\"];");
+	pair_setup(&P, a, "secrets: ( { id = \"a.example\"; psk = \"pair-test-psk-0123456789\"; } );\n"
+		   "connections: ( { name = \"ba\"; local_addrs = [\"192.0.2.2\"];\n"
+		   "  remote_addrs = [\"%any\"]; proposals = [\"aes256gcm16-prfsha384-ecp384\"];\n"
+		   "  local = { id = \"b.example\"; auth = \"psk\"; };\n"
+		   "  remote = { id = \"a.example\"; auth = \"psk\"; };\n"
+		   "  children = ( { name = \"net\"; local_ts = [\"10.2.0.0/16\"];\n"
+		   "                 remote_ts = [\"10.1.0.0/16\"]; } ); } );\n");
+	free(a);
+	pair_initiate(&P);
+	ck_assert(pair_run(&P, 120000, no_sa_a));
+	ck_assert_uint_eq(failed(PAIR_A, ENGINE_FAIL_NO_PROPOSAL), 1);
+	ck_assert_uint_eq(failed_total(PAIR_A), 1);
+	/* B kept no state: nothing to count there */
+	ck_assert_uint_eq(failed_total(PAIR_B), 0);
+	pair_free(&P);
+
+	/* nobody answers: a timeout */
+	pair_setup(&P, NULL, NULL);
+	P.filter = drop_all;
+	pair_initiate(&P);
+	ck_assert(pair_run(&P, 600000, no_sa_a));
+	ck_assert_uint_eq(failed(PAIR_A, ENGINE_FAIL_TIMEOUT), 1);
+	ck_assert_uint_eq(failed_total(PAIR_A), 1);
+	pair_free(&P);
+}
+END_TEST
+
 static Suite *operator_suite(void)
 {
 	Suite *s = suite_create("operator");
@@ -176,6 +277,7 @@ static Suite *operator_suite(void)
 	tcase_add_test(tc, test_terminate_child);
 	tcase_add_test(tc, test_install_uninstall);
 	tcase_add_test(tc, test_reauth_now);
+	tcase_add_test(tc, test_counters);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -298,6 +298,16 @@ static void cmd_show_stats(struct daemon *d, struct ctl_client *c, const struct 
 	ctl_put_u64(resp, "cookies_sent", st.cookies_sent);
 	ctl_put_u64(resp, "init_refused_half_open", st.init_refused_half_open);
 	ctl_put_u64(resp, "kernel_errors", st.kernel_errors);
+	ctl_put_u64(resp, "handshakes_completed", st.handshakes_completed);
+	for (unsigned i = 0; i < ENGINE_FAIL_MAX; i++) {
+		char name[CTL_NAME_MAX + 1];
+
+		snprintf(name, sizeof(name), "handshakes_failed_%s", engine_fail_name(i));
+		ctl_put_u64(resp, name, st.handshakes_failed[i]);
+	}
+	ctl_put_u64(resp, "ike_rekeys", st.ike_rekeys);
+	ctl_put_u64(resp, "child_rekeys", st.child_rekeys);
+	ctl_put_u64(resp, "peers_lost", st.peers_lost);
 }
 
 static void cmd_initiate(struct daemon *d, struct ctl_client *c, const struct ctl_val *req,

@@ -100,8 +100,32 @@ struct engine_kernel_policy {
 	const char *action;		/* "protect", "trap", "block", "bypass" */
 };
 
+/*
+ * Why an IKE SA never got established (IKE_SA_INIT/IKE_AUTH failed), for
+ * "show stats" and the metrics: the error notify sent or received, no
+ * answer (retransmissions exhausted, half-open timeout), or ended locally
+ * (ikectl terminate, reload, shutdown).
+ */
+enum engine_fail {
+	ENGINE_FAIL_NO_PROPOSAL = 0,	/* NO_PROPOSAL_CHOSEN */
+	ENGINE_FAIL_AUTH,		/* AUTHENTICATION_FAILED */
+	ENGINE_FAIL_TS,			/* TS_UNACCEPTABLE */
+	ENGINE_FAIL_KE,			/* INVALID_KE_PAYLOAD */
+	ENGINE_FAIL_SYNTAX,		/* INVALID_SYNTAX */
+	ENGINE_FAIL_OTHER_NOTIFY,	/* another error notify */
+	ENGINE_FAIL_TIMEOUT,
+	ENGINE_FAIL_ABORTED,
+	ENGINE_FAIL_MAX
+};
+/* "no_proposal_chosen", "authentication_failed", ... "timeout", "aborted". */
+const char *engine_fail_name(unsigned cause);
+
 /* Counters since start; the daemon adds its own (reloads, control requests). */
 struct engine_stats {
+	uint64_t handshakes_completed;	/* IKE SAs established by IKE_AUTH */
+	uint64_t handshakes_failed[ENGINE_FAIL_MAX];
+	uint64_t ike_rekeys, child_rekeys;	/* SAs replaced by a rekey */
+	uint64_t peers_lost;		/* established IKE SAs whose peer stopped answering */
 	uint64_t ike_sas, ike_sas_half_open, child_sas;
 	uint64_t ike_sas_established_total, child_sas_installed_total;
 	uint64_t packets_in, packets_out, bytes_in, bytes_out;
