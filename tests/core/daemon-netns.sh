@@ -18,7 +18,7 @@ trap cleanup EXIT
 
 # The example configuration with test paths for the pid file and socket.
 conf() {
-	sed -e "s|^global: {|global: {\n\tpidfile = \"$T/pid\";\n\tcontrol_socket = \"$T/ctl\";|" \
+	sed -e "s|^global: {|global: {\n\tpidfile = \"$T/pid\";\n\tcontrol_socket = \"$T/ctl\";\n\tmetrics = { listen = \"127.0.0.1:9273\"; };|" \
 		"$SRCDIR/etc/ike.conf" > "$T/ike.conf"
 	chmod 600 "$T/ike.conf"
 }
@@ -170,6 +170,55 @@ set +e; $C rekey --bogus site 2>/dev/null; rc=$?; set -e
 [ $rc = 2 ] || die "rekey --bogus: $rc"
 $C help | grep -q "terminate CONN|SA | --child \[CONN/\]CHILD | --child-id ID" || die "help: terminate"
 ok "rekey --reauth refuses an SA that is not established; unknown option is a usage error"
+
+# --- metrics: ikectl metrics and GET /metrics, both formats, promtool
+command -v promtool >/dev/null || die "promtool missing (Debian package prometheus)"
+$C metrics > "$T/metrics" || die "ikectl metrics"
+promtool check metrics < "$T/metrics" || die "promtool: $(cat "$T/metrics")"
+grep -q '^ikedaemon_ike_sas{state="init_sent"} 1$' "$T/metrics" || die "metrics: no SA connecting"
+grep -q '^ikedaemon_connection_up{conn="site"} 0$' "$T/metrics" || die "metrics: site up?"
+python3 - "$T" <<'PY' || die "GET /metrics"
+import sys, urllib.request, urllib.error
+t = sys.argv[1]
+r = urllib.request.urlopen("http://127.0.0.1:9273/metrics", timeout=5)
+assert r.headers["Content-Type"].startswith("text/plain; version=0.0.4"), r.headers
+body = r.read().decode()
+strip = lambda s: [l for l in s.splitlines() if "uptime" not in l and "retransmissions" not in l]
+assert strip(body) == strip(open(t + "/metrics").read()), "HTTP and ikectl differ"
+req = urllib.request.Request("http://127.0.0.1:9273/metrics",
+                             headers={"Accept": "application/openmetrics-text; version=1.0.0"})
+r = urllib.request.urlopen(req, timeout=5)
+assert r.headers["Content-Type"].startswith("application/openmetrics-text"), r.headers
+open(t + "/om", "w").write(r.read().decode())
+try:
+    urllib.request.urlopen("http://127.0.0.1:9273/other", timeout=5)
+    raise SystemExit("no 404")
+except urllib.error.HTTPError as e:
+    assert e.code == 404, e.code
+PY
+tail -n 1 "$T/om" | grep -q "^# EOF$" || die "OpenMetrics: no # EOF"
+if /usr/bin/python3 -c "import prometheus_client" 2>/dev/null; then
+	/usr/bin/python3 -c '
+import sys
+from prometheus_client.openmetrics.parser import text_string_to_metric_families as parse
+names = [f.name for f in parse(open(sys.argv[1]).read())]
+assert "ikedaemon_handshakes_failed" in names, names
+' "$T/om" || die "OpenMetrics parser refused: $(cat "$T/om")"
+else
+	echo "note: python3-prometheus-client missing: the OpenMetrics text is not parsed"
+fi
+$C metrics --json | json '
+f = {x["name"]: x for x in d["families"]}
+assert f["ikedaemon_handshakes_failed"]["type"] == "counter", f
+assert [s["labels"]["cause"] for s in f["ikedaemon_handshakes_failed"]["samples"]][-2:] == ["timeout", "aborted"]
+' || die "metrics --json"
+# a client that never finishes its request does not hold the daemon up
+python3 -c 'import socket, time; s = socket.create_connection(("127.0.0.1", 9273)); s.sendall(b"GET /met"); time.sleep(30)' &
+SLOW=$!
+sleep 0.2
+$C show stats >/dev/null || die "a silent metrics client blocked the daemon"
+kill $SLOW
+ok "metrics: ikectl metrics = GET /metrics (promtool), OpenMetrics by Accept, 404, --json, no blocking"
 
 # --- monitor, reload --dry-run, reload
 $C monitor --json > "$T/mon" &

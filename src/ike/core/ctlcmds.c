@@ -576,6 +576,13 @@ static void cmd_log(struct daemon *d, struct ctl_client *c, const struct ctl_val
 	put_levels(resp);
 }
 
+static void cmd_metrics(struct daemon *d, struct ctl_client *c, const struct ctl_val *req,
+			struct ctl_enc *resp)
+{
+	ctl_put_bool(resp, "ok", 1);
+	metrics_collect(d, resp);
+}
+
 static void cmd_monitor(struct daemon *d, struct ctl_client *c, const struct ctl_val *req,
 			struct ctl_enc *resp)
 {
@@ -600,6 +607,7 @@ static const struct {
 	{ "rekey", cmd_rekey },
 	{ "reload", cmd_reload },
 	{ "log", cmd_log },
+	{ "metrics", cmd_metrics },
 	{ "monitor", cmd_monitor },
 };
 

@@ -11,7 +11,9 @@ src_ike_core_libikecore_a_SOURCES = \
 	src/ike/core/conf.h src/ike/core/confload.h \
 	src/ike/core/ctlproto.c src/ike/core/ctlproto.h \
 	src/ike/core/ctlconf.c src/ike/core/ctlconf.h \
-	src/ike/core/plan.c src/ike/core/plan.h
+	src/ike/core/plan.c src/ike/core/plan.h \
+	src/ike/core/metrics_fmt.c src/ike/core/metrics_fmt.h \
+	src/ike/core/metrics_http.c src/ike/core/metrics_http.h
 IKECORE_LIBS = src/ike/core/libikecore.a src/ike/crypto/libikecrypto.a \
 	src/common/libikecommon.a $(LIBCONFIG_LIBS) $(OPENSSL_LIBS) $(GMP_LIBS)
 
@@ -26,6 +28,7 @@ src_ike_ikedaemon_SOURCES = \
 	src/ike/core/pidfile.c src/ike/core/pidfile.h \
 	src/ike/core/sdnotify.c src/ike/core/sdnotify.h \
 	src/ike/core/caps.c src/ike/core/caps.h \
+	src/ike/core/metrics.c \
 	src/ike/core/engine.h
 src_ike_ikedaemon_LDADD = $(ENGINE_LIBS) $(KERNEL_LIBS) $(IKECORE_LIBS) $(CRYPTO_LIBS)
 EXTRA_DIST += src/ike/core/engine_none.c
@@ -90,3 +93,10 @@ TESTS += tests/core/test_values
 tests_core_test_values_SOURCES = tests/core/test_values.c
 tests_core_test_values_CFLAGS = $(CHECK_CFLAGS_ALL) -I$(top_srcdir)/tests
 tests_core_test_values_LDADD = $(IKECORE_LIBS) $(CHECK_LIBS)
+
+# metrics exposition (both formats) and the HTTP endpoint's request routing
+check_PROGRAMS += tests/core/test_metrics
+TESTS += tests/core/test_metrics
+tests_core_test_metrics_SOURCES = tests/core/test_metrics.c
+tests_core_test_metrics_CFLAGS = $(CHECK_CFLAGS_ALL) -I$(top_srcdir)/tests
+tests_core_test_metrics_LDADD = $(IKECORE_LIBS) $(CHECK_LIBS)

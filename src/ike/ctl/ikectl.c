@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "ike/core/metrics_fmt.h"
 #include "ike/core/units.h"
 #include "ike/ctl/ctlclient.h"
 #include "ike/ctl/output.h"
@@ -308,6 +309,31 @@ static int cmd_log(struct invocation *inv)
 	return run(inv, &req, print_levels);
 }
 
+static void print_metrics_text(const struct ctl_val *resp)
+{
+	if (metrics_render(resp, METRICS_TEXT, stdout) < 0)
+		fprintf(stderr, "ikectl: some metrics were malformed and left out\n");
+}
+
+static void print_metrics_om(const struct ctl_val *resp)
+{
+	if (metrics_render(resp, METRICS_OPENMETRICS, stdout) < 0)
+		fprintf(stderr, "ikectl: some metrics were malformed and left out\n");
+}
+
+/* metrics [--openmetrics]: what GET /metrics serves, from the control socket */
+static int cmd_metrics(struct invocation *inv)
+{
+	struct ctl_enc req;
+	int om = inv->argc == 1 && strcmp(inv->argv[0], "--openmetrics") == 0;
+
+	if (inv->argc > 1 || (inv->argc == 1 && !om))
+		return usage_error("metrics takes only --openmetrics");
+	if (request(inv, "metrics", &req) < 0)
+		return EXIT_UNREACHABLE;
+	return run(inv, &req, om ? print_metrics_om : print_metrics_text);
+}
+
 /* Prints events until the daemon goes away or ikectl is interrupted. */
 static int cmd_monitor(struct invocation *inv)
 {
@@ -359,6 +385,8 @@ static const struct subcmd subcmds[] = {
 	{ "uninstall", cmd_uninstall, "CONN[/CHILD]", "remove those trap policies" },
 	{ "reload", cmd_reload, "[--dry-run]", "reload ike.conf (--dry-run: only show the changes)" },
 	{ "log", cmd_log, "[SUBSYS] LEVEL", "set log levels (no argument: show them)" },
+	{ "metrics", cmd_metrics, "[--openmetrics]",
+	  "the metrics /metrics serves (Prometheus text format, or OpenMetrics)" },
 	{ "monitor", cmd_monitor, "", "follow log lines and SA state changes" },
 	{ "help", cmd_help, "", "this list" },
 };
