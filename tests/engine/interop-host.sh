@@ -14,6 +14,8 @@
 #   esp-mismatch no common ESP proposal: IKE SA up, NO_PROPOSAL_CHOSEN
 #   dpd          charon checks liveness every 2 s; we answer
 #   trap         our trap policy: traffic (a ping) makes us initiate
+# After "default" and "wrong-psk", ikectl metrics and GET /metrics must
+# pass promtool and have counted both handshakes (completed / failed).
 #
 # With IKE_INTEROP_ESP=1 (a kernel with ESP: tests/engine/vm-interop.sh
 # runs this in the VM) every established case must also have its CHILD SA
@@ -29,6 +31,7 @@ CASES=${*:-default invalid-ke modp-cbc transport ipv6 wrong-psk esp-mismatch dpd
 CHARON=/usr/lib/ipsec/charon
 [ "$(id -u)" = 0 ] || exit 77
 [ -x "$CHARON" ] && command -v swanctl >/dev/null || exit 77
+command -v promtool >/dev/null || { echo "promtool missing (Debian package prometheus)"; exit 1; }
 mkdir -p "$WORK"
 WORK=$(cd "$WORK" && pwd)
 NA=ikeint-a.$$ NB=ikeint-b.$$
@@ -141,6 +144,7 @@ global: {
 	pidfile = "$WORK/ikedaemon.pid";
 	control_socket = "$WORK/ikedaemon.ctl";
 	log = { default = "info"; ike = "debug"; };
+	metrics = { listen = "127.0.0.1:9273"; };
 };
 secrets: ( { id = "b.example"; psk = "$PSK"; } );
 connections: ( {
@@ -239,6 +243,20 @@ check() {	# $1 case, $2 direction, $3 expected, $4 list-sas output
 	esac
 }
 
+# After a case's two exchanges: the metrics (ikectl and GET /metrics) pass
+# promtool and counted them.  $1 case, $2 a line /metrics must hold.
+metrics_check() {
+	m="$WORK/$1-metrics"
+	$IKECTL metrics >"$m.ctl" 2>&1 &&
+		ip netns exec "$NA" python3 -c 'import sys, urllib.request
+sys.stdout.write(urllib.request.urlopen("http://127.0.0.1:9273/metrics", timeout=5).read().decode())' \
+			>"$m.http" 2>&1 &&
+		promtool check metrics <"$m.ctl" >"$m.promtool" 2>&1 &&
+		promtool check metrics <"$m.http" >>"$m.promtool" 2>&1 &&
+		grep -qx "$2" "$m.http"
+	result "$1" "metrics: $2" $?
+}
+
 run_case() {
 	DFL='"default"'
 	case $1 in
@@ -297,6 +315,11 @@ run_case() {
 	esac
 	start_daemon
 	both_ways "$1" "$expect"
+	case $1 in
+	default) metrics_check "$1" 'ikedaemon_handshakes_completed_total 2' ;;
+	wrong-psk)
+		metrics_check "$1" 'ikedaemon_handshakes_failed_total{cause="authentication_failed"} 2' ;;
+	esac
 	stop_daemon
 }
 
