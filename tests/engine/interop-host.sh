@@ -14,6 +14,9 @@
 #   esp-mismatch no common ESP proposal: IKE SA up, NO_PROPOSAL_CHOSEN
 #   dpd          charon checks liveness every 2 s; we answer
 #   trap         our trap policy: traffic (a ping) makes us initiate
+#   imported     our side from a swanctl.conf for A (written as for charon)
+#                through "ikectl import-swanctl": it loads, nothing is left
+#                out, and it comes up against the original charon side
 # After "default" and "wrong-psk", ikectl metrics and GET /metrics must
 # pass promtool and have counted both handshakes (completed / failed).
 #
@@ -27,7 +30,7 @@ set -u
 BUILD=$(cd "$1" && pwd)
 WORK=$2
 shift 2
-CASES=${*:-default invalid-ke modp-cbc transport ipv6 wrong-psk esp-mismatch dpd trap}
+CASES=${*:-default invalid-ke modp-cbc transport ipv6 wrong-psk esp-mismatch dpd trap imported}
 CHARON=/usr/lib/ipsec/charon
 [ "$(id -u)" = 0 ] || exit 77
 [ -x "$CHARON" ] && command -v swanctl >/dev/null || exit 77
@@ -96,23 +99,38 @@ for i in $(seq 100); do
 done
 
 # swanctl.conf for charon: $1 proposals, $2 esp_proposals, $3 mode,
-# $4 local_ts, $5 remote_ts, $6 psk, $7 family (4 or 6), $8 dpd_delay
+# $4 local_ts, $5 remote_ts, $6 psk, $7 family (4 or 6), $8 dpd_delay;
+# with $9 = a, the same written for side A (as a strongSwan user there
+# would have it), on standard output.
 sw_conf() {
 	if [ "$7" = 6 ]; then la=2001:db8::2 ra=2001:db8::1; else la=192.0.2.2 ra=192.0.2.1; fi
-	cat > "$WORK/sw/swanctl.conf" <<EOF
+	name=ba lid=b.example rid=a.example
+	if [ "${9:-b}" = a ]; then
+		name=ab lid=a.example rid=b.example
+		t=$la; la=$ra; ra=$t
+	fi
+	sw_text "$@" > "$WORK/sw/swanctl-$name.conf"
+	[ "${9:-b}" = a ] && { cat "$WORK/sw/swanctl-$name.conf"; return; }
+	cp "$WORK/sw/swanctl-$name.conf" "$WORK/sw/swanctl.conf"
+	swanctl --load-all --clear --file "$WORK/sw/swanctl.conf" --uri "$VICI" \
+		>"$WORK/swanctl-load.log" 2>&1 || { echo "swanctl --load-all failed"; exit 1; }
+}
+
+sw_text() {
+	cat <<EOF
 connections {
-	ba {
+	$name {
 		local_addrs = $la
 		remote_addrs = $ra
 		proposals = $1
 		dpd_delay = $8
 		local {
 			auth = psk
-			id = b.example
+			id = $lid
 		}
 		remote {
 			auth = psk
-			id = a.example
+			id = $rid
 		}
 		children {
 			net {
@@ -125,14 +143,12 @@ connections {
 	}
 }
 secrets {
-	ike-a {
-		id = a.example
+	ike-peer {
+		id = $rid
 		secret = $6
 	}
 }
 EOF
-	swanctl --load-all --clear --file "$WORK/sw/swanctl.conf" --uri "$VICI" \
-		>"$WORK/swanctl-load.log" 2>&1 || { echo "swanctl --load-all failed"; exit 1; }
 }
 
 # ike.conf for us: $1 proposals, $2 esp_proposals, $3 mode, $4 local_ts,
@@ -311,6 +327,22 @@ run_case() {
 		terminate_all
 		stop_daemon
 		return ;;
+	imported)
+		# A's side as a strongSwan user would write it, through
+		# "ikectl import-swanctl", against the original charon side
+		sw_conf default default tunnel 10.1.0.0/16 10.2.0.0/16 $PSK 4 0s a \
+			>"$WORK/imported.swanctl"
+		our_conf "$DFL" "$DFL" tunnel '"10.1.0.0/16"' '"10.2.0.0/16"' 4
+		sed -n '/^global:/,/^};/p' "$WORK/ike.conf" >"$WORK/imported.conf"
+		"$BUILD/src/ike/ikectl" import-swanctl "$WORK/imported.swanctl" \
+			>>"$WORK/imported.conf" 2>"$WORK/imported.notes"
+		[ $? = 0 ] && [ ! -s "$WORK/imported.notes" ] &&
+			"$BUILD/src/ike/ikedaemon" -n -f "$WORK/imported.conf" >/dev/null 2>&1
+		result imported "import-swanctl: converted, nothing left out, ikedaemon -n" $?
+		cp "$WORK/imported.conf" "$WORK/ike.conf"
+		chmod 600 "$WORK/ike.conf"
+		sw_conf default default tunnel 10.2.0.0/16 10.1.0.0/16 $PSK 4 0s
+		expect=up ;;
 	*) echo "unknown case $1"; rc=1; return ;;
 	esac
 	start_daemon

@@ -37,7 +37,9 @@ bin_PROGRAMS += src/ike/ikectl
 src_ike_ikectl_SOURCES = \
 	src/ike/ctl/ikectl.c \
 	src/ike/ctl/ctlclient.c src/ike/ctl/ctlclient.h \
-	src/ike/ctl/output.c src/ike/ctl/output.h
+	src/ike/ctl/output.c src/ike/ctl/output.h \
+	src/ike/ctl/swanctl.h src/ike/ctl/swanctl_parse.c src/ike/ctl/swanctl_conv.c
+src_ike_ikectl_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS)
 src_ike_ikectl_LDADD = $(IKECORE_LIBS)
 
 check_PROGRAMS += tests/core/test_config
@@ -65,8 +67,9 @@ tests_fuzz_fuzz_conf_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_conf_LDADD = $(IKECORE_LIBS)
 endif
 
-TESTS += tests/core/manlint.sh
-dist_noinst_SCRIPTS += tests/core/manlint.sh tests/core/daemon-netns.sh
+TESTS += tests/core/manlint.sh tests/core/import-swanctl.sh
+dist_noinst_SCRIPTS += tests/core/manlint.sh tests/core/daemon-netns.sh \
+	tests/core/import-swanctl.sh
 dist_noinst_DATA += \
 	tests/core/data/err-include.conf \
 	tests/core/data/err-include.inc \
@@ -86,6 +89,7 @@ dist_noinst_DATA += \
 	tests/core/data/good-secrets-file.secrets \
 	tests/core/data/plan-new.conf \
 	tests/core/data/plan-old.conf \
+	tests/core/data/swanctl-mixed.conf \
 	tests/fuzz/corpus/fuzz_ctl tests/fuzz/corpus/fuzz_conf
 
 check_PROGRAMS += tests/core/test_values

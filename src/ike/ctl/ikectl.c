@@ -3,6 +3,7 @@
  * subcommand builds a request record, and prints the response for people
  * or, with --json, as JSON with the protocol's field names.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -16,6 +17,9 @@
 #include "ike/core/units.h"
 #include "ike/ctl/ctlclient.h"
 #include "ike/ctl/output.h"
+#include "ike/ctl/swanctl.h"
+
+#define SWANCTL_FILE_MAX	(4u << 20)
 
 #define DEFAULT_SOCKET IKE_RUNSTATEDIR "/ikedaemon.ctl"
 
@@ -334,6 +338,44 @@ static int cmd_metrics(struct invocation *inv)
 	return run(inv, &req, om ? print_metrics_om : print_metrics_text);
 }
 
+/* import-swanctl FILE: ike.conf on stdout, what was left behind on stderr (no daemon needed) */
+static int cmd_import_swanctl(struct invocation *inv)
+{
+	struct snode root;
+	char err[256], *text = NULL;
+	size_t len = 0, left;
+	FILE *f;
+
+	if (inv->argc != 1)
+		return usage_error("import-swanctl needs a swanctl.conf FILE");
+	f = fopen(inv->argv[0], "r");
+	if (!f) {
+		fprintf(stderr, "ikectl: %s: %s\n", inv->argv[0], strerror(errno));
+		return EXIT_REFUSED;
+	}
+	text = malloc(SWANCTL_FILE_MAX + 1);
+	if (text)
+		len = fread(text, 1, SWANCTL_FILE_MAX + 1, f);
+	fclose(f);
+	if (!text || len > SWANCTL_FILE_MAX) {
+		fprintf(stderr, "ikectl: %s: larger than %u bytes\n", inv->argv[0], SWANCTL_FILE_MAX);
+		free(text);
+		return EXIT_REFUSED;
+	}
+	if (swanctl_parse(text, len, &root, err, sizeof(err)) < 0) {
+		fprintf(stderr, "ikectl: %s: %s\n", inv->argv[0], err);
+		free(text);
+		return EXIT_REFUSED;
+	}
+	free(text);
+	left = swanctl_convert(&root, inv->argv[0], stdout, stderr);
+	swanctl_free(&root);
+	if (left)
+		fprintf(stderr, "ikectl: %zu key%s of %s not carried over (listed above)\n", left,
+			left == 1 ? "" : "s", inv->argv[0]);
+	return EXIT_OK;
+}
+
 /* Prints events until the daemon goes away or ikectl is interrupted. */
 static int cmd_monitor(struct invocation *inv)
 {
@@ -388,6 +430,8 @@ static const struct subcmd subcmds[] = {
 	{ "metrics", cmd_metrics, "[--openmetrics]",
 	  "the metrics /metrics serves (Prometheus text format, or OpenMetrics)" },
 	{ "monitor", cmd_monitor, "", "follow log lines and SA state changes" },
+	{ "import-swanctl", cmd_import_swanctl, "FILE",
+	  "print FILE (strongSwan's swanctl.conf) as ike.conf; what is left out goes to stderr" },
 	{ "help", cmd_help, "", "this list" },
 };
 
