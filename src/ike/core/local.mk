@@ -65,6 +65,12 @@ tests_fuzz_fuzz_ctl_LDADD = $(IKECORE_LIBS)
 tests_fuzz_fuzz_conf_SOURCES = tests/fuzz/fuzz_conf.c
 tests_fuzz_fuzz_conf_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_conf_LDADD = $(IKECORE_LIBS)
+noinst_PROGRAMS += tests/fuzz/fuzz_swanctl
+tests_fuzz_fuzz_swanctl_SOURCES = tests/fuzz/fuzz_swanctl.c \
+	src/ike/ctl/swanctl_parse.c src/ike/ctl/swanctl_conv.c
+tests_fuzz_fuzz_swanctl_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS)
+tests_fuzz_fuzz_swanctl_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_swanctl_LDADD = $(IKECORE_LIBS)
 endif
 
 TESTS += tests/core/manlint.sh tests/core/import-swanctl.sh
@@ -90,7 +96,7 @@ dist_noinst_DATA += \
 	tests/core/data/plan-new.conf \
 	tests/core/data/plan-old.conf \
 	tests/core/data/swanctl-mixed.conf \
-	tests/fuzz/corpus/fuzz_ctl tests/fuzz/corpus/fuzz_conf
+	tests/fuzz/corpus/fuzz_ctl tests/fuzz/corpus/fuzz_conf tests/fuzz/corpus/fuzz_swanctl
 
 check_PROGRAMS += tests/core/test_values
 TESTS += tests/core/test_values
