@@ -105,14 +105,14 @@ START_TEST(test_install_uninstall)
 
 	setup_two();
 	ck_assert_uint_eq(kernel_mem_policy_count(P.peer[PAIR_A].k), 0);
-	/* one child: one out trap policy */
+	/* one child (tunnel mode): out, in and fwd trap policies */
 	ck_assert_int_eq(engine_install(A(), "ab", "net", err, sizeof(err)), 1);
-	ck_assert_uint_eq(kernel_mem_policy_count(P.peer[PAIR_A].k), 1);
+	ck_assert_uint_eq(kernel_mem_policy_count(P.peer[PAIR_A].k), 3);
 	/* the whole connection: only "web" is new */
 	ck_assert_int_eq(engine_install(A(), "ab", NULL, err, sizeof(err)), 1);
-	ck_assert_uint_eq(kernel_mem_policy_count(P.peer[PAIR_A].k), 2);
+	ck_assert_uint_eq(kernel_mem_policy_count(P.peer[PAIR_A].k), 6);
 	ck_assert_int_eq(engine_install(A(), "ab", NULL, err, sizeof(err)), 0);
-	ck_assert_uint_eq(kernel_mem_policy_count(P.peer[PAIR_A].k), 2);
+	ck_assert_uint_eq(kernel_mem_policy_count(P.peer[PAIR_A].k), 6);
 	ck_assert_int_eq(engine_install(A(), "ab", "nochild", err, sizeof(err)), -1);
 	ck_assert_str_eq(err, "install: connection ab has no child 'nochild'");
 	ck_assert_int_eq(engine_install(A(), "nosuch", NULL, err, sizeof(err)), -1);
@@ -121,10 +121,23 @@ START_TEST(test_install_uninstall)
 	ck_assert_uint_eq(pair_nsas(&P, PAIR_A), 0);
 	ck_assert_uint_eq(pair_queued(&P), 0);
 	ck_assert_int_eq(engine_uninstall(A(), "ab", "web", err, sizeof(err)), 1);
-	ck_assert_uint_eq(kernel_mem_policy_count(P.peer[PAIR_A].k), 1);
+	ck_assert_uint_eq(kernel_mem_policy_count(P.peer[PAIR_A].k), 3);
 	ck_assert_int_eq(engine_uninstall(A(), "ab", "web", err, sizeof(err)), -1);
 	ck_assert_str_eq(err, "uninstall: no trap policies installed for ab/web");
 	ck_assert_int_eq(engine_uninstall(A(), "ab", NULL, err, sizeof(err)), 1);
+	ck_assert_uint_eq(kernel_mem_policy_count(P.peer[PAIR_A].k), 0);
+	/* a CHILD SA up: its policies stand in for the trap's; uninstall waits */
+	ck_assert_int_eq(engine_install(A(), "ab", "net", err, sizeof(err)), 1);
+	pair_initiate(&P);
+	pair_pump(&P, 0);
+	ck_assert(pair_established(&P));
+	ck_assert_int_eq(engine_uninstall(A(), "ab", "net", err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "of ab/net is up"));
+	ck_assert_int_eq(engine_terminate_child(A(), "ab", "net", 0, err, sizeof(err)), 1);
+	pair_pump(&P, 0);
+	/* the trap policies are back in place of the CHILD SA's */
+	ck_assert_uint_eq(kernel_mem_policy_count(P.peer[PAIR_A].k), 3);
+	ck_assert_int_eq(engine_uninstall(A(), "ab", "net", err, sizeof(err)), 1);
 	ck_assert_uint_eq(kernel_mem_policy_count(P.peer[PAIR_A].k), 0);
 	/* B accepts any peer: no literal remote address to trap towards */
 	ck_assert_int_eq(engine_install(P.peer[PAIR_B].e, "ba", "net", err, sizeof(err)), -1);

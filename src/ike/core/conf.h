@@ -71,6 +71,12 @@ struct conf_child {
 	uint64_t rekey_bytes, life_bytes, rekey_packets, life_packets;	/* 0: off */
 	unsigned start_action, close_action;
 	uint64_t replay_window;
+	/*
+	 * Block policies for the child's selectors stay in the kernel while
+	 * no CHILD SA (or trap) protects them, also while ikedaemon is
+	 * stopped or restarting.  Default: yes for start_action trap/start.
+	 */
+	unsigned fail_closed;
 };
 
 struct conf_conn {
@@ -103,6 +109,7 @@ struct conf_global {
 	uint64_t retransmit_tries;
 	uint64_t cookie_threshold, half_open_limit;
 	char *metrics_listen;		/* metrics = { listen = "ADDR:PORT" }; NULL: off */
+	uint64_t cookie_threshold_ip, block_threshold;	/* per peer IP; 0: off */
 };
 
 struct config {

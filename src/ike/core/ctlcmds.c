@@ -374,8 +374,12 @@ static void child_sa_action(struct daemon *d, const struct ctl_val *req, struct 
 
 	if (check_conn(d, req, resp, &conn) < 0)
 		return;
-	if (!child && (ctl_get_u64(req, "child_sa", &id) < 0 || !id)) {
+	if (!child && ctl_get_u64(req, "child_sa", &id) < 0) {
 		fail(resp, "%s: which CHILD SA? (a child name or a CHILD SA id)", verb);
+		return;
+	}
+	if (!child && id == 0) {
+		fail(resp, "%s: CHILD SA id 0 names no SA (ids start at 1)", verb);
 		return;
 	}
 	if (child && !child_configured(d->cfg, conn, child)) {
@@ -403,6 +407,10 @@ static void sa_action(struct daemon *d, const struct ctl_val *req, struct ctl_en
 		return;
 	if (!conn && ctl_get_u64(req, "sa", &id) < 0) {
 		fail(resp, "%s: which connection or IKE SA id?", verb);
+		return;
+	}
+	if (!conn && id == 0) {
+		fail(resp, "%s: IKE SA id 0 names no SA (ids start at 1)", verb);
 		return;
 	}
 	rc = action(d->engine, conn ? conn->name : NULL, id, err, sizeof(err));

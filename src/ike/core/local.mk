@@ -7,9 +7,9 @@ src_ike_core_libikecore_a_SOURCES = \
 	src/ike/core/units.c src/ike/core/units.h \
 	src/ike/core/ident.c src/ike/core/ident.h \
 	src/ike/core/tsspec.c src/ike/core/tsspec.h \
-	src/ike/core/config.c src/ike/core/config_conn.c \
+	src/ike/core/config.c src/ike/core/config_conn.c src/ike/core/conffile.c \
 	src/ike/core/conf.h src/ike/core/confload.h \
-	src/ike/core/ctlproto.c src/ike/core/ctlproto.h \
+	src/ike/core/ctlproto.c src/ike/core/ctlproto.h src/ike/core/ctlstream.c \
 	src/ike/core/ctlconf.c src/ike/core/ctlconf.h \
 	src/ike/core/plan.c src/ike/core/plan.h \
 	src/ike/core/metrics_fmt.c src/ike/core/metrics_fmt.h \
@@ -75,7 +75,7 @@ endif
 
 TESTS += tests/core/manlint.sh tests/core/import-swanctl.sh
 dist_noinst_SCRIPTS += tests/core/manlint.sh tests/core/daemon-netns.sh \
-	tests/core/import-swanctl.sh
+	tests/core/ctlraw.py tests/core/gen-conns.py tests/core/import-swanctl.sh
 dist_noinst_DATA += \
 	tests/core/data/err-include.conf \
 	tests/core/data/err-include.inc \

@@ -102,7 +102,16 @@ int engine_uninstall(struct engine *e, const char *conn, const char *child, char
 
 	if (find_children(e, "uninstall", conn, child, &c, &ch, err, errlen) < 0)
 		return -1;
-	n = trap_remove_child(e, conn, child);
+	/* a CHILD SA's policies stand in for the trap policies while it is up */
+	for (struct ike_sa *sa = e->sas; sa; sa = sa->next)
+		for (struct child_sa *cs = sa->children; sa->conn == c && cs; cs = cs->next)
+			if ((!ch || cs->cfg == ch) && cs->state != CHILD_SA_DEAD) {
+				snprintf(err, errlen, "uninstall: CHILD SA %llu of %s/%s is up: its "
+					 "policies stand in for the trap policies; terminate it first",
+					 (unsigned long long)cs->id, conn, cs->cfg->name);
+				return -1;
+			}
+	n = trap_uninstall(e, c, ch);
 	if (!n) {
 		snprintf(err, errlen, "uninstall: no trap policies installed for %s%s%s", conn,
 			 child ? "/" : "", child ? child : "");
