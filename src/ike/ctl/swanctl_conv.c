@@ -266,6 +266,7 @@ static void connection(struct conv *cv, const struct snode *c, int *nconns)
 	const char *dpd_action = NULL, *why = conn_refused(c), *addrs;
 	char path[160], fallback[64] = "";
 	size_t nch = 0;
+	int ok_local;
 
 	snprintf(path, sizeof(path), "connections.%s", c->name);
 	if (why) {
@@ -284,7 +285,8 @@ static void connection(struct conv *cv, const struct snode *c, int *nconns)
 		note(cv, c, "connections", "no local or remote section: the connection is left out");
 		return;
 	}
-	if (!side_ok(cv, local, path) | !side_ok(cv, remote, path))
+	ok_local = side_ok(cv, local, path);	/* both: every problem is reported */
+	if (!side_ok(cv, remote, path) || !ok_local)
 		return;
 	/* swanctl's local id defaults to the address; ike.conf wants it said */
 	addrs = val(c, "local_addrs");
