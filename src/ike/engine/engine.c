@@ -340,6 +340,7 @@ void engine_list_ike_sas(struct engine *e, const char *conn, engine_ike_sa_fn fn
 		in.proposal = prop;
 		in.nat_local = sa->nat_local;
 		in.nat_remote = sa->nat_remote;
+		in.established = sa->established_ms != 0;
 		in.established_secs = sa->established_ms ? (now - sa->established_ms) / 1000 : 0;
 		in.nchildren = n;
 		in.rekey_in_secs = rekey_ike_rekey_in(sa);	/* rekeying (rekey.c) */
@@ -358,7 +359,7 @@ void engine_list_child_sas(struct engine *e, const char *conn, engine_child_sa_f
 		for (struct child_sa *c = sa->children; c; c = c->next) {
 			struct engine_child_sa_info in;
 			char prop[256] = "";
-			uint64_t age = (now - c->installed_ms) / 1000;
+			uint64_t age = c->installed_ms ? (now - c->installed_ms) / 1000 : 0;
 
 			memset(&in, 0, sizeof(in));
 			in.ike_sa_id = sa->id;
