@@ -54,7 +54,7 @@ fs_assert_not_delivered() {
 	before=$(fs_delivered)
 	fs_inject "$1"
 	after=$(fs_delivered)
-	assert_eq "$before" "$after" "clear-text datagrams from $HOST_B delivered to $HOST_A $2"
+	assert_eq "clear-text datagrams from $HOST_B delivered to $HOST_A ($2)" "$after" "$before"
 	info "$2: $1 clear-text datagrams from the remote subnet injected, 0 delivered"
 }
 
@@ -117,7 +117,7 @@ fs_run() {
 	fs_listen
 	# The path works: without policies clear text is delivered.
 	fs_inject 5
-	assert_eq 5 "$(fs_delivered)" "clear-text datagrams delivered before any policy"
+	assert_eq "clear-text datagrams delivered before any policy" "$(fs_delivered)" 5
 	ike_start A self
 	ike_start B "$1"
 	wait_for 10 "trap policies in $NS_A" sh -c "ip -n '$NS_A' xfrm policy | grep -q 'dir fwd'"
@@ -161,7 +161,7 @@ fs_run() {
 	grep -q ' 0 received' "$SCEN_TMP/ping50.out" &&
 		fail "no ping crossed after the restart: $(tail -n 2 "$SCEN_TMP/ping50.out")"
 	sleep 1
-	assert_eq 0 "$(fs_clear_count)" "ICMP packets from $HOST_A in clear text on $NS_B's wan"
+	assert_eq "ICMP packets from $HOST_A in clear text on $NS_B's wan" "$(fs_clear_count)" 0
 	info "0 ICMP packets in clear text on the wire"
 
 	# a clean stop leaves block policies only; --flush removes them
