@@ -17,19 +17,20 @@ FS_PORT=9999
 
 # fs_listen: counts datagrams to HOST_A:FS_PORT in side A into udp.count.
 fs_listen() {
+	rm -f "$SCEN_TMP/udp.count"
 	bg "$NS_A" python3 -c '
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind((sys.argv[1], int(sys.argv[2])))
 n = 0
+open(sys.argv[3], "w").write("0\n")
 while True:
     s.recv(2048)
     n += 1
     with open(sys.argv[3], "w") as f:
         f.write("%d\n" % n)
 ' "$HOST_A" "$FS_PORT" "$SCEN_TMP/udp.count"
-	echo 0 >"$SCEN_TMP/udp.count"
-	sleep 0.5
+	wait_for 30 "UDP listener on $HOST_A in $NS_A" test -s "$SCEN_TMP/udp.count"
 }
 
 fs_delivered() {
@@ -37,10 +38,21 @@ fs_delivered() {
 }
 
 # fs_inject N: N datagrams in clear text from HOST_B (side B) to HOST_A.
+# The socket bypasses side B's own IPsec policies (IP_XFRM_POLICY with an
+# allow policy without template, as IKE daemons do for their sockets), so
+# they leave in clear text even while B holds the CHILD SA.
 fs_inject() {
 	ns_exec "$NS_B" python3 -c '
-import socket, sys, time
+import socket, struct, sys, time
+INF = (1 << 64) - 1
+sel = bytearray(56)
+sel[40:42] = struct.pack("=H", socket.AF_INET)	# xfrm_selector.family
+# xfrm_userpolicy_info: sel, lft (byte/packet limits infinite), curlft,
+# priority, index, dir 1 (out), action 0 (allow), flags, share, padding
+pol = bytes(sel) + struct.pack("=8Q", INF, INF, INF, INF, 0, 0, 0, 0) + bytes(32) + \
+	struct.pack("=IIBBBB", 0, 0, 1, 0, 0, 0) + bytes(4)
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IP, 17, pol)	# IP_XFRM_POLICY
 s.bind((sys.argv[1], 0))
 for i in range(int(sys.argv[4])):
     s.sendto(b"clear text %d" % i, (sys.argv[2], int(sys.argv[3])))
