@@ -336,7 +336,7 @@ START_TEST(test_lost_auth_response)
 	ck_assert_int_eq(pair_sa(&P, PAIR_B)->state, IKE_SA_ESTABLISHED);
 	ck_assert(pair_run(&P, 2000, pair_established));
 	/* A retransmitted, B replayed its cached response: one SA, one child */
-	ck_assert_uint_ge(pair_sa(&P, PAIR_A)->win.retransmits, 1);
+	ck_assert_uint_eq(pair_sa(&P, PAIR_A)->win.retransmits, 1);
 	ck_assert_uint_eq(pair_sa(&P, PAIR_B)->win.resent, 1);
 	ck_assert_uint_eq(pair_nsas(&P, PAIR_B), 1);
 	assert_children_match();
@@ -1092,6 +1092,80 @@ START_TEST(test_conn_switch_refused)
 }
 END_TEST
 
+/* Virtual time: when each of A's datagrams left, relative to PAIR_T0_MS. */
+struct send_times {
+	uint64_t at[8];
+	size_t n;
+};
+
+static int note_send(struct pair *p, struct pair_pkt *q, void *arg)
+{
+	struct send_times *st = arg;
+
+	if (q->from == PAIR_A && st->n < 8)
+		st->at[st->n++] = loop_now_ms(p->loop) - PAIR_T0_MS;
+	return 0;
+}
+
+static int drop_all(struct pair *p, struct pair_pkt *q, void *arg)
+{
+	(void)p;
+	(void)q;
+	(void)arg;
+	return 1;
+}
+
+static int a_gave_up(struct pair *p)
+{
+	return pair_nsas(p, PAIR_A) == 0;
+}
+
+/* Retransmission back-off to the millisecond (pair retx: 20 ms, then 1.5
+ * times the previous wait, 2 retransmissions, then one more wait). */
+START_TEST(test_retransmit_backoff)
+{
+	struct send_times st = { { 0 }, 0 };
+
+	pair_setup(&P, NULL, NULL);
+	P.on_send = note_send;
+	P.on_send_arg = &st;
+	P.filter = drop_all;
+	pair_initiate(&P);
+	ck_assert(pair_run(&P, 10000, a_gave_up));
+	ck_assert_uint_eq(st.n, 3);
+	ck_assert_uint_eq(st.at[0], 0);
+	ck_assert_uint_eq(st.at[1], 20);
+	ck_assert_uint_eq(st.at[2], 50);
+	/* given up after the last wait (45 ms) */
+	ck_assert_uint_eq(loop_now_ms(P.loop) - PAIR_T0_MS, 95);
+	pair_free(&P);
+}
+END_TEST
+
+static int b_has_none(struct pair *p)
+{
+	return pair_nsas(p, PAIR_B) == 0;
+}
+
+/* A responder's half-open IKE SA goes after exactly ENGINE_HALF_OPEN_MS. */
+START_TEST(test_half_open_timeout)
+{
+	struct dropper d = { PAIR_A, 2, 0 };	/* A's IKE_AUTH request is lost... */
+
+	pair_setup(&P, NULL, NULL);
+	P.filter = drop_nth;
+	P.filter_arg = &d;
+	pair_initiate(&P);
+	pair_pump(&P, 0);
+	ck_assert_uint_eq(pair_nsas(&P, PAIR_B), 1);
+	engine_shutdown(P.peer[PAIR_A].e);	/* ...and A goes away */
+	P.peer[PAIR_A].e = NULL;
+	ck_assert(pair_run(&P, ENGINE_HALF_OPEN_MS + 1000, b_has_none));
+	ck_assert_uint_eq(loop_now_ms(P.loop) - PAIR_T0_MS, ENGINE_HALF_OPEN_MS);
+	pair_free(&P);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("engine exchanges");
@@ -1109,6 +1183,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_esp_pfs_group);
 	tcase_add_test(tc, test_ts_narrowed);
 	tcase_add_test(tc, test_lost_auth_response);
+	tcase_add_test(tc, test_retransmit_backoff);
+	tcase_add_test(tc, test_half_open_timeout);
 	tcase_add_test(tc, test_duplicates);
 	tcase_add_test(tc, test_delete_child_from_a);
 	tcase_add_test(tc, test_delete_child_from_b);

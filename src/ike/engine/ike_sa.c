@@ -9,6 +9,7 @@
 
 #include "common/log.h"
 #include "ike/codec/names.h"
+#include "ike/auth/auth.h"
 #include "ike/engine/exchange.h"
 
 static int sa_tx(const uint8_t *pkt, size_t len, void *arg)
@@ -33,6 +34,7 @@ static void on_half_open_timeout(void *arg)
 
 	log_info(LS_IKE, "IKE SA %llu: half-open for %u s, deleted",
 		 (unsigned long long)sa->id, ENGINE_HALF_OPEN_MS / 1000);
+	sa->timed_out = 1;
 	ike_sa_destroy(sa);
 }
 
@@ -110,6 +112,7 @@ int ike_sa_state(struct ike_sa *sa, enum ike_sa_state next)
 
 	if (ike_sa_set_state(&sa->state, next, sa->entry.spi_i, sa->entry.spi_r) < 0)
 		return -1;
+	counters_ike_state(sa, old, next);
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = ENGINE_EV_IKE_STATE;
 	ev.ike_sa_id = sa->id;
@@ -127,6 +130,8 @@ int child_sa_state(struct child_sa *c, enum child_sa_state next)
 
 	if (child_sa_set_state(&c->state, next, c->spi_in, c->spi_out) < 0)
 		return -1;
+	if (next == CHILD_SA_REKEYED)
+		c->ike->eng->stats.child_rekeys++;
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = ENGINE_EV_CHILD_STATE;
 	ev.ike_sa_id = c->ike->id;
@@ -165,6 +170,7 @@ void ike_sa_established(struct ike_sa *sa)
 	/* RealMessage1/2 served the AUTH payloads (2.15) and are not needed again */
 	secret_free(&sa->init_req);
 	secret_free(&sa->init_resp);
+	auth_state_free(sa);
 	sa->established_ms = loop_now_ms(e->loop);
 	e->stats.ike_sas_established_total++;
 	sa_table_set_id(&e->table, &sa->entry,
@@ -224,6 +230,9 @@ void ike_sa_lost(struct ike_sa *sa, const char *why)
 	log_info(LS_IKE, "IKE SA %llu (%s): peer lost: %s; dpd_action %s",
 		 (unsigned long long)sa->id, conn ? conn->name : "-", why,
 		 conn ? conf_dpd_action_name(conn->dpd_action) : "-");
+	sa->timed_out = 1;
+	if (sa->established_ms)
+		sa->eng->stats.peers_lost++;
 	destroy_then(sa, 1);
 }
 
