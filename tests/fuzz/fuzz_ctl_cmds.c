@@ -25,7 +25,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *const commands[] = {
 	"show-conns", "show-sa", "show-child", "show-kernel", "show-stats", "initiate",
-	"terminate", "rekey", "reload", "log", "no-such-command",
+	"terminate", "rekey", "reload", "log", "no-such-command", "metrics", "install",
+	"uninstall",
 };
 
 static const char conf_text[] =
@@ -74,9 +75,17 @@ static void new_engine(void)
 	}
 }
 
+static char path[] = "/tmp/fuzz_ctl_cmds-XXXXXX";
+
+/* libFuzzer leaves through exit(): the file and the socket go with it. */
+static void cleanup(void)
+{
+	ctl_server_free(d.ctl);
+	unlink(path);
+}
+
 static void setup(void)
 {
-	static char path[] = "/tmp/fuzz_ctl_cmds-XXXXXX";
 	struct conf_diag diag;
 	char err[256], sock[sizeof(path) + 8];
 	int fd = mkstemp(path);
@@ -84,6 +93,7 @@ static void setup(void)
 	if (fd < 0 || write(fd, conf_text, sizeof(conf_text) - 1) != (ssize_t)sizeof(conf_text) - 1)
 		abort();
 	close(fd);
+	atexit(cleanup);
 	d.cfg_path = path;
 	d.cfg = config_load(path, &diag);
 	if (!d.cfg) {

@@ -21,9 +21,7 @@ tests_fuzz_fuzz_kernel_event_CPPFLAGS = $(AM_CPPFLAGS) $(LIBNL_CFLAGS) $(LIBNL_X
 tests_fuzz_fuzz_kernel_event_LDFLAGS = $(FUZZER_LINK_FLAGS)
 tests_fuzz_fuzz_kernel_event_LDADD = $(KERNEL_LIBS)
 noinst_PROGRAMS += tests/fuzz/fuzz_ctl_cmds
-tests_fuzz_fuzz_ctl_cmds_SOURCES = tests/fuzz/fuzz_ctl_cmds.c \
-	src/ike/core/ctlcmds.c src/ike/core/daemon.c src/ike/core/ctlserver.c \
-	src/ike/core/sdnotify.c
+tests_fuzz_fuzz_ctl_cmds_SOURCES = tests/fuzz/fuzz_ctl_cmds.c $(DAEMON_CTL_SOURCES)
 tests_fuzz_fuzz_ctl_cmds_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_fuzz_fuzz_ctl_cmds_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS) $(OPENSSL_CFLAGS)
 tests_fuzz_fuzz_ctl_cmds_LDFLAGS = $(FUZZER_LINK_FLAGS)
