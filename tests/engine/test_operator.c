@@ -282,6 +282,31 @@ START_TEST(test_counters)
 }
 END_TEST
 
+/* One key for the pair a.example/b.example on both sides (swanctl.conf's
+ * id-a/id-b): IKE_AUTH succeeds with it, not with the single-id keys. */
+START_TEST(test_pair_secret)
+{
+	char *a = pair_conf_sub(pair_conf_a,
+				"secrets: ( { id = \"b.example\"; psk = \"pair-test-psk-0123456789\"; },\n"
+				"           { id = \"a.example\"; psk = \"pair-test-psk-0123456789\"; } );",
+				"secrets: ( { id = \"b.example\"; psk = \"single-id-key-0123456789\"; },\n"
+				"  { id = [\"a.example\", \"b.example\"]; psk = \"the-pair-key-0123456789\"; } );");
+	char *b = pair_conf_sub(pair_conf_b,
+				"secrets: ( { id = \"a.example\"; psk = \"pair-test-psk-0123456789\"; } );",
+				"secrets: ( { id = [\"b.example\", \"a.example\"]; psk = \"the-pair-key-0123456789\"; },\n"
+				"  { id = \"a.example\"; psk = \"another-single-key-01234\"; } );");
+
+	pair_setup(&P, a, b);
+	free(a);
+	free(b);
+	pair_initiate(&P);
+	pair_pump(&P, 0);
+	ck_assert(pair_established(&P));
+	ck_assert_uint_eq(failed_total(PAIR_A) + failed_total(PAIR_B), 0);
+	pair_free(&P);
+}
+END_TEST
+
 static Suite *operator_suite(void)
 {
 	Suite *s = suite_create("operator");
@@ -291,6 +316,7 @@ static Suite *operator_suite(void)
 	tcase_add_test(tc, test_install_uninstall);
 	tcase_add_test(tc, test_reauth_now);
 	tcase_add_test(tc, test_counters);
+	tcase_add_test(tc, test_pair_secret);
 	suite_add_tcase(s, tc);
 	return s;
 }

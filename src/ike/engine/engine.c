@@ -446,10 +446,12 @@ int engine_rekey_child(struct engine *e, const char *conn, const char *child,
 
 /* ---- reload ---- */
 
+/* Removed, or changed in what its SAs were negotiated for (plan.h keep_sas). */
 static int plan_touches(const struct reload_plan *plan, const char *conn)
 {
 	for (size_t i = 0; i < plan->n; i++)
-		if ((plan->v[i].op == PLAN_REMOVE || plan->v[i].op == PLAN_CHANGE) &&
+		if ((plan->v[i].op == PLAN_REMOVE ||
+		     (plan->v[i].op == PLAN_CHANGE && !plan->v[i].keep_sas)) &&
 		    strcmp(plan->v[i].conn, conn) == 0)
 			return 1;
 	return 0;
@@ -480,7 +482,7 @@ int engine_reload(struct engine *e, const struct config *newcfg, const struct re
 	struct ike_sa *sa, *next;
 
 	for (size_t i = 0; i < plan->n; i++)
-		if (plan->v[i].op != PLAN_ADD)
+		if (plan->v[i].op != PLAN_ADD && !plan->v[i].keep_sas)
 			trap_remove_conn(e, plan->v[i].conn);
 	/* removed and changed connections: their SAs go (DELETE sent, best effort) */
 	for (sa = e->sas; sa; sa = next) {
@@ -511,6 +513,12 @@ int engine_reload(struct engine *e, const struct config *newcfg, const struct re
 		if (plan->v[i].op == PLAN_REMOVE || !(c = config_find_conn(newcfg, plan->v[i].conn)))
 			continue;
 		trap_install_conn(e, c);
+		if (plan->v[i].keep_sas) {
+			log_info(LS_IKE, "reload: connection %s (%s): its SAs are kept, the new "
+				 "settings apply from the next rekey or DPD check", c->name,
+				 plan->v[i].fields);
+			continue;
+		}
 		for (size_t k = 0; k < c->nchildren; k++)
 			if (c->children[k].start_action == CONF_START_START &&
 			    !engine_start(e, c, &c->children[k], NULL, 0, err, errlen))
