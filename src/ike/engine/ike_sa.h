@@ -12,6 +12,9 @@
  *   informational.c INFORMATIONAL: DELETE, liveness (DPD), error notifies
  *   child_sa.c      CHILD SA negotiation results -> kernel (SPIs, SAs, policies)
  *   trap.c          trap policies, ACQUIRE, kernel EXPIRE handling
+ *   engine_ctl.c    engine.h actions for ikectl: terminate a CHILD SA,
+ *                   install/uninstall traps, reauthenticate
+ *   counters.c      handshake outcomes and rekeys counted from state changes
  *   crypto_job.c    the responder's IKE_SA_INIT key exchange on crypto workers
  *   flows.c         CHILD SAs by selectors and by SPI (hash indexes)
  * exchange.h holds what the exchange files share (message building,
@@ -74,6 +77,20 @@ struct dh_job;
 typedef void (*ike_response_fn)(struct ike_sa *sa, const struct ike_msg *m,
 				const uint8_t *pkt, size_t len);
 
+/*
+ * The request handlers of the exchanges layer, registered by the facade
+ * (engine.c) so the receive path (msg_in.c) calls up through them and
+ * not by name.
+ */
+struct engine_rx {
+	void (*init_request)(struct engine *e, const uint8_t *pkt, size_t len,
+			     const struct ike_msg *m, const struct addr *local,
+			     const struct addr *remote);
+	void (*auth_request)(struct ike_sa *sa, const struct ike_msg *m);
+	void (*info_request)(struct ike_sa *sa, const struct ike_msg *m);
+	void (*create_child_request)(struct ike_sa *sa, const struct ike_msg *m);
+};
+
 struct engine {
 	struct loop *loop;
 	const struct config *cfg;
@@ -82,6 +99,16 @@ struct engine {
 	struct sa_table table;
 	struct cookie_ctx cookies;
 	struct ike_retx_cfg retx;
+	struct engine_rx rx;
+	/*
+	 * Buffers of this engine, not function statics: two engines in one
+	 * process (the tests' pairs) must not share them.  One datagram at a
+	 * time: nothing called from engine_packet_in hands the same engine
+	 * another datagram, and nothing sends while a message is encoded.
+	 */
+	struct ike_msg *rx_msg;		/* msg_in.c: the decoded datagram */
+	uint8_t *tx_buf;		/* msg_out.c: ENGINE_TX_MAX bytes being encoded */
+	unsigned state_refused;		/* illegal state changes asked for (bugs) */
 	struct ike_sa *sas;		/* every IKE SA, for listing and reload */
 	struct hidx sa_by_id;		/* every IKE SA by its id (ike_sa_by_id) */
 	struct hidx sa_by_conn;		/* IKE SAs by connection name (ike_sa_conn_first) */
@@ -123,6 +150,8 @@ struct engine_test_hooks {
 
 struct auth_method;
 #define AUTH_SLOTS	2
+/* Our messages carry no certificates yet: this bounds every one of them. */
+#define ENGINE_TX_MAX	8192
 
 /* One IKE SA.  The table entry comes first so a found entry is the SA. */
 struct ike_sa {
@@ -145,6 +174,7 @@ struct ike_sa {
 	int halfopen;			/* counted in e->cookies (responder) */
 	const struct conf_child *init_child;	/* initiator: child for IKE_AUTH */
 	uint16_t notify_err;		/* why it failed (log/tests), 0: none */
+	int timed_out;			/* ended for want of an answer (counters.c) */
 	/* DELETEs waiting for the window (one request at a time, 2.3) */
 	int delete_pending;
 	uint32_t del_spis[8];
@@ -259,6 +289,8 @@ struct ike_sa *ike_sa_conn_first(struct engine *e, const struct conf_conn *conn)
 struct ike_sa *ike_sa_conn_next(const struct ike_sa *prev);
 /* 1 if sa belongs to connection conn (any connection for NULL). */
 int ike_sa_of_conn(const struct ike_sa *sa, const char *conn);
+/* counters.c: engine_stats from one IKE SA state change (ike_sa_state). */
+void counters_ike_state(struct ike_sa *sa, enum ike_sa_state old, enum ike_sa_state next);
 /* A valid message from the peer arrived: liveness restarts. */
 void ike_sa_alive(struct ike_sa *sa);
 /* Established: half-open accounting, DPD timer, identity index. */
@@ -335,11 +367,14 @@ void kernel_reconcile(struct engine *e);
 void kernel_resync(void *arg);		/* struct kernel_events.on_resync */
 void kernel_state_shutdown(struct engine *e);
 void trap_remove_all(struct engine *e);
-/* Kernel callbacks (struct kernel_events) */
-void trap_on_acquire(void *arg, const struct kernel_acquire *acq);
-void trap_on_expire(void *arg, const struct kernel_sa_id *id, uint32_t reqid, int hard);
+/* The trap policy of reqid: its connection and child; -1 if none. */
+int trap_lookup(struct engine *e, uint32_t reqid, const struct conf_conn **conn,
+		const struct conf_child **child);
+/* ---- kevents.c: kernel events (registered on the backend by engine.c) ---- */
+void kevent_acquire(void *arg, const struct kernel_acquire *acq);
+void kevent_expire(void *arg, const struct kernel_sa_id *id, uint32_t reqid, int hard);
 /* The ACQUIRE's packet flow as the first TSi/TSr (2.9). */
-void trap_acquire_ts(const struct kernel_acquire *acq, struct ike_ts *src, struct ike_ts *dst);
+void kevent_acquire_ts(const struct kernel_acquire *acq, struct ike_ts *src, struct ike_ts *dst);
 /* The trap policy this child replaced (same reqid), or 0. */
 uint32_t trap_reqid(struct engine *e, const struct conf_conn *conn, const struct conf_child *ch);
 /* Trap policies for one child (close_action/dpd_action trap), once. */
@@ -348,6 +383,11 @@ int trap_install_child(struct engine *e, const struct conf_conn *conn,
 /* Installs trap policies of one connection / removes them. */
 int trap_install_conn(struct engine *e, const struct conf_conn *conn);
 void trap_remove_conn(struct engine *e, const char *conn);
+/* The trap policies of conn's child (NULL: every child); how many children. */
+size_t trap_remove_child(struct engine *e, const char *conn, const char *child);
+/* ikectl uninstall: the trap policies of conn's child (NULL: every child)
+ * go, block policies stay in their place for a fail_closed child; how many. */
+size_t trap_uninstall(struct engine *e, const struct conf_conn *conn, const struct conf_child *only);
 /* Reload: point the remaining traps at newcfg (by name); drop orphans. */
 int trap_remap(struct engine *e, const struct config *newcfg);
 
