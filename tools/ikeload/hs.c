@@ -16,6 +16,7 @@
 #include "ike/codec/codec.h"
 #include "ike/crypto/ke.h"
 #include "ike/crypto/mac.h"
+#include "ike/sa/prop_util.h"
 #include "tools/ikeload/ikeload.h"
 
 static const char *const result_names[HR_NRESULTS] = {
@@ -394,7 +395,7 @@ static void init_response(struct hs *h, const struct load_opts *o, const struct 
 	}
 	if (!sa || !ke || !nr || !answer_ok(o, &sa->u.sa) ||
 	    proposal_group(&sa->u.sa.prop[0]) != h->group || ke->u.ke.group != h->group ||
-	    ike_algs_of(&sa->u.sa.prop[0], &h->algs) < 0 ||
+	    prop_algs(&sa->u.sa.prop[0], &h->algs) < 0 ||
 	    nr->u.nonce.len < 16 || nr->u.nonce.len > 256) {
 		hs_fail(h, HR_PROTOCOL);
 		return;

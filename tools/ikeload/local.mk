@@ -6,6 +6,6 @@ tools_ikeload_ikeload_SOURCES = tools/ikeload/ikeload.c tools/ikeload/ikeload.h 
 	tools/ikeload/hs.c tools/ikeload/kecache.c \
 	tools/ikeload/flood.c tools/ikeload/flood.h
 tools_ikeload_ikeload_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS) $(GMP_CFLAGS)
-tools_ikeload_ikeload_LDADD = src/ike/codec/libikecodec.a $(CRYPTO_LIBS) -lm
+tools_ikeload_ikeload_LDADD = src/ike/sa/libikesa.a src/ike/codec/libikecodec.a $(CRYPTO_LIBS) -lm
 dist_noinst_SCRIPTS += tests/engine/ikeload-smoke.sh tests/engine/ikeload-lib.sh
 dist_noinst_SCRIPTS += tests/bench/run.sh

@@ -12,22 +12,6 @@
 
 #define IKE_SPI_LEN	8
 
-int ike_algs_of(const struct ike_proposal *p, struct ike_algs *a)
-{
-	memset(a, 0, sizeof(*a));
-	for (size_t i = 0; i < p->ntransforms; i++) {
-		const struct ike_transform *x = &p->xf[i];
-
-		if (x->type == TT_ENCR)
-			a->encr = encr_lookup(x->id, x->keylen);
-		else if (x->type == TT_PRF)
-			a->prf = prf_lookup(x->id);
-		else if (x->type == TT_INTEG && x->id != AUTH_NONE)
-			a->integ = integ_lookup(x->id);
-	}
-	return a->encr && a->prf && (encr_is_aead(a->encr) || a->integ) ? 0 : -1;
-}
-
 void ike_keys_free(struct ike_keys *k)
 {
 	secret_free(&k->skeyseed);

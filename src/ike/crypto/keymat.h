@@ -30,10 +30,6 @@ struct child_keys {
 	struct secret encr_i, integ_i, encr_r, integ_r;	/* i: initiator -> responder */
 };
 
-/* The IKE SA algorithms of an accepted proposal (ENCR, PRF, INTEG unless
- * the cipher is AEAD); -1 when one is missing or unknown. */
-int ike_algs_of(const struct ike_proposal *p, struct ike_algs *a);
-
 void ike_keys_free(struct ike_keys *k);
 void child_keys_free(struct child_keys *k);
 
