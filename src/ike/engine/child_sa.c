@@ -11,7 +11,7 @@
 
 #include "common/log.h"
 #include "ike/crypto/xform.h"
-#include "ike/engine/child_nego.h"
+#include "ike/sa/prop_util.h"
 #include "ike/engine/exchange.h"
 #include "ike/engine/kernel_alg.h"
 
@@ -20,6 +20,13 @@
 #define CHILD_SPI_MAX	0xcfffffffu
 /* Prefixes one selector may split into (ts_to_prefixes bound for IPv6). */
 #define CHILD_MAX_PREFIXES	254
+
+uint32_t engine_new_reqid(struct engine *e)
+{
+	if (e->next_reqid < KERNEL_REQID_MIN || e->next_reqid >= KERNEL_REQID_MAX)
+		e->next_reqid = KERNEL_REQID_MIN;
+	return e->next_reqid++;
+}
 
 struct child_sa *child_sa_new(struct ike_sa *ike, const struct conf_child *cfg)
 {

@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 #include <netinet/in.h>
-#include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,67 +13,12 @@
 #include "common/log.h"
 #include "ike/core/plan.h"
 #include "ike/crypto/proposal.h"
+#include "ike/engine/create_child.h"
 #include "ike/engine/exchange.h"
 
 const char *engine_kind(void)
 {
 	return "ikev2";
-}
-
-uint32_t engine_new_reqid(struct engine *e)
-{
-	if (e->next_reqid < KERNEL_REQID_MIN || e->next_reqid >= KERNEL_REQID_MAX)
-		e->next_reqid = KERNEL_REQID_MIN;
-	return e->next_reqid++;
-}
-
-int engine_send(struct engine *e, const struct addr *local, const struct addr *remote,
-		const uint8_t *pkt, size_t len)
-{
-	int rc;
-
-	if (e->test_send)
-		rc = e->test_send(e, local, remote, pkt, len);
-	else if (e->have_sockets)
-		rc = ike_send(&e->sockets, local, remote, pkt, len);
-	else
-		rc = -1;
-	if (rc == 0) {
-		e->stats.packets_out++;
-		e->stats.bytes_out += len;
-	}
-	return rc;
-}
-
-int engine_send_keepalive(struct engine *e, const struct addr *local, const struct addr *remote)
-{
-	static const uint8_t ka = 0xff;
-
-	if (e->test_send)
-		return e->test_send(e, local, remote, &ka, 1);
-	for (size_t i = 0; e->have_sockets && i < e->sockets.n; i++) {
-		const struct ike_socket *s = &e->sockets.s[i];
-
-		if (s->natt && addr_family(&s->bound) == addr_family(remote))
-			return sendto(s->fd, &ka, 1, MSG_DONTWAIT, &remote->u.sa,
-				      addr_socklen(remote)) == 1 ? 0 : -1;
-	}
-	return -1;
-}
-
-int engine_nonce(struct engine *e, struct secret *out)
-{
-	secret_free(out);
-	if (e->test_nonce)
-		return secret_dup(out, e->test_nonce, e->test_nonce_len);
-	if (secret_alloc(out, ENGINE_NONCE_LEN) < 0)
-		return -1;
-	if (RAND_bytes(out->ptr, (int)out->len) != 1) {
-		secret_free(out);
-		log_err(LS_IKE, "nonce: RAND_bytes failed");
-		return -1;
-	}
-	return 0;
 }
 
 /* The source address the kernel would pick towards remote. */
@@ -149,7 +93,7 @@ struct ike_sa *engine_start(struct engine *e, const struct conf_conn *conn,
 		sa->pending_child->reqid = reqid;
 	if (child && acq) {
 		sa->pending_child->have_acquire_ts = 1;
-		trap_acquire_ts(acq, &sa->pending_child->acquire_src,
+		kevent_acquire_ts(acq, &sa->pending_child->acquire_src,
 				&sa->pending_child->acquire_dst);
 	}
 	if (init_start(sa) < 0)
@@ -178,8 +122,8 @@ static void on_kernel(int fd, uint32_t events, void *arg)
 
 static void kernel_hook(struct engine *e, struct kernel *k)
 {
-	k->ev.on_acquire = trap_on_acquire;
-	k->ev.on_expire = trap_on_expire;
+	k->ev.on_acquire = kevent_acquire;
+	k->ev.on_expire = kevent_expire;
 	k->ev.on_resync = kernel_resync;
 	k->ev.arg = e;
 	e->kernel = k;
@@ -232,12 +176,22 @@ static struct engine *engine_alloc(struct loop *loop, const struct config *cfg)
 	e->retx.timeout_ms = (uint32_t)(cfg->global.retransmit_timeout * 1000);
 	e->retx.base = cfg->global.retransmit_base;
 	e->retx.tries = (unsigned)cfg->global.retransmit_tries;
+	/* the receive path (transport) hands requests up to the exchanges */
+	e->rx.init_request = init_rx_request;
+	e->rx.auth_request = auth_rx_request;
+	e->rx.info_request = info_rx_request;
+	e->rx.create_child_request = create_child_rx_request;
 	cookie_cfg_defaults(&cc);
 	cc.total_threshold = (unsigned)cfg->global.cookie_threshold;
 	cc.ip_threshold = (unsigned)cfg->global.cookie_threshold_ip;
 	cc.ip_block = (unsigned)cfg->global.block_threshold;
-	if (sa_table_init(&e->table) < 0 || cookie_ctx_init(&e->cookies, &cc, loop_now_ms(loop)) < 0) {
+	e->rx_msg = malloc(sizeof(*e->rx_msg));
+	e->tx_buf = malloc(ENGINE_TX_MAX);
+	if (!e->rx_msg || !e->tx_buf || sa_table_init(&e->table) < 0 ||
+	    cookie_ctx_init(&e->cookies, &cc, loop_now_ms(loop)) < 0) {
 		sa_table_free(&e->table);
+		free(e->rx_msg);
+		free(e->tx_buf);
 		free(e);
 		return NULL;
 	}
@@ -334,6 +288,8 @@ void engine_shutdown(struct engine *e)
 		ike_sockets_close(&e->sockets);
 	cookie_ctx_free(&e->cookies);
 	sa_table_free(&e->table);
+	free(e->rx_msg);
+	free(e->tx_buf);
 	free(e);
 }
 

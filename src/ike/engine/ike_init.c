@@ -11,7 +11,7 @@
 #include "common/buf.h"
 #include "common/log.h"
 #include "ike/codec/names.h"
-#include "ike/engine/child_nego.h"
+#include "ike/sa/prop_util.h"
 #include "ike/engine/exchange.h"
 #include "ike/sa/proposal_select.h"
 

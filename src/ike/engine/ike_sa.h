@@ -71,6 +71,20 @@ struct trap;
 typedef void (*ike_response_fn)(struct ike_sa *sa, const struct ike_msg *m,
 				const uint8_t *pkt, size_t len);
 
+/*
+ * The request handlers of the exchanges layer, registered by the facade
+ * (engine.c) so the receive path (msg_in.c) calls up through them and
+ * not by name.
+ */
+struct engine_rx {
+	void (*init_request)(struct engine *e, const uint8_t *pkt, size_t len,
+			     const struct ike_msg *m, const struct addr *local,
+			     const struct addr *remote);
+	void (*auth_request)(struct ike_sa *sa, const struct ike_msg *m);
+	void (*info_request)(struct ike_sa *sa, const struct ike_msg *m);
+	void (*create_child_request)(struct ike_sa *sa, const struct ike_msg *m);
+};
+
 struct engine {
 	struct loop *loop;
 	const struct config *cfg;
@@ -79,6 +93,16 @@ struct engine {
 	struct sa_table table;
 	struct cookie_ctx cookies;
 	struct ike_retx_cfg retx;
+	struct engine_rx rx;
+	/*
+	 * Buffers of this engine, not function statics: two engines in one
+	 * process (the tests' pairs) must not share them.  One datagram at a
+	 * time: nothing called from engine_packet_in hands the same engine
+	 * another datagram, and nothing sends while a message is encoded.
+	 */
+	struct ike_msg *rx_msg;		/* msg_in.c: the decoded datagram */
+	uint8_t *tx_buf;		/* msg_out.c: ENGINE_TX_MAX bytes being encoded */
+	unsigned state_refused;		/* illegal state changes asked for (bugs) */
 	struct ike_sa *sas;		/* every IKE SA, for listing and reload */
 	uint64_t next_ike_id, next_child_id;
 	uint32_t next_reqid;		/* in [KERNEL_REQID_MIN, KERNEL_REQID_MAX] */
@@ -112,6 +136,8 @@ struct engine_test_hooks {
 
 struct auth_method;
 #define AUTH_SLOTS	2
+/* Our messages carry no certificates yet: this bounds every one of them. */
+#define ENGINE_TX_MAX	8192
 
 /* One IKE SA.  The table entry comes first so a found entry is the SA. */
 struct ike_sa {
@@ -314,11 +340,14 @@ void kernel_reconcile(struct engine *e);
 void kernel_resync(void *arg);		/* struct kernel_events.on_resync */
 void kernel_state_shutdown(struct engine *e);
 void trap_remove_all(struct engine *e);
-/* Kernel callbacks (struct kernel_events) */
-void trap_on_acquire(void *arg, const struct kernel_acquire *acq);
-void trap_on_expire(void *arg, const struct kernel_sa_id *id, uint32_t reqid, int hard);
+/* The trap policy of reqid: its connection and child; -1 if none. */
+int trap_lookup(struct engine *e, uint32_t reqid, const struct conf_conn **conn,
+		const struct conf_child **child);
+/* ---- kevents.c: kernel events (registered on the backend by engine.c) ---- */
+void kevent_acquire(void *arg, const struct kernel_acquire *acq);
+void kevent_expire(void *arg, const struct kernel_sa_id *id, uint32_t reqid, int hard);
 /* The ACQUIRE's packet flow as the first TSi/TSr (2.9). */
-void trap_acquire_ts(const struct kernel_acquire *acq, struct ike_ts *src, struct ike_ts *dst);
+void kevent_acquire_ts(const struct kernel_acquire *acq, struct ike_ts *src, struct ike_ts *dst);
 /* The trap policy this child replaced (same reqid), or 0. */
 uint32_t trap_reqid(struct engine *e, const struct conf_conn *conn, const struct conf_child *ch);
 /* Trap policies for one child (close_action/dpd_action trap), once. */

@@ -17,6 +17,7 @@ src_ike_engine_libikeengine_a_SOURCES = \
 	src/ike/engine/child_nego.c src/ike/engine/child_nego.h \
 	src/ike/engine/kernel_alg.c src/ike/engine/kernel_alg.h \
 	src/ike/engine/trap.c \
+	src/ike/engine/kevents.c \
 	src/ike/engine/kstate.c \
 	src/ike/engine/create_child.c src/ike/engine/create_child.h \
 	src/ike/engine/rekey.c src/ike/engine/rekey.h
@@ -66,6 +67,9 @@ tests_engine_test_kstate_LDADD = $(tests_engine_test_exchange_LDADD)
 # tshark); the host interop check against charon (root, run by hand or a
 # stage: tests/engine/interop-host.sh BUILDDIR WORKDIR).
 TESTS += tests/engine/tshark-check.sh
+# The layer rule of doc/ARCHITECTURE.md on the built objects (check-layers.sh).
+TESTS += tests/engine/layers.sh
+dist_noinst_SCRIPTS += tests/engine/layers.sh
 dist_noinst_SCRIPTS += tests/engine/tshark-check.sh tests/engine/interop-host.sh \
 	tests/engine/vm-interop.sh
 

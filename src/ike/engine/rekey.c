@@ -890,7 +890,7 @@ static int child_wanted(struct ike_sa *sa, const struct conf_child *cfg, uint32_
 	return reqid && ccsa_new_reqid(sa->rk.req) == reqid;
 }
 
-void rekey_acquire(struct ike_sa *sa, const struct conf_child *cfg, uint32_t reqid,
+void acquire_new_child(struct ike_sa *sa, const struct conf_child *cfg, uint32_t reqid,
 		   const struct kernel_acquire *acq)
 {
 	struct ike_ts ts[2];
@@ -899,7 +899,7 @@ void rekey_acquire(struct ike_sa *sa, const struct conf_child *cfg, uint32_t req
 		return;
 	log_info(LS_CHD, "ACQUIRE for %s/%s: a CHILD SA on IKE SA %llu",
 		 sa->conn ? sa->conn->name : "-", cfg->name, (unsigned long long)sa->id);
-	trap_acquire_ts(acq, &ts[0], &ts[1]);
+	kevent_acquire_ts(acq, &ts[0], &ts[1]);
 	switch (ccsa_new_child(sa, cfg, reqid, ts)) {
 	case CCSA_SENT:
 		break;
