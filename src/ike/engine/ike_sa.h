@@ -388,6 +388,9 @@ size_t trap_remove_child(struct engine *e, const char *conn, const char *child);
 /* ikectl uninstall: the trap policies of conn's child (NULL: every child)
  * go, block policies stay in their place for a fail_closed child; how many. */
 size_t trap_uninstall(struct engine *e, const struct conf_conn *conn, const struct conf_child *only);
+/* engine_ctl.c: a live CHILD SA of conn's child (NULL: of any child), or NULL. */
+struct child_sa *engine_child_up(struct engine *e, const struct conf_conn *c,
+				 const struct conf_child *ch);
 /* Reload: point the remaining traps at newcfg (by name); drop orphans. */
 int trap_remap(struct engine *e, const struct config *newcfg);
 
