@@ -173,7 +173,7 @@ void kernel_resync(void *arg)
 void kernel_state_shutdown(struct engine *e)
 {
 	struct listing l;
-	size_t kept = trap_shutdown(e), npols = 0, nsas = 0;
+	size_t kept = trap_shutdown(e, 1), npols = 0, nsas = 0;
 
 	if (list_kernel(e, &l) == 0) {
 		remove_unwanted(e, &l, &npols, &nsas);
