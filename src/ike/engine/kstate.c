@@ -94,8 +94,9 @@ static void remove_unwanted(struct engine *e, const struct listing *l, size_t *n
 		if (kernel_del_policy(e->kernel, &p) == 0)
 			(*npols)++;
 	}
+	/* SPI 0: a pending ACQUIRE's placeholder, not deletable (kernel.h) */
 	for (size_t i = 0; i < l->nsas; i++)
-		if (kernel_del_sa(e->kernel, &l->sas[i].id) == 0)
+		if (l->sas[i].id.spi && kernel_del_sa(e->kernel, &l->sas[i].id) == 0)
 			(*nsas)++;
 }
 
