@@ -279,6 +279,13 @@ void engine_shutdown(struct engine *e)
 {
 	if (!e)
 		return;
+	/*
+	 * fail_closed: block policies first, so the CHILD SAs going below give
+	 * their places back to them, never to a trap (whose ACQUIRE nobody
+	 * would answer, and whose larval SA would delay the next start's).
+	 */
+	if (e->kernel)
+		trap_shutdown(e, 0);
 	/* best effort: one DELETE each, no waiting for answers */
 	while (e->sas) {
 		struct ike_sa *sa = e->sas;

@@ -353,10 +353,11 @@ const struct kernel_policy *trap_standing_policy(struct engine *e,
 int trap_restore_policy(struct engine *e, const struct kernel_policy *p);
 /*
  * Shutdown: fail_closed children's standing policies become block
- * policies and stay listed (and in the kernel); every other is removed.
+ * policies and stay listed (and in the kernel); with remove_others every
+ * other is removed (first call: before the CHILD SAs go, without).
  * Returns how many stay.  trap_forget_all() then drops the list only.
  */
-size_t trap_shutdown(struct engine *e);
+size_t trap_shutdown(struct engine *e, int remove_others);
 void trap_forget_all(struct engine *e);
 /* Resync: standing policies absent from listed are put back; how many. */
 size_t trap_reinstall_missing(struct engine *e, const struct kernel_policy_info *listed,
