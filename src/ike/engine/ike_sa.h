@@ -223,6 +223,7 @@ struct child_sa {
 	size_t npols;
 	uint8_t *pol_was_trap;		/* 1: restore the trap policy on removal */
 	int spi_allocated, sa_in, sa_out;	/* kernel state to remove */
+	int kernel_err;			/* -errno of the kernel's refusal, 0: none */
 	struct addr sa_local, sa_remote;	/* outer addresses of the SAs */
 	int natt;
 	struct ts_set local_ts, remote_ts;	/* negotiated (narrowed) */
