@@ -19,15 +19,19 @@ IKECORE_LIBS = src/ike/core/libikecore.a src/ike/crypto/libikecrypto.a \
 
 # The daemon, linked with the IKE engine (src/ike/engine).
 sbin_PROGRAMS += src/ike/ikedaemon
-src_ike_ikedaemon_SOURCES = \
-	src/ike/core/ikedaemon.c \
+# The daemon's running state and control handlers (also linked by
+# tests/fuzz/fuzz_ctl_cmds).
+DAEMON_CTL_SOURCES = \
 	src/ike/core/daemon.c src/ike/core/daemon.h \
 	src/ike/core/ctlcmds.c \
 	src/ike/core/ctlserver.c src/ike/core/ctlserver.h \
-	src/ike/core/pidfile.c src/ike/core/pidfile.h \
 	src/ike/core/sdnotify.c src/ike/core/sdnotify.h \
+	src/ike/core/metrics.c
+src_ike_ikedaemon_SOURCES = \
+	src/ike/core/ikedaemon.c \
+	$(DAEMON_CTL_SOURCES) \
+	src/ike/core/pidfile.c src/ike/core/pidfile.h \
 	src/ike/core/caps.c src/ike/core/caps.h \
-	src/ike/core/metrics.c \
 	src/ike/core/engine.h
 src_ike_ikedaemon_LDADD = $(ENGINE_LIBS) $(KERNEL_LIBS) $(IKECORE_LIBS) $(CRYPTO_LIBS)
 

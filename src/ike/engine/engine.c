@@ -14,7 +14,9 @@
 #include "ike/core/plan.h"
 #include "ike/crypto/proposal.h"
 #include "ike/engine/create_child.h"
+#include "ike/engine/crypto_job.h"
 #include "ike/engine/exchange.h"
+#include "ike/engine/flows.h"
 
 const char *engine_kind(void)
 {
@@ -188,8 +190,14 @@ static struct engine *engine_alloc(struct loop *loop, const struct config *cfg)
 	e->rx_msg = malloc(sizeof(*e->rx_msg));
 	e->tx_buf = malloc(ENGINE_TX_MAX);
 	if (!e->rx_msg || !e->tx_buf || sa_table_init(&e->table) < 0 ||
-	    cookie_ctx_init(&e->cookies, &cc, loop_now_ms(loop)) < 0) {
+	    cookie_ctx_init(&e->cookies, &cc, loop_now_ms(loop)) < 0 ||
+	    hidx_init(&e->sa_by_id, 64) < 0 || flows_init(e) < 0 ||
+	    hidx_init(&e->sa_by_conn, 64) < 0) {
 		sa_table_free(&e->table);
+		cookie_ctx_free(&e->cookies);
+		hidx_free(&e->sa_by_id);
+		hidx_free(&e->sa_by_conn);
+		flows_free(e);
 		free(e->rx_msg);
 		free(e->tx_buf);
 		free(e);
@@ -257,6 +265,9 @@ struct engine *engine_new(struct loop *loop, const struct config *cfg, char *err
 	e->own_kernel = 1;
 	if (open_sockets(e, err, errlen) < 0)
 		goto fail;
+	/* the workers start with the first key exchange: after the daemon
+	 * has dropped its capabilities, which threads inherit when created */
+	e->crypto_workers_wanted = 1;
 	engine_begin(e, err, errlen);
 	return e;
 fail:
@@ -268,6 +279,13 @@ void engine_shutdown(struct engine *e)
 {
 	if (!e)
 		return;
+	/*
+	 * fail_closed: block policies first, so the CHILD SAs going below give
+	 * their places back to them, never to a trap (whose ACQUIRE nobody
+	 * would answer, and whose larval SA would delay the next start's).
+	 */
+	if (e->kernel)
+		trap_shutdown(e, 0);
 	/* best effort: one DELETE each, no waiting for answers */
 	while (e->sas) {
 		struct ike_sa *sa = e->sas;
@@ -277,6 +295,7 @@ void engine_shutdown(struct engine *e)
 		if (e->sas == sa)
 			ike_sa_destroy(sa);
 	}
+	engine_crypto_stop(e);
 	if (e->kernel) {
 		kernel_state_shutdown(e);
 		if (e->kernel_fd >= 0)
@@ -288,6 +307,9 @@ void engine_shutdown(struct engine *e)
 		ike_sockets_close(&e->sockets);
 	cookie_ctx_free(&e->cookies);
 	sa_table_free(&e->table);
+	hidx_free(&e->sa_by_id);
+	hidx_free(&e->sa_by_conn);
+	flows_free(e);
 	free(e->rx_msg);
 	free(e->tx_buf);
 	free(e);
@@ -446,10 +468,12 @@ int engine_rekey_child(struct engine *e, const char *conn, const char *child,
 
 /* ---- reload ---- */
 
+/* Removed, or changed in what its SAs were negotiated for (plan.h keep_sas). */
 static int plan_touches(const struct reload_plan *plan, const char *conn)
 {
 	for (size_t i = 0; i < plan->n; i++)
-		if ((plan->v[i].op == PLAN_REMOVE || plan->v[i].op == PLAN_CHANGE) &&
+		if ((plan->v[i].op == PLAN_REMOVE ||
+		     (plan->v[i].op == PLAN_CHANGE && !plan->v[i].keep_sas)) &&
 		    strcmp(plan->v[i].conn, conn) == 0)
 			return 1;
 	return 0;
@@ -470,17 +494,38 @@ static int sa_remap(struct ike_sa *sa, const struct config *newcfg)
 		return -1;
 	if (sa->init_child && !(sa->init_child = config_find_child(c, sa->init_child->name)))
 		return -1;
-	sa->conn = c;
+	ike_sa_set_conn(sa, c);
 	return 0;
+}
+
+/* A changed connection whose SAs stay: a child no longer start_action =
+ * trap loses its trap policies (unless a CHILD SA stands in for them). */
+static void traps_follow(struct engine *e, const struct conf_conn *old, const struct conf_conn *c)
+{
+	for (size_t k = 0; old && k < c->nchildren && k < old->nchildren; k++) {
+		const struct conf_child *ch = &c->children[k];
+
+		if (old->children[k].start_action != CONF_START_TRAP ||
+		    ch->start_action == CONF_START_TRAP)
+			continue;
+		if (engine_child_up(e, c, ch))
+			log_info(LS_CHD, "reload: %s/%s is no longer trapped; its trap policies go "
+				 "with its CHILD SAs ('ikectl uninstall' once they are down)",
+				 c->name, ch->name);
+		else
+			trap_uninstall(e, c, ch);
+	}
 }
 
 int engine_reload(struct engine *e, const struct config *newcfg, const struct reload_plan *plan,
 		  char *err, size_t errlen)
 {
+	const struct config *oldcfg;
 	struct ike_sa *sa, *next;
+	uint64_t id;
 
 	for (size_t i = 0; i < plan->n; i++)
-		if (plan->v[i].op != PLAN_ADD)
+		if (plan->v[i].op != PLAN_ADD && !plan->v[i].keep_sas)
 			trap_remove_conn(e, plan->v[i].conn);
 	/* removed and changed connections: their SAs go (DELETE sent, best effort) */
 	for (sa = e->sas; sa; sa = next) {
@@ -489,16 +534,16 @@ int engine_reload(struct engine *e, const struct config *newcfg, const struct re
 			continue;
 		log_info(LS_IKE, "reload: IKE SA %llu (%s) deleted", (unsigned long long)sa->id,
 			 sa->conn->name);
+		id = sa->id;
 		if (sa->state == IKE_SA_ESTABLISHED)
 			info_delete_ike(sa);
-		for (struct ike_sa *s = e->sas; s; s = s->next)
-			if (s == sa) {
-				ike_sa_destroy(sa);
-				break;
-			}
+		if ((sa = ike_sa_by_id(e, id)) != NULL)	/* still there (by id, no walk) */
+			ike_sa_destroy(sa);
 	}
 	trap_remap(e, newcfg);
+	oldcfg = e->cfg;
 	e->cfg = newcfg;
+	engine_crypto_note_groups(e, newcfg);
 	e->retx.timeout_ms = (uint32_t)(newcfg->global.retransmit_timeout * 1000);
 	e->retx.base = newcfg->global.retransmit_base;
 	e->retx.tries = (unsigned)newcfg->global.retransmit_tries;
@@ -511,6 +556,13 @@ int engine_reload(struct engine *e, const struct config *newcfg, const struct re
 		if (plan->v[i].op == PLAN_REMOVE || !(c = config_find_conn(newcfg, plan->v[i].conn)))
 			continue;
 		trap_install_conn(e, c);
+		if (plan->v[i].keep_sas) {
+			traps_follow(e, config_find_conn(oldcfg, c->name), c);
+			log_info(LS_IKE, "reload: connection %s (%s): its SAs are kept, the new "
+				 "settings apply from the next rekey or DPD check", c->name,
+				 plan->v[i].fields);
+			continue;
+		}
 		for (size_t k = 0; k < c->nchildren; k++)
 			if (c->children[k].start_action == CONF_START_START &&
 			    !engine_start(e, c, &c->children[k], NULL, 0, err, errlen))

@@ -10,6 +10,7 @@
  *                child_sa.c     CHILD SA -> kernel (SPIs, SAs, policies)
  *                kernel_alg.c   IKE transform IDs -> kernel algorithm IDs
  *                counters.c     handshake outcomes and rekeys, from states
+ *                flows.c        CHILD SAs by selectors and by SPI (hash indexes)
  *                ../auth/       authentication methods (auth.h: one row each)
  *  2 transport   msg_in.c       receive path: header, SA lookup, window, SK,
  *                               rules, dispatch (engine.rx handlers)
@@ -19,6 +20,8 @@
  *                create_child.c CREATE_CHILD_SA (new, rekey CHILD / IKE SA)
  *                informational.c INFORMATIONAL: DELETE, liveness, notifies
  *                child_nego.c   CHILD SA negotiation (IKE_AUTH, CREATE_CHILD_SA)
+ *                crypto_job.c   the responder's IKE_SA_INIT key exchange on
+ *                               crypto workers
  *  4 scheduling  rekey.c        rekey/reauth/expiry timers, collisions
  *                trap.c         trap and fail_closed policies
  *                kevents.c      kernel events: ACQUIRE, EXPIRE
@@ -29,7 +32,8 @@
  * two engines for whole-exchange tests (on virtual time).
  *
  * Not done yet: the kernel's MAPPING event, MOBIKE, fragmentation (RFC
- * 7383), DH on worker threads (kernel and DH calls run on the loop thread).
+ * 7383); kernel requests, the initiator's and CREATE_CHILD_SA's key
+ * exchanges still run on the loop thread (issue 17).
  */
 #ifndef IKE_ENGINE_IKE_SA_H
 #define IKE_ENGINE_IKE_SA_H
@@ -49,6 +53,7 @@
 #include "ike/engine/rekey.h"
 #include "ike/ikev2.h"
 #include "ike/sa/cookie.h"
+#include "ike/sa/hidx.h"
 #include "ike/sa/sa_state.h"
 #include "ike/sa/sa_table.h"
 #include "ike/sa/socket.h"
@@ -60,6 +65,9 @@ struct ike_sa;
 struct child_sa;
 struct ike_msg;
 struct trap;
+struct workq;
+struct ke_pool;
+struct dh_job;
 
 /* Nonce length we send (2.10: at least half the PRF key size; 32 covers all). */
 #define ENGINE_NONCE_LEN	32
@@ -112,6 +120,11 @@ struct engine {
 	uint8_t *tx_buf;		/* msg_out.c: ENGINE_TX_MAX bytes being encoded */
 	unsigned state_refused;		/* illegal state changes asked for (bugs) */
 	struct ike_sa *sas;		/* every IKE SA, for listing and reload */
+	struct hidx sa_by_id;		/* every IKE SA by its id (ike_sa_by_id) */
+	struct hidx sa_by_conn;		/* IKE SAs by connection name (ike_sa_conn_first) */
+	struct hidx flows;		/* flows.c: CHILD SAs by selectors, */
+	struct hidx spis_in, spis_out;	/* ... and by SPI */
+	struct hkey flow_key;
 	uint64_t next_ike_id, next_child_id;
 	uint32_t next_reqid;		/* in [KERNEL_REQID_MIN, KERNEL_REQID_MAX] */
 	struct engine_stats stats;
@@ -119,6 +132,9 @@ struct engine {
 	void *ev_arg;
 	uint16_t port, port_natt;	/* our IKE ports (cfg->global) */
 	struct trap *traps;		/* trap.c: installed trap policies */
+	struct workq *wq;		/* crypto_job.c: workers, NULL: none */
+	int crypto_workers_wanted;	/* start them on first use (engine_new) */
+	struct ke_pool *ke_pool;	/* pre-generated responder key pairs */
 	int kernel_fd;			/* registered on the loop; -1: none */
 	int own_kernel;			/* engine_new: free it at shutdown */
 	int have_sockets;
@@ -151,7 +167,10 @@ struct auth_method;
 struct ike_sa {
 	struct sa_entry entry;		/* spi_i, spi_r, initiator, peer */
 	struct engine *eng;
-	struct ike_sa *next;		/* engine->sas */
+	struct ike_sa *next, *prev;	/* engine->sas, doubly linked */
+	struct hnode by_id;		/* engine->sa_by_id */
+	struct hnode by_conn;		/* engine->sa_by_conn, while conn is set */
+	int in_conn;
 	uint64_t id;
 	const struct conf_conn *conn;	/* NULL until known (responder: IKE_AUTH) */
 	enum ike_sa_state state;
@@ -177,6 +196,7 @@ struct ike_sa {
 	size_t noffered;
 	struct ike_algs algs;
 	struct ke *ke;			/* our key pair; freed once keys exist */
+	struct dh_job *dh_job;		/* crypto pending on a worker (crypto_job.c) */
 	uint16_t ke_group;		/* group of our KE payload */
 	struct secret ni, nr;
 	uint8_t cookie[IKE_COOKIE_MAX];	/* initiator: the cookie to echo */
@@ -235,6 +255,9 @@ struct child_sa {
 	 * request went out (child_sa_install_in_early), keys included. */
 	struct kernel_sa *early_in;
 	struct child_rekey rk;		/* rekeying (rekey.c) */
+	struct hnode flow_node;		/* engine->flows (flows.c) */
+	struct hnode spi_in_node, spi_out_node;
+	int in_flows;
 };
 
 /* ---- engine.c ---- */
@@ -269,6 +292,12 @@ int ike_sa_state(struct ike_sa *sa, enum ike_sa_state next);
 /* Same for CHILD SAs. */
 int child_sa_state(struct child_sa *c, enum child_sa_state next);
 struct ike_sa *ike_sa_by_id(struct engine *e, uint64_t id);
+/* Sets sa->conn and lists sa under the connection's name. */
+void ike_sa_set_conn(struct ike_sa *sa, const struct conf_conn *conn);
+/* IKE SAs that may belong to conn (compare sa->conn == conn): no walk
+ * over every IKE SA. */
+struct ike_sa *ike_sa_conn_first(struct engine *e, const struct conf_conn *conn);
+struct ike_sa *ike_sa_conn_next(const struct ike_sa *prev);
 /* 1 if sa belongs to connection conn (any connection for NULL). */
 int ike_sa_of_conn(const struct ike_sa *sa, const char *conn);
 /* counters.c: engine_stats from one IKE SA state change (ike_sa_state). */
@@ -335,10 +364,11 @@ const struct kernel_policy *trap_standing_policy(struct engine *e,
 int trap_restore_policy(struct engine *e, const struct kernel_policy *p);
 /*
  * Shutdown: fail_closed children's standing policies become block
- * policies and stay listed (and in the kernel); every other is removed.
+ * policies and stay listed (and in the kernel); with remove_others every
+ * other is removed (first call: before the CHILD SAs go, without).
  * Returns how many stay.  trap_forget_all() then drops the list only.
  */
-size_t trap_shutdown(struct engine *e);
+size_t trap_shutdown(struct engine *e, int remove_others);
 void trap_forget_all(struct engine *e);
 /* Resync: standing policies absent from listed are put back; how many. */
 size_t trap_reinstall_missing(struct engine *e, const struct kernel_policy_info *listed,
@@ -370,6 +400,9 @@ size_t trap_remove_child(struct engine *e, const char *conn, const char *child);
 /* ikectl uninstall: the trap policies of conn's child (NULL: every child)
  * go, block policies stay in their place for a fail_closed child; how many. */
 size_t trap_uninstall(struct engine *e, const struct conf_conn *conn, const struct conf_child *only);
+/* engine_ctl.c: a live CHILD SA of conn's child (NULL: of any child), or NULL. */
+struct child_sa *engine_child_up(struct engine *e, const struct conf_conn *c,
+				 const struct conf_child *ch);
 /* Reload: point the remaining traps at newcfg (by name); drop orphans. */
 int trap_remap(struct engine *e, const struct config *newcfg);
 
