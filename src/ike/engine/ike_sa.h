@@ -11,6 +11,7 @@
  *                kernel_alg.c   IKE transform IDs -> kernel algorithm IDs
  *                counters.c     handshake outcomes and rekeys, from states
  *                flows.c        CHILD SAs by selectors and by SPI (hash indexes)
+ *                crypto_job.c   an IKE SA's key exchange on crypto workers
  *                ../auth/       authentication methods (auth.h: one row each)
  *  2 transport   msg_in.c       receive path: header, SA lookup, window, SK,
  *                               rules, dispatch (engine.rx handlers)
@@ -20,8 +21,6 @@
  *                create_child.c CREATE_CHILD_SA (new, rekey CHILD / IKE SA)
  *                informational.c INFORMATIONAL: DELETE, liveness, notifies
  *                child_nego.c   CHILD SA negotiation (IKE_AUTH, CREATE_CHILD_SA)
- *                crypto_job.c   the responder's IKE_SA_INIT key exchange on
- *                               crypto workers
  *  4 scheduling  rekey.c        rekey/reauth/expiry timers, collisions
  *                trap.c         trap and fail_closed policies
  *                kevents.c      kernel events: ACQUIRE, EXPIRE
