@@ -60,6 +60,9 @@ int child_sa_alloc_spi(struct child_sa *c)
 			      c->reqid, CHILD_SPI_MIN, CHILD_SPI_MAX, &c->spi_in);
 	if (rc < 0) {
 		ike->eng->stats.kernel_errors++;
+		c->kernel_err = rc;
+		log_err(LS_CHD, "CHILD SA %s: our kernel refused an inbound SPI: %s", c->cfg->name,
+			strerror(-rc));
 		return -1;
 	}
 	c->spi_allocated = 1;
@@ -116,6 +119,7 @@ static int push_policy(struct child_sa *c, const struct kernel_policy *p)
 	}
 	if (rc < 0) {
 		c->ike->eng->stats.kernel_errors++;
+		c->kernel_err = rc;
 		return -1;
 	}
 	c->pols[c->npols] = *p;
@@ -271,8 +275,10 @@ static int install_sas(struct child_sa *c, const struct child_keys *keys,
 	build_in(c, keys, encr, integ, &ks);
 	rc = install_in(c, &ks);
 	memzero(&ks, sizeof(ks));
-	if (rc < 0)
+	if (rc < 0) {
+		c->kernel_err = rc;
 		return -1;
+	}
 	c->sa_in = 1;
 
 	sa_common(c, &ks, encr, integ);
@@ -288,8 +294,10 @@ static int install_sas(struct child_sa *c, const struct child_keys *keys,
 	/* rekeying (rekey.c): a rekey responder sends on it once the old SA goes */
 	rc = rekey_defer_out(c, &ks) ? 0 : kernel_add_sa(k, &ks);
 	memzero(&ks, sizeof(ks));
-	if (rc < 0)
+	if (rc < 0) {
+		c->kernel_err = rc;
 		return -1;
+	}
 	c->sa_out = !c->rk.out_sa;
 	return 0;
 }
@@ -334,8 +342,10 @@ int child_sa_install(struct child_sa *c, const struct secret *gir)
 	shared = rekey_policies_shared(c);	/* rekeying (rekey.c) */
 	if (install_sas(c, &keys, encr, integ) < 0 || (!shared && install_policies(c) < 0)) {
 		e->stats.kernel_errors++;
-		log_err(LS_CHD, "CHILD SA %llu (%s): kernel refused its SAs or policies",
-			(unsigned long long)c->id, c->cfg->name);
+		/* our side, not the peer's: said so, with the kernel's reason */
+		log_err(LS_CHD, "CHILD SA %llu (%s): our kernel refused the SA: %s",
+			(unsigned long long)c->id, c->cfg->name,
+			c->kernel_err ? strerror(-c->kernel_err) : "see the kernel's message above");
 		goto out;
 	}
 	c->installed_ms = loop_now_ms(e->loop);

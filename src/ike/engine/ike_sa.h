@@ -1,29 +1,38 @@
 /*
  * The IKE engine's own objects: the engine (implements src/ike/core/engine.h),
  * IKE SAs and CHILD SAs.  Everything here runs on the loop thread.
+ * doc/ARCHITECTURE.md has the layers (a file calls only its own layer or
+ * lower ones; tools/layers.txt, checked by tools/check-layers.sh) and the
+ * path of a datagram and of a kernel event.
  *
- * Files of the engine (one per concern, STYLE.md 6):
- *   engine.c        engine.h side: life cycle, reload, show/initiate/terminate
- *   ike_sa.c        IKE SA objects: create, find, delete, timers, state change
- *   msg_in.c        receive path: header, SA lookup, window, SK, rules, dispatch
- *   msg_out.c       send path: build, SK protect, send, cache for retransmits
- *   ike_init.c      IKE_SA_INIT (initiator and responder, chosen once)
- *   ike_auth.c      IKE_AUTH with PSK and the first CHILD_SA
- *   informational.c INFORMATIONAL: DELETE, liveness (DPD), error notifies
- *   child_sa.c      CHILD SA negotiation results -> kernel (SPIs, SAs, policies)
- *   trap.c          trap policies, ACQUIRE, kernel EXPIRE handling
- *   engine_ctl.c    engine.h actions for ikectl: terminate a CHILD SA,
- *                   install/uninstall traps, reauthenticate
- *   counters.c      handshake outcomes and rekeys counted from state changes
- *   crypto_job.c    the responder's IKE_SA_INIT key exchange on crypto workers
- *   flows.c         CHILD SAs by selectors and by SPI (hash indexes)
- * exchange.h holds what the exchange files share (message building,
- * handlers); tests/engine/pair.h wires two engines for whole-exchange tests.
+ * Files of the engine (one per concern, STYLE.md 6), by layer:
+ *  1 objects     ike_sa.c       IKE SA: create, find, delete, timers, state
+ *                child_sa.c     CHILD SA -> kernel (SPIs, SAs, policies)
+ *                kernel_alg.c   IKE transform IDs -> kernel algorithm IDs
+ *                counters.c     handshake outcomes and rekeys, from states
+ *                flows.c        CHILD SAs by selectors and by SPI (hash indexes)
+ *                crypto_job.c   an IKE SA's key exchange on crypto workers
+ *                ../auth/       authentication methods (auth.h: one row each)
+ *  2 transport   msg_in.c       receive path: header, SA lookup, window, SK,
+ *                               rules, dispatch (engine.rx handlers)
+ *                msg_out.c      send path: payload builders, SK, window, send
+ *  3 exchanges   ike_init.c     IKE_SA_INIT
+ *                ike_auth.c     IKE_AUTH and the first CHILD SA
+ *                create_child.c CREATE_CHILD_SA (new, rekey CHILD / IKE SA)
+ *                informational.c INFORMATIONAL: DELETE, liveness, notifies
+ *                child_nego.c   CHILD SA negotiation (IKE_AUTH, CREATE_CHILD_SA)
+ *  4 scheduling  rekey.c        rekey/reauth/expiry timers, collisions
+ *                trap.c         trap and fail_closed policies
+ *                kevents.c      kernel events: ACQUIRE, EXPIRE
+ *                kstate.c       our kernel state at start-up, resync, shutdown
+ *  5 facade      engine.c       engine.h: life cycle, reload, show, initiate
+ *                engine_ctl.c   engine.h actions for ikectl
+ * exchange.h holds what the exchange files share; tests/engine/pair.h wires
+ * two engines for whole-exchange tests (on virtual time).
  *
- * Not done yet: CREATE_CHILD_SA and rekeying (issue 8: refused with
- * NO_ADDITIONAL_SAS, soft expiry only logged), the kernel's MAPPING event,
- * MOBIKE, fragmentation (RFC 7383); kernel requests, the initiator's and
- * CREATE_CHILD_SA's key exchanges still run on the loop thread (issue 17).
+ * Not done yet: the kernel's MAPPING event, MOBIKE, fragmentation (RFC
+ * 7383); kernel requests, the initiator's and CREATE_CHILD_SA's key
+ * exchanges still run on the loop thread (issue 17).
  */
 #ifndef IKE_ENGINE_IKE_SA_H
 #define IKE_ENGINE_IKE_SA_H
@@ -233,6 +242,7 @@ struct child_sa {
 	size_t npols;
 	uint8_t *pol_was_trap;		/* 1: restore the trap policy on removal */
 	int spi_allocated, sa_in, sa_out;	/* kernel state to remove */
+	int kernel_err;			/* -errno of the kernel's refusal, 0: none */
 	struct addr sa_local, sa_remote;	/* outer addresses of the SAs */
 	int natt;
 	struct ts_set local_ts, remote_ts;	/* negotiated (narrowed) */
