@@ -15,6 +15,7 @@
 #include "common/addr.h"
 #include "common/log.h"
 #include "common/secret.h"
+#include "common/strmap.h"
 #include "ike/core/ident.h"
 #include "ike/core/tsspec.h"
 
@@ -124,6 +125,7 @@ struct config {
 	size_t nconns;
 	char **files;			/* interned file names for conf_loc */
 	size_t nfiles;
+	struct strmap conn_index;	/* name -> &conns[i], once loaded */
 };
 
 /* Errors and warnings collected while loading, each "file:line: text". */

@@ -279,6 +279,13 @@ void engine_shutdown(struct engine *e)
 {
 	if (!e)
 		return;
+	/*
+	 * fail_closed: block policies first, so the CHILD SAs going below give
+	 * their places back to them, never to a trap (whose ACQUIRE nobody
+	 * would answer, and whose larval SA would delay the next start's).
+	 */
+	if (e->kernel)
+		trap_shutdown(e, 0);
 	/* best effort: one DELETE each, no waiting for answers */
 	while (e->sas) {
 		struct ike_sa *sa = e->sas;
@@ -491,9 +498,29 @@ static int sa_remap(struct ike_sa *sa, const struct config *newcfg)
 	return 0;
 }
 
+/* A changed connection whose SAs stay: a child no longer start_action =
+ * trap loses its trap policies (unless a CHILD SA stands in for them). */
+static void traps_follow(struct engine *e, const struct conf_conn *old, const struct conf_conn *c)
+{
+	for (size_t k = 0; old && k < c->nchildren && k < old->nchildren; k++) {
+		const struct conf_child *ch = &c->children[k];
+
+		if (old->children[k].start_action != CONF_START_TRAP ||
+		    ch->start_action == CONF_START_TRAP)
+			continue;
+		if (engine_child_up(e, c, ch))
+			log_info(LS_CHD, "reload: %s/%s is no longer trapped; its trap policies go "
+				 "with its CHILD SAs ('ikectl uninstall' once they are down)",
+				 c->name, ch->name);
+		else
+			trap_uninstall(e, c, ch);
+	}
+}
+
 int engine_reload(struct engine *e, const struct config *newcfg, const struct reload_plan *plan,
 		  char *err, size_t errlen)
 {
+	const struct config *oldcfg;
 	struct ike_sa *sa, *next;
 	uint64_t id;
 
@@ -514,6 +541,7 @@ int engine_reload(struct engine *e, const struct config *newcfg, const struct re
 			ike_sa_destroy(sa);
 	}
 	trap_remap(e, newcfg);
+	oldcfg = e->cfg;
 	e->cfg = newcfg;
 	engine_crypto_note_groups(e, newcfg);
 	e->retx.timeout_ms = (uint32_t)(newcfg->global.retransmit_timeout * 1000);
@@ -529,6 +557,7 @@ int engine_reload(struct engine *e, const struct config *newcfg, const struct re
 			continue;
 		trap_install_conn(e, c);
 		if (plan->v[i].keep_sas) {
+			traps_follow(e, config_find_conn(oldcfg, c->name), c);
 			log_info(LS_IKE, "reload: connection %s (%s): its SAs are kept, the new "
 				 "settings apply from the next rekey or DPD check", c->name,
 				 plan->v[i].fields);

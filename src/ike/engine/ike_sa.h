@@ -353,10 +353,11 @@ const struct kernel_policy *trap_standing_policy(struct engine *e,
 int trap_restore_policy(struct engine *e, const struct kernel_policy *p);
 /*
  * Shutdown: fail_closed children's standing policies become block
- * policies and stay listed (and in the kernel); every other is removed.
+ * policies and stay listed (and in the kernel); with remove_others every
+ * other is removed (first call: before the CHILD SAs go, without).
  * Returns how many stay.  trap_forget_all() then drops the list only.
  */
-size_t trap_shutdown(struct engine *e);
+size_t trap_shutdown(struct engine *e, int remove_others);
 void trap_forget_all(struct engine *e);
 /* Resync: standing policies absent from listed are put back; how many. */
 size_t trap_reinstall_missing(struct engine *e, const struct kernel_policy_info *listed,
@@ -388,6 +389,9 @@ size_t trap_remove_child(struct engine *e, const char *conn, const char *child);
 /* ikectl uninstall: the trap policies of conn's child (NULL: every child)
  * go, block policies stay in their place for a fail_closed child; how many. */
 size_t trap_uninstall(struct engine *e, const struct conf_conn *conn, const struct conf_child *only);
+/* engine_ctl.c: a live CHILD SA of conn's child (NULL: of any child), or NULL. */
+struct child_sa *engine_child_up(struct engine *e, const struct conf_conn *c,
+				 const struct conf_child *ch);
 /* Reload: point the remaining traps at newcfg (by name); drop orphans. */
 int trap_remap(struct engine *e, const struct config *newcfg);
 
