@@ -98,7 +98,7 @@ static void usage(FILE *f)
 		"      --peer-id ID       expected IDr\n"
 		"      --src NET/LEN      source addresses (default 10.16.0.0/12)\n"
 		"      --ke-reuse N       handshakes per initiator key pair (default 1000)\n"
-		"      --rto S            retransmission timeout (default 2)\n"
+		"      --rto S            first retransmission timeout, doubled each time (default 2)\n"
 		"      --tries N          transmissions per request (default 3)\n",
 		MAX_INFLIGHT);
 }
@@ -264,7 +264,8 @@ static void tick(struct stats *st, const struct phase *ph, double now, int start
 		struct hs *h = &slots[i];
 
 		if (h->state == HS_INIT || h->state == HS_AUTH) {
-			if (now - h->t_sent >= opt.rto)
+			/* RFC 7296 2.4: the interval grows with each retransmission */
+			if (now - h->t_sent >= opt.rto * (double)(1u << (h->sent - 1)))
 				hs_timeout(h, &opt, now);
 			if (h->state == HS_FAILED)
 				slot_end(st, h, ph, now);
