@@ -269,15 +269,27 @@ ok "32 idle control clients closed after 10 s; ikectl works again"
 $C monitor --json > "$T/mon" &
 MPID=$!
 sleep 0.2
+SITE_SA=$($C show sa site --json | json 'print(d["sas"][0]["id"])')
 sed -i 's/rekey_time = "8h";/rekey_time = "9h";/; s/name = "host";/name = "host2";/' "$T/ike.conf"
+sed -i 's|remote_ts = \["10.2.0.0/16", |remote_ts = ["10.4.0.0/16", |' "$T/ike.conf"
 $C reload --dry-run --json | json '
 assert d["applied"] is False and d["add"] == ["host2"] and d["remove"] == ["host"], d
-assert d["change"] == [{"conn": "ondemand", "fields": ["rekey_time", "over_time", "rand_time"]}], d
+site, od = d["change"]
+assert site == {"conn": "site", "fields": ["children"], "keeps_sas": False,
+                "replaced_by": ["children.net.remote_ts"], "ike_sas": ['"$SITE_SA"']}, site
+assert od == {"conn": "ondemand", "fields": ["rekey_time", "over_time", "rand_time"],
+              "keeps_sas": True, "replaced_by": [], "ike_sas": []}, od
 ' || die "dry-run"
+$C reload --dry-run > "$T/out"
+grep -q "^    replaces its SAs: IKE SA $SITE_SA (because of children.net.remote_ts)$" "$T/out" &&
+	grep -q "^    keeps its SAs: the new settings apply from the next rekey or DPD check$" "$T/out" ||
+	die "dry-run text: $(cat "$T/out")"
 $C show conns --json | json 'assert [c["name"] for c in d["conns"]] == ["site", "host", "ondemand"]' ||
 	die "dry-run changed something"
-ok "reload --dry-run shows add/remove/change and changes nothing"
+ok "reload --dry-run shows add/remove/change, which SAs each change keeps or replaces, and changes nothing"
 $C reload | grep -q "added connection host2" || die "reload"
+$C show sa site --json | json 'assert [s["id"] for s in d["sas"]] != ['"$SITE_SA"'], d' ||
+	die "site's SA was not replaced"
 $C show conns --json | json 'assert [c["name"] for c in d["conns"]] == ["site", "host2", "ondemand"]' ||
 	die "reload not applied"
 ok "ikectl reload applied"

@@ -97,6 +97,9 @@ struct conf_conn {
 struct conf_psk {
 	struct ident id;
 	char *id_text;
+	/* id = ["a", "b"]: the key of that pair of identities (either side) */
+	struct ident id2;		/* type 0: a key of one identity */
+	char *id2_text;
 	struct secret key;
 	struct conf_loc loc;
 };
@@ -146,7 +149,9 @@ void conf_diag_free(struct conf_diag *diag);
 
 const struct conf_conn *config_find_conn(const struct config *cfg, const char *name);
 const struct conf_child *config_find_child(const struct conf_conn *c, const char *name);
-/* The PSK for a pair of identities (remote first, then local); NULL if none. */
+/* The PSK for a pair of identities, best match first: a pair secret naming
+ * both, then the remote id's own, the local id's own, a pair secret naming
+ * the remote id, one naming the local id; NULL if none. */
 const struct conf_psk *config_find_psk(const struct config *cfg, const struct ident *local,
 				       const struct ident *remote);
 

@@ -17,8 +17,7 @@ src_ike_core_libikecore_a_SOURCES = \
 IKECORE_LIBS = src/ike/core/libikecore.a src/ike/crypto/libikecrypto.a \
 	src/common/libikecommon.a $(LIBCONFIG_LIBS) $(OPENSSL_LIBS) $(GMP_LIBS)
 
-# The daemon, linked with the IKE engine (src/ike/engine).  engine_none.c,
-# the engine.h side for a build without an engine, stays out of the link.
+# The daemon, linked with the IKE engine (src/ike/engine).
 sbin_PROGRAMS += src/ike/ikedaemon
 # The daemon's running state and control handlers (also linked by
 # tests/fuzz/fuzz_ctl_cmds).
@@ -35,7 +34,6 @@ src_ike_ikedaemon_SOURCES = \
 	src/ike/core/caps.c src/ike/core/caps.h \
 	src/ike/core/engine.h
 src_ike_ikedaemon_LDADD = $(ENGINE_LIBS) $(KERNEL_LIBS) $(IKECORE_LIBS) $(CRYPTO_LIBS)
-EXTRA_DIST += src/ike/core/engine_none.c
 
 bin_PROGRAMS += src/ike/ikectl
 src_ike_ikectl_SOURCES = \

@@ -166,7 +166,7 @@ void kernel_resync(void *arg)
 	listing_free(&l);
 	/* The hard EXPIRE the kernel sent for each and we missed. */
 	for (size_t i = 0; i < lost; i++)
-		trap_on_expire(e, &ids[i], 0, 1);
+		kevent_expire(e, &ids[i], 0, 1);
 	log_info(LS_KNL, "resync: %zu standing policies put back, %zu CHILD SAs lost their "
 		 "kernel SA", restored, lost);
 }

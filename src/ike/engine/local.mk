@@ -17,9 +17,12 @@ src_ike_engine_libikeengine_a_SOURCES = \
 	src/ike/engine/child_nego.c src/ike/engine/child_nego.h \
 	src/ike/engine/kernel_alg.c src/ike/engine/kernel_alg.h \
 	src/ike/engine/trap.c \
+	src/ike/engine/kevents.c \
 	src/ike/engine/kstate.c \
 	src/ike/engine/create_child.c src/ike/engine/create_child.h \
-	src/ike/engine/rekey.c src/ike/engine/rekey.h
+	src/ike/engine/rekey.c src/ike/engine/rekey.h \
+	src/ike/engine/crypto_job.c src/ike/engine/crypto_job.h \
+	src/ike/engine/flows.c src/ike/engine/flows.h
 src_ike_engine_libikeengine_a_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS)
 ENGINE_LIBS = src/ike/engine/libikeengine.a src/ike/sa/libikesa.a \
 	src/ike/codec/libikecodec.a src/ike/crypto/libikecrypto.a \
@@ -66,6 +69,9 @@ tests_engine_test_kstate_LDADD = $(tests_engine_test_exchange_LDADD)
 # tshark); the host interop check against charon (root, run by hand or a
 # stage: tests/engine/interop-host.sh BUILDDIR WORKDIR).
 TESTS += tests/engine/tshark-check.sh
+# The layer rule of doc/ARCHITECTURE.md on the built objects (check-layers.sh).
+TESTS += tests/engine/layers.sh
+dist_noinst_SCRIPTS += tests/engine/layers.sh
 dist_noinst_SCRIPTS += tests/engine/tshark-check.sh tests/engine/interop-host.sh \
 	tests/engine/vm-interop.sh
 
@@ -110,3 +116,21 @@ tests_engine_bench_handshake_SOURCES = tests/engine/bench_handshake.c \
 tests_engine_bench_handshake_CPPFLAGS = $(tests_engine_test_exchange_CPPFLAGS)
 tests_engine_bench_handshake_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_engine_bench_handshake_LDADD = $(tests_engine_test_exchange_LDADD)
+
+# the responder's key exchange on crypto workers (issue 17)
+check_PROGRAMS += tests/engine/test_crypto_job
+TESTS += tests/engine/test_crypto_job
+tests_engine_test_crypto_job_SOURCES = tests/engine/test_crypto_job.c \
+	tests/engine/pair.c tests/engine/pair.h
+tests_engine_test_crypto_job_CPPFLAGS = $(tests_engine_test_exchange_CPPFLAGS)
+tests_engine_test_crypto_job_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_crypto_job_LDADD = $(tests_engine_test_exchange_LDADD)
+
+# the engine's hash indexes (issue 17)
+check_PROGRAMS += tests/engine/test_index
+TESTS += tests/engine/test_index
+tests_engine_test_index_SOURCES = tests/engine/test_index.c \
+	tests/engine/pair.c tests/engine/pair.h
+tests_engine_test_index_CPPFLAGS = $(tests_engine_test_exchange_CPPFLAGS)
+tests_engine_test_index_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_index_LDADD = $(tests_engine_test_exchange_LDADD)
