@@ -155,9 +155,10 @@ fs_run() {
 	fs_ping_up
 	fs_assert_policies allow
 
-	# (c) stop/start under a 50/s ping: nothing in clear text
+	# (c) stop/start under a 50/s ping (until stopped below: TCG takes
+	# tens of seconds for the cycle): nothing in clear text
 	fs_clear_start
-	ns_exec "$NS_A" ping -c 600 -i 0.02 -W 1 -I "$HOST_A" "$HOST_B" >"$SCEN_TMP/ping50.out" 2>&1 &
+	ns_exec "$NS_A" ping -c 15000 -i 0.02 -W 1 -I "$HOST_A" "$HOST_B" >"$SCEN_TMP/ping50.out" 2>&1 &
 	ping_pid=$!
 	_vm_pids="$_vm_pids $ping_pid"
 	sleep 2
