@@ -66,6 +66,7 @@ static void put_child(struct ctl_enc *e, const struct conf_child *ch)
 	ctl_put_str(e, "start_action", conf_start_action_name(ch->start_action));
 	ctl_put_str(e, "close_action", conf_close_action_name(ch->close_action));
 	ctl_put_u64(e, "replay_window", ch->replay_window);
+	ctl_put_str(e, "pfs", conf_pfs_name(ch->pfs));
 	ctl_end(e);
 }
 

@@ -13,6 +13,7 @@
 
 #include "common/log.h"
 #include "ike/codec/names.h"
+#include "ike/engine/child_pfs.h"
 #include "ike/engine/create_child.h"
 #include "ike/engine/exchange.h"
 #include "ike/engine/rekey.h"
@@ -432,6 +433,7 @@ static int child_offer(struct ccsa *x, const struct ike_ts *acq)
 		return -1;
 	for (size_t i = 0; i < x->noffered; i++)
 		put_spi32(&x->offered[i], c->spi_in);
+	child_pfs_offer(x->sa, x->cfg, old ? &old->prop : NULL, x->offered, x->noffered);
 	x->group = prop_id(&x->offered[0], TT_KE);
 	/* a rekey starts with the group the SA it replaces agreed on (no
 	 * INVALID_KE_PAYLOAD round trip every time) */
@@ -585,6 +587,14 @@ static void ccsa_rx_response(struct ike_sa *sa, const struct ike_msg *m, const u
 		err = N_INVALID_KE_PAYLOAD;
 	} else {
 		err = msg_error(m);
+	}
+	/* pfs = accept: once more with the IKE SA's group (child_pfs.c) */
+	if (err == N_NO_PROPOSAL_CHOSEN && x->child && !x->coll_child &&
+	    (x->kind == CCSA_NEW_CHILD || x->old) &&
+	    child_pfs_retry(sa, x->cfg, x->kind == CCSA_REKEY_CHILD, x->offered, x->noffered) == 0) {
+		x->group = sa->ke_group;
+		if (ccsa_send(x) == CCSA_SENT)
+			return;
 	}
 	if (err) {
 		log_info(LS_IKE, "IKE SA %llu: CREATE_CHILD_SA (%s) refused: %s",
@@ -845,6 +855,7 @@ static uint16_t choose_child_ccsa(const struct ike_sa *sa, const struct ike_msg 
 {
 	struct ike_proposal ours[IKE_MAX_PROPOSALS], peer[IKE_MAX_PROPOSALS];
 	size_t nours, npeer = peer_props(&msg_pl(m, PL_SA)->u.sa, peer);
+	const struct ike_payload *pke = msg_pl(m, PL_KE);
 	struct ts_set tsi, tsr, cl, cr;
 	uint16_t err = N_TS_UNACCEPTABLE;
 
@@ -860,8 +871,11 @@ static uint16_t choose_child_ccsa(const struct ike_sa *sa, const struct ike_msg 
 		if (ts_narrow_responder(&cl, &cr, &tsi, &tsr, &ch->tsi, &ch->tsr) < 0)
 			continue;
 		err = N_NO_PROPOSAL_CHOSEN;
-		if (conf_proposals(&cfg->esp_proposals, PROTO_ESP, ours, &nours) < 0 ||
-		    proposal_select(ours, nours, peer, npeer, 0, &ch->chosen) < 0)
+		if (conf_proposals(&cfg->esp_proposals, PROTO_ESP, ours, &nours) < 0)
+			continue;
+		nours = child_pfs_widen(sa, cfg, pke ? pke->u.ke.group : 0, ours, nours,
+					IKE_MAX_PROPOSALS);
+		if (proposal_select(ours, nours, peer, npeer, 0, &ch->chosen) < 0)
 			continue;
 		ch->cfg = cfg;
 		ch->transport = cfg->mode == CONF_MODE_TRANSPORT &&
