@@ -431,17 +431,27 @@ _ike_no_sas() {
 	[ -z "$(ip -n "$NS_A" xfrm state)" ] && [ -z "$(ip -n "$NS_B" xfrm state)" ]
 }
 
-# Policies of NS, without the per-socket ones (charon's IKE bypass).
+# Policies of NS, without the per-socket ones (charon's IKE bypass) and
+# pluto's bypass for IPv6 neighbour discovery (ICMPv6 135, 136), which it
+# holds while it runs.
 ike_xfrm_policies() {
-	ip -n "$1" xfrm policy | grep -E '^[[:space:]]dir '
+	ip -n "$1" xfrm policy | awk '
+		/^src / { nd = / proto ipv6-icmp type 13[56]/ }
+		/^[[:space:]]dir / && !nd'
 }
 
 _ike_no_state() {
-	_ike_no_sas && ! ike_xfrm_policies "$NS_A" >/dev/null && ! ike_xfrm_policies "$NS_B" >/dev/null
+	_ike_no_sas && [ -z "$(ike_xfrm_policies "$NS_A")" ] && [ -z "$(ike_xfrm_policies "$NS_B")" ]
 }
 
-# ike_wait_clean: no SA and no policy left in either namespace.
+# ike_wait_clean: no SA and no policy left in either namespace (a peer
+# library's KIND_settle runs first: pluto keeps a connection's policies
+# until the connection is deleted).
 ike_wait_clean() {
+	for s in A B; do
+		_ike_side "$s"
+		! command -v "${_kind}_settle" >/dev/null || "${_kind}_settle" "$s"
+	done
 	wait_for "$IKE_DOWN_TIMEOUT" "no SA and no policy in $NS_A and $NS_B" _ike_no_state
 	info "no SA and no policy left in $NS_A and $NS_B"
 }

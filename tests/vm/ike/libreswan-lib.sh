@@ -115,19 +115,28 @@ pluto_is_down() {
 	! lsw_whack "$1" --showstates 2>/dev/null | grep -q "\"$CF_CONN\""
 }
 
-# Terminate sends the DELETEs; pluto then keeps the connection (and may
-# keep its policies) until it is deleted: delete and add it back.
+# Terminate sends the DELETEs; the connection's policies stay until
+# pluto_settle (ike_wait_clean).
 pluto_terminate() {
 	out=$(lsw_whack "$1" --name "$CF_CONN" --terminate 2>&1) ||
 		fail "whack --terminate $CF_CONN in $_ns: $out"
-	wait_for "$IKE_DOWN_TIMEOUT" "pluto in $_ns without states of $CF_CONN" pluto_is_down "$1"
-	lsw_forget "$1"
 }
 
-# lsw_forget SIDE: deletes the connection (its policies go) and adds it back.
+# pluto_settle SIDE: once pluto has no state of the connection, and if it
+# kept policies of it, deletes the connection (they go with it) and adds
+# it back.
+pluto_settle() {
+	wait_for "$IKE_DOWN_TIMEOUT" "pluto in $_ns without states of $CF_CONN" pluto_is_down "$1"
+	[ -z "$(ike_xfrm_policies "$_ns")" ] || lsw_forget "$1"
+}
+
+# lsw_forget SIDE: deletes the connection and adds it back.
 lsw_forget() {
+	_ike_side "$1"
 	lsw_whack "$1" --name "$CF_CONN" --delete >/dev/null 2>&1
-	lsw_load "$1"
+	out=$(ip netns exec "$_ns" "$LSW_EXEC/addconn" --config "$_dir/ipsec.conf" \
+		--ctlsocket "$_dir/run/pluto.ctl" "$CF_CONN" 2>&1) ||
+		fail "addconn $CF_CONN in $_ns: $out"
 }
 
 pluto_log() {

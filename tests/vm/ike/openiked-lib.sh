@@ -90,6 +90,11 @@ iked_start() {
 	eval "PID_$1=$BG_PID"
 	wait_for "$IKE_START_TIMEOUT" "iked in $_ns (control socket $_dir/iked.sock)" \
 		iked_ctl "$1" show sa
+	# its IKE process gets the policies, then one UDP socket after the
+	# other, then (-S) the passive mode with a reset that drops the IKE SAs
+	# begun so far: ready only after that
+	wait_for "$IKE_START_TIMEOUT" "iked in $_ns through its start-up (log: config_getmode)" \
+		grep -q 'config_getmode' "$_dir/iked.log"
 }
 
 # The policy is "active" in this side's iked.conf; ikectl active starts it.

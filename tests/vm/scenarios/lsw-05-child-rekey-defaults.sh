@@ -15,6 +15,7 @@ ike_topo 4 tunnel
 CF_PROPOSALS_A=default
 CF_ESP_A=default
 rk_up self pluto
+interop_xfrm_monitor
 rk_ping_start 36
 sleep 2
 interop_rekey_child ikedaemon ike_ctl A rekey --child "$CF_CONN/$CF_CHILD"

@@ -16,6 +16,7 @@ LSW_IKE="aes256-sha2_256;dh19"
 LSW_ESP=aes_gcm256
 LSW_PFS=yes
 rk_up self pluto
+interop_xfrm_monitor
 rk_ping_start 44
 sleep 2
 for i in 1 2; do

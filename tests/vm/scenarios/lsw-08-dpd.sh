@@ -29,7 +29,6 @@ interop_pass libreswan "peer death found by peer"
 for ns in "$NS_A" "$NS_B"; do
 	ip netns exec "$ns" tc qdisc del dev wan root
 done
-lsw_forget B
 ike_wait_clean
 ike_stop_all
 ike_assert_clean
