@@ -2,13 +2,13 @@
 # The interop table (peer x scenario x role of ikedaemon, pass/fail) from
 # the results of a VM interop run (tests/stages/70-vm-interop.sh):
 #
-#   tools/interop-table.sh INTEROP.TXT [CONSOLE.LOG]           markdown on stdout
-#   tools/interop-table.sh --update README INTEROP.TXT [CONSOLE.LOG]
+#   tools/interop-table.sh INTEROP.TXT [GUEST.LOG]           markdown on stdout
+#   tools/interop-table.sh --update README INTEROP.TXT [GUEST.LOG]
 #
 # INTEROP.TXT is $WORK/vm/out/interop.txt, written by the scenarios
 # (tests/vm/ike/interop-lib.sh): "expect|PEER|SCENARIO|WHAT|ROLE" lines and
-# "pass|PEER|SCENARIO|ROLE" lines.  A role without a pass line failed.
-# CONSOLE.LOG ($WORK/vm-console.log) adds the kernel, the peers' versions
+# "pass|PEER|SCENARIO|ROLE|NOTE" lines.  A role without a pass line failed.
+# GUEST.LOG ($WORK/vm/out/log, the guest's output) adds the guest kernel
 # and each scenario's time.  --update replaces the lines between
 # "<!-- interop-table begin -->" and "<!-- interop-table end -->" in README.
 set -eu
@@ -17,7 +17,7 @@ if [ "${1:-}" = --update ]; then
 	readme=$2
 	shift 2
 fi
-[ $# -ge 1 ] && [ -f "$1" ] || { echo "usage: $0 [--update README] INTEROP.TXT [CONSOLE.LOG]" >&2; exit 2; }
+[ $# -ge 1 ] && [ -f "$1" ] || { echo "usage: $0 [--update README] INTEROP.TXT [GUEST.LOG]" >&2; exit 2; }
 results=$1
 console=${2:-/dev/null}
 
@@ -38,13 +38,14 @@ table() {
 				}
 		}
 		$1 == "expect" { n++; peer[n] = $2; scen[n] = $3; what[n] = $4; role[n] = $5 }
-		$1 == "pass" { ok[$2 "|" $3 "|" $4] = 1 }
+		$1 == "pass" { ok[$2 "|" $3 "|" $4] = 1; note[$2 "|" $3 "|" $4] = $5 }
 		END {
 			for (i = 1; i <= n; i++) {
-				r = ok[peer[i] "|" scen[i] "|" role[i]] ? "pass" : "**FAIL**"
+				k = peer[i] "|" scen[i] "|" role[i]
+				r = ok[k] ? "pass" (note[k] != "" ? " (" note[k] ")" : "") : "**FAIL**"
 				s = scen[i] (scen[i] in secs ? " (" secs[scen[i]] ")" : "")
 				printf "| %s | %s | %s | %s | %s |\n", peer[i], s, what[i], role[i], r
-				if (r == "pass") p++; else f++
+				if (ok[k]) p++; else f++
 			}
 			printf "\n%d passed, %d failed.\n", p, f
 		}' "$results"

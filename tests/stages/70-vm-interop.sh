@@ -16,7 +16,7 @@ w=$WORK
 [ -f "$w/vm/out/interop.txt" ] || w=${VM_VISIBLE_DIR:-/var/cache/ikedaemon-vm}/work
 if [ -f "$w/vm/out/interop.txt" ]; then
 	mkdir -p "$WORK/results"
-	sh "$SRCDIR/tools/interop-table.sh" "$w/vm/out/interop.txt" "$w/vm-console.log" |
+	sh "$SRCDIR/tools/interop-table.sh" "$w/vm/out/interop.txt" "$w/vm/out/log" |
 		tee "$WORK/results/interop.md"
 fi
 exit $rc
