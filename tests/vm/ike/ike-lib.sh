@@ -398,6 +398,8 @@ ike_stop() {
 	wait "$_pid" 2>/dev/null
 	eval "PID_$1="
 	info "side $1 ($_ns): $_kind stopped"
+	# a peer library's KIND_stopped: what that daemon leaves behind
+	! command -v "${_kind}_stopped" >/dev/null || "${_kind}_stopped" "$1"
 }
 
 ike_stop_all() {

@@ -82,10 +82,12 @@ _interop_xfrm_delta() {
 			"$SCEN_TMP/xfrm_stat.$1" -
 }
 
-# interop_assert_loss_early_switch MAX: after rk_ping_wait, at most MAX pings
-# lost (one per rekey ikedaemon started at most), every one of them a reply
-# that met side A's larval inbound SA (XfrmAcquireError on A) and no other
-# XFRM error on either side; any other loss fails.
+# interop_assert_loss_early_switch REKEYS: after rk_ping_wait, every lost
+# ping a reply that met side A's larval inbound SA (XfrmAcquireError on A),
+# no other XFRM error on either side, and at most 10 (400 ms of pings) per
+# rekey ikedaemon started; any other loss fails.  How many go depends on how
+# long Libreswan takes from its switch to its response and ikedaemon from
+# the response to its keys (DH): under an emulator tens of milliseconds.
 interop_assert_loss_early_switch() {
 	da=$(_interop_xfrm_delta A)
 	db=$(_interop_xfrm_delta B)
@@ -96,8 +98,8 @@ interop_assert_loss_early_switch() {
 		fail "XFRM errors other than Libreswan's early switch: side A: ${other:-none}; side B: ${db:-none}"
 	[ "$RK_LOST" -le "${acq:-0}" ] ||
 		fail "$RK_LOST pings lost but only ${acq:-0} met a larval SA on side A"
-	[ "$RK_LOST" -le "$1" ] ||
-		fail "$RK_LOST pings lost to Libreswan's early switch, want at most $1 (one per rekey by ikedaemon)"
+	[ "$RK_LOST" -le $(( $1 * 10 )) ] ||
+		fail "$RK_LOST pings lost in $1 rekeys by ikedaemon, want at most 10 each"
 	[ "$RK_LOST" -eq 0 ] ||
 		info "$RK_LOST ping replies met side A's new inbound SA before it had its keys (Libreswan's early switch)"
 	echo "$SCENARIO early-switch-losses=$RK_LOST" >>"$VM_OUT/rekey-loss.txt" 2>/dev/null

@@ -139,6 +139,20 @@ lsw_forget() {
 		fail "addconn $CF_CONN in $_ns: $out"
 }
 
+# pluto_stopped SIDE: pluto leaves its bypass policies for IPv6 neighbour
+# discovery (ICMPv6 135, 136; every direction) behind when it exits: they
+# go, nothing else (a policy of the connection left over still fails
+# ike_assert_clean).
+pluto_stopped() {
+	for t in 135 136; do
+		for d in in out fwd; do
+			ip -n "$_ns" xfrm policy delete src ::/0 dst ::/0 proto ipv6-icmp type "$t" \
+				dir "$d" 2>/dev/null
+		done
+	done
+	return 0
+}
+
 pluto_log() {
 	echo "$_dir/pluto.log"
 }

@@ -4,9 +4,9 @@
 # a KE that ikedaemon takes (pfs = accept); ikedaemon's first goes without
 # one, is refused, and is sent again with the IKE SA's group (with a hint in
 # the log); its next one starts with that group.
-# Rekeys by Libreswan may lose nothing; a rekey by ikedaemon may lose at
-# most one reply, sent by Libreswan on its new SA before ikedaemon could key
-# it, and nothing else (interop_assert_loss_early_switch in interop-lib.sh).
+# Rekeys by Libreswan may lose nothing; a rekey by ikedaemon may lose only
+# replies Libreswan sent on its new SA before ikedaemon could key it
+# (interop_assert_loss_early_switch in interop-lib.sh).
 . "$VM_DIR/ike/ike-lib.sh"
 . "$VM_DIR/ike/rekey-lib.sh"
 . "$VM_DIR/ike/libreswan-lib.sh"

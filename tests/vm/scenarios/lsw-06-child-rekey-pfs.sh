@@ -2,9 +2,9 @@
 # esp_proposals aes256gcm16-ecp256, Libreswan pfs=yes with
 # ike=aes256-sha2_256;dh19), asked of each side in turn under a
 # 25-per-second ping: three by ikedaemon, two by Libreswan.
-# Rekeys by Libreswan may lose nothing; a rekey by ikedaemon may lose at
-# most one reply, sent by Libreswan on its new SA before ikedaemon could key
-# it, and nothing else (interop_assert_loss_early_switch in interop-lib.sh).
+# Rekeys by Libreswan may lose nothing; a rekey by ikedaemon may lose only
+# replies Libreswan sent on its new SA before ikedaemon could key it
+# (interop_assert_loss_early_switch in interop-lib.sh).
 . "$VM_DIR/ike/ike-lib.sh"
 . "$VM_DIR/ike/rekey-lib.sh"
 . "$VM_DIR/ike/libreswan-lib.sh"
