@@ -74,6 +74,12 @@ struct conf_child {
 	unsigned start_action, close_action;
 	uint64_t replay_window;
 	unsigned pfs;			/* enum conf_pfs */
+	/*
+	 * Block policies for the child's selectors stay in the kernel while
+	 * no CHILD SA (or trap) protects them, also while ikedaemon is
+	 * stopped or restarting.  Default: yes for start_action trap/start.
+	 */
+	unsigned fail_closed;
 };
 
 struct conf_conn {
@@ -105,6 +111,7 @@ struct conf_global {
 	double retransmit_timeout, retransmit_base;
 	uint64_t retransmit_tries;
 	uint64_t cookie_threshold, half_open_limit;
+	uint64_t cookie_threshold_ip, block_threshold;	/* per peer IP; 0: off */
 };
 
 struct config {

@@ -12,22 +12,15 @@
 
 #include "common/log.h"
 #include "ike/crypto/xform.h"
+#include "ike/engine/child_nego.h"
 #include "ike/engine/child_pfs.h"
 #include "ike/engine/exchange.h"
 #include "ike/sa/proposal_select.h"
 
-static int has_type(const struct ike_proposal *p, uint8_t type)
-{
-	for (size_t i = 0; i < p->ntransforms; i++)
-		if (p->xf[i].type == type)
-			return 1;
-	return 0;
-}
-
 static int any_ke(const struct ike_proposal *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (has_type(&p[i], TT_KE))
+		if (prop_xf(&p[i], TT_KE))
 			return 1;
 	return 0;
 }
@@ -48,7 +41,7 @@ static int add_group(struct ike_proposal *p, size_t n, uint16_t group)
 	int added = 0;
 
 	for (size_t i = 0; i < n && group; i++)
-		if (!has_type(&p[i], TT_KE) && add_ke(&p[i], group) == 0)
+		if (!prop_xf(&p[i], TT_KE) && add_ke(&p[i], group) == 0)
 			added = 1;
 	return added;
 }
