@@ -93,7 +93,9 @@ iked_start() {
 	# its IKE process gets the policies, then one UDP socket after the
 	# other, then (-S) the passive mode with a reset that drops the IKE SAs
 	# begun so far: ready only after that
-	wait_for "$IKE_START_TIMEOUT" "iked in $_ns through its start-up (log: config_getmode)" \
+	# (iked re-executes itself for each of its processes: over 9p and
+	# under an emulator that can take minutes)
+	wait_for "${IKED_START_TIMEOUT:-240}" "iked in $_ns through its start-up (log: config_getmode)" \
 		grep -q 'config_getmode' "$_dir/iked.log"
 }
 
