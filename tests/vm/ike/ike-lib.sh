@@ -276,7 +276,9 @@ ike_start() {
 ike_reload() {
 	_ike_side "$1"
 	ike_write_conf "$1" "$_kind"
-	if [ "$_kind" = ikedaemon ]; then
+	if _ike_other "$1" reload; [ $? -ne 200 ]; then
+		:
+	elif [ "$_kind" = ikedaemon ]; then
 		out=$(ike_ctl "$1" reload 2>&1) || fail "ikectl reload in $_ns: $out"
 	else
 		out=$(ike_swanctl "$1" --load-creds --noprompt --clear --file "$_dir/swanctl.conf" 2>&1) ||

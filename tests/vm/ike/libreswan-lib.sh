@@ -130,6 +130,13 @@ pluto_settle() {
 	[ -z "$(ike_xfrm_policies "$_ns")" ] || lsw_forget "$1"
 }
 
+# pluto_reload SIDE (ike_reload): the connection as ipsec.conf has it now;
+# the secrets again.
+pluto_reload() {
+	lsw_forget "$1"
+	out=$(lsw_whack "$1" --rereadsecrets 2>&1) || fail "whack --rereadsecrets in $_ns: $out"
+}
+
 # lsw_forget SIDE: deletes the connection and adds it back.
 lsw_forget() {
 	_ike_side "$1"

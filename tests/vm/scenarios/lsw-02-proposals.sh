@@ -20,13 +20,12 @@ ike_case A
 interop_pass libreswan initiator
 ike_case B
 interop_pass libreswan responder
-ike_stop_all
 CF_PROPOSALS_A=aes128-sha256-modp3072
 CF_ESP_A=aes128-sha256
 LSW_IKE="aes128-sha2_256;modp3072"
 LSW_ESP=aes128-sha2_256
-ike_start A self
-ike_start B pluto
+ike_reload A
+ike_reload B
 ike_case A
 interop_pass libreswan "initiator (MODP-3072)"
 ike_case B
