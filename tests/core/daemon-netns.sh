@@ -18,11 +18,12 @@ trap cleanup EXIT
 
 # The example configuration with test paths for the pid file and socket.
 conf() {
-	sed -e "s|^global: {|global: {\n\tpidfile = \"$T/pid\";\n\tcontrol_socket = \"$T/ctl\";|" \
+	sed -e "s|^global: {|global: {\n\tpidfile = \"$T/pid\";\n\tcontrol_socket = \"$T/ctl\";\n\tmetrics = { listen = \"127.0.0.1:9273\"; };|" \
 		"$SRCDIR/etc/ike.conf" > "$T/ike.conf"
 	chmod 600 "$T/ike.conf"
 }
-wait_for() { i=0; while [ ! -e "$1" ]; do i=$((i + 1)); [ $i -lt 100 ] || die "no $1"; sleep 0.05; done; }
+# wait_for PATH [TRIES]: polls every 0.05 s (100 tries by default)
+wait_for() { i=0; while [ ! -e "$1" ]; do i=$((i + 1)); [ $i -lt "${2:-100}" ] || die "no $1"; sleep 0.05; done; }
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); $1"; }
 
 # --- -n: check only
@@ -134,9 +135,106 @@ if $C rekey --child-id 7 2>"$T/err"; then die "rekey --child-id 7"; fi
 grep -q "rekey: no CHILD SA with id 7" "$T/err" || die "rekey id: $(cat "$T/err")"
 set +e; $C rekey --child-id x 2>"$T/err"; rc=$?; set -e
 [ $rc = 2 ] && grep -q "'x' is not a CHILD SA id" "$T/err" || die "rekey --child-id x: $rc $(cat "$T/err")"
-$C help | grep -q "rekey CONN|SA | --child \[CONN/\]CHILD | --child-id ID" || die "help: rekey"
+$C help | grep -q "rekey CONN|SA | --reauth CONN|SA | --child \[CONN/\]CHILD | --child-id ID" || die "help: rekey"
 ok "rekey --child / --child-id name what is missing"
 
+# --- operator commands: human times, exit statuses, terminate --child,
+# install/uninstall, rekey --reauth (text and --json)
+$C show sa > "$T/out" || die "show sa text"
+grep -q "established: *not yet, rekey never, reauth never" "$T/out" || die "show sa times: $(cat "$T/out")"
+if grep -q "off ago\|in off" "$T/out"; then die "show sa: $(cat "$T/out")"; fi
+$C show conns site > "$T/out"
+grep -q "rekey: *4h (over " "$T/out" || die "show conns units: $(cat "$T/out")"
+grep -q "rekey: *1h, life 1h 6m" "$T/out" || die "show conns child units: $(cat "$T/out")"
+$C show stats | grep -q "^uptime: *[0-9]*[smhd]" || die "show stats uptime"
+ok "show sa / show conns / show stats: one human time style"
+set +e
+$B/src/ike/ikectl -s "$T/none" show sa 2>/dev/null; rc_none=$?
+$C show sa nosuch 2>/dev/null; rc_refused=$?
+$C show nothing 2>/dev/null; rc_usage=$?
+$C terminate --child site/net --json > "$T/out" 2>"$T/err"; rc_term=$?
+set -e
+[ "$rc_none/$rc_refused/$rc_usage/$rc_term" = "3/1/2/1" ] ||
+	die "exit statuses (no daemon/refused/usage/terminate): $rc_none/$rc_refused/$rc_usage/$rc_term"
+grep -q "terminate: no installed CHILD SA named 'net' in connection site" "$T/err" ||
+	die "terminate --child: $(cat "$T/err")"
+json 'assert d["error"].startswith("terminate: no installed CHILD SA"), d' < "$T/out" ||
+	die "terminate --child --json: $(cat "$T/out")"
+if $C terminate --child-id 42 2>"$T/err"; then die "terminate --child-id 42"; fi
+grep -q "terminate: no CHILD SA with id 42" "$T/err" || die "terminate id: $(cat "$T/err")"
+ok "exit statuses 3 (no daemon), 1 (refused), 2 (usage); terminate --child / --child-id"
+$C install host | grep -q "^1 child: trap policies installed" || die "install host"
+$C show kernel --json | json '
+t = [p for p in d["policies"] if p["action"] == "trap"]
+assert sorted(p["dir"] for p in t) == ["in", "out"], d   # transport mode: no fwd
+' || die "install: no trap policy in the kernel"
+$C install host/all --json | json 'assert d["children"] == 0, d' || die "install again"
+$C install host/all | grep -q "installed already" || die "install again (text)"
+$C uninstall host --json | json 'assert d["children"] == 1, d' || die "uninstall host"
+$C show kernel --json | json 'assert not [p for p in d["policies"] if p["action"] == "trap"], d' ||
+	die "uninstall left a trap policy"
+set +e; $C uninstall host/all 2>"$T/err"; rc=$?; set -e
+[ $rc = 1 ] && grep -q "uninstall: no trap policies installed for host/all" "$T/err" ||
+	die "uninstall again: $rc $(cat "$T/err")"
+if $C install host/nochild 2>"$T/err"; then die "install host/nochild"; fi
+grep -q "connection 'host' has no child 'nochild'" "$T/err" || die "install nochild: $(cat "$T/err")"
+ok "install / uninstall trap policies (text and --json, kernel checked)"
+set +e; $C rekey --reauth site 2>"$T/err"; rc=$?; set -e
+[ $rc = 1 ] && grep -q "rekey --reauth: no established IKE SA of connection 'site'" "$T/err" ||
+	die "rekey --reauth: $rc $(cat "$T/err")"
+set +e; $C rekey --bogus site 2>/dev/null; rc=$?; set -e
+[ $rc = 2 ] || die "rekey --bogus: $rc"
+$C help | grep -q "terminate CONN|SA | --child \[CONN/\]CHILD | --child-id ID" || die "help: terminate"
+ok "rekey --reauth refuses an SA that is not established; unknown option is a usage error"
+
+# --- metrics: ikectl metrics and GET /metrics, both formats, promtool
+command -v promtool >/dev/null || die "promtool missing (Debian package prometheus)"
+$C metrics > "$T/metrics" || die "ikectl metrics"
+promtool check metrics < "$T/metrics" || die "promtool: $(cat "$T/metrics")"
+grep -q '^ikedaemon_ike_sas{state="init_sent"} 1$' "$T/metrics" || die "metrics: no SA connecting"
+grep -q '^ikedaemon_connection_up{conn="site"} 0$' "$T/metrics" || die "metrics: site up?"
+python3 - "$T" <<'PY' || die "GET /metrics"
+import sys, urllib.request, urllib.error
+t = sys.argv[1]
+r = urllib.request.urlopen("http://127.0.0.1:9273/metrics", timeout=5)
+assert r.headers["Content-Type"].startswith("text/plain; version=0.0.4"), r.headers
+body = r.read().decode()
+strip = lambda s: [l for l in s.splitlines() if "uptime" not in l and "retransmissions" not in l]
+assert strip(body) == strip(open(t + "/metrics").read()), "HTTP and ikectl differ"
+req = urllib.request.Request("http://127.0.0.1:9273/metrics",
+                             headers={"Accept": "application/openmetrics-text; version=1.0.0"})
+r = urllib.request.urlopen(req, timeout=5)
+assert r.headers["Content-Type"].startswith("application/openmetrics-text"), r.headers
+open(t + "/om", "w").write(r.read().decode())
+try:
+    urllib.request.urlopen("http://127.0.0.1:9273/other", timeout=5)
+    raise SystemExit("no 404")
+except urllib.error.HTTPError as e:
+    assert e.code == 404, e.code
+PY
+tail -n 1 "$T/om" | grep -q "^# EOF$" || die "OpenMetrics: no # EOF"
+if /usr/bin/python3 -c "import prometheus_client" 2>/dev/null; then
+	/usr/bin/python3 -c '
+import sys
+from prometheus_client.openmetrics.parser import text_string_to_metric_families as parse
+names = [f.name for f in parse(open(sys.argv[1]).read())]
+assert "ikedaemon_handshakes_failed" in names, names
+' "$T/om" || die "OpenMetrics parser refused: $(cat "$T/om")"
+else
+	echo "note: python3-prometheus-client missing: the OpenMetrics text is not parsed"
+fi
+$C metrics --json | json '
+f = {x["name"]: x for x in d["families"]}
+assert f["ikedaemon_handshakes_failed"]["type"] == "counter", f
+assert [s["labels"]["cause"] for s in f["ikedaemon_handshakes_failed"]["samples"]][-2:] == ["timeout", "aborted"]
+' || die "metrics --json"
+# a client that never finishes its request does not hold the daemon up
+python3 -c 'import socket, time; s = socket.create_connection(("127.0.0.1", 9273)); s.sendall(b"GET /met"); time.sleep(30)' &
+SLOW=$!
+sleep 0.2
+$C show stats >/dev/null || die "a silent metrics client blocked the daemon"
+kill $SLOW
+ok "metrics: ikectl metrics = GET /metrics (promtool), OpenMetrics by Accept, 404, --json, no blocking"
 # --- ids: 0 and beyond 2^64-1 are refused, never clamped
 R="python3 $SRCDIR/tests/core/ctlraw.py $T/ctl"
 for a in 0 18446744073709551616 99999999999999999999999; do
@@ -159,10 +257,10 @@ ok "ikectl escapes control bytes it echoes"
 # --- idle control clients are closed: 32 of them no longer lock ikectl out
 python3 "$SRCDIR/tests/core/ctlraw.py" "$T/ctl" idle 32 > "$T/idle" &
 IPID=$!
-sleep 0.5
+i=0; until grep -q connected "$T/idle"; do i=$((i + 1)); [ $i -lt 200 ] || die "idle clients"; sleep 0.05; done
 if $C show stats >/dev/null 2>&1; then die "a 33rd client got in"; fi
 wait $IPID
-[ "$(cat "$T/idle")" = 32 ] || die "idle clients closed: $(cat "$T/idle")"
+[ "$(tail -n 1 "$T/idle")" = 32 ] || die "idle clients closed: $(cat "$T/idle")"
 $C show stats >/dev/null || die "ikectl after idle clients"
 grep -q "control client: idle for 10000 ms, closed" "$T/log" || die "idle close not logged"
 ok "32 idle control clients closed after 10 s; ikectl works again"
@@ -171,15 +269,27 @@ ok "32 idle control clients closed after 10 s; ikectl works again"
 $C monitor --json > "$T/mon" &
 MPID=$!
 sleep 0.2
+SITE_SA=$($C show sa site --json | json 'print(d["sas"][0]["id"])')
 sed -i 's/rekey_time = "8h";/rekey_time = "9h";/; s/name = "host";/name = "host2";/' "$T/ike.conf"
+sed -i 's|remote_ts = \["10.2.0.0/16", |remote_ts = ["10.4.0.0/16", |' "$T/ike.conf"
 $C reload --dry-run --json | json '
 assert d["applied"] is False and d["add"] == ["host2"] and d["remove"] == ["host"], d
-assert d["change"] == [{"conn": "ondemand", "fields": ["rekey_time", "over_time", "rand_time"]}], d
+site, od = d["change"]
+assert site == {"conn": "site", "fields": ["children"], "keeps_sas": False,
+                "replaced_by": ["children.net.remote_ts"], "ike_sas": ['"$SITE_SA"']}, site
+assert od == {"conn": "ondemand", "fields": ["rekey_time", "over_time", "rand_time"],
+              "keeps_sas": True, "replaced_by": [], "ike_sas": []}, od
 ' || die "dry-run"
+$C reload --dry-run > "$T/out"
+grep -q "^    replaces its SAs: IKE SA $SITE_SA (because of children.net.remote_ts)$" "$T/out" &&
+	grep -q "^    keeps its SAs: the new settings apply from the next rekey or DPD check$" "$T/out" ||
+	die "dry-run text: $(cat "$T/out")"
 $C show conns --json | json 'assert [c["name"] for c in d["conns"]] == ["site", "host", "ondemand"]' ||
 	die "dry-run changed something"
-ok "reload --dry-run shows add/remove/change and changes nothing"
+ok "reload --dry-run shows add/remove/change, which SAs each change keeps or replaces, and changes nothing"
 $C reload | grep -q "added connection host2" || die "reload"
+$C show sa site --json | json 'assert [s["id"] for s in d["sas"]] != ['"$SITE_SA"'], d' ||
+	die "site's SA was not replaced"
 $C show conns --json | json 'assert [c["name"] for c in d["conns"]] == ["site", "host2", "ondemand"]' ||
 	die "reload not applied"
 ok "ikectl reload applied"
@@ -249,12 +359,53 @@ i=0; while kill -0 "$DPID" 2>/dev/null; do i=$((i + 1)); [ $i -lt 100 ] || die "
 [ ! -e "$T/pid" ] || die "pid file left after SIGINT"
 ok "daemonized start, SIGINT stop"
 
+# --- kernel state across stop, SIGKILL and --flush (XFRM policies only)
+cat > "$T/trap.conf" <<EOF
+global: { pidfile = "$T/pid"; control_socket = "$T/ctl"; };
+secrets: ( { id = "peer.example"; psk = "0123456789abcdef0123"; } );
+connections: ( { name = "od"; local_addrs = ["127.0.0.1"]; remote_addrs = ["127.0.0.2"];
+	local = { id = "me.example"; auth = "psk"; }; remote = { id = "peer.example"; auth = "psk"; };
+	children = ( { name = "net"; local_ts = ["10.1.0.0/24"]; remote_ts = ["10.2.0.0/24"];
+		start_action = "trap"; } ); } );
+EOF
+chmod 600 "$T/trap.conf"
+pols() { ip xfrm policy | grep -c "^	dir $1 " || true; }
+blocks() { ip xfrm policy | grep -c "action block" || true; }
+trap_up() {
+	"$D" -d -f "$T/trap.conf" 2>>"$T/log" &
+	DPID=$!
+	wait_for "$T/ctl"
+	i=0; until [ "$(pols fwd)" = 1 ]; do i=$((i + 1)); [ $i -lt 100 ] || die "no trap"; sleep 0.05; done
+}
+: > "$T/log"
+trap_up
+[ "$(pols out)" = 1 ] && [ "$(pols in)" = 1 ] && [ "$(blocks)" = 0 ] ||
+	die "trap policies: $(ip xfrm policy)"
+ok "trap policies out, in and fwd"
+kill -TERM $DPID; wait $DPID || die "exit status $?"
+[ "$(blocks)" = 3 ] && [ -z "$(ip xfrm state)" ] || die "after stop: $(ip xfrm policy)"
+ok "clean stop: 3 block policies stay (fail_closed)"
+trap_up
+[ "$(blocks)" = 0 ] && [ "$(pols out)" = 1 ] || die "restart: $(ip xfrm policy)"
+grep -q "kernel state of an earlier run: 3 policies kept" "$T/log" || die "no reconciliation line"
+kill -KILL $DPID; wait $DPID 2>/dev/null || true
+rm -f "$T/ctl"
+trap_up
+[ "$(ip xfrm policy | grep -c '^	dir ')" = 3 ] && [ "$(blocks)" = 0 ] || die "after kill -9: $(ip xfrm policy)"
+ok "restart after a stop and after SIGKILL: trap policies adopted, no duplicates"
+if "$D" --flush -f "$T/trap.conf" 2>"$T/err"; then die "--flush while running"; fi
+grep -q "another ikedaemon is running" "$T/err" || die "--flush: $(cat "$T/err")"
+kill -TERM $DPID; wait $DPID || die "exit status $?"
+"$D" --flush -f "$T/trap.conf" >"$T/out" || die "--flush failed"
+[ -z "$(ip xfrm policy | grep '^	dir ')" ] || die "after --flush: $(ip xfrm policy)"
+ok "--flush refused while running; afterwards removes the block policies"
+
 # --- a show response larger than one frame (4 MiB): 10,000 connections
 python3 "$SRCDIR/tests/core/gen-conns.py" "$T/big.conf" 10000 "$T"
 chmod 600 "$T/big.conf"
 "$D" -d -f "$T/big.conf" 2>"$T/log" &
 DPID=$!
-wait_for "$T/ctl"
+wait_for "$T/ctl" 1200	# loading 10,000 connections takes seconds
 $C show conns --json > "$T/conns.json" || die "show conns with 10,000 connections"
 json 'assert len(d["conns"]) == 10000 and d["conns"][9999]["name"] == "c9999" and "more" not in d' \
 	< "$T/conns.json" || die "show conns --json: $(head -c 300 "$T/conns.json")"

@@ -15,6 +15,7 @@
 #include "common/addr.h"
 #include "common/log.h"
 #include "common/secret.h"
+#include "common/strmap.h"
 #include "ike/core/ident.h"
 #include "ike/core/tsspec.h"
 
@@ -99,6 +100,9 @@ struct conf_conn {
 struct conf_psk {
 	struct ident id;
 	char *id_text;
+	/* id = ["a", "b"]: the key of that pair of identities (either side) */
+	struct ident id2;		/* type 0: a key of one identity */
+	char *id2_text;
 	struct secret key;
 	struct conf_loc loc;
 };
@@ -111,6 +115,7 @@ struct conf_global {
 	double retransmit_timeout, retransmit_base;
 	uint64_t retransmit_tries;
 	uint64_t cookie_threshold, half_open_limit;
+	char *metrics_listen;		/* metrics = { listen = "ADDR:PORT" }; NULL: off */
 	uint64_t cookie_threshold_ip, block_threshold;	/* per peer IP; 0: off */
 };
 
@@ -123,6 +128,7 @@ struct config {
 	size_t nconns;
 	char **files;			/* interned file names for conf_loc */
 	size_t nfiles;
+	struct strmap conn_index;	/* name -> &conns[i], once loaded */
 };
 
 /* Errors and warnings collected while loading, each "file:line: text". */
@@ -146,9 +152,14 @@ void conf_diag_free(struct conf_diag *diag);
 
 const struct conf_conn *config_find_conn(const struct config *cfg, const char *name);
 const struct conf_child *config_find_child(const struct conf_conn *c, const char *name);
-/* The PSK for a pair of identities (remote first, then local); NULL if none. */
+/* The PSK for a pair of identities, best match first: a pair secret naming
+ * both, then the remote id's own, the local id's own, a pair secret naming
+ * the remote id, one naming the local id; NULL if none. */
 const struct conf_psk *config_find_psk(const struct config *cfg, const struct ident *local,
 				       const struct ident *remote);
+
+/* "192.0.2.1:9273" or "[2001:db8::1]:9273" -> out; -1 with err naming the problem. */
+int conf_parse_hostport(const char *s, struct addr *out, char *err, size_t errlen);
 
 const char *conf_mode_name(unsigned v);
 const char *conf_start_action_name(unsigned v);

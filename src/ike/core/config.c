@@ -509,6 +509,70 @@ static int load_retransmit(struct conf_ctx *ctx, const config_setting_t *s, void
 	return 0;
 }
 
+int conf_parse_hostport(const char *s, struct addr *out, char *err, size_t errlen)
+{
+	const char *orig = s;
+	char host[INET6_ADDRSTRLEN + 2];
+	const char *colon = strrchr(s, ':');
+	unsigned long port;
+	char *end;
+	size_t n;
+
+	if (!colon || colon == s)
+		goto bad;
+	n = (size_t)(colon - s);
+	if (s[0] == '[') {
+		if (n < 3 || s[n - 1] != ']')
+			goto bad;
+		s++;
+		n -= 2;
+	}
+	if (n >= sizeof(host))
+		goto bad;
+	memcpy(host, s, n);
+	host[n] = '\0';
+	port = strtoul(colon + 1, &end, 10);
+	if (!colon[1] || *end || port == 0 || port > 65535 || addr_parse(out, host, (uint16_t)port) < 0 ||
+	    (addr_family(out) == AF_INET6) != (orig[0] == '['))
+		goto bad;
+	return 0;
+bad:
+	snprintf(err, errlen, "\"%s\" is not ADDRESS:PORT (e.g. \"127.0.0.1:9273\", \"[::1]:9273\")",
+		 orig);
+	return -1;
+}
+
+static int load_metrics(struct conf_ctx *ctx, const config_setting_t *s, void *obj)
+{
+	struct conf_global *g = obj;
+	const config_setting_t *l;
+	const char *v = NULL;
+	struct addr a;
+	char err[160];
+
+	if (config_setting_type(s) != CONFIG_TYPE_GROUP)
+		return wrong_type(ctx, s, "a group { listen = \"127.0.0.1:9273\"; }");
+	for (int i = 0; i < config_setting_length(s); i++) {
+		l = config_setting_get_elem(s, (unsigned)i);
+		if (strcmp(config_setting_name(l), "listen") != 0) {
+			conf_error(ctx, l, "unknown key '%s' in 'metrics' (only 'listen')",
+				   config_setting_name(l));
+			return -1;
+		}
+		if (conf_get_string(ctx, l, &v) < 0)
+			return -1;
+		if (conf_parse_hostport(v, &a, err, sizeof(err)) < 0) {
+			conf_error(ctx, l, "'listen': %s", err);
+			return -1;
+		}
+		free(g->metrics_listen);
+		g->metrics_listen = strdup(v);
+		if (!g->metrics_listen)
+			return -1;
+	}
+	return 0;
+}
+
 static const struct rule global_rules[] = {
 	{ "listen", RK_FN, 0, 0, 0, NULL, 0, load_listen },
 	{ "port", RK_UINT, G(port), 1, 65535, NULL, 0, NULL },
@@ -520,6 +584,7 @@ static const struct rule global_rules[] = {
 	{ "retransmit", RK_FN, 0, 0, 0, NULL, 0, load_retransmit },
 	{ "cookie_threshold", RK_UINT, G(cookie_threshold), 0, 1000000, NULL, 0, NULL },
 	{ "half_open_limit", RK_UINT, G(half_open_limit), 1, 10000000, NULL, 0, NULL },
+	{ "metrics", RK_FN, 0, 0, 0, NULL, 0, load_metrics },
 	{ "cookie_threshold_ip", RK_UINT, G(cookie_threshold_ip), 0, 1000000, NULL, 0, NULL },
 	{ "block_threshold", RK_UINT, G(block_threshold), 0, 1000000, NULL, 0, NULL },
 };
@@ -617,11 +682,37 @@ int conf_get_ident(struct conf_ctx *ctx, const config_setting_t *s, struct ident
 	return *text ? 0 : -1;
 }
 
+/* "id" or, for the key of a pair of identities, ["id1", "id2"]. */
 static int load_secret_id(struct conf_ctx *ctx, const config_setting_t *s, void *obj)
 {
 	struct conf_psk *p = obj;
+	int type = config_setting_type(s);
 
-	return conf_get_ident(ctx, s, &p->id, &p->id_text);
+	if (type != CONFIG_TYPE_ARRAY && type != CONFIG_TYPE_LIST)
+		return conf_get_ident(ctx, s, &p->id, &p->id_text);
+	if (config_setting_length(s) != 2) {
+		conf_error(ctx, s, "'id': one identity, or a list of two (a key of that pair), "
+			   "not %d", config_setting_length(s));
+		return -1;
+	}
+	if (conf_get_ident(ctx, config_setting_get_elem(s, 0), &p->id, &p->id_text) < 0 ||
+	    conf_get_ident(ctx, config_setting_get_elem(s, 1), &p->id2, &p->id2_text) < 0)
+		return -1;
+	if (ident_eq(&p->id, &p->id2)) {
+		conf_error(ctx, s, "'id': the pair names \"%s\" twice", p->id_text);
+		return -1;
+	}
+	return 0;
+}
+
+static int same_ids(const struct conf_psk *a, const struct conf_psk *b)
+{
+	if (a->id2.type != b->id2.type && (!a->id2.type || !b->id2.type))
+		return 0;
+	if (!a->id2.type)
+		return ident_eq(&a->id, &b->id);
+	return (ident_eq(&a->id, &b->id) && ident_eq(&a->id2, &b->id2)) ||
+	       (ident_eq(&a->id, &b->id2) && ident_eq(&a->id2, &b->id));
 }
 
 static int load_secret_psk(struct conf_ctx *ctx, const config_setting_t *s, void *obj)
@@ -640,6 +731,7 @@ static const struct rule secret_rules[] = {
 static void free_psk(struct conf_psk *p)
 {
 	free(p->id_text);
+	free(p->id2_text);
 	secret_free(&p->key);
 }
 
@@ -660,8 +752,10 @@ static void load_secret(struct conf_ctx *ctx, const config_setting_t *e)
 		goto drop;
 	}
 	for (i = 0; i < cfg->nsecrets; i++)
-		if (ident_eq(&cfg->secrets[i].id, &p.id)) {
-			conf_error(ctx, e, "second secret for id \"%s\" (first at %s:%d)", p.id_text,
+		if (same_ids(&cfg->secrets[i], &p)) {
+			conf_error(ctx, e, "second secret for id \"%s\"%s%s%s (first at %s:%d)",
+				   p.id_text, p.id2_text ? " and \"" : "",
+				   p.id2_text ? p.id2_text : "", p.id2_text ? "\"" : "",
 				   cfg->secrets[i].loc.file, cfg->secrets[i].loc.line);
 			goto drop;
 		}
@@ -826,7 +920,7 @@ struct config *config_load(const char *path, struct conf_diag *diag)
 struct config *config_load_flags(const char *path, unsigned flags, struct conf_diag *diag)
 {
 	struct config *cfg = calloc(1, sizeof(*cfg));
-	struct conf_ctx ctx = { cfg, diag, NULL, NULL, flags };
+	struct conf_ctx ctx = { cfg, diag, NULL, NULL, flags, NULL };
 	char *dir = NULL;
 	config_t lc;
 	int have_lc = 0;
@@ -847,6 +941,9 @@ struct config *config_load_flags(const char *path, unsigned flags, struct conf_d
 		load_secrets_file(&ctx);
 	conf_check_conn_secrets(&ctx);
 	check_secret_files(&ctx);
+	for (size_t i = 0; i < cfg->nconns && !diag->nerrors; i++)
+		if (strmap_put(&cfg->conn_index, cfg->conns[i].name, &cfg->conns[i]) < 0)
+			strv_push(&diag->errors, &diag->nerrors, strdup("out of memory"));
 	if (diag->nerrors)
 		goto fail;
 	config_destroy(&lc);
@@ -868,6 +965,7 @@ void config_free(struct config *cfg)
 		return;
 	conf_free_rules(global_rules, NAMES_LEN(global_rules), &cfg->global);
 	strlist_free(&cfg->global.listen);
+	free(cfg->global.metrics_listen);
 	for (i = 0; i < cfg->nsecrets; i++)
 		free_psk(&cfg->secrets[i]);
 	free(cfg->secrets);
@@ -878,6 +976,7 @@ void config_free(struct config *cfg)
 		free(cfg->files[i]);
 	free(cfg->files);
 	free(cfg->path);
+	strmap_free(&cfg->conn_index);
 	free(cfg);
 }
 
@@ -885,6 +984,8 @@ const struct conf_conn *config_find_conn(const struct config *cfg, const char *n
 {
 	size_t i;
 
+	if (cfg->conn_index.cap)
+		return strmap_get(&cfg->conn_index, name);
 	for (i = 0; i < cfg->nconns; i++)
 		if (strcmp(cfg->conns[i].name, name) == 0)
 			return &cfg->conns[i];
@@ -907,9 +1008,24 @@ const struct conf_psk *config_find_psk(const struct config *cfg, const struct id
 	const struct ident *want[2] = { remote, local };
 	size_t i, k;
 
-	for (k = 0; k < 2; k++)
-		for (i = 0; i < cfg->nsecrets; i++)
-			if (want[k]->type && ident_eq(&cfg->secrets[i].id, want[k]))
-				return &cfg->secrets[i];
+	for (i = 0; i < cfg->nsecrets; i++) {
+		const struct conf_psk *p = &cfg->secrets[i];
+
+		if (p->id2.type && remote->type && local->type &&
+		    ((ident_eq(&p->id, remote) && ident_eq(&p->id2, local)) ||
+		     (ident_eq(&p->id, local) && ident_eq(&p->id2, remote))))
+			return p;
+	}
+	for (int pair = 0; pair < 2; pair++)
+		for (k = 0; k < 2; k++)
+			for (i = 0; i < cfg->nsecrets; i++) {
+				const struct conf_psk *p = &cfg->secrets[i];
+
+				if (!want[k]->type || !p->id2.type != !pair)
+					continue;
+				if (ident_eq(&p->id, want[k]) ||
+				    (pair && ident_eq(&p->id2, want[k])))
+					return p;
+			}
 	return NULL;
 }

@@ -11,8 +11,9 @@
 
 #include "common/log.h"
 #include "ike/crypto/xform.h"
-#include "ike/engine/child_nego.h"
+#include "ike/sa/prop_util.h"
 #include "ike/engine/exchange.h"
+#include "ike/engine/flows.h"
 #include "ike/engine/kernel_alg.h"
 
 /* strongSwan's range for inbound SPIs: easy to recognise in dumps. */
@@ -20,6 +21,13 @@
 #define CHILD_SPI_MAX	0xcfffffffu
 /* Prefixes one selector may split into (ts_to_prefixes bound for IPv6). */
 #define CHILD_MAX_PREFIXES	254
+
+uint32_t engine_new_reqid(struct engine *e)
+{
+	if (e->next_reqid < KERNEL_REQID_MIN || e->next_reqid >= KERNEL_REQID_MAX)
+		e->next_reqid = KERNEL_REQID_MIN;
+	return e->next_reqid++;
+}
 
 struct child_sa *child_sa_new(struct ike_sa *ike, const struct conf_child *cfg)
 {
@@ -416,6 +424,7 @@ void child_sa_destroy(struct child_sa *c)
 	}
 	if (c->state != CHILD_SA_DEAD)
 		child_sa_state(c, CHILD_SA_DEAD);
+	flows_remove(c);
 	if (ike->pending_child == c)
 		ike->pending_child = NULL;
 	for (struct child_sa **pp = &ike->children; *pp; pp = &(*pp)->next)
@@ -438,13 +447,11 @@ void child_sa_destroy(struct child_sa *c)
 
 struct child_sa *child_sa_by_spi(struct engine *e, uint32_t spi, struct ike_sa **ike)
 {
-	for (struct ike_sa *sa = e->sas; sa; sa = sa->next)
-		for (struct child_sa *c = sa->children; c; c = c->next)
-			if (c->spi_in == spi || c->spi_out == spi) {
-				*ike = sa;
-				return c;
-			}
-	return NULL;
+	struct child_sa *c = flows_by_spi(e, spi);	/* flows.c: no walk */
+
+	if (c)
+		*ike = c->ike;
+	return c;
 }
 
 int child_sa_query(struct child_sa *c, uint64_t *bytes_in, uint64_t *packets_in,

@@ -126,7 +126,8 @@ static void add_auth(struct out_msg *m, const struct auth_value *v)
 /* No other IKE SA of this connection is up: the peer may hold stale state. */
 static int first_contact(const struct ike_sa *sa)
 {
-	for (const struct ike_sa *o = sa->eng->sas; o; o = o->next)
+	for (const struct ike_sa *o = ike_sa_conn_first(sa->eng, sa->conn); o;
+	     o = ike_sa_conn_next(o))
 		if (o != sa && o->conn == sa->conn && o->state == IKE_SA_ESTABLISHED)
 			return 0;
 	return 1;
@@ -371,7 +372,7 @@ static uint16_t auth_check_peer(struct ike_sa *sa, const struct ike_msg *m)
 	}
 	if (auth_check(sa, conn, 1, &peer, &peer, m, &auth->u.auth) < 0)
 		return N_AUTHENTICATION_FAILED;
-	sa->conn = conn;
+	ike_sa_set_conn(sa, conn);
 	sa->remote_id = peer;
 	sa->local_id = conn->local.id;
 	return 0;

@@ -5,6 +5,8 @@ noinst_LIBRARIES += src/ike/engine/libikeengine.a
 src_ike_engine_libikeengine_a_SOURCES = \
 	src/ike/engine/ike_sa.h src/ike/engine/exchange.h \
 	src/ike/engine/engine.c \
+	src/ike/engine/engine_ctl.c \
+	src/ike/engine/counters.c \
 	src/ike/engine/ike_sa.c \
 	src/ike/engine/msg_in.c \
 	src/ike/engine/msg_out.c \
@@ -15,10 +17,13 @@ src_ike_engine_libikeengine_a_SOURCES = \
 	src/ike/engine/child_nego.c src/ike/engine/child_nego.h \
 	src/ike/engine/kernel_alg.c src/ike/engine/kernel_alg.h \
 	src/ike/engine/trap.c \
+	src/ike/engine/kevents.c \
 	src/ike/engine/kstate.c \
 	src/ike/engine/create_child.c src/ike/engine/create_child.h \
 	src/ike/engine/child_pfs.c src/ike/engine/child_pfs.h \
-	src/ike/engine/rekey.c src/ike/engine/rekey.h
+	src/ike/engine/rekey.c src/ike/engine/rekey.h \
+	src/ike/engine/crypto_job.c src/ike/engine/crypto_job.h \
+	src/ike/engine/flows.c src/ike/engine/flows.h
 src_ike_engine_libikeengine_a_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS)
 ENGINE_LIBS = src/ike/engine/libikeengine.a src/ike/sa/libikesa.a \
 	src/ike/codec/libikecodec.a src/ike/crypto/libikecrypto.a \
@@ -73,8 +78,20 @@ tests_engine_test_kstate_LDADD = $(tests_engine_test_exchange_LDADD)
 # tshark); the host interop check against charon (root, run by hand or a
 # stage: tests/engine/interop-host.sh BUILDDIR WORKDIR).
 TESTS += tests/engine/tshark-check.sh
+# The layer rule of doc/ARCHITECTURE.md on the built objects (check-layers.sh).
+TESTS += tests/engine/layers.sh
+dist_noinst_SCRIPTS += tests/engine/layers.sh
 dist_noinst_SCRIPTS += tests/engine/tshark-check.sh tests/engine/interop-host.sh \
 	tests/engine/vm-interop.sh
+
+# ikectl's actions: terminate a CHILD SA, install/uninstall traps, reauth
+check_PROGRAMS += tests/engine/test_operator
+TESTS += tests/engine/test_operator
+tests_engine_test_operator_SOURCES = tests/engine/test_operator.c \
+	tests/engine/pair.c tests/engine/pair.h
+tests_engine_test_operator_CPPFLAGS = $(tests_engine_test_exchange_CPPFLAGS)
+tests_engine_test_operator_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_operator_LDADD = $(tests_engine_test_exchange_LDADD)
 
 check_PROGRAMS += tests/engine/test_hostile
 TESTS += tests/engine/test_hostile
@@ -108,3 +125,21 @@ tests_engine_bench_handshake_SOURCES = tests/engine/bench_handshake.c \
 tests_engine_bench_handshake_CPPFLAGS = $(tests_engine_test_exchange_CPPFLAGS)
 tests_engine_bench_handshake_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_engine_bench_handshake_LDADD = $(tests_engine_test_exchange_LDADD)
+
+# the responder's key exchange on crypto workers (issue 17)
+check_PROGRAMS += tests/engine/test_crypto_job
+TESTS += tests/engine/test_crypto_job
+tests_engine_test_crypto_job_SOURCES = tests/engine/test_crypto_job.c \
+	tests/engine/pair.c tests/engine/pair.h
+tests_engine_test_crypto_job_CPPFLAGS = $(tests_engine_test_exchange_CPPFLAGS)
+tests_engine_test_crypto_job_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_crypto_job_LDADD = $(tests_engine_test_exchange_LDADD)
+
+# the engine's hash indexes (issue 17)
+check_PROGRAMS += tests/engine/test_index
+TESTS += tests/engine/test_index
+tests_engine_test_index_SOURCES = tests/engine/test_index.c \
+	tests/engine/pair.c tests/engine/pair.h
+tests_engine_test_index_CPPFLAGS = $(tests_engine_test_exchange_CPPFLAGS)
+tests_engine_test_index_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_index_LDADD = $(tests_engine_test_exchange_LDADD)
