@@ -25,6 +25,9 @@ static const struct name_entry close_names[] = {
 static const struct name_entry dpd_names[] = {
 	{ CONF_DPD_CLEAR, "clear" }, { CONF_DPD_TRAP, "trap" }, { CONF_DPD_RESTART, "restart" },
 };
+static const struct name_entry pfs_names[] = {
+	{ CONF_PFS_ACCEPT, "accept" }, { CONF_PFS_REQUIRE, "require" }, { CONF_PFS_NO, "no" },
+};
 static const struct name_entry auth_names[] = {
 	{ CONF_AUTH_PSK, "psk" },
 };
@@ -54,6 +57,11 @@ const char *conf_close_action_name(unsigned v)
 const char *conf_dpd_action_name(unsigned v)
 {
 	return name_of(dpd_names, NAMES_LEN(dpd_names), v);
+}
+
+const char *conf_pfs_name(unsigned v)
+{
+	return name_of(pfs_names, NAMES_LEN(pfs_names), v);
 }
 
 const char *conf_auth_name(unsigned v)
@@ -332,6 +340,7 @@ static const struct rule child_rules[] = {
 	{ "start_action", RK_ENUM, CH(start_action), 0, 0, start_names, NAMES_LEN(start_names), NULL },
 	{ "close_action", RK_ENUM, CH(close_action), 0, 0, close_names, NAMES_LEN(close_names), NULL },
 	{ "replay_window", RK_UINT, CH(replay_window), 0, 4096, NULL, 0, NULL },
+	{ "pfs", RK_ENUM, CH(pfs), 0, 0, pfs_names, NAMES_LEN(pfs_names), NULL },
 	{ "fail_closed", RK_ENUM, CH(fail_closed), 0, 0, yes_no_names, NAMES_LEN(yes_no_names), NULL },
 };
 
