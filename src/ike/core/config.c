@@ -518,6 +518,8 @@ static const struct rule global_rules[] = {
 	{ "retransmit", RK_FN, 0, 0, 0, NULL, 0, load_retransmit },
 	{ "cookie_threshold", RK_UINT, G(cookie_threshold), 0, 1000000, NULL, 0, NULL },
 	{ "half_open_limit", RK_UINT, G(half_open_limit), 1, 10000000, NULL, 0, NULL },
+	{ "cacerts", RK_FN, 0, 0, 0, NULL, 0, conf_load_global_cacerts },
+	{ "crls", RK_FN, 0, 0, 0, NULL, 0, conf_load_global_crls },
 };
 
 /* Values every deployment gets unless ike.conf says otherwise (ike.conf.5). */
@@ -643,6 +645,11 @@ static void load_secret(struct conf_ctx *ctx, const config_setting_t *e)
 	struct conf_psk p, *nv;
 	size_t i, before = ctx->diag->nerrors;
 
+	if (config_setting_type(e) == CONFIG_TYPE_GROUP &&
+	    config_setting_get_member(e, "private_key")) {
+		conf_load_privkey(ctx, e);
+		return;
+	}
 	memset(&p, 0, sizeof(p));
 	p.loc = conf_loc_of(ctx, e);
 	conf_apply_rules(ctx, e, secret_rules, NAMES_LEN(secret_rules), &p, "a secret");
@@ -836,6 +843,7 @@ struct config *config_load_flags(const char *path, unsigned flags, struct conf_d
 		conf_error_at(&ctx, (struct conf_loc){ path, 0 }, "secrets_file not read (one-file mode)");
 	else if (cfg->global.secrets_file)
 		load_secrets_file(&ctx);
+	conf_check_conn_pki(&ctx);
 	conf_check_conn_secrets(&ctx);
 	check_secret_files(&ctx);
 	if (diag->nerrors)
@@ -859,6 +867,7 @@ void config_free(struct config *cfg)
 		return;
 	conf_free_rules(global_rules, NAMES_LEN(global_rules), &cfg->global);
 	strlist_free(&cfg->global.listen);
+	conf_free_pki(cfg);
 	for (i = 0; i < cfg->nsecrets; i++)
 		free_psk(&cfg->secrets[i]);
 	free(cfg->secrets);

@@ -15,3 +15,9 @@ TESTS += tests/pki/test_pki
 tests_pki_test_pki_SOURCES = tests/pki/test_pki.c tests/pki/testpki.c tests/pki/testpki.h
 tests_pki_test_pki_CFLAGS = $(CHECK_CFLAGS_ALL) $(OPENSSL_CFLAGS) -I$(top_srcdir)/tests
 tests_pki_test_pki_LDADD = $(PKI_LIBS) src/ike/core/libikecore.a $(PKI_LIBS) $(CHECK_LIBS)
+
+check_PROGRAMS += tests/pki/test_config_pki
+TESTS += tests/pki/test_config_pki
+tests_pki_test_config_pki_SOURCES = tests/pki/test_config_pki.c tests/pki/testpki.c tests/pki/testpki.h
+tests_pki_test_config_pki_CFLAGS = $(CHECK_CFLAGS_ALL) $(OPENSSL_CFLAGS) $(LIBCONFIG_CFLAGS) -I$(top_srcdir)/tests
+tests_pki_test_config_pki_LDADD = $(IKECORE_LIBS) $(CHECK_LIBS)
