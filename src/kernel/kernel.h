@@ -94,13 +94,46 @@ struct kernel_lifetime {
 	uint64_t soft_secs, hard_secs;	/* since the SA was added */
 };
 
+/*
+ * ESP/AH algorithms, named by the kernel interface itself: the backend maps
+ * them to its own names (xfrm_alg.c); the IKE engine translates its
+ * negotiated transform IDs into these (src/ike/engine/kernel_alg.c).  Key
+ * lengths travel with the key (enc_key_len, int_key_len).
+ */
+enum kernel_encr {
+	KERNEL_ENCR_NONE = 0,	/* AH, or not set */
+	KERNEL_ENCR_AES_CBC,
+	KERNEL_ENCR_AES_CTR,	/* RFC 3686: 4-byte nonce after the key */
+	KERNEL_ENCR_3DES_CBC,
+	KERNEL_ENCR_NULL,
+	KERNEL_ENCR_AES_GCM_8,	/* RFC 4106: 4-byte salt after the key; ICV bits */
+	KERNEL_ENCR_AES_GCM_12,
+	KERNEL_ENCR_AES_GCM_16,
+	KERNEL_ENCR_AES_CCM_8,	/* RFC 4309: 3-byte salt */
+	KERNEL_ENCR_AES_CCM_12,
+	KERNEL_ENCR_AES_CCM_16,
+	KERNEL_ENCR_AES_GMAC,	/* RFC 4543: integrity only, 4-byte salt */
+	KERNEL_ENCR_CHACHA20_POLY1305,	/* RFC 7634: 4-byte salt */
+};
+
+enum kernel_integ {
+	KERNEL_INTEG_NONE = 0,	/* with a combined-mode (AEAD) cipher */
+	KERNEL_INTEG_HMAC_MD5_96,
+	KERNEL_INTEG_HMAC_SHA1_96,
+	KERNEL_INTEG_AES_XCBC_96,
+	KERNEL_INTEG_AES_CMAC_96,
+	KERNEL_INTEG_HMAC_SHA2_256_128,
+	KERNEL_INTEG_HMAC_SHA2_384_192,
+	KERNEL_INTEG_HMAC_SHA2_512_256,
+};
+
 struct kernel_sa {
 	struct kernel_sa_id id;	/* id.dst is the outer destination */
 	struct addr src;	/* outer source; port ignored */
 	enum kernel_mode mode;
 	uint32_t reqid;		/* in [KERNEL_REQID_MIN, KERNEL_REQID_MAX] */
-	uint16_t encr;		/* IKE ENCR_* transform ID */
-	uint16_t integ;		/* IKE AUTH_* ID; AUTH_NONE with AEAD */
+	enum kernel_encr encr;
+	enum kernel_integ integ;	/* KERNEL_INTEG_NONE with AEAD */
 	uint8_t enc_key[KERNEL_KEY_MAX];	/* AEAD: key then salt */
 	size_t enc_key_len;
 	uint8_t int_key[KERNEL_KEY_MAX];

@@ -178,13 +178,13 @@ static int sa_set_encr(struct xfrmnl_sa *x, const struct kernel_sa *sa, int *aea
 	const struct xfrm_encr_alg *alg = xfrm_encr_lookup(sa->encr);
 
 	if (!alg) {
-		log_err(LS_KNL, "SA %08x: encryption transform %u has no kernel algorithm",
-			sa->id.spi, sa->encr);
+		log_err(LS_KNL, "SA %08x: encryption algorithm %u is unknown to the XFRM backend",
+			sa->id.spi, (unsigned)sa->encr);
 		return -EINVAL;
 	}
 	if (!xfrm_encr_key_ok(alg, sa->enc_key_len) || sa->enc_key_len > KERNEL_KEY_MAX) {
 		log_err(LS_KNL, "SA %08x: %s key of %zu bytes, %s needs %u..%u bytes plus %u salt",
-			sa->id.spi, alg->ike_name, sa->enc_key_len, alg->kernel_name,
+			sa->id.spi, alg->name, sa->enc_key_len, alg->kernel_name,
 			alg->key_min, alg->key_max, alg->salt_len);
 		return -EINVAL;
 	}
@@ -208,19 +208,19 @@ static int sa_set_integ(struct xfrmnl_sa *x, const struct kernel_sa *sa, int aea
 		return -EINVAL;
 	}
 	if (aead) {
-		log_err(LS_KNL, "SA %08x: integrity transform %u given with a combined-mode cipher",
-			sa->id.spi, sa->integ);
+		log_err(LS_KNL, "SA %08x: integrity algorithm %u given with a combined-mode cipher",
+			sa->id.spi, (unsigned)sa->integ);
 		return -EINVAL;
 	}
 	alg = xfrm_integ_lookup(sa->integ);
 	if (!alg) {
-		log_err(LS_KNL, "SA %08x: integrity transform %u has no kernel algorithm",
-			sa->id.spi, sa->integ);
+		log_err(LS_KNL, "SA %08x: integrity algorithm %u is unknown to the XFRM backend",
+			sa->id.spi, (unsigned)sa->integ);
 		return -EINVAL;
 	}
 	if (sa->int_key_len != alg->key_len) {
 		log_err(LS_KNL, "SA %08x: %s key of %zu bytes, %s needs %u",
-			sa->id.spi, alg->ike_name, sa->int_key_len, alg->kernel_name, alg->key_len);
+			sa->id.spi, alg->name, sa->int_key_len, alg->kernel_name, alg->key_len);
 		return -EINVAL;
 	}
 	return xfrmnl_sa_set_auth_params(x, alg->kernel_name, alg->key_len * 8u, alg->trunc_bits,

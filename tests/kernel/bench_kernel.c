@@ -17,7 +17,6 @@
 #include <netinet/in.h>
 
 #include "common/log.h"
-#include "ike/ikev2.h"
 #include "kernel/kernel.h"
 
 #define SPI_BASE 0xc1000000u
@@ -46,7 +45,7 @@ static void make_sa(struct kernel_sa *sa, unsigned i, int inbound)
 	sa->id.proto = IPPROTO_ESP;
 	sa->mode = KERNEL_MODE_TUNNEL;
 	sa->reqid = KERNEL_REQID_MIN + i;
-	sa->encr = ENCR_AES_GCM_16;
+	sa->encr = KERNEL_ENCR_AES_GCM_16;
 	sa->enc_key_len = KEY_LEN;
 	for (size_t b = 0; b < KEY_LEN; b++)
 		sa->enc_key[b] = (uint8_t)(i + b);

@@ -134,7 +134,7 @@ else
 fi
 kc sa-add src=10.0.0.1 dst=10.0.0.2 spi=0x1000 reqid=$R encr=77 key=00 2>"$tmp/err" &&
 	fail "unknown transform accepted"
-grep -q "encryption transform 77 has no kernel algorithm" "$tmp/err" ||
+grep -q "encryption algorithm 77 is unknown to the XFRM backend" "$tmp/err" ||
 	fail "unknown algorithm message: $(cat "$tmp/err")"
 ok "unknown algorithm named: $(sed 's/^[0-9:.]* //' "$tmp/err")"
 

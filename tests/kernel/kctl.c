@@ -35,7 +35,6 @@
 #include <sys/socket.h>
 
 #include "common/log.h"
-#include "ike/ikev2.h"
 #include "kernel/kernel.h"
 
 #define MAX_ARGS 32
@@ -130,17 +129,17 @@ struct name_id {
 };
 
 static const struct name_id encr_names[] = {
-	{ "aes-cbc", ENCR_AES_CBC }, { "aes-ctr", ENCR_AES_CTR }, { "3des", ENCR_3DES },
-	{ "null", ENCR_NULL }, { "aes-gcm-8", ENCR_AES_GCM_8 }, { "aes-gcm-12", ENCR_AES_GCM_12 },
-	{ "aes-gcm-16", ENCR_AES_GCM_16 }, { "aes-ccm-16", ENCR_AES_CCM_16 },
-	{ "aes-gmac", ENCR_NULL_AUTH_AES_GMAC }, { "chacha20-poly1305", ENCR_CHACHA20_POLY1305 },
+	{ "aes-cbc", KERNEL_ENCR_AES_CBC }, { "aes-ctr", KERNEL_ENCR_AES_CTR }, { "3des", KERNEL_ENCR_3DES_CBC },
+	{ "null", KERNEL_ENCR_NULL }, { "aes-gcm-8", KERNEL_ENCR_AES_GCM_8 }, { "aes-gcm-12", KERNEL_ENCR_AES_GCM_12 },
+	{ "aes-gcm-16", KERNEL_ENCR_AES_GCM_16 }, { "aes-ccm-16", KERNEL_ENCR_AES_CCM_16 },
+	{ "aes-gmac", KERNEL_ENCR_AES_GMAC }, { "chacha20-poly1305", KERNEL_ENCR_CHACHA20_POLY1305 },
 	{ NULL, 0 }
 };
 
 static const struct name_id integ_names[] = {
-	{ "md5", AUTH_HMAC_MD5_96 }, { "sha1", AUTH_HMAC_SHA1_96 }, { "xcbc", AUTH_AES_XCBC_96 },
-	{ "cmac", AUTH_AES_CMAC_96 }, { "sha256", AUTH_HMAC_SHA2_256_128 },
-	{ "sha384", AUTH_HMAC_SHA2_384_192 }, { "sha512", AUTH_HMAC_SHA2_512_256 },
+	{ "md5", KERNEL_INTEG_HMAC_MD5_96 }, { "sha1", KERNEL_INTEG_HMAC_SHA1_96 }, { "xcbc", KERNEL_INTEG_AES_XCBC_96 },
+	{ "cmac", KERNEL_INTEG_AES_CMAC_96 }, { "sha256", KERNEL_INTEG_HMAC_SHA2_256_128 },
+	{ "sha384", KERNEL_INTEG_HMAC_SHA2_384_192 }, { "sha512", KERNEL_INTEG_HMAC_SHA2_512_256 },
 	{ NULL, 0 }
 };
 
@@ -197,11 +196,11 @@ static void sa_args(const struct args *a, struct kernel_sa *sa)
 	v = arg(a, "mode");
 	sa->mode = v && strcmp(v, "transport") == 0 ? KERNEL_MODE_TRANSPORT : KERNEL_MODE_TUNNEL;
 	if (sa->id.proto == IPPROTO_ESP) {
-		sa->encr = (uint16_t)lookup(encr_names, need(a, "encr"), "encr");
+		sa->encr = (enum kernel_encr)lookup(encr_names, need(a, "encr"), "encr");
 		sa->enc_key_len = hex(sa->enc_key, sizeof(sa->enc_key), need(a, "key"), "key");
 	}
 	if ((v = arg(a, "integ"))) {
-		sa->integ = (uint16_t)lookup(integ_names, v, "integ");
+		sa->integ = (enum kernel_integ)lookup(integ_names, v, "integ");
 		sa->int_key_len = hex(sa->int_key, sizeof(sa->int_key), need(a, "ikey"), "ikey");
 	}
 	if ((v = arg(a, "sel"))) {

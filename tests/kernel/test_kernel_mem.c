@@ -8,7 +8,6 @@
 #include <poll.h>
 #include <string.h>
 
-#include "ike/ikev2.h"
 #include "kernel/kernel.h"
 #include "lib/kernel_mem.h"
 #include "unit/unit.h"
@@ -59,9 +58,9 @@ static struct kernel_sa cbc_sa(uint32_t spi)
 	sa.id.proto = IPPROTO_ESP;
 	sa.mode = KERNEL_MODE_TUNNEL;
 	sa.reqid = KERNEL_REQID_MIN;
-	sa.encr = ENCR_AES_CBC;
+	sa.encr = KERNEL_ENCR_AES_CBC;
 	sa.enc_key_len = 16;
-	sa.integ = AUTH_HMAC_SHA2_256_128;
+	sa.integ = KERNEL_INTEG_HMAC_SHA2_256_128;
 	sa.int_key_len = 32;
 	return sa;
 }

@@ -14,7 +14,6 @@
 #include <netlink/msg.h>
 
 #include "common/log.h"
-#include "ike/ikev2.h"
 #include "kernel/kernel.h"
 #include "kernel/xfrm_alg.h"
 #include "kernel/xfrm_event.h"
@@ -70,7 +69,7 @@ static struct kernel_sa gcm_sa(void)
 	sa.id.proto = IPPROTO_ESP;
 	sa.mode = KERNEL_MODE_TUNNEL;
 	sa.reqid = KERNEL_REQID_MIN + 7;
-	sa.encr = ENCR_AES_GCM_16;
+	sa.encr = KERNEL_ENCR_AES_GCM_16;
 	sa.enc_key_len = 36;
 	fill_key(sa.enc_key, 36, 0x10);
 	sa.replay_window = 32;
@@ -140,9 +139,9 @@ START_TEST(sa_aes_cbc_hmac_sha256)
 	const struct xfrm_algo *enc;
 	const struct xfrm_algo_auth *auth;
 
-	sa.encr = ENCR_AES_CBC;
+	sa.encr = KERNEL_ENCR_AES_CBC;
 	sa.enc_key_len = 16;
-	sa.integ = AUTH_HMAC_SHA2_256_128;
+	sa.integ = KERNEL_INTEG_HMAC_SHA2_256_128;
 	sa.int_key_len = 32;
 	fill_key(sa.int_key, 32, 0x80);
 	ck_assert_int_eq(xfrm_msg_sa(XFRM_MSG_UPDSA, &sa, &msg), 0);
@@ -167,7 +166,7 @@ START_TEST(sa_chacha20_poly1305)
 	struct kernel_sa sa = gcm_sa();
 	const struct xfrm_algo_aead *aead;
 
-	sa.encr = ENCR_CHACHA20_POLY1305;
+	sa.encr = KERNEL_ENCR_CHACHA20_POLY1305;
 	sa.enc_key_len = 36;
 	ck_assert_int_eq(xfrm_msg_sa(XFRM_MSG_NEWSA, &sa, &msg), 0);
 	sa_parse(XFRM_MSG_NEWSA);
@@ -181,20 +180,20 @@ END_TEST
 /* The table itself: ICV lengths and truncations from the RFCs. */
 START_TEST(alg_table)
 {
-	static const struct { uint16_t id; const char *name; uint16_t icv; uint8_t salt; } encr[] = {
-		{ ENCR_AES_GCM_8, "rfc4106(gcm(aes))", 64, 4 },
-		{ ENCR_AES_GCM_12, "rfc4106(gcm(aes))", 96, 4 },
-		{ ENCR_AES_GCM_16, "rfc4106(gcm(aes))", 128, 4 },
-		{ ENCR_AES_CCM_16, "rfc4309(ccm(aes))", 128, 3 },
-		{ ENCR_AES_CTR, "rfc3686(ctr(aes))", 0, 4 },
-		{ ENCR_AES_CBC, "cbc(aes)", 0, 0 },
+	static const struct { enum kernel_encr id; const char *name; uint16_t icv; uint8_t salt; } encr[] = {
+		{ KERNEL_ENCR_AES_GCM_8, "rfc4106(gcm(aes))", 64, 4 },
+		{ KERNEL_ENCR_AES_GCM_12, "rfc4106(gcm(aes))", 96, 4 },
+		{ KERNEL_ENCR_AES_GCM_16, "rfc4106(gcm(aes))", 128, 4 },
+		{ KERNEL_ENCR_AES_CCM_16, "rfc4309(ccm(aes))", 128, 3 },
+		{ KERNEL_ENCR_AES_CTR, "rfc3686(ctr(aes))", 0, 4 },
+		{ KERNEL_ENCR_AES_CBC, "cbc(aes)", 0, 0 },
 	};
-	static const struct { uint16_t id; const char *name; uint16_t trunc; } integ[] = {
-		{ AUTH_HMAC_SHA1_96, "hmac(sha1)", 96 },
-		{ AUTH_HMAC_SHA2_256_128, "hmac(sha256)", 128 },
-		{ AUTH_HMAC_SHA2_384_192, "hmac(sha384)", 192 },
-		{ AUTH_HMAC_SHA2_512_256, "hmac(sha512)", 256 },
-		{ AUTH_AES_XCBC_96, "xcbc(aes)", 96 },
+	static const struct { enum kernel_integ id; const char *name; uint16_t trunc; } integ[] = {
+		{ KERNEL_INTEG_HMAC_SHA1_96, "hmac(sha1)", 96 },
+		{ KERNEL_INTEG_HMAC_SHA2_256_128, "hmac(sha256)", 128 },
+		{ KERNEL_INTEG_HMAC_SHA2_384_192, "hmac(sha384)", 192 },
+		{ KERNEL_INTEG_HMAC_SHA2_512_256, "hmac(sha512)", 256 },
+		{ KERNEL_INTEG_AES_XCBC_96, "xcbc(aes)", 96 },
 	};
 
 	for (size_t i = 0; i < sizeof(encr) / sizeof(encr[0]); i++) {
@@ -213,13 +212,13 @@ START_TEST(alg_table)
 		ck_assert_uint_eq(a->trunc_bits, integ[i].trunc);
 	}
 	ck_assert_ptr_null(xfrm_encr_lookup(77));
-	ck_assert_ptr_null(xfrm_integ_lookup(AUTH_NONE));
+	ck_assert_ptr_null(xfrm_integ_lookup(KERNEL_INTEG_NONE));
 	/* AES keys 16/24/32 bytes plus salt; nothing in between */
-	ck_assert(xfrm_encr_key_ok(xfrm_encr_lookup(ENCR_AES_GCM_16), 20));
-	ck_assert(xfrm_encr_key_ok(xfrm_encr_lookup(ENCR_AES_GCM_16), 28));
-	ck_assert(!xfrm_encr_key_ok(xfrm_encr_lookup(ENCR_AES_GCM_16), 32));
-	ck_assert(!xfrm_encr_key_ok(xfrm_encr_lookup(ENCR_AES_GCM_16), 3));
-	ck_assert(!xfrm_encr_key_ok(xfrm_encr_lookup(ENCR_AES_CBC), 20));
+	ck_assert(xfrm_encr_key_ok(xfrm_encr_lookup(KERNEL_ENCR_AES_GCM_16), 20));
+	ck_assert(xfrm_encr_key_ok(xfrm_encr_lookup(KERNEL_ENCR_AES_GCM_16), 28));
+	ck_assert(!xfrm_encr_key_ok(xfrm_encr_lookup(KERNEL_ENCR_AES_GCM_16), 32));
+	ck_assert(!xfrm_encr_key_ok(xfrm_encr_lookup(KERNEL_ENCR_AES_GCM_16), 3));
+	ck_assert(!xfrm_encr_key_ok(xfrm_encr_lookup(KERNEL_ENCR_AES_CBC), 20));
 }
 END_TEST
 
@@ -318,25 +317,25 @@ START_TEST(sa_refused_with_reason)
 	sa.encr = 77;
 	ck_assert_int_eq(xfrm_msg_sa(XFRM_MSG_NEWSA, &sa, &msg), -EINVAL);
 	ck_assert_ptr_null(msg);
-	ck_assert_ptr_nonnull(strstr(last_log, "encryption transform 77"));
+	ck_assert_ptr_nonnull(strstr(last_log, "encryption algorithm 77"));
 
 	sa = gcm_sa();
 	sa.enc_key_len = 16;	/* salt missing */
 	ck_assert_int_eq(xfrm_msg_sa(XFRM_MSG_NEWSA, &sa, &msg), -EINVAL);
-	ck_assert_ptr_nonnull(strstr(last_log, "ENCR_AES_GCM_16 key of 16 bytes"));
+	ck_assert_ptr_nonnull(strstr(last_log, "aes-gcm-16 key of 16 bytes"));
 
 	sa = gcm_sa();
-	sa.integ = AUTH_HMAC_SHA2_256_128;	/* AEAD has its own ICV */
+	sa.integ = KERNEL_INTEG_HMAC_SHA2_256_128;	/* AEAD has its own ICV */
 	sa.int_key_len = 32;
 	ck_assert_int_eq(xfrm_msg_sa(XFRM_MSG_NEWSA, &sa, &msg), -EINVAL);
 
 	sa = gcm_sa();
-	sa.encr = ENCR_AES_CBC;
+	sa.encr = KERNEL_ENCR_AES_CBC;
 	sa.enc_key_len = 16;
 	sa.integ = 99;
 	sa.int_key_len = 32;
 	ck_assert_int_eq(xfrm_msg_sa(XFRM_MSG_NEWSA, &sa, &msg), -EINVAL);
-	ck_assert_ptr_nonnull(strstr(last_log, "integrity transform 99"));
+	ck_assert_ptr_nonnull(strstr(last_log, "integrity algorithm 99"));
 
 	sa = gcm_sa();
 	sa.reqid = 5;

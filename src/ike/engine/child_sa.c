@@ -12,6 +12,7 @@
 #include "common/log.h"
 #include "ike/crypto/xform.h"
 #include "ike/engine/exchange.h"
+#include "ike/engine/kernel_alg.h"
 
 /* strongSwan's range for inbound SPIs: easy to recognise in dumps. */
 #define CHILD_SPI_MIN	0xc0000000u
@@ -189,8 +190,8 @@ static void sa_common(struct child_sa *c, struct kernel_sa *ks, const struct enc
 	ks->id.proto = IPPROTO_ESP;
 	ks->mode = c->mode == CONF_MODE_TRANSPORT ? KERNEL_MODE_TRANSPORT : KERNEL_MODE_TUNNEL;
 	ks->reqid = c->reqid;
-	ks->encr = encr->id;
-	ks->integ = integ ? integ->id : AUTH_NONE;
+	ks->encr = kernel_alg_encr(encr->id);
+	ks->integ = kernel_alg_integ(integ ? integ->id : AUTH_NONE);
 	ks->replay_window = (uint32_t)cfg->replay_window;
 	ks->esn = esn && esn->id == ESN_YES;
 	ks->life.soft_secs = cfg->rekey_time;

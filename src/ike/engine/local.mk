@@ -12,6 +12,7 @@ src_ike_engine_libikeengine_a_SOURCES = \
 	src/ike/engine/ike_auth.c \
 	src/ike/engine/informational.c \
 	src/ike/engine/child_sa.c \
+	src/ike/engine/kernel_alg.c src/ike/engine/kernel_alg.h \
 	src/ike/engine/trap.c \
 	src/ike/engine/create_child.c src/ike/engine/create_child.h \
 	src/ike/engine/rekey.c src/ike/engine/rekey.h
