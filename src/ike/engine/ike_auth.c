@@ -1,5 +1,5 @@
 /*
- * IKE_AUTH with pre-shared keys (RFC 7296 1.2, 2.15) and the first CHILD
+ * IKE_AUTH (RFC 7296 1.2, 2.15; the methods are rows of auth.c) and the first CHILD
  * SA (1.2, 2.9 narrowing, 1.3.1 USE_TRANSPORT_MODE).  The initiator's side
  * is auth_start() + auth_rx_response(); the responder's auth_rx_request().
  * An authentication failure on the responder leaves nothing behind; a
@@ -11,45 +11,9 @@
 #include "common/log.h"
 #include "ike/codec/names.h"
 #include "ike/crypto/mac.h"
+#include "ike/engine/auth.h"
 #include "ike/engine/exchange.h"
 #include "ike/sa/proposal_select.h"
-
-#define ID_BODY_MAX	(4 + IDENT_MAX)
-
-/* 2.15: AUTH of one side; of_initiator picks RealMessage1/Nr/SK_pi or
- * RealMessage2/Ni/SK_pr. */
-static int compute_auth(const struct ike_sa *sa, const struct conf_psk *psk, int of_initiator,
-			const struct ident *id, uint8_t out[MAC_MAX_OUT])
-{
-	const struct prf_alg *prf = sa->algs.prf;
-	uint8_t body[ID_BODY_MAX], maced[MAC_MAX_OUT];
-	size_t blen = ike_id_body(id, body, sizeof(body));
-	const struct secret *msg = of_initiator ? &sa->init_req : &sa->init_resp;
-	const struct secret *nonce = of_initiator ? &sa->nr : &sa->ni;
-	int rc;
-
-	if (!blen || auth_maced_id(prf, of_initiator ? &sa->keys.sk_pi : &sa->keys.sk_pr, body,
-				   blen, maced) != CR_OK)
-		return -1;
-	rc = auth_psk(prf, psk->key.ptr, psk->key.len, msg->ptr, msg->len, nonce->ptr,
-		      nonce->len, maced, out) == CR_OK ? 0 : -1;
-	memzero(maced, sizeof(maced));
-	return rc;
-}
-
-static int verify_auth(const struct ike_sa *sa, const struct conf_psk *psk, int of_initiator,
-		       const struct ident *id, const struct ike_pl_auth *a)
-{
-	uint8_t want[MAC_MAX_OUT];
-	int ok;
-
-	if (a->method != AUTH_METHOD_PSK || a->data.len != sa->algs.prf->out_len ||
-	    compute_auth(sa, psk, of_initiator, id, want) < 0)
-		return -1;
-	ok = memeq_ct(want, a->data.p, a->data.len);
-	memzero(want, sizeof(want));
-	return ok ? 0 : -1;
-}
 
 /* An ID payload as a typed identity (BAD-INPUT 27: bounded, no NUL/CR in
  * the text types). */
@@ -77,17 +41,6 @@ static void add_id(struct out_msg *m, uint8_t type, const struct ident *id)
 	p->u.id.type = id->type;
 	p->u.id.data.p = id->data;
 	p->u.id.data.len = id->len;
-}
-
-static void add_auth(struct out_msg *m, const uint8_t *auth, size_t len)
-{
-	struct ike_payload *p = out_add(m, PL_AUTH);
-
-	if (!p)
-		return;
-	p->u.auth.method = AUTH_METHOD_PSK;
-	p->u.auth.data.p = auth;
-	p->u.auth.data.len = len;
 }
 
 static void add_child(struct out_msg *m, const struct ike_proposal *prop, size_t nprop,
@@ -181,40 +134,46 @@ static int auth_child_offer(struct ike_sa *sa, struct child_sa *c)
 static void auth_rx_response(struct ike_sa *sa, const struct ike_msg *m, const uint8_t *pkt,
 			     size_t len);
 
+/* A remote ID we may send as IDr: not %any, not a DN pattern with '*'. */
+static int idr_sendable(const struct ident *id)
+{
+	return id->type && !(id->type == ID_DER_ASN1_DN && memchr(id->data, '*', id->len));
+}
+
 int auth_start(struct ike_sa *sa)
 {
 	const struct conf_conn *conn = sa->conn;
-	const struct conf_psk *psk = config_find_psk(sa->eng->cfg, &conn->local.id,
-						     &conn->remote.id);
+	const struct auth_row *row = auth_row(conn->local.auth);
 	struct child_sa *c = sa->pending_child;
-	uint8_t auth[MAC_MAX_OUT];
+	struct auth_out ao;
 	struct out_msg m;
 	int rc;
 
-	if (!psk) {
-		log_err(LS_IKE, "IKE SA %llu (%s): no PSK for %s", (unsigned long long)sa->id,
-			conn->name, conn->local.id_text ? conn->local.id_text : "our identity");
-		return -1;
-	}
+	memset(&ao, 0, sizeof(ao));
 	sa->local_id = conn->local.id;
 	if (c && auth_child_offer(sa, c) < 0)
 		return -1;
-	if (compute_auth(sa, psk, 1, &sa->local_id, auth) < 0)
+	if (!row || row->build(sa, conn, 1, &ao) < 0) {
+		auth_out_free(&ao);
 		return -1;
+	}
+	sa->auth_local_method = ao.method;
+	auth_certreq(conn, &ao);
 	out_init(&m, IKE_AUTH, 0, 0);
 	add_id(&m, PL_IDI, &sa->local_id);
+	auth_add_certs(&m, &ao);
 	if (first_contact(sa))
 		out_notify(&m, PROTO_NONE, N_INITIAL_CONTACT, NULL, 0);
-	if (conn->remote.id.type)
+	if (idr_sendable(&conn->remote.id))
 		add_id(&m, PL_IDR, &conn->remote.id);
-	add_auth(&m, auth, sa->algs.prf->out_len);
+	auth_add_auth(&m, &ao);
 	if (c)
 		add_child(&m, c->offered, c->noffered, &c->local_ts, &c->remote_ts,
 			  c->mode == CONF_MODE_TRANSPORT);
 	if (c)
 		rekey_reauth_early_in(sa, c);	/* reauthentication (rekey.c) */
 	rc = msg_send_request(sa, &m, auth_rx_response, NULL);
-	memzero(auth, sizeof(auth));
+	auth_out_free(&ao);
 	if (rc == 0)
 		ike_sa_state(sa, IKE_SA_AUTH_SENT);
 	return rc;
@@ -285,10 +244,9 @@ static void auth_rx_response(struct ike_sa *sa, const struct ike_msg *m, const u
 {
 	const struct conf_conn *conn = sa->conn;
 	const struct ike_payload *idr = msg_pl(m, PL_IDR), *auth = msg_pl(m, PL_AUTH);
-	const struct conf_psk *psk = config_find_psk(sa->eng->cfg, &conn->local.id,
-						     &conn->remote.id);
+	const struct auth_row *row = auth_row(conn->remote.auth);
 	struct ident peer;
-	char buf[IDENT_STRLEN];
+	char buf[IDENT_STRLEN], why[PKI_ERR_LEN * 2];
 
 	if (!idr || !auth) {
 		uint16_t err = msg_error(m);
@@ -301,8 +259,7 @@ static void auth_rx_response(struct ike_sa *sa, const struct ike_msg *m, const u
 		ike_sa_destroy(sa);
 		return;
 	}
-	if (ident_from(&idr->u.id, &peer) < 0 ||
-	    (conn->remote.id.type && !ident_eq(&peer, &conn->remote.id))) {
+	if (ident_from(&idr->u.id, &peer) < 0 || !pki_id_matches(&conn->remote.id, &peer)) {
 		log_info(LS_IKE, "IKE SA %llu (%s): responder identifies as %s, expected %s",
 			 (unsigned long long)sa->id, conn->name,
 			 peer.type ? ident_str(&peer, buf, sizeof(buf)) : "(invalid ID)",
@@ -311,15 +268,17 @@ static void auth_rx_response(struct ike_sa *sa, const struct ike_msg *m, const u
 		ike_sa_destroy(sa);
 		return;
 	}
-	if (!psk || verify_auth(sa, psk, 0, &peer, &auth->u.auth) < 0) {
-		log_info(LS_IKE, "IKE SA %llu (%s): AUTH of responder %s does not verify: "
-			 "PSK mismatch", (unsigned long long)sa->id, conn->name,
-			 ident_str(&peer, buf, sizeof(buf)));
+	snprintf(why, sizeof(why), "no method for remote auth");
+	if (!row || row->verify(sa, conn, 0, &peer, m, why, sizeof(why)) < 0) {
+		log_info(LS_IKE, "IKE SA %llu (%s): AUTH of responder %s does not verify: %s",
+			 (unsigned long long)sa->id, conn->name, ident_str(&peer, buf, sizeof(buf)),
+			 why);
 		sa->notify_err = N_AUTHENTICATION_FAILED;
 		ike_sa_destroy(sa);
 		return;
 	}
 	sa->remote_id = peer;
+	sa->auth_remote_method = auth->u.auth.method;
 	ike_sa_established(sa);
 	log_info(LS_IKE, "IKE SA %llu (%s) established with %s", (unsigned long long)sa->id,
 		 conn->name, ident_str(&peer, buf, sizeof(buf)));
@@ -352,7 +311,7 @@ static const struct conf_conn *conn_by_id(const struct ike_sa *sa, const struct 
 		if ((idr && !ident_eq(&c->local.id, idr)) ||
 		    (c != sa->conn && !conn_allows_prop(c, &sa->prop)))
 			continue;
-		if (c->remote.id.type && ident_eq(&c->remote.id, peer))
+		if (c->remote.id.type && pki_id_matches(&c->remote.id, peer))
 			return c;
 		if (!c->remote.id.type && !any)
 			any = c;
@@ -448,14 +407,14 @@ static void auth_fail(struct ike_sa *sa, uint16_t err)
 }
 
 /* The peer's identity, connection and AUTH; 0 or the notify to answer. */
-static uint16_t auth_check_peer(struct ike_sa *sa, const struct ike_msg *m,
-				const struct conf_psk **psk)
+static uint16_t auth_check_peer(struct ike_sa *sa, const struct ike_msg *m)
 {
 	const struct ike_payload *idi = msg_pl(m, PL_IDI), *auth = msg_pl(m, PL_AUTH);
 	const struct ike_payload *idr = msg_pl(m, PL_IDR);
 	struct ident peer, want_r;
 	const struct conf_conn *conn;
-	char buf[IDENT_STRLEN];
+	const struct auth_row *row;
+	char buf[IDENT_STRLEN], why[PKI_ERR_LEN * 2];
 
 	if (!idi || !auth) {
 		log_info(LS_IKE, "IKE SA %llu: IKE_AUTH request without %s",
@@ -483,23 +442,25 @@ static uint16_t auth_check_peer(struct ike_sa *sa, const struct ike_msg *m,
 			 addr_str(&sa->remote, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN));
 		return N_AUTHENTICATION_FAILED;
 	}
-	*psk = config_find_psk(sa->eng->cfg, &conn->local.id, &peer);
-	if (!*psk || verify_auth(sa, *psk, 1, &peer, &auth->u.auth) < 0) {
+	row = auth_row(conn->remote.auth);
+	snprintf(why, sizeof(why), "no method for remote auth");
+	if (!row || row->verify(sa, conn, 1, &peer, m, why, sizeof(why)) < 0) {
 		log_info(LS_IKE, "IKE SA %llu (%s): AUTH of peer %s does not verify: %s",
 			 (unsigned long long)sa->id, conn->name, ident_str(&peer, buf, sizeof(buf)),
-			 *psk ? "the PSK does not match" : "no PSK for this identity");
+			 why);
 		return N_AUTHENTICATION_FAILED;
 	}
 	sa->conn = conn;
 	sa->remote_id = peer;
 	sa->local_id = conn->local.id;
+	sa->auth_remote_method = auth->u.auth.method;
 	return 0;
 }
 
 void auth_rx_request(struct ike_sa *sa, const struct ike_msg *m)
 {
-	const struct conf_psk *psk = NULL;
-	uint8_t auth[MAC_MAX_OUT];
+	const struct auth_row *row;
+	struct auth_out ao;
 	struct child_answer ans;
 	struct out_msg o;
 	uint16_t err;
@@ -515,18 +476,23 @@ void auth_rx_request(struct ike_sa *sa, const struct ike_msg *m)
 		msg_send_response(sa, &o, NULL);
 		return;
 	}
-	err = auth_check_peer(sa, m, &psk);
-	if (err || compute_auth(sa, psk, 0, &sa->local_id, auth) < 0) {
+	memset(&ao, 0, sizeof(ao));
+	auth_note_peer(sa, m);
+	err = auth_check_peer(sa, m);
+	row = err ? NULL : auth_row(sa->conn->local.auth);
+	if (err || !row || row->build(sa, sa->conn, 0, &ao) < 0) {
+		auth_out_free(&ao);
 		auth_fail(sa, err ? err : N_AUTHENTICATION_FAILED);
 		return;
 	}
+	sa->auth_local_method = ao.method;
 	/* 1.2, 2.21.2 (BAD-INPUT 13): SAi2, TSi and TSr are mandatory, we
 	 * negotiate no childless IKE SAs (RFC 6023) */
 	if (!msg_pl(m, PL_SA) || !msg_pl(m, PL_TSI) || !msg_pl(m, PL_TSR)) {
 		log_info(LS_IKE, "IKE SA %llu: IKE_AUTH request without %s",
 			 (unsigned long long)sa->id,
 			 !msg_pl(m, PL_SA) ? "SA" : !msg_pl(m, PL_TSI) ? "TSi" : "TSr");
-		memzero(auth, sizeof(auth));
+		auth_out_free(&ao);
 		auth_fail(sa, N_INVALID_SYNTAX);
 		return;
 	}
@@ -539,11 +505,12 @@ void auth_rx_request(struct ike_sa *sa, const struct ike_msg *m)
 	err = auth_child_respond(sa, m, &ans);
 	out_init(&o, IKE_AUTH, 1, 0);
 	add_id(&o, PL_IDR, &sa->local_id);
-	add_auth(&o, auth, sa->algs.prf->out_len);
+	auth_add_certs(&o, &ao);
+	auth_add_auth(&o, &ao);
 	if (err)
 		out_notify(&o, PROTO_NONE, err, NULL, 0);
 	else if (ans.cfg)
 		add_child(&o, &ans.chosen, 1, &ans.tsi, &ans.tsr, ans.transport);
 	msg_send_response(sa, &o, NULL);
-	memzero(auth, sizeof(auth));
+	auth_out_free(&ao);
 }

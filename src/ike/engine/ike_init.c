@@ -11,6 +11,7 @@
 #include "common/buf.h"
 #include "common/log.h"
 #include "ike/codec/names.h"
+#include "ike/engine/auth.h"
 #include "ike/engine/exchange.h"
 #include "ike/sa/proposal_select.h"
 
@@ -133,7 +134,7 @@ static void init_rx_response(struct ike_sa *sa, const struct ike_msg *m,
 
 int init_start(struct ike_sa *sa)
 {
-	uint8_t pub[KE_PUB_MAX], nsrc[20], ndst[20];
+	uint8_t pub[KE_PUB_MAX], nsrc[20], ndst[20], sha[16];
 	struct out_msg m;
 	struct ike_payload *p;
 	struct wr w;
@@ -167,6 +168,8 @@ int init_start(struct ike_sa *sa)
 		p->u.nonce.len = sa->ni.len;
 	}
 	add_natd(&m, sa, nsrc, ndst, 1);
+	if (CONF_AUTH_IS_PUBKEY(sa->conn->local.auth) || CONF_AUTH_IS_PUBKEY(sa->conn->remote.auth))
+		auth_add_sha_notify(&m, sha, sizeof(sha));
 	if (msg_send_request(sa, &m, init_rx_response, &sa->init_req) < 0)
 		return -1;
 	if (sa->state == IKE_SA_CREATED)
@@ -298,6 +301,7 @@ static void init_rx_response(struct ike_sa *sa, const struct ike_msg *m,
 	if (!msg_pl(m, PL_SA) || !msg_pl(m, PL_KE) || !msg_pl(m, PL_NONCE))
 		return;
 	ike_window_response_done(&sa->win);
+	auth_note_peer(sa, m);
 	if (init_complete(sa, m, pkt, len) < 0 || auth_start(sa) < 0)
 		ike_sa_destroy(sa);
 }
@@ -399,7 +403,8 @@ static int init_admit(struct engine *e, const struct ike_msg *m, const struct co
 static int init_respond(struct ike_sa *sa, const struct ike_msg *m)
 {
 	const struct ike_pl_ke *pke = &msg_pl(m, PL_KE)->u.ke;
-	uint8_t pub[KE_PUB_MAX], nsrc[20], ndst[20];
+	uint8_t pub[KE_PUB_MAX], nsrc[20], ndst[20], sha[16];
+	struct auth_out creq = { 0 };
 	struct secret gir = { 0 };
 	struct ike_payload *p;
 	struct out_msg o;
@@ -434,6 +439,11 @@ static int init_respond(struct ike_sa *sa, const struct ike_msg *m)
 	}
 	if (ike_msg_notify(m, N_NAT_DETECTION_SOURCE_IP))
 		add_natd(&o, sa, nsrc, ndst, 0);
+	/* RFC 7427 4: answered when announced; 3.7: CERTREQ for our CAs */
+	if (ike_msg_notify(m, N_SIGNATURE_HASH_ALGORITHMS))
+		auth_add_sha_notify(&o, sha, sizeof(sha));
+	auth_certreq(sa->conn, &creq);
+	auth_add_certs(&o, &creq);
 	rc = msg_send_response(sa, &o, &sa->init_resp);
 out:
 	secret_free(&gir);
@@ -486,6 +496,7 @@ void init_rx_request(struct engine *e, const uint8_t *pkt, size_t len, const str
 		return;
 	}
 	natd_check(sa, m);
+	auth_note_peer(sa, m);
 	if (init_respond(sa, m) < 0) {
 		ike_sa_destroy(sa);
 		return;

@@ -10,6 +10,8 @@ src_ike_engine_libikeengine_a_SOURCES = \
 	src/ike/engine/msg_out.c \
 	src/ike/engine/ike_init.c \
 	src/ike/engine/ike_auth.c \
+	src/ike/engine/auth.c src/ike/engine/auth.h \
+	src/ike/engine/auth_psk.c src/ike/engine/auth_pubkey.c \
 	src/ike/engine/informational.c \
 	src/ike/engine/child_sa.c \
 	src/ike/engine/kernel_alg.c src/ike/engine/kernel_alg.h \
@@ -19,7 +21,7 @@ src_ike_engine_libikeengine_a_SOURCES = \
 src_ike_engine_libikeengine_a_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS)
 ENGINE_LIBS = src/ike/engine/libikeengine.a src/ike/sa/libikesa.a \
 	src/ike/codec/libikecodec.a src/ike/crypto/libikecrypto.a \
-	src/ike/core/libikecore.a
+	src/ike/core/libikecore.a src/ike/pki/libikepki.a
 
 # rekeying (issue 8): CREATE_CHILD_SA, collisions, lifetimes
 check_PROGRAMS += tests/engine/test_rekey

@@ -90,6 +90,8 @@ const struct pki_sigalg *pki_sigalg_by_name(const char *name);
 
 /* The hashes we announce in SIGNATURE_HASH_ALGORITHMS (RFC 7427 4). */
 size_t pki_sha_announce(uint8_t *out, size_t cap);
+/* The same as a PKI_HASH_BIT mask (what a peer's RFC 7427 AUTH may use). */
+uint32_t pki_sha_announced_mask(void);
 /* Parses a received SIGNATURE_HASH_ALGORITHMS body into a PKI_HASH_BIT mask
  * (unknown values ignored; odd length -> -1). */
 int pki_sha_parse(const uint8_t *p, size_t len, uint32_t *mask);

@@ -26,6 +26,5 @@ extern const size_t pki_nclassics;
 const struct pki_hashinfo *pki_hash_info(uint8_t hash);
 const struct pki_classic *pki_classic_by_method(uint8_t method);
 const struct pki_sigalg *pki_sigalg_by_algid(const uint8_t *p, size_t len);
-uint32_t pki_sha_announced_mask(void);
 
 #endif
