@@ -91,3 +91,12 @@ tests_engine_bench_handshake_SOURCES = tests/engine/bench_handshake.c \
 tests_engine_bench_handshake_CPPFLAGS = $(tests_engine_test_exchange_CPPFLAGS)
 tests_engine_bench_handshake_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_engine_bench_handshake_LDADD = $(tests_engine_test_exchange_LDADD)
+
+# IKE_AUTH with certificates (issue 14): a test PKI generated at start-up
+check_PROGRAMS += tests/engine/test_auth_pubkey
+TESTS += tests/engine/test_auth_pubkey
+tests_engine_test_auth_pubkey_SOURCES = tests/engine/test_auth_pubkey.c \
+	tests/engine/pair.c tests/engine/pair.h tests/pki/testpki.c tests/pki/testpki.h
+tests_engine_test_auth_pubkey_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_engine_test_auth_pubkey_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_auth_pubkey_LDADD = $(tests_engine_test_exchange_LDADD)
