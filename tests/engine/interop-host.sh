@@ -14,6 +14,7 @@
 #   esp-mismatch no common ESP proposal: IKE SA up, NO_PROPOSAL_CHOSEN
 #   dpd          charon checks liveness every 2 s; we answer
 #   trap         our trap policy: traffic (a ping) makes us initiate
+#   pk-*         certificates (interop-pk-cases.sh)
 #
 # With IKE_INTEROP_ESP=1 (a kernel with ESP: tests/engine/vm-interop.sh
 # runs this in the VM) every established case must also have its CHILD SA
@@ -25,7 +26,9 @@ set -u
 BUILD=$(cd "$1" && pwd)
 WORK=$2
 shift 2
-CASES=${*:-default invalid-ke modp-cbc transport ipv6 wrong-psk esp-mismatch dpd trap}
+SRCDIR_TESTS=$(cd "$(dirname "$0")" && pwd)
+. "$SRCDIR_TESTS/interop-pk-cases.sh"
+CASES=${*:-default invalid-ke modp-cbc transport ipv6 wrong-psk esp-mismatch dpd trap $PK_CASES}
 CHARON=/usr/lib/ipsec/charon
 [ "$(id -u)" = 0 ] || exit 77
 [ -x "$CHARON" ] && command -v swanctl >/dev/null || exit 77
@@ -35,6 +38,7 @@ NA=ikeint-a.$$ NB=ikeint-b.$$
 PSK=interop-test-psk-0123456789
 VICI="unix://$WORK/sw.vici"
 IKECTL="$BUILD/src/ike/ikectl -s $WORK/ikedaemon.ctl"
+PKI=$WORK/pki
 
 cleanup() {
 	[ -n "${DPID:-}" ] && kill "$DPID" 2>/dev/null
@@ -67,7 +71,7 @@ ESP=${IKE_INTEROP_ESP:-0}
 mkdir -p "$WORK/sw"
 cat > "$WORK/sw/strongswan.conf" <<EOF
 charon {
-	load = random nonce openssl kdf pem pkcs1 x509 revocation constraints pubkey curve25519 kernel-netlink socket-default vici updown
+	load = random nonce openssl kdf pem pkcs1 pkcs8 x509 revocation constraints pubkey curve25519 kernel-netlink socket-default vici updown
 	install_routes = no
 	retransmit_timeout = 1
 	retransmit_tries = $((2 + 3 * ESP))
@@ -76,6 +80,7 @@ charon {
 	}
 	filelog {
 		log { path = $WORK/charon.log
+		      flush_line = yes
 		      default = 1
 		      ike = 2
 		      cfg = 2
@@ -241,6 +246,7 @@ check() {	# $1 case, $2 direction, $3 expected, $4 list-sas output
 
 run_case() {
 	DFL='"default"'
+	case $1 in pk-*) run_pk_case "$1"; return ;; esac
 	case $1 in
 	default)
 		our_conf "$DFL" "$DFL" tunnel '"10.1.0.0/16"' '"10.2.0.0/16"' 4

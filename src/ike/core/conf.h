@@ -133,6 +133,7 @@ struct conf_global {
 	uint64_t retransmit_tries;
 	uint64_t cookie_threshold, half_open_limit;
 	struct conf_strlist cacerts, crls;	/* paths as written */
+	int rsa_pss;			/* sign with RSA-PSS (RFC 7427), not PKCS#1 v1.5 */
 };
 
 struct config {

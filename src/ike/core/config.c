@@ -520,6 +520,7 @@ static const struct rule global_rules[] = {
 	{ "half_open_limit", RK_UINT, G(half_open_limit), 1, 10000000, NULL, 0, NULL },
 	{ "cacerts", RK_FN, 0, 0, 0, NULL, 0, conf_load_global_cacerts },
 	{ "crls", RK_FN, 0, 0, 0, NULL, 0, conf_load_global_crls },
+	{ "rsa_pss", RK_FN, 0, 0, 0, NULL, 0, conf_load_rsa_pss },
 };
 
 /* Values every deployment gets unless ike.conf says otherwise (ike.conf.5). */

@@ -179,6 +179,17 @@ int conf_load_send_certreq(struct conf_ctx *ctx, const config_setting_t *s, void
 	return 0;
 }
 
+int conf_load_rsa_pss(struct conf_ctx *ctx, const config_setting_t *s, void *obj)
+{
+	(void)obj;
+	if (config_setting_type(s) != CONFIG_TYPE_BOOL) {
+		conf_error(ctx, s, "'rsa_pss' must be true or false");
+		return -1;
+	}
+	ctx->cfg->global.rsa_pss = config_setting_get_bool(s);
+	return 0;
+}
+
 /* secrets { private_key = "gw.key"; }: the key file's mode is checked like
  * a file holding PSKs. */
 void conf_load_privkey(struct conf_ctx *ctx, const config_setting_t *e)

@@ -74,6 +74,7 @@ int conf_load_side_certs(struct conf_ctx *ctx, const config_setting_t *s, void *
 int conf_load_side_cacerts(struct conf_ctx *ctx, const config_setting_t *s, void *obj);
 int conf_load_global_cacerts(struct conf_ctx *ctx, const config_setting_t *s, void *obj);
 int conf_load_global_crls(struct conf_ctx *ctx, const config_setting_t *s, void *obj);
+int conf_load_rsa_pss(struct conf_ctx *ctx, const config_setting_t *s, void *obj);
 int conf_load_send_certreq(struct conf_ctx *ctx, const config_setting_t *s, void *obj);
 void conf_load_privkey(struct conf_ctx *ctx, const config_setting_t *e);
 void conf_check_conn_pki(struct conf_ctx *ctx);

@@ -67,7 +67,8 @@ static int pk_build(struct ike_sa *sa, const struct conf_conn *conn, int we_init
 
 	if (!key || !conn->local.chain)
 		return -1;
-	out->method = pki_choose_method(key, sa->peer_sig_hashes, 0, &alg);
+	out->method = pki_choose_method(key, sa->peer_sig_hashes, sa->eng->cfg->global.rsa_pss,
+					&alg);
 	if (!out->method) {
 		log_err(LS_IKE, "IKE SA %llu (%s): a %s key signs only with RFC 7427, which the peer "
 			"did not announce (SIGNATURE_HASH_ALGORITHMS with the identity hash)",
@@ -89,6 +90,8 @@ static int pk_build(struct ike_sa *sa, const struct conf_conn *conn, int we_init
 		log_err(LS_IKE, "IKE SA %llu (%s): %s", (unsigned long long)sa->id, conn->name, err);
 		return -1;
 	}
+	log_dbg(LS_IKE, "IKE SA %llu: signing with AUTH method %u%s%s", (unsigned long long)sa->id,
+		out->method, alg ? ", " : "", alg ? alg->name : "");
 	if (want_certs(sa, conn) && add_chain(sa, conn, out) < 0)
 		return -1;
 	return 0;
@@ -201,6 +204,9 @@ static int pk_verify(struct ike_sa *sa, const struct conf_conn *conn, int peer_i
 		goto out;
 	snprintf(sa->peer_cert, sizeof(sa->peer_cert), "%s",
 		 pki_name_str(X509_get_subject_name(ee), idb, sizeof(idb)));
+	log_info(LS_IKE, "IKE SA %llu: %s of %s verified (AUTH method %u, %s)",
+		 (unsigned long long)sa->id, peer_init ? "initiator" : "responder", who,
+		 pa->u.auth.method, pki_key_desc(pub, err, sizeof(err)));
 	rc = 0;
 out:
 	X509_free(ee);

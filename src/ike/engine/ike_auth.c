@@ -265,7 +265,7 @@ static void auth_rx_response(struct ike_sa *sa, const struct ike_msg *m, const u
 			 peer.type ? ident_str(&peer, buf, sizeof(buf)) : "(invalid ID)",
 			 conn->remote.id_text ? conn->remote.id_text : "%any");
 		sa->notify_err = N_AUTHENTICATION_FAILED;
-		ike_sa_destroy(sa);
+		info_auth_failed(sa);
 		return;
 	}
 	snprintf(why, sizeof(why), "no method for remote auth");
@@ -274,7 +274,7 @@ static void auth_rx_response(struct ike_sa *sa, const struct ike_msg *m, const u
 			 (unsigned long long)sa->id, conn->name, ident_str(&peer, buf, sizeof(buf)),
 			 why);
 		sa->notify_err = N_AUTHENTICATION_FAILED;
-		ike_sa_destroy(sa);
+		info_auth_failed(sa);
 		return;
 	}
 	sa->remote_id = peer;

@@ -57,6 +57,7 @@ tests_engine_test_exchange_LDADD = tests/lib/libiketest.a $(ENGINE_LIBS) $(KERNE
 # stage: tests/engine/interop-host.sh BUILDDIR WORKDIR).
 TESTS += tests/engine/tshark-check.sh
 dist_noinst_SCRIPTS += tests/engine/tshark-check.sh tests/engine/interop-host.sh \
+	tests/engine/interop-pki.sh tests/engine/interop-pk-cases.sh \
 	tests/engine/vm-interop.sh
 
 check_PROGRAMS += tests/engine/test_hostile
