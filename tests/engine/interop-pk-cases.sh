@@ -128,6 +128,18 @@ run_pk_case() {
 	fi
 	lines=$(wc -l <"$WORK/charon.log" 2>/dev/null || echo 0)
 	start_daemon
+	if [ "$1" = pk-p256 ]; then
+		# ikectl show sa names both AUTH methods and the peer's certificate
+		$IKECTL initiate ab >>"$WORK/ikectl.log" 2>&1
+		sleep 1
+		$IKECTL show sa >"$WORK/$1-show-sa.txt" 2>&1
+		$IKECTL show sa --json >"$WORK/$1-show-sa.json" 2>&1
+		grep -q 'auth.*local DIGITAL_SIGNATURE, remote DIGITAL_SIGNATURE' "$WORK/$1-show-sa.txt" &&
+			grep -q 'peer cert.*"C=CH, O=Interop, CN=b-p256"' "$WORK/$1-show-sa.txt" &&
+			grep -q '"peer_cert": *"C=CH, O=Interop, CN=b-p256"' "$WORK/$1-show-sa.json"
+		result "$1" "ikectl show sa: auth methods, peer certificate" $?
+		terminate_all
+	fi
 	both_ways "$1" "$expect"
 	stop_daemon
 	# the signatures charon made and checked in this case

@@ -11,6 +11,7 @@
 #include "config.h"
 #include "common/log.h"
 #include "common/loop.h"
+#include "ike/codec/names.h"
 #include "ike/core/ctlconf.h"
 #include "ike/core/daemon.h"
 
@@ -107,6 +108,9 @@ static void put_sa(const struct engine_ike_sa_info *sa, void *arg)
 	ctl_put_u64(e, "rekey_in_secs", sa->rekey_in_secs);
 	ctl_put_u64(e, "reauth_in_secs", sa->reauth_in_secs);
 	ctl_put_u64(e, "children", sa->nchildren);
+	ctl_put_str(e, "local_auth", sa->local_auth ? ike_auth_method_name(sa->local_auth) : "");
+	ctl_put_str(e, "remote_auth", sa->remote_auth ? ike_auth_method_name(sa->remote_auth) : "");
+	ctl_put_str(e, "peer_cert", sa->peer_cert ? sa->peer_cert : "");
 	ctl_end(e);
 }
 

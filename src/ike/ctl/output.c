@@ -187,6 +187,11 @@ void print_sas(const struct ctl_val *resp)
 		   dur(u64(r, "established_secs"), a, sizeof(a)),
 		   dur(u64(r, "rekey_in_secs"), b, sizeof(b)), dur(u64(r, "reauth_in_secs"), c, sizeof(c)));
 		kv(2, "children", "%" PRIu64, u64(r, "children"));
+		if (*str(r, "local_auth") || *str(r, "remote_auth"))
+			kv(2, "auth", "local %s, remote %s", str(r, "local_auth"),
+			   str(r, "remote_auth"));
+		if (*str(r, "peer_cert"))
+			kv(2, "peer cert", "\"%s\"", str(r, "peer_cert"));
 	}
 	if (!sas || !sas->nkids)
 		no_engine_note(resp, "IKE SAs");
