@@ -103,15 +103,42 @@ void log_set_sink(log_sink_fn fn, void *arg)
 	sink_arg = arg;
 }
 
+char *log_escape(char *dst, size_t size, const char *src)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *s = (const unsigned char *)src;
+	size_t o = 0;
+
+	if (!size)
+		return dst;
+	for (; *s; s++) {
+		if (*s >= 0x20 && *s != 0x7f) {
+			if (o + 1 >= size)
+				break;
+			dst[o++] = (char)*s;
+			continue;
+		}
+		if (o + 4 >= size)
+			break;
+		dst[o++] = '\\';
+		dst[o++] = 'x';
+		dst[o++] = hex[*s >> 4];
+		dst[o++] = hex[*s & 15];
+	}
+	dst[o] = '\0';
+	return dst;
+}
+
 void log_vmsg(enum log_subsys sub, enum log_level lvl, const char *fmt, va_list ap)
 {
-	char line[1024];
+	char raw[1024], line[1024];
 	struct timespec ts;
 	struct tm tm;
 
 	if (!log_enabled(sub, lvl))
 		return;
-	vsnprintf(line, sizeof(line), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	log_escape(line, sizeof(line), raw);
 	if (sink) {
 		sink(sub, lvl, line, sink_arg);
 		return;

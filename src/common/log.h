@@ -6,6 +6,7 @@
 #define IKE_COMMON_LOG_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 enum log_level {
 	LL_ERROR = 0,
@@ -40,6 +41,13 @@ int log_level_from_name(const char *name, enum log_level *lvl);
 /* Tests capture output through this hook; NULL restores the default. */
 typedef void (*log_sink_fn)(enum log_subsys sub, enum log_level lvl, const char *line, void *arg);
 void log_set_sink(log_sink_fn fn, void *arg);
+/*
+ * Copies src into dst (always NUL-terminated, truncated to size) with
+ * control bytes (0x00-0x1f, 0x7f) written as \xNN, so text from a peer,
+ * a config file or a control client cannot forge log lines or drive a
+ * terminal.  Every log line goes through it.  Returns dst.
+ */
+char *log_escape(char *dst, size_t size, const char *src);
 
 void log_msg(enum log_subsys sub, enum log_level lvl, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -52,15 +52,47 @@ struct loop {
 	size_t nheap;
 	size_t capheap;
 	uint64_t next_seq;
+	int virt;		/* virtual clock (tests): now_ms moves only in the loop */
+	uint64_t now_ms;
+	unsigned held;		/* jobs on other threads that hold the virtual clock */
 };
 
 uint64_t loop_now_ms(struct loop *l)
 {
 	struct timespec ts;
 
-	(void)l;
+	if (l && l->virt)
+		return l->now_ms;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+void loop_clock_virtual(struct loop *l, uint64_t start_ms)
+{
+	l->virt = 1;
+	l->now_ms = start_ms;
+}
+
+int loop_clock_is_virtual(const struct loop *l)
+{
+	return l->virt;
+}
+
+void loop_advance_ms(struct loop *l, uint64_t ms)
+{
+	if (l->virt)
+		l->now_ms = ms > UINT64_MAX - l->now_ms ? UINT64_MAX : l->now_ms + ms;
+}
+
+void loop_hold(struct loop *l)
+{
+	l->held++;
+}
+
+void loop_release(struct loop *l)
+{
+	if (l->held > 0)
+		l->held--;
 }
 
 struct loop *loop_new(void)
@@ -454,12 +486,41 @@ static int dispatch_fd(struct loop *l, const struct epoll_event *ee)
 	return 1;
 }
 
+/*
+ * Virtual time: how long epoll may wait on the wall clock.  Never while
+ * the clock can jump to a deadline instead; held (work on other threads):
+ * up to the caller's bound; no timer and no bound: until an fd is ready.
+ */
+static int virtual_wait(const struct loop *l, int timeout_ms)
+{
+	if (l->held > 0)
+		return timeout_ms;
+	return l->nheap == 0 && timeout_ms < 0 ? -1 : 0;
+}
+
+/* Virtual time, nothing ready: the clock to the next deadline, at most
+ * timeout_ms ahead. */
+static void virtual_jump(struct loop *l, int timeout_ms)
+{
+	uint64_t to = UINT64_MAX;
+
+	if (l->held > 0)
+		return;
+	if (l->nheap > 0)
+		to = l->heap[0]->when_ms;
+	if (timeout_ms >= 0 && l->now_ms + (uint64_t)timeout_ms < to)
+		to = l->now_ms + (uint64_t)timeout_ms;
+	if (to != UINT64_MAX && to > l->now_ms)
+		l->now_ms = to;
+}
+
 int loop_run_once(struct loop *l, int timeout_ms)
 {
 	struct epoll_event ev[LOOP_BATCH];
 	int n, i, count = 0;
 
-	n = epoll_wait(l->epfd, ev, LOOP_BATCH, wait_timeout(l, timeout_ms));
+	n = epoll_wait(l->epfd, ev, LOOP_BATCH,
+		       l->virt ? virtual_wait(l, timeout_ms) : wait_timeout(l, timeout_ms));
 	if (n < 0) {
 		if (errno != EINTR) {
 			log_err(LS_DMN, "loop: epoll_wait: %s", strerror(errno));
@@ -473,6 +534,8 @@ int loop_run_once(struct loop *l, int timeout_ms)
 		else
 			count += dispatch_fd(l, &ev[i]);
 	}
+	if (l->virt && n == 0)
+		virtual_jump(l, timeout_ms);
 	return count + run_timers(l);
 }
 

@@ -57,8 +57,34 @@ void timer_cancel(struct loop *l, struct timer *t);
 int timer_pending(const struct timer *t);
 size_t loop_timer_count(const struct loop *l);
 
-/* Monotonic milliseconds (the loop's clock). */
+/* Monotonic milliseconds (the loop's clock; virtual time, see below). */
 uint64_t loop_now_ms(struct loop *l);
+
+/*
+ * Virtual time, for tests: from loop_clock_virtual() on, the loop's clock
+ * reads start_ms and moves only inside the loop, never with the wall
+ * clock, so every timer fires at its exact deadline however loaded the
+ * machine is, and a test that waits an hour takes no time.
+ *
+ * loop_run_once(l, timeout_ms) then never sleeps: it polls the fds; when
+ * none is ready it moves the clock to the earliest timer deadline (but
+ * not beyond now + timeout_ms; with timeout -1 and no timer it waits in
+ * epoll for an fd, on the wall clock), then fires the due timers.
+ * loop_advance_ms() moves the clock by hand (due timers fire on the next
+ * loop_run_once()).
+ *
+ * Work in flight on another thread (workq jobs) holds the clock: while
+ * more loop_hold() than loop_release() calls were made, loop_run_once()
+ * waits in epoll on the wall clock (at most timeout_ms, -1: until an fd
+ * is ready) for the result instead of jumping ahead, so a retransmission
+ * timer cannot fire "before" a DH computation finishes.  Without virtual
+ * time hold/release do nothing.
+ */
+void loop_clock_virtual(struct loop *l, uint64_t start_ms);
+int loop_clock_is_virtual(const struct loop *l);
+void loop_advance_ms(struct loop *l, uint64_t ms);
+void loop_hold(struct loop *l);
+void loop_release(struct loop *l);
 
 /*
  * One iteration: wait at most timeout_ms (-1: until an event or timer),

@@ -38,6 +38,19 @@ if "$D" -Z 2>"$T/err"; then die "unknown option accepted"; fi
 grep -q usage "$T/err" || die "no usage on a bad option"
 ok "-V and usage"
 
+# --- include targets must be regular files (libconfig exit()s on a directory)
+mkdir "$T/incdir"
+mkfifo "$T/incfifo"
+printf 'global: { };\n@include "incdir"\n' > "$T/inc.conf"
+if "$D" -n -f "$T/inc.conf" 2>"$T/err"; then die "-n accepted an @include of a directory"; fi
+grep -q "^$T/inc.conf:2: @include $T/incdir is a directory, not a regular file" "$T/err" ||
+	die "-n on a directory include: $(cat "$T/err")"
+printf 'global: { };\n\n@include "incfifo"\n' > "$T/inc.conf"
+if timeout 5 "$D" -n -f "$T/inc.conf" 2>"$T/err"; then die "-n accepted an @include of a FIFO"; fi
+grep -q "^$T/inc.conf:3: @include $T/incfifo is a FIFO, not a regular file" "$T/err" ||
+	die "-n on a FIFO include: $(cat "$T/err")"
+ok "ikedaemon -n names the @include of a directory or FIFO by file:line"
+
 # --- start in the foreground with a notify socket listening
 python3 - "$T/notify" > "$T/notified" <<'PY' &
 import socket, sys
@@ -66,6 +79,8 @@ ok "sd_notify READY=1"
 grep -q "^CapEff:	0000000000001400" /proc/$DPID/status || die "$(grep Cap /proc/$DPID/status)"
 grep -q "^CapBnd:	0000000000001400" /proc/$DPID/status || die "$(grep Cap /proc/$DPID/status)"
 ok "capabilities reduced to net_admin + net_bind_service (effective and bounding)"
+grep -q "^Max core file size *0 *0 " /proc/$DPID/limits || die "$(grep core /proc/$DPID/limits)"
+ok "no core dumps (RLIMIT_CORE 0; PR_SET_DUMPABLE 0)"
 
 if "$D" -d -f "$T/ike.conf" 2>"$T/err2"; then die "second instance started"; fi
 grep -q "another ikedaemon is running (pid $DPID" "$T/err2" || die "second instance: $(cat "$T/err2")"
@@ -122,6 +137,36 @@ set +e; $C rekey --child-id x 2>"$T/err"; rc=$?; set -e
 $C help | grep -q "rekey CONN|SA | --child \[CONN/\]CHILD | --child-id ID" || die "help: rekey"
 ok "rekey --child / --child-id name what is missing"
 
+# --- ids: 0 and beyond 2^64-1 are refused, never clamped
+R="python3 $SRCDIR/tests/core/ctlraw.py $T/ctl"
+for a in 0 18446744073709551616 99999999999999999999999; do
+	set +e; $C terminate $a 2>"$T/err"; rc=$?; set -e
+	[ $rc = 2 ] && grep -q "'$a' is not an IKE SA id (1..18446744073709551615)" "$T/err" ||
+		die "terminate $a: $rc $(cat "$T/err")"
+done
+if $R command=terminate sa=u64:0 >"$T/out"; then die "daemon took terminate sa=0"; fi
+grep -q "IKE SA id 0 names no SA" "$T/out" || die "terminate sa=0: $(cat "$T/out")"
+if $R command=rekey child_sa=u64:0 >"$T/out"; then die "daemon took rekey child_sa=0"; fi
+grep -q "CHILD SA id 0 names no SA" "$T/out" || die "rekey child_sa=0: $(cat "$T/out")"
+$C show sa --json | json 'assert [s["conn"] for s in d["sas"]] == ["site"], d' || die "SA gone after id 0"
+ok "ikectl and the control protocol refuse SA id 0 and out-of-range ids; nothing deleted"
+
+# --- control bytes are escaped in ikectl output and the log
+if $C initiate "$(printf 'x\033[2Jy\nz')" 2>"$T/err"; then die "initiate of a bad name"; fi
+grep -qF "unknown connection 'x\\x1b[2Jy\\x0az'" "$T/err" || die "not escaped: $(od -c "$T/err" | head)"
+ok "ikectl escapes control bytes it echoes"
+
+# --- idle control clients are closed: 32 of them no longer lock ikectl out
+python3 "$SRCDIR/tests/core/ctlraw.py" "$T/ctl" idle 32 > "$T/idle" &
+IPID=$!
+sleep 0.5
+if $C show stats >/dev/null 2>&1; then die "a 33rd client got in"; fi
+wait $IPID
+[ "$(cat "$T/idle")" = 32 ] || die "idle clients closed: $(cat "$T/idle")"
+$C show stats >/dev/null || die "ikectl after idle clients"
+grep -q "control client: idle for 10000 ms, closed" "$T/log" || die "idle close not logged"
+ok "32 idle control clients closed after 10 s; ikectl works again"
+
 # --- monitor, reload --dry-run, reload
 $C monitor --json > "$T/mon" &
 MPID=$!
@@ -168,6 +213,21 @@ $C show conns --json | json 'assert [c["name"] for c in d["conns"]] == ["site", 
 	die "SIGHUP reload not applied"
 ok "SIGHUP applies a good file"
 
+# --- SIGHUP with an @include of a directory or a FIFO: refused, daemon alive
+cp "$T/ike.conf" "$T/good2.conf"
+printf '@include "incdir"\n' >> "$T/ike.conf"
+kill -HUP $DPID
+sleep 0.3
+kill -0 $DPID || die "daemon died on an @include of a directory"
+grep -q "@include $T/incdir is a directory, not a regular file" "$T/log" || die "dir include not logged"
+cp "$T/good2.conf" "$T/ike.conf"
+printf '@include "incfifo"\n' >> "$T/ike.conf"
+if timeout 5 $C reload 2>"$T/err"; then die "reload took a FIFO include"; fi
+grep -q "@include $T/incfifo is a FIFO, not a regular file" "$T/err" || die "FIFO reload: $(cat "$T/err")"
+$C show stats >/dev/null || die "daemon blocked after a FIFO include"
+cp "$T/good2.conf" "$T/ike.conf"
+ok "reload with an @include of a directory or a FIFO: refused, daemon alive and answering"
+
 # --- clean stop
 kill -TERM $DPID
 wait $DPID || die "daemon exit status $?"
@@ -188,4 +248,19 @@ kill -INT "$DPID"
 i=0; while kill -0 "$DPID" 2>/dev/null; do i=$((i + 1)); [ $i -lt 100 ] || die "no exit on SIGINT"; sleep 0.05; done
 [ ! -e "$T/pid" ] || die "pid file left after SIGINT"
 ok "daemonized start, SIGINT stop"
+
+# --- a show response larger than one frame (4 MiB): 10,000 connections
+python3 "$SRCDIR/tests/core/gen-conns.py" "$T/big.conf" 10000 "$T"
+chmod 600 "$T/big.conf"
+"$D" -d -f "$T/big.conf" 2>"$T/log" &
+DPID=$!
+wait_for "$T/ctl"
+$C show conns --json > "$T/conns.json" || die "show conns with 10,000 connections"
+json 'assert len(d["conns"]) == 10000 and d["conns"][9999]["name"] == "c9999" and "more" not in d' \
+	< "$T/conns.json" || die "show conns --json: $(head -c 300 "$T/conns.json")"
+[ "$($C show conns | grep -c '^connection: ')" = 10000 ] || die "show conns: not 10000 connections"
+[ "$(stat -c %s "$T/conns.json")" -gt 4194304 ] || die "response not larger than one frame"
+kill -TERM $DPID
+wait $DPID || die "daemon exit status $?"
+ok "show conns with 10,000 connections (more than one 4 MiB frame)"
 echo "daemon tests: $pass passed"

@@ -112,6 +112,8 @@ START_TEST(test_full_values)
 	ck_assert(cfg->global.retransmit_timeout == 2.5);
 	ck_assert_uint_eq(cfg->global.retransmit_tries, 3);
 	ck_assert_str_eq(cfg->global.control_socket, "/tmp/ike-test.ctl");
+	ck_assert_uint_eq(cfg->global.cookie_threshold_ip, 8);
+	ck_assert_uint_eq(cfg->global.block_threshold, 16);
 
 	c = config_find_conn(cfg, "full");
 	ck_assert_ptr_nonnull(c);
@@ -295,6 +297,112 @@ START_TEST(test_world_readable_secrets_warn)
 }
 END_TEST
 
+static void write_file(const char *dir, const char *name, const char *text)
+{
+	char path[600];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+	chmod(path, 0600);
+}
+
+/* Loads DIR/ike.conf; expects exactly the one error want. */
+static void expect_one_error_in(const char *dir, const char *want)
+{
+	char conf[600];
+	struct conf_diag d;
+	struct config *cfg;
+
+	snprintf(conf, sizeof(conf), "%s/ike.conf", dir);
+	cfg = config_load(conf, &d);
+	if (d.nerrors != 1)
+		dump(&d);
+	ck_assert_ptr_null(cfg);
+	ck_assert_uint_eq(d.nerrors, 1);
+	ck_assert_str_eq(d.errors[0], want);
+	conf_diag_free(&d);
+}
+
+/*
+ * libconfig's scanner exit()s on an @include of a directory and fopen()
+ * blocks on a FIFO: both are refused before libconfig reads anything,
+ * naming the @include's file:line.  (A FIFO that blocked would time the
+ * test out.)
+ */
+START_TEST(test_include_targets_must_be_regular_files)
+{
+	char dir[] = "/tmp/ike-test-XXXXXX", path[600], want[1400];
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/sub", dir);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+
+	write_file(dir, "ike.conf", "global: { };\n  @include \"sub\"\n");
+	snprintf(want, sizeof(want), "%s/ike.conf:2: @include %s/sub is a directory, not a regular file",
+		 dir, dir);
+	expect_one_error_in(dir, want);
+
+	/* Nested: the inner file's line is named; a commented-out include is not read. */
+	write_file(dir, "inner.inc", "/* @include \"sub\"\n*/\n\n@include \"fifo\"\n");
+	write_file(dir, "ike.conf", "@include \"inner.inc\"\n");
+	snprintf(want, sizeof(want), "%s/inner.inc:4: @include %s/fifo is a FIFO, not a regular file",
+		 dir, dir);
+	expect_one_error_in(dir, want);
+
+	/* The secrets file, and the configuration file itself. */
+	write_file(dir, "ike.conf", "global: { secrets_file = \"fifo\"; };\n");
+	snprintf(want, sizeof(want), "%s/fifo:0: a FIFO, not a regular file", dir);
+	expect_one_error_in(dir, want);
+	snprintf(path, sizeof(path), "%s/ike.conf", dir);
+	unlink(path);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	snprintf(want, sizeof(want), "%s/ike.conf:0: a FIFO, not a regular file", dir);
+	expect_one_error_in(dir, want);
+
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/inner.inc", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/sub", dir);
+	rmdir(path);
+	rmdir(dir);
+}
+END_TEST
+
+/* Control bytes quoted from the file are escaped in the message. */
+START_TEST(test_errors_escape_control_bytes)
+{
+	char dir[] = "/tmp/ike-test-XXXXXX", path[600];
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	write_file(dir, "ike.conf", "connections: ( { name = \"a\\nb\\x1b\"; } );\n");
+	snprintf(path, sizeof(path), "%s/ike.conf", dir);
+	{
+		struct conf_diag d;
+		struct config *cfg = config_load(path, &d);
+		size_t i;
+
+		ck_assert_ptr_null(cfg);
+		ck_assert_uint_ge(d.nerrors, 1);
+		for (i = 0; i < d.nerrors; i++) {
+			ck_assert_ptr_null(strchr(d.errors[i], '\n'));
+			ck_assert_ptr_null(strchr(d.errors[i], '\033'));
+		}
+		ck_assert_ptr_nonnull(strstr(d.errors[0], "a\\x0ab\\x1b"));
+		conf_diag_free(&d);
+	}
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
 static Suite *config_suite(void)
 {
 	Suite *s = suite_create("config");
@@ -314,6 +422,8 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_error_in_include_names_that_file);
 	tcase_add_test(tc, test_missing_file);
 	tcase_add_test(tc, test_world_readable_secrets_warn);
+	tcase_add_test(tc, test_include_targets_must_be_regular_files);
+	tcase_add_test(tc, test_errors_escape_control_bytes);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -67,6 +67,9 @@ void pair_free(struct pair *p);
 /* Deliver queued datagrams (and what they cause) until the queue is empty
  * or max were handled; returns how many were handled. */
 size_t pair_pump(struct pair *p, size_t max);
+/* The pair's loop runs on virtual time (loop_clock_virtual), from here. */
+#define PAIR_T0_MS	1000000u
+
 /* Run the loop (timers) for up to ms, pumping datagrams, until cond(p)
  * holds (cond NULL: the whole time).  1 if cond held. */
 int pair_run(struct pair *p, unsigned ms, int (*cond)(struct pair *p));

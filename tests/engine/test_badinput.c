@@ -409,6 +409,37 @@ START_TEST(test_r13_auth_missing)
 }
 END_TEST
 
+/* The AUTH payload names the method: a signature where the connection
+ * takes a PSK is logged as the wrong method, a wrong PSK value as a PSK
+ * that does not match (auth/auth.h rows). */
+START_TEST(test_auth_wrong_method)
+{
+	static const struct { uint8_t method; const char *why; } c[] = {
+		{ AUTH_METHOD_ECDSA_256, "authenticates with ECDSA_SHA256_P256, the connection accepts psk only" },
+		{ AUTH_METHOD_DIGITAL_SIG, "authenticates with DIGITAL_SIGNATURE, the connection accepts psk only" },
+		{ AUTH_METHOD_PSK, "does not verify: the PSK does not match" },
+	};
+	uint8_t ab[4 + 32];
+
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		size_t mark;
+
+		memset(ab, 0x5a, sizeof(ab));
+		ab[0] = c[i].method;
+		ab[1] = ab[2] = ab[3] = 0;
+		bi_begin(NULL, NULL);
+		bi_half_open();
+		mark = bi_log_mark();
+		bi_auth_send_swap(PL_AUTH, ab, sizeof(ab), 0);
+		bi_assert_auth_refused(mark, N_AUTHENTICATION_FAILED, c[i].why);
+		ck_assert_uint_eq(bi_logged(mark, c[i].method == AUTH_METHOD_PSK ?
+					    "authenticates with" : "PSK does not match"), 0);
+		bi_fresh_exchange_ok();
+		bi_end();
+	}
+}
+END_TEST
+
 /* ---- row 14: inconsistent SA structure (IKE_AUTH) ---- */
 
 START_TEST(test_r14_esp_spi_size_in_auth)
@@ -965,6 +996,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_r11_many_payloads);
 	tcase_add_test(tc, test_r11_duplicates_in_auth);
 	tcase_add_test(tc, test_r13_auth_missing);
+	tcase_add_test(tc, test_auth_wrong_method);
 	tcase_add_test(tc, test_r14_esp_spi_size_in_auth);
 	tcase_add_test(tc, test_r15_esp_no_proposal_in_auth);
 	tcase_add_test(tc, test_r19_ke_in_auth);

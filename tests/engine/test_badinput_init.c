@@ -799,6 +799,67 @@ START_TEST(test_r26_init_flood)
 }
 END_TEST
 
+/*
+ * Per-address half-open limits (strongSwan's cookie_threshold_ip and
+ * block_threshold): defaults cookies from 3, drop at 5; raised for many
+ * clients behind one NAT address; 0 turns each off.
+ */
+static void inits_from_evil(unsigned n, uint64_t first_spi)
+{
+	for (unsigned i = 0; i < n; i++) {
+		size_t len = bi_init(first_spi + i, BI_PROP, KE_CURVE25519, NULL, 0, pkt,
+				     sizeof(pkt));
+
+		struct pair_pkt *q;
+
+		bi_evil_to_b(pkt, len);
+		q = bi_pop(PAIR_B);
+		ck_assert_ptr_nonnull(q);
+		ck_assert_int_ge(ike_msg_find(bi_decode(q, NULL), PL_KE, 0), 0);
+		free(q);
+		ck_assert_uint_eq(halfopen_total(&bi_e(PAIR_B)->cookies), i + 1);
+	}
+}
+
+START_TEST(test_per_address_thresholds)
+{
+	char conf[4096];
+	size_t len;
+
+	bi_begin(NULL, NULL);
+	inits_from_evil(3, BI_EVIL_SPI);
+	len = bi_init(BI_EVIL_SPI + 3, BI_PROP, KE_CURVE25519, NULL, 0, pkt, sizeof(pkt));
+	bi_evil_to_b(pkt, len);
+	bi_expect_notify(PAIR_B, NULL, N_COOKIE);
+	ck_assert_uint_eq(halfopen_total(&bi_e(PAIR_B)->cookies), 3);
+	bi_end();
+
+	snprintf(conf, sizeof(conf),
+		 "global: { cookie_threshold = 0; cookie_threshold_ip = 10; block_threshold = 12; };\n%s",
+		 pair_conf_b);
+	bi_begin(NULL, conf);
+	inits_from_evil(10, BI_EVIL_SPI);
+	ck_assert_uint_eq(halfopen_total(&bi_e(PAIR_B)->cookies), 10);
+	ck_assert_uint_eq(bi_e(PAIR_B)->stats.cookies_sent, 0);
+	len = bi_init(BI_EVIL_SPI + 10, BI_PROP, KE_CURVE25519, NULL, 0, pkt, sizeof(pkt));
+	bi_evil_to_b(pkt, len);
+	bi_expect_notify(PAIR_B, NULL, N_COOKIE);
+	bi_end();
+
+	snprintf(conf, sizeof(conf),
+		 "global: { cookie_threshold = 0; cookie_threshold_ip = 0; block_threshold = 4; };\n%s",
+		 pair_conf_b);
+	bi_begin(NULL, conf);
+	inits_from_evil(4, BI_EVIL_SPI);
+	len = bi_init(BI_EVIL_SPI + 4, BI_PROP, KE_CURVE25519, NULL, 0, pkt, sizeof(pkt));
+	bi_evil_to_b(pkt, len);
+	ck_assert_uint_eq(bi_nfrom(PAIR_B), 0);
+	ck_assert_uint_eq(halfopen_total(&bi_e(PAIR_B)->cookies), 4);
+	ck_assert_uint_eq(bi_e(PAIR_B)->stats.cookies_sent, 0);
+	bi_end();
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("BAD-INPUT rows, IKE_SA_INIT");
@@ -827,6 +888,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_r22_forged_error);
 	tcase_add_test(tc, test_r22_forged_invalid_ke);
 	tcase_add_test(tc, test_r26_init_flood);
+	tcase_add_test(tc, test_per_address_thresholds);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -336,7 +336,7 @@ START_TEST(test_lost_auth_response)
 	ck_assert_int_eq(pair_sa(&P, PAIR_B)->state, IKE_SA_ESTABLISHED);
 	ck_assert(pair_run(&P, 2000, pair_established));
 	/* A retransmitted, B replayed its cached response: one SA, one child */
-	ck_assert_uint_ge(pair_sa(&P, PAIR_A)->win.retransmits, 1);
+	ck_assert_uint_eq(pair_sa(&P, PAIR_A)->win.retransmits, 1);
 	ck_assert_uint_eq(pair_sa(&P, PAIR_B)->win.resent, 1);
 	ck_assert_uint_eq(pair_nsas(&P, PAIR_B), 1);
 	assert_children_match();
@@ -474,6 +474,36 @@ START_TEST(test_dpd_alive)
 }
 END_TEST
 
+/*
+ * A's 10.1.0.0/16 <-> 10.2.0.0/16 (A at 192.0.2.1, B at 192.0.2.2): out (local -> remote), in and fwd
+ * (remote -> local), all with an ESP template of the given class: a
+ * clear-text packet from the remote subnet matches in/fwd and is dropped.
+ */
+static void assert_trap_policies(int side, enum kernel_prio_class cls)
+{
+	static const enum kernel_dir dirs[] = { KERNEL_DIR_OUT, KERNEL_DIR_IN, KERNEL_DIR_FWD };
+	const struct kernel_policy *p;
+	struct kernel_policy key;
+	char a[ADDR_STRLEN];
+
+	for (size_t i = 0; i < 3; i++) {
+		memset(&key, 0, sizeof(key));
+		addr_parse(&key.sel.src, dirs[i] == KERNEL_DIR_OUT ? "10.1.0.0" : "10.2.0.0", 0);
+		addr_parse(&key.sel.dst, dirs[i] == KERNEL_DIR_OUT ? "10.2.0.0" : "10.1.0.0", 0);
+		key.sel.src_plen = key.sel.dst_plen = 16;
+		key.dir = dirs[i];
+		p = kernel_mem_find_policy(P.peer[side].k, &key);
+		ck_assert_ptr_nonnull(p);
+		ck_assert_int_eq(p->action, KERNEL_ALLOW);
+		ck_assert(p->has_tmpl);
+		ck_assert_int_eq(p->prio_class, cls);
+		ck_assert_int_eq(p->tmpl.mode, KERNEL_MODE_TUNNEL);
+		ck_assert_uint_eq(p->tmpl.reqid, KERNEL_REQID_MIN);
+		ck_assert_str_eq(addr_host_str(&p->tmpl.src, a, sizeof(a)),
+				 dirs[i] == KERNEL_DIR_OUT ? "192.0.2.1" : "192.0.2.2");
+	}
+}
+
 static int a_has_child(struct pair *p)
 {
 	struct ike_sa *a = pair_sa(p, PAIR_A), *b = pair_sa(p, PAIR_B);
@@ -489,8 +519,9 @@ START_TEST(test_trap_acquire)
 
 	setup_sub("remote_ts = [\"10.2.0.0/16\"];",
 		  "remote_ts = [\"10.2.0.0/16\"]; start_action = \"trap\";", NULL, NULL);
-	/* one out trap policy, nothing negotiated */
-	ck_assert_uint_eq(kernel_mem_policy_count(P.peer[PAIR_A].k), 1);
+	/* out, in and fwd trap policies (tunnel mode), nothing negotiated */
+	ck_assert_uint_eq(kernel_mem_policy_count(P.peer[PAIR_A].k), 3);
+	assert_trap_policies(PAIR_A, KERNEL_PRIO_TRAP);
 	ck_assert_uint_eq(pair_nsas(&P, PAIR_A), 0);
 	memset(&acq, 0, sizeof(acq));
 	addr_parse(&acq.sel.src, "10.1.2.3", 0);
@@ -518,10 +549,14 @@ START_TEST(test_trap_acquire)
 	ck_assert_int_eq(kernel_mem_inject_acquire(P.peer[PAIR_A].k, &acq), 0);
 	pair_run(&P, 50, NULL);
 	ck_assert_uint_eq(pair_nsas(&P, PAIR_A), 1);
-	/* deleting the child leaves the trap policy in place */
+	/* while the CHILD SA is up its policies took the traps' places */
+	ck_assert_uint_eq(kernel_mem_policy_count(P.peer[PAIR_A].k), 3);
+	assert_trap_policies(PAIR_A, KERNEL_PRIO_IPSEC);
+	/* deleting the child puts the trap policies back in place */
 	info_delete_child(a->children);
 	pair_pump(&P, 0);
-	ck_assert_uint_eq(kernel_mem_policy_count(P.peer[PAIR_A].k), 1);
+	ck_assert_uint_eq(kernel_mem_policy_count(P.peer[PAIR_A].k), 3);
+	assert_trap_policies(PAIR_A, KERNEL_PRIO_TRAP);
 	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_A].k), 0);
 	pair_free(&P);
 }
@@ -740,9 +775,9 @@ START_TEST(test_dpd_trap)
 		      NULL, NULL);
 	P.filter = drop_from_b;
 	ck_assert(pair_run(&P, 4000, a_empty_sas));
-	/* the SAs are gone, a trap policy waits for traffic */
+	/* the SAs are gone, trap policies (out, in, fwd) wait for traffic */
 	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_A].k), 0);
-	ck_assert_uint_eq(kernel_mem_policy_count(P.peer[PAIR_A].k), 1);
+	ck_assert_uint_eq(kernel_mem_policy_count(P.peer[PAIR_A].k), 3);
 	ck_assert_uint_ne(trap_reqid(A(), &P.peer[PAIR_A].cfg->conns[0],
 				     &P.peer[PAIR_A].cfg->conns[0].children[0]), 0);
 	pair_free(&P);
@@ -1057,6 +1092,80 @@ START_TEST(test_conn_switch_refused)
 }
 END_TEST
 
+/* Virtual time: when each of A's datagrams left, relative to PAIR_T0_MS. */
+struct send_times {
+	uint64_t at[8];
+	size_t n;
+};
+
+static int note_send(struct pair *p, struct pair_pkt *q, void *arg)
+{
+	struct send_times *st = arg;
+
+	if (q->from == PAIR_A && st->n < 8)
+		st->at[st->n++] = loop_now_ms(p->loop) - PAIR_T0_MS;
+	return 0;
+}
+
+static int drop_all(struct pair *p, struct pair_pkt *q, void *arg)
+{
+	(void)p;
+	(void)q;
+	(void)arg;
+	return 1;
+}
+
+static int a_gave_up(struct pair *p)
+{
+	return pair_nsas(p, PAIR_A) == 0;
+}
+
+/* Retransmission back-off to the millisecond (pair retx: 20 ms, then 1.5
+ * times the previous wait, 2 retransmissions, then one more wait). */
+START_TEST(test_retransmit_backoff)
+{
+	struct send_times st = { { 0 }, 0 };
+
+	pair_setup(&P, NULL, NULL);
+	P.on_send = note_send;
+	P.on_send_arg = &st;
+	P.filter = drop_all;
+	pair_initiate(&P);
+	ck_assert(pair_run(&P, 10000, a_gave_up));
+	ck_assert_uint_eq(st.n, 3);
+	ck_assert_uint_eq(st.at[0], 0);
+	ck_assert_uint_eq(st.at[1], 20);
+	ck_assert_uint_eq(st.at[2], 50);
+	/* given up after the last wait (45 ms) */
+	ck_assert_uint_eq(loop_now_ms(P.loop) - PAIR_T0_MS, 95);
+	pair_free(&P);
+}
+END_TEST
+
+static int b_has_none(struct pair *p)
+{
+	return pair_nsas(p, PAIR_B) == 0;
+}
+
+/* A responder's half-open IKE SA goes after exactly ENGINE_HALF_OPEN_MS. */
+START_TEST(test_half_open_timeout)
+{
+	struct dropper d = { PAIR_A, 2, 0 };	/* A's IKE_AUTH request is lost... */
+
+	pair_setup(&P, NULL, NULL);
+	P.filter = drop_nth;
+	P.filter_arg = &d;
+	pair_initiate(&P);
+	pair_pump(&P, 0);
+	ck_assert_uint_eq(pair_nsas(&P, PAIR_B), 1);
+	engine_shutdown(P.peer[PAIR_A].e);	/* ...and A goes away */
+	P.peer[PAIR_A].e = NULL;
+	ck_assert(pair_run(&P, ENGINE_HALF_OPEN_MS + 1000, b_has_none));
+	ck_assert_uint_eq(loop_now_ms(P.loop) - PAIR_T0_MS, ENGINE_HALF_OPEN_MS);
+	pair_free(&P);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("engine exchanges");
@@ -1074,6 +1183,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_esp_pfs_group);
 	tcase_add_test(tc, test_ts_narrowed);
 	tcase_add_test(tc, test_lost_auth_response);
+	tcase_add_test(tc, test_retransmit_backoff);
+	tcase_add_test(tc, test_half_open_timeout);
 	tcase_add_test(tc, test_duplicates);
 	tcase_add_test(tc, test_delete_child_from_a);
 	tcase_add_test(tc, test_delete_child_from_b);

@@ -643,6 +643,37 @@ START_TEST(event_expire_polexpire_mapping)
 	ck_assert(addr_eq_host(&got.id.dst, &want));
 	nlmsg_free(msg);
 
+	/*
+	 * Regression (fuzz_kernel_event): an algorithm attribute whose key
+	 * length claims more than the attribute holds made libnl-xfrm's SA
+	 * parser read past the message.  Only the header and the mark count.
+	 */
+	{
+		struct { struct xfrm_algo a; uint8_t key[4]; } alg;
+		struct xfrm_mark mark = { 0x2a, 0xff };
+
+		memset(&alg, 0, sizeof(alg));
+		strcpy(alg.a.alg_name, "cbc(aes)");
+		alg.a.alg_key_len = 4096 * 8;
+		msg = nlmsg_alloc_simple(XFRM_MSG_EXPIRE, 0);
+		ck_assert_int_eq(nlmsg_append(msg, &ue, sizeof(ue), NLMSG_ALIGNTO), 0);
+		ck_assert_int_eq(nla_put(msg, XFRMA_ALG_CRYPT, sizeof(alg), &alg), 0);
+		ck_assert_int_eq(nla_put(msg, XFRMA_MARK, sizeof(mark), &mark), 0);
+		ck_assert_int_eq(xfrm_event_decode(nlmsg_hdr(msg), &events), 0);
+		ck_assert_int_eq(got.expires, 2);
+		ck_assert_uint_eq(got.id.spi, 0xc0000abc);
+		ck_assert_uint_eq(got.id.mark.value, 0x2a);
+		ck_assert_uint_eq(got.id.mark.mask, 0xff);
+		nlmsg_free(msg);
+		/* a mark attribute too short for a mark: malformed */
+		msg = nlmsg_alloc_simple(XFRM_MSG_EXPIRE, 0);
+		ck_assert_int_eq(nlmsg_append(msg, &ue, sizeof(ue), NLMSG_ALIGNTO), 0);
+		ck_assert_int_eq(nla_put(msg, XFRMA_MARK, 4, &mark), 0);
+		ck_assert_int_eq(xfrm_event_decode(nlmsg_hdr(msg), &events), -EINVAL);
+		ck_assert_int_eq(got.expires, 2);
+		nlmsg_free(msg);
+	}
+
 	memset(&pe, 0, sizeof(pe));
 	pe.pol.sel.family = AF_INET;
 	pe.pol.dir = XFRM_POLICY_IN;

@@ -72,6 +72,24 @@ START_TEST(test_log_level_filtering)
 }
 END_TEST
 
+/* Control bytes from peers or files reach no log line raw. */
+START_TEST(test_log_escapes_control_bytes)
+{
+	struct captured c = { 0 };
+	char small[8];
+
+	log_set_sink(capture, &c);
+	log_set_all(LL_INFO);
+	log_info(LS_CFG, "id '%s'", "a\nfake: line\r\x1b[2J\x7f\xc3\xa9");
+	ck_assert_int_eq(c.n, 1);
+	ck_assert_str_eq(c.line, "id 'a\\x0afake: line\\x0d\\x1b[2J\\x7f\xc3\xa9'");
+	/* Truncation never splits an escape. */
+	ck_assert_str_eq(log_escape(small, sizeof(small), "ab\001cd"), "ab\\x01c");
+	ck_assert_str_eq(log_escape(small, sizeof(small) - 1, "abc\001"), "abc");
+	log_set_sink(NULL, NULL);
+}
+END_TEST
+
 START_TEST(test_log_names)
 {
 	static const char *const subs[] = {
@@ -194,6 +212,7 @@ int main(void)
 
 	tcase_add_test(tl, test_log_level_filtering);
 	tcase_add_test(tl, test_log_names);
+	tcase_add_test(tl, test_log_escapes_control_bytes);
 	tcase_add_test(tn, test_names);
 	tcase_add_test(ts, test_secret_zeroize);
 	tcase_add_test(ts, test_memeq_ct);

@@ -5,6 +5,7 @@
 #include <linux/capability.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -87,5 +88,20 @@ int caps_drop_to_needed(void)
 	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 	log_dbg(LS_DMN, "capabilities: kept cap_net_admin=%d cap_net_bind_service=%d",
 		caps_have(CAP_NET_ADMIN), caps_have(CAP_NET_BIND_SERVICE));
+	return 0;
+}
+
+int proc_protect_keys(int allow_core)
+{
+	struct rlimit rl = { 0, 0 };
+
+	if (allow_core) {
+		log_warn(LS_DMN, "-C: core dumps allowed; a core file holds IKE and ESP keys");
+		return 0;
+	}
+	if (setrlimit(RLIMIT_CORE, &rl) < 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+		log_err(LS_DMN, "core dump protection: %s", strerror(errno));
+		return -1;
+	}
 	return 0;
 }

@@ -12,6 +12,12 @@
 
 /* 0 when only the kept capabilities remain; -1 with a log line otherwise. */
 int caps_drop_to_needed(void);
+/*
+ * Key material must not leave the process through a core dump or ptrace
+ * by another process of the same uid: PR_SET_DUMPABLE 0 and RLIMIT_CORE 0,
+ * unless allow_core (ikedaemon -C, for debugging).  0, or -1 logged.
+ */
+int proc_protect_keys(int allow_core);
 /* 1 if cap (CAP_*) is in the effective set. */
 int caps_have(int cap);
 

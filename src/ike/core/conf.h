@@ -92,6 +92,12 @@ struct conf_child {
 	uint64_t rekey_bytes, life_bytes, rekey_packets, life_packets;	/* 0: off */
 	unsigned start_action, close_action;
 	uint64_t replay_window;
+	/*
+	 * Block policies for the child's selectors stay in the kernel while
+	 * no CHILD SA (or trap) protects them, also while ikedaemon is
+	 * stopped or restarting.  Default: yes for start_action trap/start.
+	 */
+	unsigned fail_closed;
 };
 
 struct conf_conn {
@@ -132,6 +138,7 @@ struct conf_global {
 	double retransmit_timeout, retransmit_base;
 	uint64_t retransmit_tries;
 	uint64_t cookie_threshold, half_open_limit;
+	uint64_t cookie_threshold_ip, block_threshold;	/* per peer IP; 0: off */
 	struct conf_strlist cacerts, crls;	/* paths as written */
 	int rsa_pss;			/* sign with RSA-PSS (RFC 7427), not PKCS#1 v1.5 */
 };

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <arpa/inet.h>
 
+#include "common/log.h"
 #include "ike/core/units.h"
 #include "ike/crypto/proposal.h"
 #include "ike/ikev2.h"
@@ -36,9 +37,10 @@ static void report(struct conf_ctx *ctx, int is_err, const char *file, int line,
 static void report(struct conf_ctx *ctx, int is_err, const char *file, int line,
 		   const char *fmt, va_list ap)
 {
-	char msg[512], *full = NULL;
+	char raw[512], msg[512], *full = NULL;
 
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	log_escape(msg, sizeof(msg), raw);	/* values quoted from the file */
 	if (asprintf(&full, "%s:%d: %s%s", file ? file : ctx->cfg->path, line,
 		     is_err ? "" : "warning: ", msg) < 0)
 		full = NULL;
@@ -518,6 +520,8 @@ static const struct rule global_rules[] = {
 	{ "retransmit", RK_FN, 0, 0, 0, NULL, 0, load_retransmit },
 	{ "cookie_threshold", RK_UINT, G(cookie_threshold), 0, 1000000, NULL, 0, NULL },
 	{ "half_open_limit", RK_UINT, G(half_open_limit), 1, 10000000, NULL, 0, NULL },
+	{ "cookie_threshold_ip", RK_UINT, G(cookie_threshold_ip), 0, 1000000, NULL, 0, NULL },
+	{ "block_threshold", RK_UINT, G(block_threshold), 0, 1000000, NULL, 0, NULL },
 	{ "cacerts", RK_FN, 0, 0, 0, NULL, 0, conf_load_global_cacerts },
 	{ "crls", RK_FN, 0, 0, 0, NULL, 0, conf_load_global_crls },
 	{ "rsa_pss", RK_FN, 0, 0, 0, NULL, 0, conf_load_rsa_pss },
@@ -540,6 +544,8 @@ static int global_defaults(struct conf_global *g)
 	g->retransmit_tries = 5;
 	g->cookie_threshold = 30;
 	g->half_open_limit = 5000;
+	g->cookie_threshold_ip = 3;
+	g->block_threshold = 5;
 	if (strv_push(&g->listen.v, &g->listen.n, strdup("0.0.0.0")) < 0 ||
 	    strv_push(&g->listen.v, &g->listen.n, strdup("::")) < 0)
 		return -1;
@@ -732,6 +738,9 @@ static int read_file(struct conf_ctx *ctx, config_t *lc, const char *path, char 
 	config_set_include_dir(lc, dir);
 	ctx->cur_file = path;
 	ctx->cur_dir = dir;
+	/* libconfig exits on a directory and blocks on a FIFO: never hand it one. */
+	if (conf_files_check(ctx, path, dir) < 0)
+		goto out;
 	f = fopen(path, "r");
 	if (!f) {
 		conf_error_at(ctx, (struct conf_loc){ path, 0 }, "cannot open: %s", strerror(errno));

@@ -18,6 +18,7 @@ static const struct name_entry mode_names[] = {
 static const struct name_entry start_names[] = {
 	{ CONF_START_NONE, "none" }, { CONF_START_TRAP, "trap" }, { CONF_START_START, "start" },
 };
+static const struct name_entry yes_no_names[] = { { 0, "no" }, { 1, "yes" } };
 static const struct name_entry close_names[] = {
 	{ CONF_CLOSE_NONE, "none" }, { CONF_CLOSE_TRAP, "trap" }, { CONF_CLOSE_START, "start" },
 };
@@ -333,6 +334,7 @@ static const struct rule child_rules[] = {
 	{ "start_action", RK_ENUM, CH(start_action), 0, 0, start_names, NAMES_LEN(start_names), NULL },
 	{ "close_action", RK_ENUM, CH(close_action), 0, 0, close_names, NAMES_LEN(close_names), NULL },
 	{ "replay_window", RK_UINT, CH(replay_window), 0, 4096, NULL, 0, NULL },
+	{ "fail_closed", RK_ENUM, CH(fail_closed), 0, 0, yes_no_names, NAMES_LEN(yes_no_names), NULL },
 };
 
 static void free_child(struct conf_child *ch)
@@ -370,6 +372,8 @@ static void child_finish(struct conf_ctx *ctx, const config_setting_t *s, struct
 {
 	char a[32], b[32];
 
+	if (ch->fail_closed > 1)
+		ch->fail_closed = ch->start_action != CONF_START_NONE;
 	if (ch->life_time == UNSET)
 		ch->life_time = ch->rekey_time + ch->rekey_time / 10;
 	if (ch->rand_time == UNSET)
@@ -397,6 +401,7 @@ static void load_child(struct conf_ctx *ctx, const config_setting_t *e, struct c
 	ch.rekey_time = 3600;
 	ch.life_time = ch.rand_time = UNSET;
 	ch.replay_window = 32;
+	ch.fail_closed = 2;	/* not set */
 	conf_apply_rules(ctx, e, child_rules, NAMES_LEN(child_rules), &ch, "a child");
 	if (!ch.name) {
 		if (ctx->diag->nerrors == before)

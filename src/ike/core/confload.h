@@ -62,6 +62,13 @@ int conf_get_ident(struct conf_ctx *ctx, const config_setting_t *s, struct ident
 int conf_check_name(struct conf_ctx *ctx, const config_setting_t *s, const char *what,
 		    char **out);
 
+/*
+ * conffile.c: path and every file it @includes (recursively, resolved as
+ * libconfig does, against incdir) must be regular files; errors name the
+ * @include's file:line.  0, or -1 with errors reported.
+ */
+int conf_files_check(struct conf_ctx *ctx, const char *path, const char *incdir);
+
 /* config_conn.c */
 void conf_load_conns(struct conf_ctx *ctx, const config_setting_t *list);
 void conf_free_conn(struct conf_conn *c);

@@ -342,6 +342,10 @@ static void sa_action(struct daemon *d, const struct ctl_val *req, struct ctl_en
 		fail(resp, "%s: which connection or IKE SA id?", verb);
 		return;
 	}
+	if (!conn && id == 0) {
+		fail(resp, "%s: IKE SA id 0 names no SA (ids start at 1)", verb);
+		return;
+	}
 	if (action(d->engine, conn ? conn->name : NULL, id, err, sizeof(err)) < 0) {
 		fail(resp, "%s", err);
 		return;
@@ -375,8 +379,12 @@ static void rekey_children(struct daemon *d, const struct ctl_val *req, struct c
 
 	if (check_conn(d, req, resp, &conn) < 0)
 		return;
-	if (!child && (ctl_get_u64(req, "child_sa", &id) < 0 || !id)) {
+	if (!child && ctl_get_u64(req, "child_sa", &id) < 0) {
 		fail(resp, "rekey: which CHILD SA? (a child name or a CHILD SA id)");
+		return;
+	}
+	if (!child && id == 0) {
+		fail(resp, "rekey: CHILD SA id 0 names no SA (ids start at 1)");
 		return;
 	}
 	if (child && !child_configured(d->cfg, conn, child)) {

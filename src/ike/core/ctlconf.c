@@ -70,6 +70,7 @@ static void put_child(struct ctl_enc *e, const struct conf_child *ch)
 	ctl_put_u64(e, "life_packets", ch->life_packets);
 	ctl_put_str(e, "start_action", conf_start_action_name(ch->start_action));
 	ctl_put_str(e, "close_action", conf_close_action_name(ch->close_action));
+	ctl_put_bool(e, "fail_closed", (int)ch->fail_closed);
 	ctl_put_u64(e, "replay_window", ch->replay_window);
 	ctl_end(e);
 }
@@ -127,6 +128,8 @@ void ctl_put_global(struct ctl_enc *e, const char *name, const struct conf_globa
 	ctl_put_u64(e, "retransmit_tries", g->retransmit_tries);
 	ctl_put_u64(e, "cookie_threshold", g->cookie_threshold);
 	ctl_put_u64(e, "half_open_limit", g->half_open_limit);
+	ctl_put_u64(e, "cookie_threshold_ip", g->cookie_threshold_ip);
+	ctl_put_u64(e, "block_threshold", g->block_threshold);
 	ctl_end(e);
 }
 

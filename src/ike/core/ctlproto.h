@@ -93,4 +93,21 @@ int ctl_get_u64(const struct ctl_val *rec, const char *name, uint64_t *out);
 int ctl_get_bool(const struct ctl_val *rec, const char *name);
 int ctl_val_eq(const struct ctl_val *a, const struct ctl_val *b);
 
+/* ---- responses over several frames (ctlstream.c) ---- */
+
+/* Frames at most this large (plus one item) when a response is split. */
+#define CTL_CHUNK	(1u << 20)
+
+typedef int (*ctl_frame_fn)(void *arg, const uint8_t *frame, size_t len);
+/*
+ * Re-sends the message msg (without frame length, any size) as frames of
+ * about chunk bytes: non-list elements in the first, the lists' items
+ * spread over the frames, "more" = true on all but the last.
+ */
+int ctl_split_response(const uint8_t *msg, size_t len, size_t chunk, ctl_frame_fn emit,
+		       void *arg);
+/* Appends the list items of a "more" frame to the lists of the first one. */
+int ctl_merge_response(struct ctl_val *acc, struct ctl_val *next);
+void ctl_drop_more(struct ctl_val *rec);
+
 #endif

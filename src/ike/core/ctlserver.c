@@ -15,12 +15,20 @@
 
 #define CTL_MAX_CLIENTS	32
 #define CTL_OUT_MAX	(8u << 20)	/* queued bytes before a monitor is dropped */
+#define CTL_RESP_MAX	(256u << 20)	/* queued response bytes (show of 10^5 SAs) */
+/*
+ * A client that is not a monitor and sends no complete request for this
+ * long is closed: forgotten or stuck clients must not take all
+ * CTL_MAX_CLIENTS slots and lock ikectl out.
+ */
+#define CTL_IDLE_MS	10000
 
 struct ctl_client {
 	struct ctl_server *srv;
 	int fd;
 	int monitor;
 	int dead;		/* fell behind as a monitor: closed at its next event */
+	struct timer idle;
 	uint8_t *in;
 	size_t inlen, incap;
 	uint8_t *out;
@@ -45,6 +53,7 @@ static void client_close(struct ctl_client *c)
 	for (i = 0; i < CTL_MAX_CLIENTS; i++)
 		if (s->clients[i] == c)
 			s->clients[i] = NULL;
+	timer_cancel(s->loop, &c->idle);
 	loop_del_fd(s->loop, c->fd);
 	close(c->fd);
 	free(c->in);
@@ -61,7 +70,7 @@ static int queue(struct ctl_client *c, const uint8_t *p, size_t n)
 		c->outlen -= c->outoff;
 		c->outoff = 0;
 	}
-	if (c->outlen + n > CTL_OUT_MAX)
+	if (c->outlen + n > (c->monitor ? CTL_OUT_MAX : CTL_RESP_MAX))
 		return -1;
 	nb = realloc(c->out, c->outlen + n);
 	if (!nb)
@@ -84,6 +93,8 @@ static int flush(struct ctl_client *c)
 		if (n <= 0)
 			return -1;
 		c->outoff += (size_t)n;
+		if (!c->monitor)	/* reading a long response is not idling */
+			timer_schedule(c->srv->loop, &c->idle, CTL_IDLE_MS);
 	}
 	if (c->outoff == c->outlen)
 		c->outoff = c->outlen = 0;
@@ -94,6 +105,11 @@ static void respond_error(struct ctl_enc *resp, const char *msg)
 {
 	ctl_put_bool(resp, "ok", 0);
 	ctl_put_str(resp, "error", msg);
+}
+
+static int queue_frame(void *arg, const uint8_t *frame, size_t len)
+{
+	return queue(arg, frame, len);
 }
 
 /* One complete frame: decode, hand to the callback, queue the response. */
@@ -123,8 +139,12 @@ static int handle_frame(struct ctl_client *c, const uint8_t *msg, size_t len)
 	}
 	if (ctl_enc_finish(&resp, &frame, &flen) == 0)
 		ret = queue(c, frame, flen);
-	else
-		log_err(LS_CTL, "control client: response could not be encoded");
+	else if (!resp.err && wr_ok(&resp.w) && resp.depth == 0)	/* only too large */
+		ret = ctl_split_response(wr_data(&resp.w) + 4, wr_len(&resp.w) - 4, CTL_CHUNK,
+					 queue_frame, c);
+	if (ret < 0)
+		log_err(LS_CTL, "control client: response of %zu bytes could not be sent",
+			wr_len(&resp.w));
 	ctl_enc_free(&resp);
 	return ret;
 }
@@ -148,6 +168,8 @@ static int read_frames(struct ctl_client *c)
 	if (n <= 0)
 		return -1;
 	c->inlen += (size_t)n;
+	if (!c->monitor)
+		timer_schedule(c->srv->loop, &c->idle, CTL_IDLE_MS);
 	while ((need = ctl_frame_size(c->in, c->inlen)) != 0) {
 		if (need < 0) {
 			log_warn(LS_CTL, "control client: frame length out of bounds (max %u)",
@@ -187,6 +209,16 @@ static void client_cb(int fd, uint32_t events, void *arg)
 		client_close(c);
 }
 
+static void idle_cb(void *arg)
+{
+	struct ctl_client *c = arg;
+
+	if (c->monitor)
+		return;
+	log_info(LS_CTL, "control client: idle for %u ms, closed", CTL_IDLE_MS);
+	client_close(c);
+}
+
 /* Only root (or the daemon's own uid, for tests as a user) may talk to it. */
 static int peer_allowed(int fd)
 {
@@ -221,7 +253,10 @@ static void accept_cb(int fd, uint32_t events, void *arg)
 	}
 	c->srv = s;
 	c->fd = cfd;
-	if (loop_add_fd(s->loop, cfd, LOOP_IN, client_cb, c) < 0) {
+	timer_init(&c->idle, idle_cb, c);
+	if (loop_add_fd(s->loop, cfd, LOOP_IN, client_cb, c) < 0 ||
+	    timer_schedule(s->loop, &c->idle, CTL_IDLE_MS) < 0) {
+		loop_del_fd(s->loop, cfd);
 		close(cfd);
 		free(c);
 		return;
@@ -309,6 +344,7 @@ void ctl_server_free(struct ctl_server *s)
 void ctl_client_set_monitor(struct ctl_client *c)
 {
 	c->monitor = 1;
+	timer_cancel(c->srv->loop, &c->idle);
 }
 
 size_t ctl_server_monitors(const struct ctl_server *s)

@@ -17,34 +17,45 @@
 #include "ike/core/caps.h"
 #include "ike/core/daemon.h"
 #include "ike/core/sdnotify.h"
+#include "kernel/kernel.h"
 
 #define DEFAULT_CONF IKE_SYSCONFDIR "/ike.conf"
 
 struct options {
 	const char *conf;
-	int foreground, check_only, verbose;
+	int foreground, check_only, verbose, allow_core, flush;
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: ikedaemon [-dnvV] [-f file]\n"
+		"usage: ikedaemon [-CdnvV] [-f file]\n"
+		"       ikedaemon --flush [-f file]\n"
 		"  -f file  configuration (default " DEFAULT_CONF ")\n"
 		"  -d       stay in the foreground and log to stderr\n"
+		"  -C       allow core dumps (debugging: a core holds key material)\n"
 		"  -n       check the configuration and exit (0 valid, 1 not)\n"
 		"  -v       more verbose (debug; twice: trace)\n"
-		"  -V       print the version and exit\n");
+		"  -V       print the version and exit\n"
+		"  --flush  remove every SA and policy ikedaemon installed, the block\n"
+		"           policies fail_closed leaves while it is stopped included\n");
 }
 
 /* 0 go on, 1 exit 0 (-V), -1 exit 1 (usage). */
 static int parse_args(int argc, char **argv, struct options *o)
 {
+	static const struct option longopts[] = {
+		{ "flush", no_argument, NULL, 'F' },
+		{ NULL, 0, NULL, 0 },
+	};
 	int ch;
 
 	memset(o, 0, sizeof(*o));
 	o->conf = DEFAULT_CONF;
-	while ((ch = getopt(argc, argv, "df:nvVh")) != -1) {
+	while ((ch = getopt_long(argc, argv, "Cdf:nvVh", longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'F': o->flush = 1; break;
+		case 'C': o->allow_core = 1; break;
 		case 'd': o->foreground = 1; break;
 		case 'f': o->conf = optarg; break;
 		case 'n': o->check_only = 1; break;
@@ -78,6 +89,38 @@ static struct config *load_initial(const char *path)
 			diag.nerrors == 1 ? "" : "s");
 	conf_diag_free(&diag);
 	return cfg;
+}
+
+/*
+ * --flush: what an operator runs to remove, on purpose, the block
+ * policies fail_closed children leave while the daemon is stopped (and
+ * anything else of ours).  Refused while an ikedaemon holds the pid file.
+ */
+static int flush_kernel(const struct config *cfg)
+{
+	struct kernel_events ev;
+	struct pidfile pf = { -1, NULL };
+	struct kernel *k;
+	char err[256];
+	int rc;
+
+	if (pidfile_acquire(&pf, cfg->global.pidfile, err, sizeof(err)) < 0) {
+		fprintf(stderr, "ikedaemon: --flush: %s; stop it first\n", err);
+		return 1;
+	}
+	memset(&ev, 0, sizeof(ev));
+	k = kernel_xfrm_new(&ev);
+	rc = k ? kernel_flush_own(k) : -1;
+	kernel_free(k);
+	pidfile_release(&pf);
+	if (rc < 0) {
+		fprintf(stderr, "ikedaemon: --flush: the kernel refused (see the messages above)\n");
+		return 1;
+	}
+	printf("ikedaemon: removed every SA and policy of ikedaemon (reqids %08x..%08x, "
+	       "priorities %u..%u)\n", KERNEL_REQID_MIN, KERNEL_REQID_MAX, KERNEL_PRIO_MIN,
+	       KERNEL_PRIO_MAX);
+	return 0;
 }
 
 /*
@@ -202,7 +245,15 @@ int main(int argc, char **argv)
 	d.cfg_path = o.conf;
 	d.verbose = o.verbose;
 	log_init("ikedaemon", 0);
+	/* Before the first secret is read (also for -n). */
+	if (proc_protect_keys(o.allow_core) < 0)
+		return 1;
 	d.cfg = load_initial(o.conf);
+	if (d.cfg && o.flush) {
+		status = flush_kernel(d.cfg);
+		config_free(d.cfg);
+		return status;
+	}
 	if (!d.cfg || o.check_only) {
 		if (d.cfg)
 			printf("%s: configuration OK (%zu connection%s)\n", o.conf, d.cfg->nconns,

@@ -7,9 +7,9 @@ src_ike_core_libikecore_a_SOURCES = \
 	src/ike/core/units.c src/ike/core/units.h \
 	src/ike/core/ident.c src/ike/core/ident.h \
 	src/ike/core/tsspec.c src/ike/core/tsspec.h \
-	src/ike/core/config.c src/ike/core/config_conn.c src/ike/core/config_pki.c \
+	src/ike/core/config.c src/ike/core/config_conn.c src/ike/core/conffile.c src/ike/core/config_pki.c \
 	src/ike/core/conf.h src/ike/core/confload.h \
-	src/ike/core/ctlproto.c src/ike/core/ctlproto.h \
+	src/ike/core/ctlproto.c src/ike/core/ctlproto.h src/ike/core/ctlstream.c \
 	src/ike/core/ctlconf.c src/ike/core/ctlconf.h \
 	src/ike/core/plan.c src/ike/core/plan.h
 IKECORE_LIBS = src/ike/core/libikecore.a src/ike/pki/libikepki.a src/ike/crypto/libikecrypto.a \
@@ -63,7 +63,8 @@ tests_fuzz_fuzz_conf_LDADD = $(IKECORE_LIBS)
 endif
 
 TESTS += tests/core/manlint.sh
-dist_noinst_SCRIPTS += tests/core/manlint.sh tests/core/daemon-netns.sh
+dist_noinst_SCRIPTS += tests/core/manlint.sh tests/core/daemon-netns.sh \
+	tests/core/ctlraw.py tests/core/gen-conns.py
 dist_noinst_DATA += \
 	tests/core/data/err-include.conf \
 	tests/core/data/err-include.inc \

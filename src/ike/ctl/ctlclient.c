@@ -8,12 +8,15 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "common/log.h"
+
 int ctl_connect(struct ctl_conn *c, const char *path)
 {
 	struct sockaddr_un sun;
 	const char *why;
 
 	c->path = path;
+	c->eof = 0;
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
 	if (strlen(path) >= sizeof(sun.sun_path)) {
@@ -96,7 +99,7 @@ static int read_full(struct ctl_conn *c, uint8_t *p, size_t n)
 	return 1;
 }
 
-int ctl_recv(struct ctl_conn *c, uint8_t *kind, struct ctl_val *msg)
+static int recv_frame(struct ctl_conn *c, uint8_t *kind, struct ctl_val *msg)
 {
 	uint8_t head[4], *body;
 	char err[160];
@@ -104,6 +107,7 @@ int ctl_recv(struct ctl_conn *c, uint8_t *kind, struct ctl_val *msg)
 	int ret;
 
 	ret = read_full(c, head, 4);
+	c->eof = ret == 0;
 	if (ret <= 0)
 		return -1;
 	size = ctl_frame_size(head, 4);
@@ -121,6 +125,58 @@ int ctl_recv(struct ctl_conn *c, uint8_t *kind, struct ctl_val *msg)
 	}
 	free(body);
 	return ret;
+}
+
+/* A response sent as several frames (ctlstream.c) comes back as one. */
+int ctl_recv(struct ctl_conn *c, uint8_t *kind, struct ctl_val *msg)
+{
+	struct ctl_val next;
+	uint8_t k;
+	int more;
+
+	if (recv_frame(c, kind, msg) < 0)
+		return -1;
+	if (*kind != CTL_MSG_RESPONSE)
+		return 0;
+	more = ctl_get_bool(msg, "more");
+	ctl_drop_more(msg);
+	while (more) {
+		if (recv_frame(c, &k, &next) < 0)
+			goto fail;
+		more = ctl_get_bool(&next, "more");
+		if (k != CTL_MSG_RESPONSE || ctl_merge_response(msg, &next) < 0) {
+			fprintf(stderr, "ikectl: %s: a continued response did not continue\n",
+				c->path);
+			ctl_val_free(&next);
+			goto fail;
+		}
+		ctl_val_free(&next);
+	}
+	return 0;
+fail:
+	ctl_val_free(msg);
+	return -1;
+}
+
+void ctl_val_escape(struct ctl_val *v)
+{
+	size_t i, n;
+	char *e;
+
+	for (i = 0; i < v->nkids; i++)
+		ctl_val_escape(&v->kids[i]);
+	if (!v->str || !v->str[strcspn(v->str, "\001\002\003\004\005\006\007\010\011\012"
+					  "\013\014\015\016\017\020\021\022\023\024"
+					  "\025\026\027\030\031\032\033\034\035\036"
+					  "\037\177")])
+		return;
+	n = strlen(v->str) * 4 + 1;
+	e = malloc(n);
+	if (!e)
+		return;
+	log_escape(e, n, v->str);
+	free(v->str);
+	v->str = e;
 }
 
 /* ---- JSON ---- */

@@ -3,6 +3,7 @@
  * subcommand builds a request record, and prints the response for people
  * or, with --json, as JSON with the protocol's field names.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "common/log.h"
 #include "ike/core/units.h"
 #include "ike/ctl/ctlclient.h"
 #include "ike/ctl/output.h"
@@ -42,6 +44,7 @@ static int transact(struct invocation *inv, struct ctl_enc *req, struct ctl_val 
 	struct ctl_conn c;
 	uint8_t kind;
 	const char *err;
+	char esc[2048];
 	int ret = -1;
 
 	if (ctl_connect(&c, inv->socket) < 0) {
@@ -50,6 +53,8 @@ static int transact(struct invocation *inv, struct ctl_enc *req, struct ctl_val 
 	}
 	if (ctl_send(&c, req) == 0 && ctl_recv(&c, &kind, resp) == 0) {
 		ret = 0;
+		if (!inv->json)	/* JSON escapes by itself */
+			ctl_val_escape(resp);
 		if (kind != CTL_MSG_RESPONSE) {
 			fprintf(stderr, "ikectl: expected a response from the daemon\n");
 			ctl_val_free(resp);
@@ -57,9 +62,13 @@ static int transact(struct invocation *inv, struct ctl_enc *req, struct ctl_val 
 		} else if (!ctl_get_bool(resp, "ok")) {
 			err = ctl_get_str(resp, "error");
 			print_errors(resp);
-			fprintf(stderr, "ikectl: %s\n", err ? err : "request failed");
+			fprintf(stderr, "ikectl: %s\n",
+				err ? log_escape(esc, sizeof(esc), err) : "request failed");
 			ret = 1;
 		}
+	} else if (c.eof) {
+		fprintf(stderr, "ikectl: %s: the daemon closed the connection without a response "
+			"(see its log)\n", inv->socket);
 	}
 	ctl_enc_free(req);
 	ctl_disconnect(&c);
@@ -164,19 +173,36 @@ static int all_digits(const char *s)
 	return *s && strspn(s, "0123456789") == strlen(s);
 }
 
+/* An SA id as "show" prints it: 1..2^64-1, never clamped. */
+static int parse_id(const char *s, const char *what, uint64_t *id)
+{
+	char *end;
+
+	errno = 0;
+	*id = strtoull(s, &end, 10);
+	if (!all_digits(s) || *end || errno == ERANGE || *id == 0) {
+		usage_error("'%s' is not %s (1..%" PRIu64 ")", s, what, UINT64_MAX);
+		return -1;
+	}
+	return 0;
+}
+
 /* CONN, or an IKE SA id as "show sa" prints it. */
 static int sa_action(struct invocation *inv, const char *command)
 {
 	struct ctl_enc req;
 	const char *a;
+	uint64_t id;
 
 	if (inv->argc != 1)
 		return usage_error("%s needs CONN or an IKE SA id", command);
 	a = inv->argv[0];
+	if (all_digits(a) && parse_id(a, "an IKE SA id", &id) < 0)
+		return 2;
 	if (request(inv, command, &req) < 0)
 		return 1;
 	if (all_digits(a))
-		ctl_put_u64(&req, "sa", strtoull(a, NULL, 10));
+		ctl_put_u64(&req, "sa", id);
 	else
 		ctl_put_str(&req, "conn", a);
 	return run(inv, &req, print_done);
@@ -193,18 +219,19 @@ static int cmd_rekey(struct invocation *inv)
 	struct ctl_enc req;
 	const char *opt = inv->argc ? inv->argv[0] : "";
 	char *a, *slash;
+	uint64_t id = 0;
 
 	if (strcmp(opt, "--child") != 0 && strcmp(opt, "--child-id") != 0)
 		return sa_action(inv, "rekey");
 	if (inv->argc != 2)
 		return usage_error("rekey %s needs one argument", opt);
 	a = inv->argv[1];
-	if (strcmp(opt, "--child-id") == 0 && !all_digits(a))
-		return usage_error("rekey --child-id: '%s' is not a CHILD SA id", a);
+	if (strcmp(opt, "--child-id") == 0 && parse_id(a, "a CHILD SA id", &id) < 0)
+		return 2;
 	if (request(inv, "rekey", &req) < 0)
 		return 1;
 	if (strcmp(opt, "--child-id") == 0) {
-		ctl_put_u64(&req, "child_sa", strtoull(a, NULL, 10));
+		ctl_put_u64(&req, "child_sa", id);
 	} else {
 		slash = strchr(a, '/');
 		if (slash) {
@@ -265,10 +292,12 @@ static int cmd_monitor(struct invocation *inv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	while (ctl_recv(&c, &kind, &msg) == 0) {
 		if (kind == CTL_MSG_EVENT) {
-			if (inv->json)
+			if (inv->json) {
 				json_print(stdout, &msg, 1);
-			else
+			} else {
+				ctl_val_escape(&msg);
 				print_event(&msg);
+			}
 		} else if (!ctl_get_bool(&msg, "ok")) {
 			fprintf(stderr, "ikectl: %s\n", ctl_get_str(&msg, "error"));
 			ctl_val_free(&msg);

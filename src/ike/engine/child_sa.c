@@ -11,6 +11,7 @@
 
 #include "common/log.h"
 #include "ike/crypto/xform.h"
+#include "ike/engine/child_nego.h"
 #include "ike/engine/exchange.h"
 #include "ike/engine/kernel_alg.h"
 
@@ -57,14 +58,6 @@ int child_sa_alloc_spi(struct child_sa *c)
 	return 0;
 }
 
-static const struct ike_transform *xf_of(const struct ike_proposal *p, uint8_t type)
-{
-	for (size_t i = 0; i < p->ntransforms; i++)
-		if (p->xf[i].type == type)
-			return &p->xf[i];
-	return NULL;
-}
-
 static void sa_keys(struct kernel_sa *ks, const struct secret *ek, const struct secret *ak)
 {
 	memcpy(ks->enc_key, ek->ptr, ek->len);
@@ -108,8 +101,8 @@ static int push_policy(struct child_sa *c, const struct kernel_policy *p)
 		return -1;
 	c->pol_was_trap = nt;
 	rc = kernel_add_policy(k, p);
-	if (rc == -EEXIST && p->dir == KERNEL_DIR_OUT) {
-		/* our own trap policy for the same flow: it becomes this SA's */
+	if (rc == -EEXIST && trap_standing_policy(c->ike->eng, &p->sel, p->dir)) {
+		/* our own trap or block policy for the same flow: it becomes this SA's */
 		rc = kernel_update_policy(k, p);
 		was_trap = 1;
 	}
@@ -184,7 +177,7 @@ static void sa_common(struct child_sa *c, struct kernel_sa *ks, const struct enc
 		      const struct integ_alg *integ)
 {
 	const struct conf_child *cfg = c->cfg;
-	const struct ike_transform *esn = xf_of(&c->prop, TT_ESN);
+	const struct ike_transform *esn = prop_xf(&c->prop, TT_ESN);
 
 	memset(ks, 0, sizeof(*ks));
 	ks->id.proto = IPPROTO_ESP;
@@ -298,7 +291,7 @@ static int child_keys(struct child_sa *c, const struct secret *gir, struct child
 		      const struct encr_alg **encr, const struct integ_alg **integ)
 {
 	struct ike_sa *ike = c->ike;
-	const struct ike_transform *et = xf_of(&c->prop, TT_ENCR), *it = xf_of(&c->prop, TT_INTEG);
+	const struct ike_transform *et = prop_xf(&c->prop, TT_ENCR), *it = prop_xf(&c->prop, TT_INTEG);
 	const struct secret *ni, *nr;
 
 	*encr = et ? encr_lookup(et->id, et->keylen) : NULL;
@@ -394,12 +387,9 @@ static void remove_policies(struct child_sa *c)
 	while (c->npols) {
 		struct kernel_policy *p = &c->pols[--c->npols];
 
-		if (c->pol_was_trap[c->npols]) {
-			p->prio_class = KERNEL_PRIO_TRAP;
-			kernel_update_policy(k, p);
-		} else {
+		/* the standing trap or block policy comes back, with no gap */
+		if (!c->pol_was_trap[c->npols] || !trap_restore_policy(c->ike->eng, p))
 			kernel_del_policy(k, p);
-		}
 	}
 }
 

@@ -13,6 +13,7 @@
 
 #include "common/log.h"
 #include "ike/codec/names.h"
+#include "ike/engine/child_nego.h"
 #include "ike/engine/create_child.h"
 #include "ike/engine/exchange.h"
 #include "ike/engine/rekey.h"
@@ -59,27 +60,6 @@ struct ccsa {
 
 /* ---- small helpers ---- */
 
-static uint16_t prop_id(const struct ike_proposal *p, uint8_t type)
-{
-	for (size_t i = 0; i < p->ntransforms; i++)
-		if (p->xf[i].type == type)
-			return p->xf[i].id;
-	return 0;
-}
-
-static void put_spi32(struct ike_proposal *p, uint32_t spi)
-{
-	p->spi_size = 4;
-	for (int i = 3; i >= 0; i--, spi >>= 8)
-		p->spi[i] = (uint8_t)spi;
-}
-
-static uint32_t get_spi32(const uint8_t *b, size_t len)
-{
-	return len == 4 ? (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3]
-			: 0;
-}
-
 int nonce_cmp(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
 {
 	size_t n = alen < blen ? alen : blen;
@@ -102,73 +82,6 @@ static int we_lose(const struct secret *our_ni, const struct secret *our_nr,
 	const struct secret *ours = lower(our_ni, our_nr), *theirs = lower(their_ni, their_nr);
 
 	return nonce_cmp(ours->ptr, ours->len, theirs->ptr, theirs->len) < 0;
-}
-
-static int algs_of(const struct ike_proposal *p, struct ike_algs *a)
-{
-	uint16_t integ = prop_id(p, TT_INTEG);
-	const struct ike_transform *e = NULL;
-
-	for (size_t i = 0; i < p->ntransforms; i++)
-		if (p->xf[i].type == TT_ENCR)
-			e = &p->xf[i];
-	memset(a, 0, sizeof(*a));
-	a->encr = e ? encr_lookup(e->id, e->keylen) : NULL;
-	a->prf = prf_lookup(prop_id(p, TT_PRF));
-	a->integ = integ != AUTH_NONE ? integ_lookup(integ) : NULL;
-	return a->encr && a->prf && (encr_is_aead(a->encr) || a->integ) ? 0 : -1;
-}
-
-/* The peer's proposals minus those with attributes we do not know (3.3.6). */
-static size_t peer_props(const struct ike_pl_sa *psa, struct ike_proposal *out)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < psa->nprop; i++)
-		if (!(i < 32 && (psa->unacceptable >> i) & 1))
-			out[n++] = psa->prop[i];
-	return n;
-}
-
-static void add_sa(struct out_msg *m, const struct ike_proposal *p, size_t n)
-{
-	struct ike_payload *pl = out_add(m, PL_SA);
-
-	if (pl) {
-		pl->u.sa.prop = p;
-		pl->u.sa.nprop = n;
-	}
-}
-
-static void add_nonce(struct out_msg *m, const struct secret *n)
-{
-	struct ike_payload *pl = out_add(m, PL_NONCE);
-
-	if (pl) {
-		pl->u.nonce.p = n->ptr;
-		pl->u.nonce.len = n->len;
-	}
-}
-
-static void add_ke(struct out_msg *m, uint16_t group, const uint8_t *pub, size_t len)
-{
-	struct ike_payload *pl = out_add(m, PL_KE);
-
-	if (pl) {
-		pl->u.ke.group = group;
-		pl->u.ke.data.p = pub;
-		pl->u.ke.data.len = len;
-	}
-}
-
-static void add_ts(struct out_msg *m, uint8_t type, const struct ts_set *s)
-{
-	struct ike_payload *pl = out_add(m, type);
-
-	if (pl) {
-		pl->u.ts.ts = s->ts;
-		pl->u.ts.nts = s->n;
-	}
 }
 
 /* Our public value into pub (size CCSA_KE_MAX) and g^ir from the peer's. */
@@ -274,7 +187,7 @@ static int ike_twin_keys(struct ike_sa *n, const struct ike_sa *old, const struc
 
 	spi_put(spi_i, n->entry.spi_i);
 	spi_put(spi_r, n->entry.spi_r);
-	if (algs_of(&n->prop, &n->algs) < 0 ||
+	if (prop_algs(&n->prop, &n->algs) < 0 ||
 	    ike_keys_rekey(old->algs.prf, &old->keys.sk_d, &n->algs, gir, n->ni.ptr, n->ni.len,
 			   n->nr.ptr, n->nr.len, spi_i, spi_r, k) != CR_OK ||
 	    sk_init(&n->sk_out, n->algs.encr, n->algs.integ, init ? &k->sk_ei : &k->sk_er,
@@ -370,13 +283,13 @@ static enum ccsa_start ccsa_send(struct ccsa *x)
 		p->u.notify.spi.p = spi;
 		p->u.notify.spi.len = 4;
 	}
-	add_sa(&m, x->offered, x->noffered);
-	add_nonce(&m, &x->ni);
+	out_sa(&m, x->offered, x->noffered);
+	out_nonce(&m, &x->ni);
 	if (x->ke)
-		add_ke(&m, x->group, pub, wr_len(&w));
+		out_ke(&m, x->group, pub, wr_len(&w));
 	if (x->child) {
-		add_ts(&m, PL_TSI, &x->child->local_ts);
-		add_ts(&m, PL_TSR, &x->child->remote_ts);
+		out_ts(&m, PL_TSI, &x->child->local_ts);
+		out_ts(&m, PL_TSR, &x->child->remote_ts);
 		if (x->child->mode == CONF_MODE_TRANSPORT)
 			out_notify(&m, PROTO_NONE, N_USE_TRANSPORT_MODE, NULL, 0);
 	}
@@ -390,15 +303,6 @@ static enum ccsa_start ccsa_send(struct ccsa *x)
 }
 
 /* 2.9: the packet's selector goes first, the configured ones follow. */
-static void ts_first(struct ts_set *s, const struct ike_ts *ts)
-{
-	size_t n = s->n < TS_SET_MAX ? s->n : TS_SET_MAX - 1;
-
-	memmove(&s->ts[1], &s->ts[0], n * sizeof(s->ts[0]));
-	s->ts[0] = *ts;
-	s->n = n + 1;
-}
-
 /* The CHILD SA to offer: selectors (2.9: the ACQUIRE's packet first), ESP
  * proposals with our new inbound SPI, and the KE group of the first. */
 static int child_offer(struct ccsa *x, const struct ike_ts *acq)
@@ -412,32 +316,20 @@ static int child_offer(struct ccsa *x, const struct ike_ts *acq)
 	c->rk.kx_role = 1;
 	if (x->reqid)
 		c->reqid = x->reqid;
-	if (old) {
-		c->local_ts = old->local_ts;
-		c->remote_ts = old->remote_ts;
-		c->mode = old->mode;
-	} else {
-		conf_ts_resolve(&x->cfg->local_ts, &x->sa->local, &c->local_ts);
-		conf_ts_resolve(&x->cfg->remote_ts, &x->sa->remote, &c->remote_ts);
-	}
 	if (acq) {
 		c->have_acquire_ts = 1;
 		c->acquire_src = acq[0];
 		c->acquire_dst = acq[1];
-		ts_first(&c->local_ts, &acq[0]);
-		ts_first(&c->remote_ts, &acq[1]);
 	}
-	if (conf_proposals(&x->cfg->esp_proposals, PROTO_ESP, x->offered, &x->noffered) < 0 ||
-	    !x->noffered || child_sa_alloc_spi(c) < 0)
+	child_nego_offer_ts(c, old);
+	if (child_nego_offer_props(c, 1, x->offered, &x->noffered) < 0)
 		return -1;
-	for (size_t i = 0; i < x->noffered; i++)
-		put_spi32(&x->offered[i], c->spi_in);
-	x->group = prop_id(&x->offered[0], TT_KE);
+	x->group = prop_xf_id(&x->offered[0], TT_KE);
 	/* a rekey starts with the group the SA it replaces agreed on (no
 	 * INVALID_KE_PAYLOAD round trip every time) */
-	if (old && x->group && prop_id(&old->prop, TT_KE) &&
-	    proposal_offers(x->offered, x->noffered, TT_KE, prop_id(&old->prop, TT_KE)))
-		x->group = prop_id(&old->prop, TT_KE);
+	if (old && x->group && prop_xf_id(&old->prop, TT_KE) &&
+	    proposal_offers(x->offered, x->noffered, TT_KE, prop_xf_id(&old->prop, TT_KE)))
+		x->group = prop_xf_id(&old->prop, TT_KE);
 	return 0;
 }
 
@@ -528,7 +420,7 @@ enum ccsa_start ccsa_rekey_ike(struct ike_sa *sa)
 		memcpy(x->offered[i].spi, spi, 8);
 	}
 	/* 2.18: the group in use first; the first proposal's otherwise. */
-	x->group = sa->ke_group ? sa->ke_group : prop_id(&x->offered[0], TT_KE);
+	x->group = sa->ke_group ? sa->ke_group : prop_xf_id(&x->offered[0], TT_KE);
 	if (ccsa_send(x) != CCSA_SENT)
 		goto fail;
 	ike_sa_state(sa, IKE_SA_REKEYING);
@@ -605,34 +497,20 @@ static int child_answer(struct ccsa *x, const struct ike_msg *m, struct secret *
 	const struct ike_payload *psa = msg_pl(m, PL_SA), *pke = msg_pl(m, PL_KE);
 	const struct ike_payload *pn = msg_pl(m, PL_NONCE);
 	struct child_sa *c = x->child;
-	struct ts_set tsi, tsr, li, ri;
-	const struct ike_proposal *a;
 	char who[64];
 
-	if (!psa || !pn || psa->u.sa.nprop != 1 || psa->u.sa.unacceptable)
+	if (!psa || !pn || child_nego_take_answer(c, m, x->offered, x->noffered, 0) < 0)
 		return -1;
-	a = &psa->u.sa.prop[0];
-	msg_ts(m, PL_TSI, &tsi);
-	msg_ts(m, PL_TSR, &tsr);
-	if (proposal_check_answer(x->offered, x->noffered, a, 0) < 0 ||
-	    !(c->spi_out = get_spi32(a->spi, a->spi_size)) || prop_id(a, TT_KE) != x->group ||
-	    (x->group && (!pke || pke->u.ke.group != x->group)) ||
-	    !ts_narrow(&c->local_ts, &tsi, &li) || !ts_narrow(&c->remote_ts, &tsr, &ri)) {
-		char buf[PROPOSAL_STRLEN];
-
-		log_info(LS_CHD, "IKE SA %llu: CREATE_CHILD_SA answer for %s not acceptable: %s",
-			 (unsigned long long)x->sa->id, x->cfg->name,
-			 proposal_str(a, buf, sizeof(buf)));
+	if (prop_xf_id(&c->prop, TT_KE) != x->group ||
+	    (x->group && (!pke || pke->u.ke.group != x->group))) {
+		log_info(LS_CHD, "IKE SA %llu: CREATE_CHILD_SA answer for %s not acceptable: "
+			 "KE group %u, we asked for %u", (unsigned long long)x->sa->id,
+			 x->cfg->name, prop_xf_id(&c->prop, TT_KE), x->group);
 		return -1;
 	}
 	snprintf(who, sizeof(who), "IKE SA %llu", (unsigned long long)x->sa->id);
 	if (x->group && ke_exchange(x->ke, &pke->u.ke, NULL, NULL, gir, who) < 0)
 		return -1;
-	c->prop = *a;
-	c->local_ts = li;
-	c->remote_ts = ri;
-	if (c->mode == CONF_MODE_TRANSPORT && !ike_msg_notify(m, N_USE_TRANSPORT_MODE))
-		c->mode = CONF_MODE_TUNNEL;
 	if (secret_dup(&c->rk.ni, x->ni.ptr, x->ni.len) < 0 ||
 	    secret_dup(&c->rk.nr, pn->u.nonce.p, pn->u.nonce.len) < 0)
 		return -1;
@@ -743,7 +621,7 @@ static int ike_answer(struct ccsa *x, const struct ike_msg *m)
 		return -1;
 	a = &psa->u.sa.prop[0];
 	if (proposal_check_answer(x->offered, x->noffered, a, 0) < 0 || a->spi_size != 8 ||
-	    !spi_get(a->spi) || prop_id(a, TT_KE) != x->group || pke->u.ke.group != x->group) {
+	    !spi_get(a->spi) || prop_xf_id(a, TT_KE) != x->group || pke->u.ke.group != x->group) {
 		char buf[PROPOSAL_STRLEN];
 
 		log_info(LS_IKE, "IKE SA %llu: rekey answer not acceptable: %s",
@@ -831,50 +709,6 @@ static const struct ccsa_ops rekey_ike_ops = {
 
 /* ---- responder ---- */
 
-struct child_choice {
-	const struct conf_child *cfg;
-	struct ike_proposal chosen;
-	struct ts_set tsi, tsr;
-	int transport;
-};
-
-/* 2.9, 3.3: the first child (only, if given) whose selectors and
- * proposals fit, KE transforms included.  0 or the notify to answer. */
-static uint16_t choose_child_ccsa(const struct ike_sa *sa, const struct ike_msg *m,
-				  const struct conf_child *only, struct child_choice *ch)
-{
-	struct ike_proposal ours[IKE_MAX_PROPOSALS], peer[IKE_MAX_PROPOSALS];
-	size_t nours, npeer = peer_props(&msg_pl(m, PL_SA)->u.sa, peer);
-	struct ts_set tsi, tsr, cl, cr;
-	uint16_t err = N_TS_UNACCEPTABLE;
-
-	msg_ts(m, PL_TSI, &tsi);
-	msg_ts(m, PL_TSR, &tsr);
-	for (size_t k = 0; k < sa->conn->nchildren; k++) {
-		const struct conf_child *cfg = &sa->conn->children[k];
-
-		if (only && cfg != only)
-			continue;
-		conf_ts_resolve(&cfg->local_ts, &sa->local, &cl);
-		conf_ts_resolve(&cfg->remote_ts, &sa->remote, &cr);
-		if (ts_narrow_responder(&cl, &cr, &tsi, &tsr, &ch->tsi, &ch->tsr) < 0)
-			continue;
-		err = N_NO_PROPOSAL_CHOSEN;
-		if (conf_proposals(&cfg->esp_proposals, PROTO_ESP, ours, &nours) < 0 ||
-		    proposal_select(ours, nours, peer, npeer, 0, &ch->chosen) < 0)
-			continue;
-		ch->cfg = cfg;
-		ch->transport = cfg->mode == CONF_MODE_TRANSPORT &&
-				ike_msg_notify(m, N_USE_TRANSPORT_MODE);
-		return 0;
-	}
-	log_info(LS_CHD, "IKE SA %llu (%s): CREATE_CHILD_SA request fits no child: %s",
-		 (unsigned long long)sa->id, sa->conn->name, ike_notify_name(err));
-	if (err == N_TS_UNACCEPTABLE)
-		child_log_ts_unacceptable(sa, &tsi, &tsr);
-	return err;
-}
-
 /* The KE payload the chosen group needs: 0, or the notify to answer. */
 static uint16_t check_ke(const struct ike_msg *m, uint16_t group, uint8_t grp[2])
 {
@@ -902,9 +736,9 @@ static struct child_sa *respond_child(struct ike_sa *sa, const struct ike_msg *m
 	size_t publen = 0;
 
 	memset(&ch, 0, sizeof(ch));
-	if ((err = choose_child_ccsa(sa, m, old ? old->cfg : NULL, &ch)))
+	if ((err = child_nego_choose(sa, m, old ? old->cfg : NULL, 0, "CREATE_CHILD_SA", &ch)))
 		goto refuse;
-	group = prop_id(&ch.chosen, TT_KE);
+	group = prop_xf_id(&ch.chosen, TT_KE);
 	if ((err = check_ke(m, group, grp))) {
 		send_error(sa, m, PROTO_NONE, err, NULL, 0, grp, 2);
 		return NULL;
@@ -920,26 +754,21 @@ static struct child_sa *respond_child(struct ike_sa *sa, const struct ike_msg *m
 		c->reqid = old->reqid;
 		c->rk.defer_out = 1;
 	}
-	c->prop = ch.chosen;
-	c->spi_out = get_spi32(ch.chosen.spi, ch.chosen.spi_size);
-	c->local_ts = ch.tsr;
-	c->remote_ts = ch.tsi;
-	c->mode = ch.transport ? CONF_MODE_TRANSPORT : CONF_MODE_TUNNEL;
-	if (!c->spi_out || secret_dup(&c->rk.ni, ni->p, ni->len) < 0 ||
+	if (child_nego_adopt(c, &ch) < 0 || secret_dup(&c->rk.ni, ni->p, ni->len) < 0 ||
 	    secret_dup(&c->rk.nr, nr.ptr, nr.len) < 0 || child_sa_alloc_spi(c) < 0 ||
 	    child_sa_install(c, gir.ptr ? &gir : NULL) < 0) {
 		child_sa_destroy(c);
 		c = NULL;
 		goto refuse;
 	}
-	put_spi32(&ch.chosen, c->spi_in);
+	prop_spi32_set(&ch.chosen, c->spi_in);
 	out_init(&o, CREATE_CHILD_SA, 1, m->hdr.msgid);
-	add_sa(&o, &ch.chosen, 1);
-	add_nonce(&o, &nr);
+	out_sa(&o, &ch.chosen, 1);
+	out_nonce(&o, &nr);
 	if (ke)
-		add_ke(&o, group, pub, publen);
-	add_ts(&o, PL_TSI, &ch.tsi);
-	add_ts(&o, PL_TSR, &ch.tsr);
+		out_ke(&o, group, pub, publen);
+	out_ts(&o, PL_TSI, &ch.tsi);
+	out_ts(&o, PL_TSR, &ch.tsr);
 	if (ch.transport)
 		out_notify(&o, PROTO_NONE, N_USE_TRANSPORT_MODE, NULL, 0);
 	if (msg_send_response(sa, &o, NULL) < 0)
@@ -958,7 +787,7 @@ out:
 static void rx_rekey_child(struct ike_sa *sa, const struct ike_msg *m,
 			   const struct ike_pl_notify *rk)
 {
-	uint32_t spi = get_spi32(rk->spi.p, rk->spi.len);
+	uint32_t spi = spi32_get(rk->spi.p, rk->spi.len);
 	struct child_sa *old = spi ? child_by_out_spi(sa, spi) : NULL, *c;
 	struct ccsa *x = sa->rk.req;
 
@@ -1000,7 +829,7 @@ static uint16_t respond_ike(struct ike_sa *sa, const struct ike_msg *m, struct i
 	const struct ike_pl_sa *psa = &msg_pl(m, PL_SA)->u.sa;
 	const struct ike_slice *ni = &msg_pl(m, PL_NONCE)->u.nonce;
 	struct ike_proposal ours[IKE_MAX_PROPOSALS], peer[IKE_MAX_PROPOSALS], chosen;
-	size_t nours, npeer = peer_props(psa, peer);
+	size_t nours, npeer = prop_usable(psa, peer);
 	uint8_t pub[CCSA_KE_MAX], grp[2];
 	struct secret gir = { 0 };
 	struct ike_sa *n = NULL;
@@ -1012,7 +841,7 @@ static uint16_t respond_ike(struct ike_sa *sa, const struct ike_msg *m, struct i
 	    proposal_select(ours, nours, peer, npeer, 0, &chosen) < 0 || chosen.spi_size != 8 ||
 	    !spi_get(chosen.spi))
 		return err;
-	group = prop_id(&chosen, TT_KE);
+	group = prop_xf_id(&chosen, TT_KE);
 	if (!group)
 		return err;	/* 2.18: an IKE SA rekey always carries a KE */
 	if (check_ke(m, group, grp)) {
@@ -1037,9 +866,9 @@ static uint16_t respond_ike(struct ike_sa *sa, const struct ike_msg *m, struct i
 	n->ke = NULL;
 	spi_put(chosen.spi, n->entry.spi_r);
 	out_init(&o, CREATE_CHILD_SA, 1, m->hdr.msgid);
-	add_sa(&o, &chosen, 1);
-	add_nonce(&o, &n->nr);
-	add_ke(&o, group, pub, publen);
+	out_sa(&o, &chosen, 1);
+	out_nonce(&o, &n->nr);
+	out_ke(&o, group, pub, publen);
 	if (msg_send_response(sa, &o, NULL) < 0) {
 		ike_sa_destroy(n);
 		return 0;

@@ -235,16 +235,11 @@ static void on_kernel(int fd, uint32_t events, void *arg)
 	kernel_dispatch(e->kernel);
 }
 
-static void on_resync(void *arg)
-{
-	log_warn(LS_KNL, "kernel events were lost; installed SAs are queried on demand");
-}
-
 static void kernel_hook(struct engine *e, struct kernel *k)
 {
 	k->ev.on_acquire = trap_on_acquire;
 	k->ev.on_expire = trap_on_expire;
-	k->ev.on_resync = on_resync;
+	k->ev.on_resync = kernel_resync;
 	k->ev.arg = e;
 	e->kernel = k;
 }
@@ -298,6 +293,8 @@ static struct engine *engine_alloc(struct loop *loop, const struct config *cfg)
 	e->retx.tries = (unsigned)cfg->global.retransmit_tries;
 	cookie_cfg_defaults(&cc);
 	cc.total_threshold = (unsigned)cfg->global.cookie_threshold;
+	cc.ip_threshold = (unsigned)cfg->global.cookie_threshold_ip;
+	cc.ip_block = (unsigned)cfg->global.block_threshold;
 	if (sa_table_init(&e->table) < 0 || cookie_ctx_init(&e->cookies, &cc, loop_now_ms(loop)) < 0) {
 		sa_table_free(&e->table);
 		free(e);
@@ -313,7 +310,7 @@ static int engine_begin(struct engine *e, char *err, size_t errlen)
 
 	if (fd >= 0 && loop_add_fd(e->loop, fd, LOOP_IN, on_kernel, e) == 0)
 		e->kernel_fd = fd;
-	trap_install_all(e);
+	kernel_reconcile(e);
 	for (size_t i = 0; i < e->cfg->nconns; i++) {
 		const struct conf_conn *c = &e->cfg->conns[i];
 
@@ -386,13 +383,11 @@ void engine_shutdown(struct engine *e)
 			ike_sa_destroy(sa);
 	}
 	if (e->kernel) {
-		trap_remove_all(e);
+		kernel_state_shutdown(e);
 		if (e->kernel_fd >= 0)
 			loop_del_fd(e->loop, e->kernel_fd);
-		if (e->own_kernel) {
-			kernel_flush_own(e->kernel);
+		if (e->own_kernel)
 			kernel_free(e->kernel);
-		}
 	}
 	if (e->have_sockets)
 		ike_sockets_close(&e->sockets);
@@ -613,6 +608,8 @@ int engine_reload(struct engine *e, const struct config *newcfg, const struct re
 	e->retx.base = newcfg->global.retransmit_base;
 	e->retx.tries = (unsigned)newcfg->global.retransmit_tries;
 	e->cookies.cfg.total_threshold = (unsigned)newcfg->global.cookie_threshold;
+	e->cookies.cfg.ip_threshold = (unsigned)newcfg->global.cookie_threshold_ip;
+	e->cookies.cfg.ip_block = (unsigned)newcfg->global.block_threshold;
 	for (size_t i = 0; i < plan->n; i++) {
 		const struct conf_conn *c;
 

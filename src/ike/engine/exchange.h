@@ -31,6 +31,11 @@ void out_init(struct out_msg *m, uint8_t exchange, int response, uint32_t msgid)
  * encoder then fails the message). */
 struct ike_payload *out_add(struct out_msg *m, uint8_t type);
 void out_notify(struct out_msg *m, uint8_t proto, uint16_t type, const void *data, size_t len);
+/* Payload builders: the slices point to the caller's memory. */
+void out_sa(struct out_msg *m, const struct ike_proposal *p, size_t n);
+void out_ke(struct out_msg *m, uint16_t group, const uint8_t *pub, size_t len);
+void out_nonce(struct out_msg *m, const struct secret *n);
+void out_ts(struct out_msg *m, uint8_t type, const struct ts_set *s);
 
 /*
  * Encode m for sa (header from the SA's SPIs and role, SK-protected unless

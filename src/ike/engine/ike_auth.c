@@ -1,19 +1,90 @@
 /*
- * IKE_AUTH (RFC 7296 1.2, 2.15; the methods are rows of auth.c) and the first CHILD
+ * IKE_AUTH (RFC 7296 1.2, 2.15; the method of each side is a row of
+ * src/ike/auth/, this file never asks which) and the first CHILD
  * SA (1.2, 2.9 narrowing, 1.3.1 USE_TRANSPORT_MODE).  The initiator's side
  * is auth_start() + auth_rx_response(); the responder's auth_rx_request().
  * An authentication failure on the responder leaves nothing behind; a
  * CHILD SA failure leaves the IKE SA up (2.21.3).
  */
 #include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/log.h"
 #include "ike/codec/names.h"
-#include "ike/crypto/mac.h"
-#include "ike/engine/auth.h"
+#include "ike/auth/auth.h"
+#include "ike/auth/pubkey.h"
+#include "ike/pki/pki.h"
+#include "ike/engine/child_nego.h"
 #include "ike/engine/exchange.h"
 #include "ike/sa/proposal_select.h"
+
+/* Our AUTH payload through the local side's method (auth/auth.h), with
+ * whatever else the method adds to m (CERT, CERTREQ); 0 or -1 (logged). */
+static int auth_ours(struct ike_sa *sa, const struct conf_conn *conn, int initiator,
+		     const struct ident *cred_remote, const struct ike_msg *in,
+		     struct out_msg *m, struct auth_value *v)
+{
+	const struct auth_method *am = auth_method_of(conn->local.auth);
+	struct auth_io io;
+	enum auth_result r = AUTH_FAILED;
+
+	auth_io_init(&io, sa, conn, initiator, &sa->local_id, &conn->local.id, cred_remote);
+	io.in = in;
+	io.out = m;
+	if (!am)
+		snprintf(io.why, sizeof(io.why), "no such authentication method (%u)",
+			 conn->local.auth);
+	else if (auth_state_attach(am, &io) < 0)
+		snprintf(io.why, sizeof(io.why), "out of memory");
+	else if (!am->add_payloads || am->add_payloads(&io) == 0)
+		r = am->ours(&io, v);
+	if (r == AUTH_MORE) {
+		/* the table allows multi-round methods (EAP); no row of ours
+		 * is one yet, so this exchange does not drive them */
+		snprintf(io.why, sizeof(io.why), "method %s needs rounds this exchange does not run",
+			 am->name);
+		r = AUTH_FAILED;
+	}
+	if (r != AUTH_OK) {
+		log_err(LS_IKE, "IKE SA %llu (%s): cannot authenticate as %s: %s",
+			(unsigned long long)sa->id, conn->name,
+			conn->local.id_text ? conn->local.id_text : "our identity", io.why);
+		return -1;
+	}
+	return 0;
+}
+
+/* The peer's AUTH payload through the remote side's method: 0, or -1 with
+ * the reason logged (a method the connection does not accept is named as
+ * such, not reported as a wrong key). */
+static int auth_check(struct ike_sa *sa, const struct conf_conn *conn, int peer_initiator,
+		      const struct ident *peer, const struct ident *cred_remote,
+		      const struct ike_msg *in, const struct ike_pl_auth *a)
+{
+	const struct auth_method *am = auth_method_of(conn->remote.auth);
+	struct auth_io io;
+	char buf[IDENT_STRLEN];
+
+	auth_io_init(&io, sa, conn, peer_initiator, peer, &conn->local.id, cred_remote);
+	io.in = in;
+	if (!am || !am->accepts(a->method)) {
+		log_info(LS_IKE, "IKE SA %llu (%s): %s %s authenticates with %s, the connection "
+			 "accepts %s only", (unsigned long long)sa->id, conn->name,
+			 peer_initiator ? "peer" : "responder", ident_str(peer, buf, sizeof(buf)),
+			 ike_auth_method_name(a->method), am ? am->name : "no method");
+		return -1;
+	}
+	if (auth_state_attach(am, &io) < 0 || am->verify(&io, a) != AUTH_OK) {
+		log_info(LS_IKE, "IKE SA %llu (%s): AUTH of %s %s does not verify: %s",
+			 (unsigned long long)sa->id, conn->name,
+			 peer_initiator ? "peer" : "responder", ident_str(peer, buf, sizeof(buf)),
+			 io.why[0] ? io.why : "out of memory");
+		return -1;
+	}
+	return 0;
+}
 
 /* An ID payload as a typed identity (BAD-INPUT 27: bounded, no NUL/CR in
  * the text types). */
@@ -43,42 +114,15 @@ static void add_id(struct out_msg *m, uint8_t type, const struct ident *id)
 	p->u.id.data.len = id->len;
 }
 
-static void add_child(struct out_msg *m, const struct ike_proposal *prop, size_t nprop,
-		      const struct ts_set *tsi, const struct ts_set *tsr, int transport)
+static void add_auth(struct out_msg *m, const struct auth_value *v)
 {
-	struct ike_payload *p;
+	struct ike_payload *p = out_add(m, PL_AUTH);
 
-	if (transport)
-		out_notify(m, PROTO_NONE, N_USE_TRANSPORT_MODE, NULL, 0);
-	if ((p = out_add(m, PL_SA))) {
-		p->u.sa.prop = prop;
-		p->u.sa.nprop = nprop;
-	}
-	if ((p = out_add(m, PL_TSI))) {
-		p->u.ts.ts = tsi->ts;
-		p->u.ts.nts = tsi->n;
-	}
-	if ((p = out_add(m, PL_TSR))) {
-		p->u.ts.ts = tsr->ts;
-		p->u.ts.nts = tsr->n;
-	}
-}
-
-static void spi_to_prop(struct ike_proposal *p, uint32_t spi)
-{
-	p->spi_size = 4;
-	p->spi[0] = (uint8_t)(spi >> 24);
-	p->spi[1] = (uint8_t)(spi >> 16);
-	p->spi[2] = (uint8_t)(spi >> 8);
-	p->spi[3] = (uint8_t)spi;
-}
-
-static uint32_t spi_from_prop(const struct ike_proposal *p)
-{
-	if (p->spi_size != 4)
-		return 0;
-	return (uint32_t)p->spi[0] << 24 | (uint32_t)p->spi[1] << 16 |
-	       (uint32_t)p->spi[2] << 8 | p->spi[3];
+	if (!p)
+		return;
+	p->u.auth.method = v->method;
+	p->u.auth.data.p = v->data;
+	p->u.auth.data.len = v->len;
 }
 
 /* No other IKE SA of this connection is up: the peer may hold stale state. */
@@ -90,44 +134,18 @@ static int first_contact(const struct ike_sa *sa)
 	return 1;
 }
 
-/* The selector of the packet that hit a trap policy (2.9). */
-static void ts_prepend(struct ts_set *s, const struct ike_ts *ts)
+/* The first CHILD SA's part of our IKE_AUTH request (child_nego.h). */
+static int auth_child_offer(struct child_sa *c)
 {
-	if (s->n == TS_SET_MAX)
-		s->n--;
-	memmove(&s->ts[1], &s->ts[0], s->n * sizeof(s->ts[0]));
-	s->ts[0] = *ts;
-	s->n++;
-}
+	struct ike_proposal props[IKE_MAX_PROPOSALS];
+	size_t n;
 
-/* 1.2: the CHILD SA of IKE_AUTH has no KE of its own; PFS groups in
- * esp_proposals serve CREATE_CHILD_SA only (strongSwan strips them too). */
-static void strip_ke(struct ike_proposal *p)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < p->ntransforms; i++)
-		if (p->xf[i].type != TT_KE)
-			p->xf[n++] = p->xf[i];
-	p->ntransforms = (uint8_t)n;
-}
-
-/* The first CHILD SA's part of our IKE_AUTH request. */
-static int auth_child_offer(struct ike_sa *sa, struct child_sa *c)
-{
-	conf_ts_resolve(&c->cfg->local_ts, &sa->local, &c->local_ts);
-	conf_ts_resolve(&c->cfg->remote_ts, &sa->remote, &c->remote_ts);
-	if (c->have_acquire_ts) {
-		ts_prepend(&c->local_ts, &c->acquire_src);
-		ts_prepend(&c->remote_ts, &c->acquire_dst);
-	}
-	if (conf_proposals_dup(&c->cfg->esp_proposals, PROTO_ESP, &c->offered, &c->noffered) < 0 ||
-	    child_sa_alloc_spi(c) < 0)
+	child_nego_offer_ts(c, NULL);
+	if (child_nego_offer_props(c, 0, props, &n) < 0 ||
+	    !(c->offered = malloc(n * sizeof(props[0]))))
 		return -1;
-	for (size_t i = 0; i < c->noffered; i++) {
-		strip_ke(&c->offered[i]);
-		spi_to_prop(&c->offered[i], c->spi_in);
-	}
+	memcpy(c->offered, props, n * sizeof(props[0]));
+	c->noffered = n;
 	return 0;
 }
 
@@ -143,37 +161,34 @@ static int idr_sendable(const struct ident *id)
 int auth_start(struct ike_sa *sa)
 {
 	const struct conf_conn *conn = sa->conn;
-	const struct auth_row *row = auth_row(conn->local.auth);
 	struct child_sa *c = sa->pending_child;
-	struct auth_out ao;
+	struct auth_value auth;
 	struct out_msg m;
 	int rc;
 
-	memset(&ao, 0, sizeof(ao));
 	sa->local_id = conn->local.id;
-	if (c && auth_child_offer(sa, c) < 0)
-		return -1;
-	if (!row || row->build(sa, conn, 1, &ao) < 0) {
-		auth_out_free(&ao);
-		return -1;
-	}
-	sa->auth_local_method = ao.method;
-	auth_certreq(conn, &ao);
 	out_init(&m, IKE_AUTH, 0, 0);
 	add_id(&m, PL_IDI, &sa->local_id);
-	auth_add_certs(&m, &ao);
 	if (first_contact(sa))
 		out_notify(&m, PROTO_NONE, N_INITIAL_CONTACT, NULL, 0);
 	if (idr_sendable(&conn->remote.id))
 		add_id(&m, PL_IDR, &conn->remote.id);
-	auth_add_auth(&m, &ao);
+	if (auth_ours(sa, conn, 1, &conn->remote.id, NULL, &m, &auth) < 0)
+		return -1;
+	auth_pk_add_certreq(sa, conn, &m);	/* 3.7: for the remote side's CAs */
+	sa->auth_local_method = auth.method;
+	if (c && auth_child_offer(c) < 0) {
+		memzero(&auth, sizeof(auth));
+		return -1;
+	}
+	add_auth(&m, &auth);
 	if (c)
-		add_child(&m, c->offered, c->noffered, &c->local_ts, &c->remote_ts,
-			  c->mode == CONF_MODE_TRANSPORT);
+		child_nego_out(&m, c->offered, c->noffered, &c->local_ts, &c->remote_ts,
+			       c->mode == CONF_MODE_TRANSPORT);
 	if (c)
 		rekey_reauth_early_in(sa, c);	/* reauthentication (rekey.c) */
 	rc = msg_send_request(sa, &m, auth_rx_response, NULL);
-	auth_out_free(&ao);
+	memzero(&auth, sizeof(auth));
 	if (rc == 0)
 		ike_sa_state(sa, IKE_SA_AUTH_SENT);
 	return rc;
@@ -203,39 +218,19 @@ static void initial_contact(struct ike_sa *sa)
 static void auth_child_result(struct ike_sa *sa, const struct ike_msg *m)
 {
 	struct child_sa *c = sa->pending_child;
-	const struct ike_payload *psa = msg_pl(m, PL_SA);
-	struct ts_set tsi, tsr, ni, nr;
 	uint16_t err = msg_error(m);
-	char a[512], b[512];
 
 	if (!c)
 		return;
-	if (err || !psa || !msg_pl(m, PL_TSI) || !msg_pl(m, PL_TSR)) {
+	if (err || !msg_pl(m, PL_SA) || !msg_pl(m, PL_TSI) || !msg_pl(m, PL_TSR)) {
 		log_info(LS_CHD, "CHILD SA %s of %s not created: the peer answered %s",
 			 c->cfg->name, sa->conn->name, err ? ike_notify_name(err) : "no SA/TS");
 		sa->notify_err = err;
 		child_sa_destroy(c);
 		return;
 	}
-	msg_ts(m, PL_TSI, &tsi);
-	msg_ts(m, PL_TSR, &tsr);
-	if (psa->u.sa.nprop != 1 || psa->u.sa.unacceptable ||
-	    proposal_check_answer(c->offered, c->noffered, &psa->u.sa.prop[0], PS_IGNORE_KE) < 0 ||
-	    !(c->spi_out = spi_from_prop(&psa->u.sa.prop[0])) ||
-	    !ts_narrow(&c->local_ts, &tsi, &ni) || !ts_narrow(&c->remote_ts, &tsr, &nr)) {
-		log_info(LS_CHD, "CHILD SA %s: answer not acceptable: proposal %s, TSi %s, TSr %s",
-			 c->cfg->name, psa->u.sa.nprop ?
-			 proposal_str(&psa->u.sa.prop[0], a, sizeof(a)) : "none",
-			 ts_set_str(&tsi, b, sizeof(b)), ts_set_str(&tsr, a, sizeof(a)));
-		info_delete_child(c);
-		return;
-	}
-	c->prop = psa->u.sa.prop[0];
-	c->local_ts = ni;
-	c->remote_ts = nr;
-	if (c->mode == CONF_MODE_TRANSPORT && !ike_msg_notify(m, N_USE_TRANSPORT_MODE))
-		c->mode = CONF_MODE_TUNNEL;
-	if (child_sa_install(c, NULL) < 0)
+	if (child_nego_take_answer(c, m, c->offered, c->noffered, PS_IGNORE_KE) < 0 ||
+	    child_sa_install(c, NULL) < 0)
 		info_delete_child(c);
 }
 
@@ -244,9 +239,8 @@ static void auth_rx_response(struct ike_sa *sa, const struct ike_msg *m, const u
 {
 	const struct conf_conn *conn = sa->conn;
 	const struct ike_payload *idr = msg_pl(m, PL_IDR), *auth = msg_pl(m, PL_AUTH);
-	const struct auth_row *row = auth_row(conn->remote.auth);
 	struct ident peer;
-	char buf[IDENT_STRLEN], why[PKI_ERR_LEN * 2];
+	char buf[IDENT_STRLEN];
 
 	if (!idr || !auth) {
 		uint16_t err = msg_error(m);
@@ -268,17 +262,14 @@ static void auth_rx_response(struct ike_sa *sa, const struct ike_msg *m, const u
 		info_auth_failed(sa);
 		return;
 	}
-	snprintf(why, sizeof(why), "no method for remote auth");
-	if (!row || row->verify(sa, conn, 0, &peer, m, why, sizeof(why)) < 0) {
-		log_info(LS_IKE, "IKE SA %llu (%s): AUTH of responder %s does not verify: %s",
-			 (unsigned long long)sa->id, conn->name, ident_str(&peer, buf, sizeof(buf)),
-			 why);
+	if (auth_check(sa, conn, 0, &peer, &conn->remote.id, m, &auth->u.auth) < 0) {
 		sa->notify_err = N_AUTHENTICATION_FAILED;
 		info_auth_failed(sa);
 		return;
 	}
 	sa->remote_id = peer;
 	sa->auth_remote_method = auth->u.auth.method;
+	auth_state_free(sa);
 	ike_sa_established(sa);
 	log_info(LS_IKE, "IKE SA %llu (%s) established with %s", (unsigned long long)sa->id,
 		 conn->name, ident_str(&peer, buf, sizeof(buf)));
@@ -319,60 +310,12 @@ static const struct conf_conn *conn_by_id(const struct ike_sa *sa, const struct 
 	return any;
 }
 
-struct child_answer {
-	const struct conf_child *cfg;
-	struct ike_proposal chosen;
-	struct ts_set tsi, tsr;
-	int transport;
-};
-
-/* 2.9 and 3.3: the first child of conn whose selectors and proposals fit. */
-static uint16_t choose_child(const struct ike_sa *sa, const struct ike_msg *m,
-			     struct child_answer *ans)
-{
-	const struct ike_pl_sa *psa = &msg_pl(m, PL_SA)->u.sa;
-	struct ike_proposal ours[IKE_MAX_PROPOSALS], peer[IKE_MAX_PROPOSALS];
-	struct ts_set tsi, tsr, cl, cr;
-	size_t nours, npeer = 0;
-	const struct conf_child *ts_fit = NULL;
-
-	for (size_t i = 0; i < psa->nprop; i++)
-		if (!(i < 32 && (psa->unacceptable >> i) & 1))
-			peer[npeer++] = psa->prop[i];
-	msg_ts(m, PL_TSI, &tsi);
-	msg_ts(m, PL_TSR, &tsr);
-	for (size_t k = 0; k < sa->conn->nchildren; k++) {
-		const struct conf_child *ch = &sa->conn->children[k];
-
-		conf_ts_resolve(&ch->local_ts, &sa->local, &cl);
-		conf_ts_resolve(&ch->remote_ts, &sa->remote, &cr);
-		if (ts_narrow_responder(&cl, &cr, &tsi, &tsr, &ans->tsi, &ans->tsr) < 0)
-			continue;
-		ts_fit = ch;
-		if (conf_proposals(&ch->esp_proposals, PROTO_ESP, ours, &nours) < 0 ||
-		    proposal_select(ours, nours, peer, npeer, PS_IGNORE_KE, &ans->chosen) < 0)
-			continue;
-		ans->cfg = ch;
-		ans->transport = ch->mode == CONF_MODE_TRANSPORT &&
-				 ike_msg_notify(m, N_USE_TRANSPORT_MODE);
-		return 0;
-	}
-	if (ts_fit) {
-		/* proposal_select() logged both sides' proposals */
-		log_info(LS_CHD, "IKE SA %llu: no ESP proposal of child %s chosen",
-			 (unsigned long long)sa->id, ts_fit->name);
-		return N_NO_PROPOSAL_CHOSEN;
-	}
-	child_log_ts_unacceptable(sa, &tsi, &tsr);
-	return N_TS_UNACCEPTABLE;
-}
-
 /* Negotiate and install the first CHILD SA; 0 or the error notify to send. */
 static uint16_t auth_child_respond(struct ike_sa *sa, const struct ike_msg *m,
-				   struct child_answer *ans)
+				   struct child_choice *ans)
 {
 	struct child_sa *c;
-	uint16_t err = choose_child(sa, m, ans);
+	uint16_t err = child_nego_choose(sa, m, NULL, PS_IGNORE_KE, "IKE_AUTH", ans);
 
 	if (err)
 		return err;
@@ -380,18 +323,14 @@ static uint16_t auth_child_respond(struct ike_sa *sa, const struct ike_msg *m,
 	if (!c)
 		return N_NO_PROPOSAL_CHOSEN;
 	sa->pending_child = c;
-	c->prop = ans->chosen;
-	c->spi_out = spi_from_prop(&ans->chosen);
-	c->local_ts = ans->tsr;
-	c->remote_ts = ans->tsi;
-	c->mode = ans->transport ? CONF_MODE_TRANSPORT : CONF_MODE_TUNNEL;
-	if (!c->spi_out || child_sa_alloc_spi(c) < 0 || child_sa_install(c, NULL) < 0) {
+	if (child_nego_adopt(c, ans) < 0 || child_sa_alloc_spi(c) < 0 ||
+	    child_sa_install(c, NULL) < 0) {
 		log_info(LS_CHD, "IKE SA %llu: CHILD SA %s could not be installed",
 			 (unsigned long long)sa->id, ans->cfg->name);
 		child_sa_destroy(c);
 		return N_NO_PROPOSAL_CHOSEN;
 	}
-	spi_to_prop(&ans->chosen, c->spi_in);
+	prop_spi32_set(&ans->chosen, c->spi_in);
 	return 0;
 }
 
@@ -413,8 +352,7 @@ static uint16_t auth_check_peer(struct ike_sa *sa, const struct ike_msg *m)
 	const struct ike_payload *idr = msg_pl(m, PL_IDR);
 	struct ident peer, want_r;
 	const struct conf_conn *conn;
-	const struct auth_row *row;
-	char buf[IDENT_STRLEN], why[PKI_ERR_LEN * 2];
+	char buf[IDENT_STRLEN];
 
 	if (!idi || !auth) {
 		log_info(LS_IKE, "IKE SA %llu: IKE_AUTH request without %s",
@@ -442,14 +380,8 @@ static uint16_t auth_check_peer(struct ike_sa *sa, const struct ike_msg *m)
 			 addr_str(&sa->remote, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN));
 		return N_AUTHENTICATION_FAILED;
 	}
-	row = auth_row(conn->remote.auth);
-	snprintf(why, sizeof(why), "no method for remote auth");
-	if (!row || row->verify(sa, conn, 1, &peer, m, why, sizeof(why)) < 0) {
-		log_info(LS_IKE, "IKE SA %llu (%s): AUTH of peer %s does not verify: %s",
-			 (unsigned long long)sa->id, conn->name, ident_str(&peer, buf, sizeof(buf)),
-			 why);
+	if (auth_check(sa, conn, 1, &peer, &peer, m, &auth->u.auth) < 0)
 		return N_AUTHENTICATION_FAILED;
-	}
 	sa->conn = conn;
 	sa->remote_id = peer;
 	sa->local_id = conn->local.id;
@@ -459,9 +391,8 @@ static uint16_t auth_check_peer(struct ike_sa *sa, const struct ike_msg *m)
 
 void auth_rx_request(struct ike_sa *sa, const struct ike_msg *m)
 {
-	const struct auth_row *row;
-	struct auth_out ao;
-	struct child_answer ans;
+	struct auth_value auth;
+	struct child_choice ans;
 	struct out_msg o;
 	uint16_t err;
 	char buf[IDENT_STRLEN];
@@ -476,23 +407,22 @@ void auth_rx_request(struct ike_sa *sa, const struct ike_msg *m)
 		msg_send_response(sa, &o, NULL);
 		return;
 	}
-	memset(&ao, 0, sizeof(ao));
-	auth_note_peer(sa, m);
 	err = auth_check_peer(sa, m);
-	row = err ? NULL : auth_row(sa->conn->local.auth);
-	if (err || !row || row->build(sa, sa->conn, 0, &ao) < 0) {
-		auth_out_free(&ao);
+	out_init(&o, IKE_AUTH, 1, 0);
+	if (!err)
+		add_id(&o, PL_IDR, &sa->local_id);
+	if (err || auth_ours(sa, sa->conn, 0, &sa->remote_id, m, &o, &auth) < 0) {
 		auth_fail(sa, err ? err : N_AUTHENTICATION_FAILED);
 		return;
 	}
-	sa->auth_local_method = ao.method;
+	sa->auth_local_method = auth.method;
 	/* 1.2, 2.21.2 (BAD-INPUT 13): SAi2, TSi and TSr are mandatory, we
 	 * negotiate no childless IKE SAs (RFC 6023) */
 	if (!msg_pl(m, PL_SA) || !msg_pl(m, PL_TSI) || !msg_pl(m, PL_TSR)) {
 		log_info(LS_IKE, "IKE SA %llu: IKE_AUTH request without %s",
 			 (unsigned long long)sa->id,
 			 !msg_pl(m, PL_SA) ? "SA" : !msg_pl(m, PL_TSI) ? "TSi" : "TSr");
-		auth_out_free(&ao);
+		memzero(&auth, sizeof(auth));
 		auth_fail(sa, N_INVALID_SYNTAX);
 		return;
 	}
@@ -503,14 +433,12 @@ void auth_rx_request(struct ike_sa *sa, const struct ike_msg *m)
 		initial_contact(sa);
 	memset(&ans, 0, sizeof(ans));
 	err = auth_child_respond(sa, m, &ans);
-	out_init(&o, IKE_AUTH, 1, 0);
-	add_id(&o, PL_IDR, &sa->local_id);
-	auth_add_certs(&o, &ao);
-	auth_add_auth(&o, &ao);
+	add_auth(&o, &auth);
 	if (err)
 		out_notify(&o, PROTO_NONE, err, NULL, 0);
 	else if (ans.cfg)
-		add_child(&o, &ans.chosen, 1, &ans.tsi, &ans.tsr, ans.transport);
+		child_nego_out(&o, &ans.chosen, 1, &ans.tsi, &ans.tsr, ans.transport);
 	msg_send_response(sa, &o, NULL);
-	auth_out_free(&ao);
+	memzero(&auth, sizeof(auth));
+	auth_state_free(sa);	/* our CERTs are out */
 }

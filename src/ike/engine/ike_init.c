@@ -11,7 +11,8 @@
 #include "common/buf.h"
 #include "common/log.h"
 #include "ike/codec/names.h"
-#include "ike/engine/auth.h"
+#include "ike/auth/pubkey.h"
+#include "ike/engine/child_nego.h"
 #include "ike/engine/exchange.h"
 #include "ike/sa/proposal_select.h"
 
@@ -100,33 +101,9 @@ static const char *group_str(uint16_t group, char *buf)
 	return buf;
 }
 
-static uint16_t proposal_ke(const struct ike_proposal *p)
-{
-	for (size_t i = 0; i < p->ntransforms; i++)
-		if (p->xf[i].type == TT_KE)
-			return p->xf[i].id;
-	return KE_NONE;
-}
-
 static int offered_group(const struct ike_sa *sa, uint16_t group)
 {
 	return proposal_offers(sa->offered, sa->noffered, TT_KE, group);
-}
-
-static int algs_from(const struct ike_proposal *p, struct ike_algs *a)
-{
-	memset(a, 0, sizeof(*a));
-	for (size_t i = 0; i < p->ntransforms; i++) {
-		const struct ike_transform *x = &p->xf[i];
-
-		if (x->type == TT_ENCR)
-			a->encr = encr_lookup(x->id, x->keylen);
-		else if (x->type == TT_PRF)
-			a->prf = prf_lookup(x->id);
-		else if (x->type == TT_INTEG && x->id != AUTH_NONE)
-			a->integ = integ_lookup(x->id);
-	}
-	return a->encr && a->prf && (encr_is_aead(a->encr) || a->integ) ? 0 : -1;
 }
 
 static void init_rx_response(struct ike_sa *sa, const struct ike_msg *m,
@@ -136,11 +113,10 @@ int init_start(struct ike_sa *sa)
 {
 	uint8_t pub[KE_PUB_MAX], nsrc[20], ndst[20], sha[16];
 	struct out_msg m;
-	struct ike_payload *p;
 	struct wr w;
 
 	if (!sa->ke_group)
-		sa->ke_group = proposal_ke(&sa->offered[0]);
+		sa->ke_group = prop_xf_id(&sa->offered[0], TT_KE);
 	if (!sa->ke && !(sa->ke = ke_new(sa->ke_group))) {
 		log_err(LS_IKE, "IKE SA %llu: no key pair for group %s", (unsigned long long)sa->id,
 			group_str(sa->ke_group, (char[GROUP_STRLEN]){ 0 }));
@@ -154,22 +130,12 @@ int init_start(struct ike_sa *sa)
 	out_init(&m, IKE_SA_INIT, 0, 0);
 	if (sa->cookie_len)
 		out_notify(&m, PROTO_NONE, N_COOKIE, sa->cookie, sa->cookie_len);
-	if ((p = out_add(&m, PL_SA))) {
-		p->u.sa.prop = sa->offered;
-		p->u.sa.nprop = sa->noffered;
-	}
-	if ((p = out_add(&m, PL_KE))) {
-		p->u.ke.group = sa->ke_group;
-		p->u.ke.data.p = pub;
-		p->u.ke.data.len = wr_len(&w);
-	}
-	if ((p = out_add(&m, PL_NONCE))) {
-		p->u.nonce.p = sa->ni.ptr;
-		p->u.nonce.len = sa->ni.len;
-	}
+	out_sa(&m, sa->offered, sa->noffered);
+	out_ke(&m, sa->ke_group, pub, wr_len(&w));
+	out_nonce(&m, &sa->ni);
 	add_natd(&m, sa, nsrc, ndst, 1);
 	if (CONF_AUTH_IS_PUBKEY(sa->conn->local.auth) || CONF_AUTH_IS_PUBKEY(sa->conn->remote.auth))
-		auth_add_sha_notify(&m, sha, sizeof(sha));
+		auth_pk_add_sha_notify(&m, sha, sizeof(sha));
 	if (msg_send_request(sa, &m, init_rx_response, &sa->init_req) < 0)
 		return -1;
 	if (sa->state == IKE_SA_CREATED)
@@ -241,11 +207,11 @@ static int init_complete(struct ike_sa *sa, const struct ike_msg *m, const uint8
 		return -1;
 	}
 	sa->prop = psa->prop[0];
-	if (pke->group != sa->ke_group || proposal_ke(&sa->prop) != sa->ke_group ||
-	    algs_from(&sa->prop, &sa->algs) < 0) {
+	if (pke->group != sa->ke_group || prop_xf_id(&sa->prop, TT_KE) != sa->ke_group ||
+	    prop_algs(&sa->prop, &sa->algs) < 0) {
 		log_info(LS_IKE, "IKE SA %llu: response KE group %s, chosen %s, ours %s: abandoned",
 			 (unsigned long long)sa->id, group_str(pke->group, (char[GROUP_STRLEN]){ 0 }),
-			 group_str(proposal_ke(&sa->prop), (char[GROUP_STRLEN]){ 0 }),
+			 group_str(prop_xf_id(&sa->prop, TT_KE), (char[GROUP_STRLEN]){ 0 }),
 			 group_str(sa->ke_group, (char[GROUP_STRLEN]){ 0 }));
 		return -1;
 	}
@@ -301,7 +267,7 @@ static void init_rx_response(struct ike_sa *sa, const struct ike_msg *m,
 	if (!msg_pl(m, PL_SA) || !msg_pl(m, PL_KE) || !msg_pl(m, PL_NONCE))
 		return;
 	ike_window_response_done(&sa->win);
-	auth_note_peer(sa, m);
+	auth_pk_note_peer(sa, m);
 	if (init_complete(sa, m, pkt, len) < 0 || auth_start(sa) < 0)
 		ike_sa_destroy(sa);
 }
@@ -371,9 +337,7 @@ static int init_admit(struct engine *e, const struct ike_msg *m, const struct co
 			 (unsigned long long)e->cfg->global.half_open_limit);
 		return -1;
 	}
-	for (size_t i = 0; i < psa->nprop; i++)
-		if (!(i < 32 && (psa->unacceptable >> i) & 1))
-			peer[npeer++] = psa->prop[i];
+	npeer = prop_usable(psa, peer);
 	/* the first connection for these addresses whose proposals fit */
 	for (c = conn; c; c = conn_by_addrs(e->cfg, local, remote, c))
 		if (conf_proposals(&c->proposals, PROTO_IKE, ours, &nours) == 0 &&
@@ -386,7 +350,7 @@ static int init_admit(struct engine *e, const struct ike_msg *m, const struct co
 		return -1;
 	}
 	*used = c;
-	group = proposal_ke(chosen);
+	group = prop_xf_id(chosen, TT_KE);
 	if (msg_pl(m, PL_KE)->u.ke.group != group) {
 		log_info(LS_IKE, "IKE_SA_INIT from %s: KE for %s, asking for %s",
 			 addr_str(remote, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN),
@@ -404,15 +368,13 @@ static int init_respond(struct ike_sa *sa, const struct ike_msg *m)
 {
 	const struct ike_pl_ke *pke = &msg_pl(m, PL_KE)->u.ke;
 	uint8_t pub[KE_PUB_MAX], nsrc[20], ndst[20], sha[16];
-	struct auth_out creq = { 0 };
 	struct secret gir = { 0 };
-	struct ike_payload *p;
 	struct out_msg o;
 	char why[128];
 	struct wr w;
 	int rc = -1;
 
-	if (algs_from(&sa->prop, &sa->algs) < 0 || !(sa->ke = ke_new(sa->ke_group)))
+	if (prop_algs(&sa->prop, &sa->algs) < 0 || !(sa->ke = ke_new(sa->ke_group)))
 		return -1;
 	if (ke_shared(sa->ke, pke->data.p, pke->data.len, &gir, why, sizeof(why)) != CR_OK) {
 		log_info(LS_IKE, "IKE SA %llu: initiator's KE refused: %s",
@@ -424,26 +386,15 @@ static int init_respond(struct ike_sa *sa, const struct ike_msg *m)
 	    ike_sa_derive_keys(sa, &gir) < 0)
 		goto out;
 	out_init(&o, IKE_SA_INIT, 1, 0);
-	if ((p = out_add(&o, PL_SA))) {
-		p->u.sa.prop = &sa->prop;
-		p->u.sa.nprop = 1;
-	}
-	if ((p = out_add(&o, PL_KE))) {
-		p->u.ke.group = sa->ke_group;
-		p->u.ke.data.p = pub;
-		p->u.ke.data.len = wr_len(&w);
-	}
-	if ((p = out_add(&o, PL_NONCE))) {
-		p->u.nonce.p = sa->nr.ptr;
-		p->u.nonce.len = sa->nr.len;
-	}
+	out_sa(&o, &sa->prop, 1);
+	out_ke(&o, sa->ke_group, pub, wr_len(&w));
+	out_nonce(&o, &sa->nr);
 	if (ike_msg_notify(m, N_NAT_DETECTION_SOURCE_IP))
 		add_natd(&o, sa, nsrc, ndst, 0);
 	/* RFC 7427 4: answered when announced; 3.7: CERTREQ for our CAs */
 	if (ike_msg_notify(m, N_SIGNATURE_HASH_ALGORITHMS))
-		auth_add_sha_notify(&o, sha, sizeof(sha));
-	auth_certreq(sa->conn, &creq);
-	auth_add_certs(&o, &creq);
+		auth_pk_add_sha_notify(&o, sha, sizeof(sha));
+	auth_pk_add_certreq(sa, sa->conn, &o);
 	rc = msg_send_response(sa, &o, &sa->init_resp);
 out:
 	secret_free(&gir);
@@ -483,7 +434,7 @@ void init_rx_request(struct engine *e, const uint8_t *pkt, size_t len, const str
 		return;
 	sa->entry.spi_i = spi_i;
 	sa->prop = chosen;
-	sa->ke_group = proposal_ke(&chosen);
+	sa->ke_group = prop_xf_id(&chosen, TT_KE);
 	if (sa_table_insert(&e->table, &sa->entry) < 0 || halfopen_inc(&e->cookies, remote) < 0) {
 		ike_sa_destroy(sa);
 		return;
@@ -496,7 +447,7 @@ void init_rx_request(struct engine *e, const uint8_t *pkt, size_t len, const str
 		return;
 	}
 	natd_check(sa, m);
-	auth_note_peer(sa, m);
+	auth_pk_note_peer(sa, m);
 	if (init_respond(sa, m) < 0) {
 		ike_sa_destroy(sa);
 		return;

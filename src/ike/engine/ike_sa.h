@@ -107,6 +107,9 @@ struct engine_test_hooks {
 	const struct ike_retx_cfg *retx;	/* NULL: from the configuration */
 };
 
+struct auth_method;
+#define AUTH_SLOTS	2
+
 /* One IKE SA.  The table entry comes first so a found entry is the SA. */
 struct ike_sa {
 	struct sa_entry entry;		/* spi_i, spi_r, initiator, peer */
@@ -149,11 +152,18 @@ struct ike_sa {
 
 	/* IKE_AUTH */
 	struct ident local_id, remote_id;
-	/* public-key authentication (auth.c, auth_pubkey.c) */
+	/* Per-SA state of the authentication methods (src/ike/auth/auth.h):
+	 * one slot each for the local and the remote side's method. */
+	struct {
+		const struct auth_method *m;
+		void *p;
+	} auth_st[AUTH_SLOTS];
+	/* public-key authentication (src/ike/auth/auth_pubkey.c) */
 	uint32_t peer_sig_hashes;	/* the peer's SIGNATURE_HASH_ALGORITHMS */
 	int certreq_seen;		/* the peer sent an X.509 CERTREQ */
 	uint8_t certreq[16 * 20];	/* its CA hashes (first 16) */
 	size_t certreq_len;
+	uint8_t certreq_out[16 * 20];	/* our CERTREQ body, until sent */
 	uint8_t auth_local_method, auth_remote_method;	/* AUTH methods used */
 	char peer_cert[256];		/* subject of the peer's certificate */
 
@@ -278,8 +288,33 @@ int child_sa_query(struct child_sa *c, uint64_t *bytes_in, uint64_t *packets_in,
 		   uint64_t *bytes_out, uint64_t *packets_out);
 
 /* ---- trap.c ---- */
-/* Installs trap policies for every start_action=trap child of cfg. */
-int trap_install_all(struct engine *e);
+/*
+ * Installs the standing policies of every child of cfg: trap policies for
+ * start_action=trap, block policies for other fail_closed children.
+ * adopt (at start-up): a policy of ours already there is updated.
+ */
+int trap_install_all(struct engine *e, int adopt);
+/* The standing policy with this selector and direction, or NULL. */
+const struct kernel_policy *trap_standing_policy(struct engine *e,
+						 const struct kernel_selector *sel,
+						 enum kernel_dir dir);
+/* A CHILD SA's policy goes: 1 if the standing one took its place again. */
+int trap_restore_policy(struct engine *e, const struct kernel_policy *p);
+/*
+ * Shutdown: fail_closed children's standing policies become block
+ * policies and stay listed (and in the kernel); every other is removed.
+ * Returns how many stay.  trap_forget_all() then drops the list only.
+ */
+size_t trap_shutdown(struct engine *e);
+void trap_forget_all(struct engine *e);
+/* Resync: standing policies absent from listed are put back; how many. */
+size_t trap_reinstall_missing(struct engine *e, const struct kernel_policy_info *listed,
+			      size_t n);
+
+/* ---- kstate.c: our kernel state at start-up, on resync, at shutdown ---- */
+void kernel_reconcile(struct engine *e);
+void kernel_resync(void *arg);		/* struct kernel_events.on_resync */
+void kernel_state_shutdown(struct engine *e);
 void trap_remove_all(struct engine *e);
 /* Kernel callbacks (struct kernel_events) */
 void trap_on_acquire(void *arg, const struct kernel_acquire *acq);

@@ -10,12 +10,12 @@ src_ike_engine_libikeengine_a_SOURCES = \
 	src/ike/engine/msg_out.c \
 	src/ike/engine/ike_init.c \
 	src/ike/engine/ike_auth.c \
-	src/ike/engine/auth.c src/ike/engine/auth.h \
-	src/ike/engine/auth_psk.c src/ike/engine/auth_pubkey.c \
 	src/ike/engine/informational.c \
 	src/ike/engine/child_sa.c \
+	src/ike/engine/child_nego.c src/ike/engine/child_nego.h \
 	src/ike/engine/kernel_alg.c src/ike/engine/kernel_alg.h \
 	src/ike/engine/trap.c \
+	src/ike/engine/kstate.c \
 	src/ike/engine/create_child.c src/ike/engine/create_child.h \
 	src/ike/engine/rekey.c src/ike/engine/rekey.h
 src_ike_engine_libikeengine_a_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS)
@@ -51,6 +51,14 @@ tests_engine_test_exchange_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_engine_test_exchange_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_engine_test_exchange_LDADD = tests/lib/libiketest.a $(ENGINE_LIBS) $(KERNEL_LIBS) \
 	$(IKECORE_LIBS) $(CRYPTO_LIBS) $(CHECK_LIBS)
+
+check_PROGRAMS += tests/engine/test_kstate
+TESTS += tests/engine/test_kstate
+tests_engine_test_kstate_SOURCES = tests/engine/test_kstate.c \
+	tests/engine/pair.c tests/engine/pair.h
+tests_engine_test_kstate_CPPFLAGS = $(tests_engine_test_exchange_CPPFLAGS)
+tests_engine_test_kstate_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_kstate_LDADD = $(tests_engine_test_exchange_LDADD)
 
 # The same exchange dissected by tshark with the SA's keys (skips without
 # tshark); the host interop check against charon (root, run by hand or a

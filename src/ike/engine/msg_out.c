@@ -49,6 +49,47 @@ void out_notify(struct out_msg *m, uint8_t proto, uint16_t type, const void *dat
 	p->u.notify.data.len = len;
 }
 
+void out_sa(struct out_msg *m, const struct ike_proposal *p, size_t n)
+{
+	struct ike_payload *pl = out_add(m, PL_SA);
+
+	if (pl) {
+		pl->u.sa.prop = p;
+		pl->u.sa.nprop = n;
+	}
+}
+
+void out_ke(struct out_msg *m, uint16_t group, const uint8_t *pub, size_t len)
+{
+	struct ike_payload *pl = out_add(m, PL_KE);
+
+	if (pl) {
+		pl->u.ke.group = group;
+		pl->u.ke.data.p = pub;
+		pl->u.ke.data.len = len;
+	}
+}
+
+void out_nonce(struct out_msg *m, const struct secret *n)
+{
+	struct ike_payload *pl = out_add(m, PL_NONCE);
+
+	if (pl) {
+		pl->u.nonce.p = n->ptr;
+		pl->u.nonce.len = n->len;
+	}
+}
+
+void out_ts(struct out_msg *m, uint8_t type, const struct ts_set *s)
+{
+	struct ike_payload *pl = out_add(m, type);
+
+	if (pl) {
+		pl->u.ts.ts = s->ts;
+		pl->u.ts.nts = s->n;
+	}
+}
+
 void spi_put(uint8_t out[8], uint64_t spi)
 {
 	for (int i = 7; i >= 0; i--, spi >>= 8)

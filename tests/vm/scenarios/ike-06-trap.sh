@@ -16,6 +16,11 @@ ike_wait_up A B
 ike_assert_traffic
 ike_terminate A
 ike_wait_no_sas
-# The trap stays while the daemon runs; stopping it removes it.
+# The trap stays while the daemon runs; stopping it leaves block policies
+# (fail_closed, the default for a trap child) that --flush removes.
 ike_stop_all
+[ -z "$(ip -n "$NS_A" xfrm state)" ] || fail "SAs left in $NS_A: $(ike_xfrm_brief "$NS_A")"
+ip -n "$NS_A" xfrm policy | grep -q 'action block' ||
+	fail "no block policy in $NS_A after the stop: $(ike_xfrm_brief "$NS_A")"
+out=$(ns_exec "$NS_A" "$IKEDAEMON" --flush -f "$SCEN_TMP/A/ike.conf" 2>&1) || fail "--flush: $out"
 ike_assert_clean

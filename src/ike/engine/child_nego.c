@@ -1,0 +1,211 @@
+/* CHILD SA negotiation shared by IKE_AUTH and CREATE_CHILD_SA: see child_nego.h. */
+#include "ike/engine/child_nego.h"
+
+#include <string.h>
+
+#include "common/log.h"
+#include "ike/codec/names.h"
+#include "ike/engine/exchange.h"
+#include "ike/sa/proposal_select.h"
+
+const struct ike_transform *prop_xf(const struct ike_proposal *p, uint8_t type)
+{
+	for (size_t i = 0; i < p->ntransforms; i++)
+		if (p->xf[i].type == type)
+			return &p->xf[i];
+	return NULL;
+}
+
+uint16_t prop_xf_id(const struct ike_proposal *p, uint8_t type)
+{
+	const struct ike_transform *x = prop_xf(p, type);
+
+	return x ? x->id : 0;
+}
+
+int prop_algs(const struct ike_proposal *p, struct ike_algs *a)
+{
+	const struct ike_transform *e = prop_xf(p, TT_ENCR);
+	uint16_t integ = prop_xf_id(p, TT_INTEG);
+
+	memset(a, 0, sizeof(*a));
+	a->encr = e ? encr_lookup(e->id, e->keylen) : NULL;
+	a->prf = prf_lookup(prop_xf_id(p, TT_PRF));
+	a->integ = integ != AUTH_NONE ? integ_lookup(integ) : NULL;
+	return a->encr && a->prf && (encr_is_aead(a->encr) || a->integ) ? 0 : -1;
+}
+
+void prop_spi32_set(struct ike_proposal *p, uint32_t spi)
+{
+	p->spi_size = 4;
+	for (int i = 3; i >= 0; i--, spi >>= 8)
+		p->spi[i] = (uint8_t)spi;
+}
+
+uint32_t spi32_get(const uint8_t *b, size_t len)
+{
+	return len == 4 ? (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3]
+			: 0;
+}
+
+uint32_t prop_spi32(const struct ike_proposal *p)
+{
+	return spi32_get(p->spi, p->spi_size);
+}
+
+size_t prop_usable(const struct ike_pl_sa *psa, struct ike_proposal *out)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < psa->nprop && n < IKE_MAX_PROPOSALS; i++)
+		if (!(i < 32 && (psa->unacceptable >> i) & 1))
+			out[n++] = psa->prop[i];
+	return n;
+}
+
+/* ---- initiator ---- */
+
+/* 2.9: the packet's selector first, the configured ones after it. */
+static void ts_first(struct ts_set *s, const struct ike_ts *ts)
+{
+	size_t n = s->n < TS_SET_MAX ? s->n : TS_SET_MAX - 1;
+
+	memmove(&s->ts[1], &s->ts[0], n * sizeof(s->ts[0]));
+	s->ts[0] = *ts;
+	s->n = n + 1;
+}
+
+void child_nego_offer_ts(struct child_sa *c, const struct child_sa *old)
+{
+	const struct ike_sa *sa = c->ike;
+
+	if (old) {
+		c->local_ts = old->local_ts;
+		c->remote_ts = old->remote_ts;
+		c->mode = old->mode;
+	} else {
+		conf_ts_resolve(&c->cfg->local_ts, &sa->local, &c->local_ts);
+		conf_ts_resolve(&c->cfg->remote_ts, &sa->remote, &c->remote_ts);
+	}
+	if (c->have_acquire_ts) {
+		ts_first(&c->local_ts, &c->acquire_src);
+		ts_first(&c->remote_ts, &c->acquire_dst);
+	}
+}
+
+/* 1.2: the CHILD SA of IKE_AUTH has no KE of its own; PFS groups in
+ * esp_proposals serve CREATE_CHILD_SA only (strongSwan strips them too). */
+static void strip_ke(struct ike_proposal *p)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->ntransforms; i++)
+		if (p->xf[i].type != TT_KE)
+			p->xf[n++] = p->xf[i];
+	p->ntransforms = (uint8_t)n;
+}
+
+int child_nego_offer_props(struct child_sa *c, int ke, struct ike_proposal *out, size_t *n)
+{
+	if (conf_proposals(&c->cfg->esp_proposals, PROTO_ESP, out, n) < 0 || !*n ||
+	    child_sa_alloc_spi(c) < 0)
+		return -1;
+	for (size_t i = 0; i < *n; i++) {
+		if (!ke)
+			strip_ke(&out[i]);
+		prop_spi32_set(&out[i], c->spi_in);
+	}
+	return 0;
+}
+
+void child_nego_out(struct out_msg *m, const struct ike_proposal *p, size_t n,
+		    const struct ts_set *tsi, const struct ts_set *tsr, int transport)
+{
+	if (transport)
+		out_notify(m, PROTO_NONE, N_USE_TRANSPORT_MODE, NULL, 0);
+	out_sa(m, p, n);
+	out_ts(m, PL_TSI, tsi);
+	out_ts(m, PL_TSR, tsr);
+}
+
+int child_nego_take_answer(struct child_sa *c, const struct ike_msg *m,
+			   const struct ike_proposal *offered, size_t noffered, unsigned ps_flags)
+{
+	const struct ike_payload *psa = msg_pl(m, PL_SA);
+	struct ts_set tsi, tsr, ni, nr;
+	char a[PROPOSAL_STRLEN], b[512], d[512];
+
+	msg_ts(m, PL_TSI, &tsi);
+	msg_ts(m, PL_TSR, &tsr);
+	if (!psa || psa->u.sa.nprop != 1 || psa->u.sa.unacceptable ||
+	    proposal_check_answer(offered, noffered, &psa->u.sa.prop[0], ps_flags) < 0 ||
+	    !(c->spi_out = prop_spi32(&psa->u.sa.prop[0])) ||
+	    !ts_narrow(&c->local_ts, &tsi, &ni) || !ts_narrow(&c->remote_ts, &tsr, &nr)) {
+		log_info(LS_CHD, "IKE SA %llu: CHILD SA %s: answer not acceptable: proposal %s, "
+			 "TSi %s, TSr %s", (unsigned long long)c->ike->id, c->cfg->name,
+			 psa && psa->u.sa.nprop ? proposal_str(&psa->u.sa.prop[0], a, sizeof(a)) :
+			 "none", ts_set_str(&tsi, b, sizeof(b)), ts_set_str(&tsr, d, sizeof(d)));
+		return -1;
+	}
+	c->prop = psa->u.sa.prop[0];
+	c->local_ts = ni;
+	c->remote_ts = nr;
+	if (c->mode == CONF_MODE_TRANSPORT && !ike_msg_notify(m, N_USE_TRANSPORT_MODE))
+		c->mode = CONF_MODE_TUNNEL;
+	return 0;
+}
+
+/* ---- responder ---- */
+
+uint16_t child_nego_choose(const struct ike_sa *sa, const struct ike_msg *m,
+			   const struct conf_child *only, unsigned ps_flags, const char *what,
+			   struct child_choice *ch)
+{
+	struct ike_proposal ours[IKE_MAX_PROPOSALS], peer[IKE_MAX_PROPOSALS];
+	size_t nours, npeer = prop_usable(&msg_pl(m, PL_SA)->u.sa, peer);
+	const struct conf_child *ts_fit = NULL;
+	struct ts_set tsi, tsr, cl, cr;
+
+	msg_ts(m, PL_TSI, &tsi);
+	msg_ts(m, PL_TSR, &tsr);
+	for (size_t k = 0; k < sa->conn->nchildren; k++) {
+		const struct conf_child *cfg = &sa->conn->children[k];
+
+		if (only && cfg != only)
+			continue;
+		conf_ts_resolve(&cfg->local_ts, &sa->local, &cl);
+		conf_ts_resolve(&cfg->remote_ts, &sa->remote, &cr);
+		if (ts_narrow_responder(&cl, &cr, &tsi, &tsr, &ch->tsi, &ch->tsr) < 0)
+			continue;
+		if (!ts_fit)
+			ts_fit = cfg;
+		if (conf_proposals(&cfg->esp_proposals, PROTO_ESP, ours, &nours) < 0 ||
+		    proposal_select(ours, nours, peer, npeer, ps_flags, &ch->chosen) < 0)
+			continue;
+		ch->cfg = cfg;
+		ch->transport = cfg->mode == CONF_MODE_TRANSPORT &&
+				ike_msg_notify(m, N_USE_TRANSPORT_MODE);
+		return 0;
+	}
+	if (ts_fit) {
+		/* proposal_select() logged both sides' proposals */
+		log_info(LS_CHD, "IKE SA %llu (%s): %s request fits no child: NO_PROPOSAL_CHOSEN "
+			 "(no ESP proposal of child %s chosen)", (unsigned long long)sa->id,
+			 sa->conn->name, what, ts_fit->name);
+		return N_NO_PROPOSAL_CHOSEN;
+	}
+	log_info(LS_CHD, "IKE SA %llu (%s): %s request fits no child: TS_UNACCEPTABLE",
+		 (unsigned long long)sa->id, sa->conn->name, what);
+	child_log_ts_unacceptable(sa, &tsi, &tsr);
+	return N_TS_UNACCEPTABLE;
+}
+
+int child_nego_adopt(struct child_sa *c, const struct child_choice *ch)
+{
+	c->prop = ch->chosen;
+	c->spi_out = prop_spi32(&ch->chosen);
+	c->local_ts = ch->tsr;
+	c->remote_ts = ch->tsi;
+	c->mode = ch->transport ? CONF_MODE_TRANSPORT : CONF_MODE_TUNNEL;
+	return c->spi_out ? 0 : -1;
+}

@@ -1,0 +1,175 @@
+# Fail-safe kernel state (sourced after ike-lib.sh): ikedaemon on side A
+# with a trapped child (start_action = trap, fail_closed by default)
+# against PEER on side B (self or charon).  Clear text is counted where it
+# would show:
+#   - delivered: UDP datagrams from HOST_B that a listener on HOST_A in
+#     side A receives (fs_delivered), injected in clear from side B;
+#   - on the wire: ICMP from HOST_A seen by tcpdump on side B's wan link
+#     (ESP is not ICMP: only clear text counts) (fs_clear_count).
+# fs_run PEER runs (a) trap installed: plaintext from the remote subnet is
+# not delivered; (b) kill -9 with an established child, restart:
+# reconciled, no duplicate policies, ACQUIRE negotiates, ping crosses;
+# (c) stop/start under a 50/s ping: no ICMP in clear text on the wire,
+# nothing delivered while stopped; then a clean stop leaves only block
+# policies and `ikedaemon --flush` removes them.
+
+FS_PORT=9999
+
+# fs_listen: counts datagrams to HOST_A:FS_PORT in side A into udp.count.
+fs_listen() {
+	bg "$NS_A" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((sys.argv[1], int(sys.argv[2])))
+n = 0
+while True:
+    s.recv(2048)
+    n += 1
+    with open(sys.argv[3], "w") as f:
+        f.write("%d\n" % n)
+' "$HOST_A" "$FS_PORT" "$SCEN_TMP/udp.count"
+	echo 0 >"$SCEN_TMP/udp.count"
+	sleep 0.5
+}
+
+fs_delivered() {
+	cat "$SCEN_TMP/udp.count"
+}
+
+# fs_inject N: N datagrams in clear text from HOST_B (side B) to HOST_A.
+fs_inject() {
+	ns_exec "$NS_B" python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((sys.argv[1], 0))
+for i in range(int(sys.argv[4])):
+    s.sendto(b"clear text %d" % i, (sys.argv[2], int(sys.argv[3])))
+    time.sleep(0.01)
+' "$HOST_B" "$HOST_A" "$FS_PORT" "$1" || fail "cannot inject datagrams from $NS_B"
+	sleep 0.5
+}
+
+# fs_assert_not_delivered N WHEN: N injected datagrams, none delivered.
+fs_assert_not_delivered() {
+	before=$(fs_delivered)
+	fs_inject "$1"
+	after=$(fs_delivered)
+	assert_eq "$before" "$after" "clear-text datagrams from $HOST_B delivered to $HOST_A $2"
+	info "$2: $1 clear-text datagrams from the remote subnet injected, 0 delivered"
+}
+
+# fs_clear_start: tcpdump on side B's wan, ICMP from HOST_A (clear text).
+fs_clear_start() {
+	bg_log "$SCEN_TMP/clear.txt" "$NS_B" tcpdump -i wan -n -l --immediate-mode \
+		"icmp and src host $HOST_A"
+	wait_for 30 "tcpdump listening in $NS_B" grep -q listening "$SCEN_TMP/clear.txt"
+}
+
+fs_clear_count() {
+	grep -c 'ICMP' "$SCEN_TMP/clear.txt"
+}
+
+# fs_our_policies: policies for NET_A <-> NET_B in side A, one line each
+# ("dir out action allow"), sorted.
+fs_our_policies() {
+	ip -n "$NS_A" xfrm policy | awk '
+		/^src / { sel = $2 " " $4 }
+		/^[[:space:]]dir / {
+			act = $3 == "action" ? $4 : "allow"
+			print sel, "dir", $2, "action", act
+		}' | sort
+}
+
+# fs_assert_policies ACTION: exactly out, in and fwd for the child, ACTION.
+fs_assert_policies() {
+	got=$(fs_our_policies)
+	n=$(printf '%s\n' "$got" | grep -c "action $1")
+	all=$(printf '%s\n' "$got" | grep -c .)
+	[ "$n" = 3 ] && [ "$all" = 3 ] ||
+		fail "side A: expected out, in and fwd with action $1, got: $(printf '%s; ' "$got")"
+	for d in out in fwd; do
+		printf '%s\n' "$got" | grep -q "dir $d " || fail "side A: no $d policy: $got"
+	done
+}
+
+# fs_restart_a: ikedaemon on side A again, same configuration (the old
+# log kept as ikedaemon.log.N).
+fs_restart_a() {
+	FS_RUN=$(( ${FS_RUN:-0} + 1 ))
+	mv "$SCEN_TMP/A/ikedaemon.log" "$SCEN_TMP/A/ikedaemon.log.$FS_RUN"
+	bg_log "$SCEN_TMP/A/ikedaemon.log" "$NS_A" "$IKEDAEMON" -d -f "$SCEN_TMP/A/ike.conf"
+	PID_A=$BG_PID
+	wait_for "$IKE_START_TIMEOUT" "ikedaemon in $NS_A answering again" \
+		"$IKECTL" -s "$SCEN_TMP/A/ikedaemon.ctl" show conns
+	info "side A: ikedaemon started again (pid $PID_A)"
+}
+
+# fs_ping_up: pings until the trap's ACQUIRE has brought the SAs up.
+fs_ping_up() {
+	ike_ping 2 || info "first pings lost while the SA comes up (ACQUIRE)"
+	ike_wait_up A B
+	ike_assert_traffic
+}
+
+fs_run() {
+	ike_topo 4 tunnel
+	CF_START_A=trap
+	fs_listen
+	# The path works: without policies clear text is delivered.
+	fs_inject 5
+	assert_eq 5 "$(fs_delivered)" "clear-text datagrams delivered before any policy"
+	ike_start A self
+	ike_start B "$1"
+	wait_for 10 "trap policies in $NS_A" sh -c "ip -n '$NS_A' xfrm policy | grep -q 'dir fwd'"
+	fs_assert_policies allow
+
+	# (a) trap installed: plaintext from the remote subnet is dropped
+	fs_assert_not_delivered 20 "trap installed, no SA"
+
+	# (b) kill -9 with an established child, restart
+	fs_ping_up
+	fs_assert_not_delivered 10 "CHILD SA up"
+	kill -KILL "$PID_A"
+	wait "$PID_A" 2>/dev/null
+	info "side A: ikedaemon killed (SIGKILL) with the CHILD SA installed"
+	fs_assert_not_delivered 10 "daemon killed"
+	fs_restart_a
+	ike_wait_log A "reconciliation at start" 'kernel state of an earlier run: 3 policies kept' 'x^'
+	fs_assert_policies allow
+	[ -z "$(ike_xfrm_sas "$NS_A")" ] || fail "old ESP SAs left in $NS_A: $(ike_xfrm_brief "$NS_A")"
+	info "reconciled: $(grep 'kernel state of an earlier run' "$(ike_log A)" | sed 's/.*\] //')"
+	fs_assert_not_delivered 10 "restarted, trap again"
+	fs_ping_up
+	fs_assert_policies allow
+
+	# (c) stop/start under a 50/s ping: nothing in clear text
+	fs_clear_start
+	ns_exec "$NS_A" ping -c 600 -i 0.02 -W 1 -I "$HOST_A" "$HOST_B" >"$SCEN_TMP/ping50.out" 2>&1 &
+	ping_pid=$!
+	_vm_pids="$_vm_pids $ping_pid"
+	sleep 2
+	ike_stop A
+	fs_assert_policies block
+	fs_assert_not_delivered 10 "daemon stopped"
+	sleep 1
+	fs_restart_a
+	wait_for "$IKE_UP_TIMEOUT" "SAs up again under the ping" ike_is_up A
+	sleep 2
+	kill -INT "$ping_pid" 2>/dev/null
+	wait "$ping_pid" 2>/dev/null
+	info "ping 50/s across stop and start: $(grep 'packets transmitted' "$SCEN_TMP/ping50.out")"
+	grep -q ' 0 received' "$SCEN_TMP/ping50.out" &&
+		fail "no ping crossed after the restart: $(tail -n 2 "$SCEN_TMP/ping50.out")"
+	sleep 1
+	assert_eq 0 "$(fs_clear_count)" "ICMP packets from $HOST_A in clear text on $NS_B's wan"
+	info "0 ICMP packets in clear text on the wire"
+
+	# a clean stop leaves block policies only; --flush removes them
+	ike_stop_all
+	fs_assert_policies block
+	[ -z "$(ip -n "$NS_A" xfrm state)" ] || fail "SAs left in $NS_A: $(ike_xfrm_brief "$NS_A")"
+	out=$(ns_exec "$NS_A" "$IKEDAEMON" --flush -f "$SCEN_TMP/A/ike.conf" 2>&1) ||
+		fail "ikedaemon --flush: $out"
+	info "$out"
+	ike_assert_clean
+}
