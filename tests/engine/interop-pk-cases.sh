@@ -138,6 +138,15 @@ run_pk_case() {
 			grep -q 'peer cert.*"C=CH, O=Interop, CN=b-p256"' "$WORK/$1-show-sa.txt" &&
 			grep -q '"peer_cert": *"C=CH, O=Interop, CN=b-p256"' "$WORK/$1-show-sa.json"
 		result "$1" "ikectl show sa: auth methods, peer certificate" $?
+		$IKECTL show certs >"$WORK/$1-show-certs.txt" 2>&1
+		$IKECTL show certs --json >"$WORK/$1-show-certs.json" 2>&1
+		grep -q 'certificate "C=CH, O=Interop, CN=a-p256"  (end entity)' "$WORK/$1-show-certs.txt" &&
+			grep -q 'certificate "C=CH, O=Interop, CN=Intermediate CA"  (intermediate)' "$WORK/$1-show-certs.txt" &&
+			grep -q 'certificate "C=CH, O=Interop, CN=Root CA"  (trust anchor)' "$WORK/$1-show-certs.txt" &&
+			grep -q 'altNames: *DNS:a.example' "$WORK/$1-show-certs.txt" &&
+			grep -q 'ECDSA-P256, private key loaded' "$WORK/$1-show-certs.txt" &&
+			grep -q '"role": *"trust anchor"' "$WORK/$1-show-certs.json"
+		result "$1" "ikectl show certs: roles, SANs, key, --json" $?
 		terminate_all
 	fi
 	both_ways "$1" "$expect"

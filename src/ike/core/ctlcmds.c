@@ -12,6 +12,7 @@
 #include "common/log.h"
 #include "common/loop.h"
 #include "ike/codec/names.h"
+#include "ike/core/ctlcerts.h"
 #include "ike/core/ctlconf.h"
 #include "ike/core/daemon.h"
 
@@ -62,6 +63,16 @@ static void cmd_show_conns(struct daemon *d, struct ctl_client *c, const struct 
 		if (!only || only == &d->cfg->conns[i])
 			ctl_put_conn(resp, NULL, &d->cfg->conns[i]);
 	ctl_end(resp);
+}
+
+static void cmd_show_certs(struct daemon *d, struct ctl_client *c, const struct ctl_val *req,
+			   struct ctl_enc *resp)
+{
+	(void)c;
+	(void)req;
+	ctl_put_bool(resp, "ok", 1);
+	if (ctl_put_certs(resp, d->cfg) < 0)
+		fail(resp, "out of memory");
 }
 
 static void put_hex64(struct ctl_enc *e, const char *name, uint64_t v, int width)
@@ -535,6 +546,7 @@ static const struct {
 	cmd_fn fn;
 } commands[] = {
 	{ "show-conns", cmd_show_conns },
+	{ "show-certs", cmd_show_certs },
 	{ "show-sa", cmd_show_sa },
 	{ "show-child", cmd_show_child },
 	{ "show-kernel", cmd_show_kernel },

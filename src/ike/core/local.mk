@@ -11,6 +11,7 @@ src_ike_core_libikecore_a_SOURCES = \
 	src/ike/core/conf.h src/ike/core/confload.h \
 	src/ike/core/ctlproto.c src/ike/core/ctlproto.h src/ike/core/ctlstream.c \
 	src/ike/core/ctlconf.c src/ike/core/ctlconf.h \
+	src/ike/core/ctlcerts.c src/ike/core/ctlcerts.h \
 	src/ike/core/plan.c src/ike/core/plan.h
 IKECORE_LIBS = src/ike/core/libikecore.a src/ike/pki/libikepki.a src/ike/crypto/libikecrypto.a \
 	src/common/libikecommon.a $(LIBCONFIG_LIBS) $(OPENSSL_LIBS) $(GMP_LIBS)
