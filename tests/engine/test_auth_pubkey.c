@@ -20,95 +20,10 @@
 #include "ike/engine/exchange.h"
 #include "lib/kernel_mem.h"
 #include "pair.h"
-#include "pki/testpki.h"
+#include "pkifiles.h"
 
-static char dir[64];
 static struct pair P;
 static char logbuf[8192];
-
-static const char *at(const char *name)
-{
-	static char p[8][160];
-	static int n;
-
-	n = (n + 1) % 8;
-	snprintf(p[n], sizeof(p[n]), "%s/%s", dir, name);
-	return p[n];
-}
-
-static void put_cert(const char *name, X509 *x)
-{
-	BIO *b = BIO_new_file(at(name), "wb");
-
-	PEM_write_bio_X509(b, x);
-	BIO_free(b);
-}
-
-static void put_key(const char *name, EVP_PKEY *k)
-{
-	BIO *b = BIO_new_file(at(name), "wb");
-
-	PEM_write_bio_PKCS8PrivateKey(b, k, NULL, NULL, 0, NULL, NULL);
-	BIO_free(b);
-	chmod(at(name), 0600);
-}
-
-/* A PKI: root (RSA) -> intermediate (P-384) -> end entities of each type;
- * a second root nobody trusts; a CRL revoking serial 66. */
-static void make_pki(void)
-{
-	struct tp_opts r = { .cn = "Root CA", .serial = 1, .ca = 1, .pathlen = 1, .from = -86400,
-			     .to = 86400 * 365, .ku = "critical,keyCertSign,cRLSign" };
-	struct tp_opts i = { .cn = "Intermediate", .serial = 2, .ca = 1, .pathlen = 0,
-			     .from = -86400, .to = 86400 * 365, .ku = "critical,keyCertSign,cRLSign" };
-	static const struct {
-		const char *name, *key, *san;
-		long serial;
-		int rogue;
-	} ees[] = {
-		{ "a-ec", "p256", "DNS:a.example", 10, 0 },
-		{ "b-rsa", "rsa3072", "DNS:b.example", 11, 0 },
-		{ "a-ed", "ed25519", "DNS:a.example", 12, 0 },
-		{ "b-ed", "ed25519", "DNS:b.example", 13, 0 },
-		{ "a-revoked", "p256", "DNS:a.example", 66, 0 },
-		{ "a-rogue", "p256", "DNS:a.example", 14, 1 },
-		{ "b-p384", "p384", "DNS:b.example", 15, 0 },
-	};
-	EVP_PKEY *rk = tp_key("rsa2048"), *ik = tp_key("p384"), *ok = tp_key("p256");
-	X509 *root = tp_cert(&r, rk, NULL, NULL), *inter = tp_cert(&i, ik, root, rk);
-	X509 *rogue = tp_cert(&r, ok, NULL, NULL);
-	X509_CRL *crl = tp_crl(inter, ik, -60, 3600, (const long[]){ 66 }, 1);
-	BIO *b;
-
-	put_cert("root.pem", root);
-	put_cert("int.pem", inter);
-	for (size_t n = 0; n < sizeof(ees) / sizeof(ees[0]); n++) {
-		char cn[64], f[64];
-		EVP_PKEY *k = tp_key(ees[n].key);
-		struct tp_opts e = { .cn = cn, .serial = ees[n].serial, .from = -60, .to = 86400,
-				     .san = ees[n].san, .ku = "critical,digitalSignature" };
-		X509 *x;
-
-		snprintf(cn, sizeof(cn), "%s", ees[n].name);
-		x = ees[n].rogue ? tp_cert(&e, k, rogue, ok) : tp_cert(&e, k, inter, ik);
-		snprintf(f, sizeof(f), "%s.pem", ees[n].name);
-		put_cert(f, x);
-		snprintf(f, sizeof(f), "%s.key", ees[n].name);
-		put_key(f, k);
-		X509_free(x);
-		EVP_PKEY_free(k);
-	}
-	b = BIO_new_file(at("int.crl"), "wb");
-	PEM_write_bio_X509_CRL(b, crl);
-	BIO_free(b);
-	X509_CRL_free(crl);
-	X509_free(root);
-	X509_free(inter);
-	X509_free(rogue);
-	EVP_PKEY_free(rk);
-	EVP_PKEY_free(ik);
-	EVP_PKEY_free(ok);
-}
 
 /* One side's configuration: its credentials (LOCAL/REMOTE groups, extra
  * secrets, connection keys) around the pair's addresses and children. */
@@ -128,7 +43,7 @@ static char *conf(int side, const char *secrets, const char *local, const char *
 		"  %s\n"
 		"  children = ( { name = \"net\"; local_ts = [\"%s\"]; remote_ts = [\"%s\"]; } );\n"
 		"} );\n",
-		at("root.pem"), at("int.crl"), secrets, side ? "ba" : "ab",
+		pkif_path("root.pem"), pkif_path("int.crl"), secrets, side ? "ba" : "ab",
 		side ? "192.0.2.2" : "192.0.2.1", side ? "%any" : "192.0.2.2", local, remote,
 		extra ? extra : "", side ? "10.2.0.0/16" : "10.1.0.0/16",
 		side ? "10.1.0.0/16" : "10.2.0.0/16"), 0);
@@ -215,28 +130,6 @@ static const struct pk_case {
 	  "has a ECDSA-P256 key, remote auth = rsa" },
 };
 
-/* "@x" -> the file x in the PKI directory */
-static char *expand(const char *s)
-{
-	char *out = malloc(8192), *o = out;
-
-	ck_assert_ptr_nonnull(out);
-	for (; s && *s; s++) {
-		if (*s == '@') {
-			size_t n = strcspn(s + 1, "\"");
-			char name[64];
-
-			snprintf(name, sizeof(name), "%.*s", (int)n, s + 1);
-			o += sprintf(o, "%s", at(name));
-			s += n;
-		} else {
-			*o++ = *s;
-		}
-	}
-	*o = 0;
-	return out;
-}
-
 static char *secrets_of(const char *keyfile, const char *psk_id)
 {
 	char *out = NULL;
@@ -254,8 +147,8 @@ START_TEST(pubkey)
 	const char *psk = "{ id = \"a.example\"; psk = \"pair-test-psk-0123456789\"; }, "
 			  "{ id = \"b.example\"; psk = \"pair-test-psk-0123456789\"; }";
 	char *as = secrets_of(c->a_secrets, psk), *bs = secrets_of(c->b_secrets, psk);
-	char *a_sec = expand(as), *b_sec = expand(bs);
-	char *al = expand(c->a_local), *bl = expand(c->b_local);
+	char *a_sec = pkif_expand(as), *b_sec = pkif_expand(bs);
+	char *al = pkif_expand(c->a_local), *bl = pkif_expand(c->b_local);
 	char *ca = conf(0, a_sec, al, c->a_remote, c->a_extra);
 	char *cb = conf(1, b_sec, bl, c->b_remote, c->b_extra);
 
@@ -308,21 +201,11 @@ int main(void)
 	TCase *t = tcase_create("pubkey");
 	int rc;
 
-	snprintf(dir, sizeof(dir), "/tmp/test_auth_pubkey.XXXXXX");
-	if (!mkdtemp(dir))
-		return 99;
-	tp_now = time(NULL);
-	make_pki();
+	pkif_make();
 	tcase_set_timeout(t, 120);
 	tcase_add_loop_test(t, pubkey, 0, (int)(sizeof(cases) / sizeof(cases[0])));
 	suite_add_tcase(s, t);
 	rc = pair_main(s);
-	if (!getenv("KEEP_PKI")) {
-		char cmd[128];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-		if (system(cmd) != 0)
-			rc = 1;
-	}
+	pkif_remove();
 	return rc;
 }

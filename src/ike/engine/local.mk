@@ -102,10 +102,21 @@ tests_engine_bench_handshake_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_engine_bench_handshake_LDADD = $(tests_engine_test_exchange_LDADD)
 
 # IKE_AUTH with certificates (issue 14): a test PKI generated at start-up
+PKIFILES_SOURCES = tests/engine/pkifiles.c tests/engine/pkifiles.h \
+	tests/pki/testpki.c tests/pki/testpki.h
 check_PROGRAMS += tests/engine/test_auth_pubkey
 TESTS += tests/engine/test_auth_pubkey
 tests_engine_test_auth_pubkey_SOURCES = tests/engine/test_auth_pubkey.c \
-	tests/engine/pair.c tests/engine/pair.h tests/pki/testpki.c tests/pki/testpki.h
+	tests/engine/pair.c tests/engine/pair.h $(PKIFILES_SOURCES)
 tests_engine_test_auth_pubkey_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_engine_test_auth_pubkey_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_engine_test_auth_pubkey_LDADD = $(tests_engine_test_exchange_LDADD)
+
+# BAD-INPUT 28 with certificates: hostile CERT payloads and AUTH data
+check_PROGRAMS += tests/engine/test_badinput_cert
+TESTS += tests/engine/test_badinput_cert
+tests_engine_test_badinput_cert_SOURCES = tests/engine/test_badinput_cert.c \
+	$(BADINPUT_SOURCES) $(PKIFILES_SOURCES)
+tests_engine_test_badinput_cert_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_engine_test_badinput_cert_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_badinput_cert_LDADD = $(BADINPUT_LDADD)
