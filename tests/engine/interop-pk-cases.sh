@@ -17,6 +17,7 @@
 PK_CASES="pk-rsa pk-p256 pk-p384 pk-ed25519 pk-rsapss pk-mixed pk-mixed2 pk-nocertreq pk-revoked pk-revoked2"
 
 pki_ready() {
+	command -v openssl >/dev/null || return 1
 	[ -f "$PKI/int.crl" ] || sh "$SRCDIR_TESTS/interop-pki.sh" "$PKI" >"$WORK/pki.log" 2>&1 ||
 		{ echo "interop-pki.sh failed (see $WORK/pki.log)"; exit 1; }
 	# charon's credentials: swanctl reads them from SWANCTL_DIR
@@ -102,7 +103,7 @@ EOF
 }
 
 run_pk_case() {
-	pki_ready
+	pki_ready || { echo "SKIP $1 (no openssl command to make the test PKI)"; return; }
 	expect=up
 	case $1 in
 	pk-rsa) our_conf_pk pubkey a-rsa pubkey; sw_conf_pk pubkey b-rsa pubkey yes ;;
