@@ -7,20 +7,15 @@
 #
 # The kernel must have ESP (esp4).  When this one has not (probed with a
 # test SA in a scratch namespace), the same demo runs inside a qemu VM
-# booting the Debian kernel (tests/vm/run-vm.sh), with the same output.
+# booting the Debian kernel (tests/vm/run-vm.sh), with the same output; a
+# tree the VM cannot see (a clone under /tmp) is copied to
+# /var/cache/ikedaemon-demo/src (IKE_DEMO_DIR) and the demo runs from there.
 set -eu
 SRCDIR=$(cd "$(dirname "$0")/.." && pwd)
 b="$SRCDIR/build-demo"
 
 [ "$(id -u)" = 0 ] || { echo "demo: run as root (namespaces, kernel SAs)" >&2; exit 1; }
 sh "$SRCDIR/tools/install-deps.sh" demo
-cd "$SRCDIR"
-autoreconf -fi >/dev/null 2>&1
-mkdir -p "$b"
-cd "$b"
-"$SRCDIR/configure" -q
-make -j2 -s >/dev/null
-echo "demo: built $("$b/src/ike/ikedaemon" -V) in $b"
 
 # 0 when this kernel accepts an ESP SA.
 has_esp() {
@@ -35,19 +30,42 @@ has_esp() {
 	return $rc
 }
 
+# The guest mounts fresh tmpfs over these (tests/vm/run-vm.sh): a tree
+# under them is invisible there, so a clone in /tmp is copied to a visible
+# place first (as tests/stages/60-vm.sh does) and the demo runs from there.
+guest_hidden() {
+	case $1 in
+	/tmp/* | /run/* | /var/tmp/* | /var/lib/* | /var/log/*) return 0 ;;
+	esac
+	return 1
+}
+esp=0
+has_esp && esp=1
+if [ $esp = 0 ] && guest_hidden "$SRCDIR/"; then
+	vis=${IKE_DEMO_DIR:-/var/cache/ikedaemon-demo}
+	guest_hidden "$vis/" && { echo "demo: IKE_DEMO_DIR=$vis is hidden in the VM too" >&2; exit 1; }
+	echo "demo: the VM cannot see $SRCDIR (the guest mounts tmpfs over /tmp, /run,"
+	echo "demo: /var/tmp, /var/lib, /var/log): copying the tree to $vis/src"
+	rm -rf "$vis/src" && mkdir -p "$vis/src"
+	(cd "$SRCDIR" && tar --exclude='./build*' -cf - .) | (cd "$vis/src" && tar -xf -)
+	exec sh "$vis/src/tools/demo.sh"
+fi
+cd "$SRCDIR"
+autoreconf -fi >/dev/null 2>&1
+mkdir -p "$b"
+cd "$b"
+"$SRCDIR/configure" -q
+make -j2 -s >/dev/null
+echo "demo: built $("$b/src/ike/ikedaemon" -V) in $b"
+
 export IKE_BUILD="$b"
-if has_esp; then
+if [ $esp = 1 ]; then
 	echo "demo: this kernel has ESP: running the demo here"
 	exec sh "$SRCDIR/tests/vm/ike/demo.sh"
 fi
 echo "demo: this kernel ($(uname -r)) has no ESP (esp4: no such module, or a test SA"
 echo "demo: was refused): running the same demo in a qemu VM with the Debian kernel;"
 echo "demo: without KVM that takes a few minutes"
-case $SRCDIR in
-/tmp/* | /run/* | /var/tmp/* | /var/lib/* | /var/log/*)
-	echo "demo: the VM cannot see $SRCDIR (mounted over in the guest): move the tree" >&2
-	exit 1 ;;
-esac
 export IKE_DEMO_WARMUP=1
 work=$(mktemp -d /tmp/ikedaemon-demo.XXXXXX)
 set +e

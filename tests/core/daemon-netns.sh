@@ -18,7 +18,7 @@ trap cleanup EXIT
 
 # The example configuration with test paths for the pid file and socket.
 conf() {
-	sed -e "s|^global: {|global: {\n\tpidfile = \"$T/pid\";\n\tcontrol_socket = \"$T/ctl\";|" \
+	sed -e "s|^global: {|global: {\n\tpidfile = \"$T/pid\";\n\tcontrol_socket = \"$T/ctl\";\n\tmetrics = { listen = \"127.0.0.1:9273\"; };|" \
 		"$SRCDIR/etc/ike.conf" > "$T/ike.conf"
 	chmod 600 "$T/ike.conf"
 }
@@ -134,9 +134,106 @@ if $C rekey --child-id 7 2>"$T/err"; then die "rekey --child-id 7"; fi
 grep -q "rekey: no CHILD SA with id 7" "$T/err" || die "rekey id: $(cat "$T/err")"
 set +e; $C rekey --child-id x 2>"$T/err"; rc=$?; set -e
 [ $rc = 2 ] && grep -q "'x' is not a CHILD SA id" "$T/err" || die "rekey --child-id x: $rc $(cat "$T/err")"
-$C help | grep -q "rekey CONN|SA | --child \[CONN/\]CHILD | --child-id ID" || die "help: rekey"
+$C help | grep -q "rekey CONN|SA | --reauth CONN|SA | --child \[CONN/\]CHILD | --child-id ID" || die "help: rekey"
 ok "rekey --child / --child-id name what is missing"
 
+# --- operator commands: human times, exit statuses, terminate --child,
+# install/uninstall, rekey --reauth (text and --json)
+$C show sa > "$T/out" || die "show sa text"
+grep -q "established: *not yet, rekey never, reauth never" "$T/out" || die "show sa times: $(cat "$T/out")"
+if grep -q "off ago\|in off" "$T/out"; then die "show sa: $(cat "$T/out")"; fi
+$C show conns site > "$T/out"
+grep -q "rekey: *4h (over " "$T/out" || die "show conns units: $(cat "$T/out")"
+grep -q "rekey: *1h, life 1h 6m" "$T/out" || die "show conns child units: $(cat "$T/out")"
+$C show stats | grep -q "^uptime: *[0-9]*[smhd]" || die "show stats uptime"
+ok "show sa / show conns / show stats: one human time style"
+set +e
+$B/src/ike/ikectl -s "$T/none" show sa 2>/dev/null; rc_none=$?
+$C show sa nosuch 2>/dev/null; rc_refused=$?
+$C show nothing 2>/dev/null; rc_usage=$?
+$C terminate --child site/net --json > "$T/out" 2>"$T/err"; rc_term=$?
+set -e
+[ "$rc_none/$rc_refused/$rc_usage/$rc_term" = "3/1/2/1" ] ||
+	die "exit statuses (no daemon/refused/usage/terminate): $rc_none/$rc_refused/$rc_usage/$rc_term"
+grep -q "terminate: no installed CHILD SA named 'net' in connection site" "$T/err" ||
+	die "terminate --child: $(cat "$T/err")"
+json 'assert d["error"].startswith("terminate: no installed CHILD SA"), d' < "$T/out" ||
+	die "terminate --child --json: $(cat "$T/out")"
+if $C terminate --child-id 42 2>"$T/err"; then die "terminate --child-id 42"; fi
+grep -q "terminate: no CHILD SA with id 42" "$T/err" || die "terminate id: $(cat "$T/err")"
+ok "exit statuses 3 (no daemon), 1 (refused), 2 (usage); terminate --child / --child-id"
+$C install host | grep -q "^1 child: trap policies installed" || die "install host"
+$C show kernel --json | json '
+t = [p for p in d["policies"] if p["action"] == "trap"]
+assert sorted(p["dir"] for p in t) == ["in", "out"], d   # transport mode: no fwd
+' || die "install: no trap policy in the kernel"
+$C install host/all --json | json 'assert d["children"] == 0, d' || die "install again"
+$C install host/all | grep -q "installed already" || die "install again (text)"
+$C uninstall host --json | json 'assert d["children"] == 1, d' || die "uninstall host"
+$C show kernel --json | json 'assert not [p for p in d["policies"] if p["action"] == "trap"], d' ||
+	die "uninstall left a trap policy"
+set +e; $C uninstall host/all 2>"$T/err"; rc=$?; set -e
+[ $rc = 1 ] && grep -q "uninstall: no trap policies installed for host/all" "$T/err" ||
+	die "uninstall again: $rc $(cat "$T/err")"
+if $C install host/nochild 2>"$T/err"; then die "install host/nochild"; fi
+grep -q "connection 'host' has no child 'nochild'" "$T/err" || die "install nochild: $(cat "$T/err")"
+ok "install / uninstall trap policies (text and --json, kernel checked)"
+set +e; $C rekey --reauth site 2>"$T/err"; rc=$?; set -e
+[ $rc = 1 ] && grep -q "rekey --reauth: no established IKE SA of connection 'site'" "$T/err" ||
+	die "rekey --reauth: $rc $(cat "$T/err")"
+set +e; $C rekey --bogus site 2>/dev/null; rc=$?; set -e
+[ $rc = 2 ] || die "rekey --bogus: $rc"
+$C help | grep -q "terminate CONN|SA | --child \[CONN/\]CHILD | --child-id ID" || die "help: terminate"
+ok "rekey --reauth refuses an SA that is not established; unknown option is a usage error"
+
+# --- metrics: ikectl metrics and GET /metrics, both formats, promtool
+command -v promtool >/dev/null || die "promtool missing (Debian package prometheus)"
+$C metrics > "$T/metrics" || die "ikectl metrics"
+promtool check metrics < "$T/metrics" || die "promtool: $(cat "$T/metrics")"
+grep -q '^ikedaemon_ike_sas{state="init_sent"} 1$' "$T/metrics" || die "metrics: no SA connecting"
+grep -q '^ikedaemon_connection_up{conn="site"} 0$' "$T/metrics" || die "metrics: site up?"
+python3 - "$T" <<'PY' || die "GET /metrics"
+import sys, urllib.request, urllib.error
+t = sys.argv[1]
+r = urllib.request.urlopen("http://127.0.0.1:9273/metrics", timeout=5)
+assert r.headers["Content-Type"].startswith("text/plain; version=0.0.4"), r.headers
+body = r.read().decode()
+strip = lambda s: [l for l in s.splitlines() if "uptime" not in l and "retransmissions" not in l]
+assert strip(body) == strip(open(t + "/metrics").read()), "HTTP and ikectl differ"
+req = urllib.request.Request("http://127.0.0.1:9273/metrics",
+                             headers={"Accept": "application/openmetrics-text; version=1.0.0"})
+r = urllib.request.urlopen(req, timeout=5)
+assert r.headers["Content-Type"].startswith("application/openmetrics-text"), r.headers
+open(t + "/om", "w").write(r.read().decode())
+try:
+    urllib.request.urlopen("http://127.0.0.1:9273/other", timeout=5)
+    raise SystemExit("no 404")
+except urllib.error.HTTPError as e:
+    assert e.code == 404, e.code
+PY
+tail -n 1 "$T/om" | grep -q "^# EOF$" || die "OpenMetrics: no # EOF"
+if /usr/bin/python3 -c "import prometheus_client" 2>/dev/null; then
+	/usr/bin/python3 -c '
+import sys
+from prometheus_client.openmetrics.parser import text_string_to_metric_families as parse
+names = [f.name for f in parse(open(sys.argv[1]).read())]
+assert "ikedaemon_handshakes_failed" in names, names
+' "$T/om" || die "OpenMetrics parser refused: $(cat "$T/om")"
+else
+	echo "note: python3-prometheus-client missing: the OpenMetrics text is not parsed"
+fi
+$C metrics --json | json '
+f = {x["name"]: x for x in d["families"]}
+assert f["ikedaemon_handshakes_failed"]["type"] == "counter", f
+assert [s["labels"]["cause"] for s in f["ikedaemon_handshakes_failed"]["samples"]][-2:] == ["timeout", "aborted"]
+' || die "metrics --json"
+# a client that never finishes its request does not hold the daemon up
+python3 -c 'import socket, time; s = socket.create_connection(("127.0.0.1", 9273)); s.sendall(b"GET /met"); time.sleep(30)' &
+SLOW=$!
+sleep 0.2
+$C show stats >/dev/null || die "a silent metrics client blocked the daemon"
+kill $SLOW
+ok "metrics: ikectl metrics = GET /metrics (promtool), OpenMetrics by Accept, 404, --json, no blocking"
 # --- ids: 0 and beyond 2^64-1 are refused, never clamped
 R="python3 $SRCDIR/tests/core/ctlraw.py $T/ctl"
 for a in 0 18446744073709551616 99999999999999999999999; do

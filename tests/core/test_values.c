@@ -138,6 +138,15 @@ START_TEST(test_units)
 	ck_assert_str_eq(units_time_str(86400, buf, sizeof(buf)), "1d");
 	ck_assert_str_eq(units_time_str(61, buf, sizeof(buf)), "61s");
 	ck_assert_str_eq(units_time_str(0, buf, sizeof(buf)), "0s");
+	ck_assert_str_eq(units_human_str(0, buf, sizeof(buf)), "0s");
+	ck_assert_str_eq(units_human_str(59, buf, sizeof(buf)), "59s");
+	ck_assert_str_eq(units_human_str(60, buf, sizeof(buf)), "1m");
+	ck_assert_str_eq(units_human_str(192, buf, sizeof(buf)), "3m 12s");
+	ck_assert_str_eq(units_human_str(14015, buf, sizeof(buf)), "3h 53m");
+	ck_assert_str_eq(units_human_str(14400, buf, sizeof(buf)), "4h");
+	ck_assert_str_eq(units_human_str(3960, buf, sizeof(buf)), "1h 6m");
+	ck_assert_str_eq(units_human_str(90061, buf, sizeof(buf)), "1d 1h");
+	ck_assert_str_eq(units_human_str(86400 * 400, buf, sizeof(buf)), "400d");
 }
 END_TEST
 

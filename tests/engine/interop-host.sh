@@ -14,7 +14,12 @@
 #   esp-mismatch no common ESP proposal: IKE SA up, NO_PROPOSAL_CHOSEN
 #   dpd          charon checks liveness every 2 s; we answer
 #   trap         our trap policy: traffic (a ping) makes us initiate
+#   imported     our side from a swanctl.conf for A (written as for charon)
+#                through "ikectl import-swanctl": it loads, nothing is left
+#                out, and it comes up against the original charon side
 #   pk-*         certificates (interop-pk-cases.sh)
+# After "default" and "wrong-psk", ikectl metrics and GET /metrics must
+# pass promtool and have counted both handshakes (completed / failed).
 #
 # With IKE_INTEROP_ESP=1 (a kernel with ESP: tests/engine/vm-interop.sh
 # runs this in the VM) every established case must also have its CHILD SA
@@ -28,10 +33,11 @@ WORK=$2
 shift 2
 SRCDIR_TESTS=$(cd "$(dirname "$0")" && pwd)
 . "$SRCDIR_TESTS/interop-pk-cases.sh"
-CASES=${*:-default invalid-ke modp-cbc transport ipv6 wrong-psk esp-mismatch dpd trap $PK_CASES}
+CASES=${*:-default invalid-ke modp-cbc transport ipv6 wrong-psk esp-mismatch dpd trap imported $PK_CASES}
 CHARON=/usr/lib/ipsec/charon
 [ "$(id -u)" = 0 ] || exit 77
 [ -x "$CHARON" ] && command -v swanctl >/dev/null || exit 77
+command -v promtool >/dev/null || { echo "promtool missing (Debian package prometheus)"; exit 1; }
 mkdir -p "$WORK"
 WORK=$(cd "$WORK" && pwd)
 NA=ikeint-a.$$ NB=ikeint-b.$$
@@ -98,23 +104,38 @@ for i in $(seq 100); do
 done
 
 # swanctl.conf for charon: $1 proposals, $2 esp_proposals, $3 mode,
-# $4 local_ts, $5 remote_ts, $6 psk, $7 family (4 or 6), $8 dpd_delay
+# $4 local_ts, $5 remote_ts, $6 psk, $7 family (4 or 6), $8 dpd_delay;
+# with $9 = a, the same written for side A (as a strongSwan user there
+# would have it), on standard output.
 sw_conf() {
 	if [ "$7" = 6 ]; then la=2001:db8::2 ra=2001:db8::1; else la=192.0.2.2 ra=192.0.2.1; fi
-	cat > "$WORK/sw/swanctl.conf" <<EOF
+	name=ba lid=b.example rid=a.example
+	if [ "${9:-b}" = a ]; then
+		name=ab lid=a.example rid=b.example
+		t=$la; la=$ra; ra=$t
+	fi
+	sw_text "$@" > "$WORK/sw/swanctl-$name.conf"
+	[ "${9:-b}" = a ] && { cat "$WORK/sw/swanctl-$name.conf"; return; }
+	cp "$WORK/sw/swanctl-$name.conf" "$WORK/sw/swanctl.conf"
+	swanctl --load-all --clear --file "$WORK/sw/swanctl.conf" --uri "$VICI" \
+		>"$WORK/swanctl-load.log" 2>&1 || { echo "swanctl --load-all failed"; exit 1; }
+}
+
+sw_text() {
+	cat <<EOF
 connections {
-	ba {
+	$name {
 		local_addrs = $la
 		remote_addrs = $ra
 		proposals = $1
 		dpd_delay = $8
 		local {
 			auth = psk
-			id = b.example
+			id = $lid
 		}
 		remote {
 			auth = psk
-			id = a.example
+			id = $rid
 		}
 		children {
 			net {
@@ -127,14 +148,12 @@ connections {
 	}
 }
 secrets {
-	ike-a {
-		id = a.example
+	ike-peer {
+		id = $rid
 		secret = $6
 	}
 }
 EOF
-	swanctl --load-all --clear --file "$WORK/sw/swanctl.conf" --uri "$VICI" \
-		>"$WORK/swanctl-load.log" 2>&1 || { echo "swanctl --load-all failed"; exit 1; }
 }
 
 # ike.conf for us: $1 proposals, $2 esp_proposals, $3 mode, $4 local_ts,
@@ -146,6 +165,7 @@ global: {
 	pidfile = "$WORK/ikedaemon.pid";
 	control_socket = "$WORK/ikedaemon.ctl";
 	log = { default = "info"; ike = "debug"; };
+	metrics = { listen = "127.0.0.1:9273"; };
 };
 secrets: ( { id = "b.example"; psk = "$PSK"; } );
 connections: ( {
@@ -244,6 +264,20 @@ check() {	# $1 case, $2 direction, $3 expected, $4 list-sas output
 	esac
 }
 
+# After a case's two exchanges: the metrics (ikectl and GET /metrics) pass
+# promtool and counted them.  $1 case, $2 a line /metrics must hold.
+metrics_check() {
+	m="$WORK/$1-metrics"
+	$IKECTL metrics >"$m.ctl" 2>&1 &&
+		ip netns exec "$NA" python3 -c 'import sys, urllib.request
+sys.stdout.write(urllib.request.urlopen("http://127.0.0.1:9273/metrics", timeout=5).read().decode())' \
+			>"$m.http" 2>&1 &&
+		promtool check metrics <"$m.ctl" >"$m.promtool" 2>&1 &&
+		promtool check metrics <"$m.http" >>"$m.promtool" 2>&1 &&
+		grep -qx "$2" "$m.http"
+	result "$1" "metrics: $2" $?
+}
+
 run_case() {
 	DFL='"default"'
 	case $1 in pk-*) run_pk_case "$1"; return ;; esac
@@ -299,10 +333,31 @@ run_case() {
 		terminate_all
 		stop_daemon
 		return ;;
+	imported)
+		# A's side as a strongSwan user would write it, through
+		# "ikectl import-swanctl", against the original charon side
+		sw_conf default default tunnel 10.1.0.0/16 10.2.0.0/16 $PSK 4 0s a \
+			>"$WORK/imported.swanctl"
+		our_conf "$DFL" "$DFL" tunnel '"10.1.0.0/16"' '"10.2.0.0/16"' 4
+		sed -n '/^global:/,/^};/p' "$WORK/ike.conf" >"$WORK/imported.conf"
+		"$BUILD/src/ike/ikectl" import-swanctl "$WORK/imported.swanctl" \
+			>>"$WORK/imported.conf" 2>"$WORK/imported.notes"
+		[ $? = 0 ] && [ ! -s "$WORK/imported.notes" ] &&
+			"$BUILD/src/ike/ikedaemon" -n -f "$WORK/imported.conf" >/dev/null 2>&1
+		result imported "import-swanctl: converted, nothing left out, ikedaemon -n" $?
+		cp "$WORK/imported.conf" "$WORK/ike.conf"
+		chmod 600 "$WORK/ike.conf"
+		sw_conf default default tunnel 10.2.0.0/16 10.1.0.0/16 $PSK 4 0s
+		expect=up ;;
 	*) echo "unknown case $1"; rc=1; return ;;
 	esac
 	start_daemon
 	both_ways "$1" "$expect"
+	case $1 in
+	default) metrics_check "$1" 'ikedaemon_handshakes_completed_total 2' ;;
+	wrong-psk)
+		metrics_check "$1" 'ikedaemon_handshakes_failed_total{cause="authentication_failed"} 2' ;;
+	esac
 	stop_daemon
 }
 

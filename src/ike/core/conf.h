@@ -138,6 +138,7 @@ struct conf_global {
 	double retransmit_timeout, retransmit_base;
 	uint64_t retransmit_tries;
 	uint64_t cookie_threshold, half_open_limit;
+	char *metrics_listen;		/* metrics = { listen = "ADDR:PORT" }; NULL: off */
 	uint64_t cookie_threshold_ip, block_threshold;	/* per peer IP; 0: off */
 	struct conf_strlist cacerts, crls;	/* paths as written */
 	int rsa_pss;			/* sign with RSA-PSS (RFC 7427), not PKCS#1 v1.5 */
@@ -182,6 +183,9 @@ const struct conf_child *config_find_child(const struct conf_conn *c, const char
 /* The PSK for a pair of identities (remote first, then local); NULL if none. */
 const struct conf_psk *config_find_psk(const struct config *cfg, const struct ident *local,
 				       const struct ident *remote);
+
+/* "192.0.2.1:9273" or "[2001:db8::1]:9273" -> out; -1 with err naming the problem. */
+int conf_parse_hostport(const char *s, struct addr *out, char *err, size_t errlen);
 
 const char *conf_mode_name(unsigned v);
 const char *conf_start_action_name(unsigned v);

@@ -509,6 +509,70 @@ static int load_retransmit(struct conf_ctx *ctx, const config_setting_t *s, void
 	return 0;
 }
 
+int conf_parse_hostport(const char *s, struct addr *out, char *err, size_t errlen)
+{
+	const char *orig = s;
+	char host[INET6_ADDRSTRLEN + 2];
+	const char *colon = strrchr(s, ':');
+	unsigned long port;
+	char *end;
+	size_t n;
+
+	if (!colon || colon == s)
+		goto bad;
+	n = (size_t)(colon - s);
+	if (s[0] == '[') {
+		if (n < 3 || s[n - 1] != ']')
+			goto bad;
+		s++;
+		n -= 2;
+	}
+	if (n >= sizeof(host))
+		goto bad;
+	memcpy(host, s, n);
+	host[n] = '\0';
+	port = strtoul(colon + 1, &end, 10);
+	if (!colon[1] || *end || port == 0 || port > 65535 || addr_parse(out, host, (uint16_t)port) < 0 ||
+	    (addr_family(out) == AF_INET6) != (orig[0] == '['))
+		goto bad;
+	return 0;
+bad:
+	snprintf(err, errlen, "\"%s\" is not ADDRESS:PORT (e.g. \"127.0.0.1:9273\", \"[::1]:9273\")",
+		 orig);
+	return -1;
+}
+
+static int load_metrics(struct conf_ctx *ctx, const config_setting_t *s, void *obj)
+{
+	struct conf_global *g = obj;
+	const config_setting_t *l;
+	const char *v = NULL;
+	struct addr a;
+	char err[160];
+
+	if (config_setting_type(s) != CONFIG_TYPE_GROUP)
+		return wrong_type(ctx, s, "a group { listen = \"127.0.0.1:9273\"; }");
+	for (int i = 0; i < config_setting_length(s); i++) {
+		l = config_setting_get_elem(s, (unsigned)i);
+		if (strcmp(config_setting_name(l), "listen") != 0) {
+			conf_error(ctx, l, "unknown key '%s' in 'metrics' (only 'listen')",
+				   config_setting_name(l));
+			return -1;
+		}
+		if (conf_get_string(ctx, l, &v) < 0)
+			return -1;
+		if (conf_parse_hostport(v, &a, err, sizeof(err)) < 0) {
+			conf_error(ctx, l, "'listen': %s", err);
+			return -1;
+		}
+		free(g->metrics_listen);
+		g->metrics_listen = strdup(v);
+		if (!g->metrics_listen)
+			return -1;
+	}
+	return 0;
+}
+
 static const struct rule global_rules[] = {
 	{ "listen", RK_FN, 0, 0, 0, NULL, 0, load_listen },
 	{ "port", RK_UINT, G(port), 1, 65535, NULL, 0, NULL },
@@ -520,6 +584,7 @@ static const struct rule global_rules[] = {
 	{ "retransmit", RK_FN, 0, 0, 0, NULL, 0, load_retransmit },
 	{ "cookie_threshold", RK_UINT, G(cookie_threshold), 0, 1000000, NULL, 0, NULL },
 	{ "half_open_limit", RK_UINT, G(half_open_limit), 1, 10000000, NULL, 0, NULL },
+	{ "metrics", RK_FN, 0, 0, 0, NULL, 0, load_metrics },
 	{ "cookie_threshold_ip", RK_UINT, G(cookie_threshold_ip), 0, 1000000, NULL, 0, NULL },
 	{ "block_threshold", RK_UINT, G(block_threshold), 0, 1000000, NULL, 0, NULL },
 	{ "cacerts", RK_FN, 0, 0, 0, NULL, 0, conf_load_global_cacerts },
@@ -878,6 +943,7 @@ void config_free(struct config *cfg)
 	conf_free_rules(global_rules, NAMES_LEN(global_rules), &cfg->global);
 	strlist_free(&cfg->global.listen);
 	conf_free_pki(cfg);
+	free(cfg->global.metrics_listen);
 	for (i = 0; i < cfg->nsecrets; i++)
 		free_psk(&cfg->secrets[i]);
 	free(cfg->secrets);

@@ -115,6 +115,7 @@ static void put_sa(const struct engine_ike_sa_info *sa, void *arg)
 	ctl_put_str(e, "proposal", sa->proposal);
 	ctl_put_bool(e, "nat_local", sa->nat_local);
 	ctl_put_bool(e, "nat_remote", sa->nat_remote);
+	ctl_put_bool(e, "established", sa->established);
 	ctl_put_u64(e, "established_secs", sa->established_secs);
 	ctl_put_u64(e, "rekey_in_secs", sa->rekey_in_secs);
 	ctl_put_u64(e, "reauth_in_secs", sa->reauth_in_secs);
@@ -312,6 +313,16 @@ static void cmd_show_stats(struct daemon *d, struct ctl_client *c, const struct 
 	ctl_put_u64(resp, "cookies_sent", st.cookies_sent);
 	ctl_put_u64(resp, "init_refused_half_open", st.init_refused_half_open);
 	ctl_put_u64(resp, "kernel_errors", st.kernel_errors);
+	ctl_put_u64(resp, "handshakes_completed", st.handshakes_completed);
+	for (unsigned i = 0; i < ENGINE_FAIL_MAX; i++) {
+		char name[CTL_NAME_MAX + 1];
+
+		snprintf(name, sizeof(name), "handshakes_failed_%s", engine_fail_name(i));
+		ctl_put_u64(resp, name, st.handshakes_failed[i]);
+	}
+	ctl_put_u64(resp, "ike_rekeys", st.ike_rekeys);
+	ctl_put_u64(resp, "child_rekeys", st.child_rekeys);
+	ctl_put_u64(resp, "peers_lost", st.peers_lost);
 }
 
 static void cmd_initiate(struct daemon *d, struct ctl_client *c, const struct ctl_val *req,
@@ -338,14 +349,74 @@ static void cmd_initiate(struct daemon *d, struct ctl_client *c, const struct ct
 	ctl_put_bool(resp, "ok", 1);
 }
 
+/* 1 if some connection (conn, if given) has a child named name. */
+static int child_configured(const struct config *cfg, const struct conf_conn *conn,
+			    const char *name)
+{
+	for (size_t i = 0; i < cfg->nconns; i++)
+		if ((!conn || conn == &cfg->conns[i]) && config_find_child(&cfg->conns[i], name))
+			return 1;
+	return 0;
+}
+
+/* The engine's answer: -1 fails with its message; else its count goes out as
+ * field (NULL: the action returns no count). */
+static void answer(struct ctl_enc *resp, int rc, const char *err, const char *field)
+{
+	if (rc < 0) {
+		fail(resp, "%s", err);
+		return;
+	}
+	ctl_put_bool(resp, "ok", 1);
+	if (field)
+		ctl_put_u64(resp, field, (uint64_t)rc);
+}
+
+/*
+ * terminate/rekey with "child" (a child name, "conn" optional) or "child_sa"
+ * (an id).
+ */
+static void child_sa_action(struct daemon *d, const struct ctl_val *req, struct ctl_enc *resp,
+			    int (*action)(struct engine *, const char *, const char *, uint64_t,
+					  char *, size_t),
+			    const char *verb, const char *field)
+{
+	const char *child = ctl_get_str(req, "child");
+	const struct conf_conn *conn;
+	uint64_t id = 0;
+	char err[256];
+	int rc;
+
+	if (check_conn(d, req, resp, &conn) < 0)
+		return;
+	if (!child && ctl_get_u64(req, "child_sa", &id) < 0) {
+		fail(resp, "%s: which CHILD SA? (a child name or a CHILD SA id)", verb);
+		return;
+	}
+	if (!child && id == 0) {
+		fail(resp, "%s: CHILD SA id 0 names no SA (ids start at 1)", verb);
+		return;
+	}
+	if (child && !child_configured(d->cfg, conn, child)) {
+		if (conn)
+			fail(resp, "connection '%s' has no child '%s'", conn->name, child);
+		else
+			fail(resp, "no connection has a child '%s'", child);
+		return;
+	}
+	rc = action(d->engine, conn ? conn->name : NULL, child, id, err, sizeof(err));
+	answer(resp, rc, err, field);
+}
+
 /* terminate and rekey take a connection name or an IKE SA id. */
 static void sa_action(struct daemon *d, const struct ctl_val *req, struct ctl_enc *resp,
 		      int (*action)(struct engine *, const char *, uint64_t, char *, size_t),
-		      const char *verb)
+		      const char *verb, const char *field)
 {
 	const struct conf_conn *conn;
 	uint64_t id = 0;
 	char err[256];
+	int rc;
 
 	if (check_conn(d, req, resp, &conn) < 0)
 		return;
@@ -357,60 +428,53 @@ static void sa_action(struct daemon *d, const struct ctl_val *req, struct ctl_en
 		fail(resp, "%s: IKE SA id 0 names no SA (ids start at 1)", verb);
 		return;
 	}
-	if (action(d->engine, conn ? conn->name : NULL, id, err, sizeof(err)) < 0) {
-		fail(resp, "%s", err);
-		return;
-	}
-	ctl_put_bool(resp, "ok", 1);
+	rc = action(d->engine, conn ? conn->name : NULL, id, err, sizeof(err));
+	answer(resp, rc, err, field);
 }
 
 static void cmd_terminate(struct daemon *d, struct ctl_client *c, const struct ctl_val *req,
 			  struct ctl_enc *resp)
 {
-	sa_action(d, req, resp, engine_terminate, "terminate");
+	uint64_t id;
+
+	if (ctl_get_str(req, "child") || ctl_get_u64(req, "child_sa", &id) == 0)
+		child_sa_action(d, req, resp, engine_terminate_child, "terminate", "child_sas");
+	else
+		sa_action(d, req, resp, engine_terminate, "terminate", NULL);
 }
 
-/* 1 if some connection (conn, if given) has a child named name. */
-static int child_configured(const struct config *cfg, const struct conf_conn *conn,
-			    const char *name)
-{
-	for (size_t i = 0; i < cfg->nconns; i++)
-		if ((!conn || conn == &cfg->conns[i]) && config_find_child(&cfg->conns[i], name))
-			return 1;
-	return 0;
-}
-
-/* rekey with "child" (a child name, "conn" optional) or "child_sa" (an id). */
-static void rekey_children(struct daemon *d, const struct ctl_val *req, struct ctl_enc *resp)
+/* install/uninstall: "conn" and optionally "child". */
+static void trap_action(struct daemon *d, const struct ctl_val *req, struct ctl_enc *resp,
+			int (*action)(struct engine *, const char *, const char *, char *, size_t),
+			const char *verb)
 {
 	const char *child = ctl_get_str(req, "child");
 	const struct conf_conn *conn;
-	uint64_t id = 0;
 	char err[256];
 
 	if (check_conn(d, req, resp, &conn) < 0)
 		return;
-	if (!child && ctl_get_u64(req, "child_sa", &id) < 0) {
-		fail(resp, "rekey: which CHILD SA? (a child name or a CHILD SA id)");
+	if (!conn) {
+		fail(resp, "%s: which connection? (CONN or CONN/CHILD)", verb);
 		return;
 	}
-	if (!child && id == 0) {
-		fail(resp, "rekey: CHILD SA id 0 names no SA (ids start at 1)");
+	if (child && !config_find_child(conn, child)) {
+		fail(resp, "connection '%s' has no child '%s'", conn->name, child);
 		return;
 	}
-	if (child && !child_configured(d->cfg, conn, child)) {
-		if (conn)
-			fail(resp, "connection '%s' has no child '%s'", conn->name, child);
-		else
-			fail(resp, "no connection has a child '%s'", child);
-		return;
-	}
-	if (engine_rekey_child(d->engine, conn ? conn->name : NULL, child, id, err,
-			       sizeof(err)) < 0) {
-		fail(resp, "%s", err);
-		return;
-	}
-	ctl_put_bool(resp, "ok", 1);
+	answer(resp, action(d->engine, conn->name, child, err, sizeof(err)), err, "children");
+}
+
+static void cmd_install(struct daemon *d, struct ctl_client *c, const struct ctl_val *req,
+			struct ctl_enc *resp)
+{
+	trap_action(d, req, resp, engine_install, "install");
+}
+
+static void cmd_uninstall(struct daemon *d, struct ctl_client *c, const struct ctl_val *req,
+			  struct ctl_enc *resp)
+{
+	trap_action(d, req, resp, engine_uninstall, "uninstall");
 }
 
 static void cmd_rekey(struct daemon *d, struct ctl_client *c, const struct ctl_val *req,
@@ -419,9 +483,11 @@ static void cmd_rekey(struct daemon *d, struct ctl_client *c, const struct ctl_v
 	uint64_t id;
 
 	if (ctl_get_str(req, "child") || ctl_get_u64(req, "child_sa", &id) == 0)
-		rekey_children(d, req, resp);
+		child_sa_action(d, req, resp, engine_rekey_child, "rekey", NULL);
+	else if (ctl_get_bool(req, "reauth"))
+		sa_action(d, req, resp, engine_reauth, "rekey --reauth", "ike_sas");
 	else
-		sa_action(d, req, resp, engine_rekey, "rekey");
+		sa_action(d, req, resp, engine_rekey, "rekey", NULL);
 }
 
 /* "a, b" -> ["a", "b"]: JSON readers get lists, not text to split. */
@@ -533,6 +599,13 @@ static void cmd_log(struct daemon *d, struct ctl_client *c, const struct ctl_val
 	put_levels(resp);
 }
 
+static void cmd_metrics(struct daemon *d, struct ctl_client *c, const struct ctl_val *req,
+			struct ctl_enc *resp)
+{
+	ctl_put_bool(resp, "ok", 1);
+	metrics_collect(d, resp);
+}
+
 static void cmd_monitor(struct daemon *d, struct ctl_client *c, const struct ctl_val *req,
 			struct ctl_enc *resp)
 {
@@ -553,9 +626,12 @@ static const struct {
 	{ "show-stats", cmd_show_stats },
 	{ "initiate", cmd_initiate },
 	{ "terminate", cmd_terminate },
+	{ "install", cmd_install },
+	{ "uninstall", cmd_uninstall },
 	{ "rekey", cmd_rekey },
 	{ "reload", cmd_reload },
 	{ "log", cmd_log },
+	{ "metrics", cmd_metrics },
 	{ "monitor", cmd_monitor },
 };
 

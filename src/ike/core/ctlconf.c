@@ -128,6 +128,7 @@ void ctl_put_global(struct ctl_enc *e, const char *name, const struct conf_globa
 	ctl_put_u64(e, "retransmit_tries", g->retransmit_tries);
 	ctl_put_u64(e, "cookie_threshold", g->cookie_threshold);
 	ctl_put_u64(e, "half_open_limit", g->half_open_limit);
+	ctl_put_str(e, "metrics_listen", g->metrics_listen ? g->metrics_listen : "");
 	ctl_put_u64(e, "cookie_threshold_ip", g->cookie_threshold_ip);
 	ctl_put_u64(e, "block_threshold", g->block_threshold);
 	ctl_end(e);

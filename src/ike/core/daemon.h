@@ -11,6 +11,7 @@
 #include "ike/core/conf.h"
 #include "ike/core/ctlserver.h"
 #include "ike/core/engine.h"
+#include "ike/core/metrics_http.h"
 #include "ike/core/pidfile.h"
 #include "ike/core/plan.h"
 
@@ -20,6 +21,7 @@ struct daemon {
 	struct config *cfg;
 	struct engine *engine;
 	struct ctl_server *ctl;
+	struct metrics_http *metrics;	/* NULL unless global.metrics.listen */
 	struct pidfile pid;
 	int verbose;			/* -v count: raises every subsystem's level */
 	uint64_t start_ms;
@@ -40,6 +42,10 @@ void reload_result_free(struct reload_result *r);
 void daemon_apply_log_levels(const struct daemon *d);
 /* Log lines go to monitors only while one is connected. */
 void daemon_monitor_update(struct daemon *d);
+
+/* metrics.c: the "families" list of metrics_fmt.h into e; the rendered text. */
+void metrics_collect(struct daemon *d, struct ctl_enc *e);
+int metrics_text(struct daemon *d, enum metrics_format f, char **out, size_t *len);
 
 /* ctlcmds.c */
 void daemon_ctl_request(void *arg, struct ctl_client *c, const struct ctl_val *req,

@@ -59,6 +59,7 @@ struct engine_ike_sa_info {
 	struct ident local_id, remote_id;
 	const char *proposal;		/* "AES_GCM_16_256/PRF_HMAC_SHA2_256/CURVE_25519" */
 	int nat_local, nat_remote;	/* behind a NAT (RFC 7296 2.23) */
+	int established;		/* has been ESTABLISHED */
 	uint64_t established_secs;	/* age; 0 while not established */
 	uint64_t rekey_in_secs, reauth_in_secs;	/* 0: not scheduled */
 	size_t nchildren;
@@ -101,8 +102,32 @@ struct engine_kernel_policy {
 	const char *action;		/* "protect", "trap", "block", "bypass" */
 };
 
+/*
+ * Why an IKE SA never got established (IKE_SA_INIT/IKE_AUTH failed), for
+ * "show stats" and the metrics: the error notify sent or received, no
+ * answer (retransmissions exhausted, half-open timeout), or ended locally
+ * (ikectl terminate, reload, shutdown).
+ */
+enum engine_fail {
+	ENGINE_FAIL_NO_PROPOSAL = 0,	/* NO_PROPOSAL_CHOSEN */
+	ENGINE_FAIL_AUTH,		/* AUTHENTICATION_FAILED */
+	ENGINE_FAIL_TS,			/* TS_UNACCEPTABLE */
+	ENGINE_FAIL_KE,			/* INVALID_KE_PAYLOAD */
+	ENGINE_FAIL_SYNTAX,		/* INVALID_SYNTAX */
+	ENGINE_FAIL_OTHER_NOTIFY,	/* another error notify */
+	ENGINE_FAIL_TIMEOUT,
+	ENGINE_FAIL_ABORTED,
+	ENGINE_FAIL_MAX
+};
+/* "no_proposal_chosen", "authentication_failed", ... "timeout", "aborted". */
+const char *engine_fail_name(unsigned cause);
+
 /* Counters since start; the daemon adds its own (reloads, control requests). */
 struct engine_stats {
+	uint64_t handshakes_completed;	/* IKE SAs established by IKE_AUTH */
+	uint64_t handshakes_failed[ENGINE_FAIL_MAX];
+	uint64_t ike_rekeys, child_rekeys;	/* SAs replaced by a rekey */
+	uint64_t peers_lost;		/* established IKE SAs whose peer stopped answering */
 	uint64_t ike_sas, ike_sas_half_open, child_sas;
 	uint64_t ike_sas_established_total, child_sas_installed_total;
 	uint64_t packets_in, packets_out, bytes_in, bytes_out;
@@ -139,6 +164,29 @@ int engine_rekey(struct engine *e, const char *conn, uint64_t ike_sa_id, char *e
  */
 int engine_rekey_child(struct engine *e, const char *conn, const char *child,
 		       uint64_t child_sa_id, char *err, size_t errlen);
+
+/*
+ * For ikectl; each returns how many things it acted on (at least 1), or -1
+ * with err naming what was not found.
+ *
+ * engine_terminate_child: the installed CHILD SAs of child configuration
+ * child (of conn, or of any connection if conn is NULL), or the one with
+ * child_sa_id (child NULL): DELETE sent, kernel state removed.
+ * engine_install / engine_uninstall: trap policies of conn's child (child
+ * NULL: every child), as start_action = trap would install them; a child
+ * trapped already is not counted by install.
+ * engine_reauth: every established IKE SA of conn (ike_sa_id 0), or one by
+ * id, is reauthenticated make-before-break (a new IKE SA, then the old one
+ * deleted).
+ */
+int engine_terminate_child(struct engine *e, const char *conn, const char *child,
+			   uint64_t child_sa_id, char *err, size_t errlen);
+int engine_install(struct engine *e, const char *conn, const char *child, char *err,
+		   size_t errlen);
+int engine_uninstall(struct engine *e, const char *conn, const char *child, char *err,
+		     size_t errlen);
+int engine_reauth(struct engine *e, const char *conn, uint64_t ike_sa_id, char *err,
+		  size_t errlen);
 
 /* ---- events, streamed by "ikectl monitor" ---- */
 

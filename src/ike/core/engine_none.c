@@ -92,6 +92,39 @@ int engine_rekey_child(struct engine *e, const char *conn, const char *child,
 	return -1;
 }
 
+int engine_terminate_child(struct engine *e, const char *conn, const char *child,
+			   uint64_t child_sa_id, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "terminate: %s", not_available);
+	return -1;
+}
+
+int engine_install(struct engine *e, const char *conn, const char *child, char *err,
+		   size_t errlen)
+{
+	snprintf(err, errlen, "install: %s", not_available);
+	return -1;
+}
+
+int engine_uninstall(struct engine *e, const char *conn, const char *child, char *err,
+		     size_t errlen)
+{
+	snprintf(err, errlen, "uninstall: %s", not_available);
+	return -1;
+}
+
+int engine_reauth(struct engine *e, const char *conn, uint64_t ike_sa_id, char *err,
+		  size_t errlen)
+{
+	snprintf(err, errlen, "rekey --reauth: %s", not_available);
+	return -1;
+}
+
+const char *engine_fail_name(unsigned cause)
+{
+	return "?";	/* nothing is ever counted without an engine */
+}
+
 void engine_set_event_cb(struct engine *e, engine_event_fn fn, void *arg)
 {
 }

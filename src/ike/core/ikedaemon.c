@@ -183,6 +183,11 @@ static void on_hup(int signo, void *arg)
 	reload_result_free(&r);
 }
 
+static int metrics_body(void *arg, enum metrics_format f, char **body, size_t *len)
+{
+	return metrics_text(arg, f, body, len);
+}
+
 static int start(struct daemon *d)
 {
 	char err[256];
@@ -211,6 +216,15 @@ static int start(struct daemon *d)
 		return -1;
 	}
 	engine_set_event_cb(d->engine, daemon_engine_event, d);
+	if (d->cfg->global.metrics_listen) {
+		d->metrics = metrics_http_new(d->loop, d->cfg->global.metrics_listen, metrics_body,
+					      d, err, sizeof(err));
+		if (!d->metrics) {
+			log_err(LS_DMN, "%s", err);
+			return -1;
+		}
+		log_info(LS_DMN, "metrics: serving /metrics on %s", d->cfg->global.metrics_listen);
+	}
 	/* Sockets are bound: from here on only the network capabilities remain. */
 	if (caps_drop_to_needed() < 0)
 		return -1;
@@ -220,6 +234,8 @@ static int start(struct daemon *d)
 static void stop(struct daemon *d)
 {
 	sd_notify_stopping();
+	metrics_http_free(d->metrics);
+	d->metrics = NULL;
 	if (d->engine)
 		engine_shutdown(d->engine);
 	log_set_sink(NULL, NULL);	/* monitors go away with the socket */

@@ -12,7 +12,9 @@ src_ike_core_libikecore_a_SOURCES = \
 	src/ike/core/ctlproto.c src/ike/core/ctlproto.h src/ike/core/ctlstream.c \
 	src/ike/core/ctlconf.c src/ike/core/ctlconf.h \
 	src/ike/core/ctlcerts.c src/ike/core/ctlcerts.h \
-	src/ike/core/plan.c src/ike/core/plan.h
+	src/ike/core/plan.c src/ike/core/plan.h \
+	src/ike/core/metrics_fmt.c src/ike/core/metrics_fmt.h \
+	src/ike/core/metrics_http.c src/ike/core/metrics_http.h
 IKECORE_LIBS = src/ike/core/libikecore.a src/ike/pki/libikepki.a src/ike/crypto/libikecrypto.a \
 	src/common/libikecommon.a $(LIBCONFIG_LIBS) $(OPENSSL_LIBS) $(GMP_LIBS)
 
@@ -27,6 +29,7 @@ src_ike_ikedaemon_SOURCES = \
 	src/ike/core/pidfile.c src/ike/core/pidfile.h \
 	src/ike/core/sdnotify.c src/ike/core/sdnotify.h \
 	src/ike/core/caps.c src/ike/core/caps.h \
+	src/ike/core/metrics.c \
 	src/ike/core/engine.h
 src_ike_ikedaemon_LDADD = $(ENGINE_LIBS) $(KERNEL_LIBS) $(IKECORE_LIBS) $(CRYPTO_LIBS)
 EXTRA_DIST += src/ike/core/engine_none.c
@@ -35,7 +38,9 @@ bin_PROGRAMS += src/ike/ikectl
 src_ike_ikectl_SOURCES = \
 	src/ike/ctl/ikectl.c \
 	src/ike/ctl/ctlclient.c src/ike/ctl/ctlclient.h \
-	src/ike/ctl/output.c src/ike/ctl/output.h
+	src/ike/ctl/output.c src/ike/ctl/output.h \
+	src/ike/ctl/swanctl.h src/ike/ctl/swanctl_parse.c src/ike/ctl/swanctl_conv.c
+src_ike_ikectl_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS)
 src_ike_ikectl_LDADD = $(IKECORE_LIBS)
 
 check_PROGRAMS += tests/core/test_config
@@ -61,11 +66,17 @@ tests_fuzz_fuzz_ctl_LDADD = $(IKECORE_LIBS)
 tests_fuzz_fuzz_conf_SOURCES = tests/fuzz/fuzz_conf.c
 tests_fuzz_fuzz_conf_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_conf_LDADD = $(IKECORE_LIBS)
+noinst_PROGRAMS += tests/fuzz/fuzz_swanctl
+tests_fuzz_fuzz_swanctl_SOURCES = tests/fuzz/fuzz_swanctl.c \
+	src/ike/ctl/swanctl_parse.c src/ike/ctl/swanctl_conv.c
+tests_fuzz_fuzz_swanctl_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS)
+tests_fuzz_fuzz_swanctl_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_swanctl_LDADD = $(IKECORE_LIBS)
 endif
 
-TESTS += tests/core/manlint.sh
+TESTS += tests/core/manlint.sh tests/core/import-swanctl.sh
 dist_noinst_SCRIPTS += tests/core/manlint.sh tests/core/daemon-netns.sh \
-	tests/core/ctlraw.py tests/core/gen-conns.py
+	tests/core/ctlraw.py tests/core/gen-conns.py tests/core/import-swanctl.sh
 dist_noinst_DATA += \
 	tests/core/data/err-include.conf \
 	tests/core/data/err-include.inc \
@@ -85,10 +96,18 @@ dist_noinst_DATA += \
 	tests/core/data/good-secrets-file.secrets \
 	tests/core/data/plan-new.conf \
 	tests/core/data/plan-old.conf \
-	tests/fuzz/corpus/fuzz_ctl tests/fuzz/corpus/fuzz_conf
+	tests/core/data/swanctl-mixed.conf \
+	tests/fuzz/corpus/fuzz_ctl tests/fuzz/corpus/fuzz_conf tests/fuzz/corpus/fuzz_swanctl
 
 check_PROGRAMS += tests/core/test_values
 TESTS += tests/core/test_values
 tests_core_test_values_SOURCES = tests/core/test_values.c
 tests_core_test_values_CFLAGS = $(CHECK_CFLAGS_ALL) -I$(top_srcdir)/tests
 tests_core_test_values_LDADD = $(IKECORE_LIBS) $(CHECK_LIBS)
+
+# metrics exposition (both formats) and the HTTP endpoint's request routing
+check_PROGRAMS += tests/core/test_metrics
+TESTS += tests/core/test_metrics
+tests_core_test_metrics_SOURCES = tests/core/test_metrics.c
+tests_core_test_metrics_CFLAGS = $(CHECK_CFLAGS_ALL) -I$(top_srcdir)/tests
+tests_core_test_metrics_LDADD = $(IKECORE_LIBS) $(CHECK_LIBS)

@@ -8,7 +8,7 @@
 
 /* Global keys the running daemon cannot change under its feet. */
 static const char *const restart_keys[] = { "listen", "port", "port_nat_t", "pidfile",
-					    "control_socket" };
+					    "control_socket", "metrics_listen" };
 
 const char *plan_op_name(enum plan_op op)
 {

@@ -77,3 +77,20 @@ const char *units_time_str(uint64_t secs, char *buf, size_t size)
 	snprintf(buf, size, "%" PRIu64 "%c", secs / time_units[i].mult, time_units[i].suffix);
 	return buf;
 }
+
+const char *units_human_str(uint64_t secs, char *buf, size_t size)
+{
+	int i = (int)(sizeof(time_units) / sizeof(time_units[0])) - 1;
+	uint64_t hi, lo;
+
+	while (i > 0 && secs < time_units[i].mult)
+		i--;
+	hi = secs / time_units[i].mult;
+	lo = i ? (secs % time_units[i].mult) / time_units[i - 1].mult : 0;
+	if (lo)
+		snprintf(buf, size, "%" PRIu64 "%c %" PRIu64 "%c", hi, time_units[i].suffix, lo,
+			 time_units[i - 1].suffix);
+	else
+		snprintf(buf, size, "%" PRIu64 "%c", hi, time_units[i].suffix);
+	return buf;
+}

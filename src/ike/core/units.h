@@ -14,5 +14,10 @@ int units_parse_time(const char *s, uint64_t *secs, char *err, size_t errlen);
 int units_parse_count(const char *s, uint64_t *out, char *err, size_t errlen);
 /* "4h", "90m", "30s": the largest unit that divides secs exactly. */
 const char *units_time_str(uint64_t secs, char *buf, size_t size);
+/*
+ * For people (ikectl): the two largest units, the smaller one dropped when
+ * zero: "45s", "3m 12s", "3h 53m", "4h", "2d 1h".  Rounds down.
+ */
+const char *units_human_str(uint64_t secs, char *buf, size_t size);
 
 #endif

@@ -14,9 +14,13 @@
 
 #include "config.h"
 #include "common/log.h"
+#include "ike/core/metrics_fmt.h"
 #include "ike/core/units.h"
 #include "ike/ctl/ctlclient.h"
 #include "ike/ctl/output.h"
+#include "ike/ctl/swanctl.h"
+
+#define SWANCTL_FILE_MAX	(4u << 20)
 
 #define DEFAULT_SOCKET IKE_RUNSTATEDIR "/ikedaemon.ctl"
 
@@ -25,6 +29,14 @@ struct invocation {
 	int json;
 	int argc;
 	char **argv;		/* arguments after the subcommand, options removed */
+};
+
+/* Exit statuses (ikectl(8)): scripts tell a refusal from a missing daemon. */
+enum {
+	EXIT_OK = 0,
+	EXIT_REFUSED = 1,	/* the daemon answered no (unknown connection, no such SA) */
+	EXIT_USAGE = 2,		/* bad command line */
+	EXIT_UNREACHABLE = 3,	/* no daemon on the socket, permission denied, broken answer */
 };
 
 typedef int (*subcmd_fn)(struct invocation *inv);
@@ -90,7 +102,7 @@ static int run(struct invocation *inv, struct ctl_enc *req, void (*human)(const 
 	int ret = transact(inv, req, &resp);
 
 	if (ret < 0)
-		return 1;
+		return EXIT_UNREACHABLE;
 	if (ret == 0) {
 		if (inv->json)
 			json_print(stdout, &resp, 0);
@@ -100,7 +112,7 @@ static int run(struct invocation *inv, struct ctl_enc *req, void (*human)(const 
 		json_print(stdout, &resp, 0);
 	}
 	ctl_val_free(&resp);
-	return ret ? 1 : 0;
+	return ret ? EXIT_REFUSED : EXIT_OK;
 }
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -113,7 +125,7 @@ static int usage_error(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, " (see 'ikectl help')\n");
-	return 2;
+	return EXIT_USAGE;
 }
 
 /* show sa|child|conns|kernel|stats [CONN] */
@@ -145,7 +157,7 @@ static int cmd_show(struct invocation *inv)
 	if (inv->argc > 1 + shows[i].takes_conn)
 		return usage_error("too many arguments for 'show %s'", inv->argv[0]);
 	if (request(inv, shows[i].command, &req) < 0)
-		return 1;
+		return EXIT_UNREACHABLE;
 	if (inv->argc == 2)
 		ctl_put_str(&req, "conn", inv->argv[1]);
 	return run(inv, &req, shows[i].human);
@@ -159,7 +171,7 @@ static int cmd_initiate(struct invocation *inv)
 	if (inv->argc != 1)
 		return usage_error("initiate needs CONN or CONN/CHILD");
 	if (request(inv, "initiate", &req) < 0)
-		return 1;
+		return EXIT_UNREACHABLE;
 	slash = strchr(inv->argv[0], '/');
 	if (slash) {
 		*slash = '\0';
@@ -188,49 +200,48 @@ static int parse_id(const char *s, const char *what, uint64_t *id)
 	return 0;
 }
 
-/* CONN, or an IKE SA id as "show sa" prints it. */
-static int sa_action(struct invocation *inv, const char *command)
+/* CONN, or an IKE SA id as "show sa" prints it (after an option, if any). */
+static int sa_action(struct invocation *inv, const char *command, const char *opt,
+		     void (*human)(const struct ctl_val *))
 {
 	struct ctl_enc req;
+	int skip = opt != NULL;
 	const char *a;
 	uint64_t id;
 
-	if (inv->argc != 1)
-		return usage_error("%s needs CONN or an IKE SA id", command);
-	a = inv->argv[0];
+	if (inv->argc != 1 + skip)
+		return usage_error("%s%s%s needs CONN or an IKE SA id", command, opt ? " " : "",
+				   opt ? opt : "");
+	a = inv->argv[skip];
 	if (all_digits(a) && parse_id(a, "an IKE SA id", &id) < 0)
-		return 2;
+		return EXIT_USAGE;
 	if (request(inv, command, &req) < 0)
-		return 1;
+		return EXIT_UNREACHABLE;
+	if (opt)
+		ctl_put_bool(&req, opt + 2, 1);	/* "--reauth" -> "reauth" */
 	if (all_digits(a))
 		ctl_put_u64(&req, "sa", id);
 	else
 		ctl_put_str(&req, "conn", a);
-	return run(inv, &req, print_done);
+	return run(inv, &req, human);
 }
 
-static int cmd_terminate(struct invocation *inv)
+/* --child [CONN/]CHILD or --child-id ID: which CHILD SAs a command acts on. */
+static int child_action(struct invocation *inv, const char *command,
+			void (*human)(const struct ctl_val *))
 {
-	return sa_action(inv, "terminate");
-}
-
-/* rekey CONN|SA, rekey --child [CONN/]CHILD, rekey --child-id ID */
-static int cmd_rekey(struct invocation *inv)
-{
+	const char *opt = inv->argv[0];
 	struct ctl_enc req;
-	const char *opt = inv->argc ? inv->argv[0] : "";
 	char *a, *slash;
 	uint64_t id = 0;
 
-	if (strcmp(opt, "--child") != 0 && strcmp(opt, "--child-id") != 0)
-		return sa_action(inv, "rekey");
 	if (inv->argc != 2)
-		return usage_error("rekey %s needs one argument", opt);
+		return usage_error("%s %s needs one argument", command, opt);
 	a = inv->argv[1];
 	if (strcmp(opt, "--child-id") == 0 && parse_id(a, "a CHILD SA id", &id) < 0)
-		return 2;
-	if (request(inv, "rekey", &req) < 0)
-		return 1;
+		return EXIT_USAGE;
+	if (request(inv, command, &req) < 0)
+		return EXIT_UNREACHABLE;
 	if (strcmp(opt, "--child-id") == 0) {
 		ctl_put_u64(&req, "child_sa", id);
 	} else {
@@ -242,7 +253,63 @@ static int cmd_rekey(struct invocation *inv)
 		}
 		ctl_put_str(&req, "child", a);
 	}
-	return run(inv, &req, print_done);
+	return run(inv, &req, human);
+}
+
+static int is_child_opt(const struct invocation *inv)
+{
+	return inv->argc && (strcmp(inv->argv[0], "--child") == 0 ||
+			     strcmp(inv->argv[0], "--child-id") == 0);
+}
+
+/* terminate CONN|SA, terminate --child [CONN/]CHILD, terminate --child-id ID */
+static int cmd_terminate(struct invocation *inv)
+{
+	if (is_child_opt(inv))
+		return child_action(inv, "terminate", print_terminated);
+	return sa_action(inv, "terminate", NULL, print_terminated);
+}
+
+/* rekey CONN|SA, rekey --reauth CONN|SA, rekey --child [CONN/]CHILD, rekey --child-id ID */
+static int cmd_rekey(struct invocation *inv)
+{
+	if (is_child_opt(inv))
+		return child_action(inv, "rekey", print_done);
+	if (inv->argc && strcmp(inv->argv[0], "--reauth") == 0)
+		return sa_action(inv, "rekey", "--reauth", print_reauth);
+	if (inv->argc && inv->argv[0][0] == '-')
+		return usage_error("rekey: unknown option '%s'", inv->argv[0]);
+	return sa_action(inv, "rekey", NULL, print_done);
+}
+
+/* install|uninstall CONN[/CHILD] */
+static int trap_action(struct invocation *inv, const char *command,
+		       void (*human)(const struct ctl_val *))
+{
+	struct ctl_enc req;
+	char *slash;
+
+	if (inv->argc != 1)
+		return usage_error("%s needs CONN or CONN/CHILD", command);
+	if (request(inv, command, &req) < 0)
+		return EXIT_UNREACHABLE;
+	slash = strchr(inv->argv[0], '/');
+	if (slash) {
+		*slash = '\0';
+		ctl_put_str(&req, "child", slash + 1);
+	}
+	ctl_put_str(&req, "conn", inv->argv[0]);
+	return run(inv, &req, human);
+}
+
+static int cmd_install(struct invocation *inv)
+{
+	return trap_action(inv, "install", print_installed);
+}
+
+static int cmd_uninstall(struct invocation *inv)
+{
+	return trap_action(inv, "uninstall", print_uninstalled);
 }
 
 static int cmd_reload(struct invocation *inv)
@@ -253,7 +320,7 @@ static int cmd_reload(struct invocation *inv)
 	if (inv->argc > 1 || (inv->argc == 1 && !dry))
 		return usage_error("reload takes only --dry-run");
 	if (request(inv, "reload", &req) < 0)
-		return 1;
+		return EXIT_UNREACHABLE;
 	ctl_put_bool(&req, "dry_run", dry);
 	return run(inv, &req, print_reload);
 }
@@ -265,12 +332,75 @@ static int cmd_log(struct invocation *inv)
 	if (inv->argc > 2)
 		return usage_error("log takes [SUBSYS] LEVEL");
 	if (request(inv, "log", &req) < 0)
-		return 1;
+		return EXIT_UNREACHABLE;
 	if (inv->argc == 2)
 		ctl_put_str(&req, "subsys", inv->argv[0]);
 	if (inv->argc >= 1)
 		ctl_put_str(&req, "level", inv->argv[inv->argc - 1]);
 	return run(inv, &req, print_levels);
+}
+
+static void print_metrics_text(const struct ctl_val *resp)
+{
+	if (metrics_render(resp, METRICS_TEXT, stdout) < 0)
+		fprintf(stderr, "ikectl: some metrics were malformed and left out\n");
+}
+
+static void print_metrics_om(const struct ctl_val *resp)
+{
+	if (metrics_render(resp, METRICS_OPENMETRICS, stdout) < 0)
+		fprintf(stderr, "ikectl: some metrics were malformed and left out\n");
+}
+
+/* metrics [--openmetrics]: what GET /metrics serves, from the control socket */
+static int cmd_metrics(struct invocation *inv)
+{
+	struct ctl_enc req;
+	int om = inv->argc == 1 && strcmp(inv->argv[0], "--openmetrics") == 0;
+
+	if (inv->argc > 1 || (inv->argc == 1 && !om))
+		return usage_error("metrics takes only --openmetrics");
+	if (request(inv, "metrics", &req) < 0)
+		return EXIT_UNREACHABLE;
+	return run(inv, &req, om ? print_metrics_om : print_metrics_text);
+}
+
+/* import-swanctl FILE: ike.conf on stdout, what was left behind on stderr (no daemon needed) */
+static int cmd_import_swanctl(struct invocation *inv)
+{
+	struct snode root;
+	char err[256], *text = NULL;
+	size_t len = 0, left;
+	FILE *f;
+
+	if (inv->argc != 1)
+		return usage_error("import-swanctl needs a swanctl.conf FILE");
+	f = fopen(inv->argv[0], "r");
+	if (!f) {
+		fprintf(stderr, "ikectl: %s: %s\n", inv->argv[0], strerror(errno));
+		return EXIT_REFUSED;
+	}
+	text = malloc(SWANCTL_FILE_MAX + 1);
+	if (text)
+		len = fread(text, 1, SWANCTL_FILE_MAX + 1, f);
+	fclose(f);
+	if (!text || len > SWANCTL_FILE_MAX) {
+		fprintf(stderr, "ikectl: %s: larger than %u bytes\n", inv->argv[0], SWANCTL_FILE_MAX);
+		free(text);
+		return EXIT_REFUSED;
+	}
+	if (swanctl_parse(text, len, &root, err, sizeof(err)) < 0) {
+		fprintf(stderr, "ikectl: %s: %s\n", inv->argv[0], err);
+		free(text);
+		return EXIT_REFUSED;
+	}
+	free(text);
+	left = swanctl_convert(&root, inv->argv[0], stdout, stderr);
+	swanctl_free(&root);
+	if (left)
+		fprintf(stderr, "ikectl: %zu key%s of %s not carried over (listed above)\n", left,
+			left == 1 ? "" : "s", inv->argv[0]);
+	return EXIT_OK;
 }
 
 /* Prints events until the daemon goes away or ikectl is interrupted. */
@@ -280,14 +410,15 @@ static int cmd_monitor(struct invocation *inv)
 	struct ctl_conn c;
 	struct ctl_val msg;
 	uint8_t kind;
+	int rc = EXIT_OK;
 
 	if (inv->argc)
 		return usage_error("monitor takes no arguments");
 	if (request(inv, "monitor", &req) < 0 || ctl_connect(&c, inv->socket) < 0)
-		return 1;
+		return EXIT_UNREACHABLE;
 	if (ctl_send(&c, &req) < 0) {
 		ctl_enc_free(&req);
-		return 1;
+		return EXIT_UNREACHABLE;
 	}
 	ctl_enc_free(&req);
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -302,24 +433,34 @@ static int cmd_monitor(struct invocation *inv)
 		} else if (!ctl_get_bool(&msg, "ok")) {
 			fprintf(stderr, "ikectl: %s\n", ctl_get_str(&msg, "error"));
 			ctl_val_free(&msg);
+			rc = EXIT_REFUSED;
 			break;
 		}
 		ctl_val_free(&msg);
 	}
 	ctl_disconnect(&c);
-	return 0;
+	return rc;	/* the daemon stopping ends a monitor normally */
 }
 
 static const struct subcmd subcmds[] = {
 	{ "show", cmd_show, "sa|child|conns [CONN] | kernel | stats | certs",
 	  "IKE SAs, CHILD SAs, configured connections, kernel state, counters" },
 	{ "initiate", cmd_initiate, "CONN[/CHILD]", "start a connection (or one child of it)" },
-	{ "terminate", cmd_terminate, "CONN|SA", "delete the IKE SAs of CONN, or IKE SA id SA" },
-	{ "rekey", cmd_rekey, "CONN|SA | --child [CONN/]CHILD | --child-id ID",
-	  "rekey the IKE SAs of CONN or IKE SA id SA; the CHILD SAs of CHILD, or CHILD SA id ID" },
+	{ "terminate", cmd_terminate, "CONN|SA | --child [CONN/]CHILD | --child-id ID",
+	  "delete the IKE SAs of CONN or IKE SA id SA; the CHILD SAs of CHILD, or CHILD SA id ID" },
+	{ "rekey", cmd_rekey, "CONN|SA | --reauth CONN|SA | --child [CONN/]CHILD | --child-id ID",
+	  "rekey the IKE SAs of CONN or IKE SA id SA (--reauth: reauthenticate them);\n"
+	  "      the CHILD SAs of CHILD, or CHILD SA id ID" },
+	{ "install", cmd_install, "CONN[/CHILD]",
+	  "install trap policies (as start_action = trap): the first packet starts the SA" },
+	{ "uninstall", cmd_uninstall, "CONN[/CHILD]", "remove those trap policies" },
 	{ "reload", cmd_reload, "[--dry-run]", "reload ike.conf (--dry-run: only show the changes)" },
 	{ "log", cmd_log, "[SUBSYS] LEVEL", "set log levels (no argument: show them)" },
+	{ "metrics", cmd_metrics, "[--openmetrics]",
+	  "the metrics /metrics serves (Prometheus text format, or OpenMetrics)" },
 	{ "monitor", cmd_monitor, "", "follow log lines and SA state changes" },
+	{ "import-swanctl", cmd_import_swanctl, "FILE",
+	  "print FILE (strongSwan's swanctl.conf) as ike.conf; what is left out goes to stderr" },
 	{ "help", cmd_help, "", "this list" },
 };
 
@@ -329,7 +470,8 @@ static int cmd_help(struct invocation *inv)
 
 	printf("usage: ikectl [-s SOCKET] COMMAND [ARGS] [--json]\n"
 	       "  -s SOCKET  control socket (default " DEFAULT_SOCKET ")\n"
-	       "  --json     JSON output (show, reload, log, monitor); field names in ikectl(8)\n\n"
+	       "  --json     JSON output (every command); field names in ikectl(8)\n"
+	       "exit status: 0 done, 1 refused by the daemon, 2 usage error, 3 no daemon\n\n"
 	       "commands:\n");
 	for (i = 0; i < sizeof(subcmds) / sizeof(subcmds[0]); i++)
 		printf("  %s%s%s\n      %s\n", subcmds[i].name, *subcmds[i].args ? " " : "",
@@ -367,7 +509,7 @@ int main(int argc, char **argv)
 	}
 	if (optind >= argc) {
 		cmd_help(&inv);
-		return 2;
+		return EXIT_USAGE;
 	}
 	inv.argc = argc - optind - 1;
 	inv.argv = argv + optind + 1;

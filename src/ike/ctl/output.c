@@ -72,11 +72,36 @@ static const char *joined(const struct ctl_val *r, const char *name, char *buf, 
 	return buf[0] ? buf : "-";
 }
 
+/* A configured time: "off" (0) or "3h 53m"; the same style as the SAs' timers. */
 static const char *dur(uint64_t secs, char *buf, size_t size)
 {
 	if (!secs)
 		return "off";
-	return units_time_str(secs, buf, size);
+	return units_human_str(secs, buf, size);
+}
+
+/* How long ago something happened: "just now", "3h 53m ago"; "not yet" if !happened. */
+static const char *ago(int happened, uint64_t secs, char *buf, size_t size)
+{
+	char h[32];
+
+	if (!happened)
+		return "not yet";
+	if (!secs)
+		return "just now";
+	snprintf(buf, size, "%s ago", units_human_str(secs, h, sizeof(h)));
+	return buf;
+}
+
+/* When a timer fires: "in 12m", or "never" (0: not scheduled). */
+static const char *due(uint64_t secs, char *buf, size_t size)
+{
+	char h[32];
+
+	if (!secs)
+		return "never";
+	snprintf(buf, size, "in %s", units_human_str(secs, h, sizeof(h)));
+	return buf;
 }
 
 /* 1073741824 -> "1G" (binary units, as ike.conf writes them). */
@@ -203,10 +228,10 @@ void print_sas(const struct ctl_val *resp)
 		kv(2, "remote", "%s %s%s", str(r, "remote"), str(r, "remote_id"),
 		   ctl_get_bool(r, "nat_remote") ? " (behind NAT)" : "");
 		kv(2, "spis", "%s_i %s_r", str(r, "spi_i"), str(r, "spi_r"));
-		kv(2, "proposal", "%s", str(r, "proposal"));
-		kv(2, "established", "%s ago, rekey in %s, reauth in %s",
-		   dur(u64(r, "established_secs"), a, sizeof(a)),
-		   dur(u64(r, "rekey_in_secs"), b, sizeof(b)), dur(u64(r, "reauth_in_secs"), c, sizeof(c)));
+		kv(2, "proposal", "%s", *str(r, "proposal") ? str(r, "proposal") : "(not negotiated yet)");
+		kv(2, "established", "%s, rekey %s, reauth %s",
+		   ago(ctl_get_bool(r, "established"), u64(r, "established_secs"), a, sizeof(a)),
+		   due(u64(r, "rekey_in_secs"), b, sizeof(b)), due(u64(r, "reauth_in_secs"), c, sizeof(c)));
 		kv(2, "children", "%" PRIu64, u64(r, "children"));
 		if (*str(r, "local_auth") || *str(r, "remote_auth"))
 			kv(2, "auth", "local %s, remote %s", str(r, "local_auth"),
@@ -238,9 +263,10 @@ void print_children(const struct ctl_val *resp)
 		kv(2, "traffic", "in %" PRIu64 " bytes / %" PRIu64 " packets, out %" PRIu64
 		   " bytes / %" PRIu64 " packets", u64(r, "bytes_in"), u64(r, "packets_in"),
 		   u64(r, "bytes_out"), u64(r, "packets_out"));
-		kv(2, "installed", "%s ago, rekey in %s, expires in %s",
-		   dur(u64(r, "installed_secs"), b, sizeof(b)), dur(u64(r, "rekey_in_secs"), c, sizeof(c)),
-		   dur(u64(r, "expire_in_secs"), d, sizeof(d)));
+		kv(2, "installed", "%s, rekey %s, expires %s",
+		   ago(strcmp(str(r, "state"), "CREATED") && strcmp(str(r, "state"), "INSTALLING"),
+		       u64(r, "installed_secs"), b, sizeof(b)), due(u64(r, "rekey_in_secs"), c, sizeof(c)),
+		   due(u64(r, "expire_in_secs"), d, sizeof(d)));
 	}
 	if (!chs || !chs->nkids)
 		no_engine_note(resp, "CHILD SAs");
@@ -278,7 +304,7 @@ void print_stats(const struct ctl_val *resp)
 
 	stat_kv("engine", "%s", str(resp, "engine"));
 	stat_kv("version", "%s", str(resp, "version"));
-	stat_kv("uptime", "%s", units_time_str(u64(resp, "uptime_secs"), b, sizeof(b)));
+	stat_kv("uptime", "%s", units_human_str(u64(resp, "uptime_secs"), b, sizeof(b)));
 	for (i = 0; i < resp->nkids; i++) {
 		const struct ctl_val *v = &resp->kids[i];
 
@@ -360,6 +386,45 @@ void print_event(const struct ctl_val *ev)
 void print_done(const struct ctl_val *resp)
 {
 	printf("ok\n");
+}
+
+/* "2 CHILD SAs: DELETE sent"; "ok" when the daemon gave no count. */
+static void counted(const struct ctl_val *resp, const char *field, const char *one,
+		    const char *many, const char *what)
+{
+	uint64_t n;
+
+	if (ctl_get_u64(resp, field, &n) < 0)
+		printf("ok\n");
+	else
+		printf("%" PRIu64 " %s: %s\n", n, n == 1 ? one : many, what);
+}
+
+void print_terminated(const struct ctl_val *resp)
+{
+	if (ctl_get(resp, "child_sas"))
+		counted(resp, "child_sas", "CHILD SA", "CHILD SAs", "DELETE sent");
+	else
+		counted(resp, "ike_sas", "IKE SA", "IKE SAs", "DELETE sent");
+}
+
+void print_installed(const struct ctl_val *resp)
+{
+	if (u64(resp, "children") == 0)
+		printf("trap policies were installed already\n");
+	else
+		counted(resp, "children", "child", "children", "trap policies installed");
+}
+
+void print_uninstalled(const struct ctl_val *resp)
+{
+	counted(resp, "children", "child", "children", "trap policies removed");
+}
+
+void print_reauth(const struct ctl_val *resp)
+{
+	counted(resp, "ike_sas", "IKE SA", "IKE SAs",
+		"reauthenticating (a new IKE SA first, then the old one is deleted)");
 }
 
 void print_errors(const struct ctl_val *resp)

@@ -14,6 +14,10 @@ void print_reload(const struct ctl_val *resp);
 void print_levels(const struct ctl_val *resp);
 void print_event(const struct ctl_val *ev);
 void print_done(const struct ctl_val *resp);
+void print_terminated(const struct ctl_val *resp);
+void print_installed(const struct ctl_val *resp);
+void print_uninstalled(const struct ctl_val *resp);
+void print_reauth(const struct ctl_val *resp);
 /* A failed reload's "file:line: message" list, to stderr. */
 void print_errors(const struct ctl_val *resp);
 

@@ -77,65 +77,6 @@ int engine_nonce(struct engine *e, struct secret *out)
 	return 0;
 }
 
-int conf_proposals(const struct conf_strlist *l, uint8_t protocol, struct ike_proposal *out,
-		   size_t *n)
-{
-	char why[160];
-	size_t got;
-
-	*n = 0;
-	if (!l->n)
-		return proposal_parse("default", protocol, out, IKE_MAX_PROPOSALS, n, why,
-				      sizeof(why)) == 0 ? 0 : -1;
-	for (size_t i = 0; i < l->n; i++) {
-		if (proposal_parse(l->v[i], protocol, out + *n, IKE_MAX_PROPOSALS - *n, &got, why,
-				   sizeof(why)) < 0) {
-			log_err(LS_CFG, "proposal \"%s\": %s", l->v[i], why);
-			return -1;
-		}
-		*n += got;
-	}
-	for (size_t i = 0; i < *n; i++)
-		out[i].num = (uint8_t)(i + 1);
-	return 0;
-}
-
-int conf_proposals_dup(const struct conf_strlist *l, uint8_t protocol, struct ike_proposal **out,
-		       size_t *n)
-{
-	struct ike_proposal tmp[IKE_MAX_PROPOSALS];
-
-	if (conf_proposals(l, protocol, tmp, n) < 0 || !*n)
-		return -1;
-	*out = malloc(*n * sizeof(**out));
-	if (!*out)
-		return -1;
-	memcpy(*out, tmp, *n * sizeof(**out));
-	return 0;
-}
-
-void conf_ts_resolve(const struct conf_ts_list *l, const struct addr *host, struct ts_set *out)
-{
-	out->n = 0;
-	for (size_t i = 0; i < l->n && out->n < TS_SET_MAX; i++) {
-		struct ike_ts ts = l->v[i].ts;
-
-		if (l->v[i].dynamic) {
-			size_t len;
-			const uint8_t *b = addr_bytes(host, &len);
-
-			if (!b)
-				continue;
-			ts.type = len == 4 ? TS_IPV4_ADDR_RANGE : TS_IPV6_ADDR_RANGE;
-			memset(ts.start, 0, sizeof(ts.start));
-			memset(ts.end, 0, sizeof(ts.end));
-			memcpy(ts.start, b, len);
-			memcpy(ts.end, b, len);
-		}
-		out->ts[out->n++] = ts;
-	}
-}
-
 /* The source address the kernel would pick towards remote. */
 static int route_src(const struct addr *remote, struct addr *local)
 {
@@ -443,6 +384,7 @@ void engine_list_ike_sas(struct engine *e, const char *conn, engine_ike_sa_fn fn
 		in.proposal = prop;
 		in.nat_local = sa->nat_local;
 		in.nat_remote = sa->nat_remote;
+		in.established = sa->established_ms != 0;
 		in.established_secs = sa->established_ms ? (now - sa->established_ms) / 1000 : 0;
 		in.nchildren = n;
 		in.rekey_in_secs = rekey_ike_rekey_in(sa);	/* rekeying (rekey.c) */
@@ -464,7 +406,7 @@ void engine_list_child_sas(struct engine *e, const char *conn, engine_child_sa_f
 		for (struct child_sa *c = sa->children; c; c = c->next) {
 			struct engine_child_sa_info in;
 			char prop[256] = "";
-			uint64_t age = (now - c->installed_ms) / 1000;
+			uint64_t age = c->installed_ms ? (now - c->installed_ms) / 1000 : 0;
 
 			memset(&in, 0, sizeof(in));
 			in.ike_sa_id = sa->id;

@@ -13,6 +13,7 @@
 
 #include "ike/codec/codec.h"
 #include "ike/engine/ike_sa.h"
+#include "ike/sa/conf_objects.h"
 
 #define OUT_MAX_PAYLOADS	24
 
@@ -84,17 +85,6 @@ int info_dpd(struct ike_sa *sa);
 /* IKE SPIs: the 8 wire bytes, big-endian. */
 uint64_t spi_get(const uint8_t b[8]);
 void spi_put(uint8_t out[8], uint64_t spi);
-/* The next connection after 'after' (NULL: the first) allowing these addresses. */
-const struct conf_conn *conn_by_addrs(const struct config *cfg, const struct addr *local,
-				      const struct addr *remote, const struct conf_conn *after);
-/* Our proposals for conn (IKE) or child (ESP), "default" when none are set. */
-int conf_proposals(const struct conf_strlist *l, uint8_t protocol, struct ike_proposal *out,
-		   size_t *n);
-/* The same into a fresh array (*out, freed by the caller). */
-int conf_proposals_dup(const struct conf_strlist *l, uint8_t protocol, struct ike_proposal **out,
-		       size_t *n);
-/* A connection's selectors with "dynamic" resolved to host. */
-void conf_ts_resolve(const struct conf_ts_list *l, const struct addr *host, struct ts_set *out);
 /* The message's TSi/TSr payload selectors, or an empty set. */
 void msg_ts(const struct ike_msg *m, uint8_t type, struct ts_set *out);
 /* The first payload of this type, or NULL. */

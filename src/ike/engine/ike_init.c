@@ -274,35 +274,6 @@ static void init_rx_response(struct ike_sa *sa, const struct ike_msg *m,
 
 /* ---- responder ---- */
 
-static int addr_in_hosts(const struct conf_host *h, size_t n, const struct addr *a)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (h[i].any)
-			return 1;
-		for (size_t j = 0; j < h[i].naddrs; j++)
-			if (addr_eq_host(&h[i].addrs[j], a))
-				return 1;
-	}
-	return 0;
-}
-
-/* The first connection whose addresses allow this pair (strongSwan picks
- * its IKE config the same way, before any identity is known). */
-const struct conf_conn *conn_by_addrs(const struct config *cfg, const struct addr *local,
-				      const struct addr *remote, const struct conf_conn *after)
-{
-	size_t i = after ? (size_t)(after - cfg->conns) + 1 : 0;
-
-	for (; i < cfg->nconns; i++) {
-		const struct conf_conn *c = &cfg->conns[i];
-
-		if (addr_in_hosts(c->local_addrs, c->nlocal_addrs, local) &&
-		    addr_in_hosts(c->remote_addrs, c->nremote_addrs, remote))
-			return c;
-	}
-	return NULL;
-}
-
 /* The stateless checks: 0 to go on with *chosen, or -1 (answered or dropped). */
 static int init_admit(struct engine *e, const struct ike_msg *m, const struct conf_conn *conn,
 		      const struct addr *local, const struct addr *remote,

@@ -34,6 +34,7 @@ static void on_half_open_timeout(void *arg)
 
 	log_info(LS_IKE, "IKE SA %llu: half-open for %u s, deleted",
 		 (unsigned long long)sa->id, ENGINE_HALF_OPEN_MS / 1000);
+	sa->timed_out = 1;
 	ike_sa_destroy(sa);
 }
 
@@ -111,6 +112,7 @@ int ike_sa_state(struct ike_sa *sa, enum ike_sa_state next)
 
 	if (ike_sa_set_state(&sa->state, next, sa->entry.spi_i, sa->entry.spi_r) < 0)
 		return -1;
+	counters_ike_state(sa, old, next);
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = ENGINE_EV_IKE_STATE;
 	ev.ike_sa_id = sa->id;
@@ -128,6 +130,8 @@ int child_sa_state(struct child_sa *c, enum child_sa_state next)
 
 	if (child_sa_set_state(&c->state, next, c->spi_in, c->spi_out) < 0)
 		return -1;
+	if (next == CHILD_SA_REKEYED)
+		c->ike->eng->stats.child_rekeys++;
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = ENGINE_EV_CHILD_STATE;
 	ev.ike_sa_id = c->ike->id;
@@ -227,6 +231,9 @@ void ike_sa_lost(struct ike_sa *sa, const char *why)
 	log_info(LS_IKE, "IKE SA %llu (%s): peer lost: %s; dpd_action %s",
 		 (unsigned long long)sa->id, conn ? conn->name : "-", why,
 		 conn ? conf_dpd_action_name(conn->dpd_action) : "-");
+	sa->timed_out = 1;
+	if (sa->established_ms)
+		sa->eng->stats.peers_lost++;
 	destroy_then(sa, 1);
 }
 

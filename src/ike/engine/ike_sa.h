@@ -12,6 +12,9 @@
  *   informational.c INFORMATIONAL: DELETE, liveness (DPD), error notifies
  *   child_sa.c      CHILD SA negotiation results -> kernel (SPIs, SAs, policies)
  *   trap.c          trap policies, ACQUIRE, kernel EXPIRE handling
+ *   engine_ctl.c    engine.h actions for ikectl: terminate a CHILD SA,
+ *                   install/uninstall traps, reauthenticate
+ *   counters.c      handshake outcomes and rekeys counted from state changes
  * exchange.h holds what the exchange files share (message building,
  * handlers); tests/engine/pair.h wires two engines for whole-exchange tests.
  *
@@ -128,6 +131,7 @@ struct ike_sa {
 	int halfopen;			/* counted in e->cookies (responder) */
 	const struct conf_child *init_child;	/* initiator: child for IKE_AUTH */
 	uint16_t notify_err;		/* why it failed (log/tests), 0: none */
+	int timed_out;			/* ended for want of an answer (counters.c) */
 	/* DELETEs waiting for the window (one request at a time, 2.3) */
 	int delete_pending;
 	uint32_t del_spis[8];
@@ -240,6 +244,8 @@ int child_sa_state(struct child_sa *c, enum child_sa_state next);
 struct ike_sa *ike_sa_by_id(struct engine *e, uint64_t id);
 /* 1 if sa belongs to connection conn (any connection for NULL). */
 int ike_sa_of_conn(const struct ike_sa *sa, const char *conn);
+/* counters.c: engine_stats from one IKE SA state change (ike_sa_state). */
+void counters_ike_state(struct ike_sa *sa, enum ike_sa_state old, enum ike_sa_state next);
 /* A valid message from the peer arrived: liveness restarts. */
 void ike_sa_alive(struct ike_sa *sa);
 /* Established: half-open accounting, DPD timer, identity index. */
@@ -329,6 +335,11 @@ int trap_install_child(struct engine *e, const struct conf_conn *conn,
 /* Installs trap policies of one connection / removes them. */
 int trap_install_conn(struct engine *e, const struct conf_conn *conn);
 void trap_remove_conn(struct engine *e, const char *conn);
+/* The trap policies of conn's child (NULL: every child); how many children. */
+size_t trap_remove_child(struct engine *e, const char *conn, const char *child);
+/* ikectl uninstall: the trap policies of conn's child (NULL: every child)
+ * go, block policies stay in their place for a fail_closed child; how many. */
+size_t trap_uninstall(struct engine *e, const struct conf_conn *conn, const struct conf_child *only);
 /* Reload: point the remaining traps at newcfg (by name); drop orphans. */
 int trap_remap(struct engine *e, const struct config *newcfg);
 

@@ -5,6 +5,8 @@ noinst_LIBRARIES += src/ike/engine/libikeengine.a
 src_ike_engine_libikeengine_a_SOURCES = \
 	src/ike/engine/ike_sa.h src/ike/engine/exchange.h \
 	src/ike/engine/engine.c \
+	src/ike/engine/engine_ctl.c \
+	src/ike/engine/counters.c \
 	src/ike/engine/ike_sa.c \
 	src/ike/engine/msg_in.c \
 	src/ike/engine/msg_out.c \
@@ -67,6 +69,15 @@ TESTS += tests/engine/tshark-check.sh
 dist_noinst_SCRIPTS += tests/engine/tshark-check.sh tests/engine/interop-host.sh \
 	tests/engine/interop-pki.sh tests/engine/interop-pk-cases.sh \
 	tests/engine/vm-interop.sh
+
+# ikectl's actions: terminate a CHILD SA, install/uninstall traps, reauth
+check_PROGRAMS += tests/engine/test_operator
+TESTS += tests/engine/test_operator
+tests_engine_test_operator_SOURCES = tests/engine/test_operator.c \
+	tests/engine/pair.c tests/engine/pair.h
+tests_engine_test_operator_CPPFLAGS = $(tests_engine_test_exchange_CPPFLAGS)
+tests_engine_test_operator_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_operator_LDADD = $(tests_engine_test_exchange_LDADD)
 
 check_PROGRAMS += tests/engine/test_hostile
 TESTS += tests/engine/test_hostile

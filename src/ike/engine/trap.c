@@ -254,20 +254,52 @@ int trap_install_all(struct engine *e, int adopt)
 	return rc;
 }
 
-void trap_remove_conn(struct engine *e, const char *conn)
+size_t trap_remove_child(struct engine *e, const char *conn, const char *child)
 {
 	struct trap **pp = &e->traps;
+	size_t n = 0;
 
 	while (*pp) {
 		struct trap *t = *pp;
 
-		if (!conn || strcmp(t->conn->name, conn) == 0) {
+		if ((!conn || strcmp(t->conn->name, conn) == 0) &&
+		    (!child || strcmp(t->child->name, child) == 0)) {
 			*pp = t->next;
 			trap_free(e, t);
+			n++;
 		} else {
 			pp = &t->next;
 		}
 	}
+	return n;
+}
+
+size_t trap_uninstall(struct engine *e, const struct conf_conn *conn, const struct conf_child *only)
+{
+	size_t n = 0;
+
+	for (size_t k = 0; k < conn->nchildren; k++) {
+		const struct conf_child *ch = &conn->children[k];
+		struct trap *t = trap_find(e, conn, ch);
+
+		if ((only && ch != only) || !t || !t->reqid)
+			continue;
+		trap_unlink(e, t);
+		/* fail_closed: block policies take the trap policies' place, no gap */
+		if (ch->fail_closed && standing_install(e, conn, ch, 1, 1) == 0) {
+			free(t->pols);
+			free(t);
+		} else {
+			trap_free(e, t);
+		}
+		n++;
+	}
+	return n;
+}
+
+void trap_remove_conn(struct engine *e, const char *conn)
+{
+	trap_remove_child(e, conn, NULL);
 }
 
 void trap_remove_all(struct engine *e)
