@@ -3,9 +3,9 @@
 
 ctlraw.py SOCKET command=NAME [key=str:VALUE | key=u64:N | key=bool:0|1 ...]
 Prints the response record as JSON; exit 0 when it has ok = true.
-"idle N" as the only argument after SOCKET opens N connections, sends
-nothing and waits until each is closed by the daemon or 30 s pass,
-printing how many the daemon closed.
+"idle N" as the only argument after SOCKET opens N connections (then
+prints "connected"), sends nothing and waits until each is closed by the
+daemon or 30 s pass, printing how many the daemon closed.
 """
 import json
 import socket
@@ -54,6 +54,7 @@ def idle(path, n):
         s.connect(path)
         s.settimeout(0.1)
         conns.append(s)
+    print("connected", flush=True)
     closed, start = set(), time.time()
     while len(closed) < n and time.time() - start < 30:
         for i, s in enumerate(conns):

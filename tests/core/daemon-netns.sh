@@ -22,7 +22,8 @@ conf() {
 		"$SRCDIR/etc/ike.conf" > "$T/ike.conf"
 	chmod 600 "$T/ike.conf"
 }
-wait_for() { i=0; while [ ! -e "$1" ]; do i=$((i + 1)); [ $i -lt 100 ] || die "no $1"; sleep 0.05; done; }
+# wait_for PATH [TRIES]: polls every 0.05 s (100 tries by default)
+wait_for() { i=0; while [ ! -e "$1" ]; do i=$((i + 1)); [ $i -lt "${2:-100}" ] || die "no $1"; sleep 0.05; done; }
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); $1"; }
 
 # --- -n: check only
@@ -256,10 +257,10 @@ ok "ikectl escapes control bytes it echoes"
 # --- idle control clients are closed: 32 of them no longer lock ikectl out
 python3 "$SRCDIR/tests/core/ctlraw.py" "$T/ctl" idle 32 > "$T/idle" &
 IPID=$!
-sleep 0.5
+i=0; until grep -q connected "$T/idle"; do i=$((i + 1)); [ $i -lt 200 ] || die "idle clients"; sleep 0.05; done
 if $C show stats >/dev/null 2>&1; then die "a 33rd client got in"; fi
 wait $IPID
-[ "$(cat "$T/idle")" = 32 ] || die "idle clients closed: $(cat "$T/idle")"
+[ "$(tail -n 1 "$T/idle")" = 32 ] || die "idle clients closed: $(cat "$T/idle")"
 $C show stats >/dev/null || die "ikectl after idle clients"
 grep -q "control client: idle for 10000 ms, closed" "$T/log" || die "idle close not logged"
 ok "32 idle control clients closed after 10 s; ikectl works again"
@@ -268,15 +269,27 @@ ok "32 idle control clients closed after 10 s; ikectl works again"
 $C monitor --json > "$T/mon" &
 MPID=$!
 sleep 0.2
+SITE_SA=$($C show sa site --json | json 'print(d["sas"][0]["id"])')
 sed -i 's/rekey_time = "8h";/rekey_time = "9h";/; s/name = "host";/name = "host2";/' "$T/ike.conf"
+sed -i 's|remote_ts = \["10.2.0.0/16", |remote_ts = ["10.4.0.0/16", |' "$T/ike.conf"
 $C reload --dry-run --json | json '
 assert d["applied"] is False and d["add"] == ["host2"] and d["remove"] == ["host"], d
-assert d["change"] == [{"conn": "ondemand", "fields": ["rekey_time", "over_time", "rand_time"]}], d
+site, od = d["change"]
+assert site == {"conn": "site", "fields": ["children"], "keeps_sas": False,
+                "replaced_by": ["children.net.remote_ts"], "ike_sas": ['"$SITE_SA"']}, site
+assert od == {"conn": "ondemand", "fields": ["rekey_time", "over_time", "rand_time"],
+              "keeps_sas": True, "replaced_by": [], "ike_sas": []}, od
 ' || die "dry-run"
+$C reload --dry-run > "$T/out"
+grep -q "^    replaces its SAs: IKE SA $SITE_SA (because of children.net.remote_ts)$" "$T/out" &&
+	grep -q "^    keeps its SAs: the new settings apply from the next rekey or DPD check$" "$T/out" ||
+	die "dry-run text: $(cat "$T/out")"
 $C show conns --json | json 'assert [c["name"] for c in d["conns"]] == ["site", "host", "ondemand"]' ||
 	die "dry-run changed something"
-ok "reload --dry-run shows add/remove/change and changes nothing"
+ok "reload --dry-run shows add/remove/change, which SAs each change keeps or replaces, and changes nothing"
 $C reload | grep -q "added connection host2" || die "reload"
+$C show sa site --json | json 'assert [s["id"] for s in d["sas"]] != ['"$SITE_SA"'], d' ||
+	die "site's SA was not replaced"
 $C show conns --json | json 'assert [c["name"] for c in d["conns"]] == ["site", "host2", "ondemand"]' ||
 	die "reload not applied"
 ok "ikectl reload applied"
@@ -346,12 +359,53 @@ i=0; while kill -0 "$DPID" 2>/dev/null; do i=$((i + 1)); [ $i -lt 100 ] || die "
 [ ! -e "$T/pid" ] || die "pid file left after SIGINT"
 ok "daemonized start, SIGINT stop"
 
+# --- kernel state across stop, SIGKILL and --flush (XFRM policies only)
+cat > "$T/trap.conf" <<EOF
+global: { pidfile = "$T/pid"; control_socket = "$T/ctl"; };
+secrets: ( { id = "peer.example"; psk = "0123456789abcdef0123"; } );
+connections: ( { name = "od"; local_addrs = ["127.0.0.1"]; remote_addrs = ["127.0.0.2"];
+	local = { id = "me.example"; auth = "psk"; }; remote = { id = "peer.example"; auth = "psk"; };
+	children = ( { name = "net"; local_ts = ["10.1.0.0/24"]; remote_ts = ["10.2.0.0/24"];
+		start_action = "trap"; } ); } );
+EOF
+chmod 600 "$T/trap.conf"
+pols() { ip xfrm policy | grep -c "^	dir $1 " || true; }
+blocks() { ip xfrm policy | grep -c "action block" || true; }
+trap_up() {
+	"$D" -d -f "$T/trap.conf" 2>>"$T/log" &
+	DPID=$!
+	wait_for "$T/ctl"
+	i=0; until [ "$(pols fwd)" = 1 ]; do i=$((i + 1)); [ $i -lt 100 ] || die "no trap"; sleep 0.05; done
+}
+: > "$T/log"
+trap_up
+[ "$(pols out)" = 1 ] && [ "$(pols in)" = 1 ] && [ "$(blocks)" = 0 ] ||
+	die "trap policies: $(ip xfrm policy)"
+ok "trap policies out, in and fwd"
+kill -TERM $DPID; wait $DPID || die "exit status $?"
+[ "$(blocks)" = 3 ] && [ -z "$(ip xfrm state)" ] || die "after stop: $(ip xfrm policy)"
+ok "clean stop: 3 block policies stay (fail_closed)"
+trap_up
+[ "$(blocks)" = 0 ] && [ "$(pols out)" = 1 ] || die "restart: $(ip xfrm policy)"
+grep -q "kernel state of an earlier run: 3 policies kept" "$T/log" || die "no reconciliation line"
+kill -KILL $DPID; wait $DPID 2>/dev/null || true
+rm -f "$T/ctl"
+trap_up
+[ "$(ip xfrm policy | grep -c '^	dir ')" = 3 ] && [ "$(blocks)" = 0 ] || die "after kill -9: $(ip xfrm policy)"
+ok "restart after a stop and after SIGKILL: trap policies adopted, no duplicates"
+if "$D" --flush -f "$T/trap.conf" 2>"$T/err"; then die "--flush while running"; fi
+grep -q "another ikedaemon is running" "$T/err" || die "--flush: $(cat "$T/err")"
+kill -TERM $DPID; wait $DPID || die "exit status $?"
+"$D" --flush -f "$T/trap.conf" >"$T/out" || die "--flush failed"
+[ -z "$(ip xfrm policy | grep '^	dir ')" ] || die "after --flush: $(ip xfrm policy)"
+ok "--flush refused while running; afterwards removes the block policies"
+
 # --- a show response larger than one frame (4 MiB): 10,000 connections
 python3 "$SRCDIR/tests/core/gen-conns.py" "$T/big.conf" 10000 "$T"
 chmod 600 "$T/big.conf"
 "$D" -d -f "$T/big.conf" 2>"$T/log" &
 DPID=$!
-wait_for "$T/ctl"
+wait_for "$T/ctl" 1200	# loading 10,000 connections takes seconds
 $C show conns --json > "$T/conns.json" || die "show conns with 10,000 connections"
 json 'assert len(d["conns"]) == 10000 and d["conns"][9999]["name"] == "c9999" and "more" not in d' \
 	< "$T/conns.json" || die "show conns --json: $(head -c 300 "$T/conns.json")"

@@ -28,8 +28,7 @@ for want in \
 	'remote_ts = \["10.2.0.0/16", "10.3.0.0/16\[tcp/443\]"\];' \
 	'life_time = "66m";' 'rekey_bytes = "2G";' 'start_action = "trap";' \
 	'close_action = "start";' 'replay_window = 64;' \
-	'{ id = "gw2.example.org"; psk = "0x7365637265742d6b65792d30313233343536373839"; }' \
-	'{ id = "198.51.100.20"; psk = "0x7365637265742d6b65792d30313233343536373839"; }'; do
+	'{ id = \["gw2.example.org", "198.51.100.20"\]; psk = "0x7365637265742d6b65792d30313233343536373839"; }'; do
 	grep -q "$want" "$T/mixed.conf" || no "converted file lacks: $want"
 done
 M=swanctl-mixed.conf

@@ -143,6 +143,7 @@ START_TEST(test_full_values)
 	ck_assert_uint_eq(ch->life_time, 3600);
 	ck_assert_uint_eq(ch->replay_window, 128);
 	ck_assert_uint_eq(ch->close_action, CONF_CLOSE_START);
+	ck_assert_uint_eq(ch->pfs, CONF_PFS_REQUIRE);
 
 	/* Defaults: tunnel, dynamic selectors, life_time 10% over rekey_time. */
 	ch = config_find_child(c, "b");
@@ -150,6 +151,7 @@ START_TEST(test_full_values)
 	ck_assert_uint_eq(ch->rekey_time, 3600);
 	ck_assert_uint_eq(ch->life_time, 3960);
 	ck_assert_uint_eq(ch->replay_window, 32);
+	ck_assert_uint_eq(ch->pfs, CONF_PFS_ACCEPT);
 	c = config_find_conn(cfg, "v6");
 	ck_assert(c->children[0].local_ts.v[0].dynamic);
 	ck_assert_uint_eq(c->over_time, 1440);
@@ -297,6 +299,65 @@ START_TEST(test_world_readable_secrets_warn)
 }
 END_TEST
 
+/* A secret of a pair of identities wins over each identity's own; the
+ * other ids still find theirs; a pair named twice is refused. */
+START_TEST(test_pair_secrets)
+{
+	static const char text[] =
+		"secrets: ( { id = \"b.example\"; psk = \"key-of-b\"; },\n"
+		"           { id = [\"a.example\", \"b.example\"]; psk = \"key-of-a-and-b\"; },\n"
+		"           { id = [\"c.example\", \"d.example\"]; psk = \"key-of-c-and-d\"; } );\n";
+	char dir[] = "/tmp/ike-test-XXXXXX", path[600];
+	struct ident a, b, c, x;
+	struct conf_diag d;
+	struct config *cfg;
+	const struct conf_psk *p;
+	char err[128];
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/ike.conf", dir);
+	f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+	chmod(path, 0600);
+	cfg = config_load(path, &d);
+	dump(&d);
+	ck_assert_ptr_nonnull(cfg);
+	ck_assert_int_eq(ident_parse(&a, "a.example", err, sizeof(err)), 0);
+	ck_assert_int_eq(ident_parse(&b, "b.example", err, sizeof(err)), 0);
+	ck_assert_int_eq(ident_parse(&c, "c.example", err, sizeof(err)), 0);
+	ck_assert_int_eq(ident_parse(&x, "x.example", err, sizeof(err)), 0);
+	p = config_find_psk(cfg, &a, &b);	/* both of the pair, either way round */
+	ck_assert_mem_eq(p->key.ptr, "key-of-a-and-b", 14);
+	p = config_find_psk(cfg, &b, &a);
+	ck_assert_mem_eq(p->key.ptr, "key-of-a-and-b", 14);
+	p = config_find_psk(cfg, &x, &b);	/* b's own key before a pair naming b */
+	ck_assert_mem_eq(p->key.ptr, "key-of-b", 8);
+	p = config_find_psk(cfg, &x, &c);	/* only a pair names c */
+	ck_assert_mem_eq(p->key.ptr, "key-of-c-and-d", 14);
+	ck_assert_ptr_null(config_find_psk(cfg, &x, &x));
+	config_free(cfg);
+	conf_diag_free(&d);
+
+	f = fopen(path, "w");
+	fputs("secrets: ( { id = [\"a.example\", \"b.example\"]; psk = \"k1\"; },\n"
+	      "  { id = [\"b.example\", \"a.example\"]; psk = \"k2\"; },\n"
+	      "  { id = [\"a.example\", \"a.example\"]; psk = \"k3\"; },\n"
+	      "  { id = [\"a.example\"]; psk = \"k4\"; } );\n", f);
+	fclose(f);
+	ck_assert_ptr_null(config_load(path, &d));
+	ck_assert_uint_eq(d.nerrors, 3);
+	ck_assert_ptr_nonnull(strstr(d.errors[0], ":2: second secret for id \"b.example\" and "
+					       "\"a.example\" (first at "));
+	ck_assert_ptr_nonnull(strstr(d.errors[1], ":3: 'id': the pair names \"a.example\" twice"));
+	ck_assert_ptr_nonnull(strstr(d.errors[2], ":4: 'id': one identity, or a list of two"));
+	conf_diag_free(&d);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
 static void write_file(const char *dir, const char *name, const char *text)
 {
 	char path[600];
@@ -422,6 +483,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_error_in_include_names_that_file);
 	tcase_add_test(tc, test_missing_file);
 	tcase_add_test(tc, test_world_readable_secrets_warn);
+	tcase_add_test(tc, test_pair_secrets);
 	tcase_add_test(tc, test_include_targets_must_be_regular_files);
 	tcase_add_test(tc, test_errors_escape_control_bytes);
 	suite_add_tcase(s, tc);

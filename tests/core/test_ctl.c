@@ -238,6 +238,9 @@ START_TEST(test_plan)
 	ck_assert_int_eq(find(&p, "new")->op, PLAN_ADD);
 	ck_assert_int_eq(find(&p, "edit")->op, PLAN_CHANGE);
 	ck_assert_str_eq(find(&p, "edit")->fields, "rekey_time, children");
+	/* rekey_time alone would keep the SAs; the child's selectors replace them */
+	ck_assert(!find(&p, "edit")->keep_sas);
+	ck_assert_str_eq(find(&p, "edit")->replace_fields, "children.c.remote_ts");
 	ck_assert_ptr_null(find(&p, "keep"));
 	ck_assert_str_eq(p.global_fields, "port, log");
 	ck_assert_str_eq(p.restart_fields, "port");

@@ -113,6 +113,11 @@ void pair_free(struct pair *p)
 		free(q);
 	}
 	for (int i = 0; i < 2; i++) {
+		/* a refused state change is a bug (logged at error level) */
+		if (p->peer[i].e)
+			ck_assert_msg(p->peer[i].e->state_refused == 0,
+				      "side %d asked for %u illegal state changes", i,
+				      p->peer[i].e->state_refused);
 		engine_shutdown(p->peer[i].e);	/* NULL: shut down by the test */
 		kernel_free(p->peer[i].k);
 		config_free(p->peer[i].cfg);

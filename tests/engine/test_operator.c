@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ike/core/plan.h"
 #include "ike/engine/exchange.h"
 #include "lib/kernel_mem.h"
 #include "pair.h"
@@ -282,6 +283,65 @@ START_TEST(test_counters)
 }
 END_TEST
 
+/* One key for the pair a.example/b.example on both sides (swanctl.conf's
+ * id-a/id-b): IKE_AUTH succeeds with it, not with the single-id keys. */
+START_TEST(test_pair_secret)
+{
+	char *a = pair_conf_sub(pair_conf_a,
+				"secrets: ( { id = \"b.example\"; psk = \"pair-test-psk-0123456789\"; },\n"
+				"           { id = \"a.example\"; psk = \"pair-test-psk-0123456789\"; } );",
+				"secrets: ( { id = \"b.example\"; psk = \"single-id-key-0123456789\"; },\n"
+				"  { id = [\"a.example\", \"b.example\"]; psk = \"the-pair-key-0123456789\"; } );");
+	char *b = pair_conf_sub(pair_conf_b,
+				"secrets: ( { id = \"a.example\"; psk = \"pair-test-psk-0123456789\"; } );",
+				"secrets: ( { id = [\"b.example\", \"a.example\"]; psk = \"the-pair-key-0123456789\"; },\n"
+				"  { id = \"a.example\"; psk = \"another-single-key-01234\"; } );");
+
+	pair_setup(&P, a, b);
+	free(a);
+	free(b);
+	pair_initiate(&P);
+	pair_pump(&P, 0);
+	ck_assert(pair_established(&P));
+	ck_assert_uint_eq(failed_total(PAIR_A) + failed_total(PAIR_B), 0);
+	pair_free(&P);
+}
+END_TEST
+
+/* A reload that only changes start_action keeps the SAs; the trap policies
+ * follow it: installed for trap, removed when no longer trap. */
+START_TEST(test_reload_traps_follow)
+{
+	char *trap = pair_conf_sub(pair_conf_a, "remote_ts = [\"10.2.0.0/16\"]; }",
+				   "remote_ts = [\"10.2.0.0/16\"]; start_action = \"trap\"; }");
+	struct config *nc;
+	struct reload_plan plan;
+	char err[256];
+
+	pair_setup(&P, trap, NULL);
+	ck_assert_uint_eq(kernel_mem_policy_count(P.peer[PAIR_A].k), 3);
+	/* to none: a kept change, and the trap policies go */
+	nc = pair_load_config(pair_conf_a);
+	ck_assert_int_eq(plan_compute(P.peer[PAIR_A].cfg, nc, &plan), 0);
+	ck_assert(plan.n == 1 && plan.v[0].keep_sas);
+	ck_assert_int_eq(engine_reload(A(), nc, &plan, err, sizeof(err)), 0);
+	plan_free(&plan);
+	config_free(P.peer[PAIR_A].cfg);
+	P.peer[PAIR_A].cfg = nc;
+	ck_assert_uint_eq(kernel_mem_policy_count(P.peer[PAIR_A].k), 0);
+	/* and back to trap */
+	nc = pair_load_config(trap);
+	ck_assert_int_eq(plan_compute(P.peer[PAIR_A].cfg, nc, &plan), 0);
+	ck_assert_int_eq(engine_reload(A(), nc, &plan, err, sizeof(err)), 0);
+	plan_free(&plan);
+	config_free(P.peer[PAIR_A].cfg);
+	P.peer[PAIR_A].cfg = nc;
+	ck_assert_uint_eq(kernel_mem_policy_count(P.peer[PAIR_A].k), 3);
+	free(trap);
+	pair_free(&P);
+}
+END_TEST
+
 static Suite *operator_suite(void)
 {
 	Suite *s = suite_create("operator");
@@ -291,6 +351,8 @@ static Suite *operator_suite(void)
 	tcase_add_test(tc, test_install_uninstall);
 	tcase_add_test(tc, test_reauth_now);
 	tcase_add_test(tc, test_counters);
+	tcase_add_test(tc, test_pair_secret);
+	tcase_add_test(tc, test_reload_traps_follow);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -20,6 +20,20 @@ tests_fuzz_fuzz_kernel_event_SOURCES = tests/fuzz/fuzz_kernel_event.c
 tests_fuzz_fuzz_kernel_event_CPPFLAGS = $(AM_CPPFLAGS) $(LIBNL_CFLAGS) $(LIBNL_XFRM_CFLAGS)
 tests_fuzz_fuzz_kernel_event_LDFLAGS = $(FUZZER_LINK_FLAGS)
 tests_fuzz_fuzz_kernel_event_LDADD = $(KERNEL_LIBS)
+noinst_PROGRAMS += tests/fuzz/fuzz_ctl_cmds
+tests_fuzz_fuzz_ctl_cmds_SOURCES = tests/fuzz/fuzz_ctl_cmds.c $(DAEMON_CTL_SOURCES)
+tests_fuzz_fuzz_ctl_cmds_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_fuzz_fuzz_ctl_cmds_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS) $(OPENSSL_CFLAGS)
+tests_fuzz_fuzz_ctl_cmds_LDFLAGS = $(FUZZER_LINK_FLAGS)
+tests_fuzz_fuzz_ctl_cmds_LDADD = tests/lib/libiketest.a $(ENGINE_LIBS) $(KERNEL_LIBS) \
+	$(IKECORE_LIBS) $(CRYPTO_LIBS)
+noinst_PROGRAMS += tests/fuzz/fuzz_engine
+tests_fuzz_fuzz_engine_SOURCES = tests/fuzz/fuzz_engine.c
+tests_fuzz_fuzz_engine_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_fuzz_fuzz_engine_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS)
+tests_fuzz_fuzz_engine_LDFLAGS = $(FUZZER_LINK_FLAGS)
+tests_fuzz_fuzz_engine_LDADD = tests/lib/libiketest.a $(ENGINE_LIBS) $(KERNEL_LIBS) \
+	$(IKECORE_LIBS) $(CRYPTO_LIBS)
 endif
 
 EXTRA_DIST += tests/fuzz/corpus

@@ -18,6 +18,7 @@
 #include "common/addr.h"
 #include "common/log.h"
 #include "common/secret.h"
+#include "common/strmap.h"
 #include "ike/core/ident.h"
 #include "ike/core/tsspec.h"
 
@@ -76,6 +77,8 @@ enum conf_mode { CONF_MODE_TUNNEL = 1, CONF_MODE_TRANSPORT };
 enum conf_start_action { CONF_START_NONE = 0, CONF_START_TRAP, CONF_START_START };
 enum conf_close_action { CONF_CLOSE_NONE = 0, CONF_CLOSE_TRAP, CONF_CLOSE_START };
 enum conf_dpd_action { CONF_DPD_CLEAR = 0, CONF_DPD_TRAP, CONF_DPD_RESTART };
+/* A KE in CREATE_CHILD_SA when esp_proposals name no group (ike.conf.5). */
+enum conf_pfs { CONF_PFS_ACCEPT = 0, CONF_PFS_REQUIRE, CONF_PFS_NO };
 
 struct conf_ts_list {
 	struct tsspec *v;
@@ -92,6 +95,7 @@ struct conf_child {
 	uint64_t rekey_bytes, life_bytes, rekey_packets, life_packets;	/* 0: off */
 	unsigned start_action, close_action;
 	uint64_t replay_window;
+	unsigned pfs;			/* enum conf_pfs */
 	/*
 	 * Block policies for the child's selectors stay in the kernel while
 	 * no CHILD SA (or trap) protects them, also while ikedaemon is
@@ -126,6 +130,9 @@ struct conf_privkey {
 struct conf_psk {
 	struct ident id;
 	char *id_text;
+	/* id = ["a", "b"]: the key of that pair of identities (either side) */
+	struct ident id2;		/* type 0: a key of one identity */
+	char *id2_text;
 	struct secret key;
 	struct conf_loc loc;
 };
@@ -157,6 +164,7 @@ struct config {
 	size_t nconns;
 	char **files;			/* interned file names for conf_loc */
 	size_t nfiles;
+	struct strmap conn_index;	/* name -> &conns[i], once loaded */
 };
 
 /* Errors and warnings collected while loading, each "file:line: text". */
@@ -180,7 +188,9 @@ void conf_diag_free(struct conf_diag *diag);
 
 const struct conf_conn *config_find_conn(const struct config *cfg, const char *name);
 const struct conf_child *config_find_child(const struct conf_conn *c, const char *name);
-/* The PSK for a pair of identities (remote first, then local); NULL if none. */
+/* The PSK for a pair of identities, best match first: a pair secret naming
+ * both, then the remote id's own, the local id's own, a pair secret naming
+ * the remote id, one naming the local id; NULL if none. */
 const struct conf_psk *config_find_psk(const struct config *cfg, const struct ident *local,
 				       const struct ident *remote);
 
@@ -191,6 +201,7 @@ const char *conf_mode_name(unsigned v);
 const char *conf_start_action_name(unsigned v);
 const char *conf_close_action_name(unsigned v);
 const char *conf_dpd_action_name(unsigned v);
+const char *conf_pfs_name(unsigned v);
 const char *conf_auth_name(unsigned v);
 const char *conf_send_cert_name(unsigned v);
 const char *conf_revocation_name(unsigned v);

@@ -685,11 +685,37 @@ int conf_get_ident(struct conf_ctx *ctx, const config_setting_t *s, struct ident
 	return *text ? 0 : -1;
 }
 
+/* "id" or, for the key of a pair of identities, ["id1", "id2"]. */
 static int load_secret_id(struct conf_ctx *ctx, const config_setting_t *s, void *obj)
 {
 	struct conf_psk *p = obj;
+	int type = config_setting_type(s);
 
-	return conf_get_ident(ctx, s, &p->id, &p->id_text);
+	if (type != CONFIG_TYPE_ARRAY && type != CONFIG_TYPE_LIST)
+		return conf_get_ident(ctx, s, &p->id, &p->id_text);
+	if (config_setting_length(s) != 2) {
+		conf_error(ctx, s, "'id': one identity, or a list of two (a key of that pair), "
+			   "not %d", config_setting_length(s));
+		return -1;
+	}
+	if (conf_get_ident(ctx, config_setting_get_elem(s, 0), &p->id, &p->id_text) < 0 ||
+	    conf_get_ident(ctx, config_setting_get_elem(s, 1), &p->id2, &p->id2_text) < 0)
+		return -1;
+	if (ident_eq(&p->id, &p->id2)) {
+		conf_error(ctx, s, "'id': the pair names \"%s\" twice", p->id_text);
+		return -1;
+	}
+	return 0;
+}
+
+static int same_ids(const struct conf_psk *a, const struct conf_psk *b)
+{
+	if (a->id2.type != b->id2.type && (!a->id2.type || !b->id2.type))
+		return 0;
+	if (!a->id2.type)
+		return ident_eq(&a->id, &b->id);
+	return (ident_eq(&a->id, &b->id) && ident_eq(&a->id2, &b->id2)) ||
+	       (ident_eq(&a->id, &b->id2) && ident_eq(&a->id2, &b->id));
 }
 
 static int load_secret_psk(struct conf_ctx *ctx, const config_setting_t *s, void *obj)
@@ -708,6 +734,7 @@ static const struct rule secret_rules[] = {
 static void free_psk(struct conf_psk *p)
 {
 	free(p->id_text);
+	free(p->id2_text);
 	secret_free(&p->key);
 }
 
@@ -733,8 +760,10 @@ static void load_secret(struct conf_ctx *ctx, const config_setting_t *e)
 		goto drop;
 	}
 	for (i = 0; i < cfg->nsecrets; i++)
-		if (ident_eq(&cfg->secrets[i].id, &p.id)) {
-			conf_error(ctx, e, "second secret for id \"%s\" (first at %s:%d)", p.id_text,
+		if (same_ids(&cfg->secrets[i], &p)) {
+			conf_error(ctx, e, "second secret for id \"%s\"%s%s%s (first at %s:%d)",
+				   p.id_text, p.id2_text ? " and \"" : "",
+				   p.id2_text ? p.id2_text : "", p.id2_text ? "\"" : "",
 				   cfg->secrets[i].loc.file, cfg->secrets[i].loc.line);
 			goto drop;
 		}
@@ -899,7 +928,7 @@ struct config *config_load(const char *path, struct conf_diag *diag)
 struct config *config_load_flags(const char *path, unsigned flags, struct conf_diag *diag)
 {
 	struct config *cfg = calloc(1, sizeof(*cfg));
-	struct conf_ctx ctx = { cfg, diag, NULL, NULL, flags };
+	struct conf_ctx ctx = { cfg, diag, NULL, NULL, flags, NULL };
 	char *dir = NULL;
 	config_t lc;
 	int have_lc = 0;
@@ -921,6 +950,9 @@ struct config *config_load_flags(const char *path, unsigned flags, struct conf_d
 	conf_check_conn_pki(&ctx);
 	conf_check_conn_secrets(&ctx);
 	check_secret_files(&ctx);
+	for (size_t i = 0; i < cfg->nconns && !diag->nerrors; i++)
+		if (strmap_put(&cfg->conn_index, cfg->conns[i].name, &cfg->conns[i]) < 0)
+			strv_push(&diag->errors, &diag->nerrors, strdup("out of memory"));
 	if (diag->nerrors)
 		goto fail;
 	config_destroy(&lc);
@@ -954,6 +986,7 @@ void config_free(struct config *cfg)
 		free(cfg->files[i]);
 	free(cfg->files);
 	free(cfg->path);
+	strmap_free(&cfg->conn_index);
 	free(cfg);
 }
 
@@ -961,6 +994,8 @@ const struct conf_conn *config_find_conn(const struct config *cfg, const char *n
 {
 	size_t i;
 
+	if (cfg->conn_index.cap)
+		return strmap_get(&cfg->conn_index, name);
 	for (i = 0; i < cfg->nconns; i++)
 		if (strcmp(cfg->conns[i].name, name) == 0)
 			return &cfg->conns[i];
@@ -983,9 +1018,24 @@ const struct conf_psk *config_find_psk(const struct config *cfg, const struct id
 	const struct ident *want[2] = { remote, local };
 	size_t i, k;
 
-	for (k = 0; k < 2; k++)
-		for (i = 0; i < cfg->nsecrets; i++)
-			if (want[k]->type && ident_eq(&cfg->secrets[i].id, want[k]))
-				return &cfg->secrets[i];
+	for (i = 0; i < cfg->nsecrets; i++) {
+		const struct conf_psk *p = &cfg->secrets[i];
+
+		if (p->id2.type && remote->type && local->type &&
+		    ((ident_eq(&p->id, remote) && ident_eq(&p->id2, local)) ||
+		     (ident_eq(&p->id, local) && ident_eq(&p->id2, remote))))
+			return p;
+	}
+	for (int pair = 0; pair < 2; pair++)
+		for (k = 0; k < 2; k++)
+			for (i = 0; i < cfg->nsecrets; i++) {
+				const struct conf_psk *p = &cfg->secrets[i];
+
+				if (!want[k]->type || !p->id2.type != !pair)
+					continue;
+				if (ident_eq(&p->id, want[k]) ||
+				    (pair && ident_eq(&p->id2, want[k])))
+					return p;
+			}
 	return NULL;
 }

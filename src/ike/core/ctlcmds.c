@@ -508,7 +508,30 @@ static void put_csv_list(struct ctl_enc *resp, const char *name, const char *csv
 	ctl_end(resp);
 }
 
-static void put_plan(struct ctl_enc *resp, const struct reload_plan *p)
+static void put_sa_id(const struct engine_ike_sa_info *sa, void *arg)
+{
+	ctl_put_u64(arg, NULL, sa->id);
+}
+
+/* What a change does to the connection's SAs: kept, or replaced and why.
+ * The ids are the running IKE SAs (for an applied reload: those kept). */
+static void put_change(struct daemon *d, struct ctl_enc *resp, const struct plan_entry *v,
+		       int applied)
+{
+	ctl_begin_rec(resp, NULL);
+	ctl_put_str(resp, "conn", v->conn);
+	put_csv_list(resp, "fields", v->fields);
+	ctl_put_bool(resp, "keeps_sas", v->keep_sas);
+	put_csv_list(resp, "replaced_by", v->replace_fields);
+	ctl_begin_list(resp, "ike_sas");
+	if (v->keep_sas || !applied)
+		engine_list_ike_sas(d->engine, v->conn, put_sa_id, resp);
+	ctl_end(resp);
+	ctl_end(resp);
+}
+
+static void put_plan(struct daemon *d, struct ctl_enc *resp, const struct reload_plan *p,
+		     int applied)
 {
 	static const enum plan_op ops[] = { PLAN_ADD, PLAN_REMOVE };
 	size_t i, k;
@@ -522,12 +545,8 @@ static void put_plan(struct ctl_enc *resp, const struct reload_plan *p)
 	}
 	ctl_begin_list(resp, "change");
 	for (i = 0; i < p->n; i++)
-		if (p->v[i].op == PLAN_CHANGE) {
-			ctl_begin_rec(resp, NULL);
-			ctl_put_str(resp, "conn", p->v[i].conn);
-			put_csv_list(resp, "fields", p->v[i].fields);
-			ctl_end(resp);
-		}
+		if (p->v[i].op == PLAN_CHANGE)
+			put_change(d, resp, &p->v[i], applied);
 	ctl_end(resp);
 	put_csv_list(resp, "global_changed", p->global_fields);
 	put_csv_list(resp, "restart_needed", p->restart_fields);
@@ -556,7 +575,7 @@ static void cmd_reload(struct daemon *d, struct ctl_client *c, const struct ctl_
 	} else {
 		ctl_put_bool(resp, "ok", 1);
 		ctl_put_bool(resp, "applied", r.applied);
-		put_plan(resp, &r.plan);
+		put_plan(d, resp, &r.plan, r.applied);
 	}
 	put_strv(resp, "warnings", r.diag.warnings, r.diag.nwarnings);
 	reload_result_free(&r);

@@ -18,21 +18,23 @@ src_ike_core_libikecore_a_SOURCES = \
 IKECORE_LIBS = src/ike/core/libikecore.a src/ike/pki/libikepki.a src/ike/crypto/libikecrypto.a \
 	src/common/libikecommon.a $(LIBCONFIG_LIBS) $(OPENSSL_LIBS) $(GMP_LIBS)
 
-# The daemon, linked with the IKE engine (src/ike/engine).  engine_none.c,
-# the engine.h side for a build without an engine, stays out of the link.
+# The daemon, linked with the IKE engine (src/ike/engine).
 sbin_PROGRAMS += src/ike/ikedaemon
-src_ike_ikedaemon_SOURCES = \
-	src/ike/core/ikedaemon.c \
+# The daemon's running state and control handlers (also linked by
+# tests/fuzz/fuzz_ctl_cmds).
+DAEMON_CTL_SOURCES = \
 	src/ike/core/daemon.c src/ike/core/daemon.h \
 	src/ike/core/ctlcmds.c \
 	src/ike/core/ctlserver.c src/ike/core/ctlserver.h \
-	src/ike/core/pidfile.c src/ike/core/pidfile.h \
 	src/ike/core/sdnotify.c src/ike/core/sdnotify.h \
+	src/ike/core/metrics.c
+src_ike_ikedaemon_SOURCES = \
+	src/ike/core/ikedaemon.c \
+	$(DAEMON_CTL_SOURCES) \
+	src/ike/core/pidfile.c src/ike/core/pidfile.h \
 	src/ike/core/caps.c src/ike/core/caps.h \
-	src/ike/core/metrics.c \
 	src/ike/core/engine.h
 src_ike_ikedaemon_LDADD = $(ENGINE_LIBS) $(KERNEL_LIBS) $(IKECORE_LIBS) $(CRYPTO_LIBS)
-EXTRA_DIST += src/ike/core/engine_none.c
 
 bin_PROGRAMS += src/ike/ikectl
 src_ike_ikectl_SOURCES = \

@@ -41,6 +41,51 @@ static int is_restart_key(const char *name)
 	return 0;
 }
 
+/* Settings that running SAs do not depend on: the next rekey, DPD check or
+ * CHILD SA reads them from the configuration (strongSwan keeps SAs on them). */
+static const char *const soft_conn_keys[] = { "proposals", "rekey_time", "over_time",
+					      "rand_time", "reauth_time", "dpd_delay",
+					      "dpd_action" };
+static const char *const soft_child_keys[] = { "esp_proposals", "rekey_time", "life_time",
+					       "rand_time", "rekey_bytes", "life_bytes",
+					       "rekey_packets", "life_packets", "start_action",
+					       "close_action", "replay_window", "fail_closed" };
+
+static int in_list(const char *name, const char *const *l, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(name, l[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* The children lists a and b: which differences replace the SAs. */
+static int diff_children(const struct ctl_val *a, const struct ctl_val *b, char **hard)
+{
+	char item[160];
+
+	if (a->nkids != b->nkids)
+		return append(hard, "children (added or removed)");
+	for (size_t i = 0; i < a->nkids; i++) {
+		const struct ctl_val *ca = &a->kids[i], *cb = &b->kids[i];
+		const char *name = ctl_get_str(ca, "name");
+
+		if (!name || !ctl_get_str(cb, "name") || strcmp(name, ctl_get_str(cb, "name")))
+			return append(hard, "children (renamed or reordered)");
+		for (size_t k = 0; k < ca->nkids && k < cb->nkids; k++) {
+			if (ctl_val_eq(&ca->kids[k], &cb->kids[k]) ||
+			    strcmp(ca->kids[k].name, "source") == 0 ||
+			    in_list(ca->kids[k].name, soft_child_keys,
+				    sizeof(soft_child_keys) / sizeof(soft_child_keys[0])))
+				continue;
+			snprintf(item, sizeof(item), "children.%s.%s", name, ca->kids[k].name);
+			if (append(hard, item) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
 /* Names of the top-level fields that differ; "source" (file:line) is not a change. */
 static int diff_fields(const struct ctl_val *a, const struct ctl_val *b, char **out,
 		       char **restart)
@@ -70,14 +115,14 @@ static int add_entry(struct reload_plan *plan, enum plan_op op, const char *conn
 		free(fields);
 		return -1;
 	}
-	plan->v[plan->n++] = (struct plan_entry){ op, copy, fields };
+	plan->v[plan->n++] = (struct plan_entry){ op, copy, fields, 0, NULL };
 	return 0;
 }
 
 static int diff_conn(struct reload_plan *plan, const struct conf_conn *a, const struct conf_conn *b)
 {
 	struct ctl_val ra, rb;
-	char *fields = NULL;
+	char *fields = NULL, *hard = NULL;
 	int ret = -1;
 
 	if (ctl_record_of_conn(a, &ra) < 0)
@@ -86,9 +131,29 @@ static int diff_conn(struct reload_plan *plan, const struct conf_conn *a, const 
 		goto out_a;
 	if (diff_fields(&ra, &rb, &fields, NULL) < 0)
 		goto out;
-	ret = fields ? add_entry(plan, PLAN_CHANGE, a->name, fields) : 0;
+	if (!fields) {
+		ret = 0;
+		goto out;
+	}
+	for (size_t i = 0; i < ra.nkids && i < rb.nkids; i++) {
+		const char *f = ra.kids[i].name;
+
+		if (!strcmp(f, "source") || ctl_val_eq(&ra.kids[i], &rb.kids[i]) ||
+		    in_list(f, soft_conn_keys, sizeof(soft_conn_keys) / sizeof(soft_conn_keys[0])))
+			continue;
+		if (strcmp(f, "children") == 0 ? diff_children(&ra.kids[i], &rb.kids[i], &hard) < 0 :
+						 append(&hard, f) < 0)
+			goto out;
+	}
+	ret = add_entry(plan, PLAN_CHANGE, a->name, fields);
 	fields = NULL;
+	if (ret == 0) {
+		plan->v[plan->n - 1].keep_sas = !hard;
+		plan->v[plan->n - 1].replace_fields = hard;
+		hard = NULL;
+	}
 out:
+	free(hard);
 	free(fields);
 	ctl_val_free(&rb);
 out_a:
@@ -104,6 +169,8 @@ static int secrets_differ(const struct config *a, const struct config *b)
 		return 1;
 	for (i = 0; i < a->nsecrets; i++)
 		if (!ident_eq(&a->secrets[i].id, &b->secrets[i].id) ||
+		    a->secrets[i].id2.type != b->secrets[i].id2.type ||
+		    (a->secrets[i].id2.type && !ident_eq(&a->secrets[i].id2, &b->secrets[i].id2)) ||
 		    a->secrets[i].key.len != b->secrets[i].key.len ||
 		    !memeq_ct(a->secrets[i].key.ptr, b->secrets[i].key.ptr, a->secrets[i].key.len))
 			return 1;
@@ -162,6 +229,7 @@ void plan_free(struct reload_plan *plan)
 	for (i = 0; i < plan->n; i++) {
 		free(plan->v[i].conn);
 		free(plan->v[i].fields);
+		free(plan->v[i].replace_fields);
 	}
 	free(plan->v);
 	free(plan->global_fields);

@@ -21,6 +21,15 @@ struct plan_entry {
 	enum plan_op op;
 	char *conn;		/* connection name */
 	char *fields;		/* PLAN_CHANGE: "rekey_time, children" */
+	/*
+	 * PLAN_CHANGE: the running SAs stay when only settings the next rekey
+	 * or DPD check reads changed (times, DPD, rekey limits, proposals,
+	 * close/start actions); a change of addresses, identities, auth,
+	 * selectors, mode or the set of children replaces them.  replace_fields
+	 * names those ("remote_addrs, children.net.local_ts"), NULL if kept.
+	 */
+	int keep_sas;
+	char *replace_fields;
 };
 
 struct reload_plan {

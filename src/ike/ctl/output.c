@@ -329,6 +329,26 @@ static void print_plan_list(const struct ctl_val *resp, const char *name, const 
 		printf("  %s connection %s\n", verb, l->kids[i].str);
 }
 
+/* "change connection site (rekey_time): keeps IKE SA 3" */
+static void print_change(const struct ctl_val *c, int applied)
+{
+	const struct ctl_val *ids = list(c, "ike_sas");
+	char a[512], b[512] = "";
+	size_t off = 0, n = ids ? ids->nkids : 0;
+
+	for (size_t k = 0; k < n && off < sizeof(b); k++)
+		off += (size_t)snprintf(b + off, sizeof(b) - off, "%s%" PRIu64, k ? ", " : ": IKE SA ",
+					ids->kids[k].u64);
+	printf("  %s connection %s (%s)\n", applied ? "changed" : "change", str(c, "conn"),
+	       joined(c, "fields", a, sizeof(a)));
+	if (ctl_get_bool(c, "keeps_sas"))
+		printf("    %s its SAs%s: the new settings apply from the next rekey or DPD check\n",
+		       applied ? "kept" : "keeps", b);
+	else
+		printf("    %s its SAs%s (because of %s)\n", applied ? "replaced" : "replaces", b,
+		       joined(c, "replaced_by", a, sizeof(a)));
+}
+
 void print_reload(const struct ctl_val *resp)
 {
 	int applied = ctl_get_bool(resp, "applied");
@@ -343,8 +363,7 @@ void print_reload(const struct ctl_val *resp)
 	print_plan_list(resp, "remove", applied ? "removed" : "remove");
 
 	for (i = 0; ch && i < ch->nkids; i++)
-		printf("  %s connection %s (%s)\n", applied ? "changed" : "change",
-		       str(&ch->kids[i], "conn"), joined(&ch->kids[i], "fields", a, sizeof(a)));
+		print_change(&ch->kids[i], applied);
 	if (strcmp(joined(resp, "global_changed", a, sizeof(a)), "-"))
 		printf("  %s global settings: %s\n", applied ? "changed" : "change", a);
 	if (strcmp(joined(resp, "restart_needed", a, sizeof(a)), "-"))

@@ -354,10 +354,16 @@ static void put_psk(FILE *out, const char *s)
 	free(raw);
 }
 
-/* ike-* sections: one ike.conf secret per id (ikedaemon binds a key to one id). */
+static int is_id_key(const struct snode *k)
+{
+	return !k->section && !strncmp(k->name, "id", 2) && (!k->name[2] || k->name[2] == '-');
+}
+
+/* ike-* sections: two ids make one secret of that pair (either side);
+ * one, or more than two, one secret per id. */
 static void secret(struct conv *cv, const struct snode *s, int *nsecrets)
 {
-	const char *psk = val(s, "secret");
+	const char *psk = val(s, "secret"), *pair[2];
 	char path[160];
 	int ids = 0;
 
@@ -370,22 +376,33 @@ static void secret(struct conv *cv, const struct snode *s, int *nsecrets)
 		note(cv, s, "secrets", "no secret");
 		return;
 	}
+	for (size_t i = 0; i < s->nkids; i++)
+		if (is_id_key(&s->kids[i]) && ids++ < 2)
+			pair[ids - 1] = s->kids[i].value;
 	for (size_t i = 0; i < s->nkids; i++) {
 		const struct snode *k = &s->kids[i];
 
 		if (!strcmp(k->name, "secret"))
 			continue;
-		if (k->section || strncmp(k->name, "id", 2) != 0 ||
-		    (k->name[2] && k->name[2] != '-')) {
+		if (!is_id_key(k)) {
 			note(cv, k, path, "not supported by ikedaemon");
 			continue;
 		}
+		if (ids == 2 && k->value != pair[0])
+			continue;
 		fprintf(cv->out, "%s\t{ id = ", (*nsecrets)++ ? ",\n" : "");
-		put_str(cv->out, k->value);
+		if (ids == 2) {
+			fputc('[', cv->out);
+			put_str(cv->out, pair[0]);
+			fputs(", ", cv->out);
+			put_str(cv->out, pair[1]);
+			fputc(']', cv->out);
+		} else {
+			put_str(cv->out, k->value);
+		}
 		fputs("; psk = ", cv->out);
 		put_psk(cv->out, psk);
 		fputs("; }", cv->out);
-		ids++;
 	}
 	if (!ids)
 		note(cv, s, "secrets", "a secret without an id (for any peer) is not supported");

@@ -5,63 +5,9 @@
 
 #include "common/log.h"
 #include "ike/codec/names.h"
+#include "ike/engine/child_pfs.h"
 #include "ike/engine/exchange.h"
 #include "ike/sa/proposal_select.h"
-
-const struct ike_transform *prop_xf(const struct ike_proposal *p, uint8_t type)
-{
-	for (size_t i = 0; i < p->ntransforms; i++)
-		if (p->xf[i].type == type)
-			return &p->xf[i];
-	return NULL;
-}
-
-uint16_t prop_xf_id(const struct ike_proposal *p, uint8_t type)
-{
-	const struct ike_transform *x = prop_xf(p, type);
-
-	return x ? x->id : 0;
-}
-
-int prop_algs(const struct ike_proposal *p, struct ike_algs *a)
-{
-	const struct ike_transform *e = prop_xf(p, TT_ENCR);
-	uint16_t integ = prop_xf_id(p, TT_INTEG);
-
-	memset(a, 0, sizeof(*a));
-	a->encr = e ? encr_lookup(e->id, e->keylen) : NULL;
-	a->prf = prf_lookup(prop_xf_id(p, TT_PRF));
-	a->integ = integ != AUTH_NONE ? integ_lookup(integ) : NULL;
-	return a->encr && a->prf && (encr_is_aead(a->encr) || a->integ) ? 0 : -1;
-}
-
-void prop_spi32_set(struct ike_proposal *p, uint32_t spi)
-{
-	p->spi_size = 4;
-	for (int i = 3; i >= 0; i--, spi >>= 8)
-		p->spi[i] = (uint8_t)spi;
-}
-
-uint32_t spi32_get(const uint8_t *b, size_t len)
-{
-	return len == 4 ? (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3]
-			: 0;
-}
-
-uint32_t prop_spi32(const struct ike_proposal *p)
-{
-	return spi32_get(p->spi, p->spi_size);
-}
-
-size_t prop_usable(const struct ike_pl_sa *psa, struct ike_proposal *out)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < psa->nprop && n < IKE_MAX_PROPOSALS; i++)
-		if (!(i < 32 && (psa->unacceptable >> i) & 1))
-			out[n++] = psa->prop[i];
-	return n;
-}
 
 /* ---- initiator ---- */
 
@@ -163,6 +109,7 @@ uint16_t child_nego_choose(const struct ike_sa *sa, const struct ike_msg *m,
 {
 	struct ike_proposal ours[IKE_MAX_PROPOSALS], peer[IKE_MAX_PROPOSALS];
 	size_t nours, npeer = prop_usable(&msg_pl(m, PL_SA)->u.sa, peer);
+	const struct ike_payload *pke = msg_pl(m, PL_KE);
 	const struct conf_child *ts_fit = NULL;
 	struct ts_set tsi, tsr, cl, cr;
 
@@ -179,8 +126,13 @@ uint16_t child_nego_choose(const struct ike_sa *sa, const struct ike_msg *m,
 			continue;
 		if (!ts_fit)
 			ts_fit = cfg;
-		if (conf_proposals(&cfg->esp_proposals, PROTO_ESP, ours, &nours) < 0 ||
-		    proposal_select(ours, nours, peer, npeer, ps_flags, &ch->chosen) < 0)
+		if (conf_proposals(&cfg->esp_proposals, PROTO_ESP, ours, &nours) < 0)
+			continue;
+		/* CREATE_CHILD_SA: a KE the child's pfs setting takes (child_pfs.c) */
+		if (!(ps_flags & PS_IGNORE_KE))
+			nours = child_pfs_widen(sa, cfg, pke ? pke->u.ke.group : 0, ours, nours,
+						IKE_MAX_PROPOSALS);
+		if (proposal_select(ours, nours, peer, npeer, ps_flags, &ch->chosen) < 0)
 			continue;
 		ch->cfg = cfg;
 		ch->transport = cfg->mode == CONF_MODE_TRANSPORT &&

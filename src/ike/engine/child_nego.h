@@ -4,9 +4,8 @@
  * configuration or the SA replaced, the ACQUIRE's packet first, ESP
  * proposals carrying our inbound SPI), the responder's choice of a child
  * configuration (2.9 narrowing, 3.3 proposal selection), the initiator's
- * check of the answer, and the proposal helpers every negotiating
- * exchange shares (IKE_SA_INIT too): transform of a type, algorithms of a
- * proposal, SPIs in proposals, the peer's usable proposals.
+ * check of the answer.  The proposal helpers every negotiating exchange
+ * shares (IKE_SA_INIT too) are in ike/sa/prop_util.h.
  */
 #ifndef IKE_ENGINE_CHILD_NEGO_H
 #define IKE_ENGINE_CHILD_NEGO_H
@@ -16,24 +15,9 @@
 
 #include "ike/codec/codec.h"
 #include "ike/engine/ike_sa.h"
+#include "ike/sa/prop_util.h"
 
 struct out_msg;
-
-/* ---- proposals ---- */
-/* The (first) transform of type in p, NULL / its ID, 0 when absent. */
-const struct ike_transform *prop_xf(const struct ike_proposal *p, uint8_t type);
-uint16_t prop_xf_id(const struct ike_proposal *p, uint8_t type);
-/* The algorithms of a chosen proposal (IKE SA: ENCR, PRF, INTEG); -1 if
- * one is unknown or missing. */
-int prop_algs(const struct ike_proposal *p, struct ike_algs *a);
-/* A 4-byte (ESP) SPI in a proposal, host order; 0 if the size is not 4. */
-void prop_spi32_set(struct ike_proposal *p, uint32_t spi);
-uint32_t prop_spi32(const struct ike_proposal *p);
-/* Four wire bytes as an SPI; 0 unless len is 4. */
-uint32_t spi32_get(const uint8_t *b, size_t len);
-/* The peer's proposals minus those with attributes we do not know (3.3.6);
- * out holds IKE_MAX_PROPOSALS. */
-size_t prop_usable(const struct ike_pl_sa *psa, struct ike_proposal *out);
 
 /* ---- initiator ---- */
 /*

@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 #include <netinet/in.h>
-#include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,67 +13,14 @@
 #include "common/log.h"
 #include "ike/core/plan.h"
 #include "ike/crypto/proposal.h"
+#include "ike/engine/create_child.h"
+#include "ike/engine/crypto_job.h"
 #include "ike/engine/exchange.h"
+#include "ike/engine/flows.h"
 
 const char *engine_kind(void)
 {
 	return "ikev2";
-}
-
-uint32_t engine_new_reqid(struct engine *e)
-{
-	if (e->next_reqid < KERNEL_REQID_MIN || e->next_reqid >= KERNEL_REQID_MAX)
-		e->next_reqid = KERNEL_REQID_MIN;
-	return e->next_reqid++;
-}
-
-int engine_send(struct engine *e, const struct addr *local, const struct addr *remote,
-		const uint8_t *pkt, size_t len)
-{
-	int rc;
-
-	if (e->test_send)
-		rc = e->test_send(e, local, remote, pkt, len);
-	else if (e->have_sockets)
-		rc = ike_send(&e->sockets, local, remote, pkt, len);
-	else
-		rc = -1;
-	if (rc == 0) {
-		e->stats.packets_out++;
-		e->stats.bytes_out += len;
-	}
-	return rc;
-}
-
-int engine_send_keepalive(struct engine *e, const struct addr *local, const struct addr *remote)
-{
-	static const uint8_t ka = 0xff;
-
-	if (e->test_send)
-		return e->test_send(e, local, remote, &ka, 1);
-	for (size_t i = 0; e->have_sockets && i < e->sockets.n; i++) {
-		const struct ike_socket *s = &e->sockets.s[i];
-
-		if (s->natt && addr_family(&s->bound) == addr_family(remote))
-			return sendto(s->fd, &ka, 1, MSG_DONTWAIT, &remote->u.sa,
-				      addr_socklen(remote)) == 1 ? 0 : -1;
-	}
-	return -1;
-}
-
-int engine_nonce(struct engine *e, struct secret *out)
-{
-	secret_free(out);
-	if (e->test_nonce)
-		return secret_dup(out, e->test_nonce, e->test_nonce_len);
-	if (secret_alloc(out, ENGINE_NONCE_LEN) < 0)
-		return -1;
-	if (RAND_bytes(out->ptr, (int)out->len) != 1) {
-		secret_free(out);
-		log_err(LS_IKE, "nonce: RAND_bytes failed");
-		return -1;
-	}
-	return 0;
 }
 
 /* The source address the kernel would pick towards remote. */
@@ -149,7 +95,7 @@ struct ike_sa *engine_start(struct engine *e, const struct conf_conn *conn,
 		sa->pending_child->reqid = reqid;
 	if (child && acq) {
 		sa->pending_child->have_acquire_ts = 1;
-		trap_acquire_ts(acq, &sa->pending_child->acquire_src,
+		kevent_acquire_ts(acq, &sa->pending_child->acquire_src,
 				&sa->pending_child->acquire_dst);
 	}
 	if (init_start(sa) < 0)
@@ -178,8 +124,8 @@ static void on_kernel(int fd, uint32_t events, void *arg)
 
 static void kernel_hook(struct engine *e, struct kernel *k)
 {
-	k->ev.on_acquire = trap_on_acquire;
-	k->ev.on_expire = trap_on_expire;
+	k->ev.on_acquire = kevent_acquire;
+	k->ev.on_expire = kevent_expire;
 	k->ev.on_resync = kernel_resync;
 	k->ev.arg = e;
 	e->kernel = k;
@@ -232,12 +178,28 @@ static struct engine *engine_alloc(struct loop *loop, const struct config *cfg)
 	e->retx.timeout_ms = (uint32_t)(cfg->global.retransmit_timeout * 1000);
 	e->retx.base = cfg->global.retransmit_base;
 	e->retx.tries = (unsigned)cfg->global.retransmit_tries;
+	/* the receive path (transport) hands requests up to the exchanges */
+	e->rx.init_request = init_rx_request;
+	e->rx.auth_request = auth_rx_request;
+	e->rx.info_request = info_rx_request;
+	e->rx.create_child_request = create_child_rx_request;
 	cookie_cfg_defaults(&cc);
 	cc.total_threshold = (unsigned)cfg->global.cookie_threshold;
 	cc.ip_threshold = (unsigned)cfg->global.cookie_threshold_ip;
 	cc.ip_block = (unsigned)cfg->global.block_threshold;
-	if (sa_table_init(&e->table) < 0 || cookie_ctx_init(&e->cookies, &cc, loop_now_ms(loop)) < 0) {
+	e->rx_msg = malloc(sizeof(*e->rx_msg));
+	e->tx_buf = malloc(ENGINE_TX_MAX);
+	if (!e->rx_msg || !e->tx_buf || sa_table_init(&e->table) < 0 ||
+	    cookie_ctx_init(&e->cookies, &cc, loop_now_ms(loop)) < 0 ||
+	    hidx_init(&e->sa_by_id, 64) < 0 || flows_init(e) < 0 ||
+	    hidx_init(&e->sa_by_conn, 64) < 0) {
 		sa_table_free(&e->table);
+		cookie_ctx_free(&e->cookies);
+		hidx_free(&e->sa_by_id);
+		hidx_free(&e->sa_by_conn);
+		flows_free(e);
+		free(e->rx_msg);
+		free(e->tx_buf);
 		free(e);
 		return NULL;
 	}
@@ -303,6 +265,9 @@ struct engine *engine_new(struct loop *loop, const struct config *cfg, char *err
 	e->own_kernel = 1;
 	if (open_sockets(e, err, errlen) < 0)
 		goto fail;
+	/* the workers start with the first key exchange: after the daemon
+	 * has dropped its capabilities, which threads inherit when created */
+	e->crypto_workers_wanted = 1;
 	engine_begin(e, err, errlen);
 	return e;
 fail:
@@ -314,6 +279,13 @@ void engine_shutdown(struct engine *e)
 {
 	if (!e)
 		return;
+	/*
+	 * fail_closed: block policies first, so the CHILD SAs going below give
+	 * their places back to them, never to a trap (whose ACQUIRE nobody
+	 * would answer, and whose larval SA would delay the next start's).
+	 */
+	if (e->kernel)
+		trap_shutdown(e, 0);
 	/* best effort: one DELETE each, no waiting for answers */
 	while (e->sas) {
 		struct ike_sa *sa = e->sas;
@@ -323,6 +295,7 @@ void engine_shutdown(struct engine *e)
 		if (e->sas == sa)
 			ike_sa_destroy(sa);
 	}
+	engine_crypto_stop(e);
 	if (e->kernel) {
 		kernel_state_shutdown(e);
 		if (e->kernel_fd >= 0)
@@ -334,6 +307,11 @@ void engine_shutdown(struct engine *e)
 		ike_sockets_close(&e->sockets);
 	cookie_ctx_free(&e->cookies);
 	sa_table_free(&e->table);
+	hidx_free(&e->sa_by_id);
+	hidx_free(&e->sa_by_conn);
+	flows_free(e);
+	free(e->rx_msg);
+	free(e->tx_buf);
 	free(e);
 }
 
@@ -493,10 +471,12 @@ int engine_rekey_child(struct engine *e, const char *conn, const char *child,
 
 /* ---- reload ---- */
 
+/* Removed, or changed in what its SAs were negotiated for (plan.h keep_sas). */
 static int plan_touches(const struct reload_plan *plan, const char *conn)
 {
 	for (size_t i = 0; i < plan->n; i++)
-		if ((plan->v[i].op == PLAN_REMOVE || plan->v[i].op == PLAN_CHANGE) &&
+		if ((plan->v[i].op == PLAN_REMOVE ||
+		     (plan->v[i].op == PLAN_CHANGE && !plan->v[i].keep_sas)) &&
 		    strcmp(plan->v[i].conn, conn) == 0)
 			return 1;
 	return 0;
@@ -517,17 +497,38 @@ static int sa_remap(struct ike_sa *sa, const struct config *newcfg)
 		return -1;
 	if (sa->init_child && !(sa->init_child = config_find_child(c, sa->init_child->name)))
 		return -1;
-	sa->conn = c;
+	ike_sa_set_conn(sa, c);
 	return 0;
+}
+
+/* A changed connection whose SAs stay: a child no longer start_action =
+ * trap loses its trap policies (unless a CHILD SA stands in for them). */
+static void traps_follow(struct engine *e, const struct conf_conn *old, const struct conf_conn *c)
+{
+	for (size_t k = 0; old && k < c->nchildren && k < old->nchildren; k++) {
+		const struct conf_child *ch = &c->children[k];
+
+		if (old->children[k].start_action != CONF_START_TRAP ||
+		    ch->start_action == CONF_START_TRAP)
+			continue;
+		if (engine_child_up(e, c, ch))
+			log_info(LS_CHD, "reload: %s/%s is no longer trapped; its trap policies go "
+				 "with its CHILD SAs ('ikectl uninstall' once they are down)",
+				 c->name, ch->name);
+		else
+			trap_uninstall(e, c, ch);
+	}
 }
 
 int engine_reload(struct engine *e, const struct config *newcfg, const struct reload_plan *plan,
 		  char *err, size_t errlen)
 {
+	const struct config *oldcfg;
 	struct ike_sa *sa, *next;
+	uint64_t id;
 
 	for (size_t i = 0; i < plan->n; i++)
-		if (plan->v[i].op != PLAN_ADD)
+		if (plan->v[i].op != PLAN_ADD && !plan->v[i].keep_sas)
 			trap_remove_conn(e, plan->v[i].conn);
 	/* removed and changed connections: their SAs go (DELETE sent, best effort) */
 	for (sa = e->sas; sa; sa = next) {
@@ -536,16 +537,16 @@ int engine_reload(struct engine *e, const struct config *newcfg, const struct re
 			continue;
 		log_info(LS_IKE, "reload: IKE SA %llu (%s) deleted", (unsigned long long)sa->id,
 			 sa->conn->name);
+		id = sa->id;
 		if (sa->state == IKE_SA_ESTABLISHED)
 			info_delete_ike(sa);
-		for (struct ike_sa *s = e->sas; s; s = s->next)
-			if (s == sa) {
-				ike_sa_destroy(sa);
-				break;
-			}
+		if ((sa = ike_sa_by_id(e, id)) != NULL)	/* still there (by id, no walk) */
+			ike_sa_destroy(sa);
 	}
 	trap_remap(e, newcfg);
+	oldcfg = e->cfg;
 	e->cfg = newcfg;
+	engine_crypto_note_groups(e, newcfg);
 	e->retx.timeout_ms = (uint32_t)(newcfg->global.retransmit_timeout * 1000);
 	e->retx.base = newcfg->global.retransmit_base;
 	e->retx.tries = (unsigned)newcfg->global.retransmit_tries;
@@ -558,6 +559,13 @@ int engine_reload(struct engine *e, const struct config *newcfg, const struct re
 		if (plan->v[i].op == PLAN_REMOVE || !(c = config_find_conn(newcfg, plan->v[i].conn)))
 			continue;
 		trap_install_conn(e, c);
+		if (plan->v[i].keep_sas) {
+			traps_follow(e, config_find_conn(oldcfg, c->name), c);
+			log_info(LS_IKE, "reload: connection %s (%s): its SAs are kept, the new "
+				 "settings apply from the next rekey or DPD check", c->name,
+				 plan->v[i].fields);
+			continue;
+		}
 		for (size_t k = 0; k < c->nchildren; k++)
 			if (c->children[k].start_action == CONF_START_START &&
 			    !engine_start(e, c, &c->children[k], NULL, 0, err, errlen))

@@ -93,24 +93,34 @@ int engine_install(struct engine *e, const char *conn, const char *child, char *
 	return n;
 }
 
+struct child_sa *engine_child_up(struct engine *e, const struct conf_conn *c,
+				 const struct conf_child *ch)
+{
+	for (struct ike_sa *sa = e->sas; sa; sa = sa->next)
+		for (struct child_sa *cs = sa->children; sa->conn == c && cs; cs = cs->next)
+			if ((!ch || cs->cfg == ch) && cs->state != CHILD_SA_DEAD)
+				return cs;
+	return NULL;
+}
+
 int engine_uninstall(struct engine *e, const char *conn, const char *child, char *err,
 		     size_t errlen)
 {
 	const struct conf_conn *c;
 	const struct conf_child *ch;
+	struct child_sa *cs;
 	size_t n;
 
 	if (find_children(e, "uninstall", conn, child, &c, &ch, err, errlen) < 0)
 		return -1;
 	/* a CHILD SA's policies stand in for the trap policies while it is up */
-	for (struct ike_sa *sa = e->sas; sa; sa = sa->next)
-		for (struct child_sa *cs = sa->children; sa->conn == c && cs; cs = cs->next)
-			if ((!ch || cs->cfg == ch) && cs->state != CHILD_SA_DEAD) {
-				snprintf(err, errlen, "uninstall: CHILD SA %llu of %s/%s is up: its "
-					 "policies stand in for the trap policies; terminate it first",
-					 (unsigned long long)cs->id, conn, cs->cfg->name);
-				return -1;
-			}
+	cs = engine_child_up(e, c, ch);
+	if (cs) {
+		snprintf(err, errlen, "uninstall: CHILD SA %llu of %s/%s is up: its policies stand "
+			 "in for the trap policies; terminate it first", (unsigned long long)cs->id,
+			 conn, cs->cfg->name);
+		return -1;
+	}
 	n = trap_uninstall(e, c, ch);
 	if (!n) {
 		snprintf(err, errlen, "uninstall: no trap policies installed for %s%s%s", conn,

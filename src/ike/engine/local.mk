@@ -17,9 +17,13 @@ src_ike_engine_libikeengine_a_SOURCES = \
 	src/ike/engine/child_nego.c src/ike/engine/child_nego.h \
 	src/ike/engine/kernel_alg.c src/ike/engine/kernel_alg.h \
 	src/ike/engine/trap.c \
+	src/ike/engine/kevents.c \
 	src/ike/engine/kstate.c \
 	src/ike/engine/create_child.c src/ike/engine/create_child.h \
-	src/ike/engine/rekey.c src/ike/engine/rekey.h
+	src/ike/engine/child_pfs.c src/ike/engine/child_pfs.h \
+	src/ike/engine/rekey.c src/ike/engine/rekey.h \
+	src/ike/engine/crypto_job.c src/ike/engine/crypto_job.h \
+	src/ike/engine/flows.c src/ike/engine/flows.h
 src_ike_engine_libikeengine_a_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS)
 ENGINE_LIBS = src/ike/engine/libikeengine.a src/ike/sa/libikesa.a \
 	src/ike/codec/libikecodec.a src/ike/crypto/libikecrypto.a \
@@ -35,6 +39,14 @@ tests_engine_test_rekey_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_engine_test_rekey_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_engine_test_rekey_LDADD = tests/lib/libiketest.a $(ENGINE_LIBS) $(KERNEL_LIBS) \
 	$(IKECORE_LIBS) $(CRYPTO_LIBS) $(CHECK_LIBS)
+
+# PFS in CHILD SA rekeys without a configured group (issue 20: pfs = ...)
+check_PROGRAMS += tests/engine/test_pfs
+TESTS += tests/engine/test_pfs
+tests_engine_test_pfs_SOURCES = tests/engine/test_pfs.c $(BADINPUT_SOURCES)
+tests_engine_test_pfs_CPPFLAGS = $(tests_engine_test_rekey_CPPFLAGS)
+tests_engine_test_pfs_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_pfs_LDADD = $(tests_engine_test_rekey_LDADD)
 
 # reauthentication without a gap in traffic (make-before-break)
 check_PROGRAMS += tests/engine/test_reauth
@@ -66,6 +78,9 @@ tests_engine_test_kstate_LDADD = $(tests_engine_test_exchange_LDADD)
 # tshark); the host interop check against charon (root, run by hand or a
 # stage: tests/engine/interop-host.sh BUILDDIR WORKDIR).
 TESTS += tests/engine/tshark-check.sh
+# The layer rule of doc/ARCHITECTURE.md on the built objects (check-layers.sh).
+TESTS += tests/engine/layers.sh
+dist_noinst_SCRIPTS += tests/engine/layers.sh
 dist_noinst_SCRIPTS += tests/engine/tshark-check.sh tests/engine/interop-host.sh \
 	tests/engine/interop-pki.sh tests/engine/interop-pk-cases.sh \
 	tests/engine/vm-interop.sh
@@ -111,6 +126,24 @@ tests_engine_bench_handshake_SOURCES = tests/engine/bench_handshake.c \
 tests_engine_bench_handshake_CPPFLAGS = $(tests_engine_test_exchange_CPPFLAGS)
 tests_engine_bench_handshake_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_engine_bench_handshake_LDADD = $(tests_engine_test_exchange_LDADD)
+
+# the responder's key exchange on crypto workers (issue 17)
+check_PROGRAMS += tests/engine/test_crypto_job
+TESTS += tests/engine/test_crypto_job
+tests_engine_test_crypto_job_SOURCES = tests/engine/test_crypto_job.c \
+	tests/engine/pair.c tests/engine/pair.h
+tests_engine_test_crypto_job_CPPFLAGS = $(tests_engine_test_exchange_CPPFLAGS)
+tests_engine_test_crypto_job_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_crypto_job_LDADD = $(tests_engine_test_exchange_LDADD)
+
+# the engine's hash indexes (issue 17)
+check_PROGRAMS += tests/engine/test_index
+TESTS += tests/engine/test_index
+tests_engine_test_index_SOURCES = tests/engine/test_index.c \
+	tests/engine/pair.c tests/engine/pair.h
+tests_engine_test_index_CPPFLAGS = $(tests_engine_test_exchange_CPPFLAGS)
+tests_engine_test_index_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_index_LDADD = $(tests_engine_test_exchange_LDADD)
 
 # IKE_AUTH with certificates (issue 14): a test PKI generated at start-up
 PKIFILES_SOURCES = tests/engine/pkifiles.c tests/engine/pkifiles.h \

@@ -135,13 +135,13 @@ static void dispatch_request(struct ike_sa *sa, const struct ike_msg *m)
 {
 	switch (m->hdr.exchange) {
 	case IKE_AUTH:
-		auth_rx_request(sa, m);
+		sa->eng->rx.auth_request(sa, m);
 		break;
 	case INFORMATIONAL:
-		info_rx_request(sa, m);
+		sa->eng->rx.info_request(sa, m);
 		break;
 	default:
-		create_child_rx_request(sa, m);
+		sa->eng->rx.create_child_request(sa, m);
 		break;
 	}
 }
@@ -243,38 +243,38 @@ static void refuse_undecodable(struct engine *e, const struct ike_msg *m,
 void engine_packet_in(struct engine *e, const uint8_t *pkt, size_t len,
 		      const struct addr *local, const struct addr *remote, int natt)
 {
-	static struct ike_msg m;
+	struct ike_msg *mp = e->rx_msg;	/* per engine, see struct engine */
 	struct codec_err err;
 	struct sa_entry *en;
 	int response, from_init;
 
 	e->stats.packets_in++;
 	e->stats.bytes_in += len;
-	if (ike_msg_decode(pkt, len, &m, &err) < 0) {
+	if (ike_msg_decode(pkt, len, mp, &err) < 0) {
 		drop(e, err.reason, remote);
-		refuse_undecodable(e, &m, &err, local, remote);
+		refuse_undecodable(e, mp, &err, local, remote);
 		return;
 	}
-	response = !!(m.hdr.flags & IKE_FLAG_RESPONSE);
-	from_init = !!(m.hdr.flags & IKE_FLAG_INITIATOR);
-	if (m.hdr.exchange == IKE_SA_INIT && !response) {
-		if (ike_msg_check_rules(&m, &err) < 0) {
+	response = !!(mp->hdr.flags & IKE_FLAG_RESPONSE);
+	from_init = !!(mp->hdr.flags & IKE_FLAG_INITIATOR);
+	if (mp->hdr.exchange == IKE_SA_INIT && !response) {
+		if (ike_msg_check_rules(mp, &err) < 0) {
 			drop(e, err.reason, remote);
 			return;
 		}
-		if (spi_get(m.hdr.spi_r) == 0) {
-			init_rx_request(e, pkt, len, &m, local, remote);
+		if (spi_get(mp->hdr.spi_r) == 0) {
+			e->rx.init_request(e, pkt, len, mp, local, remote);
 			return;
 		}
 	}
-	en = sa_table_find(&e->table, spi_get(m.hdr.spi_i), spi_get(m.hdr.spi_r), from_init);
+	en = sa_table_find(&e->table, spi_get(mp->hdr.spi_i), spi_get(mp->hdr.spi_r), from_init);
 	if (!en) {
 		drop(e, response ? "response for an unknown IKE SA" :
 				   "request for an unknown IKE SA", remote);
 		return;
 	}
 	if (response)
-		rx_response((struct ike_sa *)en, pkt, len, &m, local, remote, natt);
+		rx_response((struct ike_sa *)en, pkt, len, mp, local, remote, natt);
 	else
-		rx_request((struct ike_sa *)en, pkt, len, &m, local, remote, natt);
+		rx_request((struct ike_sa *)en, pkt, len, mp, local, remote, natt);
 }

@@ -5,14 +5,14 @@
  * peer's retransmissions).
  */
 #include <string.h>
+#include <sys/socket.h>
 
 #include "common/buf.h"
 #include "common/log.h"
 #include "ike/codec/names.h"
 #include "ike/engine/exchange.h"
 
-/* Our messages carry no certificates: this bounds every one of them. */
-#define OUT_MSG_MAX	8192
+#define OUT_MSG_MAX	ENGINE_TX_MAX
 
 void out_init(struct out_msg *m, uint8_t exchange, int response, uint32_t msgid)
 {
@@ -90,21 +90,6 @@ void out_ts(struct out_msg *m, uint8_t type, const struct ts_set *s)
 	}
 }
 
-void spi_put(uint8_t out[8], uint64_t spi)
-{
-	for (int i = 7; i >= 0; i--, spi >>= 8)
-		out[i] = (uint8_t)spi;
-}
-
-uint64_t spi_get(const uint8_t b[8])
-{
-	uint64_t v = 0;
-
-	for (int i = 0; i < 8; i++)
-		v = v << 8 | b[i];
-	return v;
-}
-
 static void out_hdr(const struct ike_sa *sa, const struct out_msg *m, struct ike_hdr *h)
 {
 	memset(h, 0, sizeof(*h));
@@ -171,12 +156,12 @@ static int encode(const struct ike_sa *sa, const struct out_msg *m, struct wr *w
 static int send_common(struct ike_sa *sa, struct out_msg *m, ike_response_fn on_response,
 		       struct secret *keep)
 {
-	static uint8_t buf[OUT_MSG_MAX];
+	uint8_t *buf = sa->eng->tx_buf;	/* per engine, see struct engine */
 	struct ike_frag f;
 	struct wr w;
 	int rc;
 
-	wr_init(&w, buf, sizeof(buf));
+	wr_init(&w, buf, ENGINE_TX_MAX);
 	if (encode(sa, m, &w) < 0) {
 		log_err(LS_IKE, "IKE SA %llu: %s %s (%zu payloads) could not be encoded",
 			(unsigned long long)sa->id, ike_exchange_name(m->exchange),
@@ -242,4 +227,40 @@ int msg_send_stateless(struct engine *e, const struct ike_hdr *req, const struct
 	if (ike_build_finish(&b) < 0)
 		return -1;
 	return engine_send(e, local, remote, buf, wr_len(&w));
+}
+
+/* ---- datagrams out: the sockets, or the test hook ---- */
+
+int engine_send(struct engine *e, const struct addr *local, const struct addr *remote,
+		const uint8_t *pkt, size_t len)
+{
+	int rc;
+
+	if (e->test_send)
+		rc = e->test_send(e, local, remote, pkt, len);
+	else if (e->have_sockets)
+		rc = ike_send(&e->sockets, local, remote, pkt, len);
+	else
+		rc = -1;
+	if (rc == 0) {
+		e->stats.packets_out++;
+		e->stats.bytes_out += len;
+	}
+	return rc;
+}
+
+int engine_send_keepalive(struct engine *e, const struct addr *local, const struct addr *remote)
+{
+	static const uint8_t ka = 0xff;
+
+	if (e->test_send)
+		return e->test_send(e, local, remote, &ka, 1);
+	for (size_t i = 0; e->have_sockets && i < e->sockets.n; i++) {
+		const struct ike_socket *s = &e->sockets.s[i];
+
+		if (s->natt && addr_family(&s->bound) == addr_family(remote))
+			return sendto(s->fd, &ka, 1, MSG_DONTWAIT, &remote->u.sa,
+				      addr_socklen(remote)) == 1 ? 0 : -1;
+	}
+	return -1;
 }

@@ -144,7 +144,7 @@ int rekey_reauth(struct ike_sa *sa);
 /* A new CHILD SA on an established IKE SA (ikectl initiate, ACQUIRE). */
 int rekey_new_child(struct ike_sa *sa, const struct conf_child *cfg, uint32_t reqid);
 /* A further CHILD SA for a trap policy of an IKE SA that is up (2.9). */
-void rekey_acquire(struct ike_sa *sa, const struct conf_child *cfg, uint32_t reqid,
+void acquire_new_child(struct ike_sa *sa, const struct conf_child *cfg, uint32_t reqid,
 		   const struct kernel_acquire *acq);
 /* ikectl initiate: on the connection's established IKE SA by
  * CREATE_CHILD_SA, or a new IKE SA whose other children follow once it is

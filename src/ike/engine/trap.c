@@ -51,13 +51,11 @@ static int trap_push(struct trap *t, const struct kernel_policy *p)
 	return 0;
 }
 
-/* Adding over an existing policy of ours updates it when adopting. */
+/* Adopting (start-up): update, which adds or replaces a policy of ours. */
 static int trap_add(struct engine *e, struct trap *t, const struct kernel_policy *p, int adopt)
 {
-	int rc = kernel_add_policy(e->kernel, p);
+	int rc = adopt ? kernel_update_policy(e->kernel, p) : kernel_add_policy(e->kernel, p);
 
-	if (rc == -EEXIST && adopt)
-		rc = kernel_update_policy(e->kernel, p);
 	if (rc < 0) {
 		e->stats.kernel_errors++;
 		return -1;
@@ -307,6 +305,20 @@ void trap_remove_all(struct engine *e)
 	trap_remove_conn(e, NULL);
 }
 
+int trap_lookup(struct engine *e, uint32_t reqid, const struct conf_conn **conn,
+		const struct conf_child **child)
+{
+	struct trap *t;
+
+	for (t = e->traps; t && t->reqid != reqid; t = t->next)
+		;
+	if (!t || !reqid)
+		return -1;
+	*conn = t->conn;
+	*child = t->child;
+	return 0;
+}
+
 uint32_t trap_reqid(struct engine *e, const struct conf_conn *conn, const struct conf_child *ch)
 {
 	struct trap *t = trap_find(e, conn, ch);
@@ -364,7 +376,7 @@ size_t trap_reinstall_missing(struct engine *e, const struct kernel_policy_info 
 	return put;
 }
 
-size_t trap_shutdown(struct engine *e)
+size_t trap_shutdown(struct engine *e, int remove_others)
 {
 	size_t kept = 0;
 
@@ -372,8 +384,12 @@ size_t trap_shutdown(struct engine *e)
 		struct trap *t = *pp;
 
 		if (!t->child->fail_closed) {
-			*pp = t->next;
-			trap_free(e, t);
+			if (remove_others) {
+				*pp = t->next;
+				trap_free(e, t);
+			} else {
+				pp = &t->next;
+			}
 			continue;
 		}
 		for (size_t i = 0; i < t->npols; i++) {
@@ -403,56 +419,6 @@ void trap_forget_all(struct engine *e)
 		free(t->pols);
 		free(t);
 	}
-}
-
-/* The packet's side of the flow as a selector (one address, its port). */
-static void acquire_ts(struct ike_ts *ts, const struct addr *a, uint8_t plen, uint8_t proto,
-		       uint16_t port)
-{
-	size_t len;
-	const uint8_t *b = addr_bytes(a, &len);
-
-	ts_from_prefix(ts, addr_family(a), b, plen);
-	ts->ip_proto = proto;
-	ts->start_port = port;
-	ts->end_port = port ? port : 65535;
-}
-
-void trap_on_acquire(void *arg, const struct kernel_acquire *acq)
-{
-	struct engine *e = arg;
-	struct trap *t;
-	char err[160];
-
-	for (t = e->traps; t && t->reqid != acq->reqid; t = t->next)
-		;
-	if (!t) {
-		log_dbg(LS_CHD, "ACQUIRE for reqid %08x: no trap policy of ours", acq->reqid);
-		return;
-	}
-	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
-		if (sa->conn != t->conn || sa->state == IKE_SA_DEAD)
-			continue;
-		if (sa->state == IKE_SA_ESTABLISHED)
-			rekey_acquire(sa, t->child, t->reqid, acq);	/* rekeying (rekey.c) */
-		return;	/* already negotiating */
-	}
-	log_info(LS_CHD, "ACQUIRE for %s/%s (reqid %08x): initiating", t->conn->name,
-		 t->child->name, t->reqid);
-	if (!engine_start(e, t->conn, t->child, acq, t->reqid, err, sizeof(err)))
-		log_err(LS_CHD, "ACQUIRE for %s/%s: %s", t->conn->name, t->child->name, err);
-}
-
-void trap_acquire_ts(const struct kernel_acquire *acq, struct ike_ts *src, struct ike_ts *dst)
-{
-	acquire_ts(src, &acq->sel.src, acq->sel.src_plen, acq->sel.proto, acq->sel.sport);
-	acquire_ts(dst, &acq->sel.dst, acq->sel.dst_plen, acq->sel.proto, acq->sel.dport);
-}
-
-void trap_on_expire(void *arg, const struct kernel_sa_id *id, uint32_t reqid, int hard)
-{
-	(void)reqid;
-	rekey_on_expire(arg, id, hard);	/* rekeying (rekey.c) */
 }
 
 int trap_remap(struct engine *e, const struct config *newcfg)

@@ -10,6 +10,7 @@ src_ike_sa_libikesa_a_SOURCES = \
 	src/ike/sa/ts.c src/ike/sa/ts.h \
 	src/ike/sa/proposal_select.c src/ike/sa/proposal_select.h \
 	src/ike/sa/conf_objects.c src/ike/sa/conf_objects.h \
+	src/ike/sa/prop_util.c src/ike/sa/prop_util.h \
 	src/ike/sa/socket.c src/ike/sa/socket.h \
 	src/ike/sa/window.c src/ike/sa/window.h
 src_ike_sa_libikesa_a_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS)
