@@ -5,6 +5,7 @@ src_common_libikecommon_a_SOURCES = \
 	src/common/log.c src/common/log.h \
 	src/common/secret.c src/common/secret.h \
 	src/common/names.c src/common/names.h \
+	src/common/strmap.c src/common/strmap.h \
 	src/common/addr.c src/common/addr.h \
 	src/common/loop.c src/common/loop.h \
 	src/common/workq.c src/common/workq.h

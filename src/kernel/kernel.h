@@ -263,6 +263,7 @@ int kernel_alloc_spi(struct kernel *k, const struct addr *src, const struct addr
 int kernel_add_sa(struct kernel *k, const struct kernel_sa *sa);
 /* Completes a larval SA from alloc_spi, or changes an installed one. */
 int kernel_update_sa(struct kernel *k, const struct kernel_sa *sa);
+/* -ESRCH (logged at debug level only) when the SA is already gone. */
 int kernel_del_sa(struct kernel *k, const struct kernel_sa_id *id);
 int kernel_query_sa(struct kernel *k, const struct kernel_sa_id *id, struct kernel_sa_stats *st);
 int kernel_add_policy(struct kernel *k, const struct kernel_policy *p);

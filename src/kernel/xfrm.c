@@ -172,9 +172,14 @@ static int x_del_sa(struct kernel *k, const struct kernel_sa_id *id)
 	if (err < 0)
 		return err;
 	err = transact(xk_of(k), msg, NULL, NULL);
-	if (err < 0)
+	/* an SA the kernel already removed (hard expiry) is not an error: the
+	 * caller wanted it gone, and it is */
+	if (err == -ESRCH)
+		log_dbg(LS_KNL, "delete SA %08x (%s): already gone (expired)", id->spi,
+			xfrm_proto_name(id->proto));
+	else if (err < 0)
 		log_err(LS_KNL, "delete SA %08x (%s): %s", id->spi, xfrm_proto_name(id->proto),
-			err == -ESRCH ? "no such SA" : strerror(-err));
+			strerror(-err));
 	return err;
 }
 

@@ -143,6 +143,7 @@ START_TEST(test_full_values)
 	ck_assert_uint_eq(ch->life_time, 3600);
 	ck_assert_uint_eq(ch->replay_window, 128);
 	ck_assert_uint_eq(ch->close_action, CONF_CLOSE_START);
+	ck_assert_uint_eq(ch->pfs, CONF_PFS_REQUIRE);
 
 	/* Defaults: tunnel, dynamic selectors, life_time 10% over rekey_time. */
 	ch = config_find_child(c, "b");
@@ -150,6 +151,7 @@ START_TEST(test_full_values)
 	ck_assert_uint_eq(ch->rekey_time, 3600);
 	ck_assert_uint_eq(ch->life_time, 3960);
 	ck_assert_uint_eq(ch->replay_window, 32);
+	ck_assert_uint_eq(ch->pfs, CONF_PFS_ACCEPT);
 	c = config_find_conn(cfg, "v6");
 	ck_assert(c->children[0].local_ts.v[0].dynamic);
 	ck_assert_uint_eq(c->over_time, 1440);

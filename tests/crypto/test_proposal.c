@@ -185,6 +185,24 @@ START_TEST(test_keywords_unique)
 }
 END_TEST
 
+/* Names come in one order (by transform type) whichever side's proposal
+ * was chosen: strongSwan sends ENCR, INTEG, PRF, KE. */
+START_TEST(test_names_one_order)
+{
+	struct ike_proposal p;
+	char buf[128];
+
+	memset(&p, 0, sizeof(p));
+	p.ntransforms = 4;
+	p.xf[0] = (struct ike_transform){ TT_ENCR, ENCR_AES_CBC, 128 };
+	p.xf[1] = (struct ike_transform){ TT_INTEG, AUTH_HMAC_SHA2_256_128, 0 };
+	p.xf[2] = (struct ike_transform){ TT_PRF, PRF_HMAC_SHA2_256, 0 };
+	p.xf[3] = (struct ike_transform){ TT_KE, KE_ECP_256, 0 };
+	ck_assert_int_eq(proposal_to_names(&p, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "AES_CBC_128/PRF_HMAC_SHA2_256/HMAC_SHA2_256_128/ECP_256");
+}
+END_TEST
+
 /* A proposal with transforms we do not know prints them as numbers. */
 START_TEST(test_unknown_to_text)
 {
@@ -211,6 +229,7 @@ static Suite *proposal_suite(void)
 	tcase_add_test(tc, test_default_and_lists);
 	tcase_add_test(tc, test_keywords_unique);
 	tcase_add_test(tc, test_unknown_to_text);
+	tcase_add_test(tc, test_names_one_order);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -9,6 +9,7 @@
  * The unprotected rows: test_badinput_init.c.
  */
 #include <check.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -437,6 +438,37 @@ START_TEST(test_auth_wrong_method)
 		bi_fresh_exchange_ok();
 		bi_end();
 	}
+}
+END_TEST
+
+/* A CHILD SA our own kernel refuses is logged as our kernel's refusal with
+ * its reason; one the peer refuses as the peer's answer. */
+START_TEST(test_kernel_refusal_named)
+{
+	size_t mark;
+
+	/* the initiator's kernel refuses the inbound SA */
+	bi_begin(NULL, NULL);
+	pair_initiate(&BI);
+	ck_assert_uint_eq(pair_pump(&BI, 3), 3);
+	mark = bi_log_mark();
+	kernel_mem_fail_next(BI.peer[PAIR_A].k, ENOBUFS);
+	pair_pump(&BI, 0);
+	ck_assert_uint_eq(bi_logged(mark, "our kernel refused the SA: No buffer space available"), 1);
+	ck_assert_uint_eq(bi_logged(mark, "the peer answered"), 0);
+	bi_end();
+	/* the responder's kernel refuses: it says so, the initiator reports
+	 * the peer's NO_PROPOSAL_CHOSEN */
+	bi_begin(NULL, NULL);
+	pair_initiate(&BI);
+	ck_assert_uint_eq(pair_pump(&BI, 2), 2);
+	mark = bi_log_mark();
+	kernel_mem_fail_next(BI.peer[PAIR_B].k, ENOBUFS);
+	pair_pump(&BI, 0);
+	ck_assert_uint_eq(bi_logged(mark, "our kernel refused an inbound SPI: No buffer space available"), 1);
+	ck_assert_uint_eq(bi_logged(mark, "not installed on our side, answering NO_PROPOSAL_CHOSEN"), 1);
+	ck_assert_uint_eq(bi_logged(mark, "the peer answered NO_PROPOSAL_CHOSEN"), 1);
+	bi_end();
 }
 END_TEST
 
@@ -997,6 +1029,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_r11_duplicates_in_auth);
 	tcase_add_test(tc, test_r13_auth_missing);
 	tcase_add_test(tc, test_auth_wrong_method);
+	tcase_add_test(tc, test_kernel_refusal_named);
 	tcase_add_test(tc, test_r14_esp_spi_size_in_auth);
 	tcase_add_test(tc, test_r15_esp_no_proposal_in_auth);
 	tcase_add_test(tc, test_r19_ke_in_auth);

@@ -1365,9 +1365,11 @@ START_TEST(test_child_life_time)
 {
 	uint64_t t0, took;
 
-	/* A rekeys after 1 s, the CHILD SA ends after 2 s; B refuses rekeys */
+	/* A rekeys after 1 s, the CHILD SA ends after 2 s; B refuses rekeys
+	 * (pfs = no: one request per attempt, no second one with a KE) */
 	establish4(NULL, NULL, "esp_proposals = [\"aes256gcm16\"]; rekey_time = \"1s\"; "
-		   "life_time = \"2s\"; rand_time = \"0s\";", "esp_proposals = [\"aes256gcm16\"];");
+		   "life_time = \"2s\"; rand_time = \"0s\"; pfs = \"no\";",
+		   "esp_proposals = [\"aes256gcm16\"];");
 	t0 = loop_now_ms(P.loop);
 	ck_assert_uint_eq(ksa(PAIR_A, "192.0.2.1", child(PAIR_A)->spi_in)->life.hard_secs, 2);
 	b_switch(NULL, "esp_proposals = [\"aes128gcm16-modp3072\"];");

@@ -209,8 +209,17 @@ say "systemd-analyze verify $unit"
 out=$(systemd-analyze verify "$unit" 2>&1) || fail "systemd-analyze verify $unit: $out"
 [ -z "$out" ] || fail "systemd-analyze verify $unit: $out"
 passed
-systemd-analyze security --offline=true --no-pager "$unit" 2>/dev/null |
-	tail -1 || true
+# The unit's exposure must not get worse than the level it has reached
+# (2.5 "OK"): a hardening line lost in an edit fails here.
+say "systemd-analyze security $unit"
+exposure=$(systemd-analyze security --offline=true --no-pager "$unit" 2>/dev/null |
+	sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
+say "exposure level: ${exposure:-unknown}"
+if [ -n "$exposure" ]; then
+	awk -v e="$exposure" 'BEGIN { exit !(e <= 2.5) }' ||
+		fail "systemd-analyze security: exposure $exposure, above 2.5"
+	passed
+fi
 
 # The service under a running systemd (debian/tests/service: start with
 # readiness, capabilities, reload, stop).  On a machine booted with systemd,

@@ -8,6 +8,7 @@
 #include "common/log.h"
 #include "common/names.h"
 #include "common/secret.h"
+#include "common/strmap.h"
 
 /* ---- log ---- */
 
@@ -87,6 +88,29 @@ START_TEST(test_log_escapes_control_bytes)
 	ck_assert_str_eq(log_escape(small, sizeof(small), "ab\001cd"), "ab\\x01c");
 	ck_assert_str_eq(log_escape(small, sizeof(small) - 1, "abc\001"), "abc");
 	log_set_sink(NULL, NULL);
+}
+END_TEST
+
+/* Names to pointers: first value kept, growth keeps every entry. */
+START_TEST(test_strmap)
+{
+	static char keys[3000][16];
+	struct strmap m = { NULL, 0, 0 };
+	size_t i;
+
+	ck_assert_ptr_null(strmap_get(&m, "x"));
+	for (i = 0; i < 3000; i++) {
+		snprintf(keys[i], sizeof(keys[i]), "conn-%zu", i);
+		ck_assert_int_eq(strmap_put(&m, keys[i], keys[i]), 0);
+	}
+	ck_assert_int_eq(strmap_put(&m, "conn-7", NULL), 1);
+	ck_assert_uint_eq(m.n, 3000);
+	for (i = 0; i < 3000; i++)
+		ck_assert_ptr_eq(strmap_get(&m, keys[i]), keys[i]);
+	ck_assert_ptr_null(strmap_get(&m, "conn-3000"));
+	ck_assert_ptr_null(strmap_get(&m, ""));
+	strmap_free(&m);
+	ck_assert_ptr_null(strmap_get(&m, "conn-1"));
 }
 END_TEST
 
@@ -213,6 +237,7 @@ int main(void)
 	tcase_add_test(tl, test_log_level_filtering);
 	tcase_add_test(tl, test_log_names);
 	tcase_add_test(tl, test_log_escapes_control_bytes);
+	tcase_add_test(tl, test_strmap);
 	tcase_add_test(tn, test_names);
 	tcase_add_test(ts, test_secret_zeroize);
 	tcase_add_test(ts, test_memeq_ct);

@@ -15,6 +15,7 @@
 #include "common/addr.h"
 #include "common/log.h"
 #include "common/secret.h"
+#include "common/strmap.h"
 #include "ike/core/ident.h"
 #include "ike/core/tsspec.h"
 
@@ -55,6 +56,8 @@ enum conf_mode { CONF_MODE_TUNNEL = 1, CONF_MODE_TRANSPORT };
 enum conf_start_action { CONF_START_NONE = 0, CONF_START_TRAP, CONF_START_START };
 enum conf_close_action { CONF_CLOSE_NONE = 0, CONF_CLOSE_TRAP, CONF_CLOSE_START };
 enum conf_dpd_action { CONF_DPD_CLEAR = 0, CONF_DPD_TRAP, CONF_DPD_RESTART };
+/* A KE in CREATE_CHILD_SA when esp_proposals name no group (ike.conf.5). */
+enum conf_pfs { CONF_PFS_ACCEPT = 0, CONF_PFS_REQUIRE, CONF_PFS_NO };
 
 struct conf_ts_list {
 	struct tsspec *v;
@@ -71,6 +74,7 @@ struct conf_child {
 	uint64_t rekey_bytes, life_bytes, rekey_packets, life_packets;	/* 0: off */
 	unsigned start_action, close_action;
 	uint64_t replay_window;
+	unsigned pfs;			/* enum conf_pfs */
 	/*
 	 * Block policies for the child's selectors stay in the kernel while
 	 * no CHILD SA (or trap) protects them, also while ikedaemon is
@@ -124,6 +128,7 @@ struct config {
 	size_t nconns;
 	char **files;			/* interned file names for conf_loc */
 	size_t nfiles;
+	struct strmap conn_index;	/* name -> &conns[i], once loaded */
 };
 
 /* Errors and warnings collected while loading, each "file:line: text". */
@@ -160,6 +165,7 @@ const char *conf_mode_name(unsigned v);
 const char *conf_start_action_name(unsigned v);
 const char *conf_close_action_name(unsigned v);
 const char *conf_dpd_action_name(unsigned v);
+const char *conf_pfs_name(unsigned v);
 const char *conf_auth_name(unsigned v);
 
 #endif

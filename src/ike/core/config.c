@@ -920,7 +920,7 @@ struct config *config_load(const char *path, struct conf_diag *diag)
 struct config *config_load_flags(const char *path, unsigned flags, struct conf_diag *diag)
 {
 	struct config *cfg = calloc(1, sizeof(*cfg));
-	struct conf_ctx ctx = { cfg, diag, NULL, NULL, flags };
+	struct conf_ctx ctx = { cfg, diag, NULL, NULL, flags, NULL };
 	char *dir = NULL;
 	config_t lc;
 	int have_lc = 0;
@@ -941,6 +941,9 @@ struct config *config_load_flags(const char *path, unsigned flags, struct conf_d
 		load_secrets_file(&ctx);
 	conf_check_conn_secrets(&ctx);
 	check_secret_files(&ctx);
+	for (size_t i = 0; i < cfg->nconns && !diag->nerrors; i++)
+		if (strmap_put(&cfg->conn_index, cfg->conns[i].name, &cfg->conns[i]) < 0)
+			strv_push(&diag->errors, &diag->nerrors, strdup("out of memory"));
 	if (diag->nerrors)
 		goto fail;
 	config_destroy(&lc);
@@ -973,6 +976,7 @@ void config_free(struct config *cfg)
 		free(cfg->files[i]);
 	free(cfg->files);
 	free(cfg->path);
+	strmap_free(&cfg->conn_index);
 	free(cfg);
 }
 
@@ -980,6 +984,8 @@ const struct conf_conn *config_find_conn(const struct config *cfg, const char *n
 {
 	size_t i;
 
+	if (cfg->conn_index.cap)
+		return strmap_get(&cfg->conn_index, name);
 	for (i = 0; i < cfg->nconns; i++)
 		if (strcmp(cfg->conns[i].name, name) == 0)
 			return &cfg->conns[i];

@@ -25,6 +25,9 @@ static const struct name_entry close_names[] = {
 static const struct name_entry dpd_names[] = {
 	{ CONF_DPD_CLEAR, "clear" }, { CONF_DPD_TRAP, "trap" }, { CONF_DPD_RESTART, "restart" },
 };
+static const struct name_entry pfs_names[] = {
+	{ CONF_PFS_ACCEPT, "accept" }, { CONF_PFS_REQUIRE, "require" }, { CONF_PFS_NO, "no" },
+};
 static const struct name_entry auth_names[] = {
 	{ CONF_AUTH_PSK, "psk" },
 };
@@ -54,6 +57,11 @@ const char *conf_close_action_name(unsigned v)
 const char *conf_dpd_action_name(unsigned v)
 {
 	return name_of(dpd_names, NAMES_LEN(dpd_names), v);
+}
+
+const char *conf_pfs_name(unsigned v)
+{
+	return name_of(pfs_names, NAMES_LEN(pfs_names), v);
 }
 
 const char *conf_auth_name(unsigned v)
@@ -332,6 +340,7 @@ static const struct rule child_rules[] = {
 	{ "start_action", RK_ENUM, CH(start_action), 0, 0, start_names, NAMES_LEN(start_names), NULL },
 	{ "close_action", RK_ENUM, CH(close_action), 0, 0, close_names, NAMES_LEN(close_names), NULL },
 	{ "replay_window", RK_UINT, CH(replay_window), 0, 4096, NULL, 0, NULL },
+	{ "pfs", RK_ENUM, CH(pfs), 0, 0, pfs_names, NAMES_LEN(pfs_names), NULL },
 	{ "fail_closed", RK_ENUM, CH(fail_closed), 0, 0, yes_no_names, NAMES_LEN(yes_no_names), NULL },
 };
 
@@ -526,25 +535,21 @@ static void conn_finish(struct conf_ctx *ctx, const config_setting_t *e, struct 
 				      conf_start_action_name(c->children[i].start_action), c->name);
 }
 
-/* Compared on the raw list, so a broken first definition still counts. */
-static int dup_conn_name(struct conf_ctx *ctx, const config_setting_t *e,
-			 const config_setting_t *name, const char *v)
+/*
+ * Compared with the raw names of the connections before (ctx->conn_names,
+ * filled by conf_load_conns), so a broken first definition still counts.
+ */
+static int dup_conn_name(struct conf_ctx *ctx, const config_setting_t *name, const char *v)
 {
-	const config_setting_t *list = config_setting_parent(e), *o, *on;
+	const config_setting_t *on = ctx->conn_names ? strmap_get(ctx->conn_names, v) : NULL;
 	struct conf_loc first;
-	unsigned i;
 
-	for (i = 0; (o = config_setting_get_elem(list, i)) != e && o; i++) {
-		on = config_setting_get_member(o, "name");
-		if (!on || config_setting_type(on) != CONFIG_TYPE_STRING ||
-		    strcmp(config_setting_get_string(on), v) != 0)
-			continue;
-		first = conf_loc_of(ctx, on);
-		conf_error(ctx, name, "second connection named '%s' (first at %s:%d)",
-			   v, first.file, first.line);
-		return 1;
-	}
-	return 0;
+	if (!on)
+		return 0;
+	first = conf_loc_of(ctx, on);
+	conf_error(ctx, name, "second connection named '%s' (first at %s:%d)", v, first.file,
+		   first.line);
+	return 1;
 }
 
 static void load_conn(struct conf_ctx *ctx, const config_setting_t *e)
@@ -570,7 +575,7 @@ static void load_conn(struct conf_ctx *ctx, const config_setting_t *e)
 	c.over_time = c.rand_time = UNSET;
 	c.dpd_action = CONF_DPD_CLEAR;
 	conf_apply_rules(ctx, e, conn_rules, NAMES_LEN(conn_rules), &c, "a connection");
-	if (dup_conn_name(ctx, e, name, c.name))
+	if (dup_conn_name(ctx, name, c.name))
 		goto drop;
 	if (default_any(&c.local_addrs, &c.nlocal_addrs) < 0 ||
 	    default_any(&c.remote_addrs, &c.nremote_addrs) < 0)
@@ -590,6 +595,7 @@ drop:
 
 void conf_load_conns(struct conf_ctx *ctx, const config_setting_t *list)
 {
+	struct strmap names = { NULL, 0, 0 };
 	int i, n;
 
 	if (config_setting_type(list) != CONFIG_TYPE_LIST) {
@@ -597,8 +603,19 @@ void conf_load_conns(struct conf_ctx *ctx, const config_setting_t *list)
 		return;
 	}
 	n = config_setting_length(list);
-	for (i = 0; i < n; i++)
-		load_conn(ctx, config_setting_get_elem(list, (unsigned)i));
+	ctx->conn_names = &names;
+	for (i = 0; i < n; i++) {
+		const config_setting_t *e = config_setting_get_elem(list, (unsigned)i);
+		const config_setting_t *on = config_setting_get_member(e, "name");
+
+		load_conn(ctx, e);
+		/* the first of a name stays (the one a later duplicate names) */
+		if (on && config_setting_type(on) == CONFIG_TYPE_STRING &&
+		    strmap_put(&names, config_setting_get_string(on), (void *)on) < 0)
+			conf_error(ctx, e, "out of memory");
+	}
+	ctx->conn_names = NULL;
+	strmap_free(&names);
 }
 
 /* PSK authentication needs a key for the peer's (or our own) identity. */

@@ -16,6 +16,7 @@ struct conf_ctx {
 	const char *cur_file;	/* the file being read (not its includes) */
 	const char *cur_dir;	/* where libconfig resolves its @include */
 	unsigned flags;		/* CONF_LOAD_* */
+	struct strmap *conn_names;	/* raw "name" settings of the connections before */
 };
 
 enum rule_kind {

@@ -6,6 +6,7 @@
  */
 #include "ike/crypto/ke.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,188 @@ struct ke {
 	struct modp *modp;	/* KEK_MODP */
 	EVP_PKEY *pkey;		/* KEK_ECP, KEK_XDH */
 };
+
+/*
+ * Per-thread contexts, made once per group and thread: a key generation
+ * context and a public-key import context.  Creating them per call means
+ * OpenSSL fetches the key management by name every time, which cost more
+ * than the curve arithmetic (issue 17).  Each crypto worker owns its own
+ * set, so no context is shared between threads; the thread's exit frees
+ * them.
+ */
+#define KE_CACHE_SLOTS	32
+
+struct ke_cache {
+	EVP_PKEY_CTX *gen[KE_CACHE_SLOTS];
+	EVP_PKEY_CTX *imp[KE_CACHE_SLOTS];
+	EVP_PKEY *ec_params[KE_CACHE_SLOTS];	/* KEK_ECP: the curve, no key */
+};
+
+static pthread_key_t ke_cache_key;
+static pthread_once_t ke_cache_once = PTHREAD_ONCE_INIT;
+static int ke_cache_ready;
+
+static void ke_cache_free(void *p)
+{
+	struct ke_cache *c = p;
+	size_t i;
+
+	for (i = 0; i < KE_CACHE_SLOTS; i++) {
+		EVP_PKEY_CTX_free(c->gen[i]);
+		EVP_PKEY_CTX_free(c->imp[i]);
+		EVP_PKEY_free(c->ec_params[i]);
+	}
+	free(c);
+}
+
+static void ke_cache_init(void)
+{
+	ke_cache_ready = pthread_key_create(&ke_cache_key, ke_cache_free) == 0;
+}
+
+/* This thread's cache; NULL when none can be made (callers then fall
+ * back to a context of their own). */
+static struct ke_cache *ke_cache(void)
+{
+	struct ke_cache *c;
+
+	if (pthread_once(&ke_cache_once, ke_cache_init) != 0 || !ke_cache_ready)
+		return NULL;
+	c = pthread_getspecific(ke_cache_key);
+	if (c)
+		return c;
+	c = calloc(1, sizeof(*c));
+	if (c && pthread_setspecific(ke_cache_key, c) != 0) {
+		free(c);
+		c = NULL;
+	}
+	return c;
+}
+
+static size_t ke_slot(const struct ke_alg *alg)
+{
+	return (size_t)(alg - ke_at(0));
+}
+
+/* OpenSSL's key type for the group: "EC" for ECP, the curve for XDH. */
+static const char *pkey_type(const struct ke_alg *alg)
+{
+	return alg->kind == KEK_ECP ? "EC" : alg->ossl;
+}
+
+static EVP_PKEY_CTX *gen_ctx_new(const struct ke_alg *alg)
+{
+	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, pkey_type(alg), NULL);
+	OSSL_PARAM p[2];
+
+	p[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME,
+						(char *)alg->ossl, 0);
+	p[1] = OSSL_PARAM_construct_end();
+	if (!ctx || EVP_PKEY_keygen_init(ctx) != 1 ||
+	    (alg->kind == KEK_ECP && EVP_PKEY_CTX_set_params(ctx, p) != 1)) {
+		EVP_PKEY_CTX_free(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+static EVP_PKEY_CTX *imp_ctx_new(const struct ke_alg *alg)
+{
+	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, pkey_type(alg), NULL);
+
+	if (!ctx || EVP_PKEY_fromdata_init(ctx) != 1) {
+		EVP_PKEY_CTX_free(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+/* The cached context for alg (made on first use), or a fresh one the
+ * caller owns (*owned set) when the slot or the cache is unavailable. */
+static EVP_PKEY_CTX *cached_ctx(const struct ke_alg *alg, int imp, EVP_PKEY_CTX **owned)
+{
+	struct ke_cache *c = ke_cache();
+	size_t i = ke_slot(alg);
+	EVP_PKEY_CTX **slot;
+
+	*owned = NULL;
+	if (!c || i >= KE_CACHE_SLOTS)
+		return *owned = imp ? imp_ctx_new(alg) : gen_ctx_new(alg);
+	slot = imp ? &c->imp[i] : &c->gen[i];
+	if (!*slot)
+		*slot = imp ? imp_ctx_new(alg) : gen_ctx_new(alg);
+	return *slot;
+}
+
+static EVP_PKEY *pkey_keygen(const struct ke_alg *alg)
+{
+	EVP_PKEY_CTX *owned, *ctx = cached_ctx(alg, 0, &owned);
+	EVP_PKEY *pkey = NULL;
+
+	if (ctx && EVP_PKEY_keygen(ctx, &pkey) != 1)
+		pkey = NULL;
+	EVP_PKEY_CTX_free(owned);
+	return pkey;
+}
+
+/* The curve's domain parameters as a key without a key (KEK_ECP). */
+static EVP_PKEY *ec_params_new(const struct ke_alg *alg)
+{
+	EVP_PKEY_CTX *owned, *ctx = cached_ctx(alg, 1, &owned);
+	EVP_PKEY *pkey = NULL;
+	OSSL_PARAM p[2];
+
+	p[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, (char *)alg->ossl, 0);
+	p[1] = OSSL_PARAM_construct_end();
+	if (ctx && EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_KEY_PARAMETERS, p) != 1)
+		pkey = NULL;
+	EVP_PKEY_CTX_free(owned);
+	return pkey;
+}
+
+/*
+ * A peer's EC public key from the 0x04 || x || y encoding.  Importing it
+ * with the curve's name builds the curve afresh (three times the cost of
+ * the point check and copy); a copy of this thread's parameter-only key
+ * reuses it.  OpenSSL rejects a point that is not on the curve here.
+ */
+static EVP_PKEY *ec_import_public(const struct ke_alg *alg, const uint8_t *pt, size_t len)
+{
+	struct ke_cache *c = ke_cache();
+	size_t i = ke_slot(alg);
+	EVP_PKEY *params = NULL, *pkey = NULL;
+
+	if (c && i < KE_CACHE_SLOTS) {
+		if (!c->ec_params[i])
+			c->ec_params[i] = ec_params_new(alg);
+		params = c->ec_params[i];
+		if (params)
+			pkey = EVP_PKEY_dup(params);
+	} else if ((params = ec_params_new(alg))) {
+		pkey = EVP_PKEY_dup(params);
+		EVP_PKEY_free(params);
+	}
+	if (pkey && EVP_PKEY_set1_encoded_public_key(pkey, pt, len) != 1) {
+		EVP_PKEY_free(pkey);
+		pkey = NULL;
+	}
+	return pkey;
+}
+
+/* A peer's X25519/X448 public key through the cached import context. */
+static EVP_PKEY *xdh_import_public(const struct ke_alg *alg, const uint8_t *pub, size_t len)
+{
+	EVP_PKEY_CTX *owned, *ctx = cached_ctx(alg, 1, &owned);
+	EVP_PKEY *pkey = NULL;
+	OSSL_PARAM p[2];
+
+	p[0] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, (void *)pub, len);
+	p[1] = OSSL_PARAM_construct_end();
+	if (ctx && EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, p) != 1)
+		pkey = NULL;
+	EVP_PKEY_CTX_free(owned);
+	return pkey;
+}
 
 /* EC public key from x || y: the 0x04 prefix RFC 5903 leaves out is put
  * back for OpenSSL, which rejects points that are not on the curve. */
@@ -110,12 +293,11 @@ static struct ke *ke_create(uint16_t group, const uint8_t *priv, size_t len)
 		ke->modp = modp_new(alg, priv, len);
 		break;
 	case KEK_ECP:
-		ke->pkey = priv ? ec_from_private(alg, priv, len)
-				: EVP_PKEY_Q_keygen(NULL, NULL, "EC", alg->ossl);
+		ke->pkey = priv ? ec_from_private(alg, priv, len) : pkey_keygen(alg);
 		break;
 	case KEK_XDH:
 		ke->pkey = priv ? EVP_PKEY_new_raw_private_key_ex(NULL, alg->ossl, NULL, priv, len)
-				: EVP_PKEY_Q_keygen(NULL, NULL, alg->ossl);
+				: pkey_keygen(alg);
 		break;
 	}
 	if (!ke->modp && !ke->pkey) {
@@ -203,10 +385,15 @@ static EVP_PKEY *peer_key(const struct ke *ke, const uint8_t *peer, size_t len,
 {
 	EVP_PKEY_CTX *chk = NULL;
 	EVP_PKEY *pkey;
+	uint8_t pt[KE_MAX_PUB + 1];
 
 	if (ke->alg->kind == KEK_XDH)
-		return EVP_PKEY_new_raw_public_key_ex(NULL, ke->alg->ossl, NULL, peer, len);
-	pkey = ec_from_data(ke->alg, peer, len, NULL);
+		return xdh_import_public(ke->alg, peer, len);
+	if (len > KE_MAX_PUB)
+		return NULL;
+	pt[0] = EC_POINT_UNCOMPRESSED;
+	memcpy(pt + 1, peer, len);
+	pkey = ec_import_public(ke->alg, pt, len + 1);
 	if (!pkey) {
 		snprintf(why, whylen, "KE %s: public value is not a point on the curve",
 			 ke->alg->name);

@@ -6,6 +6,7 @@
  */
 #include "ike/crypto/ke_modp.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,9 +143,39 @@ static const struct {
 
 #define MODP_GENERATOR	2
 
+#define MODP_NPRIMES	(sizeof(modp_primes) / sizeof(modp_primes[0]))
+
+/* The primes parsed once per process; read-only afterwards, so every
+ * thread may use them. */
+static mpz_t modp_prime_mpz[MODP_NPRIMES];
+static pthread_once_t modp_primes_once = PTHREAD_ONCE_INIT;
+static int modp_primes_ok;
+
+static void modp_primes_parse(void)
+{
+	size_t i;
+
+	modp_primes_ok = 1;
+	for (i = 0; i < MODP_NPRIMES; i++)
+		if (mpz_init_set_str(modp_prime_mpz[i], modp_primes[i].hex, 16) != 0)
+			modp_primes_ok = 0;
+}
+
+static const __mpz_struct *prime_of(uint16_t group)
+{
+	size_t i;
+
+	if (pthread_once(&modp_primes_once, modp_primes_parse) != 0 || !modp_primes_ok)
+		return NULL;
+	for (i = 0; i < MODP_NPRIMES; i++)
+		if (modp_primes[i].group == group)
+			return modp_prime_mpz[i];
+	return NULL;
+}
+
 struct modp {
 	const struct ke_alg *alg;
-	mpz_t p;
+	const __mpz_struct *p;	/* shared, read-only */
 	mpz_t x;		/* private exponent */
 	uint8_t *pub;		/* g^x mod p, alg->pub_len bytes */
 };
@@ -196,7 +227,6 @@ void modp_free(struct modp *m)
 {
 	if (!m)
 		return;
-	mpz_clear(m->p);
 	mpz_wipe(m->x);
 	free(m->pub);
 	free(m);
@@ -228,23 +258,24 @@ out:
 
 struct modp *modp_new(const struct ke_alg *alg, const uint8_t *priv, size_t privlen)
 {
-	const char *hex = prime_hex(alg->id);
+	const __mpz_struct *p = prime_of(alg->id);
 	struct modp *m;
 	mpz_t g, y;
 	int ok = 0;
 
-	if (!hex)
+	if (!p)
 		return NULL;
 	m = calloc(1, sizeof(*m));
 	if (!m)
 		return NULL;
 	m->alg = alg;
+	m->p = p;
 	/* Preallocate so the secret is never moved by a reallocation. */
 	mpz_init2(m->x, (mp_bitcnt_t)alg->pub_len * 8 + GMP_NUMB_BITS);
 	mpz_init_set_ui(g, MODP_GENERATOR);
 	mpz_init2(y, (mp_bitcnt_t)alg->pub_len * 8 + GMP_NUMB_BITS);
 	m->pub = malloc(alg->pub_len);
-	if (mpz_init_set_str(m->p, hex, 16) != 0 || !m->pub ||
+	if (!m->pub ||
 	    modp_set_private(m, priv, privlen) < 0)
 		goto out;
 	mpz_powm_sec(y, g, m->x, m->p);

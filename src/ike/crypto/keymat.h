@@ -11,6 +11,7 @@
 #include "common/buf.h"
 #include "common/secret.h"
 #include "ike/crypto/xform.h"
+#include "ike/ikev2.h"
 
 /* The negotiated IKE SA algorithms. */
 struct ike_algs {

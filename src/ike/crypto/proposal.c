@@ -258,17 +258,24 @@ static int to_text(const struct ike_proposal *p, char *buf, size_t len, int name
 {
 	char unknown[32];
 	const char *t;
-	size_t i, off = 0;
+	const struct ike_transform *x[IKE_MAX_TRANSFORMS];
+	size_t i, nx = 0, off = 0;
 	int n;
 
 	if (len == 0)
 		return -1;
 	buf[0] = '\0';
-	for (i = 0; i < p->ntransforms; i++) {
-		t = xf_text(&p->xf[i], names);
+	/* names (what ikectl shows): one order, by transform type, whichever
+	 * side's proposal the chosen one came from; stable within a type */
+	for (unsigned type = 0; type <= 255 && nx < p->ntransforms; type++)
+		for (i = 0; i < p->ntransforms && nx < IKE_MAX_TRANSFORMS; i++)
+			if (names ? p->xf[i].type == type : (type == 0))
+				x[nx++] = &p->xf[i];
+	for (i = 0; i < nx; i++) {
+		t = xf_text(x[i], names);
 		if (!t) {
 			snprintf(unknown, sizeof(unknown), "%s%u_%u", names ? "TYPE" : "type",
-				 p->xf[i].type, p->xf[i].id);
+				 x[i]->type, x[i]->id);
 			t = unknown;
 		}
 		n = snprintf(buf + off, len - off, "%s%s", i ? (names ? "/" : "-") : "", t);

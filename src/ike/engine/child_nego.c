@@ -5,6 +5,7 @@
 
 #include "common/log.h"
 #include "ike/codec/names.h"
+#include "ike/engine/child_pfs.h"
 #include "ike/engine/exchange.h"
 #include "ike/sa/proposal_select.h"
 
@@ -108,6 +109,7 @@ uint16_t child_nego_choose(const struct ike_sa *sa, const struct ike_msg *m,
 {
 	struct ike_proposal ours[IKE_MAX_PROPOSALS], peer[IKE_MAX_PROPOSALS];
 	size_t nours, npeer = prop_usable(&msg_pl(m, PL_SA)->u.sa, peer);
+	const struct ike_payload *pke = msg_pl(m, PL_KE);
 	const struct conf_child *ts_fit = NULL;
 	struct ts_set tsi, tsr, cl, cr;
 
@@ -124,8 +126,13 @@ uint16_t child_nego_choose(const struct ike_sa *sa, const struct ike_msg *m,
 			continue;
 		if (!ts_fit)
 			ts_fit = cfg;
-		if (conf_proposals(&cfg->esp_proposals, PROTO_ESP, ours, &nours) < 0 ||
-		    proposal_select(ours, nours, peer, npeer, ps_flags, &ch->chosen) < 0)
+		if (conf_proposals(&cfg->esp_proposals, PROTO_ESP, ours, &nours) < 0)
+			continue;
+		/* CREATE_CHILD_SA: a KE the child's pfs setting takes (child_pfs.c) */
+		if (!(ps_flags & PS_IGNORE_KE))
+			nours = child_pfs_widen(sa, cfg, pke ? pke->u.ke.group : 0, ours, nours,
+						IKE_MAX_PROPOSALS);
+		if (proposal_select(ours, nours, peer, npeer, ps_flags, &ch->chosen) < 0)
 			continue;
 		ch->cfg = cfg;
 		ch->transport = cfg->mode == CONF_MODE_TRANSPORT &&

@@ -13,6 +13,7 @@
 #include "ike/crypto/xform.h"
 #include "ike/sa/prop_util.h"
 #include "ike/engine/exchange.h"
+#include "ike/engine/flows.h"
 #include "ike/engine/kernel_alg.h"
 
 /* strongSwan's range for inbound SPIs: easy to recognise in dumps. */
@@ -59,6 +60,9 @@ int child_sa_alloc_spi(struct child_sa *c)
 			      c->reqid, CHILD_SPI_MIN, CHILD_SPI_MAX, &c->spi_in);
 	if (rc < 0) {
 		ike->eng->stats.kernel_errors++;
+		c->kernel_err = rc;
+		log_err(LS_CHD, "CHILD SA %s: our kernel refused an inbound SPI: %s", c->cfg->name,
+			strerror(-rc));
 		return -1;
 	}
 	c->spi_allocated = 1;
@@ -115,6 +119,7 @@ static int push_policy(struct child_sa *c, const struct kernel_policy *p)
 	}
 	if (rc < 0) {
 		c->ike->eng->stats.kernel_errors++;
+		c->kernel_err = rc;
 		return -1;
 	}
 	c->pols[c->npols] = *p;
@@ -270,8 +275,10 @@ static int install_sas(struct child_sa *c, const struct child_keys *keys,
 	build_in(c, keys, encr, integ, &ks);
 	rc = install_in(c, &ks);
 	memzero(&ks, sizeof(ks));
-	if (rc < 0)
+	if (rc < 0) {
+		c->kernel_err = rc;
 		return -1;
+	}
 	c->sa_in = 1;
 
 	sa_common(c, &ks, encr, integ);
@@ -287,8 +294,10 @@ static int install_sas(struct child_sa *c, const struct child_keys *keys,
 	/* rekeying (rekey.c): a rekey responder sends on it once the old SA goes */
 	rc = rekey_defer_out(c, &ks) ? 0 : kernel_add_sa(k, &ks);
 	memzero(&ks, sizeof(ks));
-	if (rc < 0)
+	if (rc < 0) {
+		c->kernel_err = rc;
 		return -1;
+	}
 	c->sa_out = !c->rk.out_sa;
 	return 0;
 }
@@ -333,8 +342,10 @@ int child_sa_install(struct child_sa *c, const struct secret *gir)
 	shared = rekey_policies_shared(c);	/* rekeying (rekey.c) */
 	if (install_sas(c, &keys, encr, integ) < 0 || (!shared && install_policies(c) < 0)) {
 		e->stats.kernel_errors++;
-		log_err(LS_CHD, "CHILD SA %llu (%s): kernel refused its SAs or policies",
-			(unsigned long long)c->id, c->cfg->name);
+		/* our side, not the peer's: said so, with the kernel's reason */
+		log_err(LS_CHD, "CHILD SA %llu (%s): our kernel refused the SA: %s",
+			(unsigned long long)c->id, c->cfg->name,
+			c->kernel_err ? strerror(-c->kernel_err) : "see the kernel's message above");
 		goto out;
 	}
 	c->installed_ms = loop_now_ms(e->loop);
@@ -423,6 +434,7 @@ void child_sa_destroy(struct child_sa *c)
 	}
 	if (c->state != CHILD_SA_DEAD)
 		child_sa_state(c, CHILD_SA_DEAD);
+	flows_remove(c);
 	if (ike->pending_child == c)
 		ike->pending_child = NULL;
 	for (struct child_sa **pp = &ike->children; *pp; pp = &(*pp)->next)
@@ -445,13 +457,11 @@ void child_sa_destroy(struct child_sa *c)
 
 struct child_sa *child_sa_by_spi(struct engine *e, uint32_t spi, struct ike_sa **ike)
 {
-	for (struct ike_sa *sa = e->sas; sa; sa = sa->next)
-		for (struct child_sa *c = sa->children; c; c = c->next)
-			if (c->spi_in == spi || c->spi_out == spi) {
-				*ike = sa;
-				return c;
-			}
-	return NULL;
+	struct child_sa *c = flows_by_spi(e, spi);	/* flows.c: no walk */
+
+	if (c)
+		*ike = c->ike;
+	return c;
 }
 
 int child_sa_query(struct child_sa *c, uint64_t *bytes_in, uint64_t *packets_in,

@@ -13,6 +13,7 @@
 
 #include "common/log.h"
 #include "ike/codec/names.h"
+#include "ike/engine/child_pfs.h"
 #include "ike/engine/child_nego.h"
 #include "ike/engine/create_child.h"
 #include "ike/engine/exchange.h"
@@ -324,6 +325,7 @@ static int child_offer(struct ccsa *x, const struct ike_ts *acq)
 	child_nego_offer_ts(c, old);
 	if (child_nego_offer_props(c, 1, x->offered, &x->noffered) < 0)
 		return -1;
+	child_pfs_offer(x->sa, x->cfg, old ? &old->prop : NULL, x->offered, x->noffered);
 	x->group = prop_xf_id(&x->offered[0], TT_KE);
 	/* a rekey starts with the group the SA it replaces agreed on (no
 	 * INVALID_KE_PAYLOAD round trip every time) */
@@ -477,6 +479,14 @@ static void ccsa_rx_response(struct ike_sa *sa, const struct ike_msg *m, const u
 		err = N_INVALID_KE_PAYLOAD;
 	} else {
 		err = msg_error(m);
+	}
+	/* pfs = accept: once more with the IKE SA's group (child_pfs.c) */
+	if (err == N_NO_PROPOSAL_CHOSEN && x->child && !x->coll_child &&
+	    (x->kind == CCSA_NEW_CHILD || x->old) &&
+	    child_pfs_retry(sa, x->cfg, x->kind == CCSA_REKEY_CHILD, x->offered, x->noffered) == 0) {
+		x->group = sa->ke_group;
+		if (ccsa_send(x) == CCSA_SENT)
+			return;
 	}
 	if (err) {
 		log_info(LS_IKE, "IKE SA %llu: CREATE_CHILD_SA (%s) refused: %s",

@@ -14,7 +14,9 @@
 #include "ike/core/plan.h"
 #include "ike/crypto/proposal.h"
 #include "ike/engine/create_child.h"
+#include "ike/engine/crypto_job.h"
 #include "ike/engine/exchange.h"
+#include "ike/engine/flows.h"
 
 const char *engine_kind(void)
 {
@@ -188,8 +190,14 @@ static struct engine *engine_alloc(struct loop *loop, const struct config *cfg)
 	e->rx_msg = malloc(sizeof(*e->rx_msg));
 	e->tx_buf = malloc(ENGINE_TX_MAX);
 	if (!e->rx_msg || !e->tx_buf || sa_table_init(&e->table) < 0 ||
-	    cookie_ctx_init(&e->cookies, &cc, loop_now_ms(loop)) < 0) {
+	    cookie_ctx_init(&e->cookies, &cc, loop_now_ms(loop)) < 0 ||
+	    hidx_init(&e->sa_by_id, 64) < 0 || flows_init(e) < 0 ||
+	    hidx_init(&e->sa_by_conn, 64) < 0) {
 		sa_table_free(&e->table);
+		cookie_ctx_free(&e->cookies);
+		hidx_free(&e->sa_by_id);
+		hidx_free(&e->sa_by_conn);
+		flows_free(e);
 		free(e->rx_msg);
 		free(e->tx_buf);
 		free(e);
@@ -257,6 +265,9 @@ struct engine *engine_new(struct loop *loop, const struct config *cfg, char *err
 	e->own_kernel = 1;
 	if (open_sockets(e, err, errlen) < 0)
 		goto fail;
+	/* the workers start with the first key exchange: after the daemon
+	 * has dropped its capabilities, which threads inherit when created */
+	e->crypto_workers_wanted = 1;
 	engine_begin(e, err, errlen);
 	return e;
 fail:
@@ -268,6 +279,13 @@ void engine_shutdown(struct engine *e)
 {
 	if (!e)
 		return;
+	/*
+	 * fail_closed: block policies first, so the CHILD SAs going below give
+	 * their places back to them, never to a trap (whose ACQUIRE nobody
+	 * would answer, and whose larval SA would delay the next start's).
+	 */
+	if (e->kernel)
+		trap_shutdown(e, 0);
 	/* best effort: one DELETE each, no waiting for answers */
 	while (e->sas) {
 		struct ike_sa *sa = e->sas;
@@ -277,6 +295,7 @@ void engine_shutdown(struct engine *e)
 		if (e->sas == sa)
 			ike_sa_destroy(sa);
 	}
+	engine_crypto_stop(e);
 	if (e->kernel) {
 		kernel_state_shutdown(e);
 		if (e->kernel_fd >= 0)
@@ -288,6 +307,9 @@ void engine_shutdown(struct engine *e)
 		ike_sockets_close(&e->sockets);
 	cookie_ctx_free(&e->cookies);
 	sa_table_free(&e->table);
+	hidx_free(&e->sa_by_id);
+	hidx_free(&e->sa_by_conn);
+	flows_free(e);
 	free(e->rx_msg);
 	free(e->tx_buf);
 	free(e);
@@ -472,7 +494,7 @@ static int sa_remap(struct ike_sa *sa, const struct config *newcfg)
 		return -1;
 	if (sa->init_child && !(sa->init_child = config_find_child(c, sa->init_child->name)))
 		return -1;
-	sa->conn = c;
+	ike_sa_set_conn(sa, c);
 	return 0;
 }
 
@@ -500,6 +522,7 @@ int engine_reload(struct engine *e, const struct config *newcfg, const struct re
 {
 	const struct config *oldcfg;
 	struct ike_sa *sa, *next;
+	uint64_t id;
 
 	for (size_t i = 0; i < plan->n; i++)
 		if (plan->v[i].op != PLAN_ADD && !plan->v[i].keep_sas)
@@ -511,17 +534,16 @@ int engine_reload(struct engine *e, const struct config *newcfg, const struct re
 			continue;
 		log_info(LS_IKE, "reload: IKE SA %llu (%s) deleted", (unsigned long long)sa->id,
 			 sa->conn->name);
+		id = sa->id;
 		if (sa->state == IKE_SA_ESTABLISHED)
 			info_delete_ike(sa);
-		for (struct ike_sa *s = e->sas; s; s = s->next)
-			if (s == sa) {
-				ike_sa_destroy(sa);
-				break;
-			}
+		if ((sa = ike_sa_by_id(e, id)) != NULL)	/* still there (by id, no walk) */
+			ike_sa_destroy(sa);
 	}
 	trap_remap(e, newcfg);
 	oldcfg = e->cfg;
 	e->cfg = newcfg;
+	engine_crypto_note_groups(e, newcfg);
 	e->retx.timeout_ms = (uint32_t)(newcfg->global.retransmit_timeout * 1000);
 	e->retx.base = newcfg->global.retransmit_base;
 	e->retx.tries = (unsigned)newcfg->global.retransmit_tries;

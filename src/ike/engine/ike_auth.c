@@ -126,7 +126,8 @@ static void add_auth(struct out_msg *m, const struct auth_value *v)
 /* No other IKE SA of this connection is up: the peer may hold stale state. */
 static int first_contact(const struct ike_sa *sa)
 {
-	for (const struct ike_sa *o = sa->eng->sas; o; o = o->next)
+	for (const struct ike_sa *o = ike_sa_conn_first(sa->eng, sa->conn); o;
+	     o = ike_sa_conn_next(o))
 		if (o != sa && o->conn == sa->conn && o->state == IKE_SA_ESTABLISHED)
 			return 0;
 	return 1;
@@ -214,7 +215,8 @@ static void auth_child_result(struct ike_sa *sa, const struct ike_msg *m)
 		return;
 	if (err || !msg_pl(m, PL_SA) || !msg_pl(m, PL_TSI) || !msg_pl(m, PL_TSR)) {
 		log_info(LS_CHD, "CHILD SA %s of %s not created: the peer answered %s",
-			 c->cfg->name, sa->conn->name, err ? ike_notify_name(err) : "no SA/TS");
+			 c->cfg->name, sa->conn->name,
+			 err ? ike_notify_name(err) : "without SA/TSi/TSr");
 		sa->notify_err = err;
 		child_sa_destroy(c);
 		return;
@@ -314,8 +316,8 @@ static uint16_t auth_child_respond(struct ike_sa *sa, const struct ike_msg *m,
 	sa->pending_child = c;
 	if (child_nego_adopt(c, ans) < 0 || child_sa_alloc_spi(c) < 0 ||
 	    child_sa_install(c, NULL) < 0) {
-		log_info(LS_CHD, "IKE SA %llu: CHILD SA %s could not be installed",
-			 (unsigned long long)sa->id, ans->cfg->name);
+		log_info(LS_CHD, "IKE SA %llu: CHILD SA %s not installed on our side, "
+			 "answering NO_PROPOSAL_CHOSEN", (unsigned long long)sa->id, ans->cfg->name);
 		child_sa_destroy(c);
 		return N_NO_PROPOSAL_CHOSEN;
 	}
@@ -371,7 +373,7 @@ static uint16_t auth_check_peer(struct ike_sa *sa, const struct ike_msg *m)
 	}
 	if (auth_check(sa, conn, 1, &peer, &peer, m, &auth->u.auth) < 0)
 		return N_AUTHENTICATION_FAILED;
-	sa->conn = conn;
+	ike_sa_set_conn(sa, conn);
 	sa->remote_id = peer;
 	sa->local_id = conn->local.id;
 	return 0;

@@ -12,6 +12,7 @@
 #include "common/log.h"
 #include "ike/codec/names.h"
 #include "ike/sa/prop_util.h"
+#include "ike/engine/crypto_job.h"
 #include "ike/engine/exchange.h"
 #include "ike/sa/proposal_select.h"
 
@@ -331,39 +332,69 @@ static int init_admit(struct engine *e, const struct ike_msg *m, const struct co
 	return 0;
 }
 
-static int init_respond(struct ike_sa *sa, const struct ike_msg *m)
+/* The response once the key exchange is done (here or on a worker);
+ * takes ke and gir.  natd: the request carried NAT_DETECTION payloads. */
+static int init_respond_send(struct ike_sa *sa, struct ke *ke, int rc, struct secret *gir,
+			     const char *why, int natd)
 {
-	const struct ike_pl_ke *pke = &msg_pl(m, PL_KE)->u.ke;
 	uint8_t pub[KE_PUB_MAX], nsrc[20], ndst[20];
-	struct secret gir = { 0 };
 	struct out_msg o;
-	char why[128];
 	struct wr w;
-	int rc = -1;
 
-	if (prop_algs(&sa->prop, &sa->algs) < 0 || !(sa->ke = ke_new(sa->ke_group)))
-		return -1;
-	if (ke_shared(sa->ke, pke->data.p, pke->data.len, &gir, why, sizeof(why)) != CR_OK) {
+	sa->ke = ke;
+	if (rc != CR_OK) {
 		log_info(LS_IKE, "IKE SA %llu: initiator's KE refused: %s",
 			 (unsigned long long)sa->id, why);
-		return -1;
+		rc = -1;
+		goto out;
 	}
+	rc = -1;
 	wr_init(&w, pub, sizeof(pub));
 	if (engine_nonce(sa->eng, &sa->nr) < 0 || ke_public(sa->ke, &w) < 0 ||
-	    ike_sa_derive_keys(sa, &gir) < 0)
+	    ike_sa_derive_keys(sa, gir) < 0)
 		goto out;
 	out_init(&o, IKE_SA_INIT, 1, 0);
 	out_sa(&o, &sa->prop, 1);
 	out_ke(&o, sa->ke_group, pub, wr_len(&w));
 	out_nonce(&o, &sa->nr);
-	if (ike_msg_notify(m, N_NAT_DETECTION_SOURCE_IP))
+	if (natd)
 		add_natd(&o, sa, nsrc, ndst, 0);
 	rc = msg_send_response(sa, &o, &sa->init_resp);
 out:
-	secret_free(&gir);
+	secret_free(gir);
 	ke_free(sa->ke);
 	sa->ke = NULL;
 	return rc;
+}
+
+/* A worker's result (crypto_job.c): answer, or give the SA up. */
+static void init_dh_done(struct ike_sa *sa, struct ke *ke, int rc, struct secret *gir,
+			 const char *why, int natd)
+{
+	if (init_respond_send(sa, ke, rc, gir, why, natd) < 0)
+		ike_sa_destroy(sa);
+}
+
+/* Key exchange on a worker when there are workers, else here. */
+static int init_respond(struct ike_sa *sa, const struct ike_msg *m)
+{
+	const struct ike_pl_ke *pke = &msg_pl(m, PL_KE)->u.ke;
+	int natd = ike_msg_notify(m, N_NAT_DETECTION_SOURCE_IP) != NULL;
+	struct secret gir = { 0 };
+	struct ke *ke;
+	char why[128] = "";
+	int rc;
+
+	if (prop_algs(&sa->prop, &sa->algs) < 0)
+		return -1;
+	if (crypto_dh_submit(sa, sa->ke_group, pke->data.p, pke->data.len, init_dh_done,
+			     natd) == 0)
+		return 0;	/* init_dh_done() answers */
+	ke = engine_crypto_pair(sa->eng, sa->ke_group);
+	if (!ke && !(ke = ke_new(sa->ke_group)))
+		return -1;
+	rc = ke_shared(ke, pke->data.p, pke->data.len, &gir, why, sizeof(why));
+	return init_respond_send(sa, ke, rc, &gir, why, natd);
 }
 
 void init_rx_request(struct engine *e, const uint8_t *pkt, size_t len, const struct ike_msg *m,
@@ -414,6 +445,7 @@ void init_rx_request(struct engine *e, const uint8_t *pkt, size_t len, const str
 		ike_sa_destroy(sa);
 		return;
 	}
+	/* with the key exchange pending on a worker, the response follows */
 	ike_sa_state(sa, IKE_SA_INIT_RECEIVED);
 	timer_schedule(e->loop, &sa->timeout, ENGINE_HALF_OPEN_MS);
 }

@@ -11,7 +11,9 @@
 #include "common/log.h"
 #include "ike/codec/names.h"
 #include "ike/auth/auth.h"
+#include "ike/engine/crypto_job.h"
 #include "ike/engine/exchange.h"
+#include "ike/engine/flows.h"
 
 static int sa_tx(const uint8_t *pkt, size_t len, void *arg)
 {
@@ -70,6 +72,13 @@ static void on_keepalive(void *arg)
 	timer_schedule(sa->eng->loop, &sa->keepalive, KEEPALIVE_MS);
 }
 
+/* IKE SA ids are our own counter, not chosen by a peer: a multiplicative
+ * hash spreads them over the buckets. */
+static uint64_t id_hash(uint64_t id)
+{
+	return id * 0x9e3779b97f4a7c15ull;
+}
+
 struct ike_sa *ike_sa_new(struct engine *e, int initiator, const struct addr *local,
 			  const struct addr *remote, const struct conf_conn *conn)
 {
@@ -79,7 +88,6 @@ struct ike_sa *ike_sa_new(struct engine *e, int initiator, const struct addr *lo
 		return NULL;
 	sa->eng = e;
 	sa->id = ++e->next_ike_id;
-	sa->conn = conn;
 	sa->local = *local;
 	sa->remote = *remote;
 	sa->entry.initiator = initiator;
@@ -95,7 +103,11 @@ struct ike_sa *ike_sa_new(struct engine *e, int initiator, const struct addr *lo
 		return NULL;
 	}
 	sa->next = e->sas;
+	if (e->sas)
+		e->sas->prev = sa;
 	e->sas = sa;
+	hidx_insert(&e->sa_by_id, &sa->by_id, id_hash(sa->id));
+	ike_sa_set_conn(sa, conn);
 	e->stats.ike_sas++;
 	return sa;
 }
@@ -135,6 +147,7 @@ int child_sa_state(struct child_sa *c, enum child_sa_state next)
 		c->ike->eng->state_refused++;	/* a bug (logged): tests check none */
 		return -1;
 	}
+	flows_update(c);
 	if (next == CHILD_SA_REKEYED)
 		c->ike->eng->stats.child_rekeys++;
 	memset(&ev, 0, sizeof(ev));
@@ -149,11 +162,49 @@ int child_sa_state(struct child_sa *c, enum child_sa_state next)
 	return 0;
 }
 
+static uint64_t conn_hash(const struct engine *e, const struct conf_conn *c)
+{
+	return hidx_hash(&e->flow_key, c->name, strlen(c->name));
+}
+
+void ike_sa_set_conn(struct ike_sa *sa, const struct conf_conn *conn)
+{
+	struct engine *e = sa->eng;
+
+	if (sa->in_conn)
+		hidx_remove(&e->sa_by_conn, &sa->by_conn);
+	sa->in_conn = 0;
+	sa->conn = conn;
+	if (!conn)
+		return;
+	hidx_insert(&e->sa_by_conn, &sa->by_conn, conn_hash(e, conn));
+	sa->in_conn = 1;
+}
+
+struct ike_sa *ike_sa_conn_first(struct engine *e, const struct conf_conn *conn)
+{
+	struct hnode *n = hidx_first(&e->sa_by_conn, conn_hash(e, conn));
+
+	return n ? hidx_entry(n, struct ike_sa, by_conn) : NULL;
+}
+
+struct ike_sa *ike_sa_conn_next(const struct ike_sa *prev)
+{
+	struct hnode *n = hidx_next(&prev->by_conn, conn_hash(prev->eng, prev->conn));
+
+	return n ? hidx_entry(n, struct ike_sa, by_conn) : NULL;
+}
+
 struct ike_sa *ike_sa_by_id(struct engine *e, uint64_t id)
 {
-	for (struct ike_sa *sa = e->sas; sa; sa = sa->next)
+	uint64_t h = id_hash(id);
+
+	for (struct hnode *n = hidx_first(&e->sa_by_id, h); n; n = hidx_next(n, h)) {
+		struct ike_sa *sa = hidx_entry(n, struct ike_sa, by_id);
+
 		if (sa->id == id)
 			return sa;
+	}
 	return NULL;
 }
 
@@ -279,11 +330,17 @@ size_t ike_id_body(const struct ident *id, uint8_t *out, size_t size)
 
 static void unlink_sa(struct engine *e, struct ike_sa *sa)
 {
-	for (struct ike_sa **pp = &e->sas; *pp; pp = &(*pp)->next)
-		if (*pp == sa) {
-			*pp = sa->next;
-			return;
-		}
+	if (sa->prev)
+		sa->prev->next = sa->next;
+	else
+		e->sas = sa->next;
+	if (sa->next)
+		sa->next->prev = sa->prev;
+	sa->next = sa->prev = NULL;
+	hidx_remove(&e->sa_by_id, &sa->by_id);
+	if (sa->in_conn)
+		hidx_remove(&e->sa_by_conn, &sa->by_conn);
+	sa->in_conn = 0;
 }
 
 void ike_sa_destroy(struct ike_sa *sa)
@@ -291,6 +348,7 @@ void ike_sa_destroy(struct ike_sa *sa)
 	struct engine *e = sa->eng;
 
 	rekey_ike_gone(sa);
+	crypto_sa_gone(sa);
 	while (sa->children)
 		child_sa_destroy(sa->children);
 	if (sa->pending_child)

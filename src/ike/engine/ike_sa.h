@@ -1,27 +1,38 @@
 /*
  * The IKE engine's own objects: the engine (implements src/ike/core/engine.h),
  * IKE SAs and CHILD SAs.  Everything here runs on the loop thread.
+ * doc/ARCHITECTURE.md has the layers (a file calls only its own layer or
+ * lower ones; tools/layers.txt, checked by tools/check-layers.sh) and the
+ * path of a datagram and of a kernel event.
  *
- * Files of the engine (one per concern, STYLE.md 6):
- *   engine.c        engine.h side: life cycle, reload, show/initiate/terminate
- *   ike_sa.c        IKE SA objects: create, find, delete, timers, state change
- *   msg_in.c        receive path: header, SA lookup, window, SK, rules, dispatch
- *   msg_out.c       send path: build, SK protect, send, cache for retransmits
- *   ike_init.c      IKE_SA_INIT (initiator and responder, chosen once)
- *   ike_auth.c      IKE_AUTH with PSK and the first CHILD_SA
- *   informational.c INFORMATIONAL: DELETE, liveness (DPD), error notifies
- *   child_sa.c      CHILD SA negotiation results -> kernel (SPIs, SAs, policies)
- *   trap.c          trap policies, ACQUIRE, kernel EXPIRE handling
- *   engine_ctl.c    engine.h actions for ikectl: terminate a CHILD SA,
- *                   install/uninstall traps, reauthenticate
- *   counters.c      handshake outcomes and rekeys counted from state changes
- * exchange.h holds what the exchange files share (message building,
- * handlers); tests/engine/pair.h wires two engines for whole-exchange tests.
+ * Files of the engine (one per concern, STYLE.md 6), by layer:
+ *  1 objects     ike_sa.c       IKE SA: create, find, delete, timers, state
+ *                child_sa.c     CHILD SA -> kernel (SPIs, SAs, policies)
+ *                kernel_alg.c   IKE transform IDs -> kernel algorithm IDs
+ *                counters.c     handshake outcomes and rekeys, from states
+ *                flows.c        CHILD SAs by selectors and by SPI (hash indexes)
+ *                crypto_job.c   an IKE SA's key exchange on crypto workers
+ *                ../auth/       authentication methods (auth.h: one row each)
+ *  2 transport   msg_in.c       receive path: header, SA lookup, window, SK,
+ *                               rules, dispatch (engine.rx handlers)
+ *                msg_out.c      send path: payload builders, SK, window, send
+ *  3 exchanges   ike_init.c     IKE_SA_INIT
+ *                ike_auth.c     IKE_AUTH and the first CHILD SA
+ *                create_child.c CREATE_CHILD_SA (new, rekey CHILD / IKE SA)
+ *                informational.c INFORMATIONAL: DELETE, liveness, notifies
+ *                child_nego.c   CHILD SA negotiation (IKE_AUTH, CREATE_CHILD_SA)
+ *  4 scheduling  rekey.c        rekey/reauth/expiry timers, collisions
+ *                trap.c         trap and fail_closed policies
+ *                kevents.c      kernel events: ACQUIRE, EXPIRE
+ *                kstate.c       our kernel state at start-up, resync, shutdown
+ *  5 facade      engine.c       engine.h: life cycle, reload, show, initiate
+ *                engine_ctl.c   engine.h actions for ikectl
+ * exchange.h holds what the exchange files share; tests/engine/pair.h wires
+ * two engines for whole-exchange tests (on virtual time).
  *
- * Not done yet: CREATE_CHILD_SA and rekeying (issue 8: refused with
- * NO_ADDITIONAL_SAS, soft expiry only logged), the kernel's MAPPING event,
- * MOBIKE, fragmentation (RFC 7383), crypto on worker threads (kernel and
- * DH calls run on the loop thread).
+ * Not done yet: the kernel's MAPPING event, MOBIKE, fragmentation (RFC
+ * 7383); kernel requests, the initiator's and CREATE_CHILD_SA's key
+ * exchanges still run on the loop thread (issue 17).
  */
 #ifndef IKE_ENGINE_IKE_SA_H
 #define IKE_ENGINE_IKE_SA_H
@@ -41,6 +52,7 @@
 #include "ike/engine/rekey.h"
 #include "ike/ikev2.h"
 #include "ike/sa/cookie.h"
+#include "ike/sa/hidx.h"
 #include "ike/sa/sa_state.h"
 #include "ike/sa/sa_table.h"
 #include "ike/sa/socket.h"
@@ -52,6 +64,9 @@ struct ike_sa;
 struct child_sa;
 struct ike_msg;
 struct trap;
+struct workq;
+struct ke_pool;
+struct dh_job;
 
 /* Nonce length we send (2.10: at least half the PRF key size; 32 covers all). */
 #define ENGINE_NONCE_LEN	32
@@ -104,6 +119,11 @@ struct engine {
 	uint8_t *tx_buf;		/* msg_out.c: ENGINE_TX_MAX bytes being encoded */
 	unsigned state_refused;		/* illegal state changes asked for (bugs) */
 	struct ike_sa *sas;		/* every IKE SA, for listing and reload */
+	struct hidx sa_by_id;		/* every IKE SA by its id (ike_sa_by_id) */
+	struct hidx sa_by_conn;		/* IKE SAs by connection name (ike_sa_conn_first) */
+	struct hidx flows;		/* flows.c: CHILD SAs by selectors, */
+	struct hidx spis_in, spis_out;	/* ... and by SPI */
+	struct hkey flow_key;
 	uint64_t next_ike_id, next_child_id;
 	uint32_t next_reqid;		/* in [KERNEL_REQID_MIN, KERNEL_REQID_MAX] */
 	struct engine_stats stats;
@@ -111,6 +131,9 @@ struct engine {
 	void *ev_arg;
 	uint16_t port, port_natt;	/* our IKE ports (cfg->global) */
 	struct trap *traps;		/* trap.c: installed trap policies */
+	struct workq *wq;		/* crypto_job.c: workers, NULL: none */
+	int crypto_workers_wanted;	/* start them on first use (engine_new) */
+	struct ke_pool *ke_pool;	/* pre-generated responder key pairs */
 	int kernel_fd;			/* registered on the loop; -1: none */
 	int own_kernel;			/* engine_new: free it at shutdown */
 	int have_sockets;
@@ -143,7 +166,10 @@ struct auth_method;
 struct ike_sa {
 	struct sa_entry entry;		/* spi_i, spi_r, initiator, peer */
 	struct engine *eng;
-	struct ike_sa *next;		/* engine->sas */
+	struct ike_sa *next, *prev;	/* engine->sas, doubly linked */
+	struct hnode by_id;		/* engine->sa_by_id */
+	struct hnode by_conn;		/* engine->sa_by_conn, while conn is set */
+	int in_conn;
 	uint64_t id;
 	const struct conf_conn *conn;	/* NULL until known (responder: IKE_AUTH) */
 	enum ike_sa_state state;
@@ -169,6 +195,7 @@ struct ike_sa {
 	size_t noffered;
 	struct ike_algs algs;
 	struct ke *ke;			/* our key pair; freed once keys exist */
+	struct dh_job *dh_job;		/* crypto pending on a worker (crypto_job.c) */
 	uint16_t ke_group;		/* group of our KE payload */
 	struct secret ni, nr;
 	uint8_t cookie[IKE_COOKIE_MAX];	/* initiator: the cookie to echo */
@@ -215,6 +242,7 @@ struct child_sa {
 	size_t npols;
 	uint8_t *pol_was_trap;		/* 1: restore the trap policy on removal */
 	int spi_allocated, sa_in, sa_out;	/* kernel state to remove */
+	int kernel_err;			/* -errno of the kernel's refusal, 0: none */
 	struct addr sa_local, sa_remote;	/* outer addresses of the SAs */
 	int natt;
 	struct ts_set local_ts, remote_ts;	/* negotiated (narrowed) */
@@ -226,6 +254,9 @@ struct child_sa {
 	 * request went out (child_sa_install_in_early), keys included. */
 	struct kernel_sa *early_in;
 	struct child_rekey rk;		/* rekeying (rekey.c) */
+	struct hnode flow_node;		/* engine->flows (flows.c) */
+	struct hnode spi_in_node, spi_out_node;
+	int in_flows;
 };
 
 /* ---- engine.c ---- */
@@ -260,6 +291,12 @@ int ike_sa_state(struct ike_sa *sa, enum ike_sa_state next);
 /* Same for CHILD SAs. */
 int child_sa_state(struct child_sa *c, enum child_sa_state next);
 struct ike_sa *ike_sa_by_id(struct engine *e, uint64_t id);
+/* Sets sa->conn and lists sa under the connection's name. */
+void ike_sa_set_conn(struct ike_sa *sa, const struct conf_conn *conn);
+/* IKE SAs that may belong to conn (compare sa->conn == conn): no walk
+ * over every IKE SA. */
+struct ike_sa *ike_sa_conn_first(struct engine *e, const struct conf_conn *conn);
+struct ike_sa *ike_sa_conn_next(const struct ike_sa *prev);
 /* 1 if sa belongs to connection conn (any connection for NULL). */
 int ike_sa_of_conn(const struct ike_sa *sa, const char *conn);
 /* counters.c: engine_stats from one IKE SA state change (ike_sa_state). */
@@ -326,10 +363,11 @@ const struct kernel_policy *trap_standing_policy(struct engine *e,
 int trap_restore_policy(struct engine *e, const struct kernel_policy *p);
 /*
  * Shutdown: fail_closed children's standing policies become block
- * policies and stay listed (and in the kernel); every other is removed.
+ * policies and stay listed (and in the kernel); with remove_others every
+ * other is removed (first call: before the CHILD SAs go, without).
  * Returns how many stay.  trap_forget_all() then drops the list only.
  */
-size_t trap_shutdown(struct engine *e);
+size_t trap_shutdown(struct engine *e, int remove_others);
 void trap_forget_all(struct engine *e);
 /* Resync: standing policies absent from listed are put back; how many. */
 size_t trap_reinstall_missing(struct engine *e, const struct kernel_policy_info *listed,

@@ -31,7 +31,7 @@ void kevent_acquire(void *arg, const struct kernel_acquire *acq)
 		log_dbg(LS_CHD, "ACQUIRE for reqid %08x: no trap policy of ours", acq->reqid);
 		return;
 	}
-	for (struct ike_sa *sa = e->sas; sa; sa = sa->next) {
+	for (struct ike_sa *sa = ike_sa_conn_first(e, conn); sa; sa = ike_sa_conn_next(sa)) {
 		if (sa->conn != conn || sa->state == IKE_SA_DEAD)
 			continue;
 		if (sa->state == IKE_SA_ESTABLISHED)

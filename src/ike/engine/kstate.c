@@ -94,8 +94,9 @@ static void remove_unwanted(struct engine *e, const struct listing *l, size_t *n
 		if (kernel_del_policy(e->kernel, &p) == 0)
 			(*npols)++;
 	}
+	/* SPI 0: a pending ACQUIRE's placeholder, not deletable (kernel.h) */
 	for (size_t i = 0; i < l->nsas; i++)
-		if (kernel_del_sa(e->kernel, &l->sas[i].id) == 0)
+		if (l->sas[i].id.spi && kernel_del_sa(e->kernel, &l->sas[i].id) == 0)
 			(*nsas)++;
 }
 
@@ -173,7 +174,7 @@ void kernel_resync(void *arg)
 void kernel_state_shutdown(struct engine *e)
 {
 	struct listing l;
-	size_t kept = trap_shutdown(e), npols = 0, nsas = 0;
+	size_t kept = trap_shutdown(e, 1), npols = 0, nsas = 0;
 
 	if (list_kernel(e, &l) == 0) {
 		remove_unwanted(e, &l, &npols, &nsas);

@@ -20,7 +20,10 @@ src_ike_engine_libikeengine_a_SOURCES = \
 	src/ike/engine/kevents.c \
 	src/ike/engine/kstate.c \
 	src/ike/engine/create_child.c src/ike/engine/create_child.h \
-	src/ike/engine/rekey.c src/ike/engine/rekey.h
+	src/ike/engine/child_pfs.c src/ike/engine/child_pfs.h \
+	src/ike/engine/rekey.c src/ike/engine/rekey.h \
+	src/ike/engine/crypto_job.c src/ike/engine/crypto_job.h \
+	src/ike/engine/flows.c src/ike/engine/flows.h
 src_ike_engine_libikeengine_a_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS)
 ENGINE_LIBS = src/ike/engine/libikeengine.a src/ike/sa/libikesa.a \
 	src/ike/codec/libikecodec.a src/ike/crypto/libikecrypto.a \
@@ -36,6 +39,14 @@ tests_engine_test_rekey_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_engine_test_rekey_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_engine_test_rekey_LDADD = tests/lib/libiketest.a $(ENGINE_LIBS) $(KERNEL_LIBS) \
 	$(IKECORE_LIBS) $(CRYPTO_LIBS) $(CHECK_LIBS)
+
+# PFS in CHILD SA rekeys without a configured group (issue 20: pfs = ...)
+check_PROGRAMS += tests/engine/test_pfs
+TESTS += tests/engine/test_pfs
+tests_engine_test_pfs_SOURCES = tests/engine/test_pfs.c $(BADINPUT_SOURCES)
+tests_engine_test_pfs_CPPFLAGS = $(tests_engine_test_rekey_CPPFLAGS)
+tests_engine_test_pfs_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_pfs_LDADD = $(tests_engine_test_rekey_LDADD)
 
 # reauthentication without a gap in traffic (make-before-break)
 check_PROGRAMS += tests/engine/test_reauth
@@ -114,3 +125,21 @@ tests_engine_bench_handshake_SOURCES = tests/engine/bench_handshake.c \
 tests_engine_bench_handshake_CPPFLAGS = $(tests_engine_test_exchange_CPPFLAGS)
 tests_engine_bench_handshake_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_engine_bench_handshake_LDADD = $(tests_engine_test_exchange_LDADD)
+
+# the responder's key exchange on crypto workers (issue 17)
+check_PROGRAMS += tests/engine/test_crypto_job
+TESTS += tests/engine/test_crypto_job
+tests_engine_test_crypto_job_SOURCES = tests/engine/test_crypto_job.c \
+	tests/engine/pair.c tests/engine/pair.h
+tests_engine_test_crypto_job_CPPFLAGS = $(tests_engine_test_exchange_CPPFLAGS)
+tests_engine_test_crypto_job_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_crypto_job_LDADD = $(tests_engine_test_exchange_LDADD)
+
+# the engine's hash indexes (issue 17)
+check_PROGRAMS += tests/engine/test_index
+TESTS += tests/engine/test_index
+tests_engine_test_index_SOURCES = tests/engine/test_index.c \
+	tests/engine/pair.c tests/engine/pair.h
+tests_engine_test_index_CPPFLAGS = $(tests_engine_test_exchange_CPPFLAGS)
+tests_engine_test_index_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_index_LDADD = $(tests_engine_test_exchange_LDADD)

@@ -14,6 +14,7 @@
 #include "common/log.h"
 #include "ike/engine/create_child.h"
 #include "ike/engine/exchange.h"
+#include "ike/engine/flows.h"
 #include "ike/engine/rekey.h"
 
 #define WANT_MAX	(sizeof(((struct ike_rekey *)0)->want_children) / sizeof(uint64_t))
@@ -304,29 +305,27 @@ static int same_ts(const struct ts_set *a, const struct ts_set *b)
 	return a->n == b->n && memcmp(a->ts, b->ts, a->n * sizeof(a->ts[0])) == 0;
 }
 
+/* Then another IKE SA of the same connection and peer identity with a
+ * CHILD SA on the same selectors (flows.c: no walk over the identity's
+ * IKE SAs, which a group PSK makes every peer's). */
 static struct child_sa *sibling(const struct child_sa *c, int with_pols)
 {
 	struct ike_sa *own = c->ike;
-	struct engine *e = own->eng;
 	const struct ident *id = &own->remote_id;
 	struct child_sa *s = sibling_in(own, c, with_pols);
-	struct sa_entry *en;
 
 	if (s || !id->type)
 		return s;
-	for (en = sa_table_id_first(&e->table, sa_table_id_hash(&e->table, id->type, id->data,
-								 id->len));
-	     en; en = sa_table_id_next(en)) {
-		struct ike_sa *o = (struct ike_sa *)en;
+	for (s = flows_first(c); s; s = flows_next(c, s)) {
+		const struct ike_sa *o = s->ike;
 
 		if (o == own || o->conn != own->conn || o->remote_id.len != id->len ||
 		    memcmp(o->remote_id.data, id->data, id->len))
 			continue;
-		for (s = o->children; s; s = s->next)
-			if (s != c && s->state != CHILD_SA_DEAD && s->cfg == c->cfg &&
-			    (with_pols ? s->npols > 0 : s->reqid == c->reqid) &&
-			    same_ts(&s->local_ts, &c->local_ts) && same_ts(&s->remote_ts, &c->remote_ts))
-				return s;
+		if (s != c && s->state != CHILD_SA_DEAD && s->cfg == c->cfg &&
+		    (with_pols ? s->npols > 0 : s->reqid == c->reqid) &&
+		    same_ts(&s->local_ts, &c->local_ts) && same_ts(&s->remote_ts, &c->remote_ts))
+			return s;
 	}
 	return NULL;
 }

@@ -51,13 +51,11 @@ static int trap_push(struct trap *t, const struct kernel_policy *p)
 	return 0;
 }
 
-/* Adding over an existing policy of ours updates it when adopting. */
+/* Adopting (start-up): update, which adds or replaces a policy of ours. */
 static int trap_add(struct engine *e, struct trap *t, const struct kernel_policy *p, int adopt)
 {
-	int rc = kernel_add_policy(e->kernel, p);
+	int rc = adopt ? kernel_update_policy(e->kernel, p) : kernel_add_policy(e->kernel, p);
 
-	if (rc == -EEXIST && adopt)
-		rc = kernel_update_policy(e->kernel, p);
 	if (rc < 0) {
 		e->stats.kernel_errors++;
 		return -1;
@@ -378,7 +376,7 @@ size_t trap_reinstall_missing(struct engine *e, const struct kernel_policy_info 
 	return put;
 }
 
-size_t trap_shutdown(struct engine *e)
+size_t trap_shutdown(struct engine *e, int remove_others)
 {
 	size_t kept = 0;
 
@@ -386,8 +384,12 @@ size_t trap_shutdown(struct engine *e)
 		struct trap *t = *pp;
 
 		if (!t->child->fail_closed) {
-			*pp = t->next;
-			trap_free(e, t);
+			if (remove_others) {
+				*pp = t->next;
+				trap_free(e, t);
+			} else {
+				pp = &t->next;
+			}
 			continue;
 		}
 		for (size_t i = 0; i < t->npols; i++) {

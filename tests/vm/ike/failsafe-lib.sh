@@ -18,7 +18,7 @@ FS_PORT=9999
 # fs_listen: counts datagrams to HOST_A:FS_PORT in side A into udp.count.
 fs_listen() {
 	rm -f "$SCEN_TMP/udp.count"
-	bg "$NS_A" python3 -c '
+	bg_log "$SCEN_TMP/udp.log" "$NS_A" python3 -c '
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind((sys.argv[1], int(sys.argv[2])))
@@ -30,7 +30,8 @@ while True:
     with open(sys.argv[3], "w") as f:
         f.write("%d\n" % n)
 ' "$HOST_A" "$FS_PORT" "$SCEN_TMP/udp.count"
-	wait_for 30 "UDP listener on $HOST_A in $NS_A" test -s "$SCEN_TMP/udp.count"
+	wait_for 90 "UDP listener on $HOST_A in $NS_A ($(cat "$SCEN_TMP/udp.log" 2>/dev/null))" \
+		test -s "$SCEN_TMP/udp.count"
 }
 
 fs_delivered() {
@@ -154,9 +155,10 @@ fs_run() {
 	fs_ping_up
 	fs_assert_policies allow
 
-	# (c) stop/start under a 50/s ping: nothing in clear text
+	# (c) stop/start under a 50/s ping (until stopped below: TCG takes
+	# tens of seconds for the cycle): nothing in clear text
 	fs_clear_start
-	ns_exec "$NS_A" ping -c 600 -i 0.02 -W 1 -I "$HOST_A" "$HOST_B" >"$SCEN_TMP/ping50.out" 2>&1 &
+	ns_exec "$NS_A" ping -c 15000 -i 0.02 -W 1 -I "$HOST_A" "$HOST_B" >"$SCEN_TMP/ping50.out" 2>&1 &
 	ping_pid=$!
 	_vm_pids="$_vm_pids $ping_pid"
 	sleep 2

@@ -16,7 +16,11 @@
 #
 # A side's kind is "ikedaemon", "charon", or "self": the implementation
 # under test, ikedaemon unless IKE_VM_SELF=charon (that swaps ikedaemon for
-# a second charon, to check scenarios and plumbing on their own).
+# a second charon, to check scenarios and plumbing on their own).  Other
+# peers come from their own libraries, sourced after this one: "pluto"
+# (libreswan-lib.sh) and "iked" (openiked-lib.sh) define KIND_write_conf,
+# KIND_start, KIND_initiate, KIND_is_up, KIND_is_down, KIND_terminate and
+# KIND_log, which the functions here call for a side of that kind.
 #
 # fail() from lib.sh is replaced: it also prints the daemons' logs and the
 # kernel state, and copies the scenario's directory (configs, logs) to the
@@ -162,6 +166,16 @@ _ike_side() {
 	esac
 }
 
+# _ike_other SIDE FUNC: for a side of another peer's kind (pluto, iked),
+# runs KIND_FUNC SIDE and returns its status; 200 for ikedaemon and charon.
+_ike_other() {
+	_ike_side "$1"
+	case $_kind in
+	ikedaemon | charon | "") return 200 ;;
+	esac
+	"${_kind}_$2" "$1"
+}
+
 # "a,b" -> "a", "b" (libconfig array items)
 _ike_quoted() {
 	printf '%s' "$1" | sed 's/[^,][^,]*/"&"/g; s/,/, /g'
@@ -209,12 +223,15 @@ ike_write_conf() {
 	esac
 	case $kind in
 	ikedaemon | charon) ;;
-	*) fail "unknown daemon kind '$kind' (ikedaemon, charon, self)" ;;
+	pluto | iked) command -v "${kind}_start" >/dev/null || fail "kind $kind: its library is not loaded" ;;
+	*) fail "unknown daemon kind '$kind' (ikedaemon, charon, self, pluto, iked)" ;;
 	esac
 	eval "KIND_$1=$kind"
 	_ike_side "$1"
 	mkdir -p "$_dir"
-	if [ "$kind" = ikedaemon ]; then
+	if [ "$kind" = pluto ] || [ "$kind" = iked ]; then
+		"${kind}_write_conf" "$1"
+	elif [ "$kind" = ikedaemon ]; then
 		ike_fill ike.conf.in "$_dir/ike.conf"
 		chmod 600 "$_dir/ike.conf"
 		out=$("$IKEDAEMON" -n -f "$_dir/ike.conf" 2>&1) ||
@@ -231,7 +248,9 @@ ike_start() {
 	rm -rf "$SCEN_TMP/$1"
 	ike_write_conf "$1" "$2"
 	_ike_side "$1"
-	if [ "$_kind" = ikedaemon ]; then
+	if _ike_other "$1" start; [ $? -ne 200 ]; then
+		:
+	elif [ "$_kind" = ikedaemon ]; then
 		bg_log "$_dir/ikedaemon.log" "$_ns" "$IKEDAEMON" -d -f "$_dir/ike.conf"
 		eval "PID_$1=$BG_PID"
 		wait_for "$IKE_START_TIMEOUT" "ikedaemon in $_ns answering on $_dir/ikedaemon.ctl" \
@@ -257,7 +276,9 @@ ike_start() {
 ike_reload() {
 	_ike_side "$1"
 	ike_write_conf "$1" "$_kind"
-	if [ "$_kind" = ikedaemon ]; then
+	if _ike_other "$1" reload; [ $? -ne 200 ]; then
+		:
+	elif [ "$_kind" = ikedaemon ]; then
 		out=$(ike_ctl "$1" reload 2>&1) || fail "ikectl reload in $_ns: $out"
 	else
 		out=$(ike_swanctl "$1" --load-creds --noprompt --clear --file "$_dir/swanctl.conf" 2>&1) ||
@@ -291,6 +312,9 @@ ike_ctl() {
 ike_try_initiate() {
 	_ike_side "$1"
 	info "initiating $CF_CONN/$CF_CHILD from side $1 ($_kind)"
+	_ike_other "$1" initiate
+	rc=$?
+	[ "$rc" -eq 200 ] || return "$rc"
 	if [ "$_kind" = ikedaemon ]; then
 		ike_ctl "$1" initiate "$CF_CONN/$CF_CHILD" >"$_dir/initiate.out" 2>&1
 	else
@@ -307,7 +331,9 @@ ike_initiate() {
 
 # ike_is_up SIDE: the IKE SA is established and the CHILD SA installed.
 ike_is_up() {
-	_ike_side "$1"
+	_ike_other "$1" is_up
+	rc=$?
+	[ "$rc" -eq 200 ] || return "$rc"
 	if [ "$_kind" = ikedaemon ]; then
 		ike_ctl "$1" show sa "$CF_CONN" 2>/dev/null | grep -q ESTABLISHED &&
 			ike_ctl "$1" show child "$CF_CONN" 2>/dev/null | grep -q INSTALLED
@@ -320,7 +346,9 @@ ike_is_up() {
 
 # ike_is_down SIDE: no IKE SA of the connection on SIDE.
 ike_is_down() {
-	_ike_side "$1"
+	_ike_other "$1" is_down
+	rc=$?
+	[ "$rc" -eq 200 ] || return "$rc"
 	if [ "$_kind" = ikedaemon ]; then
 		! ike_ctl "$1" show sa "$CF_CONN" 2>/dev/null | grep -q "^ike sa"
 	else
@@ -340,7 +368,9 @@ ike_wait_up() {
 ike_terminate() {
 	_ike_side "$1"
 	info "terminating $CF_CONN from side $1 ($_kind)"
-	if [ "$_kind" = ikedaemon ]; then
+	if _ike_other "$1" terminate; [ $? -ne 200 ]; then
+		:
+	elif [ "$_kind" = ikedaemon ]; then
 		out=$(ike_ctl "$1" terminate "$CF_CONN" 2>&1) ||
 			fail "ikectl terminate $CF_CONN in $_ns: $out"
 	else
@@ -370,6 +400,8 @@ ike_stop() {
 	wait "$_pid" 2>/dev/null
 	eval "PID_$1="
 	info "side $1 ($_ns): $_kind stopped"
+	# a peer library's KIND_stopped: what that daemon leaves behind
+	! command -v "${_kind}_stopped" >/dev/null || "${_kind}_stopped" "$1"
 }
 
 ike_stop_all() {
@@ -403,17 +435,27 @@ _ike_no_sas() {
 	[ -z "$(ip -n "$NS_A" xfrm state)" ] && [ -z "$(ip -n "$NS_B" xfrm state)" ]
 }
 
-# Policies of NS, without the per-socket ones (charon's IKE bypass).
+# Policies of NS, without the per-socket ones (charon's IKE bypass) and
+# pluto's bypass for IPv6 neighbour discovery (ICMPv6 135, 136), which it
+# holds while it runs.
 ike_xfrm_policies() {
-	ip -n "$1" xfrm policy | grep -E '^[[:space:]]dir '
+	ip -n "$1" xfrm policy | awk '
+		/^src / { nd = / proto ipv6-icmp type 13[56]/ }
+		/^[[:space:]]dir / && !nd'
 }
 
 _ike_no_state() {
-	_ike_no_sas && ! ike_xfrm_policies "$NS_A" >/dev/null && ! ike_xfrm_policies "$NS_B" >/dev/null
+	_ike_no_sas && [ -z "$(ike_xfrm_policies "$NS_A")" ] && [ -z "$(ike_xfrm_policies "$NS_B")" ]
 }
 
-# ike_wait_clean: no SA and no policy left in either namespace.
+# ike_wait_clean: no SA and no policy left in either namespace (a peer
+# library's KIND_settle runs first: pluto keeps a connection's policies
+# until the connection is deleted).
 ike_wait_clean() {
+	for s in A B; do
+		_ike_side "$s"
+		! command -v "${_kind}_settle" >/dev/null || "${_kind}_settle" "$s"
+	done
 	wait_for "$IKE_DOWN_TIMEOUT" "no SA and no policy in $NS_A and $NS_B" _ike_no_state
 	info "no SA and no policy left in $NS_A and $NS_B"
 }
@@ -461,7 +503,7 @@ ike_assert_traffic() {
 
 # ike_log SIDE: the log file of SIDE's daemon.
 ike_log() {
-	_ike_side "$1"
+	_ike_other "$1" log && return 0
 	if [ "$_kind" = ikedaemon ]; then
 		echo "$_dir/ikedaemon.log"
 	else
@@ -535,12 +577,13 @@ ike_save() {
 # looks up, and the crypto self-tests.  Both are off meanwhile (lookups of
 # names no module provides fail at once); a failed add is retried with
 # module loading back on, and names what that loaded.  Once per boot.
-IKE_WARM_MODS="esp4 esp6 xfrm_user authenc echainiv seqiv crypto_null gcm ctr
+IKE_WARM_MODS="esp4 esp6 xfrm_user af_key authenc echainiv seqiv crypto_null gcm ctr
 	ghash_generic ghash_clmulni_intel cryptd aesni_intel chacha20poly1305
 	chacha_x86_64 poly1305_x86_64 sha256_ssse3 sha512_ssse3 drbg
 	jitterentropy_rng sha3_generic ansi_cprng sch_netem veth dummy"
 # ESP algorithms of the scenarios' proposals: aes256gcm16, aes128gcm16,
-# aes128-sha256, aes256-sha384, aes256-sha256, chacha20poly1305.
+# aes128-sha256, aes256-sha384, aes256-sha256, chacha20poly1305, and
+# aes256-sha1 (OpenIKED over PF_KEY, openiked-lib.sh).
 _k16=000102030405060708090a0b0c0d0e0f
 _k32=${_k16}101112131415161718191a1b1c1d1e1f
 IKE_WARM_ALGS="aead rfc4106(gcm(aes)) 0x${_k32}a0a1a2a3 128
@@ -548,6 +591,7 @@ aead rfc4106(gcm(aes)) 0x${_k16}a0a1a2a3 128
 enc cbc(aes) 0x$_k16 auth-trunc hmac(sha256) 0x$_k32 128
 enc cbc(aes) 0x$_k32 auth-trunc hmac(sha384) 0x$_k32$_k16 192
 enc cbc(aes) 0x$_k32 auth-trunc hmac(sha256) 0x$_k32 128
+enc cbc(aes) 0x$_k32 auth-trunc hmac(sha1) 0x${_k16}a0a1a2a3 96
 aead rfc7539esp(chacha20,poly1305) 0x${_k32}a0a1a2a3 128"
 
 ike_kernel_warmup() {
