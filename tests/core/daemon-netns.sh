@@ -56,7 +56,7 @@ ok "ikedaemon -n names the @include of a directory or FIFO by file:line"
 python3 - "$T/notify" > "$T/notified" <<'PY' &
 import socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1]); s.settimeout(60)
+s.bind(sys.argv[1]); s.settimeout(280)
 try:
     while True:
         m = s.recv(4096).decode()

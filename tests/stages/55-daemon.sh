@@ -17,4 +17,4 @@ rm -rf "$b" && mkdir -p "$b" && cd "$b"
 "$SRCDIR/configure" -q
 make -j2 src/ike/ikedaemon src/ike/ikectl > build.log 2>&1 || { tail -50 build.log; exit 1; }
 export B="$b" SRCDIR
-exec timeout 300 unshare -n sh "$SRCDIR/tests/core/daemon-netns.sh"
+exec timeout 600 unshare -n sh "$SRCDIR/tests/core/daemon-netns.sh"
