@@ -204,7 +204,7 @@ START_TEST(test_secrets_errors)
 	EXPECT("err-secrets.conf",
 	       "err-secrets.conf:3: second secret for id \"b.example\" (first at " CORE_TEST_DATA "/err-secrets.conf:2)",
 	       "err-secrets.conf:4: 'psk' starts with 0x but is not an even number of hex digits",
-	       "err-secrets.conf:14: 'auth' = \"pubkey\" is not supported yet (only \"psk\")",
+	       "err-secrets.conf:13: connection 'pk': local auth = pubkey needs 'certs'",
 	       "err-secrets.conf:8: connection 'nokey': auth = psk but no secret for id \"z.example\" or \"a.example\"");
 }
 END_TEST

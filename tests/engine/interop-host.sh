@@ -17,6 +17,7 @@
 #   imported     our side from a swanctl.conf for A (written as for charon)
 #                through "ikectl import-swanctl": it loads, nothing is left
 #                out, and it comes up against the original charon side
+#   pk-*         certificates (interop-pk-cases.sh)
 # After "default" and "wrong-psk", ikectl metrics and GET /metrics must
 # pass promtool and have counted both handshakes (completed / failed).
 #
@@ -30,7 +31,9 @@ set -u
 BUILD=$(cd "$1" && pwd)
 WORK=$2
 shift 2
-CASES=${*:-default invalid-ke modp-cbc transport ipv6 wrong-psk esp-mismatch dpd trap imported}
+SRCDIR_TESTS=$(cd "$(dirname "$0")" && pwd)
+. "$SRCDIR_TESTS/interop-pk-cases.sh"
+CASES=${*:-default invalid-ke modp-cbc transport ipv6 wrong-psk esp-mismatch dpd trap imported $PK_CASES}
 CHARON=/usr/lib/ipsec/charon
 [ "$(id -u)" = 0 ] || exit 77
 [ -x "$CHARON" ] && command -v swanctl >/dev/null || exit 77
@@ -41,6 +44,7 @@ NA=ikeint-a.$$ NB=ikeint-b.$$
 PSK=interop-test-psk-0123456789
 VICI="unix://$WORK/sw.vici"
 IKECTL="$BUILD/src/ike/ikectl -s $WORK/ikedaemon.ctl"
+PKI=$WORK/pki
 
 cleanup() {
 	[ -n "${DPID:-}" ] && kill "$DPID" 2>/dev/null
@@ -73,7 +77,7 @@ ESP=${IKE_INTEROP_ESP:-0}
 mkdir -p "$WORK/sw"
 cat > "$WORK/sw/strongswan.conf" <<EOF
 charon {
-	load = random nonce openssl kdf pem pkcs1 x509 revocation constraints pubkey curve25519 kernel-netlink socket-default vici updown
+	load = random nonce openssl kdf pem pkcs1 pkcs8 x509 revocation constraints pubkey curve25519 kernel-netlink socket-default vici updown
 	install_routes = no
 	retransmit_timeout = 1
 	retransmit_tries = $((2 + 3 * ESP))
@@ -82,6 +86,7 @@ charon {
 	}
 	filelog {
 		log { path = $WORK/charon.log
+		      flush_line = yes
 		      default = 1
 		      ike = 2
 		      cfg = 2
@@ -275,6 +280,7 @@ sys.stdout.write(urllib.request.urlopen("http://127.0.0.1:9273/metrics", timeout
 
 run_case() {
 	DFL='"default"'
+	case $1 in pk-*) run_pk_case "$1"; return ;; esac
 	case $1 in
 	default)
 		our_conf "$DFL" "$DFL" tunnel '"10.1.0.0/16"' '"10.2.0.0/16"' 4

@@ -37,3 +37,13 @@ tests_fuzz_fuzz_engine_LDADD = tests/lib/libiketest.a $(ENGINE_LIBS) $(KERNEL_LI
 endif
 
 EXTRA_DIST += tests/fuzz/corpus
+
+# Certificates and AUTH signatures (src/ike/pki); the test PKI is generated
+# at start-up by the unit tests' helper.
+if FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz_cert
+tests_fuzz_fuzz_cert_SOURCES = tests/fuzz/fuzz_cert.c tests/pki/testpki.c tests/pki/testpki.h
+tests_fuzz_fuzz_cert_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS) -I$(top_srcdir)/tests
+tests_fuzz_fuzz_cert_LDFLAGS = $(FUZZER_LINK_FLAGS)
+tests_fuzz_fuzz_cert_LDADD = $(PKI_LIBS)
+endif

@@ -12,10 +12,17 @@
 #define ID_BODY_MAX	(4 + IDENT_MAX)
 
 extern const struct auth_method auth_method_psk;
+extern const struct auth_method auth_method_pubkey, auth_method_rsa, auth_method_ecdsa,
+	auth_method_ed25519, auth_method_ed448;
 
-/* One row per method; certificates and EAP add theirs here. */
+/* One row per method; EAP adds its own here. */
 static const struct auth_method *const methods[] = {
 	&auth_method_psk,
+	&auth_method_pubkey,
+	&auth_method_rsa,
+	&auth_method_ecdsa,
+	&auth_method_ed25519,
+	&auth_method_ed448,
 };
 
 const struct auth_method *auth_method_of(unsigned conf_auth)

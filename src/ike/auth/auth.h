@@ -78,7 +78,7 @@ struct auth_io {
 	const struct ike_msg *in;	/* received message; NULL for the first request */
 	struct out_msg *out;		/* message being built; NULL when verifying */
 	void *state;			/* the row's per-SA state (state_size bytes) */
-	char why[160];			/* reason of AUTH_FAILED */
+	char why[384];			/* reason of AUTH_FAILED (a certificate check names the certificate) */
 };
 
 struct auth_method {

@@ -2,4 +2,5 @@
 # IKE_AUTH (auth.h), one file per method; linked into the engine library.
 src_ike_engine_libikeengine_a_SOURCES += \
 	src/ike/auth/auth.c src/ike/auth/auth.h \
-	src/ike/auth/auth_psk.c
+	src/ike/auth/auth_psk.c \
+	src/ike/auth/auth_pubkey.c src/ike/auth/pubkey.h

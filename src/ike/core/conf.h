@@ -12,6 +12,9 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
 #include "common/addr.h"
 #include "common/log.h"
 #include "common/secret.h"
@@ -42,14 +45,32 @@ struct conf_host {
 	struct addr addrs[CONF_MAX_RESOLVED];
 };
 
+/* pubkey: any key type; rsa/ecdsa/ed25519/ed448: the peer must use it */
 enum conf_auth {
 	CONF_AUTH_PSK = 1,
+	CONF_AUTH_PUBKEY,
+	CONF_AUTH_RSA,
+	CONF_AUTH_ECDSA,
+	CONF_AUTH_ED25519,
+	CONF_AUTH_ED448,
 };
+#define CONF_AUTH_IS_PUBKEY(a) ((a) >= CONF_AUTH_PUBKEY)
+
+enum conf_send_cert { CONF_SEND_CERT_IFASKED = 0, CONF_SEND_CERT_ALWAYS, CONF_SEND_CERT_NEVER };
+enum conf_revocation { CONF_REV_RELAXED = 0, CONF_REV_IFURI, CONF_REV_STRICT };
 
 struct conf_side {
 	struct ident id;
 	char *id_text;
 	unsigned auth;			/* enum conf_auth */
+	/* public-key authentication (config_pki.c) */
+	struct conf_strlist certs;	/* local: our certificate, then intermediates */
+	struct conf_strlist cacerts;	/* remote: this connection's trust anchors */
+	unsigned revocation;		/* remote: enum conf_revocation */
+	STACK_OF(X509) *chain;		/* local: certs loaded, in order */
+	STACK_OF(X509) *anchors;	/* remote: cacerts loaded, then the global ones */
+	EVP_PKEY *key;			/* local: the private key of chain[0] (not owned) */
+	int id_from_cert;		/* local: id defaulted to the certificate subject */
 };
 
 enum conf_mode { CONF_MODE_TUNNEL = 1, CONF_MODE_TRANSPORT };
@@ -95,6 +116,15 @@ struct conf_conn {
 	unsigned dpd_action;		/* enum conf_dpd_action */
 	struct conf_child *children;
 	size_t nchildren;
+	unsigned send_cert;		/* enum conf_send_cert */
+	int send_certreq;
+};
+
+/* secrets { private_key = "gw.key"; } */
+struct conf_privkey {
+	char *path;			/* as resolved */
+	EVP_PKEY *key;
+	struct conf_loc loc;
 };
 
 struct conf_psk {
@@ -117,6 +147,8 @@ struct conf_global {
 	uint64_t cookie_threshold, half_open_limit;
 	char *metrics_listen;		/* metrics = { listen = "ADDR:PORT" }; NULL: off */
 	uint64_t cookie_threshold_ip, block_threshold;	/* per peer IP; 0: off */
+	struct conf_strlist cacerts, crls;	/* paths as written */
+	int rsa_pss;			/* sign with RSA-PSS (RFC 7427), not PKCS#1 v1.5 */
 };
 
 struct config {
@@ -124,6 +156,10 @@ struct config {
 	struct conf_global global;
 	struct conf_psk *secrets;
 	size_t nsecrets;
+	struct conf_privkey *privkeys;
+	size_t nprivkeys;
+	STACK_OF(X509) *cacerts;	/* global trust anchors, loaded */
+	STACK_OF(X509_CRL) *crls;	/* loaded */
 	struct conf_conn *conns;
 	size_t nconns;
 	char **files;			/* interned file names for conf_loc */
@@ -167,5 +203,7 @@ const char *conf_close_action_name(unsigned v);
 const char *conf_dpd_action_name(unsigned v);
 const char *conf_pfs_name(unsigned v);
 const char *conf_auth_name(unsigned v);
+const char *conf_send_cert_name(unsigned v);
+const char *conf_revocation_name(unsigned v);
 
 #endif

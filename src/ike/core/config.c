@@ -587,6 +587,9 @@ static const struct rule global_rules[] = {
 	{ "metrics", RK_FN, 0, 0, 0, NULL, 0, load_metrics },
 	{ "cookie_threshold_ip", RK_UINT, G(cookie_threshold_ip), 0, 1000000, NULL, 0, NULL },
 	{ "block_threshold", RK_UINT, G(block_threshold), 0, 1000000, NULL, 0, NULL },
+	{ "cacerts", RK_FN, 0, 0, 0, NULL, 0, conf_load_global_cacerts },
+	{ "crls", RK_FN, 0, 0, 0, NULL, 0, conf_load_global_crls },
+	{ "rsa_pss", RK_FN, 0, 0, 0, NULL, 0, conf_load_rsa_pss },
 };
 
 /* Values every deployment gets unless ike.conf says otherwise (ike.conf.5). */
@@ -741,6 +744,11 @@ static void load_secret(struct conf_ctx *ctx, const config_setting_t *e)
 	struct conf_psk p, *nv;
 	size_t i, before = ctx->diag->nerrors;
 
+	if (config_setting_type(e) == CONFIG_TYPE_GROUP &&
+	    config_setting_get_member(e, "private_key")) {
+		conf_load_privkey(ctx, e);
+		return;
+	}
 	memset(&p, 0, sizeof(p));
 	p.loc = conf_loc_of(ctx, e);
 	conf_apply_rules(ctx, e, secret_rules, NAMES_LEN(secret_rules), &p, "a secret");
@@ -939,6 +947,7 @@ struct config *config_load_flags(const char *path, unsigned flags, struct conf_d
 		conf_error_at(&ctx, (struct conf_loc){ path, 0 }, "secrets_file not read (one-file mode)");
 	else if (cfg->global.secrets_file)
 		load_secrets_file(&ctx);
+	conf_check_conn_pki(&ctx);
 	conf_check_conn_secrets(&ctx);
 	check_secret_files(&ctx);
 	for (size_t i = 0; i < cfg->nconns && !diag->nerrors; i++)
@@ -965,6 +974,7 @@ void config_free(struct config *cfg)
 		return;
 	conf_free_rules(global_rules, NAMES_LEN(global_rules), &cfg->global);
 	strlist_free(&cfg->global.listen);
+	conf_free_pki(cfg);
 	free(cfg->global.metrics_listen);
 	for (i = 0; i < cfg->nsecrets; i++)
 		free_psk(&cfg->secrets[i]);

@@ -29,7 +29,8 @@ static const struct name_entry pfs_names[] = {
 	{ CONF_PFS_ACCEPT, "accept" }, { CONF_PFS_REQUIRE, "require" }, { CONF_PFS_NO, "no" },
 };
 static const struct name_entry auth_names[] = {
-	{ CONF_AUTH_PSK, "psk" },
+	{ CONF_AUTH_PSK, "psk" }, { CONF_AUTH_PUBKEY, "pubkey" }, { CONF_AUTH_RSA, "rsa" },
+	{ CONF_AUTH_ECDSA, "ecdsa" }, { CONF_AUTH_ED25519, "ed25519" }, { CONF_AUTH_ED448, "ed448" },
 };
 
 static const char *name_of(const struct name_entry *tab, size_t n, unsigned v)
@@ -187,12 +188,8 @@ static int load_side_auth(struct conf_ctx *ctx, const config_setting_t *s, void 
 
 	if (conf_get_string(ctx, s, &v) < 0)
 		return -1;
-	if (strcmp(v, "pubkey") == 0) {
-		conf_error(ctx, s, "'auth' = \"pubkey\" is not supported yet (only \"psk\")");
-		return -1;
-	}
 	if (names_find(auth_names, NAMES_LEN(auth_names), v, &side->auth) < 0) {
-		conf_error(ctx, s, "'auth' = \"%s\" is not one of: psk", v);
+		conf_error(ctx, s, "'auth' = \"%s\" is not one of: psk, pubkey, rsa, ecdsa, ed25519, ed448", v);
 		return -1;
 	}
 	return 0;
@@ -201,6 +198,10 @@ static int load_side_auth(struct conf_ctx *ctx, const config_setting_t *s, void 
 static const struct rule side_rules[] = {
 	{ "id", RK_FN, 0, 0, 0, NULL, 0, load_side_id },
 	{ "auth", RK_FN, 0, 0, 0, NULL, 0, load_side_auth },
+	{ "certs", RK_FN, 0, 0, 0, NULL, 0, conf_load_side_certs },
+	{ "cacerts", RK_FN, 0, 0, 0, NULL, 0, conf_load_side_cacerts },
+	{ "revocation", RK_ENUM, offsetof(struct conf_side, revocation), 0, 0, conf_revocation_names,
+	  3, NULL },
 };
 
 static int load_side(struct conf_ctx *ctx, const config_setting_t *s, struct conf_side *side,
@@ -213,8 +214,9 @@ static int load_side(struct conf_ctx *ctx, const config_setting_t *s, struct con
 	if (ctx->diag->nerrors != before)
 		return -1;
 	if (!side->auth)
-		conf_error(ctx, s, "'%s' needs 'auth' (psk)", config_setting_name(s));
-	if (need_id && !side->id_text)
+		conf_error(ctx, s, "'%s' needs 'auth' (psk or pubkey)", config_setting_name(s));
+	/* with a certificate, the default ID is its subject (config_pki.c) */
+	if (need_id && !side->id_text && side->auth == CONF_AUTH_PSK)
 		conf_error(ctx, s, "'local' needs 'id' (the identity this host proves)");
 	return 0;
 }
@@ -473,6 +475,8 @@ static const struct rule conn_rules[] = {
 	{ "dpd_delay", RK_TIME, CN(dpd_delay), 0, 0, NULL, 0, NULL },
 	{ "dpd_action", RK_ENUM, CN(dpd_action), 0, 0, dpd_names, NAMES_LEN(dpd_names), NULL },
 	{ "children", RK_FN, 0, 0, 0, NULL, 0, load_children },
+	{ "send_cert", RK_ENUM, CN(send_cert), 0, 0, conf_send_cert_names, 3, NULL },
+	{ "send_certreq", RK_FN, 0, 0, 0, NULL, 0, conf_load_send_certreq },
 };
 
 void conf_free_conn(struct conf_conn *c)
@@ -485,6 +489,8 @@ void conf_free_conn(struct conf_conn *c)
 	free_hosts(c->remote_addrs, c->nremote_addrs);
 	free(c->local.id_text);
 	free(c->remote.id_text);
+	conf_free_side_pki(&c->local);
+	conf_free_side_pki(&c->remote);
 	for (i = 0; i < c->nchildren; i++)
 		free_child(&c->children[i]);
 	free(c->children);
@@ -574,6 +580,7 @@ static void load_conn(struct conf_ctx *ctx, const config_setting_t *e)
 	c.rekey_time = 4 * 3600;
 	c.over_time = c.rand_time = UNSET;
 	c.dpd_action = CONF_DPD_CLEAR;
+	c.send_certreq = 1;
 	conf_apply_rules(ctx, e, conn_rules, NAMES_LEN(conn_rules), &c, "a connection");
 	if (dup_conn_name(ctx, name, c.name))
 		goto drop;

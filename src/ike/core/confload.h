@@ -75,4 +75,18 @@ void conf_load_conns(struct conf_ctx *ctx, const config_setting_t *list);
 void conf_free_conn(struct conf_conn *c);
 void conf_check_conn_secrets(struct conf_ctx *ctx);
 
+/* config_pki.c */
+extern const struct name_entry conf_send_cert_names[], conf_revocation_names[];
+extern const size_t conf_nsend_cert_names, conf_nrevocation_names;
+int conf_load_side_certs(struct conf_ctx *ctx, const config_setting_t *s, void *obj);
+int conf_load_side_cacerts(struct conf_ctx *ctx, const config_setting_t *s, void *obj);
+int conf_load_global_cacerts(struct conf_ctx *ctx, const config_setting_t *s, void *obj);
+int conf_load_global_crls(struct conf_ctx *ctx, const config_setting_t *s, void *obj);
+int conf_load_rsa_pss(struct conf_ctx *ctx, const config_setting_t *s, void *obj);
+int conf_load_send_certreq(struct conf_ctx *ctx, const config_setting_t *s, void *obj);
+void conf_load_privkey(struct conf_ctx *ctx, const config_setting_t *e);
+void conf_check_conn_pki(struct conf_ctx *ctx);
+void conf_free_side_pki(struct conf_side *s);
+void conf_free_pki(struct config *cfg);
+
 #endif

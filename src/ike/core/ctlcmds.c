@@ -11,6 +11,8 @@
 #include "config.h"
 #include "common/log.h"
 #include "common/loop.h"
+#include "ike/codec/names.h"
+#include "ike/core/ctlcerts.h"
 #include "ike/core/ctlconf.h"
 #include "ike/core/daemon.h"
 
@@ -63,6 +65,16 @@ static void cmd_show_conns(struct daemon *d, struct ctl_client *c, const struct 
 	ctl_end(resp);
 }
 
+static void cmd_show_certs(struct daemon *d, struct ctl_client *c, const struct ctl_val *req,
+			   struct ctl_enc *resp)
+{
+	(void)c;
+	(void)req;
+	ctl_put_bool(resp, "ok", 1);
+	if (ctl_put_certs(resp, d->cfg) < 0)
+		fail(resp, "out of memory");
+}
+
 static void put_hex64(struct ctl_enc *e, const char *name, uint64_t v, int width)
 {
 	char buf[20];
@@ -108,6 +120,9 @@ static void put_sa(const struct engine_ike_sa_info *sa, void *arg)
 	ctl_put_u64(e, "rekey_in_secs", sa->rekey_in_secs);
 	ctl_put_u64(e, "reauth_in_secs", sa->reauth_in_secs);
 	ctl_put_u64(e, "children", sa->nchildren);
+	ctl_put_str(e, "local_auth", sa->local_auth ? ike_auth_method_name(sa->local_auth) : "");
+	ctl_put_str(e, "remote_auth", sa->remote_auth ? ike_auth_method_name(sa->remote_auth) : "");
+	ctl_put_str(e, "peer_cert", sa->peer_cert ? sa->peer_cert : "");
 	ctl_end(e);
 }
 
@@ -623,6 +638,7 @@ static const struct {
 	cmd_fn fn;
 } commands[] = {
 	{ "show-conns", cmd_show_conns },
+	{ "show-certs", cmd_show_certs },
 	{ "show-sa", cmd_show_sa },
 	{ "show-child", cmd_show_child },
 	{ "show-kernel", cmd_show_kernel },

@@ -45,6 +45,11 @@ static void put_side(struct ctl_enc *e, const char *name, const struct conf_side
 	ctl_put_str(e, "id", ident_str(&s->id, buf, sizeof(buf)));
 	ctl_put_str(e, "id_type", ident_type_name(s->id.type));
 	ctl_put_str(e, "auth", conf_auth_name(s->auth));
+	if (CONF_AUTH_IS_PUBKEY(s->auth)) {
+		put_strlist(e, "certs", &s->certs);
+		put_strlist(e, "cacerts", &s->cacerts);
+		ctl_put_str(e, "revocation", conf_revocation_name(s->revocation));
+	}
 	ctl_end(e);
 }
 
@@ -91,6 +96,8 @@ void ctl_put_conn(struct ctl_enc *e, const char *name, const struct conf_conn *c
 	ctl_put_u64(e, "reauth_time", c->reauth_time);
 	ctl_put_u64(e, "dpd_delay", c->dpd_delay);
 	ctl_put_str(e, "dpd_action", conf_dpd_action_name(c->dpd_action));
+	ctl_put_str(e, "send_cert", conf_send_cert_name(c->send_cert));
+	ctl_put_str(e, "send_certreq", c->send_certreq ? "yes" : "no");
 	ctl_begin_list(e, "children");
 	for (i = 0; i < c->nchildren; i++)
 		put_child(e, &c->children[i]);
@@ -105,6 +112,8 @@ void ctl_put_global(struct ctl_enc *e, const char *name, const struct conf_globa
 
 	ctl_begin_rec(e, name);
 	put_strlist(e, "listen", &g->listen);
+	put_strlist(e, "cacerts", &g->cacerts);
+	put_strlist(e, "crls", &g->crls);
 	ctl_put_u64(e, "port", g->port);
 	ctl_put_u64(e, "port_nat_t", g->port_nat_t);
 	ctl_put_str(e, "pidfile", g->pidfile);

@@ -63,6 +63,8 @@ struct engine_ike_sa_info {
 	uint64_t established_secs;	/* age; 0 while not established */
 	uint64_t rekey_in_secs, reauth_in_secs;	/* 0: not scheduled */
 	size_t nchildren;
+	uint8_t local_auth, remote_auth;	/* AUTH methods (RFC 7296 3.8), 0: none yet */
+	const char *peer_cert;		/* the peer's certificate subject, "" if none */
 };
 
 struct engine_child_sa_info {

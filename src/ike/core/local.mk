@@ -7,14 +7,15 @@ src_ike_core_libikecore_a_SOURCES = \
 	src/ike/core/units.c src/ike/core/units.h \
 	src/ike/core/ident.c src/ike/core/ident.h \
 	src/ike/core/tsspec.c src/ike/core/tsspec.h \
-	src/ike/core/config.c src/ike/core/config_conn.c src/ike/core/conffile.c \
+	src/ike/core/config.c src/ike/core/config_conn.c src/ike/core/conffile.c src/ike/core/config_pki.c \
 	src/ike/core/conf.h src/ike/core/confload.h \
 	src/ike/core/ctlproto.c src/ike/core/ctlproto.h src/ike/core/ctlstream.c \
 	src/ike/core/ctlconf.c src/ike/core/ctlconf.h \
+	src/ike/core/ctlcerts.c src/ike/core/ctlcerts.h \
 	src/ike/core/plan.c src/ike/core/plan.h \
 	src/ike/core/metrics_fmt.c src/ike/core/metrics_fmt.h \
 	src/ike/core/metrics_http.c src/ike/core/metrics_http.h
-IKECORE_LIBS = src/ike/core/libikecore.a src/ike/crypto/libikecrypto.a \
+IKECORE_LIBS = src/ike/core/libikecore.a src/ike/pki/libikepki.a src/ike/crypto/libikecrypto.a \
 	src/common/libikecommon.a $(LIBCONFIG_LIBS) $(OPENSSL_LIBS) $(GMP_LIBS)
 
 # The daemon, linked with the IKE engine (src/ike/engine).

@@ -139,6 +139,7 @@ static const struct {
 	{ "conns", "show-conns", 1, print_conns },
 	{ "kernel", "show-kernel", 0, print_kernel },
 	{ "stats", "show-stats", 0, print_stats },
+	{ "certs", "show-certs", 0, print_certs },
 };
 
 static int cmd_show(struct invocation *inv)
@@ -147,7 +148,7 @@ static int cmd_show(struct invocation *inv)
 	size_t i;
 
 	if (inv->argc < 1)
-		return usage_error("show what? (sa, child, conns, kernel, stats)");
+		return usage_error("show what? (sa, child, conns, kernel, stats, certs)");
 	for (i = 0; i < sizeof(shows) / sizeof(shows[0]); i++)
 		if (strcmp(shows[i].what, inv->argv[0]) == 0)
 			break;
@@ -442,7 +443,7 @@ static int cmd_monitor(struct invocation *inv)
 }
 
 static const struct subcmd subcmds[] = {
-	{ "show", cmd_show, "sa|child|conns [CONN] | kernel | stats",
+	{ "show", cmd_show, "sa|child|conns [CONN] | kernel | stats | certs",
 	  "IKE SAs, CHILD SAs, configured connections, kernel state, counters" },
 	{ "initiate", cmd_initiate, "CONN[/CHILD]", "start a connection (or one child of it)" },
 	{ "terminate", cmd_terminate, "CONN|SA | --child [CONN/]CHILD | --child-id ID",

@@ -182,6 +182,27 @@ void print_conns(const struct ctl_val *resp)
 		printf("no connections configured\n");
 }
 
+void print_certs(const struct ctl_val *resp)
+{
+	const struct ctl_val *certs = list(resp, "certs");
+	char a[1024];
+	size_t i;
+
+	for (i = 0; certs && i < certs->nkids; i++) {
+		const struct ctl_val *r = &certs->kids[i];
+
+		printf("%scertificate \"%s\"  (%s)\n", i ? "\n" : "", str(r, "subject"), str(r, "role"));
+		kv(2, "issuer", "\"%s\"", str(r, "issuer"));
+		kv(2, "serial", "0x%s", str(r, "serial"));
+		kv(2, "altNames", "%s", joined(r, "sans", a, sizeof(a)));
+		kv(2, "validity", "%s .. %s", str(r, "not_before"), str(r, "not_after"));
+		kv(2, "key", "%s%s", str(r, "key"), ctl_get_bool(r, "private_key") ? ", private key loaded" : "");
+		kv(2, "connections", "%s", joined(r, "conns", a, sizeof(a)));
+	}
+	if (!certs || !certs->nkids)
+		printf("no certificates loaded\n");
+}
+
 static void no_engine_note(const struct ctl_val *resp, const char *what)
 {
 	if (strcmp(str(resp, "engine"), "none") == 0)
@@ -212,6 +233,11 @@ void print_sas(const struct ctl_val *resp)
 		   ago(ctl_get_bool(r, "established"), u64(r, "established_secs"), a, sizeof(a)),
 		   due(u64(r, "rekey_in_secs"), b, sizeof(b)), due(u64(r, "reauth_in_secs"), c, sizeof(c)));
 		kv(2, "children", "%" PRIu64, u64(r, "children"));
+		if (*str(r, "local_auth") || *str(r, "remote_auth"))
+			kv(2, "auth", "local %s, remote %s", str(r, "local_auth"),
+			   str(r, "remote_auth"));
+		if (*str(r, "peer_cert"))
+			kv(2, "peer cert", "\"%s\"", str(r, "peer_cert"));
 	}
 	if (!sas || !sas->nkids)
 		no_engine_note(resp, "IKE SAs");

@@ -5,6 +5,7 @@
 #include "ike/core/ctlproto.h"
 
 void print_conns(const struct ctl_val *resp);
+void print_certs(const struct ctl_val *resp);
 void print_sas(const struct ctl_val *resp);
 void print_children(const struct ctl_val *resp);
 void print_kernel(const struct ctl_val *resp);

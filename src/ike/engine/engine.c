@@ -367,6 +367,9 @@ void engine_list_ike_sas(struct engine *e, const char *conn, engine_ike_sa_fn fn
 		in.nchildren = n;
 		in.rekey_in_secs = rekey_ike_rekey_in(sa);	/* rekeying (rekey.c) */
 		in.reauth_in_secs = rekey_ike_reauth_in(sa);
+		in.local_auth = sa->auth_local_method;
+		in.remote_auth = sa->auth_remote_method;
+		in.peer_cert = sa->peer_cert;
 		fn(&in, arg);
 	}
 }

@@ -71,6 +71,9 @@ void auth_rx_request(struct ike_sa *sa, const struct ike_msg *m);
 void info_rx_request(struct ike_sa *sa, const struct ike_msg *m);
 /* Sends a DELETE for the IKE SA (destroyed on the answer or give-up). */
 int info_delete_ike(struct ike_sa *sa);
+/* The initiator refuses the responder's AUTH: INFORMATIONAL with
+ * AUTHENTICATION_FAILED, then the SA goes (2.21.2). */
+int info_auth_failed(struct ike_sa *sa);
 /* Sends a DELETE for one CHILD SA (removed now, the answer is checked). */
 int info_delete_child(struct child_sa *c);
 /* Sends the DELETEs queued while a request was outstanding. */

@@ -14,6 +14,8 @@
 #include "common/log.h"
 #include "ike/codec/names.h"
 #include "ike/auth/auth.h"
+#include "ike/auth/pubkey.h"
+#include "ike/pki/pki.h"
 #include "ike/engine/child_nego.h"
 #include "ike/engine/exchange.h"
 #include "ike/sa/proposal_select.h"
@@ -151,6 +153,12 @@ static int auth_child_offer(struct child_sa *c)
 static void auth_rx_response(struct ike_sa *sa, const struct ike_msg *m, const uint8_t *pkt,
 			     size_t len);
 
+/* A remote ID we may send as IDr: not %any, not a DN pattern with '*'. */
+static int idr_sendable(const struct ident *id)
+{
+	return id->type && !(id->type == ID_DER_ASN1_DN && memchr(id->data, '*', id->len));
+}
+
 int auth_start(struct ike_sa *sa)
 {
 	const struct conf_conn *conn = sa->conn;
@@ -164,10 +172,12 @@ int auth_start(struct ike_sa *sa)
 	add_id(&m, PL_IDI, &sa->local_id);
 	if (first_contact(sa))
 		out_notify(&m, PROTO_NONE, N_INITIAL_CONTACT, NULL, 0);
-	if (conn->remote.id.type)
+	if (idr_sendable(&conn->remote.id))
 		add_id(&m, PL_IDR, &conn->remote.id);
 	if (auth_ours(sa, conn, 1, &conn->remote.id, NULL, &m, &auth) < 0)
 		return -1;
+	auth_pk_add_certreq(sa, conn, &m);	/* 3.7: for the remote side's CAs */
+	sa->auth_local_method = auth.method;
 	if (c && auth_child_offer(c) < 0) {
 		memzero(&auth, sizeof(auth));
 		return -1;
@@ -245,22 +255,23 @@ static void auth_rx_response(struct ike_sa *sa, const struct ike_msg *m, const u
 		ike_sa_destroy(sa);
 		return;
 	}
-	if (ident_from(&idr->u.id, &peer) < 0 ||
-	    (conn->remote.id.type && !ident_eq(&peer, &conn->remote.id))) {
+	if (ident_from(&idr->u.id, &peer) < 0 || !pki_id_matches(&conn->remote.id, &peer)) {
 		log_info(LS_IKE, "IKE SA %llu (%s): responder identifies as %s, expected %s",
 			 (unsigned long long)sa->id, conn->name,
 			 peer.type ? ident_str(&peer, buf, sizeof(buf)) : "(invalid ID)",
 			 conn->remote.id_text ? conn->remote.id_text : "%any");
 		sa->notify_err = N_AUTHENTICATION_FAILED;
-		ike_sa_destroy(sa);
+		info_auth_failed(sa);
 		return;
 	}
 	if (auth_check(sa, conn, 0, &peer, &conn->remote.id, m, &auth->u.auth) < 0) {
 		sa->notify_err = N_AUTHENTICATION_FAILED;
-		ike_sa_destroy(sa);
+		info_auth_failed(sa);
 		return;
 	}
 	sa->remote_id = peer;
+	sa->auth_remote_method = auth->u.auth.method;
+	auth_state_free(sa);
 	ike_sa_established(sa);
 	log_info(LS_IKE, "IKE SA %llu (%s) established with %s", (unsigned long long)sa->id,
 		 conn->name, ident_str(&peer, buf, sizeof(buf)));
@@ -293,7 +304,7 @@ static const struct conf_conn *conn_by_id(const struct ike_sa *sa, const struct 
 		if ((idr && !ident_eq(&c->local.id, idr)) ||
 		    (c != sa->conn && !conn_allows_prop(c, &sa->prop)))
 			continue;
-		if (c->remote.id.type && ident_eq(&c->remote.id, peer))
+		if (c->remote.id.type && pki_id_matches(&c->remote.id, peer))
 			return c;
 		if (!c->remote.id.type && !any)
 			any = c;
@@ -376,6 +387,7 @@ static uint16_t auth_check_peer(struct ike_sa *sa, const struct ike_msg *m)
 	ike_sa_set_conn(sa, conn);
 	sa->remote_id = peer;
 	sa->local_id = conn->local.id;
+	sa->auth_remote_method = auth->u.auth.method;
 	return 0;
 }
 
@@ -405,6 +417,7 @@ void auth_rx_request(struct ike_sa *sa, const struct ike_msg *m)
 		auth_fail(sa, err ? err : N_AUTHENTICATION_FAILED);
 		return;
 	}
+	sa->auth_local_method = auth.method;
 	/* 1.2, 2.21.2 (BAD-INPUT 13): SAi2, TSi and TSr are mandatory, we
 	 * negotiate no childless IKE SAs (RFC 6023) */
 	if (!msg_pl(m, PL_SA) || !msg_pl(m, PL_TSI) || !msg_pl(m, PL_TSR)) {
@@ -429,4 +442,5 @@ void auth_rx_request(struct ike_sa *sa, const struct ike_msg *m)
 		child_nego_out(&o, &ans.chosen, 1, &ans.tsi, &ans.tsr, ans.transport);
 	msg_send_response(sa, &o, NULL);
 	memzero(&auth, sizeof(auth));
+	auth_state_free(sa);	/* our CERTs are out */
 }

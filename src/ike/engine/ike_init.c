@@ -11,6 +11,7 @@
 #include "common/buf.h"
 #include "common/log.h"
 #include "ike/codec/names.h"
+#include "ike/auth/pubkey.h"
 #include "ike/sa/prop_util.h"
 #include "ike/engine/crypto_job.h"
 #include "ike/engine/exchange.h"
@@ -111,7 +112,7 @@ static void init_rx_response(struct ike_sa *sa, const struct ike_msg *m,
 
 int init_start(struct ike_sa *sa)
 {
-	uint8_t pub[KE_PUB_MAX], nsrc[20], ndst[20];
+	uint8_t pub[KE_PUB_MAX], nsrc[20], ndst[20], sha[16];
 	struct out_msg m;
 	struct wr w;
 
@@ -134,6 +135,8 @@ int init_start(struct ike_sa *sa)
 	out_ke(&m, sa->ke_group, pub, wr_len(&w));
 	out_nonce(&m, &sa->ni);
 	add_natd(&m, sa, nsrc, ndst, 1);
+	if (CONF_AUTH_IS_PUBKEY(sa->conn->local.auth) || CONF_AUTH_IS_PUBKEY(sa->conn->remote.auth))
+		auth_pk_add_sha_notify(&m, sha, sizeof(sha));
 	if (msg_send_request(sa, &m, init_rx_response, &sa->init_req) < 0)
 		return -1;
 	if (sa->state == IKE_SA_CREATED)
@@ -265,6 +268,7 @@ static void init_rx_response(struct ike_sa *sa, const struct ike_msg *m,
 	if (!msg_pl(m, PL_SA) || !msg_pl(m, PL_KE) || !msg_pl(m, PL_NONCE))
 		return;
 	ike_window_response_done(&sa->win);
+	auth_pk_note_peer(sa, m);
 	if (init_complete(sa, m, pkt, len) < 0 || auth_start(sa) < 0)
 		ike_sa_destroy(sa);
 }
@@ -337,7 +341,7 @@ static int init_admit(struct engine *e, const struct ike_msg *m, const struct co
 static int init_respond_send(struct ike_sa *sa, struct ke *ke, int rc, struct secret *gir,
 			     const char *why, int natd)
 {
-	uint8_t pub[KE_PUB_MAX], nsrc[20], ndst[20];
+	uint8_t pub[KE_PUB_MAX], nsrc[20], ndst[20], sha[16];
 	struct out_msg o;
 	struct wr w;
 
@@ -359,6 +363,10 @@ static int init_respond_send(struct ike_sa *sa, struct ke *ke, int rc, struct se
 	out_nonce(&o, &sa->nr);
 	if (natd)
 		add_natd(&o, sa, nsrc, ndst, 0);
+	/* RFC 7427 4: answered when announced; 3.7: CERTREQ for our CAs */
+	if (sa->peer_sig_hashes)	/* the request announced them (auth_pk_note_peer) */
+		auth_pk_add_sha_notify(&o, sha, sizeof(sha));
+	auth_pk_add_certreq(sa, sa->conn, &o);
 	rc = msg_send_response(sa, &o, &sa->init_resp);
 out:
 	secret_free(gir);
@@ -441,6 +449,7 @@ void init_rx_request(struct engine *e, const uint8_t *pkt, size_t len, const str
 		return;
 	}
 	natd_check(sa, m);
+	auth_pk_note_peer(sa, m);
 	if (init_respond(sa, m) < 0) {
 		ike_sa_destroy(sa);
 		return;

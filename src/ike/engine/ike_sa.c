@@ -226,7 +226,8 @@ void ike_sa_established(struct ike_sa *sa)
 	/* RealMessage1/2 served the AUTH payloads (2.15) and are not needed again */
 	secret_free(&sa->init_req);
 	secret_free(&sa->init_resp);
-	auth_state_free(sa);
+	/* the methods' state (auth/auth.h) goes once our last IKE_AUTH
+	 * message is out (ike_auth.c): a responder's CERTs live there */
 	sa->established_ms = loop_now_ms(e->loop);
 	e->stats.ike_sas_established_total++;
 	sa_table_set_id(&e->table, &sa->entry,
@@ -369,6 +370,7 @@ void ike_sa_destroy(struct ike_sa *sa)
 	secret_free(&sa->nr);
 	secret_free(&sa->init_req);
 	secret_free(&sa->init_resp);
+	auth_state_free(sa);
 	free(sa->offered);
 	ike_keys_free(&sa->keys);
 	sk_clear(&sa->sk_in);

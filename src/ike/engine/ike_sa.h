@@ -215,6 +215,14 @@ struct ike_sa {
 		const struct auth_method *m;
 		void *p;
 	} auth_st[AUTH_SLOTS];
+	/* public-key authentication (src/ike/auth/auth_pubkey.c) */
+	uint32_t peer_sig_hashes;	/* the peer's SIGNATURE_HASH_ALGORITHMS */
+	int certreq_seen;		/* the peer sent an X.509 CERTREQ */
+	uint8_t certreq[16 * 20];	/* its CA hashes (first 16) */
+	size_t certreq_len;
+	uint8_t certreq_out[16 * 20];	/* our CERTREQ body, until sent */
+	uint8_t auth_local_method, auth_remote_method;	/* AUTH methods used */
+	char peer_cert[256];		/* subject of the peer's certificate */
 
 	struct child_sa *children;
 	struct child_sa *pending_child;	/* the child negotiated in IKE_AUTH */

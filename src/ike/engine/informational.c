@@ -143,6 +143,27 @@ int info_delete_ike(struct ike_sa *sa)
 	return 0;
 }
 
+/* 2.21.2: the initiator could not authenticate the responder, which
+ * already considers the IKE SA up: tell it in an INFORMATIONAL request
+ * (the exception to answering errors only in responses), then drop. */
+int info_auth_failed(struct ike_sa *sa)
+{
+	struct out_msg o;
+
+	if (!sa->have_keys || sa->state != IKE_SA_AUTH_SENT || !ike_window_can_send(&sa->win)) {
+		ike_sa_destroy(sa);
+		return 0;
+	}
+	out_init(&o, INFORMATIONAL, 0, 0);
+	out_notify(&o, PROTO_NONE, N_AUTHENTICATION_FAILED, NULL, 0);
+	if (ike_sa_state(sa, IKE_SA_DELETING) < 0 ||
+	    msg_send_request(sa, &o, on_ike_deleted, NULL) < 0) {
+		ike_sa_destroy(sa);
+		return -1;
+	}
+	return 0;
+}
+
 static void on_child_deleted(struct ike_sa *sa, const struct ike_msg *m, const uint8_t *pkt,
 			     size_t len)
 {

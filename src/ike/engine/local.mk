@@ -27,7 +27,7 @@ src_ike_engine_libikeengine_a_SOURCES = \
 src_ike_engine_libikeengine_a_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS)
 ENGINE_LIBS = src/ike/engine/libikeengine.a src/ike/sa/libikesa.a \
 	src/ike/codec/libikecodec.a src/ike/crypto/libikecrypto.a \
-	src/ike/core/libikecore.a
+	src/ike/core/libikecore.a src/ike/pki/libikepki.a
 
 # rekeying (issue 8): CREATE_CHILD_SA, collisions, lifetimes
 check_PROGRAMS += tests/engine/test_rekey
@@ -82,6 +82,7 @@ TESTS += tests/engine/tshark-check.sh
 TESTS += tests/engine/layers.sh
 dist_noinst_SCRIPTS += tests/engine/layers.sh
 dist_noinst_SCRIPTS += tests/engine/tshark-check.sh tests/engine/interop-host.sh \
+	tests/engine/interop-pki.sh tests/engine/interop-pk-cases.sh \
 	tests/engine/vm-interop.sh
 
 # ikectl's actions: terminate a CHILD SA, install/uninstall traps, reauth
@@ -143,3 +144,23 @@ tests_engine_test_index_SOURCES = tests/engine/test_index.c \
 tests_engine_test_index_CPPFLAGS = $(tests_engine_test_exchange_CPPFLAGS)
 tests_engine_test_index_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_engine_test_index_LDADD = $(tests_engine_test_exchange_LDADD)
+
+# IKE_AUTH with certificates (issue 14): a test PKI generated at start-up
+PKIFILES_SOURCES = tests/engine/pkifiles.c tests/engine/pkifiles.h \
+	tests/pki/testpki.c tests/pki/testpki.h
+check_PROGRAMS += tests/engine/test_auth_pubkey
+TESTS += tests/engine/test_auth_pubkey
+tests_engine_test_auth_pubkey_SOURCES = tests/engine/test_auth_pubkey.c \
+	tests/engine/pair.c tests/engine/pair.h $(PKIFILES_SOURCES)
+tests_engine_test_auth_pubkey_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_engine_test_auth_pubkey_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_auth_pubkey_LDADD = $(tests_engine_test_exchange_LDADD)
+
+# BAD-INPUT 28 with certificates: hostile CERT payloads and AUTH data
+check_PROGRAMS += tests/engine/test_badinput_cert
+TESTS += tests/engine/test_badinput_cert
+tests_engine_test_badinput_cert_SOURCES = tests/engine/test_badinput_cert.c \
+	$(BADINPUT_SOURCES) $(PKIFILES_SOURCES)
+tests_engine_test_badinput_cert_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_engine_test_badinput_cert_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_badinput_cert_LDADD = $(BADINPUT_LDADD)

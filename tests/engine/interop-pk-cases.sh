@@ -1,0 +1,165 @@
+# Certificate cases of interop-host.sh (sourced by it: uses its WORK, PKI,
+# PSK, VICI, start_daemon, stop_daemon, both_ways and result).  A PKI made
+# by interop-pki.sh: root -> intermediate -> end entities; we send the
+# intermediate in CERT; send_cert is ifasked on both sides, so each side
+# sends its chain because the other's CERTREQ asked for it.
+#   pk-rsa       RSA-3072 both ways, RFC 7427
+#   pk-p256      ECDSA P-256
+#   pk-p384      ECDSA P-384
+#   pk-ed25519   Ed25519 (RFC 8420)
+#   pk-rsapss    RSA-PSS on both sides (our rsa_pss, charon's rsa/pss)
+#   pk-mixed     we sign with a certificate, charon uses a PSK
+#   pk-mixed2    we use a PSK, charon a certificate
+#   pk-nocertreq charon sends no CERTREQ: we send no certificate, refused
+#   pk-revoked   our certificate is in charon's CRL: refused both ways
+#   pk-revoked2  charon's certificate is in our CRL: refused both ways
+
+PK_CASES="pk-rsa pk-p256 pk-p384 pk-ed25519 pk-rsapss pk-mixed pk-mixed2 pk-nocertreq pk-revoked pk-revoked2"
+
+pki_ready() {
+	command -v openssl >/dev/null || return 1
+	[ -f "$PKI/int.crl" ] || sh "$SRCDIR_TESTS/interop-pki.sh" "$PKI" >"$WORK/pki.log" 2>&1 ||
+		{ echo "interop-pki.sh failed (see $WORK/pki.log)"; exit 1; }
+	# charon's credentials: swanctl reads them from SWANCTL_DIR
+	mkdir -p "$WORK/swd/x509" "$WORK/swd/x509ca" "$WORK/swd/x509crl" "$WORK/swd/private"
+	cp "$PKI/int.pem" "$PKI/root.pem" "$WORK/swd/x509ca/"
+	cp "$PKI/int.crl" "$WORK/swd/x509crl/"
+}
+
+# charon: $1 local auth (pubkey, rsa/pss, psk), $2 its certificate, $3
+# remote auth (pubkey, psk), $4 send_certreq (yes, no)
+sw_conf_pk() {
+	rm -f "$WORK/swd/x509/"* "$WORK/swd/private/"*
+	lcert= rca=
+	if [ "$1" != psk ]; then
+		cp "$PKI/$2.pem" "$WORK/swd/x509/" && cp "$PKI/$2.key" "$WORK/swd/private/"
+		lcert="certs = $2.pem"
+	fi
+	[ "$3" != psk ] && rca="cacerts = root.pem"
+	cat > "$WORK/swd/swanctl.conf" <<EOF
+connections {
+	ba {
+		local_addrs = 192.0.2.2
+		remote_addrs = 192.0.2.1
+		send_certreq = $4
+		local {
+			auth = $1
+			id = b.example
+			$lcert
+		}
+		remote {
+			auth = $3
+			id = a.example
+			$rca
+		}
+		children {
+			net {
+				local_ts = 10.2.0.0/16
+				remote_ts = 10.1.0.0/16
+			}
+		}
+	}
+}
+secrets {
+	ike-a {
+		id = a.example
+		secret = $PSK
+	}
+}
+EOF
+	SWANCTL_DIR=$WORK/swd swanctl --load-all --clear --noprompt --uri "$VICI" \
+		>"$WORK/swanctl-load.log" 2>&1 ||
+		{ echo "swanctl --load-all failed"; cat "$WORK/swanctl-load.log"; exit 1; }
+}
+
+# ikedaemon: $1 local auth, $2 our certificate, $3 remote auth, $4 more
+# global settings
+our_conf_pk() {
+	lcert= key=
+	if [ "$1" != psk ]; then
+		lcert="certs = [\"$PKI/$2.pem\", \"$PKI/int.pem\"];"
+		key="{ private_key = \"$PKI/$2.key\"; },"
+	fi
+	cat > "$WORK/ike.conf" <<EOF
+global: {
+	pidfile = "$WORK/ikedaemon.pid";
+	control_socket = "$WORK/ikedaemon.ctl";
+	log = { default = "info"; ike = "debug"; };
+	cacerts = ["$PKI/root.pem"];
+	crls = ["$PKI/int.crl"];
+	${4:-}
+};
+secrets: ( $key { id = "b.example"; psk = "$PSK"; } );
+connections: ( {
+	name = "ab";
+	local_addrs = ["192.0.2.1"];
+	remote_addrs = ["192.0.2.2"];
+	local = { id = "a.example"; auth = "$1"; $lcert };
+	remote = { id = "b.example"; auth = "$3"; };
+	children = ( { name = "net"; local_ts = ["10.1.0.0/16"]; remote_ts = ["10.2.0.0/16"]; } );
+} );
+EOF
+	chmod 600 "$WORK/ike.conf"
+}
+
+run_pk_case() {
+	pki_ready || { echo "SKIP $1 (no openssl command to make the test PKI)"; return; }
+	expect=up
+	case $1 in
+	pk-rsa) our_conf_pk pubkey a-rsa pubkey; sw_conf_pk pubkey b-rsa pubkey yes ;;
+	pk-p256) our_conf_pk pubkey a-p256 pubkey; sw_conf_pk pubkey b-p256 pubkey yes ;;
+	pk-p384) our_conf_pk pubkey a-p384 pubkey; sw_conf_pk pubkey b-p384 pubkey yes ;;
+	pk-ed25519) our_conf_pk pubkey a-ed pubkey; sw_conf_pk pubkey b-ed pubkey yes ;;
+	pk-rsapss) our_conf_pk pubkey a-rsa pubkey "rsa_pss = true;"
+		   sw_conf_pk rsa/pss b-rsa pubkey yes ;;
+	pk-mixed) our_conf_pk pubkey a-p256 psk; sw_conf_pk psk b-p256 pubkey yes ;;
+	pk-mixed2) our_conf_pk psk a-p256 pubkey; sw_conf_pk pubkey b-p256 psk yes ;;
+	pk-nocertreq) our_conf_pk pubkey a-p256 pubkey; sw_conf_pk pubkey b-p256 pubkey no
+		      expect=none ;;
+	pk-revoked) our_conf_pk pubkey a-revoked pubkey; sw_conf_pk pubkey b-p256 pubkey yes
+		    expect=none ;;
+	pk-revoked2) our_conf_pk pubkey a-p256 pubkey; sw_conf_pk pubkey b-revoked pubkey yes
+		     expect=none ;;
+	*) echo "unknown case $1"; rc=1; return ;;
+	esac
+	if [ "$1" = pk-rsapss ]; then
+		# charon signs with RSA-PSS only when told so (charon.rsa_pss)
+		sed -i 's/^charon {$/charon {\n\trsa_pss = yes/' "$WORK/sw/strongswan.conf"
+		swanctl --reload-settings --uri "$VICI" >/dev/null 2>&1
+	fi
+	lines=$(wc -l <"$WORK/charon.log" 2>/dev/null || echo 0)
+	start_daemon
+	if [ "$1" = pk-p256 ]; then
+		# ikectl show sa names both AUTH methods and the peer's certificate
+		$IKECTL initiate ab >>"$WORK/ikectl.log" 2>&1
+		sleep 1
+		$IKECTL show sa >"$WORK/$1-show-sa.txt" 2>&1
+		$IKECTL show sa --json >"$WORK/$1-show-sa.json" 2>&1
+		grep -q 'auth.*local DIGITAL_SIGNATURE, remote DIGITAL_SIGNATURE' "$WORK/$1-show-sa.txt" &&
+			grep -q 'peer cert.*"C=CH, O=Interop, CN=b-p256"' "$WORK/$1-show-sa.txt" &&
+			grep -q '"peer_cert": *"C=CH, O=Interop, CN=b-p256"' "$WORK/$1-show-sa.json"
+		result "$1" "ikectl show sa: auth methods, peer certificate" $?
+		$IKECTL show certs >"$WORK/$1-show-certs.txt" 2>&1
+		$IKECTL show certs --json >"$WORK/$1-show-certs.json" 2>&1
+		grep -q 'certificate "C=CH, O=Interop, CN=a-p256"  (end entity)' "$WORK/$1-show-certs.txt" &&
+			grep -q 'certificate "C=CH, O=Interop, CN=Intermediate CA"  (intermediate)' "$WORK/$1-show-certs.txt" &&
+			grep -q 'certificate "C=CH, O=Interop, CN=Root CA"  (trust anchor)' "$WORK/$1-show-certs.txt" &&
+			grep -q 'altNames: *DNS:a.example' "$WORK/$1-show-certs.txt" &&
+			grep -q 'ECDSA-P256, private key loaded' "$WORK/$1-show-certs.txt" &&
+			grep -q '"role": *"trust anchor"' "$WORK/$1-show-certs.json"
+		result "$1" "ikectl show certs: roles, SANs, key, --json" $?
+		terminate_all
+	fi
+	both_ways "$1" "$expect"
+	stop_daemon
+	# the signatures charon made and checked in this case
+	tail -n +"$((lines + 1))" "$WORK/charon.log" |
+		grep -E "authentication of '[ab].example'.* with " >"$WORK/$1-charon-auth.log"
+	if [ "$1" = pk-rsapss ]; then
+		# both directions: charon signed and verified RSA-PSS twice each
+		[ "$(grep -c 'RSA_EMSA_PSS' "$WORK/$1-charon-auth.log")" -ge 4 ]
+		result "$1" "RSA-PSS in both signatures, both ways" $?
+		sed -i '/^\trsa_pss = yes$/d' "$WORK/sw/strongswan.conf"
+		swanctl --reload-settings --uri "$VICI" >/dev/null 2>&1
+	fi
+}
