@@ -125,6 +125,9 @@ fs_ping_up() {
 }
 
 fs_run() {
+	# IP_XFRM_POLICY needs a key manager registered (xfrm_user): without
+	# one (no XFRM netlink use yet in this boot) the socket option is EINVAL
+	modprobe -q xfrm_user 2>/dev/null || true
 	ike_topo 4 tunnel
 	CF_START_A=trap
 	fs_listen
