@@ -16,7 +16,7 @@ python3 jq mandoc groff-base
 tcpdump xxd python3-cryptography prometheus python3-prometheus-client
 qemu-system-x86 busybox-static linux-image-amd64 cpio kmod
 openiked libldns3 libevent-pthreads-2.1-7 libnss3-tools libunbound8 libcurl3-nss"
-PKG="debhelper dpkg-dev devscripts lintian fakeroot systemd man-db rpmlint"
+PKG="debhelper dpkg-dev devscripts lintian fakeroot systemd man-db rpmlint rpm"
 DEMO="$TEST"
 
 case "$what" in
