@@ -33,9 +33,13 @@ if ! grep -Eqs '^sbin_PROGRAMS[[:space:]]*\+?=.*ikedaemon' \
 	say "skip: the tree does not build sbin/ikedaemon yet"
 	exit 77
 fi
-if dpkg-query -W ikedaemon >/dev/null 2>&1; then
-	fail "package ikedaemon already installed here; purge it first"
-fi
+# Any state but "not installed" (a failed unpack leaves "in": known to dpkg,
+# nothing on disk) means someone else's ikedaemon package is here.
+case $(dpkg-query -W -f='${db:Status-Abbrev}' ikedaemon 2>/dev/null) in
+"" | ?n*) ;;
+*)
+	fail "package ikedaemon already installed here; purge it first" ;;
+esac
 
 src="$WORK/deb-src"
 arch=$(dpkg --print-architecture)
