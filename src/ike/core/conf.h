@@ -79,6 +79,14 @@ enum conf_close_action { CONF_CLOSE_NONE = 0, CONF_CLOSE_TRAP, CONF_CLOSE_START 
 enum conf_dpd_action { CONF_DPD_CLEAR = 0, CONF_DPD_TRAP, CONF_DPD_RESTART };
 /* A KE in CREATE_CHILD_SA when esp_proposals name no group (ike.conf.5). */
 enum conf_pfs { CONF_PFS_ACCEPT = 0, CONF_PFS_REQUIRE, CONF_PFS_NO };
+/* Childless IKE SAs (RFC 6023), strongSwan's values: allow (IKE_AUTH
+ * without a CHILD SA accepted; initiated only without a child to start),
+ * force (our IKE_AUTH never carries one), never (neither). */
+enum conf_childless { CONF_CHILDLESS_ALLOW = 0, CONF_CHILDLESS_FORCE, CONF_CHILDLESS_NEVER };
+/* A second IKE SA with the same identities on one connection (strongSwan's
+ * uniqueids): no (replaces the first on INITIAL_CONTACT only), never
+ * (both stay), replace (the first goes), keep (the second is refused). */
+enum conf_unique { CONF_UNIQUE_NO = 0, CONF_UNIQUE_NEVER, CONF_UNIQUE_REPLACE, CONF_UNIQUE_KEEP };
 
 struct conf_ts_list {
 	struct tsspec *v;
@@ -114,6 +122,8 @@ struct conf_conn {
 	uint64_t rekey_time, over_time, rand_time, reauth_time;	/* seconds */
 	uint64_t dpd_delay;		/* seconds, 0: off */
 	unsigned dpd_action;		/* enum conf_dpd_action */
+	unsigned childless;		/* enum conf_childless */
+	unsigned unique;		/* enum conf_unique */
 	struct conf_child *children;
 	size_t nchildren;
 	unsigned send_cert;		/* enum conf_send_cert */
@@ -202,6 +212,8 @@ const char *conf_start_action_name(unsigned v);
 const char *conf_close_action_name(unsigned v);
 const char *conf_dpd_action_name(unsigned v);
 const char *conf_pfs_name(unsigned v);
+const char *conf_childless_name(unsigned v);
+const char *conf_unique_name(unsigned v);
 const char *conf_auth_name(unsigned v);
 const char *conf_send_cert_name(unsigned v);
 const char *conf_revocation_name(unsigned v);

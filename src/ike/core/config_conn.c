@@ -28,6 +28,14 @@ static const struct name_entry dpd_names[] = {
 static const struct name_entry pfs_names[] = {
 	{ CONF_PFS_ACCEPT, "accept" }, { CONF_PFS_REQUIRE, "require" }, { CONF_PFS_NO, "no" },
 };
+static const struct name_entry childless_names[] = {
+	{ CONF_CHILDLESS_ALLOW, "allow" }, { CONF_CHILDLESS_FORCE, "force" },
+	{ CONF_CHILDLESS_NEVER, "never" },
+};
+static const struct name_entry unique_names[] = {
+	{ CONF_UNIQUE_NO, "no" }, { CONF_UNIQUE_NEVER, "never" }, { CONF_UNIQUE_REPLACE, "replace" },
+	{ CONF_UNIQUE_KEEP, "keep" },
+};
 static const struct name_entry auth_names[] = {
 	{ CONF_AUTH_PSK, "psk" }, { CONF_AUTH_PUBKEY, "pubkey" }, { CONF_AUTH_RSA, "rsa" },
 	{ CONF_AUTH_ECDSA, "ecdsa" }, { CONF_AUTH_ED25519, "ed25519" }, { CONF_AUTH_ED448, "ed448" },
@@ -63,6 +71,16 @@ const char *conf_dpd_action_name(unsigned v)
 const char *conf_pfs_name(unsigned v)
 {
 	return name_of(pfs_names, NAMES_LEN(pfs_names), v);
+}
+
+const char *conf_childless_name(unsigned v)
+{
+	return name_of(childless_names, NAMES_LEN(childless_names), v);
+}
+
+const char *conf_unique_name(unsigned v)
+{
+	return name_of(unique_names, NAMES_LEN(unique_names), v);
 }
 
 const char *conf_auth_name(unsigned v)
@@ -474,6 +492,9 @@ static const struct rule conn_rules[] = {
 	{ "reauth_time", RK_TIME, CN(reauth_time), 0, 0, NULL, 0, NULL },
 	{ "dpd_delay", RK_TIME, CN(dpd_delay), 0, 0, NULL, 0, NULL },
 	{ "dpd_action", RK_ENUM, CN(dpd_action), 0, 0, dpd_names, NAMES_LEN(dpd_names), NULL },
+	{ "childless", RK_ENUM, CN(childless), 0, 0, childless_names, NAMES_LEN(childless_names),
+	  NULL },
+	{ "unique", RK_ENUM, CN(unique), 0, 0, unique_names, NAMES_LEN(unique_names), NULL },
 	{ "children", RK_FN, 0, 0, 0, NULL, 0, load_children },
 	{ "send_cert", RK_ENUM, CN(send_cert), 0, 0, conf_send_cert_names, 3, NULL },
 	{ "send_certreq", RK_FN, 0, 0, 0, NULL, 0, conf_load_send_certreq },

@@ -313,6 +313,11 @@ static void cmd_show_stats(struct daemon *d, struct ctl_client *c, const struct 
 	ctl_put_u64(resp, "cookies_sent", st.cookies_sent);
 	ctl_put_u64(resp, "init_refused_half_open", st.init_refused_half_open);
 	ctl_put_u64(resp, "kernel_errors", st.kernel_errors);
+	ctl_put_u64(resp, "invalid_spi_sent", st.invalid_spi_sent);
+	ctl_put_u64(resp, "invalid_spi_limited", st.invalid_spi_limited);
+	ctl_put_u64(resp, "invalid_spi_received", st.invalid_spi_received);
+	ctl_put_u64(resp, "unique_refused", st.unique_refused);
+	ctl_put_u64(resp, "unique_replaced", st.unique_replaced);
 	ctl_put_u64(resp, "handshakes_completed", st.handshakes_completed);
 	for (unsigned i = 0; i < ENGINE_FAIL_MAX; i++) {
 		char name[CTL_NAME_MAX + 1];

@@ -96,6 +96,8 @@ void ctl_put_conn(struct ctl_enc *e, const char *name, const struct conf_conn *c
 	ctl_put_u64(e, "reauth_time", c->reauth_time);
 	ctl_put_u64(e, "dpd_delay", c->dpd_delay);
 	ctl_put_str(e, "dpd_action", conf_dpd_action_name(c->dpd_action));
+	ctl_put_str(e, "childless", conf_childless_name(c->childless));
+	ctl_put_str(e, "unique", conf_unique_name(c->unique));
 	ctl_put_str(e, "send_cert", conf_send_cert_name(c->send_cert));
 	ctl_put_str(e, "send_certreq", c->send_certreq ? "yes" : "no");
 	ctl_begin_list(e, "children");

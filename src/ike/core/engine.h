@@ -134,6 +134,12 @@ struct engine_stats {
 	uint64_t packets_dropped;	/* malformed, bad ICV, unknown SPI ... */
 	uint64_t retransmits, cookies_sent, init_refused_half_open;
 	uint64_t kernel_errors;
+	/* requests for unknown IKE SAs (RFC 7296 2.21.4): INVALID_IKE_SPI
+	 * sent, left unanswered by the rate limits; unprotected INVALID_IKE_SPI
+	 * received for an SA we hold (a liveness check, not a deletion) */
+	uint64_t invalid_spi_sent, invalid_spi_limited, invalid_spi_received;
+	/* unique (ike.conf.5): new IKE SAs refused (keep), old ones deleted */
+	uint64_t unique_refused, unique_replaced;
 };
 
 typedef void (*engine_ike_sa_fn)(const struct engine_ike_sa_info *sa, void *arg);

@@ -88,9 +88,16 @@ struct ike_sa *engine_start(struct engine *e, const struct conf_conn *conn,
 	sa->init_child = child;
 	sa->local_id = conn->local.id;
 	if (sa_table_insert(&e->table, &sa->entry) < 0 ||
-	    conf_proposals_dup(&conn->proposals, PROTO_IKE, &sa->offered, &sa->noffered) < 0 ||
-	    (child && !(sa->pending_child = child_sa_new(sa, child))))
+	    conf_proposals_dup(&conn->proposals, PROTO_IKE, &sa->offered, &sa->noffered) < 0)
 		goto fail;
+	if (child && conn->childless == CONF_CHILDLESS_FORCE) {
+		/* RFC 6023: IKE_AUTH without a CHILD SA, this one follows by
+		 * CREATE_CHILD_SA (the packet of an ACQUIRE is not kept) */
+		rekey_queue_new(sa, child, reqid);
+		child = NULL;
+	} else if (child && !(sa->pending_child = child_sa_new(sa, child))) {
+		goto fail;
+	}
 	if (child && reqid)
 		sa->pending_child->reqid = reqid;
 	if (child && acq) {
@@ -192,7 +199,7 @@ static struct engine *engine_alloc(struct loop *loop, const struct config *cfg)
 	if (!e->rx_msg || !e->tx_buf || sa_table_init(&e->table) < 0 ||
 	    cookie_ctx_init(&e->cookies, &cc, loop_now_ms(loop)) < 0 ||
 	    hidx_init(&e->sa_by_id, 64) < 0 || flows_init(e) < 0 ||
-	    hidx_init(&e->sa_by_conn, 64) < 0) {
+	    hidx_init(&e->sa_by_conn, 64) < 0 || hkey_random(&e->invalid_spi.key) < 0) {
 		sa_table_free(&e->table);
 		cookie_ctx_free(&e->cookies);
 		hidx_free(&e->sa_by_id);

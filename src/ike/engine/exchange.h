@@ -52,6 +52,10 @@ int msg_send_response(struct ike_sa *sa, struct out_msg *m, struct secret *keep)
  * (COOKIE, INVALID_KE_PAYLOAD, NO_PROPOSAL_CHOSEN): SPIr 0. */
 int msg_send_stateless(struct engine *e, const struct ike_hdr *req, const struct addr *local,
 		       const struct addr *remote, uint16_t type, const void *data, size_t len);
+/* INVALID_IKE_SPI (2.21.4) in answer to a request for an IKE SA we do not
+ * hold: unprotected, SPIs, exchange type and message ID copied. */
+int msg_send_invalid_spi(struct engine *e, const struct ike_hdr *req, const struct addr *local,
+			 const struct addr *remote);
 
 /* ---- ike_init.c ---- */
 /* Initiator: send (or resend after COOKIE/INVALID_KE) the IKE_SA_INIT request. */

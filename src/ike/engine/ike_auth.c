@@ -18,6 +18,7 @@
 #include "ike/pki/pki.h"
 #include "ike/engine/child_nego.h"
 #include "ike/engine/exchange.h"
+#include "ike/engine/unique.h"
 #include "ike/sa/proposal_select.h"
 
 /* Our AUTH payload through the local side's method (auth/auth.h), with
@@ -168,6 +169,14 @@ int auth_start(struct ike_sa *sa)
 	int rc;
 
 	sa->local_id = conn->local.id;
+	if (!c && !sa->peer_childless) {
+		/* RFC 6023 3: only to a responder that announced it */
+		log_info(LS_IKE, "IKE SA %llu (%s): no CHILD SA for IKE_AUTH (childless = %s) and "
+			 "the peer did not announce CHILDLESS_IKEV2_SUPPORTED",
+			 (unsigned long long)sa->id, conn->name, conf_childless_name(conn->childless));
+		sa->notify_err = N_NO_PROPOSAL_CHOSEN;
+		return -1;
+	}
 	out_init(&m, IKE_AUTH, 0, 0);
 	add_id(&m, PL_IDI, &sa->local_id);
 	if (first_contact(sa))
@@ -193,26 +202,6 @@ int auth_start(struct ike_sa *sa)
 	if (rc == 0)
 		ike_sa_state(sa, IKE_SA_AUTH_SENT);
 	return rc;
-}
-
-/* INITIAL_CONTACT (2.4): the peer restarted; its older IKE SAs are gone. */
-static void initial_contact(struct ike_sa *sa)
-{
-	struct engine *e = sa->eng;
-	uint64_t h = sa_table_id_hash(&e->table, sa->remote_id.type, sa->remote_id.data,
-				      sa->remote_id.len);
-	struct sa_entry *en = sa_table_id_first(&e->table, h), *next;
-
-	for (; en; en = next) {
-		struct ike_sa *o = (struct ike_sa *)en;
-
-		next = sa_table_id_next(en);
-		if (o == sa || !ident_eq(&o->remote_id, &sa->remote_id))
-			continue;
-		log_info(LS_IKE, "IKE SA %llu: INITIAL_CONTACT from its peer, deleted",
-			 (unsigned long long)o->id);
-		ike_sa_destroy(o);
-	}
 }
 
 /* The child's result on the initiator; the IKE SA is up either way. */
@@ -391,12 +380,28 @@ static uint16_t auth_check_peer(struct ike_sa *sa, const struct ike_msg *m)
 	return 0;
 }
 
+/* 1 for an IKE_AUTH request without SA, TSi and TSr that we accept. */
+static int childless_request(const struct ike_sa *sa, const struct ike_msg *m)
+{
+	if (msg_pl(m, PL_SA) || msg_pl(m, PL_TSI) || msg_pl(m, PL_TSR))
+		return 0;
+	if (sa->conn->childless == CONF_CHILDLESS_NEVER) {
+		log_info(LS_IKE, "IKE SA %llu (%s): childless IKE_AUTH refused (childless = never)",
+			 (unsigned long long)sa->id, sa->conn->name);
+		return 0;
+	}
+	log_info(LS_IKE, "IKE SA %llu (%s): childless IKE_AUTH (RFC 6023), no CHILD SA yet",
+		 (unsigned long long)sa->id, sa->conn->name);
+	return 1;
+}
+
 void auth_rx_request(struct ike_sa *sa, const struct ike_msg *m)
 {
 	struct auth_value auth;
 	struct child_choice ans;
 	struct out_msg o;
 	uint16_t err;
+	int childless;
 	char buf[IDENT_STRLEN];
 
 	if (sa->state != IKE_SA_INIT_RECEIVED) {
@@ -418,9 +423,11 @@ void auth_rx_request(struct ike_sa *sa, const struct ike_msg *m)
 		return;
 	}
 	sa->auth_local_method = auth.method;
-	/* 1.2, 2.21.2 (BAD-INPUT 13): SAi2, TSi and TSr are mandatory, we
-	 * negotiate no childless IKE SAs (RFC 6023) */
-	if (!msg_pl(m, PL_SA) || !msg_pl(m, PL_TSI) || !msg_pl(m, PL_TSR)) {
+	/* 1.2, 2.21.2 (BAD-INPUT 13): SAi2, TSi and TSr are mandatory, all
+	 * three absent only in a childless IKE_AUTH (RFC 6023 3), which a
+	 * connection with childless = never refuses */
+	childless = childless_request(sa, m);
+	if (!childless && (!msg_pl(m, PL_SA) || !msg_pl(m, PL_TSI) || !msg_pl(m, PL_TSR))) {
 		log_info(LS_IKE, "IKE SA %llu: IKE_AUTH request without %s",
 			 (unsigned long long)sa->id,
 			 !msg_pl(m, PL_SA) ? "SA" : !msg_pl(m, PL_TSI) ? "TSi" : "TSr");
@@ -428,13 +435,16 @@ void auth_rx_request(struct ike_sa *sa, const struct ike_msg *m)
 		auth_fail(sa, N_INVALID_SYNTAX);
 		return;
 	}
+	if (unique_refused(sa)) {
+		memzero(&auth, sizeof(auth));
+		auth_fail(sa, N_AUTHENTICATION_FAILED);
+		return;
+	}
 	ike_sa_established(sa);
 	log_info(LS_IKE, "IKE SA %llu (%s) established with %s", (unsigned long long)sa->id,
 		 sa->conn->name, ident_str(&sa->remote_id, buf, sizeof(buf)));
-	if (ike_msg_notify(m, N_INITIAL_CONTACT))
-		initial_contact(sa);
 	memset(&ans, 0, sizeof(ans));
-	err = auth_child_respond(sa, m, &ans);
+	err = childless ? 0 : auth_child_respond(sa, m, &ans);
 	add_auth(&o, &auth);
 	if (err)
 		out_notify(&o, PROTO_NONE, err, NULL, 0);
@@ -443,4 +453,6 @@ void auth_rx_request(struct ike_sa *sa, const struct ike_msg *m)
 	msg_send_response(sa, &o, NULL);
 	memzero(&auth, sizeof(auth));
 	auth_state_free(sa);	/* our CERTs are out */
+	/* the new IKE SA is up: the older ones of the same peer may go */
+	unique_settle(sa, ike_msg_notify(m, N_INITIAL_CONTACT) != NULL);
 }

@@ -110,6 +110,14 @@ static int offered_group(const struct ike_sa *sa, uint16_t group)
 static void init_rx_response(struct ike_sa *sa, const struct ike_msg *m,
 			     const uint8_t *pkt, size_t len);
 
+/* RFC 6023 3: CHILDLESS_IKEV2_SUPPORTED in IKE_SA_INIT, both ways, unless
+ * the connection refuses childless IKE SAs. */
+static void add_childless(struct out_msg *m, const struct conf_conn *conn)
+{
+	if (conn && conn->childless != CONF_CHILDLESS_NEVER)
+		out_notify(m, PROTO_NONE, N_CHILDLESS_IKEV2_SUPPORTED, NULL, 0);
+}
+
 int init_start(struct ike_sa *sa)
 {
 	uint8_t pub[KE_PUB_MAX], nsrc[20], ndst[20], sha[16];
@@ -137,6 +145,7 @@ int init_start(struct ike_sa *sa)
 	add_natd(&m, sa, nsrc, ndst, 1);
 	if (CONF_AUTH_IS_PUBKEY(sa->conn->local.auth) || CONF_AUTH_IS_PUBKEY(sa->conn->remote.auth))
 		auth_pk_add_sha_notify(&m, sha, sizeof(sha));
+	add_childless(&m, sa->conn);
 	if (msg_send_request(sa, &m, init_rx_response, &sa->init_req) < 0)
 		return -1;
 	if (sa->state == IKE_SA_CREATED)
@@ -269,6 +278,7 @@ static void init_rx_response(struct ike_sa *sa, const struct ike_msg *m,
 		return;
 	ike_window_response_done(&sa->win);
 	auth_pk_note_peer(sa, m);
+	sa->peer_childless = ike_msg_notify(m, N_CHILDLESS_IKEV2_SUPPORTED) != NULL;
 	if (init_complete(sa, m, pkt, len) < 0 || auth_start(sa) < 0)
 		ike_sa_destroy(sa);
 }
@@ -367,6 +377,7 @@ static int init_respond_send(struct ike_sa *sa, struct ke *ke, int rc, struct se
 	if (sa->peer_sig_hashes)	/* the request announced them (auth_pk_note_peer) */
 		auth_pk_add_sha_notify(&o, sha, sizeof(sha));
 	auth_pk_add_certreq(sa, sa->conn, &o);
+	add_childless(&o, sa->conn);
 	rc = msg_send_response(sa, &o, &sa->init_resp);
 out:
 	secret_free(gir);
@@ -450,6 +461,7 @@ void init_rx_request(struct engine *e, const uint8_t *pkt, size_t len, const str
 	}
 	natd_check(sa, m);
 	auth_pk_note_peer(sa, m);
+	sa->peer_childless = ike_msg_notify(m, N_CHILDLESS_IKEV2_SUPPORTED) != NULL;
 	if (init_respond(sa, m) < 0) {
 		ike_sa_destroy(sa);
 		return;

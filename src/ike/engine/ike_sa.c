@@ -213,6 +213,17 @@ void ike_sa_alive(struct ike_sa *sa)
 	sa->last_rx_ms = loop_now_ms(sa->eng->loop);
 }
 
+void ike_sa_check_alive(struct ike_sa *sa)
+{
+	if (sa->state != IKE_SA_ESTABLISHED)
+		return;
+	if (ike_window_can_send(&sa->win)) {
+		log_info(LS_IKE, "IKE SA %llu: checking that the peer is alive",
+			 (unsigned long long)sa->id);
+		info_dpd(sa);
+	}
+}
+
 void ike_sa_established(struct ike_sa *sa)
 {
 	struct engine *e = sa->eng;

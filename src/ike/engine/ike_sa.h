@@ -56,6 +56,7 @@
 #include "ike/sa/sa_state.h"
 #include "ike/sa/sa_table.h"
 #include "ike/sa/socket.h"
+#include "ike/sa/tbucket.h"
 #include "ike/sa/ts.h"
 #include "ike/sa/window.h"
 #include "kernel/kernel.h"
@@ -77,6 +78,12 @@ struct dh_job;
 /* Unauthenticated answers that create no state (INVALID_MAJOR_VERSION,
  * UNSUPPORTED_CRITICAL_PAYLOAD to IKE_SA_INIT) per second (2.5, 2.21.4). */
 #define ENGINE_UNAUTH_NOTIFY_PER_S	10
+/* INVALID_IKE_SPI for requests to unknown IKE SAs (2.21.4): a second in
+ * all, and per source (with a burst of a few: a peer that restarted sends
+ * a request per SA it held). */
+#define ENGINE_INVALID_SPI_PER_S	20
+#define ENGINE_INVALID_SPI_PEER_PER_S	1
+#define ENGINE_INVALID_SPI_PEER_BURST	5
 
 /* Called with a response to the request an exchange sent (pkt: the whole
  * datagram).  Protected responses are verified and the window has moved
@@ -139,6 +146,7 @@ struct engine {
 	int have_sockets;
 	uint64_t unauth_sec;		/* rate limit of stateless notifies: */
 	unsigned unauth_n;		/* second and count so far */
+	struct tbucket_set invalid_spi;	/* INVALID_IKE_SPI rate limits (msg_in.c) */
 	/* Tests only: fixed nonces and a captured sender instead of sockets. */
 	int (*test_send)(struct engine *e, const struct addr *local,
 			 const struct addr *remote, const uint8_t *pkt, size_t len);
@@ -201,6 +209,7 @@ struct ike_sa {
 	uint8_t cookie[IKE_COOKIE_MAX];	/* initiator: the cookie to echo */
 	size_t cookie_len;
 	unsigned init_retries;		/* INVALID_KE / COOKIE restarts */
+	int peer_childless;		/* its IKE_SA_INIT: CHILDLESS_IKEV2_SUPPORTED */
 	struct secret init_req, init_resp;	/* RealMessage1/2 for AUTH (2.15) */
 
 	/* keys (2.14) */
@@ -311,6 +320,10 @@ int ike_sa_of_conn(const struct ike_sa *sa, const char *conn);
 void counters_ike_state(struct ike_sa *sa, enum ike_sa_state old, enum ike_sa_state next);
 /* A valid message from the peer arrived: liveness restarts. */
 void ike_sa_alive(struct ike_sa *sa);
+/* Something unauthenticated says the peer lost sa (INVALID_IKE_SPI,
+ * 2.21.4): an empty INFORMATIONAL now, unless a request is outstanding
+ * (that is the check already); an unanswered check ends sa. */
+void ike_sa_check_alive(struct ike_sa *sa);
 /* Established: half-open accounting, DPD timer, identity index. */
 void ike_sa_established(struct ike_sa *sa);
 /* Deletes the IKE SA after the peer stopped answering and applies the

@@ -23,7 +23,8 @@ src_ike_engine_libikeengine_a_SOURCES = \
 	src/ike/engine/child_pfs.c src/ike/engine/child_pfs.h \
 	src/ike/engine/rekey.c src/ike/engine/rekey.h \
 	src/ike/engine/crypto_job.c src/ike/engine/crypto_job.h \
-	src/ike/engine/flows.c src/ike/engine/flows.h
+	src/ike/engine/flows.c src/ike/engine/flows.h \
+	src/ike/engine/unique.c src/ike/engine/unique.h
 src_ike_engine_libikeengine_a_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS)
 ENGINE_LIBS = src/ike/engine/libikeengine.a src/ike/sa/libikesa.a \
 	src/ike/codec/libikecodec.a src/ike/crypto/libikecrypto.a \

@@ -240,6 +240,50 @@ static void refuse_undecodable(struct engine *e, const struct ike_msg *m,
 				   &type, 1);
 }
 
+/* 1.5, 2.21.4 (BAD-INPUT 5): an encrypted request for an IKE SA we do not
+ * hold may get an unprotected INVALID_IKE_SPI: the peer may have lost our
+ * restart.  Token buckets per source and in all keep it from being an
+ * amplifier; nothing is kept. */
+static void answer_unknown_spi(struct engine *e, const struct ike_msg *m,
+			       const struct addr *local, const struct addr *remote)
+{
+	char a[ADDR_STRLEN];
+
+	if (m->hdr.exchange == IKE_SA_INIT || m->sk_index < 0)
+		return;
+	if (!tbucket_admit(&e->invalid_spi, remote, loop_now_ms(e->loop),
+			   ENGINE_INVALID_SPI_PER_S, ENGINE_INVALID_SPI_PEER_PER_S,
+			   ENGINE_INVALID_SPI_PEER_BURST)) {
+		e->stats.invalid_spi_limited++;
+		return;
+	}
+	if (msg_send_invalid_spi(e, &m->hdr, local, remote) == 0) {
+		e->stats.invalid_spi_sent++;
+		log_dbg(LS_IKE, "INVALID_IKE_SPI sent to %s (SPIs %016llx/%016llx)",
+			addr_str(remote, a, sizeof(a)), (unsigned long long)spi_get(m->hdr.spi_i),
+			(unsigned long long)spi_get(m->hdr.spi_r));
+	}
+}
+
+/* 2.21.4 (BAD-INPUT 6): an unprotected INVALID_IKE_SPI for an IKE SA we
+ * hold is not proof of anything (anyone can send it): it starts a
+ * liveness check, which ends the SA only if the peer stays silent.
+ * 1 if m was that notify (consumed). */
+static int unprotected_invalid_spi(struct ike_sa *sa, const struct ike_msg *m,
+				   const struct addr *remote)
+{
+	char a[ADDR_STRLEN];
+
+	if (m->hdr.exchange == IKE_SA_INIT || m->sk_index >= 0 ||
+	    !ike_msg_notify(m, N_INVALID_IKE_SPI))
+		return 0;
+	sa->eng->stats.invalid_spi_received++;
+	log_info(LS_IKE, "IKE SA %llu: unprotected INVALID_IKE_SPI from %s, not trusted: "
+		 "liveness check", (unsigned long long)sa->id, addr_str(remote, a, sizeof(a)));
+	ike_sa_check_alive(sa);
+	return 1;
+}
+
 void engine_packet_in(struct engine *e, const uint8_t *pkt, size_t len,
 		      const struct addr *local, const struct addr *remote, int natt)
 {
@@ -271,8 +315,12 @@ void engine_packet_in(struct engine *e, const uint8_t *pkt, size_t len,
 	if (!en) {
 		drop(e, response ? "response for an unknown IKE SA" :
 				   "request for an unknown IKE SA", remote);
+		if (!response)
+			answer_unknown_spi(e, mp, local, remote);
 		return;
 	}
+	if (response && unprotected_invalid_spi((struct ike_sa *)en, mp, remote))
+		return;
 	if (response)
 		rx_response((struct ike_sa *)en, pkt, len, mp, local, remote, natt);
 	else

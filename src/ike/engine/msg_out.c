@@ -200,21 +200,19 @@ int msg_send_response(struct ike_sa *sa, struct out_msg *m, struct secret *keep)
 	return send_common(sa, m, NULL, keep);
 }
 
-int msg_send_stateless(struct engine *e, const struct ike_hdr *req, const struct addr *local,
-		       const struct addr *remote, uint16_t type, const void *data, size_t len)
+/* One unprotected notify in answer to req, header h (flags, SPIs) given. */
+static int send_notify_answer(struct engine *e, struct ike_hdr *h, const struct ike_hdr *req,
+			      const struct addr *local, const struct addr *remote, uint16_t type,
+			      const void *data, size_t len)
 {
 	uint8_t buf[IKE_HDR_LEN + 8 + 2 * IKE_COOKIE_MAX];
 	struct ike_msg_builder b;
 	struct ike_payload p;
-	struct ike_hdr h;
 	struct wr w;
 
-	memset(&h, 0, sizeof(h));
-	memcpy(h.spi_i, req->spi_i, 8);
-	h.major = IKE_VERSION_MAJOR;
-	h.exchange = req->exchange;
-	h.flags = IKE_FLAG_RESPONSE;
-	h.msgid = req->msgid;
+	h->major = IKE_VERSION_MAJOR;
+	h->exchange = req->exchange;
+	h->msgid = req->msgid;
 	memset(&p, 0, sizeof(p));
 	p.type = PL_NOTIFY;
 	p.known = 1;
@@ -222,11 +220,35 @@ int msg_send_stateless(struct engine *e, const struct ike_hdr *req, const struct
 	p.u.notify.data.p = data;
 	p.u.notify.data.len = len;
 	wr_init(&w, buf, sizeof(buf));
-	ike_build_msg(&b, &w, &h);
+	ike_build_msg(&b, &w, h);
 	ike_build_payload(&b, &p);
 	if (ike_build_finish(&b) < 0)
 		return -1;
 	return engine_send(e, local, remote, buf, wr_len(&w));
+}
+
+int msg_send_stateless(struct engine *e, const struct ike_hdr *req, const struct addr *local,
+		       const struct addr *remote, uint16_t type, const void *data, size_t len)
+{
+	struct ike_hdr h;
+
+	memset(&h, 0, sizeof(h));
+	memcpy(h.spi_i, req->spi_i, 8);
+	h.flags = IKE_FLAG_RESPONSE;
+	return send_notify_answer(e, &h, req, local, remote, type, data, len);
+}
+
+int msg_send_invalid_spi(struct engine *e, const struct ike_hdr *req, const struct addr *local,
+			 const struct addr *remote)
+{
+	struct ike_hdr h;
+
+	memset(&h, 0, sizeof(h));
+	memcpy(h.spi_i, req->spi_i, 8);
+	memcpy(h.spi_r, req->spi_r, 8);
+	/* we answer as the other side of the SA the request names */
+	h.flags = IKE_FLAG_RESPONSE | (req->flags & IKE_FLAG_INITIATOR ? 0 : IKE_FLAG_INITIATOR);
+	return send_notify_answer(e, &h, req, local, remote, N_INVALID_IKE_SPI, NULL, 0);
 }
 
 /* ---- datagrams out: the sockets, or the test hook ---- */

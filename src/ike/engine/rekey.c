@@ -573,7 +573,8 @@ void rekey_ike_established(struct ike_sa *sa)
 	}
 	if (first && conn->over_time)
 		arm(l, &sa->rk.expire, &sa->rk.expire_at_ms, (first + conn->over_time) * 1000);
-	if (sa->rk.predecessor)
+	/* reauthentication, or CHILD SAs a childless IKE SA was started for */
+	if (sa->rk.predecessor || (!sa->pending_child && sa->rk.nwant_new))
 		rekey_window_free(sa);
 }
 
