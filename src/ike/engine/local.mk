@@ -165,3 +165,12 @@ tests_engine_test_badinput_cert_SOURCES = tests/engine/test_badinput_cert.c \
 tests_engine_test_badinput_cert_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_engine_test_badinput_cert_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_engine_test_badinput_cert_LDADD = $(BADINPUT_LDADD)
+
+# childless IKE SAs, INVALID_IKE_SPI, unique (issue 16)
+check_PROGRAMS += tests/engine/test_peers
+TESTS += tests/engine/test_peers
+tests_engine_test_peers_SOURCES = tests/engine/test_peers.c \
+	tests/engine/pair.c tests/engine/pair.h
+tests_engine_test_peers_CPPFLAGS = $(tests_engine_test_exchange_CPPFLAGS)
+tests_engine_test_peers_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_peers_LDADD = $(tests_engine_test_exchange_LDADD)
