@@ -18,6 +18,8 @@
 #                through "ikectl import-swanctl": it loads, nothing is left
 #                out, and it comes up against the original charon side
 #   pk-*         certificates (interop-pk-cases.sh)
+#   childless-*, unique-replace  childless IKE SAs both ways, a charon that
+#                crashed and reconnects (interop-peer-cases.sh)
 # After "default" and "wrong-psk", ikectl metrics and GET /metrics must
 # pass promtool and have counted both handshakes (completed / failed).
 #
@@ -33,7 +35,8 @@ WORK=$2
 shift 2
 SRCDIR_TESTS=$(cd "$(dirname "$0")" && pwd)
 . "$SRCDIR_TESTS/interop-pk-cases.sh"
-CASES=${*:-default invalid-ke modp-cbc transport ipv6 wrong-psk esp-mismatch dpd trap imported $PK_CASES}
+. "$SRCDIR_TESTS/interop-peer-cases.sh"
+CASES=${*:-default invalid-ke modp-cbc transport ipv6 wrong-psk esp-mismatch dpd trap imported $PK_CASES $PEER_CASES}
 CHARON=/usr/lib/ipsec/charon
 [ "$(id -u)" = 0 ] || exit 77
 [ -x "$CHARON" ] && command -v swanctl >/dev/null || exit 77
@@ -95,13 +98,18 @@ charon {
 	}
 }
 EOF
-ip netns exec "$NB" unshare -m sh -c "mount -t tmpfs tmpfs /run; STRONGSWAN_CONF=$WORK/sw/strongswan.conf exec $CHARON" \
-	>"$WORK/charon.out" 2>&1 &
-CPID=$!
-for i in $(seq 100); do
-	[ -S "$WORK/sw.vici" ] && break
-	sleep 0.1
-done
+# charon in B, with a /run of its own; waits for its VICI socket
+start_charon() {
+	rm -f "$WORK/sw.vici"
+	ip netns exec "$NB" unshare -m sh -c "mount -t tmpfs tmpfs /run; STRONGSWAN_CONF=$WORK/sw/strongswan.conf exec $CHARON" \
+		>>"$WORK/charon.out" 2>&1 &
+	CPID=$!
+	for i in $(seq 100); do
+		[ -S "$WORK/sw.vici" ] && break
+		sleep 0.1
+	done
+}
+start_charon
 
 # swanctl.conf for charon: $1 proposals, $2 esp_proposals, $3 mode,
 # $4 local_ts, $5 remote_ts, $6 psk, $7 family (4 or 6), $8 dpd_delay;
@@ -281,6 +289,7 @@ sys.stdout.write(urllib.request.urlopen("http://127.0.0.1:9273/metrics", timeout
 run_case() {
 	DFL='"default"'
 	case $1 in pk-*) run_pk_case "$1"; return ;; esac
+	case $1 in childless-*|unique-*) run_peer_case "$1"; return ;; esac
 	case $1 in
 	default)
 		our_conf "$DFL" "$DFL" tunnel '"10.1.0.0/16"' '"10.2.0.0/16"' 4
