@@ -9,6 +9,13 @@
 
 #include "common/log.h"
 
+int kernel_selector_eq(const struct kernel_selector *a, const struct kernel_selector *b)
+{
+	return addr_eq_host(&a->src, &b->src) && addr_eq_host(&a->dst, &b->dst) &&
+	       a->src_plen == b->src_plen && a->dst_plen == b->dst_plen &&
+	       a->proto == b->proto && a->sport == b->sport && a->dport == b->dport;
+}
+
 void kernel_free(struct kernel *k)
 {
 	if (k)

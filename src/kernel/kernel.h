@@ -285,6 +285,8 @@ int kernel_dispatch(struct kernel *k);
 
 /* The XFRM priority for a policy (class band, then selector specificity). */
 uint32_t kernel_policy_priority(const struct kernel_policy *p);
+/* 1 if a and b select the same packets (addresses, prefixes, protocol, ports). */
+int kernel_selector_eq(const struct kernel_selector *a, const struct kernel_selector *b);
 int kernel_reqid_is_own(uint32_t reqid);
 int kernel_prio_is_own(uint32_t prio);
 

@@ -336,7 +336,8 @@ static const char conf_b_group[] =
 
 START_TEST(test_unique_group_identity)
 {
-	struct ike_sa *sa;
+	struct ike_sa *sa, *other;
+	struct kernel_policy pol;
 
 	pair_setup(&P, NULL, conf_b_group);
 	P.filter = nat_a;
@@ -353,6 +354,23 @@ START_TEST(test_unique_group_identity)
 			break;
 	ck_assert_ptr_nonnull(sa);
 	ck_assert_uint_eq(E(PAIR_B)->stats.unique_replaced, 0);
+	/* identical selectors on two connections: both CHILD SAs installed,
+	 * one set of policies, which stays while either CHILD SA does */
+	for (struct ike_sa *o = E(PAIR_B)->sas; o; o = o->next)
+		ck_assert_uint_eq(nchildren(o), 1);
+	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_B].k), 4);
+	ck_assert_uint_eq(kernel_mem_policy_count(P.peer[PAIR_B].k), 3);
+	other = sa == E(PAIR_B)->sas ? sa->next : E(PAIR_B)->sas;
+	pol = other->children->pols[0];
+	ck_assert_uint_eq(kernel_mem_find_policy(P.peer[PAIR_B].k, &pol)->tmpl.reqid,
+			  other->children->reqid);	/* the newest wrote it */
+	ike_sa_destroy(other);
+	ck_assert_uint_eq(kernel_mem_policy_count(P.peer[PAIR_B].k), 3);
+	ck_assert_uint_eq(kernel_mem_find_policy(P.peer[PAIR_B].k, &pol)->tmpl.reqid,
+			  sa->children->reqid);
+	ike_sa_destroy(sa);
+	ck_assert_uint_eq(kernel_mem_policy_count(P.peer[PAIR_B].k), 0);
+	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_B].k), 0);
 	pair_free(&P);
 }
 END_TEST

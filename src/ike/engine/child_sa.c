@@ -96,11 +96,35 @@ static void kernel_sel(struct kernel_selector *s, const struct ts_prefix *src,
 		s->dport = dts->start_port;
 }
 
+/*
+ * Another live CHILD SA holding the policy p (same selector, direction):
+ * CHILD SAs of different IKE SAs with identical selectors (two peers of
+ * one connection, or two connections) share the kernel's policy, which
+ * carries the template of the one that wrote it last.  *was_trap: whether
+ * the holder's entry replaced a standing policy.
+ */
+static const struct kernel_policy *policy_holder(const struct child_sa *c,
+						 const struct kernel_policy *p, uint8_t *was_trap)
+{
+	for (const struct child_sa *s = flows_first(c); s; s = flows_next(c, s)) {
+		if (s == c || s->state == CHILD_SA_DEAD)
+			continue;
+		for (size_t i = 0; i < s->npols; i++)
+			if (s->pols[i].dir == p->dir && kernel_selector_eq(&s->pols[i].sel, &p->sel)) {
+				if (was_trap)
+					*was_trap = s->pol_was_trap[i];
+				return &s->pols[i];
+			}
+	}
+	return NULL;
+}
+
 static int push_policy(struct child_sa *c, const struct kernel_policy *p)
 {
 	struct kernel *k = c->ike->eng->kernel;
+	const struct kernel_policy *h;
 	struct kernel_policy *np;
-	uint8_t *nt;
+	uint8_t *nt, inherit = 0;
 	int rc, was_trap = 0;
 
 	np = realloc(c->pols, (c->npols + 1) * sizeof(*np));
@@ -116,6 +140,14 @@ static int push_policy(struct child_sa *c, const struct kernel_policy *p)
 		/* our own trap or block policy for the same flow: it becomes this SA's */
 		rc = kernel_update_policy(k, p);
 		was_trap = 1;
+	} else if (rc == -EEXIST && (h = policy_holder(c, p, &inherit))) {
+		/* the newest CHILD SA's template; the others' go back in when it goes */
+		rc = kernel_update_policy(k, p);
+		was_trap = inherit;
+		log_info(LS_CHD, "CHILD SA %llu (%s): shares its %s policy with reqid %u of "
+			 "another IKE SA (identical selectors)", (unsigned long long)c->id,
+			 c->cfg->name, p->dir == KERNEL_DIR_OUT ? "out" : p->dir == KERNEL_DIR_IN ?
+			 "in" : "fwd", h->has_tmpl ? h->tmpl.reqid : 0);
 	}
 	if (rc < 0) {
 		c->ike->eng->stats.kernel_errors++;
@@ -405,8 +437,13 @@ static void remove_policies(struct child_sa *c)
 	while (c->npols) {
 		struct kernel_policy *p = &c->pols[--c->npols];
 
-		/* the standing trap or block policy comes back, with no gap */
-		if (!c->pol_was_trap[c->npols] || !trap_restore_policy(c->ike->eng, p))
+		const struct kernel_policy *h = policy_holder(c, p, NULL);
+
+		/* a CHILD SA sharing it keeps the flow; or the standing trap
+		 * or block policy comes back, with no gap */
+		if (h)
+			kernel_update_policy(k, h);
+		else if (!c->pol_was_trap[c->npols] || !trap_restore_policy(c->ike->eng, p))
 			kernel_del_policy(k, p);
 	}
 }
