@@ -292,6 +292,32 @@ START_TEST(test_unique_replace)
 }
 END_TEST
 
+/* replace, the peer back from another address: the policies the new
+ * CHILD SA took over point there */
+START_TEST(test_unique_replace_moved)
+{
+	struct kernel_policy pol;
+	struct addr pub;
+	struct child_sa *c;
+
+	unique_setup("replace");
+	nat_on = 1;
+	second_sa();
+	ck_assert_uint_eq(n_established(PAIR_B), 1);
+	c = pair_sa(&P, PAIR_B)->children;
+	ck_assert_ptr_nonnull(c);
+	ck_assert_uint_eq(c->npols, 3);
+	addr_parse(&pub, "198.51.100.9", 0);
+	for (size_t i = 0; i < c->npols; i++) {
+		pol = c->pols[i];
+		ck_assert(addr_eq_host(pol.dir == KERNEL_DIR_OUT ? &pol.tmpl.dst : &pol.tmpl.src, &pub));
+		ck_assert(addr_eq_host(&kernel_mem_find_policy(P.peer[PAIR_B].k, &pol)->tmpl.dst,
+				       &pol.tmpl.dst));
+	}
+	pair_free(&P);
+}
+END_TEST
+
 START_TEST(test_unique_keep)
 {
 	uint64_t old_id;
@@ -388,6 +414,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_unique_no);
 	tcase_add_test(tc, test_unique_never);
 	tcase_add_test(tc, test_unique_replace);
+	tcase_add_test(tc, test_unique_replace_moved);
 	tcase_add_test(tc, test_unique_keep);
 	tcase_add_test(tc, test_unique_group_identity);
 	suite_add_tcase(s, tc);

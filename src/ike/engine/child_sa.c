@@ -160,6 +160,33 @@ static int push_policy(struct child_sa *c, const struct kernel_policy *p)
 	return 0;
 }
 
+int child_sa_policies_follow(struct child_sa *c)
+{
+	struct kernel *k = c->ike->eng->kernel;
+	int moved = 0;
+
+	for (size_t i = 0; i < c->npols; i++) {
+		struct kernel_policy *p = &c->pols[i];
+		int out = p->dir == KERNEL_DIR_OUT;
+		const struct addr *src = out ? &c->sa_local : &c->sa_remote;
+		const struct addr *dst = out ? &c->sa_remote : &c->sa_local;
+
+		if (!p->has_tmpl || p->tmpl.mode != KERNEL_MODE_TUNNEL ||
+		    (addr_eq_host(&p->tmpl.src, src) && addr_eq_host(&p->tmpl.dst, dst)))
+			continue;
+		p->tmpl.src = *src;
+		p->tmpl.dst = *dst;
+		if (kernel_update_policy(k, p) < 0)
+			c->ike->eng->stats.kernel_errors++;
+		moved++;
+	}
+	if (moved)
+		log_info(LS_CHD, "CHILD SA %llu (%s): %d policies follow it to %s",
+			 (unsigned long long)c->id, c->cfg->name, moved,
+			 addr_host_str(&c->sa_remote, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN));
+	return moved;
+}
+
 static int policy_pair(struct child_sa *c, const struct ts_prefix *lp, const struct ike_ts *lt,
 		       const struct ts_prefix *rp, const struct ike_ts *rt)
 {

@@ -21,6 +21,7 @@
  *                create_child.c CREATE_CHILD_SA (new, rekey CHILD / IKE SA)
  *                informational.c INFORMATIONAL: DELETE, liveness, notifies
  *                child_nego.c   CHILD SA negotiation (IKE_AUTH, CREATE_CHILD_SA)
+ *                unique.c       older IKE SAs of a peer (unique, INITIAL_CONTACT)
  *  4 scheduling  rekey.c        rekey/reauth/expiry timers, collisions
  *                trap.c         trap and fail_closed policies
  *                kevents.c      kernel events: ACQUIRE, EXPIRE
@@ -360,6 +361,10 @@ int child_sa_install(struct child_sa *c, const struct secret *gir);
 int child_sa_install_in_early(struct child_sa *c, const struct child_sa *model);
 /* Removes the kernel state (SAs and policies) and frees c. */
 void child_sa_destroy(struct child_sa *c);
+/* Policies c took over from a CHILD SA it replaced: their tunnel
+ * templates follow c's outer addresses (the peer came back from another
+ * address); how many changed. */
+int child_sa_policies_follow(struct child_sa *c);
 struct child_sa *child_sa_by_spi(struct engine *e, uint32_t spi, struct ike_sa **ike);
 /* Why no child of sa's connection takes the peer's selectors: theirs and
  * every child's, one info line each. */

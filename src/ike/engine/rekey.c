@@ -459,6 +459,7 @@ void rekey_child_gone(struct child_sa *c)
 		c->npols = 0;
 		log_dbg(LS_CHD, "CHILD SA %s: policies go from %08x to %08x", child_name(c),
 			c->spi_in, heir->spi_in);
+		child_sa_policies_follow(heir);
 	}
 	secret_free(&c->rk.ni);
 	secret_free(&c->rk.nr);
