@@ -87,6 +87,32 @@ START_TEST(test_childless_force)
 }
 END_TEST
 
+/* Reauthentication of a childless = force connection: the new IKE SA is
+ * childless too and takes the CHILD SA over by CREATE_CHILD_SA before the
+ * old one goes. */
+START_TEST(test_childless_force_reauth)
+{
+	char err[128];
+	uint64_t old_a;
+
+	setup_sub("name = \"ab\";", "name = \"ab\"; childless = \"force\";", NULL, NULL);
+	pair_initiate(&P);
+	pair_run(&P, 1000, NULL);
+	ck_assert_uint_eq(nchildren(pair_sa(&P, PAIR_A)), 1);
+	old_a = pair_sa(&P, PAIR_A)->id;
+	ck_assert_int_ge(engine_reauth(E(PAIR_A), "ab", 0, err, sizeof(err)), 1);
+	pair_run(&P, 5000, NULL);
+	ck_assert_ptr_null(ike_sa_by_id(E(PAIR_A), old_a));
+	ck_assert_uint_eq(pair_nsas(&P, PAIR_A), 1);
+	ck_assert_uint_eq(pair_nsas(&P, PAIR_B), 1);
+	ck_assert_uint_eq(nchildren(pair_sa(&P, PAIR_A)), 1);
+	ck_assert_uint_eq(nchildren(pair_sa(&P, PAIR_B)), 1);
+	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_B].k), 2);
+	ck_assert_uint_eq(kernel_mem_policy_count(P.peer[PAIR_A].k), 3);
+	pair_free(&P);
+}
+END_TEST
+
 /* A connection without children: a childless IKE SA, nothing else. */
 START_TEST(test_childless_no_children)
 {
@@ -407,6 +433,7 @@ static Suite *suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, test_childless_force);
+	tcase_add_test(tc, test_childless_force_reauth);
 	tcase_add_test(tc, test_childless_no_children);
 	tcase_add_test(tc, test_childless_force_vs_never);
 	tcase_add_test(tc, test_childless_refused_never);
