@@ -6,13 +6,15 @@
 # ESP, so only the exchange itself is checked (in both logs).
 #   childless-we  our childless = force: IKE_AUTH without SA/TS, then
 #                 CREATE_CHILD_SA reaches charon
+#   childless-ike-only  "ikectl initiate --ike-only ab": the IKE SA alone,
+#                 then "ikectl initiate ab/net": CREATE_CHILD_SA reaches charon
 #   childless-sw  charon's childless = force (ours allow): we accept the
 #                 childless IKE_AUTH, charon's CREATE_CHILD_SA reaches us
 #   unique-replace our unique = replace: charon crashes (SIGKILL),
 #                 restarts and connects again; our old IKE SA is gone, one
 #                 IKE SA is left
 
-PEER_CASES="childless-we childless-sw unique-replace"
+PEER_CASES="childless-we childless-ike-only childless-sw unique-replace"
 
 # Our ike.conf (default case) with $1 added to connection "ab".
 our_conf_with() {
@@ -62,6 +64,25 @@ run_peer_case() {
 			grep -q 'parsed CREATE_CHILD_SA request 2 \[ SA No KE TSi TSr \]\|parsed CREATE_CHILD_SA request 2 \[ SA No TSi TSr \]' \
 				"$WORK/$1-charon.log"
 		result "$1" "IKE_AUTH without SA/TS, then CREATE_CHILD_SA reached charon" $?
+		terminate_all
+		stop_daemon ;;
+	childless-ike-only)
+		our_conf_with ''
+		sw_conf_with ''
+		start_daemon
+		$IKECTL initiate --ike-only ab >>"$WORK/ikectl.log" 2>&1
+		sleep 1
+		sw_sas >"$WORK/$1-sas.log"
+		since "$WORK/charon.log" "$cl" >"$WORK/$1-charon.log"
+		grep -q 'ba: #.*ESTABLISHED' "$WORK/$1-sas.log" && [ "$(our_up)" -ge 1 ] &&
+			! grep -q 'CREATE_CHILD_SA' "$WORK/$1-charon.log"
+		result "$1" "ikectl initiate --ike-only: IKE SA up on both sides, no CHILD SA" $?
+		$IKECTL initiate ab/net >>"$WORK/ikectl.log" 2>&1
+		sleep 1
+		since "$WORK/charon.log" "$cl" >"$WORK/$1-charon.log"
+		grep -q 'parsed CREATE_CHILD_SA request 2 \[ SA No TSi TSr \]' "$WORK/$1-charon.log" &&
+			[ "$(our_up)" = 1 ]
+		result "$1" "ikectl initiate ab/net: CREATE_CHILD_SA on that IKE SA reached charon" $?
 		terminate_all
 		stop_daemon ;;
 	childless-sw)

@@ -113,6 +113,29 @@ START_TEST(test_childless_force_reauth)
 }
 END_TEST
 
+/* ikectl initiate --ike-only: the IKE SA alone, then ikectl initiate of
+ * the child creates it on that IKE SA by CREATE_CHILD_SA. */
+START_TEST(test_childless_ike_only)
+{
+	char err[128];
+
+	pair_setup(&P, NULL, NULL);
+	ck_assert_int_eq(engine_initiate_ike(E(PAIR_A), "ab", err, sizeof(err)), 0);
+	pair_run(&P, 1000, NULL);
+	ck_assert(pair_established(&P));
+	ck_assert_uint_eq(P.delivered, 4);
+	ck_assert_uint_eq(nchildren(pair_sa(&P, PAIR_A)), 0);
+	ck_assert_int_eq(engine_initiate(E(PAIR_A), "ab", "net", err, sizeof(err)), 0);
+	pair_run(&P, 1000, NULL);
+	ck_assert_uint_eq(P.delivered, 6);
+	ck_assert_uint_eq(pair_nsas(&P, PAIR_A), 1);
+	ck_assert_uint_eq(nchildren(pair_sa(&P, PAIR_A)), 1);
+	ck_assert_uint_eq(nchildren(pair_sa(&P, PAIR_B)), 1);
+	ck_assert_int_eq(engine_initiate_ike(E(PAIR_A), "nope", err, sizeof(err)), -1);
+	pair_free(&P);
+}
+END_TEST
+
 /* A connection without children: a childless IKE SA, nothing else. */
 START_TEST(test_childless_no_children)
 {
@@ -435,6 +458,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_childless_force);
 	tcase_add_test(tc, test_childless_force_reauth);
 	tcase_add_test(tc, test_childless_no_children);
+	tcase_add_test(tc, test_childless_ike_only);
 	tcase_add_test(tc, test_childless_force_vs_never);
 	tcase_add_test(tc, test_childless_refused_never);
 	tcase_add_test(tc, test_invalid_spi_peer_restarted);

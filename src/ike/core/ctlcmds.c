@@ -334,6 +334,7 @@ static void cmd_initiate(struct daemon *d, struct ctl_client *c, const struct ct
 			 struct ctl_enc *resp)
 {
 	const char *child = ctl_get_str(req, "child");
+	int ike_only = ctl_get_bool(req, "ike_only");
 	const struct conf_conn *conn;
 	char err[256];
 
@@ -347,7 +348,12 @@ static void cmd_initiate(struct daemon *d, struct ctl_client *c, const struct ct
 		fail(resp, "connection '%s' has no child '%s'", conn->name, child);
 		return;
 	}
-	if (engine_initiate(d->engine, conn->name, child, err, sizeof(err)) < 0) {
+	if (ike_only && child) {
+		fail(resp, "initiate --ike-only: CONN, not CONN/CHILD");
+		return;
+	}
+	if ((ike_only ? engine_initiate_ike(d->engine, conn->name, err, sizeof(err)) :
+	     engine_initiate(d->engine, conn->name, child, err, sizeof(err))) < 0) {
 		fail(resp, "%s", err);
 		return;
 	}

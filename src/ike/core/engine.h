@@ -159,6 +159,9 @@ void engine_get_stats(struct engine *e, struct engine_stats *out);
 
 /* child NULL: every child of conn. */
 int engine_initiate(struct engine *e, const char *conn, const char *child, char *err, size_t errlen);
+/* A new IKE SA of conn without any CHILD SA (RFC 6023: the responder must
+ * announce CHILDLESS_IKEV2_SUPPORTED); children come with engine_initiate. */
+int engine_initiate_ike(struct engine *e, const char *conn, char *err, size_t errlen);
 /* Every IKE SA of conn (ike_sa_id 0), or one IKE SA by id (conn NULL). */
 int engine_terminate(struct engine *e, const char *conn, uint64_t ike_sa_id, char *err, size_t errlen);
 int engine_rekey(struct engine *e, const char *conn, uint64_t ike_sa_id, char *err, size_t errlen);

@@ -167,11 +167,17 @@ static int cmd_initiate(struct invocation *inv)
 {
 	struct ctl_enc req;
 	char *slash;
+	int ike_only = inv->argc && strcmp(inv->argv[0], "--ike-only") == 0;
 
-	if (inv->argc != 1)
-		return usage_error("initiate needs CONN or CONN/CHILD");
+	if (inv->argc != 1 + ike_only)
+		return usage_error("initiate needs CONN or CONN/CHILD (or --ike-only CONN)");
 	if (request(inv, "initiate", &req) < 0)
 		return EXIT_UNREACHABLE;
+	if (ike_only) {
+		ctl_put_bool(&req, "ike_only", 1);
+		inv->argv++;
+		inv->argc--;
+	}
 	slash = strchr(inv->argv[0], '/');
 	if (slash) {
 		*slash = '\0';
@@ -445,7 +451,8 @@ static int cmd_monitor(struct invocation *inv)
 static const struct subcmd subcmds[] = {
 	{ "show", cmd_show, "sa|child|conns [CONN] | kernel | stats | certs",
 	  "IKE SAs, CHILD SAs, configured connections, kernel state, counters" },
-	{ "initiate", cmd_initiate, "CONN[/CHILD]", "start a connection (or one child of it)" },
+	{ "initiate", cmd_initiate, "CONN[/CHILD] | --ike-only CONN",
+	  "start a connection (or one child of it; --ike-only: a childless IKE SA)" },
 	{ "terminate", cmd_terminate, "CONN|SA | --child [CONN/]CHILD | --child-id ID",
 	  "delete the IKE SAs of CONN or IKE SA id SA; the CHILD SAs of CHILD, or CHILD SA id ID" },
 	{ "rekey", cmd_rekey, "CONN|SA | --reauth CONN|SA | --child [CONN/]CHILD | --child-id ID",

@@ -69,9 +69,10 @@ static int start_addrs(struct engine *e, const struct conf_conn *conn, struct ad
 	return 0;
 }
 
-struct ike_sa *engine_start(struct engine *e, const struct conf_conn *conn,
-			    const struct conf_child *child, const struct kernel_acquire *acq,
-			    uint32_t reqid, char *err, size_t errlen)
+/* engine_start(); ike_only: no CHILD SA at all (a childless IKE SA). */
+static struct ike_sa *start_sa(struct engine *e, const struct conf_conn *conn,
+			       const struct conf_child *child, const struct kernel_acquire *acq,
+			       uint32_t reqid, int ike_only, char *err, size_t errlen)
 {
 	struct addr local, remote;
 	struct ike_sa *sa;
@@ -83,7 +84,7 @@ struct ike_sa *engine_start(struct engine *e, const struct conf_conn *conn,
 		snprintf(err, errlen, "connection %s: out of memory", conn->name);
 		return NULL;
 	}
-	if (!child && conn->nchildren)
+	if (!child && conn->nchildren && !ike_only)
 		child = &conn->children[0];
 	sa->init_child = child;
 	sa->local_id = conn->local.id;
@@ -114,6 +115,13 @@ fail:
 	snprintf(err, errlen, "connection %s: IKE_SA_INIT could not be sent", conn->name);
 	ike_sa_destroy(sa);
 	return NULL;
+}
+
+struct ike_sa *engine_start(struct engine *e, const struct conf_conn *conn,
+			    const struct conf_child *child, const struct kernel_acquire *acq,
+			    uint32_t reqid, char *err, size_t errlen)
+{
+	return start_sa(e, conn, child, acq, reqid, 0, err, errlen);
 }
 
 static void on_socket(const uint8_t *pkt, size_t len, const struct addr *local,
@@ -436,6 +444,17 @@ int engine_initiate(struct engine *e, const char *conn, const char *child, char 
 		return -1;
 	}
 	return rekey_initiate(e, c, ch, err, errlen);	/* rekeying (rekey.c) */
+}
+
+int engine_initiate_ike(struct engine *e, const char *conn, char *err, size_t errlen)
+{
+	const struct conf_conn *c = config_find_conn(e->cfg, conn);
+
+	if (!c) {
+		snprintf(err, errlen, "initiate: no connection named \"%s\"", conn);
+		return -1;
+	}
+	return start_sa(e, c, NULL, NULL, 0, 1, err, errlen) ? 0 : -1;
 }
 
 int engine_terminate(struct engine *e, const char *conn, uint64_t ike_sa_id, char *err, size_t errlen)
