@@ -233,6 +233,8 @@ void print_sas(const struct ctl_val *resp)
 		   ago(ctl_get_bool(r, "established"), u64(r, "established_secs"), a, sizeof(a)),
 		   due(u64(r, "rekey_in_secs"), b, sizeof(b)), due(u64(r, "reauth_in_secs"), c, sizeof(c)));
 		kv(2, "children", "%" PRIu64, u64(r, "children"));
+		if (ctl_get_bool(r, "fragmentation"))
+			kv(2, "fragmentation", "negotiated (RFC 7383)");
 		if (*str(r, "local_auth") || *str(r, "remote_auth"))
 			kv(2, "auth", "local %s, remote %s", str(r, "local_auth"),
 			   str(r, "remote_auth"));

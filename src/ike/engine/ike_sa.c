@@ -370,6 +370,8 @@ void ike_sa_destroy(struct ike_sa *sa)
 	secret_free(&sa->nr);
 	secret_free(&sa->init_req);
 	secret_free(&sa->init_resp);
+	frag_rx_clear(&sa->frag_req);
+	frag_rx_clear(&sa->frag_resp);
 	auth_state_free(sa);
 	free(sa->offered);
 	ike_keys_free(&sa->keys);

@@ -30,8 +30,7 @@
  * exchange.h holds what the exchange files share; tests/engine/pair.h wires
  * two engines for whole-exchange tests (on virtual time).
  *
- * Not done yet: the kernel's MAPPING event, MOBIKE, fragmentation (RFC
- * 7383); kernel requests, the initiator's and CREATE_CHILD_SA's key
+ * Not done yet: the kernel's MAPPING event, MOBIKE; kernel requests, the initiator's and CREATE_CHILD_SA's key
  * exchanges still run on the loop thread (issue 17).
  */
 #ifndef IKE_ENGINE_IKE_SA_H
@@ -52,6 +51,7 @@
 #include "ike/engine/rekey.h"
 #include "ike/ikev2.h"
 #include "ike/sa/cookie.h"
+#include "ike/sa/frag.h"
 #include "ike/sa/hidx.h"
 #include "ike/sa/sa_state.h"
 #include "ike/sa/sa_table.h"
@@ -202,6 +202,11 @@ struct ike_sa {
 	size_t cookie_len;
 	unsigned init_retries;		/* INVALID_KE / COOKIE restarts */
 	struct secret init_req, init_resp;	/* RealMessage1/2 for AUTH (2.15) */
+	/* IKE fragmentation (RFC 7383): both sides sent
+	 * IKEV2_FRAGMENTATION_SUPPORTED; the peer's fragmented message being
+	 * collected (frag.c; one exchange at a time each way) */
+	int frag_ok;
+	struct frag_rx frag_req, frag_resp;
 
 	/* keys (2.14) */
 	struct ike_keys keys;

@@ -12,7 +12,8 @@ src_ike_sa_libikesa_a_SOURCES = \
 	src/ike/sa/conf_objects.c src/ike/sa/conf_objects.h \
 	src/ike/sa/prop_util.c src/ike/sa/prop_util.h \
 	src/ike/sa/socket.c src/ike/sa/socket.h \
-	src/ike/sa/window.c src/ike/sa/window.h
+	src/ike/sa/window.c src/ike/sa/window.h \
+	src/ike/sa/frag.c src/ike/sa/frag.h
 src_ike_sa_libikesa_a_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS)
 
 SA_TEST_RUNNER = tests/sa/runner.c tests/sa/runner.h
