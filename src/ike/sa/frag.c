@@ -15,8 +15,9 @@ void frag_rx_init(struct frag_rx *r)
 
 void frag_rx_clear(struct frag_rx *r)
 {
-	for (size_t i = 0; i < FRAG_MAX_FRAGMENTS; i++)
+	for (size_t i = 0; r->piece && i < r->total; i++)
 		secret_free(&r->piece[i]);
+	free(r->piece);
 	free(r->frag1);
 	frag_rx_init(r);
 }
@@ -55,13 +56,18 @@ enum frag_verdict frag_rx_check(const struct frag_rx *r, uint32_t msgid, uint16_
 	return FRAG_OK;
 }
 
-static void start_over(struct frag_rx *r, const struct frag_in *in, uint64_t now_ms)
+/* An IKE SA holds no memory for fragments until the first one arrives. */
+static int start_over(struct frag_rx *r, const struct frag_in *in, uint64_t now_ms)
 {
 	frag_rx_clear(r);
+	r->piece = calloc(in->total, sizeof(*r->piece));
+	if (!r->piece)
+		return -1;
 	r->active = 1;
 	r->msgid = in->msgid;
 	r->total = in->total;
 	r->start_ms = now_ms;
+	return 0;
 }
 
 enum frag_verdict frag_rx_add(struct frag_rx *r, const struct frag_in *in, uint64_t now_ms,
@@ -73,8 +79,9 @@ enum frag_verdict frag_rx_add(struct frag_rx *r, const struct frag_in *in, uint6
 
 	if (v != FRAG_OK)
 		return v;
-	if (is_stale(r, in->msgid, now_ms) || in->total > r->total)
-		start_over(r, in, now_ms);
+	if ((is_stale(r, in->msgid, now_ms) || in->total > r->total) &&
+	    start_over(r, in, now_ms) < 0)
+		goto oom;
 	if (r->bytes + in->plain_len > FRAG_MAX_BYTES) {
 		snprintf(why, whylen, "fragment %u of %u: %zu bytes collected, with %zu more "
 			 "above %d: the message is dropped", in->num, in->total, r->bytes,

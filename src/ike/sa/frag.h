@@ -49,7 +49,7 @@ struct frag_rx {
 	size_t bytes;
 	uint64_t start_ms;
 	uint64_t have;			/* bit n-1: fragment n kept */
-	struct secret piece[FRAG_MAX_FRAGMENTS];
+	struct secret *piece;		/* total of them, allocated with the set */
 	uint8_t *frag1;			/* fragment 1's datagram (RFC 7383 2.6.1) */
 	size_t frag1_len;
 };

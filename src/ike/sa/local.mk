@@ -66,3 +66,9 @@ TESTS += tests/sa/test_exchange_loop
 tests_sa_test_exchange_loop_SOURCES = tests/sa/test_exchange_loop.c $(SA_TEST_RUNNER)
 tests_sa_test_exchange_loop_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_sa_test_exchange_loop_LDADD = $(SA_TEST_LIBS)
+
+check_PROGRAMS += tests/sa/test_frag
+TESTS += tests/sa/test_frag
+tests_sa_test_frag_SOURCES = tests/sa/test_frag.c $(SA_TEST_RUNNER)
+tests_sa_test_frag_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_sa_test_frag_LDADD = $(SA_TEST_LIBS)
