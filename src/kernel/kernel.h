@@ -125,6 +125,7 @@ enum kernel_integ {
 	KERNEL_INTEG_HMAC_SHA2_256_128,
 	KERNEL_INTEG_HMAC_SHA2_384_192,
 	KERNEL_INTEG_HMAC_SHA2_512_256,
+	KERNEL_INTEG_HMAC_SHA2_256_96,	/* pre-RFC 4868 Linux peers (sha256_96) */
 };
 
 struct kernel_sa {

@@ -111,6 +111,9 @@ struct conf_child {
 	 * stopped or restarting.  Default: yes for start_action trap/start.
 	 */
 	unsigned fail_closed;
+	/* HMAC-SHA-256 in ESP truncated to 96 bits, not RFC 4868's 128
+	 * (strongSwan's sha256_96, for old Linux peers); default no */
+	unsigned sha256_96;
 };
 
 struct conf_conn {

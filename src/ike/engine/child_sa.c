@@ -197,6 +197,8 @@ static void sa_common(struct child_sa *c, struct kernel_sa *ks, const struct enc
 	ks->reqid = c->reqid;
 	ks->encr = kernel_alg_encr(encr->id);
 	ks->integ = kernel_alg_integ(integ ? integ->id : AUTH_NONE);
+	if (cfg->sha256_96 && ks->integ == KERNEL_INTEG_HMAC_SHA2_256_128)
+		ks->integ = KERNEL_INTEG_HMAC_SHA2_256_96;
 	ks->replay_window = (uint32_t)cfg->replay_window;
 	ks->esn = esn && esn->id == ESN_YES;
 	ks->life.soft_secs = cfg->rekey_time;
