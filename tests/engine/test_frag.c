@@ -333,11 +333,13 @@ static void send_piece(uint16_t num, uint16_t total)
 	bi_inject(PAIR_B, &bi_a, msg, len);
 }
 
-/* The legitimate request completed: B answered and A is up. */
+/* The legitimate request completed: B answered and A is up, nothing
+ * held for fragments any more. */
 static void assert_completes(void)
 {
 	pair_pump(&BI, 0);
 	ck_assert(pair_established(&BI));
+	ck_assert_uint_eq(bi_e(PAIR_B)->frag_held, 0);
 }
 
 START_TEST(bad_number)
@@ -421,7 +423,7 @@ END_TEST
 /* More than FRAG_MAX_BYTES of plaintext in one message: dropped. */
 START_TEST(too_big)
 {
-	static uint8_t big[40000], msg[41000];
+	static uint8_t big[20000], msg[21000];
 	size_t mark, len;
 
 	bad_begin(NULL);
@@ -432,10 +434,29 @@ START_TEST(too_big)
 				   big, sizeof(big), msg, sizeof(msg));
 		bi_inject(PAIR_B, &bi_a, msg, len);
 	}
-	bi_assert_logged(mark, "above 65535: the message is dropped");
+	bi_assert_logged(mark, "above 32768: the message is dropped");
 	ck_assert_int_eq(pair_sa(&BI, PAIR_B)->frag_req.active, 0);
 	for (uint16_t i = 1; i <= 3; i++)
 		send_piece(i, 3);
+	assert_completes();
+}
+END_TEST
+
+/* Every IKE SA's fragments together stay under ENGINE_FRAG_BUDGET. */
+START_TEST(budget)
+{
+	size_t mark;
+
+	bad_begin(NULL);
+	mark = bi_log_mark();
+	bi_e(PAIR_B)->frag_held = ENGINE_FRAG_BUDGET - 10;
+	send_piece(1, 2);
+	bi_assert_logged(mark, "bytes of fragments, at most 16777216");
+	ck_assert_uint_eq(st(PAIR_B)->frags_dropped, 1);
+	bi_e(PAIR_B)->frag_held = 0;
+	send_piece(1, 2);
+	ck_assert_uint_gt(bi_e(PAIR_B)->frag_held, 0);
+	send_piece(2, 2);
 	assert_completes();
 }
 END_TEST
@@ -555,6 +576,7 @@ int main(void)
 	tcase_add_test(bad, higher_total);
 	tcase_add_test(bad, too_many);
 	tcase_add_test(bad, too_big);
+	tcase_add_test(bad, budget);
 	tcase_add_test(bad, bad_icv);
 	tcase_add_test(bad, not_negotiated);
 	tcase_add_test(bad, in_sa_init);

@@ -74,6 +74,10 @@ struct dh_job;
 #define ENGINE_HALF_OPEN_MS	30000
 /* COOKIE and INVALID_KE restarts of one IKE_SA_INIT (2.6, 1.2). */
 #define ENGINE_INIT_RETRIES	3
+/* Bytes of IKE fragments (RFC 7383) all IKE SAs together may hold while
+ * collecting: a peer that completed IKE_SA_INIT has keys, so half-open SAs
+ * could otherwise hold FRAG_MAX_BYTES each. */
+#define ENGINE_FRAG_BUDGET	(16u << 20)
 /* Unauthenticated answers that create no state (INVALID_MAJOR_VERSION,
  * UNSUPPORTED_CRITICAL_PAYLOAD to IKE_SA_INIT) per second (2.5, 2.21.4). */
 #define ENGINE_UNAUTH_NOTIFY_PER_S	10
@@ -137,6 +141,7 @@ struct engine {
 	int kernel_fd;			/* registered on the loop; -1: none */
 	int own_kernel;			/* engine_new: free it at shutdown */
 	int have_sockets;
+	size_t frag_held;		/* bytes in the IKE SAs' frag_rx sets */
 	uint64_t unauth_sec;		/* rate limit of stateless notifies: */
 	unsigned unauth_n;		/* second and count so far */
 	/* Tests only: fixed nonces and a captured sender instead of sockets. */
@@ -327,6 +332,8 @@ void ike_sa_closed(struct ike_sa *sa);
 /* Message IDs start again at 0 (IKE_SA_INIT restarted after COOKIE or
  * INVALID_KE_PAYLOAD). */
 int ike_sa_window_reset(struct ike_sa *sa);
+/* Drops a set of fragments being collected (engine budget updated). */
+void ike_sa_frag_clear(struct ike_sa *sa, struct frag_rx *r);
 /* Derives SK_* from g^ir and the nonces, sets up both SK contexts. */
 int ike_sa_derive_keys(struct ike_sa *sa, const struct secret *gir);
 /* The ID payload body (type, 3 reserved bytes, data) of id into out. */

@@ -77,6 +77,7 @@ static int rx_fragment(struct ike_sa *sa, struct frag_rx *r, const uint8_t *pkt,
 	struct engine *e = sa->eng;
 	uint64_t now = loop_now_ms(e->loop);
 	struct secret piece = { 0 };
+	size_t held = frag_rx_held(r);
 	enum frag_verdict v;
 	struct frag_in in;
 	char why[192];
@@ -91,10 +92,16 @@ static int rx_fragment(struct ike_sa *sa, struct frag_rx *r, const uint8_t *pkt,
 	    sk_decrypt(&sa->sk_in, pkt, len, (size_t)(f->body.p - pkt), &piece, why,
 		       sizeof(why)) != CR_OK)
 		v = FRAG_REFUSED;
+	if (v == FRAG_OK && e->frag_held + piece.len + len > ENGINE_FRAG_BUDGET) {
+		snprintf(why, sizeof(why), "IKE SAs hold %zu bytes of fragments, at most %u",
+			 e->frag_held, ENGINE_FRAG_BUDGET);
+		v = FRAG_REFUSED;
+	}
 	if (v == FRAG_OK) {
 		in = (struct frag_in){ m->hdr.msgid, f->num, f->total, f->first,
 				       piece.ptr, piece.len, pkt, len };
 		v = frag_rx_add(r, &in, now, why, sizeof(why));
+		e->frag_held = e->frag_held - held + frag_rx_held(r);
 	}
 	secret_free(&piece);
 	if (v != FRAG_KEPT && v != FRAG_COMPLETE) {
@@ -105,11 +112,11 @@ static int rx_fragment(struct ike_sa *sa, struct frag_rx *r, const uint8_t *pkt,
 	if (v == FRAG_KEPT)
 		return 1;
 	if (frag_rx_take(r, plain, &first) < 0 || secret_dup(dgram1, r->frag1, r->frag1_len) < 0) {
-		frag_rx_clear(r);
+		ike_sa_frag_clear(sa, r);
 		snprintf(err->reason, sizeof(err->reason), "out of memory reassembling fragments");
 		return -1;
 	}
-	frag_rx_clear(r);
+	ike_sa_frag_clear(sa, r);
 	e->stats.frag_msgs_in++;
 	log_info(LS_IKE, "IKE SA %llu: %s %s %u reassembled from %u fragments (%zu bytes)",
 		 (unsigned long long)sa->id, ike_exchange_name(m->hdr.exchange),

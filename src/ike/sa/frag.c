@@ -22,6 +22,11 @@ void frag_rx_clear(struct frag_rx *r)
 	frag_rx_init(r);
 }
 
+size_t frag_rx_held(const struct frag_rx *r)
+{
+	return r->bytes + r->frag1_len;
+}
+
 /* A set that the next fragment replaces without a word: another message,
  * or one that never completed in time. */
 static int is_stale(const struct frag_rx *r, uint32_t msgid, uint64_t now_ms)
@@ -92,6 +97,12 @@ enum frag_verdict frag_rx_add(struct frag_rx *r, const struct frag_in *in, uint6
 	if (secret_dup(&r->piece[i], in->plain, in->plain_len) < 0)
 		goto oom;
 	if (in->num == 1) {
+		if (in->dgram_len > FRAG_MAX_BYTES) {
+			snprintf(why, whylen, "fragment 1 of %u: datagram of %zu bytes, at most %d",
+				 in->total, in->dgram_len, FRAG_MAX_BYTES);
+			secret_free(&r->piece[i]);
+			return FRAG_REFUSED;
+		}
 		r->frag1 = malloc(in->dgram_len ? in->dgram_len : 1);
 		if (!r->frag1)
 			goto oom;

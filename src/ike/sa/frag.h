@@ -18,7 +18,7 @@
 #include "common/secret.h"
 
 #define FRAG_MAX_FRAGMENTS	64
-#define FRAG_MAX_BYTES		65535
+#define FRAG_MAX_BYTES		32768	/* strongSwan's max_packet is 10000 */
 #define FRAG_MAX_AGE_MS		30000
 
 enum frag_verdict {
@@ -55,6 +55,9 @@ struct frag_rx {
 };
 
 void frag_rx_init(struct frag_rx *r);
+/* Bytes the set holds (plaintext and fragment 1's datagram): the engine
+ * keeps the sum over its IKE SAs under a budget. */
+size_t frag_rx_held(const struct frag_rx *r);
 /* Frees (and zeroizes) what was collected. */
 void frag_rx_clear(struct frag_rx *r);
 /* Before the ICV check: number 0 or above total, total above the cap or
