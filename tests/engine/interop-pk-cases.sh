@@ -185,11 +185,15 @@ run_pk_case() {
 		terminate_all
 	fi
 	if [ "$1" = pk-frag ]; then
-		# every datagram on B's veth for tshark; ikectl while the SA is up
-		ip netns exec "$NB" tshark -q -i "vb.$$" -w "$WORK/pk-frag.pcap" \
+		# every datagram on B's veth for tshark, which stops by itself
+		# (killed, it can lose what it buffered); ikectl while the SA is up
+		ip netns exec "$NB" tshark -q -i "vb.$$" -a duration:40 -w "$WORK/pk-frag.pcap" \
 			-f 'udp port 500 or udp port 4500' >"$WORK/pk-frag-tshark.log" 2>&1 &
 		TPID=$!
-		sleep 2
+		for i in $(seq 100); do
+			grep -q 'Capture started' "$WORK/pk-frag-tshark.log" && break
+			sleep 0.1
+		done
 		$IKECTL initiate ab >>"$WORK/ikectl.log" 2>&1
 		sleep 1
 		$IKECTL show sa >"$WORK/$1-show-sa.txt" 2>&1
@@ -222,7 +226,6 @@ s = json.load(open(sys.argv[1]))
 ok = min(s["fragmented_messages_out"], s["fragmented_messages_in"]) >= 3 and s["fragments_dropped"] == 0
 sys.exit(0 if ok else 1)' "$WORK/pk-frag-stats.json"
 	result pk-frag "counters: fragmented messages in and out, none dropped" $?
-	kill "$TPID" 2>/dev/null
 	wait "$TPID" 2>/dev/null
 	tshark -r "$WORK/pk-frag.pcap" -Y 'isakmp.exchangetype == 35' \
 		-T fields -e isakmp.frag.number -e isakmp.frag.total \
