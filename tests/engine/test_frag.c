@@ -140,6 +140,40 @@ START_TEST(boundary)
 }
 END_TEST
 
+/* What comes before the IKE header: IPv4 20 or IPv6 40, UDP 8, the
+ * non-ESP marker 4 on port 4500; never in IKE_SA_INIT, never before
+ * negotiation. */
+START_TEST(overhead)
+{
+	static const struct {
+		const char *remote;
+		int natt;
+		size_t hdrs;
+	} rows[] = {
+		{ "192.0.2.2", 0, 28 }, { "192.0.2.2", 1, 32 },
+		{ "2001:db8::2", 0, 48 }, { "2001:db8::2", 1, 52 },
+	};
+	struct ike_sa *sa;
+
+	begin(0, NULL, 0, NULL);
+	bi_establish();
+	sa = pair_sa(&BI, PAIR_A);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		size_t fit = CONF_FRAGMENT_SIZE_DEFAULT - rows[i].hdrs;
+
+		ck_assert_int_eq(addr_parse(&sa->remote, rows[i].remote, 500), 0);
+		sa->natt = rows[i].natt;
+		ck_assert_int_eq(msg_needs_fragments(sa, IKE_AUTH, fit), 0);
+		ck_assert_int_eq(msg_needs_fragments(sa, INFORMATIONAL, fit + 1), 1);
+		ck_assert_int_eq(msg_needs_fragments(sa, IKE_SA_INIT, fit + 1), 0);
+		sa->frag_ok = 0;
+		ck_assert_int_eq(msg_needs_fragments(sa, IKE_AUTH, fit + 1), 0);
+		sa->frag_ok = 1;
+	}
+	bi_end();
+}
+END_TEST
+
 /* The queued datagrams, unlinked into v (at most max); how many. */
 static size_t take_queue(struct pair_pkt **v, size_t max)
 {
@@ -563,6 +597,7 @@ int main(void)
 	tcase_set_timeout(t, 300);
 	tcase_add_test(t, negotiation);
 	tcase_add_test(t, boundary);
+	tcase_add_test(t, overhead);
 	tcase_add_test(t, reordered);
 	tcase_add_test(t, duplicated);
 	tcase_add_test(t, lost_request_fragment);
