@@ -216,6 +216,8 @@ struct kernel_policy_info {
 	uint32_t reqid;		/* of the first template; 0 without one */
 	int has_tmpl;
 	enum kernel_action action;
+	struct kernel_mark mark;
+	uint32_t if_id;
 };
 
 typedef void (*kernel_sa_info_fn)(const struct kernel_sa_info *sa, void *arg);
