@@ -115,6 +115,7 @@ static void put_sa(const struct engine_ike_sa_info *sa, void *arg)
 	ctl_put_str(e, "proposal", sa->proposal);
 	ctl_put_bool(e, "nat_local", sa->nat_local);
 	ctl_put_bool(e, "nat_remote", sa->nat_remote);
+	ctl_put_bool(e, "fragmentation", sa->fragmentation);
 	ctl_put_bool(e, "established", sa->established);
 	ctl_put_u64(e, "established_secs", sa->established_secs);
 	ctl_put_u64(e, "rekey_in_secs", sa->rekey_in_secs);
@@ -318,6 +319,11 @@ static void cmd_show_stats(struct daemon *d, struct ctl_client *c, const struct 
 	ctl_put_u64(resp, "invalid_spi_received", st.invalid_spi_received);
 	ctl_put_u64(resp, "unique_refused", st.unique_refused);
 	ctl_put_u64(resp, "unique_replaced", st.unique_replaced);
+	ctl_put_u64(resp, "fragments_out", st.frags_out);
+	ctl_put_u64(resp, "fragments_in", st.frags_in);
+	ctl_put_u64(resp, "fragments_dropped", st.frags_dropped);
+	ctl_put_u64(resp, "fragmented_messages_out", st.frag_msgs_out);
+	ctl_put_u64(resp, "fragmented_messages_in", st.frag_msgs_in);
 	ctl_put_u64(resp, "handshakes_completed", st.handshakes_completed);
 	for (unsigned i = 0; i < ENGINE_FAIL_MAX; i++) {
 		char name[CTL_NAME_MAX + 1];

@@ -39,6 +39,7 @@ static const struct keymap conn_keys[] = {
 	{ "dpd_delay", V_STR, NULL },
 	{ "childless", V_ENUM, "allow|force|never" },
 	{ "unique", V_ENUM, "no|never|replace|keep" },
+	{ "fragmentation", V_ENUM, "yes|no|force" },
 };
 
 static const struct keymap child_keys[] = {
