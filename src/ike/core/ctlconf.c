@@ -78,7 +78,7 @@ static void put_child(struct ctl_enc *e, const struct conf_child *ch)
 
 void ctl_put_conn(struct ctl_enc *e, const char *name, const struct conf_conn *c)
 {
-	char src[600];
+	char src[600], vip[ADDR_STRLEN];
 	size_t i;
 
 	ctl_begin_rec(e, name);
@@ -98,6 +98,11 @@ void ctl_put_conn(struct ctl_enc *e, const char *name, const struct conf_conn *c
 	ctl_put_str(e, "dpd_action", conf_dpd_action_name(c->dpd_action));
 	ctl_put_str(e, "send_cert", conf_send_cert_name(c->send_cert));
 	ctl_put_str(e, "send_certreq", c->send_certreq ? "yes" : "no");
+	put_strlist(e, "pools", &c->pools);
+	ctl_begin_list(e, "vips");
+	for (i = 0; i < c->nvips; i++)
+		ctl_put_str(e, NULL, addr_host_str(&c->vips[i], vip, sizeof(vip)));
+	ctl_end(e);
 	ctl_begin_list(e, "children");
 	for (i = 0; i < c->nchildren; i++)
 		put_child(e, &c->children[i]);

@@ -17,6 +17,7 @@
 #include "ike/auth/pubkey.h"
 #include "ike/pki/pki.h"
 #include "ike/engine/child_nego.h"
+#include "ike/engine/cp.h"
 #include "ike/engine/exchange.h"
 #include "ike/sa/proposal_select.h"
 
@@ -114,6 +115,15 @@ static void add_id(struct out_msg *m, uint8_t type, const struct ident *id)
 	p->u.id.data.len = id->len;
 }
 
+/* A CP payload (3.15); o lives until the message is sent. */
+static void add_cp(struct out_msg *m, const struct cp_out *o)
+{
+	struct ike_payload *p = out_add(m, PL_CP);
+
+	if (p)
+		cp_out_payload(o, &p->u.cp);
+}
+
 static void add_auth(struct out_msg *m, const struct auth_value *v)
 {
 	struct ike_payload *p = out_add(m, PL_AUTH);
@@ -165,6 +175,7 @@ int auth_start(struct ike_sa *sa)
 	struct child_sa *c = sa->pending_child;
 	struct auth_value auth;
 	struct out_msg m;
+	struct cp_out cpo;
 	int rc;
 
 	sa->local_id = conn->local.id;
@@ -183,6 +194,8 @@ int auth_start(struct ike_sa *sa)
 		return -1;
 	}
 	add_auth(&m, &auth);
+	if (cp_client_request(sa, &cpo))
+		add_cp(&m, &cpo);	/* 2.19: virtual addresses (vips) */
 	if (c)
 		child_nego_out(&m, c->offered, c->noffered, &c->local_ts, &c->remote_ts,
 			       c->mode == CONF_MODE_TRANSPORT);
@@ -275,6 +288,7 @@ static void auth_rx_response(struct ike_sa *sa, const struct ike_msg *m, const u
 	ike_sa_established(sa);
 	log_info(LS_IKE, "IKE SA %llu (%s) established with %s", (unsigned long long)sa->id,
 		 conn->name, ident_str(&peer, buf, sizeof(buf)));
+	cp_client_take(sa, m);
 	auth_child_result(sa, m);
 }
 
@@ -396,6 +410,8 @@ void auth_rx_request(struct ike_sa *sa, const struct ike_msg *m)
 	struct auth_value auth;
 	struct child_choice ans;
 	struct out_msg o;
+	struct cp_out cpo;
+	int send_cp = 0;
 	uint16_t err;
 	char buf[IDENT_STRLEN];
 
@@ -434,8 +450,13 @@ void auth_rx_request(struct ike_sa *sa, const struct ike_msg *m)
 	if (ike_msg_notify(m, N_INITIAL_CONTACT))
 		initial_contact(sa);
 	memset(&ans, 0, sizeof(ans));
-	err = auth_child_respond(sa, m, &ans);
+	/* 2.19: the virtual address first, the CHILD SA's TSi narrows to it */
+	err = cp_gateway_reply(sa, m, &cpo, &send_cp);
+	if (!err)
+		err = auth_child_respond(sa, m, &ans);
 	add_auth(&o, &auth);
+	if (send_cp)
+		add_cp(&o, &cpo);
 	if (err)
 		out_notify(&o, PROTO_NONE, err, NULL, 0);
 	else if (ans.cfg)

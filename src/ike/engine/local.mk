@@ -23,7 +23,8 @@ src_ike_engine_libikeengine_a_SOURCES = \
 	src/ike/engine/child_pfs.c src/ike/engine/child_pfs.h \
 	src/ike/engine/rekey.c src/ike/engine/rekey.h \
 	src/ike/engine/crypto_job.c src/ike/engine/crypto_job.h \
-	src/ike/engine/flows.c src/ike/engine/flows.h
+	src/ike/engine/flows.c src/ike/engine/flows.h \
+	src/ike/engine/cp.c src/ike/engine/cp.h
 src_ike_engine_libikeengine_a_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS)
 ENGINE_LIBS = src/ike/engine/libikeengine.a src/ike/sa/libikesa.a \
 	src/ike/codec/libikecodec.a src/ike/crypto/libikecrypto.a \
@@ -164,3 +165,11 @@ tests_engine_test_badinput_cert_SOURCES = tests/engine/test_badinput_cert.c \
 tests_engine_test_badinput_cert_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_engine_test_badinput_cert_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_engine_test_badinput_cert_LDADD = $(BADINPUT_LDADD)
+
+check_PROGRAMS += tests/engine/test_cp
+TESTS += tests/engine/test_cp
+tests_engine_test_cp_SOURCES = tests/engine/test_cp.c \
+	tests/engine/pair.c tests/engine/pair.h
+tests_engine_test_cp_CPPFLAGS = $(tests_engine_test_exchange_CPPFLAGS)
+tests_engine_test_cp_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_cp_LDADD = $(tests_engine_test_exchange_LDADD)

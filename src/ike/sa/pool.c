@@ -32,6 +32,7 @@ struct pool {
 	struct hidx ids, offs;
 	struct hkey key;
 	struct lease_list online, offline;
+	uint64_t probes;		/* bitmap bits and hash nodes looked at */
 };
 
 static void list_add(struct lease_list *l, struct lease *x)
@@ -146,6 +147,7 @@ int pool_family(const struct pool *p) { return p->family; }
 uint32_t pool_size(const struct pool *p) { return p->size; }
 size_t pool_online(const struct pool *p) { return p->online.n; }
 size_t pool_offline(const struct pool *p) { return p->offline.n; }
+uint64_t pool_probes(const struct pool *p) { return p->probes; }
 
 int pool_contains(const struct pool *p, const uint8_t *addr)
 {
@@ -184,6 +186,7 @@ static struct lease *by_id(const struct pool *p, const uint8_t *id, size_t idlen
 	for (struct hnode *n = hidx_first(&p->ids, h); n; n = hidx_next(n, h)) {
 		struct lease *x = hidx_entry(n, struct lease, by_id);
 
+		((struct pool *)p)->probes++;
 		if (x->idlen == idlen && memcmp(x->id, id, idlen) == 0)
 			return x;
 	}
@@ -197,6 +200,7 @@ static struct lease *by_off(const struct pool *p, uint32_t off)
 	for (struct hnode *n = hidx_first(&p->offs, h); n; n = hidx_next(n, h)) {
 		struct lease *x = hidx_entry(n, struct lease, by_off);
 
+		((struct pool *)p)->probes++;
 		if (x->off == off)
 			return x;
 	}
@@ -211,8 +215,10 @@ static int64_t free_offset(struct pool *p, const uint8_t *want)
 
 	if (want && offset_of(p, want, &off) == 0 && !bit(p, off))
 		return off;
-	while (p->cursor < p->size && bit(p, p->cursor))
+	while (p->cursor < p->size && bit(p, p->cursor)) {
 		p->cursor++;
+		p->probes++;
+	}
 	if (p->cursor < p->size)
 		return p->cursor++;
 	return -1;

@@ -41,6 +41,9 @@ int pool_family(const struct pool *p);
 uint32_t pool_size(const struct pool *p);
 size_t pool_online(const struct pool *p);
 size_t pool_offline(const struct pool *p);
+/* Bitmap bits and hash nodes looked at so far (tests: the cost stays O(1)
+ * per operation however many leases there are). */
+uint64_t pool_probes(const struct pool *p);
 /* 1 if addr (family's length) lies in the pool. */
 int pool_contains(const struct pool *p, const uint8_t *addr);
 
