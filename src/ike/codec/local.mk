@@ -36,3 +36,10 @@ tests_codec_test_codec_tshark_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_codec_test_codec_tshark_LDADD = $(CODEC_TEST_LIBS)
 
 EXTRA_DIST += tests/codec/capture-strongswan.sh tests/codec/data
+
+check_PROGRAMS += tests/codec/test_cp
+TESTS += tests/codec/test_cp
+tests_codec_test_cp_SOURCES = tests/codec/test_cp.c
+tests_codec_test_cp_CPPFLAGS = $(CODEC_TEST_CPPFLAGS)
+tests_codec_test_cp_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_codec_test_cp_LDADD = $(CODEC_TEST_LIBS)

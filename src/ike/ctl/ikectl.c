@@ -140,6 +140,7 @@ static const struct {
 	{ "kernel", "show-kernel", 0, print_kernel },
 	{ "stats", "show-stats", 0, print_stats },
 	{ "certs", "show-certs", 0, print_certs },
+	{ "pools", "show-pools", 0, print_pools },
 };
 
 static int cmd_show(struct invocation *inv)
@@ -148,7 +149,7 @@ static int cmd_show(struct invocation *inv)
 	size_t i;
 
 	if (inv->argc < 1)
-		return usage_error("show what? (sa, child, conns, kernel, stats, certs)");
+		return usage_error("show what? (sa, child, conns, kernel, stats, certs, pools)");
 	for (i = 0; i < sizeof(shows) / sizeof(shows[0]); i++)
 		if (strcmp(shows[i].what, inv->argv[0]) == 0)
 			break;

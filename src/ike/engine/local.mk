@@ -173,3 +173,10 @@ tests_engine_test_cp_SOURCES = tests/engine/test_cp.c \
 tests_engine_test_cp_CPPFLAGS = $(tests_engine_test_exchange_CPPFLAGS)
 tests_engine_test_cp_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_engine_test_cp_LDADD = $(tests_engine_test_exchange_LDADD)
+
+check_PROGRAMS += tests/engine/test_badinput_cp
+TESTS += tests/engine/test_badinput_cp
+tests_engine_test_badinput_cp_SOURCES = tests/engine/test_badinput_cp.c $(BADINPUT_SOURCES)
+tests_engine_test_badinput_cp_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_engine_test_badinput_cp_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_badinput_cp_LDADD = $(BADINPUT_LDADD)
