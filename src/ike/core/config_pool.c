@@ -245,11 +245,14 @@ int conf_load_pools(struct conf_ctx *ctx, const config_setting_t *s, void *obj)
 		const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
 		struct conf_pool p, *np;
 
+		size_t nerr = ctx->diag->nerrors;
+
 		memset(&p, 0, sizeof(p));
 		p.loc = conf_loc_of(ctx, e);
 		conf_apply_rules(ctx, e, pool_rules, NAMES_LEN(pool_rules), &p, "a pool");
 		if (!p.name || !p.addrs) {
-			conf_error(ctx, e, "a pool needs 'name' and 'addrs'");
+			if (ctx->diag->nerrors == nerr)	/* not said already */
+				conf_error(ctx, e, "a pool needs 'name' and 'addrs'");
 			free_pool(&p);
 			continue;
 		}
