@@ -12,6 +12,7 @@
  *                counters.c     handshake outcomes and rekeys, from states
  *                flows.c        CHILD SAs by selectors and by SPI (hash indexes)
  *                crypto_job.c   an IKE SA's key exchange on crypto workers
+ *                cp.c           address pools, an IKE SA's virtual addresses
  *                ../auth/       authentication methods (auth.h: one row each)
  *  2 transport   msg_in.c       receive path: header, SA lookup, window, SK,
  *                               rules, dispatch (engine.rx handlers)
