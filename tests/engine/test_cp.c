@@ -245,6 +245,42 @@ START_TEST(test_reload_keeps_leases)
 }
 END_TEST
 
+/* An IKE SA rekey (2.18) hands the addresses and leases over: nothing is
+ * released, removed or leased twice. */
+START_TEST(test_ike_rekey_keeps_vips)
+{
+	struct ike_sa *a;
+	struct leases l;
+	uint64_t old;
+	char err[128];
+
+	pair_setup(&P, conf_client, conf_gw);
+	initiate("ab");
+	ck_assert(pair_established(&P));
+	old = pair_sa(&P, PAIR_A)->id;
+	ck_assert_int_eq(engine_rekey(A(), "ab", 0, err, sizeof(err)), 0);
+	pair_pump(&P, 0);
+	ck_assert_uint_eq(pair_nsas(&P, PAIR_A), 1);
+	a = pair_sa(&P, PAIR_A);
+	ck_assert_uint_ne(a->id, old);
+	ck_assert_uint_eq(a->nvips, 2);
+	ck_assert_uint_eq(a->nvip_dns, 2);
+	ck_assert_uint_eq(pair_sa(&P, PAIR_B)->nvips, 2);
+	ck_assert(kernel_mem_has_addr(P.peer[PAIR_A].k, &a->vips[0].addr));
+	ck_assert_uint_eq(kernel_mem_addr_count(P.peer[PAIR_A].k), 2);
+	l = leases_of_b();
+	ck_assert_uint_eq(l.n, 2);
+	ck_assert_uint_eq(l.online, 2);
+	/* and they go with the new SA */
+	ck_assert_int_eq(engine_terminate(A(), "ab", 0, err, sizeof(err)), 0);
+	pair_pump(&P, 0);
+	ck_assert_uint_eq(kernel_mem_addr_count(P.peer[PAIR_A].k), 0);
+	l = leases_of_b();
+	ck_assert_uint_eq(l.online, 0);
+	pair_free(&P);
+}
+END_TEST
+
 /* A gateway without pools ignores the request: no address, and the
  * client's CHILD SA keeps its outer address as "dynamic" never resolved. */
 START_TEST(test_no_pools)
@@ -271,6 +307,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_exhausted);
 	tcase_add_test(tc, test_reload_keeps_leases);
 	tcase_add_test(tc, test_no_pools);
+	tcase_add_test(tc, test_ike_rekey_keeps_vips);
 	suite_add_tcase(s, tc);
 	return s;
 }

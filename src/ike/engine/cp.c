@@ -327,6 +327,15 @@ size_t cp_ts_hosts(const struct ike_sa *sa, int local, struct addr *out, size_t 
 	return n;
 }
 
+void cp_sa_move(struct ike_sa *from, struct ike_sa *to)
+{
+	memcpy(to->vips, from->vips, sizeof(to->vips));
+	to->nvips = from->nvips;
+	memcpy(to->vip_dns, from->vip_dns, sizeof(to->vip_dns));
+	to->nvip_dns = from->nvip_dns;
+	from->nvips = from->nvip_dns = 0;
+}
+
 /* Another IKE SA of this engine has a installed on the interface. */
 static int vip_shared(const struct ike_sa *sa, const struct addr *a)
 {

@@ -46,6 +46,8 @@ void cp_client_take(struct ike_sa *sa, const struct ike_msg *m);
  * 0.0.0.0 / :: while a client still waits for them, else the IKE SA's.
  */
 size_t cp_ts_hosts(const struct ike_sa *sa, int local, struct addr *out, size_t max);
+/* An IKE SA rekey (2.18): to takes over from's addresses, leases, DNS. */
+void cp_sa_move(struct ike_sa *from, struct ike_sa *to);
 /* The IKE SA goes: leases back to their pools, our addresses removed. */
 void cp_sa_gone(struct ike_sa *sa);
 
