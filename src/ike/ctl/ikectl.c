@@ -444,8 +444,8 @@ static int cmd_monitor(struct invocation *inv)
 }
 
 static const struct subcmd subcmds[] = {
-	{ "show", cmd_show, "sa|child|conns [CONN] | kernel | stats | certs",
-	  "IKE SAs, CHILD SAs, configured connections, kernel state, counters" },
+	{ "show", cmd_show, "sa|child|conns [CONN] | kernel | stats | certs | pools",
+	  "IKE SAs, CHILD SAs, configured connections, kernel state, counters, address pools" },
 	{ "initiate", cmd_initiate, "CONN[/CHILD]", "start a connection (or one child of it)" },
 	{ "terminate", cmd_terminate, "CONN|SA | --child [CONN/]CHILD | --child-id ID",
 	  "delete the IKE SAs of CONN or IKE SA id SA; the CHILD SAs of CHILD, or CHILD SA id ID" },
