@@ -281,6 +281,29 @@ START_TEST(test_ike_rekey_keeps_vips)
 }
 END_TEST
 
+/* A client asking for a specific address gets it while it is free. */
+START_TEST(test_requested_address)
+{
+	char *client = pair_conf_sub(conf_client, "vips = [\"0.0.0.0\", \"::\"]",
+				     "vips = [\"10.9.9.9\", \"2001:db8:3::99\"]");
+	struct ike_sa *a;
+	char buf[256];
+
+	pair_setup(&P, client, conf_gw);
+	free(client);
+	initiate("ab");
+	ck_assert(pair_established(&P));
+	a = pair_sa(&P, PAIR_A);
+	ck_assert_uint_eq(a->nvips, 2);
+	/* 10.9.9.9 is not in the pool: its one address instead */
+	ck_assert(addr_eq_host(&a->vips[0].addr, &(struct addr){ ip("10.3.0.7").u }));
+	ck_assert(addr_eq_host(&a->vips[1].addr, &(struct addr){ ip("2001:db8:3::99").u }));
+	ck_assert_str_eq(ts0(&a->children->local_ts, buf, sizeof(buf)),
+			 "10.3.0.7/32 2001:db8:3::99/128");
+	pair_free(&P);
+}
+END_TEST
+
 /* A gateway without pools ignores the request: no address, and the
  * client's CHILD SA keeps its outer address as "dynamic" never resolved. */
 START_TEST(test_no_pools)
@@ -308,6 +331,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_reload_keeps_leases);
 	tcase_add_test(tc, test_no_pools);
 	tcase_add_test(tc, test_ike_rekey_keeps_vips);
+	tcase_add_test(tc, test_requested_address);
 	suite_add_tcase(s, tc);
 	return s;
 }
