@@ -106,6 +106,8 @@ void ctl_put_conn(struct ctl_enc *e, const char *name, const struct conf_conn *c
 	for (i = 0; i < c->nvips; i++)
 		ctl_put_str(e, NULL, addr_host_str(&c->vips[i], vip, sizeof(vip)));
 	ctl_end(e);
+	ctl_put_str(e, "fragmentation", conf_frag_name(c->fragmentation));
+	ctl_put_u64(e, "fragment_size", c->fragment_size);
 	ctl_begin_list(e, "children");
 	for (i = 0; i < c->nchildren; i++)
 		put_child(e, &c->children[i]);

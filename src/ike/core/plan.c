@@ -46,7 +46,8 @@ static int is_restart_key(const char *name)
  * pools: an SA keeps its lease, the next client gets one from the new list. */
 static const char *const soft_conn_keys[] = { "proposals", "rekey_time", "over_time",
 					      "rand_time", "reauth_time", "dpd_delay",
-					      "dpd_action", "pools" };
+					      "dpd_action", "pools", "fragmentation",
+					      "fragment_size" };
 static const char *const soft_child_keys[] = { "esp_proposals", "rekey_time", "life_time",
 					       "rand_time", "rekey_bytes", "life_bytes",
 					       "rekey_packets", "life_packets", "start_action",
