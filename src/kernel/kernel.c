@@ -63,6 +63,16 @@ int kernel_del_policy(struct kernel *k, const struct kernel_policy *p)
 	return k->ops->del_policy(k, p);
 }
 
+int kernel_add_addr(struct kernel *k, const struct addr *a, unsigned prefix, const char *ifname)
+{
+	return k->ops->add_addr ? k->ops->add_addr(k, a, prefix, ifname) : -EOPNOTSUPP;
+}
+
+int kernel_del_addr(struct kernel *k, const struct addr *a, unsigned prefix, const char *ifname)
+{
+	return k->ops->del_addr ? k->ops->del_addr(k, a, prefix, ifname) : -EOPNOTSUPP;
+}
+
 int kernel_flush_own(struct kernel *k)
 {
 	return k->ops->flush_own(k);

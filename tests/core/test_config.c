@@ -82,7 +82,7 @@ START_TEST(test_example_etc_loads)
 	if (!cfg)
 		dump(&d);
 	ck_assert_ptr_nonnull(cfg);
-	ck_assert_uint_eq(cfg->nconns, 3);
+	ck_assert_uint_eq(cfg->nconns, 4);
 	c = config_find_conn(cfg, "site");
 	ck_assert_ptr_nonnull(c);
 	ck_assert_uint_eq(c->children[0].mode, CONF_MODE_TUNNEL);
@@ -90,6 +90,11 @@ START_TEST(test_example_etc_loads)
 	ck_assert_uint_eq(c->children[0].mode, CONF_MODE_TRANSPORT);
 	c = config_find_conn(cfg, "ondemand");
 	ck_assert_uint_eq(c->children[0].start_action, CONF_START_TRAP);
+	c = config_find_conn(cfg, "rw");
+	ck_assert_uint_eq(c->pools.n, 2);
+	ck_assert_uint_eq(cfg->npools, 2);
+	ck_assert_uint_eq(config_find_pool(cfg, "rw")->size, 254);
+	ck_assert_uint_eq(config_find_pool(cfg, "rw")->first[3], 1);
 	config_free(cfg);
 	conf_diag_free(&d);
 }
@@ -196,6 +201,23 @@ START_TEST(test_selectors)
 	       "err-selectors.conf:13: child 'family': local_ts and remote_ts share no address family",
 	       "err-selectors.conf:14: 'local_ts': \"10.0.0.9-10.0.0.1\": address range 10.0.0.9-10.0.0.1 is reversed",
 	       "err-selectors.conf:15: 'local_ts': \"10.0.0.0/8[foo]\": unknown protocol 'foo'");
+}
+END_TEST
+
+START_TEST(test_pool_errors)
+{
+	EXPECT("err-pools.conf",
+	       "err-pools.conf:2: 'addrs' = \"10.3.0.5/24\": host bits set after the prefix "
+	       "(want \"10.3.0.0/24\", \"10.3.0.10-10.3.0.200\" or \"2001:db8::/64\")",
+	       "err-pools.conf:3: 'addrs' = \"10.3.0.9-10.3.0.1\": first address after the last "
+	       "(want \"10.3.0.0/24\", \"10.3.0.10-10.3.0.200\" or \"2001:db8::/64\")",
+	       "err-pools.conf:4: 'addrs' = \"10.3.0.1-2001:db8::1\": not a range of two addresses "
+	       "of one family (want \"10.3.0.0/24\", \"10.3.0.10-10.3.0.200\" or \"2001:db8::/64\")",
+	       "err-pools.conf:5: 'dns' entry \"10.3.0.0/24\": an address, not a prefix",
+	       "err-pools.conf:6: pool 'd' defined twice",
+	       "err-pools.conf:7: a pool needs 'name' and 'addrs'",
+	       "err-pools.conf:14: 'vips': 3 addresses, at most 2 (one per family)",
+	       "err-pools.conf:17: connection 'y': no pool named \"nope\"");
 }
 END_TEST
 
@@ -476,6 +498,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_wrong_types);
 	tcase_add_test(tc, test_selectors);
 	tcase_add_test(tc, test_secrets_errors);
+	tcase_add_test(tc, test_pool_errors);
 	tcase_add_test(tc, test_names);
 	tcase_add_test(tc, test_values);
 	tcase_add_test(tc, test_proposals);

@@ -145,6 +145,8 @@ struct ike_pl_cp {
 	uint8_t cfg_type;	/* enum ike_cp_type */
 	const struct ike_cp_attr *attr;
 	size_t nattr;
+	size_t ndropped;	/* decoder: well-formed attributes past
+				   IKE_MSG_MAX_CP_ATTRS, not kept */
 };
 
 struct ike_pl_eap {

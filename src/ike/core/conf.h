@@ -127,6 +127,29 @@ struct conf_child {
 	uint64_t if_id_in, if_id_out;
 };
 
+/* An address with a prefix length (a pool's DNS server: 32/128). */
+struct conf_net {
+	int family;			/* AF_INET, AF_INET6 */
+	uint8_t addr[16];
+	uint8_t prefix;
+};
+
+#define CONF_POOL_MAX_NETS	8	/* dns, subnets of one pool */
+#define CONF_MAX_VIPS		2
+
+/* pools: ( { name = "rw"; addrs = "10.3.0.0/24"; dns = [..]; subnets = [..]; } ) */
+struct conf_pool {
+	char *name;
+	struct conf_loc loc;
+	char *addrs;			/* as written: "10.3.0.0/24", "a-b" */
+	int family;
+	uint8_t first[16];		/* the first address handed out */
+	uint64_t size;			/* addresses from first (cut by the pool) */
+	uint8_t prefix;			/* the CIDR's, 32/128 for a range */
+	struct conf_net dns[CONF_POOL_MAX_NETS], subnets[CONF_POOL_MAX_NETS];
+	size_t ndns, nsubnets;
+};
+
 struct conf_conn {
 	char *name;
 	struct conf_loc loc;
@@ -143,6 +166,11 @@ struct conf_conn {
 	size_t nchildren;
 	unsigned send_cert;		/* enum conf_send_cert */
 	int send_certreq;
+	/* configuration payload (config_pool.c): the gateway's pools, the
+	 * client's vips (0.0.0.0 / :: ask for any address) */
+	struct conf_strlist pools;
+	struct addr vips[CONF_MAX_VIPS];
+	size_t nvips;
 	unsigned fragmentation;		/* enum conf_frag */
 	uint64_t fragment_size;		/* bytes; 0: the global one */
 };
@@ -190,6 +218,8 @@ struct config {
 	STACK_OF(X509_CRL) *crls;	/* loaded */
 	struct conf_conn *conns;
 	size_t nconns;
+	struct conf_pool *pools;
+	size_t npools;
 	char **files;			/* interned file names for conf_loc */
 	size_t nfiles;
 	struct strmap conn_index;	/* name -> &conns[i], once loaded */
@@ -215,6 +245,9 @@ void config_free(struct config *cfg);
 void conf_diag_free(struct conf_diag *diag);
 
 const struct conf_conn *config_find_conn(const struct config *cfg, const char *name);
+const struct conf_pool *config_find_pool(const struct config *cfg, const char *name);
+/* 1 if both pools hand out the same addresses (a reload keeps the leases). */
+int conf_pool_same(const struct conf_pool *a, const struct conf_pool *b);
 const struct conf_child *config_find_child(const struct conf_conn *c, const char *name);
 /* The PSK for a pair of identities, best match first: a pair secret naming
  * both, then the remote id's own, the local id's own, a pair secret naming

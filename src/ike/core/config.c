@@ -921,6 +921,7 @@ static const struct rule top_rules[] = {
 	{ "global", RK_FN, 0, 0, 0, NULL, 0, load_global_fn },
 	{ "secrets", RK_FN, 0, 0, 0, NULL, 0, load_secrets_fn },
 	{ "connections", RK_FN, 0, 0, 0, NULL, 0, load_conns_fn },
+	{ "pools", RK_FN, 0, 0, 0, NULL, 0, conf_load_pools },
 };
 
 struct config *config_load(const char *path, struct conf_diag *diag)
@@ -945,13 +946,14 @@ struct config *config_load_flags(const char *path, unsigned flags, struct conf_d
 	if (read_file(&ctx, &lc, path, &dir) < 0)
 		goto fail;
 	conf_apply_rules(&ctx, config_root_setting(&lc), top_rules, NAMES_LEN(top_rules), cfg,
-			 "the top level (global, secrets, connections)");
+			 "the top level (global, secrets, connections, pools)");
 	if (cfg->global.secrets_file && (flags & CONF_LOAD_ONE_FILE))
 		conf_error_at(&ctx, (struct conf_loc){ path, 0 }, "secrets_file not read (one-file mode)");
 	else if (cfg->global.secrets_file)
 		load_secrets_file(&ctx);
 	conf_check_conn_pki(&ctx);
 	conf_check_conn_secrets(&ctx);
+	conf_check_conn_pools(&ctx);
 	check_secret_files(&ctx);
 	for (size_t i = 0; i < cfg->nconns && !diag->nerrors; i++)
 		if (strmap_put(&cfg->conn_index, cfg->conns[i].name, &cfg->conns[i]) < 0)
@@ -985,6 +987,7 @@ void config_free(struct config *cfg)
 	for (i = 0; i < cfg->nconns; i++)
 		conf_free_conn(&cfg->conns[i]);
 	free(cfg->conns);
+	conf_free_pools(cfg);
 	for (i = 0; i < cfg->nfiles; i++)
 		free(cfg->files[i]);
 	free(cfg->files);

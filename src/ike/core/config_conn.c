@@ -509,6 +509,8 @@ static const struct rule conn_rules[] = {
 	{ "children", RK_FN, 0, 0, 0, NULL, 0, load_children },
 	{ "send_cert", RK_ENUM, CN(send_cert), 0, 0, conf_send_cert_names, 3, NULL },
 	{ "send_certreq", RK_FN, 0, 0, 0, NULL, 0, conf_load_send_certreq },
+	{ "pools", RK_STRLIST, CN(pools), 0, 0, NULL, 0, NULL },
+	{ "vips", RK_FN, 0, 0, 0, NULL, 0, conf_load_vips },
 	{ "fragmentation", RK_ENUM, CN(fragmentation), 0, 0, frag_names, NAMES_LEN(frag_names),
 	  NULL },
 	{ "fragment_size", RK_UINT, CN(fragment_size), CONF_FRAGMENT_SIZE_MIN,

@@ -81,7 +81,7 @@ static void put_child(struct ctl_enc *e, const struct conf_child *ch)
 
 void ctl_put_conn(struct ctl_enc *e, const char *name, const struct conf_conn *c)
 {
-	char src[600];
+	char src[600], vip[ADDR_STRLEN];
 	size_t i;
 
 	ctl_begin_rec(e, name);
@@ -103,6 +103,11 @@ void ctl_put_conn(struct ctl_enc *e, const char *name, const struct conf_conn *c
 	ctl_put_str(e, "unique", conf_unique_name(c->unique));
 	ctl_put_str(e, "send_cert", conf_send_cert_name(c->send_cert));
 	ctl_put_str(e, "send_certreq", c->send_certreq ? "yes" : "no");
+	put_strlist(e, "pools", &c->pools);
+	ctl_begin_list(e, "vips");
+	for (i = 0; i < c->nvips; i++)
+		ctl_put_str(e, NULL, addr_host_str(&c->vips[i], vip, sizeof(vip)));
+	ctl_end(e);
 	ctl_put_str(e, "fragmentation", conf_frag_name(c->fragmentation));
 	ctl_put_u64(e, "fragment_size", c->fragment_size);
 	ctl_begin_list(e, "children");

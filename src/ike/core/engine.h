@@ -66,6 +66,10 @@ struct engine_ike_sa_info {
 	size_t nchildren;
 	uint8_t local_auth, remote_auth;	/* AUTH methods (RFC 7296 3.8), 0: none yet */
 	const char *peer_cert;		/* the peer's certificate subject, "" if none */
+	/* virtual addresses (RFC 7296 3.15): the peer's (gateway) or ours
+	 * (client), and the DNS servers the gateway gave us */
+	struct addr vips[2], dns[4];
+	size_t nvips, ndns;
 };
 
 struct engine_child_sa_info {
@@ -159,6 +163,24 @@ void engine_list_child_sas(struct engine *e, const char *conn, engine_child_sa_f
 int engine_list_kernel(struct engine *e, engine_kernel_sa_fn sa_fn,
 		       engine_kernel_policy_fn pol_fn, void *arg, char *err, size_t errlen);
 void engine_get_stats(struct engine *e, struct engine_stats *out);
+
+/* Address pools (ikectl show pools): each pool, then each of its leases. */
+struct engine_pool_info {
+	const char *name;
+	const char *addrs;		/* as configured */
+	uint32_t size;
+	size_t online, offline;
+};
+struct engine_pool_lease {
+	const char *pool;
+	struct addr addr;
+	struct ident id;		/* the identity holding it */
+	int online;
+};
+typedef void (*engine_pool_fn)(const struct engine_pool_info *p, void *arg);
+typedef void (*engine_lease_fn)(const struct engine_pool_lease *l, void *arg);
+void engine_list_pools(struct engine *e, engine_pool_fn pool_fn, engine_lease_fn lease_fn,
+		       void *arg);
 
 /* ---- actions (ikectl initiate / terminate / rekey) ---- */
 

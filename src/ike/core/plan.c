@@ -42,10 +42,11 @@ static int is_restart_key(const char *name)
 }
 
 /* Settings that running SAs do not depend on: the next rekey, DPD check or
- * CHILD SA reads them from the configuration (strongSwan keeps SAs on them). */
+ * CHILD SA reads them from the configuration (strongSwan keeps SAs on them);
+ * pools: an SA keeps its lease, the next client gets one from the new list. */
 static const char *const soft_conn_keys[] = { "proposals", "rekey_time", "over_time",
 					      "rand_time", "reauth_time", "dpd_delay",
-					      "dpd_action", "childless", "unique", "fragmentation",
+					      "dpd_action", "childless", "unique", "pools", "fragmentation",
 					      "fragment_size" };
 static const char *const soft_child_keys[] = { "esp_proposals", "rekey_time", "life_time",
 					       "rand_time", "rekey_bytes", "life_bytes",

@@ -219,7 +219,7 @@ static void no_engine_note(const struct ctl_val *resp, const char *what)
 void print_sas(const struct ctl_val *resp)
 {
 	const struct ctl_val *sas = list(resp, "sas");
-	char a[32], b[32], c[32];
+	char a[32], b[32], c[32], vip[256];
 	size_t i;
 
 	for (i = 0; sas && i < sas->nkids; i++) {
@@ -245,9 +245,31 @@ void print_sas(const struct ctl_val *resp)
 			   str(r, "remote_auth"));
 		if (*str(r, "peer_cert"))
 			kv(2, "peer cert", "\"%s\"", str(r, "peer_cert"));
+		if (strcmp(joined(r, "vips", vip, sizeof(vip)), "-"))
+			kv(2, "virtual ip", "%s", vip);
+		if (strcmp(joined(r, "dns", vip, sizeof(vip)), "-"))
+			kv(2, "dns", "%s", vip);
 	}
 	if (!sas || !sas->nkids)
 		no_engine_note(resp, "IKE SAs");
+}
+
+void print_pools(const struct ctl_val *resp)
+{
+	const struct ctl_val *pools = list(resp, "pools");
+
+	for (size_t i = 0; pools && i < pools->nkids; i++) {
+		const struct ctl_val *p = &pools->kids[i], *ls = list(p, "leases");
+
+		printf("%spool %s: %s, %" PRIu64 " addresses, %" PRIu64 " online, %" PRIu64
+		       " offline\n", i ? "\n" : "", str(p, "name"), str(p, "addrs"), u64(p, "size"),
+		       u64(p, "online"), u64(p, "offline"));
+		for (size_t k = 0; ls && k < ls->nkids; k++)
+			kv(2, str(&ls->kids[k], "addr"), "%s %s", str(&ls->kids[k], "id"),
+			   ctl_get_bool(&ls->kids[k], "online") ? "online" : "offline");
+	}
+	if (!pools || !pools->nkids)
+		no_engine_note(resp, "address pools");
 }
 
 void print_children(const struct ctl_val *resp)

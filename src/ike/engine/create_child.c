@@ -13,6 +13,7 @@
 
 #include "common/log.h"
 #include "ike/codec/names.h"
+#include "ike/engine/cp.h"
 #include "ike/engine/child_pfs.h"
 #include "ike/engine/child_nego.h"
 #include "ike/engine/create_child.h"
@@ -158,6 +159,7 @@ static void move_children(struct ike_sa *from, struct ike_sa *to)
 		rekey_queue_new(to, from->rk.want_new[i], from->rk.want_new_reqid[i]);
 	from->rk.nwant = from->rk.nwant_new = 0;
 	to->init_child = from->init_child;
+	cp_sa_move(from, to);	/* the virtual addresses stay the peer's */
 	log_info(LS_IKE, "IKE SA %llu replaced by IKE SA %llu: CHILD SAs moved",
 		 (unsigned long long)from->id, (unsigned long long)to->id);
 }

@@ -13,6 +13,7 @@
 #include "common/log.h"
 #include "ike/core/plan.h"
 #include "ike/crypto/proposal.h"
+#include "ike/engine/cp.h"
 #include "ike/engine/create_child.h"
 #include "ike/engine/crypto_job.h"
 #include "ike/engine/exchange.h"
@@ -207,7 +208,8 @@ static struct engine *engine_alloc(struct loop *loop, const struct config *cfg)
 	if (!e->rx_msg || !e->tx_buf || sa_table_init(&e->table) < 0 ||
 	    cookie_ctx_init(&e->cookies, &cc, loop_now_ms(loop)) < 0 ||
 	    hidx_init(&e->sa_by_id, 64) < 0 || flows_init(e) < 0 ||
-	    hidx_init(&e->sa_by_conn, 64) < 0 || hkey_random(&e->invalid_spi.key) < 0) {
+	    hidx_init(&e->sa_by_conn, 64) < 0 || hkey_random(&e->invalid_spi.key) < 0 ||
+	    cp_pools_sync(e, cfg) < 0) {
 		sa_table_free(&e->table);
 		cookie_ctx_free(&e->cookies);
 		hidx_free(&e->sa_by_id);
@@ -325,6 +327,7 @@ void engine_shutdown(struct engine *e)
 	hidx_free(&e->sa_by_id);
 	hidx_free(&e->sa_by_conn);
 	flows_free(e);
+	cp_pools_free(e);
 	free(e->rx_msg);
 	free(e->tx_buf);
 	free(e);
@@ -386,6 +389,10 @@ void engine_list_ike_sas(struct engine *e, const char *conn, engine_ike_sa_fn fn
 		in.local_auth = sa->auth_local_method;
 		in.remote_auth = sa->auth_remote_method;
 		in.peer_cert = sa->peer_cert;
+		for (size_t i = 0; i < sa->nvips && i < 2; i++)
+			in.vips[in.nvips++] = sa->vips[i].addr;
+		for (size_t i = 0; i < sa->nvip_dns && i < 4; i++)
+			in.dns[in.ndns++] = sa->vip_dns[i];
 		fn(&in, arg);
 	}
 }
@@ -571,6 +578,12 @@ int engine_reload(struct engine *e, const struct config *newcfg, const struct re
 			ike_sa_destroy(sa);
 	}
 	trap_remap(e, newcfg);
+	/* after the SAs that went gave their leases back: an unchanged pool
+	 * keeps its leases (cp.c) */
+	if (cp_pools_sync(e, newcfg) < 0) {
+		snprintf(err, errlen, "out of memory for the address pools");
+		return -1;
+	}
 	oldcfg = e->cfg;
 	e->cfg = newcfg;
 	engine_crypto_note_groups(e, newcfg);

@@ -17,6 +17,7 @@
 #include "ike/auth/pubkey.h"
 #include "ike/pki/pki.h"
 #include "ike/engine/child_nego.h"
+#include "ike/engine/cp.h"
 #include "ike/engine/exchange.h"
 #include "ike/engine/unique.h"
 #include "ike/sa/proposal_select.h"
@@ -115,6 +116,15 @@ static void add_id(struct out_msg *m, uint8_t type, const struct ident *id)
 	p->u.id.data.len = id->len;
 }
 
+/* A CP payload (3.15); o lives until the message is sent. */
+static void add_cp(struct out_msg *m, const struct cp_out *o)
+{
+	struct ike_payload *p = out_add(m, PL_CP);
+
+	if (p)
+		cp_out_payload(o, &p->u.cp);
+}
+
 static void add_auth(struct out_msg *m, const struct auth_value *v)
 {
 	struct ike_payload *p = out_add(m, PL_AUTH);
@@ -166,6 +176,7 @@ int auth_start(struct ike_sa *sa)
 	struct child_sa *c = sa->pending_child;
 	struct auth_value auth;
 	struct out_msg m;
+	struct cp_out cpo;
 	int rc;
 
 	sa->local_id = conn->local.id;
@@ -192,6 +203,8 @@ int auth_start(struct ike_sa *sa)
 		return -1;
 	}
 	add_auth(&m, &auth);
+	if (cp_client_request(sa, &cpo))
+		add_cp(&m, &cpo);	/* 2.19: virtual addresses (vips) */
 	if (c)
 		child_nego_out(&m, c->offered, c->noffered, &c->local_ts, &c->remote_ts,
 			       c->mode == CONF_MODE_TRANSPORT);
@@ -264,6 +277,7 @@ static void auth_rx_response(struct ike_sa *sa, const struct ike_msg *m, const u
 	ike_sa_established(sa);
 	log_info(LS_IKE, "IKE SA %llu (%s) established with %s", (unsigned long long)sa->id,
 		 conn->name, ident_str(&peer, buf, sizeof(buf)));
+	cp_client_take(sa, m);
 	auth_child_result(sa, m);
 }
 
@@ -400,6 +414,8 @@ void auth_rx_request(struct ike_sa *sa, const struct ike_msg *m)
 	struct auth_value auth;
 	struct child_choice ans;
 	struct out_msg o;
+	struct cp_out cpo;
+	int send_cp = 0;
 	uint16_t err;
 	int childless;
 	char buf[IDENT_STRLEN];
@@ -444,8 +460,13 @@ void auth_rx_request(struct ike_sa *sa, const struct ike_msg *m)
 	log_info(LS_IKE, "IKE SA %llu (%s) established with %s", (unsigned long long)sa->id,
 		 sa->conn->name, ident_str(&sa->remote_id, buf, sizeof(buf)));
 	memset(&ans, 0, sizeof(ans));
-	err = childless ? 0 : auth_child_respond(sa, m, &ans);
+	/* 2.19: the virtual address first, the CHILD SA's TSi narrows to it */
+	err = cp_gateway_reply(sa, m, &cpo, &send_cp);
+	if (!err && !childless)
+		err = auth_child_respond(sa, m, &ans);
 	add_auth(&o, &auth);
+	if (send_cp)
+		add_cp(&o, &cpo);
 	if (err)
 		out_notify(&o, PROTO_NONE, err, NULL, 0);
 	else if (ans.cfg)

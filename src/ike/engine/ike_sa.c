@@ -11,6 +11,7 @@
 #include "common/log.h"
 #include "ike/codec/names.h"
 #include "ike/auth/auth.h"
+#include "ike/engine/cp.h"
 #include "ike/engine/crypto_job.h"
 #include "ike/engine/exchange.h"
 #include "ike/engine/flows.h"
@@ -365,6 +366,7 @@ void ike_sa_destroy(struct ike_sa *sa)
 		child_sa_destroy(sa->children);
 	if (sa->pending_child)
 		child_sa_destroy(sa->pending_child);
+	cp_sa_gone(sa);
 	if (sa->state != IKE_SA_DEAD)
 		ike_sa_state(sa, IKE_SA_DEAD);
 	timer_cancel(e->loop, &sa->timeout);

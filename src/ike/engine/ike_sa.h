@@ -12,6 +12,7 @@
  *                counters.c     handshake outcomes and rekeys, from states
  *                flows.c        CHILD SAs by selectors and by SPI (hash indexes)
  *                crypto_job.c   an IKE SA's key exchange on crypto workers
+ *                cp.c           address pools, an IKE SA's virtual addresses
  *                ../auth/       authentication methods (auth.h: one row each)
  *  2 transport   msg_in.c       receive path: header, SA lookup, window, SK,
  *                               rules, dispatch (engine.rx handlers)
@@ -69,6 +70,7 @@ struct trap;
 struct workq;
 struct ke_pool;
 struct dh_job;
+struct vpool;
 
 /* Nonce length we send (2.10: at least half the PRF key size; 32 covers all). */
 #define ENGINE_NONCE_LEN	32
@@ -146,6 +148,8 @@ struct engine {
 	struct workq *wq;		/* crypto_job.c: workers, NULL: none */
 	int crypto_workers_wanted;	/* start them on first use (engine_new) */
 	struct ke_pool *ke_pool;	/* pre-generated responder key pairs */
+	struct vpool *pools;		/* cp.c: address pools, by config order */
+	size_t npools;
 	int kernel_fd;			/* registered on the loop; -1: none */
 	int own_kernel;			/* engine_new: free it at shutdown */
 	int have_sockets;
@@ -170,6 +174,15 @@ struct engine_test_hooks {
 	size_t nonce_len;
 	const struct ike_retx_cfg *retx;	/* NULL: from the configuration */
 };
+
+/* A virtual address (RFC 7296 3.15) of an IKE SA. */
+struct ike_vip {
+	struct addr addr;
+	uint8_t prefix;
+	char pool[CONF_NAME_MAX];	/* gateway: the pool leasing it */
+	int installed;			/* client: added on the interface by us */
+};
+#define IKE_VIP_DNS_MAX	4
 
 struct auth_method;
 #define AUTH_SLOTS	2
@@ -246,6 +259,13 @@ struct ike_sa {
 
 	struct child_sa *children;
 	struct child_sa *pending_child;	/* the child negotiated in IKE_AUTH */
+
+	/* configuration payload (cp.c): the peer's virtual addresses
+	 * (gateway: leased from pool) or ours (client: installed) */
+	struct ike_vip vips[CONF_MAX_VIPS];
+	size_t nvips;
+	struct addr vip_dns[IKE_VIP_DNS_MAX];	/* client: DNS servers received */
+	size_t nvip_dns;
 
 	struct timer timeout;		/* half-open timeout, then unused */
 	struct timer dpd;		/* liveness after dpd_delay of silence */

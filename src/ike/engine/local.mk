@@ -24,7 +24,8 @@ src_ike_engine_libikeengine_a_SOURCES = \
 	src/ike/engine/rekey.c src/ike/engine/rekey.h \
 	src/ike/engine/crypto_job.c src/ike/engine/crypto_job.h \
 	src/ike/engine/flows.c src/ike/engine/flows.h \
-	src/ike/engine/unique.c src/ike/engine/unique.h
+	src/ike/engine/unique.c src/ike/engine/unique.h \
+	src/ike/engine/cp.c src/ike/engine/cp.h
 src_ike_engine_libikeengine_a_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS)
 ENGINE_LIBS = src/ike/engine/libikeengine.a src/ike/sa/libikesa.a \
 	src/ike/codec/libikecodec.a src/ike/crypto/libikecrypto.a \
@@ -175,6 +176,21 @@ tests_engine_test_peers_SOURCES = tests/engine/test_peers.c \
 tests_engine_test_peers_CPPFLAGS = $(tests_engine_test_exchange_CPPFLAGS)
 tests_engine_test_peers_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_engine_test_peers_LDADD = $(tests_engine_test_exchange_LDADD)
+
+check_PROGRAMS += tests/engine/test_cp
+TESTS += tests/engine/test_cp
+tests_engine_test_cp_SOURCES = tests/engine/test_cp.c \
+	tests/engine/pair.c tests/engine/pair.h
+tests_engine_test_cp_CPPFLAGS = $(tests_engine_test_exchange_CPPFLAGS)
+tests_engine_test_cp_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_cp_LDADD = $(tests_engine_test_exchange_LDADD)
+
+check_PROGRAMS += tests/engine/test_badinput_cp
+TESTS += tests/engine/test_badinput_cp
+tests_engine_test_badinput_cp_SOURCES = tests/engine/test_badinput_cp.c $(BADINPUT_SOURCES)
+tests_engine_test_badinput_cp_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_engine_test_badinput_cp_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_badinput_cp_LDADD = $(BADINPUT_LDADD)
 
 # IKE fragmentation (RFC 7383, issue 14): negotiation, sizes, loss, BAD-INPUT 31
 check_PROGRAMS += tests/engine/test_frag
