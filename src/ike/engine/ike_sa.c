@@ -370,6 +370,7 @@ void ike_sa_destroy(struct ike_sa *sa)
 	secret_free(&sa->nr);
 	secret_free(&sa->init_req);
 	secret_free(&sa->init_resp);
+	free(sa->eap);		/* ike_auth_eap.c's; no key material in it */
 	auth_state_free(sa);
 	free(sa->offered);
 	ike_keys_free(&sa->keys);

@@ -12,6 +12,7 @@ src_ike_engine_libikeengine_a_SOURCES = \
 	src/ike/engine/msg_out.c \
 	src/ike/engine/ike_init.c \
 	src/ike/engine/ike_auth.c \
+	src/ike/engine/ike_auth_eap.c \
 	src/ike/engine/informational.c \
 	src/ike/engine/child_sa.c \
 	src/ike/engine/child_nego.c src/ike/engine/child_nego.h \
@@ -164,3 +165,11 @@ tests_engine_test_badinput_cert_SOURCES = tests/engine/test_badinput_cert.c \
 tests_engine_test_badinput_cert_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_engine_test_badinput_cert_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_engine_test_badinput_cert_LDADD = $(BADINPUT_LDADD)
+
+# EAP in IKE_AUTH (RFC 7296 2.16): MD5 and MSCHAPv2, client and gateway
+check_PROGRAMS += tests/engine/test_eap
+TESTS += tests/engine/test_eap
+tests_engine_test_eap_SOURCES = tests/engine/test_eap.c tests/engine/pair.c tests/engine/pair.h
+tests_engine_test_eap_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_engine_test_eap_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_eap_LDADD = $(tests_engine_test_exchange_LDADD)
