@@ -93,7 +93,7 @@ static const struct eap_case {
 	{ "gateway without EAP, client sends no AUTH",
 	  ", { id = \"alice\"; eap = \"md5-secret\"; }", "id = \"alice\"; auth = \"eap-md5\";",
 	  ", { id = \"alice\"; psk = \"pair-test-psk-0123456789\"; }", "auth = \"psk\";",
-	  "sends no AUTH (EAP), the connection accepts psk only", NULL },
+	  "without AUTH (EAP) from alice, the connection accepts psk only", NULL },
 };
 
 START_TEST(eap)

@@ -402,8 +402,8 @@ static uint16_t auth_check_peer(struct ike_sa *sa, const struct ike_msg *m)
 	}
 	if (!auth && !auth_eap_expected(conn)) {
 		/* 2.16: no AUTH asks for EAP, which this connection does not run */
-		log_info(LS_IKE, "IKE SA %llu (%s): peer %s sends no AUTH (EAP), the connection "
-			 "accepts %s only", (unsigned long long)sa->id, conn->name,
+		log_info(LS_IKE, "IKE SA %llu (%s): IKE_AUTH request without AUTH (EAP) from %s, "
+			 "the connection accepts %s only", (unsigned long long)sa->id, conn->name,
 			 ident_str(&peer, buf, sizeof(buf)), conf_auth_name(conn->remote.auth));
 		return N_AUTHENTICATION_FAILED;
 	}
