@@ -123,6 +123,7 @@ static void put_sa(const struct engine_ike_sa_info *sa, void *arg)
 	ctl_put_str(e, "local_auth", sa->local_auth ? ike_auth_method_name(sa->local_auth) : "");
 	ctl_put_str(e, "remote_auth", sa->remote_auth ? ike_auth_method_name(sa->remote_auth) : "");
 	ctl_put_str(e, "peer_cert", sa->peer_cert ? sa->peer_cert : "");
+	ctl_put_str(e, "eap_id", sa->eap_id ? sa->eap_id : "");
 	ctl_end(e);
 }
 

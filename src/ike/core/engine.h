@@ -65,6 +65,7 @@ struct engine_ike_sa_info {
 	size_t nchildren;
 	uint8_t local_auth, remote_auth;	/* AUTH methods (RFC 7296 3.8), 0: none yet */
 	const char *peer_cert;		/* the peer's certificate subject, "" if none */
+	const char *eap_id;		/* EAP identity (the peer's, or ours as client), "" if none */
 };
 
 struct engine_child_sa_info {

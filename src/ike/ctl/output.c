@@ -238,6 +238,8 @@ void print_sas(const struct ctl_val *resp)
 			   str(r, "remote_auth"));
 		if (*str(r, "peer_cert"))
 			kv(2, "peer cert", "\"%s\"", str(r, "peer_cert"));
+		if (*str(r, "eap_id"))
+			kv(2, "eap identity", "\"%s\"", str(r, "eap_id"));
 	}
 	if (!sas || !sas->nkids)
 		no_engine_note(resp, "IKE SAs");

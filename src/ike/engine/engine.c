@@ -370,6 +370,7 @@ void engine_list_ike_sas(struct engine *e, const char *conn, engine_ike_sa_fn fn
 		in.local_auth = sa->auth_local_method;
 		in.remote_auth = sa->auth_remote_method;
 		in.peer_cert = sa->peer_cert;
+		in.eap_id = sa->eap_identity;
 		fn(&in, arg);
 	}
 }
