@@ -18,6 +18,8 @@
 #                through "ikectl import-swanctl": it loads, nothing is left
 #                out, and it comes up against the original charon side
 #   pk-*         certificates (interop-pk-cases.sh)
+#   eap-*        EAP-MD5 and EAP-MSCHAPv2, we as gateway and as client
+#                (interop-eap-cases.sh)
 # After "default" and "wrong-psk", ikectl metrics and GET /metrics must
 # pass promtool and have counted both handshakes (completed / failed).
 #
@@ -33,7 +35,8 @@ WORK=$2
 shift 2
 SRCDIR_TESTS=$(cd "$(dirname "$0")" && pwd)
 . "$SRCDIR_TESTS/interop-pk-cases.sh"
-CASES=${*:-default invalid-ke modp-cbc transport ipv6 wrong-psk esp-mismatch dpd trap imported $PK_CASES}
+. "$SRCDIR_TESTS/interop-eap-cases.sh"
+CASES=${*:-default invalid-ke modp-cbc transport ipv6 wrong-psk esp-mismatch dpd trap imported $PK_CASES $EAP_CASES}
 CHARON=/usr/lib/ipsec/charon
 [ "$(id -u)" = 0 ] || exit 77
 [ -x "$CHARON" ] && command -v swanctl >/dev/null || exit 77
@@ -77,7 +80,7 @@ ESP=${IKE_INTEROP_ESP:-0}
 mkdir -p "$WORK/sw"
 cat > "$WORK/sw/strongswan.conf" <<EOF
 charon {
-	load = random nonce openssl kdf pem pkcs1 pkcs8 x509 revocation constraints pubkey curve25519 kernel-netlink socket-default vici updown
+	load = random nonce openssl kdf pem pkcs1 pkcs8 x509 revocation constraints pubkey curve25519 eap-identity eap-md5 eap-mschapv2 kernel-netlink socket-default vici updown
 	install_routes = no
 	retransmit_timeout = 1
 	retransmit_tries = $((2 + 3 * ESP))
@@ -280,7 +283,7 @@ sys.stdout.write(urllib.request.urlopen("http://127.0.0.1:9273/metrics", timeout
 
 run_case() {
 	DFL='"default"'
-	case $1 in pk-*) run_pk_case "$1"; return ;; esac
+	case $1 in pk-*) run_pk_case "$1"; return ;; eap-*) run_eap_case "$1"; return ;; esac
 	case $1 in
 	default)
 		our_conf "$DFL" "$DFL" tunnel '"10.1.0.0/16"' '"10.2.0.0/16"' 4
