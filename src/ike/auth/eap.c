@@ -88,7 +88,8 @@ static int put_msg(uint8_t *out, size_t *out_len, uint8_t code, uint8_t id, uint
 	wr_u16(&w, (uint16_t)(code <= EAP_RESPONSE ? 5 + dlen : 4));
 	if (code <= EAP_RESPONSE) {
 		wr_u8(&w, type);
-		wr_bytes(&w, data, dlen);
+		if (dlen)
+			wr_bytes(&w, data, dlen);
 	}
 	*out_len = wr_ok(&w) ? wr_len(&w) : 0;
 	return wr_ok(&w) ? 0 : -1;
@@ -168,7 +169,8 @@ int eap_server_start(struct eap_server *s, uint8_t type, const uint8_t *identity
 	s->pw_arg = pw_arg;
 	if (wlen > EAP_ID_MAX || idlen > EAP_ID_MAX || eap_random(&s->req_id, 1) < 0)
 		return -1;
-	memcpy(s->want_id, want, wlen);
+	if (wlen)
+		memcpy(s->want_id, want, wlen);
 	s->want_id_len = wlen;
 	if (idlen && id_ok(identity, idlen)) {
 		set_identity(s, identity, idlen);
@@ -249,9 +251,11 @@ int eap_peer_init(struct eap_peer *p, uint8_t type, const uint8_t *identity, siz
 	if (!method_of(type) || idlen > EAP_ID_MAX || pwlen > EAP_PW_MAX)
 		return -1;
 	p->type = type;
-	memcpy(p->identity, identity, idlen);
+	if (idlen)
+		memcpy(p->identity, identity, idlen);
 	p->id_len = idlen;
-	memcpy(p->pw, pw, pwlen);
+	if (pwlen)
+		memcpy(p->pw, pw, pwlen);
 	p->pw_len = pwlen;
 	return 0;
 }
