@@ -173,3 +173,11 @@ tests_engine_test_eap_SOURCES = tests/engine/test_eap.c tests/engine/pair.c test
 tests_engine_test_eap_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_engine_test_eap_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_engine_test_eap_LDADD = $(tests_engine_test_exchange_LDADD)
+
+# BAD-INPUT for EAP rounds (hostile IKE_AUTH requests during EAP)
+check_PROGRAMS += tests/engine/test_badinput_eap
+TESTS += tests/engine/test_badinput_eap
+tests_engine_test_badinput_eap_SOURCES = tests/engine/test_badinput_eap.c $(BADINPUT_SOURCES)
+tests_engine_test_badinput_eap_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_engine_test_badinput_eap_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_badinput_eap_LDADD = $(BADINPUT_LDADD)
