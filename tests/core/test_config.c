@@ -380,6 +380,70 @@ START_TEST(test_pair_secrets)
 }
 END_TEST
 
+/* EAP passwords (eap = ...) are found by EAP identity only, never as an
+ * IKE PSK; the EAP settings a connection cannot use are errors. */
+START_TEST(test_eap_secrets)
+{
+	static const char text[] =
+		"secrets: ( { id = \"alice\"; eap = \"alice-pw\"; },\n"
+		"           { id = \"alice\"; psk = \"alice-psk\"; },\n"
+		"           { id = \"b.example\"; psk = \"key-of-b\"; } );\n"
+		"connections: ( { name = \"gw\"; local_addrs = [\"192.0.2.1\"];\n"
+		"  remote_addrs = [\"%any\"];\n"
+		"  local = { id = \"b.example\"; auth = \"psk\"; };\n"
+		"  remote = { auth = \"eap-mschapv2\"; eap_id = \"%any\"; };\n"
+		"  children = ( { name = \"c\"; local_ts = [\"10.0.0.0/8\"]; } ); } );\n";
+	static const char bad[] =
+		"secrets: ( { id = \"alice\"; eap = \"pw\"; psk = \"k\"; },\n"
+		"           { id = \"bob\"; eap = \"\"; } );\n"
+		"connections: ( { name = \"both\"; local_addrs = [\"192.0.2.1\"];\n"
+		"  remote_addrs = [\"192.0.2.2\"];\n"
+		"  local = { id = \"carol\"; auth = \"eap-md5\"; };\n"
+		"  remote = { auth = \"eap-md5\"; };\n"
+		"  children = ( { name = \"c\"; local_ts = [\"10.0.0.0/8\"]; } ); } );\n";
+	char dir[] = "/tmp/ike-test-XXXXXX", path[600];
+	struct ident alice;
+	struct conf_diag d;
+	struct config *cfg;
+	const struct conf_psk *p;
+	char err[128];
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/ike.conf", dir);
+	f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+	cfg = config_load(path, &d);
+	ck_assert_msg(cfg != NULL, "%s", d.nerrors ? d.errors[0] : "?");
+	ck_assert_uint_eq(cfg->conns[0].remote.auth, CONF_AUTH_EAP_MSCHAPV2);
+	ck_assert_str_eq(cfg->conns[0].remote.eap_id, "%any");
+	p = config_find_eap(cfg, "alice", 5);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_mem_eq(p->key.ptr, "alice-pw", 8);
+	ck_assert_ptr_null(config_find_eap(cfg, "b.example", 9));
+	ck_assert_ptr_null(config_find_eap(cfg, "alic", 4));
+	ck_assert_int_eq(ident_parse(&alice, "alice", err, sizeof(err)), 0);
+	p = config_find_psk(cfg, &alice, &alice);
+	ck_assert_mem_eq(p->key.ptr, "alice-psk", 9);
+	config_free(cfg);
+	conf_diag_free(&d);
+
+	f = fopen(path, "w");
+	fputs(bad, f);
+	fclose(f);
+	ck_assert_ptr_null(config_load(path, &d));
+	ck_assert_uint_eq(d.nerrors, 4);
+	ck_assert_ptr_nonnull(strstr(d.errors[0], ":1: a secret has either 'psk' or 'eap'"));
+	ck_assert_ptr_nonnull(strstr(d.errors[1], ":2: 'eap' must be 1 to 256 bytes"));
+	ck_assert_ptr_nonnull(strstr(d.errors[2], "EAP on both sides"));
+	ck_assert_ptr_nonnull(strstr(d.errors[3], "no secret { id = \"carol\"; eap = ...; }"));
+	conf_diag_free(&d);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
 static void write_file(const char *dir, const char *name, const char *text)
 {
 	char path[600];
@@ -507,6 +571,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_missing_file);
 	tcase_add_test(tc, test_world_readable_secrets_warn);
 	tcase_add_test(tc, test_pair_secrets);
+	tcase_add_test(tc, test_eap_secrets);
 	tcase_add_test(tc, test_include_targets_must_be_regular_files);
 	tcase_add_test(tc, test_errors_escape_control_bytes);
 	suite_add_tcase(s, tc);

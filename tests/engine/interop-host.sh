@@ -25,6 +25,8 @@
 #   pk-*         certificates (interop-pk-cases.sh)
 #   childless-*, unique-replace  childless IKE SAs both ways, a charon that
 #                crashed and reconnects (interop-peer-cases.sh)
+#   eap-*        EAP-MD5 and EAP-MSCHAPv2, we as gateway and as client
+#                (interop-eap-cases.sh)
 # After "default" and "wrong-psk", ikectl metrics and GET /metrics must
 # pass promtool and have counted both handshakes (completed / failed).
 #
@@ -41,7 +43,8 @@ shift 2
 SRCDIR_TESTS=$(cd "$(dirname "$0")" && pwd)
 . "$SRCDIR_TESTS/interop-pk-cases.sh"
 . "$SRCDIR_TESTS/interop-peer-cases.sh"
-CASES=${*:-default invalid-ke modp-cbc transport ipv6 wrong-psk esp-mismatch dpd trap imported rw-gw rw-client $PK_CASES $PEER_CASES}
+. "$SRCDIR_TESTS/interop-eap-cases.sh"
+CASES=${*:-default invalid-ke modp-cbc transport ipv6 wrong-psk esp-mismatch dpd trap imported rw-gw rw-client $PK_CASES $PEER_CASES $EAP_CASES}
 CHARON=/usr/lib/ipsec/charon
 [ "$(id -u)" = 0 ] || exit 77
 [ -x "$CHARON" ] && command -v swanctl >/dev/null || exit 77
@@ -85,7 +88,7 @@ ESP=${IKE_INTEROP_ESP:-0}
 mkdir -p "$WORK/sw"
 cat > "$WORK/sw/strongswan.conf" <<EOF
 charon {
-	load = random nonce openssl kdf pem pkcs1 pkcs8 x509 revocation constraints pubkey curve25519 kernel-netlink socket-default vici updown
+	load = random nonce openssl kdf pem pkcs1 pkcs8 x509 revocation constraints pubkey curve25519 eap-identity eap-md5 eap-mschapv2 kernel-netlink socket-default vici updown
 	install_routes = no
 	retransmit_timeout = 1
 	retransmit_tries = $((2 + 3 * ESP))
@@ -395,7 +398,7 @@ run_rw_case() {
 
 run_case() {
 	DFL='"default"'
-	case $1 in pk-*) run_pk_case "$1"; return ;; rw-*) run_rw_case "$1"; return ;; esac
+	case $1 in pk-*) run_pk_case "$1"; return ;; rw-*) run_rw_case "$1"; return ;; eap-*) run_eap_case "$1"; return ;; esac
 	case $1 in childless-*|unique-*) run_peer_case "$1"; return ;; esac
 	case $1 in
 	default)

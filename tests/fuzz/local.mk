@@ -57,3 +57,12 @@ tests_fuzz_fuzz_cert_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS) -I$(top_srcdir)/tes
 tests_fuzz_fuzz_cert_LDFLAGS = $(FUZZER_LINK_FLAGS)
 tests_fuzz_fuzz_cert_LDADD = $(PKI_LIBS)
 endif
+
+# The EAP server and peer machines (src/ike/auth/eap.h), alone.
+if FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz_eap
+tests_fuzz_fuzz_eap_SOURCES = tests/fuzz/fuzz_eap.c
+tests_fuzz_fuzz_eap_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS)
+tests_fuzz_fuzz_eap_LDFLAGS = $(FUZZER_LINK_FLAGS)
+tests_fuzz_fuzz_eap_LDADD = $(EAP_LIBS)
+endif

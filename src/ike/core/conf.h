@@ -53,8 +53,11 @@ enum conf_auth {
 	CONF_AUTH_ECDSA,
 	CONF_AUTH_ED25519,
 	CONF_AUTH_ED448,
+	CONF_AUTH_EAP_MD5,		/* EAP (RFC 7296 2.16), src/ike/auth/auth_eap.c */
+	CONF_AUTH_EAP_MSCHAPV2,
 };
-#define CONF_AUTH_IS_PUBKEY(a) ((a) >= CONF_AUTH_PUBKEY)
+#define CONF_AUTH_IS_PUBKEY(a) ((a) >= CONF_AUTH_PUBKEY && (a) <= CONF_AUTH_ED448)
+#define CONF_AUTH_IS_EAP(a) ((a) >= CONF_AUTH_EAP_MD5 && (a) <= CONF_AUTH_EAP_MSCHAPV2)
 
 enum conf_send_cert { CONF_SEND_CERT_IFASKED = 0, CONF_SEND_CERT_ALWAYS, CONF_SEND_CERT_NEVER };
 enum conf_revocation { CONF_REV_RELAXED = 0, CONF_REV_IFURI, CONF_REV_STRICT };
@@ -80,6 +83,10 @@ struct conf_side {
 	STACK_OF(X509) *anchors;	/* remote: cacerts loaded, then the global ones */
 	EVP_PKEY *key;			/* local: the private key of chain[0] (not owned) */
 	int id_from_cert;		/* local: id defaulted to the certificate subject */
+	/* EAP: remote: the identity the client must give ("%any": any, asked
+	 * with EAP-Identity; unset: its IKE identity, not asked); local: the
+	 * identity we give (unset: our IKE identity) */
+	char *eap_id;
 };
 
 enum conf_mode { CONF_MODE_TUNNEL = 1, CONF_MODE_TRANSPORT };
@@ -189,6 +196,7 @@ struct conf_psk {
 	struct ident id2;		/* type 0: a key of one identity */
 	char *id2_text;
 	struct secret key;
+	int eap;			/* an EAP password (eap = ...), not an IKE PSK */
 	struct conf_loc loc;
 };
 
@@ -254,6 +262,10 @@ const struct conf_child *config_find_child(const struct conf_conn *c, const char
  * the remote id, one naming the local id; NULL if none. */
 const struct conf_psk *config_find_psk(const struct config *cfg, const struct ident *local,
 				       const struct ident *remote);
+
+/* The EAP password of an EAP identity (bytes as the peer gives them);
+ * NULL if none. */
+const struct conf_psk *config_find_eap(const struct config *cfg, const void *id, size_t len);
 
 /* "192.0.2.1:9273" or "[2001:db8::1]:9273" -> out; -1 with err naming the problem. */
 int conf_parse_hostport(const char *s, struct addr *out, char *err, size_t errlen);

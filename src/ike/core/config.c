@@ -713,6 +713,8 @@ static int load_secret_id(struct conf_ctx *ctx, const config_setting_t *s, void 
 
 static int same_ids(const struct conf_psk *a, const struct conf_psk *b)
 {
+	if (a->eap != b->eap)
+		return 0;
 	if (a->id2.type != b->id2.type && (!a->id2.type || !b->id2.type))
 		return 0;
 	if (!a->id2.type)
@@ -725,13 +727,38 @@ static int load_secret_psk(struct conf_ctx *ctx, const config_setting_t *s, void
 {
 	struct conf_psk *p = obj;
 
-	secret_free(&p->key);
+	if (p->key.ptr) {
+		conf_error(ctx, s, "a secret has either 'psk' or 'eap', not both");
+		return -1;
+	}
 	return parse_psk(ctx, s, &p->key);
+}
+
+/* eap = "password": an EAP user's password (RFC 7296 2.16, strongSwan's
+ * EAP secrets), looked up by EAP identity only. */
+static int load_secret_eap(struct conf_ctx *ctx, const config_setting_t *s, void *obj)
+{
+	struct conf_psk *p = obj;
+	const char *v = NULL;
+
+	if (p->key.ptr) {
+		conf_error(ctx, s, "a secret has either 'psk' or 'eap', not both");
+		return -1;
+	}
+	if (conf_get_string(ctx, s, &v) < 0)
+		return -1;
+	if (!v[0] || strlen(v) > 256) {
+		conf_error(ctx, s, "'eap' must be 1 to 256 bytes");
+		return -1;
+	}
+	p->eap = 1;
+	return secret_dup(&p->key, v, strlen(v));
 }
 
 static const struct rule secret_rules[] = {
 	{ "id", RK_FN, 0, 0, 0, NULL, 0, load_secret_id },
 	{ "psk", RK_FN, 0, 0, 0, NULL, 0, load_secret_psk },
+	{ "eap", RK_FN, 0, 0, 0, NULL, 0, load_secret_eap },
 };
 
 static void free_psk(struct conf_psk *p)
@@ -759,7 +786,7 @@ static void load_secret(struct conf_ctx *ctx, const config_setting_t *e)
 		goto drop;
 	if (!p.id_text || !p.key.ptr) {
 		if (config_setting_type(e) == CONFIG_TYPE_GROUP)
-			conf_error(ctx, e, "secret needs both 'id' and 'psk'");
+			conf_error(ctx, e, "secret needs 'id' and 'psk' (or 'eap')");
 		goto drop;
 	}
 	for (i = 0; i < cfg->nsecrets; i++)
@@ -1018,6 +1045,20 @@ const struct conf_child *config_find_child(const struct conf_conn *c, const char
 	return NULL;
 }
 
+const struct conf_psk *config_find_eap(const struct config *cfg, const void *id, size_t len)
+{
+	for (size_t i = 0; i < cfg->nsecrets; i++) {
+		const struct conf_psk *p = &cfg->secrets[i];
+
+		/* the id as written: "alice" is an FQDN to ident_parse, but its
+		 * text is what an EAP peer sends */
+		if (p->eap && !p->id2.type && strlen(p->id_text) == len &&
+		    memcmp(p->id_text, id, len) == 0)
+			return p;
+	}
+	return NULL;
+}
+
 const struct conf_psk *config_find_psk(const struct config *cfg, const struct ident *local,
 				       const struct ident *remote)
 {
@@ -1027,7 +1068,7 @@ const struct conf_psk *config_find_psk(const struct config *cfg, const struct id
 	for (i = 0; i < cfg->nsecrets; i++) {
 		const struct conf_psk *p = &cfg->secrets[i];
 
-		if (p->id2.type && remote->type && local->type &&
+		if (!p->eap && p->id2.type && remote->type && local->type &&
 		    ((ident_eq(&p->id, remote) && ident_eq(&p->id2, local)) ||
 		     (ident_eq(&p->id, local) && ident_eq(&p->id2, remote))))
 			return p;
@@ -1037,7 +1078,7 @@ const struct conf_psk *config_find_psk(const struct config *cfg, const struct id
 			for (i = 0; i < cfg->nsecrets; i++) {
 				const struct conf_psk *p = &cfg->secrets[i];
 
-				if (!want[k]->type || !p->id2.type != !pair)
+				if (p->eap || !want[k]->type || !p->id2.type != !pair)
 					continue;
 				if (ident_eq(&p->id, want[k]) ||
 				    (pair && ident_eq(&p->id2, want[k])))

@@ -136,6 +136,7 @@ static void put_sa(const struct engine_ike_sa_info *sa, void *arg)
 	ctl_put_str(e, "peer_cert", sa->peer_cert ? sa->peer_cert : "");
 	put_hosts(e, "vips", sa->vips, sa->nvips);
 	put_hosts(e, "dns", sa->dns, sa->ndns);
+	ctl_put_str(e, "eap_id", sa->eap_id ? sa->eap_id : "");
 	ctl_end(e);
 }
 

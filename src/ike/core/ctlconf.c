@@ -50,6 +50,8 @@ static void put_side(struct ctl_enc *e, const char *name, const struct conf_side
 		put_strlist(e, "cacerts", &s->cacerts);
 		ctl_put_str(e, "revocation", conf_revocation_name(s->revocation));
 	}
+	if (CONF_AUTH_IS_EAP(s->auth))
+		ctl_put_str(e, "eap_id", s->eap_id ? s->eap_id : "");
 	ctl_end(e);
 }
 

@@ -70,6 +70,7 @@ struct engine_ike_sa_info {
 	 * (client), and the DNS servers the gateway gave us */
 	struct addr vips[2], dns[4];
 	size_t nvips, ndns;
+	const char *eap_id;		/* EAP identity (the peer's, or ours as client), "" if none */
 };
 
 struct engine_child_sa_info {

@@ -171,6 +171,7 @@ static int secrets_differ(const struct config *a, const struct config *b)
 		return 1;
 	for (i = 0; i < a->nsecrets; i++)
 		if (!ident_eq(&a->secrets[i].id, &b->secrets[i].id) ||
+		    a->secrets[i].eap != b->secrets[i].eap ||
 		    a->secrets[i].id2.type != b->secrets[i].id2.type ||
 		    (a->secrets[i].id2.type && !ident_eq(&a->secrets[i].id2, &b->secrets[i].id2)) ||
 		    a->secrets[i].key.len != b->secrets[i].key.len ||

@@ -249,6 +249,8 @@ void print_sas(const struct ctl_val *resp)
 			kv(2, "virtual ip", "%s", vip);
 		if (strcmp(joined(r, "dns", vip, sizeof(vip)), "-"))
 			kv(2, "dns", "%s", vip);
+		if (*str(r, "eap_id"))
+			kv(2, "eap identity", "\"%s\"", str(r, "eap_id"));
 	}
 	if (!sas || !sas->nkids)
 		no_engine_note(resp, "IKE SAs");

@@ -393,6 +393,7 @@ void engine_list_ike_sas(struct engine *e, const char *conn, engine_ike_sa_fn fn
 			in.vips[in.nvips++] = sa->vips[i].addr;
 		for (size_t i = 0; i < sa->nvip_dns && i < 4; i++)
 			in.dns[in.ndns++] = sa->vip_dns[i];
+		in.eap_id = sa->eap_identity;
 		fn(&in, arg);
 	}
 }

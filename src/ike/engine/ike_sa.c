@@ -383,6 +383,7 @@ void ike_sa_destroy(struct ike_sa *sa)
 	secret_free(&sa->nr);
 	secret_free(&sa->init_req);
 	secret_free(&sa->init_resp);
+	free(sa->eap);		/* ike_auth_eap.c's; no key material in it */
 	ike_sa_frag_clear(sa, &sa->frag_req);
 	ike_sa_frag_clear(sa, &sa->frag_resp);
 	auth_state_free(sa);

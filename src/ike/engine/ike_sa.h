@@ -256,6 +256,8 @@ struct ike_sa {
 	uint8_t certreq_out[16 * 20];	/* our CERTREQ body, until sent */
 	uint8_t auth_local_method, auth_remote_method;	/* AUTH methods used */
 	char peer_cert[256];		/* subject of the peer's certificate */
+	char eap_identity[129];		/* EAP identity (auth_eap.c), "" without EAP */
+	struct auth_eap *eap;		/* responder: EAP rounds under way (ike_auth_eap.c) */
 
 	struct child_sa *children;
 	struct child_sa *pending_child;	/* the child negotiated in IKE_AUTH */

@@ -12,6 +12,7 @@ src_ike_engine_libikeengine_a_SOURCES = \
 	src/ike/engine/msg_out.c \
 	src/ike/engine/ike_init.c \
 	src/ike/engine/ike_auth.c \
+	src/ike/engine/ike_auth_eap.c \
 	src/ike/engine/informational.c \
 	src/ike/engine/child_sa.c \
 	src/ike/engine/child_nego.c src/ike/engine/child_nego.h \
@@ -84,7 +85,7 @@ TESTS += tests/engine/tshark-check.sh
 TESTS += tests/engine/layers.sh
 dist_noinst_SCRIPTS += tests/engine/layers.sh
 dist_noinst_SCRIPTS += tests/engine/tshark-check.sh tests/engine/interop-host.sh \
-	tests/engine/interop-pki.sh tests/engine/interop-pk-cases.sh \
+	tests/engine/interop-pki.sh tests/engine/interop-pk-cases.sh tests/engine/interop-eap-cases.sh \
 	tests/engine/interop-peer-cases.sh \
 	tests/engine/vm-interop.sh
 
@@ -191,6 +192,22 @@ tests_engine_test_badinput_cp_SOURCES = tests/engine/test_badinput_cp.c $(BADINP
 tests_engine_test_badinput_cp_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_engine_test_badinput_cp_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_engine_test_badinput_cp_LDADD = $(BADINPUT_LDADD)
+
+# EAP in IKE_AUTH (RFC 7296 2.16): MD5 and MSCHAPv2, client and gateway
+check_PROGRAMS += tests/engine/test_eap
+TESTS += tests/engine/test_eap
+tests_engine_test_eap_SOURCES = tests/engine/test_eap.c tests/engine/pair.c tests/engine/pair.h
+tests_engine_test_eap_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_engine_test_eap_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_eap_LDADD = $(tests_engine_test_exchange_LDADD)
+
+# BAD-INPUT for EAP rounds (hostile IKE_AUTH requests during EAP)
+check_PROGRAMS += tests/engine/test_badinput_eap
+TESTS += tests/engine/test_badinput_eap
+tests_engine_test_badinput_eap_SOURCES = tests/engine/test_badinput_eap.c $(BADINPUT_SOURCES)
+tests_engine_test_badinput_eap_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_engine_test_badinput_eap_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_badinput_eap_LDADD = $(BADINPUT_LDADD)
 
 # IKE fragmentation (RFC 7383, issue 14): negotiation, sizes, loss, BAD-INPUT 31
 check_PROGRAMS += tests/engine/test_frag
