@@ -102,6 +102,7 @@ struct conf_child {
 	 * stopped or restarting.  Default: yes for start_action trap/start.
 	 */
 	unsigned fail_closed;
+	char *updown;			/* script run on up/down (updown.h), NULL: none */
 };
 
 struct conf_conn {

@@ -330,6 +330,7 @@ static void cmd_initiate(struct daemon *d, struct ctl_client *c, const struct ct
 {
 	const char *child = ctl_get_str(req, "child");
 	const struct conf_conn *conn;
+	uint64_t timeout_ms = 0;
 	char err[256];
 
 	if (check_conn(d, req, resp, &conn) < 0)
@@ -344,6 +345,12 @@ static void cmd_initiate(struct daemon *d, struct ctl_client *c, const struct ct
 	}
 	if (engine_initiate(d->engine, conn->name, child, err, sizeof(err)) < 0) {
 		fail(resp, "%s", err);
+		return;
+	}
+	/* "wait_ms": wait for the outcome (ikectl's default); without it, at once */
+	if (ctl_get_u64(req, "wait_ms", &timeout_ms) == 0 && timeout_ms && c) {
+		if (ctl_wait_initiate(d, c, conn, child, timeout_ms, resp) < 0)
+			fail(resp, "initiate: out of memory");
 		return;
 	}
 	ctl_put_bool(resp, "ok", 1);
@@ -686,6 +693,8 @@ void daemon_engine_event(const struct engine_event *ev, void *arg)
 	struct daemon *d = arg;
 	struct ctl_enc e;
 
+	daemon_updown(d, ev);
+	ctl_wait_event(d, ev);
 	if (!d->ctl || ctl_server_monitors(d->ctl) == 0 || ctl_enc_init(&e, CTL_MSG_EVENT) < 0)
 		return;
 	ctl_put_str(&e, "event", ev->kind == ENGINE_EV_IKE_STATE ? "ike_state" : "child_state");
@@ -697,6 +706,10 @@ void daemon_engine_event(const struct engine_event *ev, void *arg)
 	}
 	ctl_put_str(&e, "old", ev->old_state);
 	ctl_put_str(&e, "new", ev->new_state);
+	if (ev->reason)
+		ctl_put_str(&e, "reason", ev->reason);
+	if (ev->updown)
+		ctl_put_str(&e, "updown", ev->updown->up ? "up" : "down");
 	broadcast(d, &e);
 }
 

@@ -73,6 +73,7 @@ static void put_child(struct ctl_enc *e, const struct conf_child *ch)
 	ctl_put_bool(e, "fail_closed", (int)ch->fail_closed);
 	ctl_put_u64(e, "replay_window", ch->replay_window);
 	ctl_put_str(e, "pfs", conf_pfs_name(ch->pfs));
+	ctl_put_str(e, "updown", ch->updown ? ch->updown : "");
 	ctl_end(e);
 }
 

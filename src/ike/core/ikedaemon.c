@@ -204,6 +204,11 @@ static int start(struct daemon *d)
 		return -1;
 	}
 	d->start_ms = loop_now_ms(d->loop);
+	d->updown = updown_new(d->loop);
+	if (!d->updown) {
+		log_err(LS_DMN, "out of memory");
+		return -1;
+	}
 	d->ctl = ctl_server_new(d->loop, d->cfg->global.control_socket, daemon_ctl_request, d,
 				err, sizeof(err));
 	if (!d->ctl) {
@@ -238,6 +243,13 @@ static void stop(struct daemon *d)
 	d->metrics = NULL;
 	if (d->engine)
 		engine_shutdown(d->engine);
+	ctl_wait_abort(d, "the daemon is stopping");
+	if (d->updown) {
+		/* the down scripts of the SAs just deleted (bounded) */
+		updown_drain(d->updown, UPDOWN_DRAIN_MS);
+		updown_free(d->updown);
+		d->updown = NULL;
+	}
 	log_set_sink(NULL, NULL);	/* monitors go away with the socket */
 	ctl_server_free(d->ctl);
 	d->ctl = NULL;

@@ -153,6 +153,8 @@ static void print_conn_child(const struct ctl_val *ch)
 	   count(u64(ch, "life_packets"), c, sizeof(c)));
 	kv(4, "start/close", "%s / %s", str(ch, "start_action"), str(ch, "close_action"));
 	kv(4, "replay window", "%" PRIu64, u64(ch, "replay_window"));
+	if (ctl_get_str(ch, "updown") && *ctl_get_str(ch, "updown"))
+		kv(4, "updown", "%s", str(ch, "updown"));
 }
 
 void print_conns(const struct ctl_val *resp)

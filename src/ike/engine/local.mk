@@ -7,6 +7,7 @@ src_ike_engine_libikeengine_a_SOURCES = \
 	src/ike/engine/engine.c \
 	src/ike/engine/engine_ctl.c \
 	src/ike/engine/counters.c \
+	src/ike/engine/child_updown.c \
 	src/ike/engine/ike_sa.c \
 	src/ike/engine/msg_in.c \
 	src/ike/engine/msg_out.c \
