@@ -53,6 +53,12 @@ tests_core_test_config_CFLAGS = $(CHECK_CFLAGS_ALL) -I$(top_srcdir)/tests -DCORE
 	-DCORE_TEST_ETC='"$(abs_top_srcdir)/etc"'
 tests_core_test_config_LDADD = $(IKECORE_LIBS) $(CHECK_LIBS)
 
+check_PROGRAMS += tests/core/test_updown
+TESTS += tests/core/test_updown
+tests_core_test_updown_SOURCES = tests/core/test_updown.c
+tests_core_test_updown_CFLAGS = $(CHECK_CFLAGS_ALL) -I$(top_srcdir)/tests
+tests_core_test_updown_LDADD = $(IKECORE_LIBS) $(CHECK_LIBS)
+
 check_PROGRAMS += tests/core/test_ctl
 TESTS += tests/core/test_ctl
 tests_core_test_ctl_SOURCES = tests/core/test_ctl.c

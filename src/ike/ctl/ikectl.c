@@ -37,7 +37,11 @@ enum {
 	EXIT_REFUSED = 1,	/* the daemon answered no (unknown connection, no such SA) */
 	EXIT_USAGE = 2,		/* bad command line */
 	EXIT_UNREACHABLE = 3,	/* no daemon on the socket, permission denied, broken answer */
+	EXIT_FAILED = 4,	/* initiate: the negotiation failed (the reason is printed) */
+	EXIT_TIMEOUT = 5,	/* initiate: no outcome within --timeout */
 };
+
+#define INITIATE_TIMEOUT_S	30
 
 typedef int (*subcmd_fn)(struct invocation *inv);
 
@@ -163,11 +167,52 @@ static int cmd_show(struct invocation *inv)
 	return run(inv, &req, shows[i].human);
 }
 
+static int all_digits(const char *s);
+
+/* --async, --timeout SECONDS; the rest stays in inv->argv. */
+static int initiate_options(struct invocation *inv, int *async, uint64_t *timeout_s)
+{
+	int i, n = 0;
+	char *end;
+
+	for (i = 0; i < inv->argc; i++) {
+		if (strcmp(inv->argv[i], "--async") == 0) {
+			*async = 1;
+		} else if (strcmp(inv->argv[i], "--timeout") == 0) {
+			if (++i == inv->argc)
+				return usage_error("--timeout needs SECONDS");
+			errno = 0;
+			*timeout_s = strtoull(inv->argv[i], &end, 10);
+			if (!all_digits(inv->argv[i]) || *end || errno || *timeout_s == 0 ||
+			    *timeout_s > 3600)
+				return usage_error("--timeout '%s': seconds, 1..3600", inv->argv[i]);
+		} else {
+			inv->argv[n++] = inv->argv[i];
+		}
+	}
+	inv->argc = n;
+	return 0;
+}
+
+static void print_outcome(const struct ctl_val *resp)
+{
+	const char *m = ctl_get_str(resp, "message");
+
+	printf("%s\n", m ? m : "ok");
+}
+
+/* initiate CONN[/CHILD] [--timeout S] [--async]: by default waits for the outcome. */
 static int cmd_initiate(struct invocation *inv)
 {
+	uint64_t timeout_s = INITIATE_TIMEOUT_S;
 	struct ctl_enc req;
+	struct ctl_val resp;
+	const char *outcome;
+	int async = 0, ret;
 	char *slash;
 
+	if (initiate_options(inv, &async, &timeout_s))
+		return EXIT_USAGE;
 	if (inv->argc != 1)
 		return usage_error("initiate needs CONN or CONN/CHILD");
 	if (request(inv, "initiate", &req) < 0)
@@ -178,7 +223,23 @@ static int cmd_initiate(struct invocation *inv)
 		ctl_put_str(&req, "child", slash + 1);
 	}
 	ctl_put_str(&req, "conn", inv->argv[0]);
-	return run(inv, &req, print_done);
+	if (async)
+		return run(inv, &req, print_done);
+	ctl_put_u64(&req, "wait_ms", timeout_s * 1000);
+	ret = transact(inv, &req, &resp);
+	if (ret < 0)
+		return EXIT_UNREACHABLE;
+	if (inv->json)
+		json_print(stdout, &resp, 0);
+	else if (ret == 0)
+		print_outcome(&resp);
+	outcome = ctl_get_str(&resp, "outcome");
+	if (ret && outcome)
+		ret = strcmp(outcome, "timeout") == 0 ? EXIT_TIMEOUT : EXIT_FAILED;
+	else
+		ret = ret ? EXIT_REFUSED : EXIT_OK;
+	ctl_val_free(&resp);
+	return ret;
 }
 
 static int all_digits(const char *s)
@@ -445,7 +506,9 @@ static int cmd_monitor(struct invocation *inv)
 static const struct subcmd subcmds[] = {
 	{ "show", cmd_show, "sa|child|conns [CONN] | kernel | stats | certs",
 	  "IKE SAs, CHILD SAs, configured connections, kernel state, counters" },
-	{ "initiate", cmd_initiate, "CONN[/CHILD]", "start a connection (or one child of it)" },
+	{ "initiate", cmd_initiate, "CONN[/CHILD] [--timeout SECONDS] [--async]",
+	  "start a connection (or one child of it) and wait until it is up or failed\n"
+	  "      (default 30 s; --async: return at once)" },
 	{ "terminate", cmd_terminate, "CONN|SA | --child [CONN/]CHILD | --child-id ID",
 	  "delete the IKE SAs of CONN or IKE SA id SA; the CHILD SAs of CHILD, or CHILD SA id ID" },
 	{ "rekey", cmd_rekey, "CONN|SA | --reauth CONN|SA | --child [CONN/]CHILD | --child-id ID",
@@ -471,7 +534,8 @@ static int cmd_help(struct invocation *inv)
 	printf("usage: ikectl [-s SOCKET] COMMAND [ARGS] [--json]\n"
 	       "  -s SOCKET  control socket (default " DEFAULT_SOCKET ")\n"
 	       "  --json     JSON output (every command); field names in ikectl(8)\n"
-	       "exit status: 0 done, 1 refused by the daemon, 2 usage error, 3 no daemon\n\n"
+	       "exit status: 0 done, 1 refused by the daemon, 2 usage error, 3 no daemon,\n"
+	       "  4 initiate failed (reason printed), 5 initiate timed out\n\n"
 	       "commands:\n");
 	for (i = 0; i < sizeof(subcmds) / sizeof(subcmds[0]); i++)
 		printf("  %s%s%s\n      %s\n", subcmds[i].name, *subcmds[i].args ? " " : "",

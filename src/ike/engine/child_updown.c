@@ -37,8 +37,7 @@ static int flow_held_by_other(const struct child_sa *c)
 	for (const struct child_sa *s = c->ike->children; s; s = s->next)
 		if (announced_sibling(s, c))
 			return 1;
-	if (!c->in_flows)
-		return 0;
+	/* c itself may be unlisted already (DEAD): the chain of its selectors */
 	for (const struct child_sa *s = flows_first(c); s; s = flows_next(c, s))
 		if (announced_sibling(s, c) && same_ts(&s->local_ts, &c->local_ts) &&
 		    same_ts(&s->remote_ts, &c->remote_ts))

@@ -95,6 +95,15 @@ tests_engine_test_operator_CPPFLAGS = $(tests_engine_test_exchange_CPPFLAGS)
 tests_engine_test_operator_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_engine_test_operator_LDADD = $(tests_engine_test_exchange_LDADD)
 
+# updown and initiate's outcome: CHILD SA up/down and failure reasons in the events
+check_PROGRAMS += tests/engine/test_updown
+TESTS += tests/engine/test_updown
+tests_engine_test_updown_SOURCES = tests/engine/test_updown.c \
+	tests/engine/pair.c tests/engine/pair.h
+tests_engine_test_updown_CPPFLAGS = $(tests_engine_test_exchange_CPPFLAGS)
+tests_engine_test_updown_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_updown_LDADD = $(tests_engine_test_exchange_LDADD)
+
 check_PROGRAMS += tests/engine/test_hostile
 TESTS += tests/engine/test_hostile
 tests_engine_test_hostile_SOURCES = tests/engine/test_hostile.c \
