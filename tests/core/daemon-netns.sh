@@ -10,7 +10,7 @@ pass=0
 ok() { pass=$((pass + 1)); echo "ok $pass - $*"; }
 die() { echo "FAIL: $*"; echo "--- daemon log"; cat "$T/log" 2>/dev/null; exit 1; }
 cleanup() {
-	[ -f "$T/pid" ] && kill "$(cat "$T/pid")" 2>/dev/null
+	for f in "$T/pid" "$T/pida" "$T/pidb"; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; done
 	[ -n "${NPID:-}" ] && kill "$NPID" 2>/dev/null
 	rm -rf "$T"
 }
@@ -401,6 +401,57 @@ kill -TERM $DPID; wait $DPID || die "exit status $?"
 "$D" --flush -f "$T/trap.conf" >"$T/out" || die "--flush failed"
 [ -z "$(ip xfrm policy | grep '^	dir ')" ] || die "after --flush: $(ip xfrm policy)"
 ok "--flush refused while running; afterwards removes the block policies"
+
+# --- initiate waits for the outcome: B refuses A's PSK (127.0.0.1 -> 127.0.0.2)
+two() { # NAME ADDR PEER PSK_FOR_PEER PEER_ADDR
+	cat > "$T/$1.conf" <<EOF
+global: { pidfile = "$T/pid$1"; control_socket = "$T/ctl$1"; listen = ["$2"]; };
+secrets: ( { id = "$3.example"; psk = "$4"; } );
+connections: ( { name = "$1"; local_addrs = ["$2"]; remote_addrs = ["$5"];
+	local = { id = "$1.example"; auth = "psk"; }; remote = { id = "$3.example"; auth = "psk"; };
+	children = ( { name = "net"; local_ts = ["10.1.0.0/24"];
+		remote_ts = ["10.2.0.0/24"]; } ); } );
+EOF
+	chmod 600 "$T/$1.conf"
+	"$D" -d -f "$T/$1.conf" 2>>"$T/log$1" &
+	wait_for "$T/ctl$1"
+}
+two a 127.0.0.1 b "the-key-a-uses-for-b-0123456789" 127.0.0.2
+APID=$!
+two b 127.0.0.2 a "a-different-key-0123456789abcdef" 127.0.0.1
+BPID=$!
+CA="$B/src/ike/ikectl -s $T/ctla"
+set +e; $CA initiate a --timeout 20 >"$T/out" 2>"$T/err"; rc=$?; set -e
+[ $rc = 4 ] && grep -q "initiate a: IKE SA [0-9]* failed: AUTHENTICATION_FAILED" "$T/err" ||
+	die "initiate toward a peer refusing the PSK: exit $rc, $(cat "$T/out" "$T/err" "$T/loga")"
+set +e; $CA initiate a --json >"$T/out" 2>/dev/null; rc=$?; set -e
+[ $rc = 4 ] && json 'assert d["outcome"] == "failed" and "AUTHENTICATION_FAILED" in d["error"], d' < "$T/out" ||
+	die "initiate --json: exit $rc, $(cat "$T/out")"
+ok "initiate waits: a peer refusing the PSK gives exit 4 and AUTHENTICATION_FAILED"
+kill -TERM $BPID; wait $BPID || die "b: exit status $?"
+t0=$(date +%s)
+$CA initiate a --async > "$T/out" || die "initiate --async: $?"
+[ "$(cat "$T/out")" = ok ] && [ $(( $(date +%s) - t0 )) -le 1 ] || die "--async: $(cat "$T/out")"
+set +e; $CA initiate a/net --timeout 1 2>"$T/err"; rc=$?; set -e
+[ $rc = 5 ] && grep -q "no outcome within 1 s (timeout)" "$T/err" || die "timeout: $rc $(cat "$T/err")"
+if $CA initiate a --timeout 0 2>"$T/err"; then die "--timeout 0 taken"; fi
+grep -q "'0': seconds, 1..3600" "$T/err" || die "--timeout 0: $(cat "$T/err")"
+$CA show stats >/dev/null || die "a: ikectl after the waits"
+kill -TERM $APID; wait $APID || die "a: exit status $?"
+ok "initiate --async returns at once; --timeout 1 toward a silent peer gives exit 5"
+
+# --- updown: the script is checked by -n (file:line)
+printf '#!/bin/sh\nexit 0\n' > "$T/updown.sh"
+chmod 777 "$T/updown.sh"
+sed "s|remote_ts = \[\"10.2.0.0/24\"\]; } ); } );|remote_ts = [\"10.2.0.0/24\"];\n\t\tupdown = \"$T/updown.sh\"; } ); } );|" \
+	"$T/a.conf" > "$T/ud.conf"
+chmod 600 "$T/ud.conf"
+if "$D" -n -f "$T/ud.conf" 2>"$T/err"; then die "-n took a world-writable updown script"; fi
+grep -q "^$T/ud.conf:7: child 'net': updown script $T/updown.sh is writable by everyone (mode 0777)" "$T/err" ||
+	die "-n updown: $(cat "$T/err") $(cat "$T/ud.conf")"
+chmod 700 "$T/updown.sh"
+"$D" -n -f "$T/ud.conf" >/dev/null || die "-n refused a good updown script"
+ok "ikedaemon -n checks the updown script (file:line)"
 
 # --- a show response larger than one frame (4 MiB): 10,000 connections
 python3 "$SRCDIR/tests/core/gen-conns.py" "$T/big.conf" 10000 "$T"

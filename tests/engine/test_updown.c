@@ -154,7 +154,7 @@ START_TEST(test_reasons)
 	pair_initiate(&P);
 	pair_pump(&P, 0);
 	ck_assert_msg(has_reason("A ike: AUTHENTICATION_FAILED"), "%s", reasons[0]);
-	ck_assert(has_reason("A net: AUTHENTICATION_FAILED"));
+	ck_assert_uint_eq(nreasons, 2);	/* the IKE SA's reason, not its CHILD SA's too */
 	ck_assert(has_reason("B ike: AUTHENTICATION_FAILED"));
 	ck_assert_uint_eq(nupdowns, 0);
 	pair_free(&P);
@@ -177,7 +177,7 @@ START_TEST(test_reasons)
 	pair_initiate(&P);
 	pair_run(&P, 600000, NULL);
 	ck_assert_msg(has_reason("A ike: timeout"), "%zu: %s", nreasons, reasons[0]);
-	ck_assert(has_reason("A net: timeout"));
+	ck_assert_uint_eq(nreasons, 1);
 	pair_free(&P);
 }
 END_TEST

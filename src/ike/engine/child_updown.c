@@ -88,6 +88,10 @@ const char *child_fail_reason(const struct child_sa *c, enum child_sa_state next
 
 	if ((next != CHILD_SA_DEAD && next != CHILD_SA_DELETING) || c->installed_ms)
 		return NULL;
+	/* the IKE SA's own handshake failed: its event tells why */
+	if (sa->state == IKE_SA_INIT_SENT || sa->state == IKE_SA_INIT_RECEIVED ||
+	    sa->state == IKE_SA_AUTH_SENT || sa->state == IKE_SA_CREATED)
+		return NULL;
 	if (c->kernel_err)
 		snprintf(buf, len, "our kernel refused the SA: %s", strerror(-c->kernel_err));
 	else if (c->notify_err)

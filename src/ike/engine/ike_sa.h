@@ -318,7 +318,8 @@ const char *counters_ike_fail_reason(const struct ike_sa *sa, enum ike_sa_state 
  * child_updown.c, for child_sa_state's event: u filled and returned if
  * c's move old -> next makes its flows come up or go down
  * (engine_updown), else NULL; the reason a CHILD SA that was never
- * installed goes (into buf), else NULL.
+ * installed goes (into buf), else NULL (also when its IKE SA's handshake
+ * failed: the IKE SA's event carries that reason).
  */
 const struct engine_updown *child_updown(struct child_sa *c, enum child_sa_state old,
 					 enum child_sa_state next, struct engine_updown *u);
