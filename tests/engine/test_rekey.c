@@ -463,6 +463,78 @@ START_TEST(test_ike_collision_b_loses)
 }
 END_TEST
 
+struct race {
+	int broken;
+	unsigned from_b;
+};
+
+/* Drops B's second datagram (its answer to A's rekey) and watches policies. */
+static int drop_b_answer(struct pair *p, struct pair_pkt *pkt, void *arg)
+{
+	struct race *r = arg;
+
+	policies_kept(p, pkt, &r->broken);
+	return pkt->from == PAIR_B && ++r->from_b == 2;
+}
+
+static struct ike_sa *sa_with_children(int side)
+{
+	for (struct ike_sa *sa = P.peer[side].e->sas; sa; sa = sa->next)
+		if (sa->children)
+			return sa;
+	return NULL;
+}
+
+/* A holds one established IKE SA with one installed CHILD SA, nothing pending. */
+static int a_settled(struct pair *p)
+{
+	struct ike_sa *sa = pair_sa(p, PAIR_A);
+
+	return pair_nsas(p, PAIR_A) == 1 && sa->state == IKE_SA_ESTABLISHED && !sa->rk.req &&
+	       sa->children && !sa->children->next &&
+	       sa->children->state == CHILD_SA_INSTALLED && !pair_queued(p);
+}
+
+/* An IKE SA rekey collision that B wins, where B's DELETE of the old IKE SA
+ * reaches A before B's answer to A's own rekey request (seen with charon):
+ * the children go to B's new IKE SA instead of dying with the old one.
+ * B's SA for A's unanswered request stays until its liveness check (A never
+ * learnt its keys, so cannot delete it). */
+START_TEST(test_ike_collision_delete_first)
+{
+	struct race r = { 0, 0 };
+	struct ike_sa *a, *b;
+	uint64_t b_new_spi;
+
+	establish_with(NULL);
+	set_nonce(PAIR_A, 0x10);
+	ck_assert_int_eq(rekey_ike(pair_sa(&P, PAIR_A)), 0);
+	set_nonce(PAIR_B, 0x50);
+	ck_assert_int_eq(rekey_ike(pair_sa(&P, PAIR_B)), 0);
+	b_new_spi = pair_sa(&P, PAIR_B)->entry.spi_i;
+	set_nonce(PAIR_A, 0x60);
+	set_nonce(PAIR_B, 0x70);
+	P.filter = drop_b_answer;
+	P.filter_arg = &r;
+	ck_assert(pair_run(&P, 5000, a_settled));
+	ck_assert_uint_ge(r.from_b, 2);
+	a = pair_sa(&P, PAIR_A);
+	b = sa_with_children(PAIR_B);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_uint_eq(a->entry.spi_i, b_new_spi);
+	ck_assert_uint_eq(b->entry.spi_i, b_new_spi);
+	ck_assert_uint_eq(a->children->spi_out, b->children->spi_in);
+	ck_assert_uint_eq(a->children->spi_in, b->children->spi_out);
+	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_A].k), 2);
+	ck_assert_int_eq(r.broken, 0);
+	/* the survivor works */
+	ck_assert_int_eq(rekey_child(a->children), 0);
+	ck_assert(pair_run(&P, 5000, a_settled));
+	ck_assert_uint_eq(a->children->spi_out, b->children->spi_in);
+	pair_free(&P);
+}
+END_TEST
+
 static int no_children(struct pair *p)
 {
 	return !pair_sa(p, PAIR_A)->children && !pair_sa(p, PAIR_B)->children &&
@@ -1482,6 +1554,7 @@ static Suite *suite(void)
 	tcase_add_test(t, test_child_collision_b_nr_lowest);
 	tcase_add_test(t, test_ike_collision_a_loses);
 	tcase_add_test(t, test_ike_collision_b_loses);
+	tcase_add_test(t, test_ike_collision_delete_first);
 	tcase_add_test(t, test_rekey_vs_delete);
 	tcase_add_test(t, test_temporary_failure);
 	tcase_add_test(t, test_second_child);

@@ -257,6 +257,21 @@ void ccsa_forget_ike(struct ccsa *x, const struct ike_sa *n)
 		x->new_ike = NULL;
 }
 
+int ccsa_peer_deletes_ike(struct ike_sa *sa)
+{
+	struct ccsa *x = sa->rk.req;
+
+	if (!x || x->kind != CCSA_REKEY_IKE || !x->coll_ike)
+		return 0;
+	log_info(LS_IKE, "IKE SA %llu: deleted by the peer during a rekey collision; "
+		 "the peer's IKE SA %llu carries on", (unsigned long long)sa->id,
+		 (unsigned long long)x->coll_ike->id);
+	sa->rk.req = NULL;
+	x->ops->failed(x, 0);	/* with coll_ike: the children move there */
+	ccsa_free(x);
+	return 1;
+}
+
 static enum ccsa_start ccsa_send(struct ccsa *x)
 {
 	struct ike_sa *sa = x->sa;
@@ -676,9 +691,13 @@ static int rekey_ike_complete(struct ccsa *x, const struct ike_msg *m)
 		rekey_window_free(coll);
 		return 0;
 	}
-	if (coll)
+	if (coll) {
+		/* resolved: coll no longer refers to x, which goes with this answer
+		 * (sa may be gone before the peer deletes coll) */
+		coll->rk.twin_of = NULL;
 		log_info(LS_IKE, "IKE SA %llu: rekey collision won, the peer deletes IKE SA %llu",
 			 (unsigned long long)sa->id, (unsigned long long)coll->id);
+	}
 	move_children(sa, n);
 	/* deleted once this response is handled (rekey_window_free) */
 	sa->rk.want_delete = 1;

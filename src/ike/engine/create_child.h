@@ -45,6 +45,10 @@ void ccsa_forget_ike(struct ccsa *x, const struct ike_sa *n);
 uint32_t ccsa_new_reqid(const struct ccsa *x);
 /* Frees the exchange and what it still owns (an uninstalled CHILD SA). */
 void ccsa_free(struct ccsa *x);
+/* The peer deletes sa while our rekey of sa is unanswered and the peer's own
+ * colliding rekey made an IKE SA: the peer won (its DELETE came first), its
+ * SA takes the children and our request is dropped.  1 if that was so. */
+int ccsa_peer_deletes_ike(struct ike_sa *sa);
 
 /* 2.8.1: octet by octet, a nonce that ends first is the lower one.
  * Negative, 0 or positive like memcmp. */

@@ -6,6 +6,7 @@
 
 #include "common/log.h"
 #include "ike/codec/names.h"
+#include "ike/engine/create_child.h"
 #include "ike/engine/exchange.h"
 
 #define DEL_MAX_SPIS	64
@@ -99,7 +100,7 @@ void info_rx_request(struct ike_sa *sa, const struct ike_msg *m)
 		p->u.del.spis.p = ours;
 		p->u.del.spis.len = 4 * n;
 	}
-	if (del_ike)
+	if (del_ike && !ccsa_peer_deletes_ike(sa))
 		rekey_ike_handover(sa);	/* reauthentication (rekey.c) */
 	msg_send_response(sa, &o, NULL);
 	if (del_ike) {

@@ -88,13 +88,13 @@ iked_start() {
 	rm -f "$_dir/iked.sock"
 	bg_log "$_dir/iked.log" "$_ns" "$IKED" -d -vv -S -f "$_dir/iked.conf" -s "$_dir/iked.sock"
 	eval "PID_$1=$BG_PID"
-	wait_for "$IKE_START_TIMEOUT" "iked in $_ns (control socket $_dir/iked.sock)" \
+	# (iked re-executes itself for each of its processes: over 9p and
+	# under an emulator that can take minutes; CI saw over 60 s)
+	wait_for "${IKED_START_TIMEOUT:-240}" "iked in $_ns (control socket $_dir/iked.sock)" \
 		iked_ctl "$1" show sa
 	# its IKE process gets the policies, then one UDP socket after the
 	# other, then (-S) the passive mode with a reset that drops the IKE SAs
 	# begun so far: ready only after that
-	# (iked re-executes itself for each of its processes: over 9p and
-	# under an emulator that can take minutes)
 	wait_for "${IKED_START_TIMEOUT:-240}" "iked in $_ns through its start-up (log: config_getmode)" \
 		grep -q 'config_getmode' "$_dir/iked.log"
 }
