@@ -20,6 +20,7 @@ enum vk {
 	V_STR,		/* "value" (times and counts keep their units) */
 	V_UINT,		/* a bare number */
 	V_ENUM,		/* one of allowed[], as a string */
+	V_PATH,		/* an absolute path, no arguments, as a string */
 };
 
 struct keymap {
@@ -54,6 +55,7 @@ static const struct keymap child_keys[] = {
 	{ "start_action", V_ENUM, "none|trap|start" },
 	{ "close_action", V_ENUM, "none|trap|start" },
 	{ "replay_window", V_UINT, NULL },
+	{ "updown", V_PATH, NULL },
 };
 
 struct conv {
@@ -154,9 +156,12 @@ static int map_key(struct conv *cv, const struct snode *n, const struct keymap *
 		}
 		if ((tab[i].kind == V_UINT && (!*n->value || strspn(n->value, "0123456789") !=
 							   strlen(n->value))) ||
-		    (tab[i].kind == V_ENUM && !in_set(n->value, tab[i].allowed))) {
+		    (tab[i].kind == V_ENUM && !in_set(n->value, tab[i].allowed)) ||
+		    (tab[i].kind == V_PATH && (n->value[0] != '/' || strpbrk(n->value, " \t")))) {
 			snprintf(why, sizeof(why), "\"%s\" not supported (ikedaemon takes %s)",
-				 n->value, tab[i].kind == V_UINT ? "a number" : tab[i].allowed);
+				 n->value, tab[i].kind == V_UINT ? "a number" :
+				 tab[i].kind == V_PATH ? "a script path without arguments" :
+				 tab[i].allowed);
 			note(cv, n, path, why);
 			return 1;
 		}
