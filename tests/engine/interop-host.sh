@@ -215,7 +215,7 @@ result() {	# $1 case, $2 direction, $3 0/1
 # Establish in both directions; $1 case, $2 expected: up | none | nochild
 both_ways() {
 	echo "==== case $1: ikedaemon initiates" >>"$WORK/ikedaemon.log"
-	$IKECTL initiate ab >>"$WORK/ikectl.log" 2>&1
+	$IKECTL initiate ab --async >>"$WORK/ikectl.log" 2>&1
 	sleep $((1 + 4 * ESP))
 	sw_sas >"$WORK/$1-sas-we.log"
 	check "$1" "ikedaemon->charon" "$2" "$WORK/$1-sas-we.log"
