@@ -403,22 +403,22 @@ kill -TERM $DPID; wait $DPID || die "exit status $?"
 ok "--flush refused while running; afterwards removes the block policies"
 
 # --- initiate waits for the outcome: B refuses A's PSK (127.0.0.1 -> 127.0.0.2)
-two() { # NAME ADDR PEER PSK_FOR_PEER PEER_ADDR
+two() { # NAME ADDR PEER PSK_FOR_PEER PEER_ADDR LOCAL_NET REMOTE_NET
 	cat > "$T/$1.conf" <<EOF
 global: { pidfile = "$T/pid$1"; control_socket = "$T/ctl$1"; listen = ["$2"]; };
 secrets: ( { id = "$3.example"; psk = "$4"; } );
 connections: ( { name = "$1"; local_addrs = ["$2"]; remote_addrs = ["$5"];
 	local = { id = "$1.example"; auth = "psk"; }; remote = { id = "$3.example"; auth = "psk"; };
-	children = ( { name = "net"; local_ts = ["10.1.0.0/24"];
-		remote_ts = ["10.2.0.0/24"]; } ); } );
+	children = ( { name = "net"; local_ts = ["10.$6.0.0/24"];
+		remote_ts = ["10.$7.0.0/24"]; } ); } );
 EOF
 	chmod 600 "$T/$1.conf"
 	"$D" -d -f "$T/$1.conf" 2>>"$T/log$1" &
 	wait_for "$T/ctl$1"
 }
-two a 127.0.0.1 b "the-key-a-uses-for-b-0123456789" 127.0.0.2
+two a 127.0.0.1 b "the-key-a-uses-for-b-0123456789" 127.0.0.2 1 2
 APID=$!
-two b 127.0.0.2 a "a-different-key-0123456789abcdef" 127.0.0.1
+two b 127.0.0.2 a "a-different-key-0123456789abcdef" 127.0.0.1 2 1
 BPID=$!
 CA="$B/src/ike/ikectl -s $T/ctla"
 set +e; $CA initiate a --timeout 20 >"$T/out" 2>"$T/err"; rc=$?; set -e
@@ -428,6 +428,22 @@ set +e; $CA initiate a --json >"$T/out" 2>/dev/null; rc=$?; set -e
 [ $rc = 4 ] && json 'assert d["outcome"] == "failed" and "AUTHENTICATION_FAILED" in d["error"], d' < "$T/out" ||
 	die "initiate --json: exit $rc, $(cat "$T/out")"
 ok "initiate waits: a peer refusing the PSK gives exit 4 and AUTHENTICATION_FAILED"
+kill -TERM $BPID; wait $BPID || die "b: exit status $?"
+# the right key: the IKE SA comes up; the CHILD SA only where the kernel has
+# ESP (without, B's kernel refuses it and A hears why it was not created)
+two b 127.0.0.2 a "the-key-a-uses-for-b-0123456789" 127.0.0.1 2 1
+BPID=$!
+set +e; $CA initiate a >"$T/out" 2>"$T/err"; rc=$?; set -e
+[ $rc = 0 ] && grep -q "^a: IKE SA [0-9]* established, 1 CHILD SA installed$" "$T/out" ||
+	{ [ $rc = 4 ] && grep -q "initiate a/net: CHILD SA not created: " "$T/err" &&
+	  grep -q "our kernel refused the SA" "$T/logb"; } ||
+	die "initiate with the right key: exit $rc, $(cat "$T/out" "$T/err")"
+$CA show sa --json | json 'assert [s["state"] for s in d["sas"]] == ["ESTABLISHED"], d' ||
+	die "no established IKE SA after initiate"
+$CA terminate a > "$T/out" || die "terminate: $?"
+grep -q "^a: 1 IKE SA deleted$" "$T/out" || die "terminate: $(cat "$T/out")"
+$CA show sa --json | json 'assert d["sas"] == [], d' || die "terminate returned before the SA was gone"
+ok "initiate with the right key (exit 0, or 4: the CHILD SA refused for want of ESP); terminate waits until the IKE SA is gone"
 kill -TERM $BPID; wait $BPID || die "b: exit status $?"
 t0=$(date +%s)
 $CA initiate a --async > "$T/out" || die "initiate --async: $?"

@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
@@ -415,13 +416,19 @@ static void child_sa_action(struct daemon *d, const struct ctl_val *req, struct 
 	answer(resp, rc, err, field);
 }
 
-/* terminate and rekey take a connection name or an IKE SA id. */
-static void sa_action(struct daemon *d, const struct ctl_val *req, struct ctl_enc *resp,
+/*
+ * terminate and rekey take a connection name or an IKE SA id.  With a
+ * client c and "wait_ms" (terminate), the answer waits until the SAs are
+ * gone (ctlwait.c).
+ */
+static void sa_action(struct daemon *d, struct ctl_client *c, const struct ctl_val *req,
+		      struct ctl_enc *resp,
 		      int (*action)(struct engine *, const char *, uint64_t, char *, size_t),
 		      const char *verb, const char *field)
 {
 	const struct conf_conn *conn;
-	uint64_t id = 0;
+	struct ctl_wait *w = NULL;
+	uint64_t id = 0, wait_ms = 0;
 	char err[256];
 	int rc;
 
@@ -435,7 +442,17 @@ static void sa_action(struct daemon *d, const struct ctl_val *req, struct ctl_en
 		fail(resp, "%s: IKE SA id 0 names no SA (ids start at 1)", verb);
 		return;
 	}
+	if (c && ctl_get_u64(req, "wait_ms", &wait_ms) == 0 && wait_ms &&
+	    !(w = ctl_wait_terminate_prepare(d, c, conn ? conn->name : NULL, id))) {
+		fail(resp, "%s: out of memory", verb);
+		return;
+	}
 	rc = action(d->engine, conn ? conn->name : NULL, id, err, sizeof(err));
+	if (w && rc >= 0) {
+		ctl_wait_terminate_start(w, wait_ms, resp);
+		return;
+	}
+	free(w);
 	answer(resp, rc, err, field);
 }
 
@@ -447,7 +464,7 @@ static void cmd_terminate(struct daemon *d, struct ctl_client *c, const struct c
 	if (ctl_get_str(req, "child") || ctl_get_u64(req, "child_sa", &id) == 0)
 		child_sa_action(d, req, resp, engine_terminate_child, "terminate", "child_sas");
 	else
-		sa_action(d, req, resp, engine_terminate, "terminate", NULL);
+		sa_action(d, c, req, resp, engine_terminate, "terminate", NULL);
 }
 
 /* install/uninstall: "conn" and optionally "child". */
@@ -492,9 +509,9 @@ static void cmd_rekey(struct daemon *d, struct ctl_client *c, const struct ctl_v
 	if (ctl_get_str(req, "child") || ctl_get_u64(req, "child_sa", &id) == 0)
 		child_sa_action(d, req, resp, engine_rekey_child, "rekey", NULL);
 	else if (ctl_get_bool(req, "reauth"))
-		sa_action(d, req, resp, engine_reauth, "rekey --reauth", "ike_sas");
+		sa_action(d, NULL, req, resp, engine_reauth, "rekey --reauth", "ike_sas");
 	else
-		sa_action(d, req, resp, engine_rekey, "rekey", NULL);
+		sa_action(d, NULL, req, resp, engine_rekey, "rekey", NULL);
 }
 
 /* "a, b" -> ["a", "b"]: JSON readers get lists, not text to split. */

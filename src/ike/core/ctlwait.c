@@ -3,8 +3,9 @@
  * response is deferred (ctl_client_defer) until the engine's events say
  * every CHILD SA asked for is installed, or an IKE SA of the connection
  * failed its handshake, or one of those CHILD SAs went without being
- * installed (engine_event.reason), or the time limit passed.  The loop
- * never waits: a waiter is a record the events and a timer look at.
+ * installed (engine_event.reason), or the time limit passed.  "ikectl
+ * terminate" likewise waits until the IKE SAs it deletes are gone.  The
+ * loop never waits: a waiter is a record the events and a timer look at.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include "ike/core/daemon.h"
 
 #define WAIT_MAX_CHILDREN	64
+#define WAIT_MAX_SAS		64	/* terminate: more are not waited for */
 #define WAIT_MAX_MS		(3600u * 1000)
 
 struct ctl_wait {
@@ -29,6 +31,10 @@ struct ctl_wait {
 	uint64_t ike_sa_id;		/* the IKE SA that got established, 0: none yet */
 	uint64_t timeout_s;
 	struct timer limit;
+	/* terminate: the IKE SAs still to go */
+	int terminate;
+	uint64_t ids[WAIT_MAX_SAS];
+	size_t nids, ndeleted;
 };
 
 static void unlink_wait(struct ctl_wait *w)
@@ -63,7 +69,7 @@ static void answer(struct ctl_wait *w, const char *outcome, const char *fmt, ...
 			ctl_put_str(&resp, "outcome", "established");
 			ctl_put_str(&resp, "message", msg);
 		}
-		if (w->ike_sa_id)
+		if (w->ike_sa_id && !w->terminate)
 			ctl_put_u64(&resp, "ike_sa_id", w->ike_sa_id);
 		ctl_client_respond(w->c, &resp);
 	}
@@ -82,9 +88,15 @@ static void on_limit(void *arg)
 {
 	struct ctl_wait *w = arg;
 
-	answer(w, "timeout", "initiate %s: no outcome within %llu s (timeout); it may still "
-	       "come up ('ikectl show sa')", w->conn, (unsigned long long)w->timeout_s);
+	if (w->terminate)
+		answer(w, "timeout", "terminate %s: %zu IKE SA%s not gone within %llu s (timeout)",
+		       w->conn, w->nids, w->nids == 1 ? "" : "s", (unsigned long long)w->timeout_s);
+	else
+		answer(w, "timeout", "initiate %s: no outcome within %llu s (timeout); it may "
+		       "still come up ('ikectl show sa')", w->conn, (unsigned long long)w->timeout_s);
 }
+
+static void wait_start(struct ctl_wait *w, uint64_t timeout_ms);
 
 static void seen_up(const struct engine_child_sa_info *ch, void *arg)
 {
@@ -131,21 +143,105 @@ int ctl_wait_initiate(struct daemon *d, struct ctl_client *c, const struct conf_
 		free(w);
 		return 0;
 	}
+	wait_start(w, timeout_ms);
+	return 0;
+}
+
+static void wait_start(struct ctl_wait *w, uint64_t timeout_ms)
+{
 	if (timeout_ms > WAIT_MAX_MS)
 		timeout_ms = WAIT_MAX_MS;
 	w->timeout_s = timeout_ms / 1000;
 	timer_init(&w->limit, on_limit, w);
-	timer_schedule(d->loop, &w->limit, timeout_ms);
-	w->next = d->waits;
-	d->waits = w;
-	ctl_client_defer(c, gone, w);
-	return 0;
+	timer_schedule(w->d->loop, &w->limit, timeout_ms);
+	w->next = w->d->waits;
+	w->d->waits = w;
+	ctl_client_defer(w->c, gone, w);
+}
+
+/* ---- terminate ---- */
+
+static void seen_sa(const struct engine_ike_sa_info *sa, void *arg)
+{
+	struct ctl_wait *w = arg;
+
+	if (w->ike_sa_id && sa->id != w->ike_sa_id)
+		return;
+	if (w->nids < WAIT_MAX_SAS)
+		w->ids[w->nids] = sa->id;
+	w->nids++;		/* more than WAIT_MAX_SAS: not waited for */
+}
+
+struct ctl_wait *ctl_wait_terminate_prepare(struct daemon *d, struct ctl_client *c,
+					    const char *conn, uint64_t ike_sa_id)
+{
+	struct ctl_wait *w = calloc(1, sizeof(*w));
+
+	if (!w)
+		return NULL;
+	w->d = d;
+	w->c = c;
+	w->terminate = 1;
+	w->ike_sa_id = ike_sa_id;	/* the filter while listing */
+	if (conn)
+		snprintf(w->conn, sizeof(w->conn), "%s", conn);
+	else
+		snprintf(w->conn, sizeof(w->conn), "IKE SA %llu", (unsigned long long)ike_sa_id);
+	engine_list_ike_sas(d->engine, conn, seen_sa, w);
+	return w;
+}
+
+void ctl_wait_terminate_start(struct ctl_wait *w, uint64_t timeout_ms, struct ctl_enc *resp)
+{
+	struct ctl_wait now = *w;	/* which of them are still there */
+	size_t i, k, n = 0;
+
+	w->ndeleted = w->nids;
+	now.nids = 0;
+	engine_list_ike_sas(w->d->engine, NULL, seen_sa, &now);
+	for (i = 0; w->nids <= WAIT_MAX_SAS && i < w->nids; i++)
+		for (k = 0; k < now.nids && k < WAIT_MAX_SAS; k++)
+			if (now.ids[k] == w->ids[i]) {
+				w->ids[n++] = w->ids[i];
+				break;
+			}
+	if (w->nids > WAIT_MAX_SAS || n == 0) {
+		ctl_put_bool(resp, "ok", 1);
+		ctl_put_str(resp, "outcome", "deleted");
+		ctl_put_str(resp, "message", n ? "deletion started (too many IKE SAs to wait for)" :
+			    "deleted");
+		free(w);
+		return;
+	}
+	w->nids = n;
+	w->ike_sa_id = 0;
+	wait_start(w, timeout_ms);
+}
+
+static void terminate_event(struct ctl_wait *w, const struct engine_event *ev)
+{
+	size_t i;
+
+	if (ev->kind != ENGINE_EV_IKE_STATE || strcmp(ev->new_state, "DEAD"))
+		return;
+	for (i = 0; i < w->nids && w->ids[i] != ev->ike_sa_id; i++)
+		;
+	if (i == w->nids)
+		return;
+	w->ids[i] = w->ids[--w->nids];
+	if (!w->nids)
+		answer(w, NULL, "%s: %zu IKE SA%s deleted", w->conn, w->ndeleted,
+		       w->ndeleted == 1 ? "" : "s");
 }
 
 static void wait_event(struct ctl_wait *w, const struct engine_event *ev)
 {
 	size_t i;
 
+	if (w->terminate) {
+		terminate_event(w, ev);
+		return;
+	}
 	if (!ev->conn || strcmp(ev->conn, w->conn))
 		return;
 	if (ev->kind == ENGINE_EV_IKE_STATE) {
@@ -188,5 +284,6 @@ void ctl_wait_event(struct daemon *d, const struct engine_event *ev)
 void ctl_wait_abort(struct daemon *d, const char *why)
 {
 	while (d->waits)
-		answer(d->waits, "failed", "initiate %s: %s", d->waits->conn, why);
+		answer(d->waits, "failed", "%s %s: %s", d->waits->terminate ? "terminate" : "initiate",
+		       d->waits->conn, why);
 }

@@ -62,6 +62,16 @@ void daemon_updown(struct daemon *d, const struct engine_event *ev);
  */
 int ctl_wait_initiate(struct daemon *d, struct ctl_client *c, const struct conf_conn *conn,
 		      const char *child, uint64_t timeout_ms, struct ctl_enc *resp);
+/*
+ * terminate: prepare lists the IKE SAs of conn (or the one with
+ * ike_sa_id) before the engine acts; start, after it acted, answers in
+ * resp at once if they are gone already, else once the last one is
+ * DEAD or timeout_ms passed.  prepare returns NULL when memory is short;
+ * a waiter that is not started must be freed.
+ */
+struct ctl_wait *ctl_wait_terminate_prepare(struct daemon *d, struct ctl_client *c,
+					    const char *conn, uint64_t ike_sa_id);
+void ctl_wait_terminate_start(struct ctl_wait *w, uint64_t timeout_ms, struct ctl_enc *resp);
 void ctl_wait_event(struct daemon *d, const struct engine_event *ev);
 /* Answers every waiter with a failure (shut-down). */
 void ctl_wait_abort(struct daemon *d, const char *why);

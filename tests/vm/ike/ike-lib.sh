@@ -372,7 +372,7 @@ ike_terminate() {
 	if _ike_other "$1" terminate; [ $? -ne 200 ]; then
 		:
 	elif [ "$_kind" = ikedaemon ]; then
-		out=$(ike_ctl "$1" terminate "$CF_CONN" 2>&1) ||
+		out=$(ike_ctl "$1" terminate "$CF_CONN" --timeout "$IKE_DOWN_TIMEOUT" 2>&1) ||
 			fail "ikectl terminate $CF_CONN in $_ns: $out"
 	else
 		out=$(ike_swanctl "$1" --terminate --ike "$CF_CONN" --timeout "$IKE_DOWN_TIMEOUT" 2>&1) ||
