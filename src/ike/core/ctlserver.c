@@ -127,7 +127,7 @@ static int handle_frame(struct ctl_client *c, const uint8_t *msg, size_t len)
 	size_t flen;
 	uint8_t kind;
 	char err[160];
-	int ret = -1;
+	int ret = -1, was_deferred = c->deferred;
 
 	if (ctl_enc_init(&resp, CTL_MSG_RESPONSE) < 0)
 		return -1;
@@ -138,12 +138,14 @@ static int handle_frame(struct ctl_client *c, const uint8_t *msg, size_t len)
 	} else {
 		if (kind != CTL_MSG_REQUEST)
 			respond_error(&resp, "expected a request message");
+		else if (c->deferred)	/* one answer outstanding per client */
+			respond_error(&resp, "a request of this client is still waiting");
 		else
 			s->fn(s->arg, c, &req, &resp);
 		ctl_val_free(&req);
 	}
-	if (c->deferred) {
-		ctl_enc_free(&resp);
+	if (c->deferred && !was_deferred) {
+		ctl_enc_free(&resp);	/* its answer comes later (ctl_client_respond) */
 		return 0;
 	}
 	if (ctl_enc_finish(&resp, &frame, &flen) == 0)
