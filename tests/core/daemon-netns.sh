@@ -184,7 +184,8 @@ set +e; $C rekey --reauth site 2>"$T/err"; rc=$?; set -e
 	die "rekey --reauth: $rc $(cat "$T/err")"
 set +e; $C rekey --bogus site 2>/dev/null; rc=$?; set -e
 [ $rc = 2 ] || die "rekey --bogus: $rc"
-$C help | grep -q "terminate CONN|SA | --child \[CONN/\]CHILD | --child-id ID" || die "help: terminate"
+$C help | grep -q "terminate CONN|SA \[--timeout SECONDS\] \[--async\] | --child \[CONN/\]CHILD | --child-id ID" ||
+	die "help: terminate"
 ok "rekey --reauth refuses an SA that is not established; unknown option is a usage error"
 
 # --- metrics: ikectl metrics and GET /metrics, both formats, promtool
