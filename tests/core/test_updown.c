@@ -124,7 +124,7 @@ static void event(int up, const char *peer)
 
 static void run(const char *path, uint64_t key)
 {
-	struct updown_call call = { "site", "net", 42, &U, "eth0" };
+	struct updown_call call = { "site", "net", 42, &U, "eth0", 0, 42 };
 	struct updown_env env;
 
 	ck_assert_int_eq(updown_env_build(&env, &call, 0, 0), 0);
@@ -167,6 +167,8 @@ START_TEST(test_env)
 	ck_assert_ptr_nonnull(strstr(out, "PLUTO_UDP_ENC=4500\n"));
 	ck_assert_ptr_nonnull(strstr(out, "PLUTO_PROTO=esp\n"));
 	ck_assert_ptr_nonnull(strstr(out, "PLUTO_VERSION=1.1\n"));
+	ck_assert_ptr_nonnull(strstr(out, "PLUTO_IF_ID_OUT=42\n"));
+	ck_assert_ptr_null(strstr(out, "PLUTO_IF_ID_IN"));	/* 0: not set */
 	snprintf(want, sizeof(want), "updown site/net: %s done", path);
 	ck_assert_msg(strstr(logged, want), "%s", logged);
 	/* down, IPv6 and transport ("host": our selector is our address) */
@@ -180,7 +182,7 @@ START_TEST(test_env)
 	lts.start[3] = lts.end[3] = 0xb8;
 	lts.start[15] = lts.end[15] = 1;
 	{
-		struct updown_call call = { "site", "net", 42, &U, NULL };
+		struct updown_call call = { "site", "net", 42, &U, NULL, 0, 0 };
 		char verb[32];
 
 		ck_assert_str_eq(updown_verb(&call, 0, verb, sizeof(verb)), "down-host-v6");

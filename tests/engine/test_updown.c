@@ -38,7 +38,8 @@ static void on_event(const struct engine_event *ev, void *arg)
 			 ev->kind == ENGINE_EV_IKE_STATE ? "ike" : ev->child, ev->reason);
 	if (ev->updown && nupdowns < MAX_SEEN) {
 		struct seen *s = &updowns[nupdowns++];
-		struct updown_call call = { ev->conn, ev->child, ev->ike_sa_id, ev->updown, "eth7" };
+		struct updown_call call = { ev->conn, ev->child, ev->ike_sa_id, ev->updown, "eth7",
+					     0, 0 };
 		struct updown_env env;
 
 		ck_assert_int_eq(ev->kind, ENGINE_EV_CHILD_STATE);

@@ -58,6 +58,7 @@ struct updown_call {
 	uint64_t ike_sa_id;		/* PLUTO_UNIQUEID */
 	const struct engine_updown *u;
 	const char *interface;		/* PLUTO_INTERFACE; NULL: "unknown" */
+	uint32_t if_id_in, if_id_out;	/* the child's XFRM interface IDs, 0: none */
 };
 
 #define UPDOWN_ENV_MAX	40

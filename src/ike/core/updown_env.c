@@ -162,6 +162,10 @@ int updown_env_build(struct updown_env *env, const struct updown_call *call, siz
 	clean_id(u->remote_id, id, sizeof(id));
 	if (put(env, "PLUTO_PEER_ID=%s", id) < 0)
 		return -1;
+	/* route-based tunnels: the XFRM interface IDs, as strongSwan passes them */
+	if ((call->if_id_in && put(env, "PLUTO_IF_ID_IN=%u", call->if_id_in) < 0) ||
+	    (call->if_id_out && put(env, "PLUTO_IF_ID_OUT=%u", call->if_id_out) < 0))
+		return -1;
 	/* ESP in UDP: the port the SAs are encapsulated to (strongSwan) */
 	if (u->natt && put(env, "PLUTO_UDP_ENC=%u", addr_port(&u->remote)) < 0)
 		return -1;

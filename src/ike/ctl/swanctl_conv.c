@@ -55,6 +55,9 @@ static const struct keymap child_keys[] = {
 	{ "start_action", V_ENUM, "none|trap|start" },
 	{ "close_action", V_ENUM, "none|trap|start" },
 	{ "replay_window", V_UINT, NULL },
+	{ "sha256_96", V_ENUM, "no|yes" },
+	{ "if_id_in", V_UINT, NULL },
+	{ "if_id_out", V_UINT, NULL },
 	{ "updown", V_PATH, NULL },
 };
 
