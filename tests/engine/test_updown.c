@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+
+#include "ike/core/daemon.h"
 #include "ike/core/updown.h"
 #include "ike/engine/exchange.h"
 #include "pair.h"
@@ -183,6 +186,69 @@ START_TEST(test_reasons)
 }
 END_TEST
 
+/* The daemon's side: daemon_engine_event runs the child's script (daemon.c,
+ * updown.c) with the environment of the real event. */
+START_TEST(test_daemon_runs_script)
+{
+	char dir[] = "/tmp/ike-updown-e.XXXXXX", path[96], rec[96], line[256], cmd[64];
+	char *a, *conf_child;
+	struct daemon d;
+	char err[256];
+	FILE *f;
+	int ups = 0, downs = 0, peer_id = 0;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/updown", dir);
+	snprintf(rec, sizeof(rec), "%s/rec", dir);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "#!/bin/sh\necho \"$PLUTO_VERB $PLUTO_PEER_ID $PLUTO_MY_CLIENT\" >> %s\n"
+		   "echo ran\n", rec);
+	fclose(f);
+	ck_assert_int_eq(chmod(path, 0700), 0);
+	conf_child = malloc(strlen(path) + 128);
+	snprintf(conf_child, strlen(path) + 128, "remote_ts = [\"10.2.0.0/16\"]; updown = \"%s\"; } );",
+		 path);
+	a = pair_conf_sub(pair_conf_a, "remote_ts = [\"10.2.0.0/16\"]; } );", conf_child);
+	free(conf_child);
+	setup(a, NULL);
+	free(a);
+	memset(&d, 0, sizeof(d));
+	d.loop = P.loop;
+	d.cfg = P.peer[PAIR_A].cfg;
+	d.engine = P.peer[PAIR_A].e;
+	d.updown = updown_new(P.loop);
+	ck_assert_ptr_nonnull(d.updown);
+	engine_set_event_cb(d.engine, daemon_engine_event, &d);
+	pair_initiate(&P);
+	pair_pump(&P, 0);
+	ck_assert(pair_established(&P));
+	ck_assert_uint_eq(updown_busy(d.updown), 1);	/* queued or running, not waited for */
+	ck_assert_int_eq(engine_rekey_child(d.engine, "ab", "net", 0, err, sizeof(err)), 0);
+	pair_pump(&P, 0);
+	ck_assert_int_eq(engine_terminate(d.engine, "ab", 0, err, sizeof(err)), 0);
+	pair_pump(&P, 0);
+	updown_drain(d.updown, 10000);
+	ck_assert_uint_eq(updown_busy(d.updown), 0);
+	f = fopen(rec, "r");
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f)) {
+		ups += strcmp(line, "up-client b.example 10.1.0.0/16\n") == 0;
+		downs += strcmp(line, "down-client b.example 10.1.0.0/16\n") == 0;
+		peer_id++;
+	}
+	fclose(f);
+	/* one up, one down, in that order; nothing for the rekey */
+	ck_assert_int_eq(ups, 1);
+	ck_assert_int_eq(downs, 1);
+	ck_assert_int_eq(peer_id, 2);
+	updown_free(d.updown);
+	pair_free(&P);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("updown");
@@ -190,6 +256,7 @@ static Suite *suite(void)
 
 	tcase_add_test(tc, test_up_rekeys_down);
 	tcase_add_test(tc, test_reasons);
+	tcase_add_test(tc, test_daemon_runs_script);
 	suite_add_tcase(s, tc);
 	return s;
 }

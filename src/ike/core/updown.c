@@ -1,7 +1,9 @@
 /*
  * The updown script runner (updown.h): a queue of runs, at most
  * max_running processes, each watched on the loop through its output pipe
- * and its pidfd, and killed at the time limit.
+ * and its pidfd, and killed at the time limit.  A running script holds a
+ * loop on virtual time (loop_hold), as work on another thread does: the
+ * time limit is not reached "before" the script had a chance to run.
  */
 #include "ike/core/updown.h"
 
@@ -159,6 +161,7 @@ static void finish(struct job *j, int status)
 			break;
 		}
 	r->nrunning--;
+	loop_release(r->loop);
 	job_free(j);
 	start_next(r);
 }
@@ -262,6 +265,7 @@ static void start(struct updown_runner *r, struct job *j)
 	j->next = r->running;
 	r->running = j;
 	r->nrunning++;
+	loop_hold(r->loop);
 	timer_init(&j->limit, on_limit, j);
 	timer_init(&j->poll, on_poll, j);
 	if (r->timeout_ms)

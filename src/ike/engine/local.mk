@@ -99,7 +99,7 @@ tests_engine_test_operator_LDADD = $(tests_engine_test_exchange_LDADD)
 check_PROGRAMS += tests/engine/test_updown
 TESTS += tests/engine/test_updown
 tests_engine_test_updown_SOURCES = tests/engine/test_updown.c \
-	tests/engine/pair.c tests/engine/pair.h
+	tests/engine/pair.c tests/engine/pair.h $(DAEMON_CTL_SOURCES)
 tests_engine_test_updown_CPPFLAGS = $(tests_engine_test_exchange_CPPFLAGS)
 tests_engine_test_updown_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_engine_test_updown_LDADD = $(tests_engine_test_exchange_LDADD)
