@@ -4,9 +4,10 @@
  * IKE SA under test (and forged answers to the initiator, rows 6 and 23).
  * Each case checks the table's reaction (the notify, decrypted with the
  * SA's keys, or silence), the log line naming the reason, that no state is
- * left, and that the next good exchange still succeeds.  Rows 28, 29 and
- * 31 (certificates, EAP, fragments) are not implemented by the engine yet.
- * The unprotected rows: test_badinput_init.c.
+ * left, and that the next good exchange still succeeds.  Row 28
+ * (certificates): test_badinput_cert.c; row 31 (fragments): test_frag.c;
+ * row 29 (EAP) is not implemented by the engine yet.  The unprotected
+ * rows: test_badinput_init.c.
  */
 #include <check.h>
 #include <errno.h>

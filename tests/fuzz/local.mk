@@ -15,6 +15,11 @@ tests_fuzz_fuzz_sk_body_SOURCES = tests/fuzz/fuzz_sk_body.c \
 	tests/fuzz/fuzz_codec_check.c tests/fuzz/fuzz_codec_check.h
 tests_fuzz_fuzz_sk_body_LDFLAGS = $(FUZZER_LINK_FLAGS)
 tests_fuzz_fuzz_sk_body_LDADD = $(FUZZ_CODEC_LIBS)
+noinst_PROGRAMS += tests/fuzz/fuzz_frag
+tests_fuzz_fuzz_frag_SOURCES = tests/fuzz/fuzz_frag.c \
+	tests/fuzz/fuzz_codec_check.c tests/fuzz/fuzz_codec_check.h
+tests_fuzz_fuzz_frag_LDFLAGS = $(FUZZER_LINK_FLAGS)
+tests_fuzz_fuzz_frag_LDADD = src/ike/sa/libikesa.a $(FUZZ_CODEC_LIBS) $(OPENSSL_LIBS)
 noinst_PROGRAMS += tests/fuzz/fuzz_kernel_event
 tests_fuzz_fuzz_kernel_event_SOURCES = tests/fuzz/fuzz_kernel_event.c
 tests_fuzz_fuzz_kernel_event_CPPFLAGS = $(AM_CPPFLAGS) $(LIBNL_CFLAGS) $(LIBNL_XFRM_CFLAGS)

@@ -58,6 +58,15 @@ enum conf_auth {
 
 enum conf_send_cert { CONF_SEND_CERT_IFASKED = 0, CONF_SEND_CERT_ALWAYS, CONF_SEND_CERT_NEVER };
 enum conf_revocation { CONF_REV_RELAXED = 0, CONF_REV_IFURI, CONF_REV_STRICT };
+/* IKE fragmentation (RFC 7383), strongSwan's values: yes announces it and
+ * fragments when the peer announced it too; force is yes for IKEv2
+ * (strongSwan's force only changes IKEv1); no neither announces nor
+ * accepts fragments. */
+enum conf_frag { CONF_FRAG_YES = 0, CONF_FRAG_NO, CONF_FRAG_FORCE };
+/* fragment_size: the whole IP datagram of a sent fragment, in bytes. */
+#define CONF_FRAGMENT_SIZE_DEFAULT	1280
+#define CONF_FRAGMENT_SIZE_MIN		256
+#define CONF_FRAGMENT_SIZE_MAX		65535
 
 struct conf_side {
 	struct ident id;
@@ -125,6 +134,8 @@ struct conf_conn {
 	size_t nchildren;
 	unsigned send_cert;		/* enum conf_send_cert */
 	int send_certreq;
+	unsigned fragmentation;		/* enum conf_frag */
+	uint64_t fragment_size;		/* bytes; 0: the global one */
 };
 
 /* secrets { private_key = "gw.key"; } */
@@ -156,6 +167,7 @@ struct conf_global {
 	uint64_t cookie_threshold_ip, block_threshold;	/* per peer IP; 0: off */
 	struct conf_strlist cacerts, crls;	/* paths as written */
 	int rsa_pss;			/* sign with RSA-PSS (RFC 7427), not PKCS#1 v1.5 */
+	uint64_t fragment_size;		/* bytes (CONF_FRAGMENT_SIZE_DEFAULT) */
 };
 
 struct config {
@@ -212,5 +224,6 @@ const char *conf_pfs_name(unsigned v);
 const char *conf_auth_name(unsigned v);
 const char *conf_send_cert_name(unsigned v);
 const char *conf_revocation_name(unsigned v);
+const char *conf_frag_name(unsigned v);
 
 #endif

@@ -590,6 +590,8 @@ static const struct rule global_rules[] = {
 	{ "cacerts", RK_FN, 0, 0, 0, NULL, 0, conf_load_global_cacerts },
 	{ "crls", RK_FN, 0, 0, 0, NULL, 0, conf_load_global_crls },
 	{ "rsa_pss", RK_FN, 0, 0, 0, NULL, 0, conf_load_rsa_pss },
+	{ "fragment_size", RK_UINT, G(fragment_size), CONF_FRAGMENT_SIZE_MIN,
+	  CONF_FRAGMENT_SIZE_MAX, NULL, 0, NULL },
 };
 
 /* Values every deployment gets unless ike.conf says otherwise (ike.conf.5). */
@@ -611,6 +613,7 @@ static int global_defaults(struct conf_global *g)
 	g->half_open_limit = 5000;
 	g->cookie_threshold_ip = 3;
 	g->block_threshold = 5;
+	g->fragment_size = CONF_FRAGMENT_SIZE_DEFAULT;
 	if (strv_push(&g->listen.v, &g->listen.n, strdup("0.0.0.0")) < 0 ||
 	    strv_push(&g->listen.v, &g->listen.n, strdup("::")) < 0)
 		return -1;

@@ -30,6 +30,9 @@ static const struct name_entry dpd_names[] = {
 static const struct name_entry pfs_names[] = {
 	{ CONF_PFS_ACCEPT, "accept" }, { CONF_PFS_REQUIRE, "require" }, { CONF_PFS_NO, "no" },
 };
+static const struct name_entry frag_names[] = {
+	{ CONF_FRAG_YES, "yes" }, { CONF_FRAG_NO, "no" }, { CONF_FRAG_FORCE, "force" },
+};
 static const struct name_entry auth_names[] = {
 	{ CONF_AUTH_PSK, "psk" }, { CONF_AUTH_PUBKEY, "pubkey" }, { CONF_AUTH_RSA, "rsa" },
 	{ CONF_AUTH_ECDSA, "ecdsa" }, { CONF_AUTH_ED25519, "ed25519" }, { CONF_AUTH_ED448, "ed448" },
@@ -55,6 +58,11 @@ const char *conf_start_action_name(unsigned v)
 const char *conf_close_action_name(unsigned v)
 {
 	return name_of(close_names, NAMES_LEN(close_names), v);
+}
+
+const char *conf_frag_name(unsigned v)
+{
+	return name_of(frag_names, NAMES_LEN(frag_names), v);
 }
 
 const char *conf_dpd_action_name(unsigned v)
@@ -511,6 +519,10 @@ static const struct rule conn_rules[] = {
 	{ "children", RK_FN, 0, 0, 0, NULL, 0, load_children },
 	{ "send_cert", RK_ENUM, CN(send_cert), 0, 0, conf_send_cert_names, 3, NULL },
 	{ "send_certreq", RK_FN, 0, 0, 0, NULL, 0, conf_load_send_certreq },
+	{ "fragmentation", RK_ENUM, CN(fragmentation), 0, 0, frag_names, NAMES_LEN(frag_names),
+	  NULL },
+	{ "fragment_size", RK_UINT, CN(fragment_size), CONF_FRAGMENT_SIZE_MIN,
+	  CONF_FRAGMENT_SIZE_MAX, NULL, 0, NULL },
 };
 
 void conf_free_conn(struct conf_conn *c)

@@ -116,6 +116,7 @@ static void put_sa(const struct engine_ike_sa_info *sa, void *arg)
 	ctl_put_str(e, "proposal", sa->proposal);
 	ctl_put_bool(e, "nat_local", sa->nat_local);
 	ctl_put_bool(e, "nat_remote", sa->nat_remote);
+	ctl_put_bool(e, "fragmentation", sa->fragmentation);
 	ctl_put_bool(e, "established", sa->established);
 	ctl_put_u64(e, "established_secs", sa->established_secs);
 	ctl_put_u64(e, "rekey_in_secs", sa->rekey_in_secs);
@@ -314,6 +315,11 @@ static void cmd_show_stats(struct daemon *d, struct ctl_client *c, const struct 
 	ctl_put_u64(resp, "cookies_sent", st.cookies_sent);
 	ctl_put_u64(resp, "init_refused_half_open", st.init_refused_half_open);
 	ctl_put_u64(resp, "kernel_errors", st.kernel_errors);
+	ctl_put_u64(resp, "fragments_out", st.frags_out);
+	ctl_put_u64(resp, "fragments_in", st.frags_in);
+	ctl_put_u64(resp, "fragments_dropped", st.frags_dropped);
+	ctl_put_u64(resp, "fragmented_messages_out", st.frag_msgs_out);
+	ctl_put_u64(resp, "fragmented_messages_in", st.frag_msgs_in);
 	ctl_put_u64(resp, "handshakes_completed", st.handshakes_completed);
 	for (unsigned i = 0; i < ENGINE_FAIL_MAX; i++) {
 		char name[CTL_NAME_MAX + 1];

@@ -102,6 +102,8 @@ void ctl_put_conn(struct ctl_enc *e, const char *name, const struct conf_conn *c
 	ctl_put_str(e, "dpd_action", conf_dpd_action_name(c->dpd_action));
 	ctl_put_str(e, "send_cert", conf_send_cert_name(c->send_cert));
 	ctl_put_str(e, "send_certreq", c->send_certreq ? "yes" : "no");
+	ctl_put_str(e, "fragmentation", conf_frag_name(c->fragmentation));
+	ctl_put_u64(e, "fragment_size", c->fragment_size);
 	ctl_begin_list(e, "children");
 	for (i = 0; i < c->nchildren; i++)
 		put_child(e, &c->children[i]);

@@ -59,6 +59,7 @@ struct engine_ike_sa_info {
 	struct ident local_id, remote_id;
 	const char *proposal;		/* "AES_GCM_16_256/PRF_HMAC_SHA2_256/CURVE_25519" */
 	int nat_local, nat_remote;	/* behind a NAT (RFC 7296 2.23) */
+	int fragmentation;		/* IKE fragmentation negotiated (RFC 7383) */
 	int established;		/* has been ESTABLISHED */
 	uint64_t established_secs;	/* age; 0 while not established */
 	uint64_t rekey_in_secs, reauth_in_secs;	/* 0: not scheduled */
@@ -134,6 +135,10 @@ struct engine_stats {
 	uint64_t packets_dropped;	/* malformed, bad ICV, unknown SPI ... */
 	uint64_t retransmits, cookies_sent, init_refused_half_open;
 	uint64_t kernel_errors;
+	/* IKE fragmentation (RFC 7383) */
+	uint64_t frags_out, frags_in;	/* SKF datagrams sent / kept */
+	uint64_t frags_dropped;		/* refused: BAD-INPUT 31, bad ICV, duplicates */
+	uint64_t frag_msgs_out, frag_msgs_in;	/* messages sent / reassembled in fragments */
 };
 
 typedef void (*engine_ike_sa_fn)(const struct engine_ike_sa_info *sa, void *arg);

@@ -172,6 +172,12 @@ static void engine_counters(struct daemon *d, struct ctl_enc *e)
 	single(e, "ikedaemon_ike_packets_dropped", "counter",
 	       "IKE datagrams dropped: malformed, bad ICV, unknown SPI, replayed.",
 	       st.packets_dropped);
+	metrics_family(e, "ikedaemon_ike_fragments", "counter",
+		       "IKE fragments (RFC 7383): sent, received and kept, dropped.");
+	metrics_sample(e, st.frags_out, (const char *const[]){ "direction", "out", NULL });
+	metrics_sample(e, st.frags_in, (const char *const[]){ "direction", "in", NULL });
+	metrics_sample(e, st.frags_dropped, (const char *const[]){ "direction", "dropped", NULL });
+	metrics_end(e);
 	single(e, "ikedaemon_kernel_errors", "counter", "Kernel (XFRM) requests refused.",
 	       st.kernel_errors);
 	metrics_family(e, "ikedaemon_ike_bytes", "counter", "IKE datagram bytes (UDP payload).");

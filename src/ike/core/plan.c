@@ -45,7 +45,7 @@ static int is_restart_key(const char *name)
  * CHILD SA reads them from the configuration (strongSwan keeps SAs on them). */
 static const char *const soft_conn_keys[] = { "proposals", "rekey_time", "over_time",
 					      "rand_time", "reauth_time", "dpd_delay",
-					      "dpd_action" };
+					      "dpd_action", "fragmentation", "fragment_size" };
 static const char *const soft_child_keys[] = { "esp_proposals", "rekey_time", "life_time",
 					       "rand_time", "rekey_bytes", "life_bytes",
 					       "rekey_packets", "life_packets", "start_action",

@@ -176,6 +176,11 @@ void print_conns(const struct ctl_val *resp)
 		   dur(u64(r, "rekey_time"), b, sizeof(b)), dur(u64(r, "over_time"), c, sizeof(c)),
 		   dur(u64(r, "rand_time"), d, sizeof(d)), dur(u64(r, "reauth_time"), a, sizeof(a)));
 		kv(2, "dpd", "%s, action %s", dur(u64(r, "dpd_delay"), b, sizeof(b)), str(r, "dpd_action"));
+		if (u64(r, "fragment_size"))
+			kv(2, "fragmentation", "%s, fragment_size %" PRIu64, str(r, "fragmentation"),
+			   u64(r, "fragment_size"));
+		else
+			kv(2, "fragmentation", "%s", str(r, "fragmentation"));
 		ch = list(r, "children");
 		for (k = 0; ch && k < ch->nkids; k++)
 			print_conn_child(&ch->kids[k]);
@@ -235,6 +240,8 @@ void print_sas(const struct ctl_val *resp)
 		   ago(ctl_get_bool(r, "established"), u64(r, "established_secs"), a, sizeof(a)),
 		   due(u64(r, "rekey_in_secs"), b, sizeof(b)), due(u64(r, "reauth_in_secs"), c, sizeof(c)));
 		kv(2, "children", "%" PRIu64, u64(r, "children"));
+		if (ctl_get_bool(r, "fragmentation"))
+			kv(2, "fragmentation", "negotiated (RFC 7383)");
 		if (*str(r, "local_auth") || *str(r, "remote_auth"))
 			kv(2, "auth", "local %s, remote %s", str(r, "local_auth"),
 			   str(r, "remote_auth"));

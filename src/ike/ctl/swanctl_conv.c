@@ -38,6 +38,7 @@ static const struct keymap conn_keys[] = {
 	{ "rand_time", V_STR, NULL },
 	{ "reauth_time", V_STR, NULL },
 	{ "dpd_delay", V_STR, NULL },
+	{ "fragmentation", V_ENUM, "yes|no|force" },
 };
 
 static const struct keymap child_keys[] = {

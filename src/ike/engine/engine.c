@@ -362,6 +362,7 @@ void engine_list_ike_sas(struct engine *e, const char *conn, engine_ike_sa_fn fn
 		in.proposal = prop;
 		in.nat_local = sa->nat_local;
 		in.nat_remote = sa->nat_remote;
+		in.fragmentation = sa->frag_ok;
 		in.established = sa->established_ms != 0;
 		in.established_secs = sa->established_ms ? (now - sa->established_ms) / 1000 : 0;
 		in.nchildren = n;

@@ -48,6 +48,10 @@ void out_ts(struct out_msg *m, uint8_t type, const struct ts_set *s);
 int msg_send_request(struct ike_sa *sa, struct out_msg *m, ike_response_fn on_response,
 		     struct secret *keep);
 int msg_send_response(struct ike_sa *sa, struct out_msg *m, struct secret *keep);
+/* RFC 7383 2.5: 1 if a message of msg_len bytes goes out in SKF
+ * fragments (negotiated, protected, bigger than fragment_size with the
+ * IP and UDP headers and the non-ESP marker). */
+int msg_needs_fragments(const struct ike_sa *sa, uint8_t exchange, size_t msg_len);
 /* An unprotected response to an IKE_SA_INIT request that creates no state
  * (COOKIE, INVALID_KE_PAYLOAD, NO_PROPOSAL_CHOSEN): SPIr 0. */
 int msg_send_stateless(struct engine *e, const struct ike_hdr *req, const struct addr *local,

@@ -375,6 +375,8 @@ void ike_sa_destroy(struct ike_sa *sa)
 	secret_free(&sa->nr);
 	secret_free(&sa->init_req);
 	secret_free(&sa->init_resp);
+	ike_sa_frag_clear(sa, &sa->frag_req);
+	ike_sa_frag_clear(sa, &sa->frag_resp);
 	auth_state_free(sa);
 	free(sa->offered);
 	ike_keys_free(&sa->keys);
@@ -382,6 +384,12 @@ void ike_sa_destroy(struct ike_sa *sa)
 	sk_clear(&sa->sk_out);
 	memzero(sa, sizeof(*sa));
 	free(sa);
+}
+
+void ike_sa_frag_clear(struct ike_sa *sa, struct frag_rx *r)
+{
+	sa->eng->frag_held -= frag_rx_held(r);
+	frag_rx_clear(r);
 }
 
 int ike_sa_window_reset(struct ike_sa *sa)

@@ -30,8 +30,7 @@
  * exchange.h holds what the exchange files share; tests/engine/pair.h wires
  * two engines for whole-exchange tests (on virtual time).
  *
- * Not done yet: the kernel's MAPPING event, MOBIKE, fragmentation (RFC
- * 7383); kernel requests, the initiator's and CREATE_CHILD_SA's key
+ * Not done yet: the kernel's MAPPING event, MOBIKE; kernel requests, the initiator's and CREATE_CHILD_SA's key
  * exchanges still run on the loop thread (issue 17).
  */
 #ifndef IKE_ENGINE_IKE_SA_H
@@ -52,6 +51,7 @@
 #include "ike/engine/rekey.h"
 #include "ike/ikev2.h"
 #include "ike/sa/cookie.h"
+#include "ike/sa/frag.h"
 #include "ike/sa/hidx.h"
 #include "ike/sa/sa_state.h"
 #include "ike/sa/sa_table.h"
@@ -74,6 +74,10 @@ struct dh_job;
 #define ENGINE_HALF_OPEN_MS	30000
 /* COOKIE and INVALID_KE restarts of one IKE_SA_INIT (2.6, 1.2). */
 #define ENGINE_INIT_RETRIES	3
+/* Bytes of IKE fragments (RFC 7383) all IKE SAs together may hold while
+ * collecting: a peer that completed IKE_SA_INIT has keys, so half-open SAs
+ * could otherwise hold FRAG_MAX_BYTES each. */
+#define ENGINE_FRAG_BUDGET	(16u << 20)
 /* Unauthenticated answers that create no state (INVALID_MAJOR_VERSION,
  * UNSUPPORTED_CRITICAL_PAYLOAD to IKE_SA_INIT) per second (2.5, 2.21.4). */
 #define ENGINE_UNAUTH_NOTIFY_PER_S	10
@@ -137,6 +141,7 @@ struct engine {
 	int kernel_fd;			/* registered on the loop; -1: none */
 	int own_kernel;			/* engine_new: free it at shutdown */
 	int have_sockets;
+	size_t frag_held;		/* bytes in the IKE SAs' frag_rx sets */
 	uint64_t unauth_sec;		/* rate limit of stateless notifies: */
 	unsigned unauth_n;		/* second and count so far */
 	/* Tests only: fixed nonces and a captured sender instead of sockets. */
@@ -202,6 +207,11 @@ struct ike_sa {
 	size_t cookie_len;
 	unsigned init_retries;		/* INVALID_KE / COOKIE restarts */
 	struct secret init_req, init_resp;	/* RealMessage1/2 for AUTH (2.15) */
+	/* IKE fragmentation (RFC 7383): both sides sent
+	 * IKEV2_FRAGMENTATION_SUPPORTED; the peer's fragmented message being
+	 * collected (frag.c; one exchange at a time each way) */
+	int frag_ok;
+	struct frag_rx frag_req, frag_resp;
 
 	/* keys (2.14) */
 	struct ike_keys keys;
@@ -338,6 +348,8 @@ void ike_sa_closed(struct ike_sa *sa);
 /* Message IDs start again at 0 (IKE_SA_INIT restarted after COOKIE or
  * INVALID_KE_PAYLOAD). */
 int ike_sa_window_reset(struct ike_sa *sa);
+/* Drops a set of fragments being collected (engine budget updated). */
+void ike_sa_frag_clear(struct ike_sa *sa, struct frag_rx *r);
 /* Derives SK_* from g^ir and the nonces, sets up both SK contexts. */
 int ike_sa_derive_keys(struct ike_sa *sa, const struct secret *gir);
 /* The ID payload body (type, 3 reserved bytes, data) of id into out. */

@@ -174,3 +174,12 @@ tests_engine_test_badinput_cert_SOURCES = tests/engine/test_badinput_cert.c \
 tests_engine_test_badinput_cert_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_engine_test_badinput_cert_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_engine_test_badinput_cert_LDADD = $(BADINPUT_LDADD)
+
+# IKE fragmentation (RFC 7383, issue 14): negotiation, sizes, loss, BAD-INPUT 31
+check_PROGRAMS += tests/engine/test_frag
+TESTS += tests/engine/test_frag
+tests_engine_test_frag_SOURCES = tests/engine/test_frag.c \
+	$(BADINPUT_SOURCES) $(PKIFILES_SOURCES)
+tests_engine_test_frag_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_engine_test_frag_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_frag_LDADD = $(BADINPUT_LDADD)
