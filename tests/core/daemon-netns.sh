@@ -10,7 +10,7 @@ pass=0
 ok() { pass=$((pass + 1)); echo "ok $pass - $*"; }
 die() { echo "FAIL: $*"; echo "--- daemon log"; cat "$T/log" 2>/dev/null; exit 1; }
 cleanup() {
-	[ -f "$T/pid" ] && kill "$(cat "$T/pid")" 2>/dev/null
+	for f in "$T/pid" "$T/pida" "$T/pidb"; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; done
 	[ -n "${NPID:-}" ] && kill "$NPID" 2>/dev/null
 	rm -rf "$T"
 }
@@ -184,7 +184,8 @@ set +e; $C rekey --reauth site 2>"$T/err"; rc=$?; set -e
 	die "rekey --reauth: $rc $(cat "$T/err")"
 set +e; $C rekey --bogus site 2>/dev/null; rc=$?; set -e
 [ $rc = 2 ] || die "rekey --bogus: $rc"
-$C help | grep -q "terminate CONN|SA | --child \[CONN/\]CHILD | --child-id ID" || die "help: terminate"
+$C help | grep -q "terminate CONN|SA \[--timeout SECONDS\] \[--async\] | --child \[CONN/\]CHILD | --child-id ID" ||
+	die "help: terminate"
 ok "rekey --reauth refuses an SA that is not established; unknown option is a usage error"
 
 # --- metrics: ikectl metrics and GET /metrics, both formats, promtool
@@ -401,6 +402,73 @@ kill -TERM $DPID; wait $DPID || die "exit status $?"
 "$D" --flush -f "$T/trap.conf" >"$T/out" || die "--flush failed"
 [ -z "$(ip xfrm policy | grep '^	dir ')" ] || die "after --flush: $(ip xfrm policy)"
 ok "--flush refused while running; afterwards removes the block policies"
+
+# --- initiate waits for the outcome: B refuses A's PSK (127.0.0.1 -> 127.0.0.2)
+two() { # NAME ADDR PEER PSK_FOR_PEER PEER_ADDR LOCAL_NET REMOTE_NET
+	cat > "$T/$1.conf" <<EOF
+global: { pidfile = "$T/pid$1"; control_socket = "$T/ctl$1"; listen = ["$2"]; };
+secrets: ( { id = "$3.example"; psk = "$4"; } );
+connections: ( { name = "$1"; local_addrs = ["$2"]; remote_addrs = ["$5"];
+	local = { id = "$1.example"; auth = "psk"; }; remote = { id = "$3.example"; auth = "psk"; };
+	children = ( { name = "net"; local_ts = ["10.$6.0.0/24"];
+		remote_ts = ["10.$7.0.0/24"]; } ); } );
+EOF
+	chmod 600 "$T/$1.conf"
+	"$D" -d -f "$T/$1.conf" 2>>"$T/log$1" &
+	wait_for "$T/ctl$1"
+}
+two a 127.0.0.1 b "the-key-a-uses-for-b-0123456789" 127.0.0.2 1 2
+APID=$!
+two b 127.0.0.2 a "a-different-key-0123456789abcdef" 127.0.0.1 2 1
+BPID=$!
+CA="$B/src/ike/ikectl -s $T/ctla"
+set +e; $CA initiate a --timeout 20 >"$T/out" 2>"$T/err"; rc=$?; set -e
+[ $rc = 4 ] && grep -q "initiate a: IKE SA [0-9]* failed: AUTHENTICATION_FAILED" "$T/err" ||
+	die "initiate toward a peer refusing the PSK: exit $rc, $(cat "$T/out" "$T/err" "$T/loga")"
+set +e; $CA initiate a --json >"$T/out" 2>/dev/null; rc=$?; set -e
+[ $rc = 4 ] && json 'assert d["outcome"] == "failed" and "AUTHENTICATION_FAILED" in d["error"], d' < "$T/out" ||
+	die "initiate --json: exit $rc, $(cat "$T/out")"
+ok "initiate waits: a peer refusing the PSK gives exit 4 and AUTHENTICATION_FAILED"
+kill -TERM $BPID; wait $BPID || die "b: exit status $?"
+# the right key: the IKE SA comes up; the CHILD SA only where the kernel has
+# ESP (without, B's kernel refuses it and A hears why it was not created)
+two b 127.0.0.2 a "the-key-a-uses-for-b-0123456789" 127.0.0.1 2 1
+BPID=$!
+set +e; $CA initiate a >"$T/out" 2>"$T/err"; rc=$?; set -e
+[ $rc = 0 ] && grep -q "^a: IKE SA [0-9]* established, 1 CHILD SA installed$" "$T/out" ||
+	{ [ $rc = 4 ] && grep -q "initiate a/net: CHILD SA not created: " "$T/err" &&
+	  grep -q "our kernel refused the SA" "$T/logb"; } ||
+	die "initiate with the right key: exit $rc, $(cat "$T/out" "$T/err")"
+$CA show sa --json | json 'assert [s["state"] for s in d["sas"]] == ["ESTABLISHED"], d' ||
+	die "no established IKE SA after initiate"
+$CA terminate a > "$T/out" || die "terminate: $?"
+grep -q "^a: 1 IKE SA deleted$" "$T/out" || die "terminate: $(cat "$T/out")"
+$CA show sa --json | json 'assert d["sas"] == [], d' || die "terminate returned before the SA was gone"
+ok "initiate with the right key (exit 0, or 4: the CHILD SA refused for want of ESP); terminate waits until the IKE SA is gone"
+kill -TERM $BPID; wait $BPID || die "b: exit status $?"
+t0=$(date +%s)
+$CA initiate a --async > "$T/out" || die "initiate --async: $?"
+[ "$(cat "$T/out")" = ok ] && [ $(( $(date +%s) - t0 )) -le 1 ] || die "--async: $(cat "$T/out")"
+set +e; $CA initiate a/net --timeout 1 2>"$T/err"; rc=$?; set -e
+[ $rc = 5 ] && grep -q "no outcome within 1 s (timeout)" "$T/err" || die "timeout: $rc $(cat "$T/err")"
+if $CA initiate a --timeout 0 2>"$T/err"; then die "--timeout 0 taken"; fi
+grep -q "'0': seconds, 1..3600" "$T/err" || die "--timeout 0: $(cat "$T/err")"
+$CA show stats >/dev/null || die "a: ikectl after the waits"
+kill -TERM $APID; wait $APID || die "a: exit status $?"
+ok "initiate --async returns at once; --timeout 1 toward a silent peer gives exit 5"
+
+# --- updown: the script is checked by -n (file:line)
+printf '#!/bin/sh\nexit 0\n' > "$T/updown.sh"
+chmod 777 "$T/updown.sh"
+sed "s|remote_ts = \[\"10.2.0.0/24\"\]; } ); } );|remote_ts = [\"10.2.0.0/24\"];\n\t\tupdown = \"$T/updown.sh\"; } ); } );|" \
+	"$T/a.conf" > "$T/ud.conf"
+chmod 600 "$T/ud.conf"
+if "$D" -n -f "$T/ud.conf" 2>"$T/err"; then die "-n took a world-writable updown script"; fi
+grep -q "^$T/ud.conf:7: child 'net': updown script $T/updown.sh is writable by everyone (mode 0777)" "$T/err" ||
+	die "-n updown: $(cat "$T/err") $(cat "$T/ud.conf")"
+chmod 700 "$T/updown.sh"
+"$D" -n -f "$T/ud.conf" >/dev/null || die "-n refused a good updown script"
+ok "ikedaemon -n checks the updown script (file:line)"
 
 # --- a show response larger than one frame (4 MiB): 10,000 connections
 python3 "$SRCDIR/tests/core/gen-conns.py" "$T/big.conf" 10000 "$T"

@@ -37,7 +37,7 @@ for want in \
 	"$M:12: connections.site.pools: not supported by ikedaemon" \
 	"$M:16: connections.site.local-2: a section ikedaemon has no counterpart for" \
 	"$M:22: connections.site.remote.revocation: not supported (ikedaemon authenticates with id and a PSK only)" \
-	"$M:36: connections.site.children.net.updown: not supported by ikedaemon" \
+	"$M:36: connections.site.children.net.updown: \"/usr/local/libexec/ipsec/_updown iptables\" not supported (ikedaemon takes a script path without arguments)" \
 	"$M:37: connections.site.children.net.mark_in: not supported by ikedaemon" \
 	"$M:42: connections.site.children.web.mode: \"beet\" not supported (ikedaemon takes tunnel|transport)" \
 	"$M:43: connections.site.children.web.dpd_action: differs from another child's" \

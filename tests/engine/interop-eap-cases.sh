@@ -120,7 +120,7 @@ run_eap_case() {
 		sw_conf_eap gateway "$method" "$pw"
 		start_daemon
 		echo "==== case $1: ikedaemon initiates (EAP client)" >>"$WORK/ikedaemon.log"
-		$IKECTL initiate ab >>"$WORK/ikectl.log" 2>&1
+		$IKECTL initiate ab --async >>"$WORK/ikectl.log" 2>&1
 		sleep 2
 		sw_sas >"$WORK/$1-sas.log"
 		check "$1" "ikedaemon->charon" "$expect" "$WORK/$1-sas.log"

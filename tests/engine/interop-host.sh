@@ -231,7 +231,7 @@ result() {	# $1 case, $2 direction, $3 0/1
 # Establish in both directions; $1 case, $2 expected: up | none | nochild
 both_ways() {
 	echo "==== case $1: ikedaemon initiates" >>"$WORK/ikedaemon.log"
-	$IKECTL initiate ab >>"$WORK/ikectl.log" 2>&1
+	$IKECTL initiate ab --async >>"$WORK/ikectl.log" 2>&1
 	sleep $((1 + 4 * ESP))
 	sw_sas >"$WORK/$1-sas-we.log"
 	check "$1" "ikedaemon->charon" "$2" "$WORK/$1-sas-we.log"
@@ -378,7 +378,7 @@ run_rw_case() {
 		pools_json "$WORK/$1-pools-after.json" 'p["online"] == 0 and p["offline"] == 1'
 		result "$1" "the lease offline after the IKE SA" $?
 	else
-		$IKECTL initiate ab >>"$WORK/ikectl.log" 2>&1
+		$IKECTL initiate ab --async >>"$WORK/ikectl.log" 2>&1
 		sleep 1
 		sw_sas >"$WORK/$1-sas.log"
 		$IKECTL show sa >"$WORK/$1-show-sa.txt" 2>&1

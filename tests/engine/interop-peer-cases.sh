@@ -53,7 +53,7 @@ run_peer_case() {
 		our_conf_with 'childless = "force";'
 		sw_conf_with 'childless = allow'
 		start_daemon
-		$IKECTL initiate ab >>"$WORK/ikectl.log" 2>&1
+		$IKECTL initiate ab --async >>"$WORK/ikectl.log" 2>&1
 		sleep 2
 		sw_sas >"$WORK/$1-sas.log"
 		since "$WORK/charon.log" "$cl" >"$WORK/$1-charon.log"
@@ -77,7 +77,7 @@ run_peer_case() {
 		grep -q 'ba: #.*ESTABLISHED' "$WORK/$1-sas.log" && [ "$(our_up)" -ge 1 ] &&
 			! grep -q 'CREATE_CHILD_SA' "$WORK/$1-charon.log"
 		result "$1" "ikectl initiate --ike-only: IKE SA up on both sides, no CHILD SA" $?
-		$IKECTL initiate ab/net >>"$WORK/ikectl.log" 2>&1
+		$IKECTL initiate ab/net --async >>"$WORK/ikectl.log" 2>&1
 		sleep 1
 		since "$WORK/charon.log" "$cl" >"$WORK/$1-charon.log"
 		grep -q 'parsed CREATE_CHILD_SA request 2 \[ SA No TSi TSr \]' "$WORK/$1-charon.log" &&

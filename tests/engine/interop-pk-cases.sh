@@ -165,7 +165,7 @@ run_pk_case() {
 	start_daemon
 	if [ "$1" = pk-p256 ]; then
 		# ikectl show sa names both AUTH methods and the peer's certificate
-		$IKECTL initiate ab >>"$WORK/ikectl.log" 2>&1
+		$IKECTL initiate ab --async >>"$WORK/ikectl.log" 2>&1
 		sleep 1
 		$IKECTL show sa >"$WORK/$1-show-sa.txt" 2>&1
 		$IKECTL show sa --json >"$WORK/$1-show-sa.json" 2>&1
@@ -194,7 +194,7 @@ run_pk_case() {
 			grep -q 'Capture started' "$WORK/pk-frag-tshark.log" && break
 			sleep 0.1
 		done
-		$IKECTL initiate ab >>"$WORK/ikectl.log" 2>&1
+		$IKECTL initiate ab --async >>"$WORK/ikectl.log" 2>&1
 		sleep 1
 		$IKECTL show sa >"$WORK/$1-show-sa.txt" 2>&1
 		$IKECTL show sa --json >"$WORK/$1-show-sa.json" 2>&1

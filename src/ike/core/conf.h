@@ -132,6 +132,7 @@ struct conf_child {
 	/* XFRM interface IDs of the inbound and outbound SAs and policies
 	 * (route-based tunnels, ip link ... type xfrm if_id N); 0: none */
 	uint64_t if_id_in, if_id_out;
+	char *updown;			/* script run on up/down (updown.h), NULL: none */
 };
 
 /* An address with a prefix length (a pool's DNS server: 32/128). */

@@ -1,7 +1,9 @@
 /* ike.conf connections and their children (schema in ike.conf.5). */
 #include "ike/core/confload.h"
 
+#include <errno.h>
 #include <netdb.h>
+#include <sys/stat.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -377,6 +379,7 @@ static const struct rule child_rules[] = {
 	{ "sha256_96", RK_ENUM, CH(sha256_96), 0, 0, yes_no_names, NAMES_LEN(yes_no_names), NULL },
 	{ "if_id_in", RK_UINT, CH(if_id_in), 0, UINT32_MAX, NULL, 0, NULL },
 	{ "if_id_out", RK_UINT, CH(if_id_out), 0, UINT32_MAX, NULL, 0, NULL },
+	{ "updown", RK_STR, CH(updown), 0, 0, NULL, 0, NULL },
 };
 
 static void free_child(struct conf_child *ch)
@@ -409,6 +412,32 @@ static void check_limit_pair(struct conf_ctx *ctx, const config_setting_t *s,
 			   ch->name, soft, sv, hard, hv);
 }
 
+/*
+ * The daemon runs the updown script as root: it must be a regular file
+ * (symbolic links followed) that only its owner and group can change, and
+ * executable.  strongSwan takes a command line ("script args"); only a
+ * path is taken here.
+ */
+static void check_updown(struct conf_ctx *ctx, const config_setting_t *s, struct conf_child *ch)
+{
+	const char *p = ch->updown;
+	struct stat st;
+
+	if (p[0] != '/') {
+		conf_error(ctx, s, "child '%s': 'updown' = \"%s\" must be an absolute path", ch->name, p);
+		return;
+	}
+	if (stat(p, &st) < 0)
+		conf_error(ctx, s, "child '%s': updown script %s: %s", ch->name, p, strerror(errno));
+	else if (!S_ISREG(st.st_mode))
+		conf_error(ctx, s, "child '%s': updown script %s is not a regular file", ch->name, p);
+	else if (st.st_mode & S_IWOTH)
+		conf_error(ctx, s, "child '%s': updown script %s is writable by everyone (mode %04o)",
+			   ch->name, p, (unsigned)(st.st_mode & 07777));
+	else if (!(st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH)))
+		conf_error(ctx, s, "child '%s': updown script %s is not executable", ch->name, p);
+}
+
 /* strongSwan's defaults: rekey after 1h, hard expiry 10% later. */
 static void child_finish(struct conf_ctx *ctx, const config_setting_t *s, struct conf_child *ch)
 {
@@ -426,6 +455,8 @@ static void child_finish(struct conf_ctx *ctx, const config_setting_t *s, struct
 			   units_time_str(ch->rekey_time, b, sizeof(b)));
 	check_limit_pair(ctx, s, ch, "rekey_bytes", ch->rekey_bytes, "life_bytes", ch->life_bytes);
 	check_limit_pair(ctx, s, ch, "rekey_packets", ch->rekey_packets, "life_packets", ch->life_packets);
+	if (ch->updown)
+		check_updown(ctx, config_setting_get_member(s, "updown"), ch);
 	if (default_ts(&ch->local_ts) < 0 || default_ts(&ch->remote_ts) < 0)
 		return;
 	check_ts_pairs(ctx, s, ch);

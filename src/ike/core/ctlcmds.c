@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
@@ -407,6 +408,7 @@ static void cmd_initiate(struct daemon *d, struct ctl_client *c, const struct ct
 	const char *child = ctl_get_str(req, "child");
 	int ike_only = ctl_get_bool(req, "ike_only");
 	const struct conf_conn *conn;
+	uint64_t timeout_ms = 0;
 	char err[256];
 
 	if (check_conn(d, req, resp, &conn) < 0)
@@ -426,6 +428,12 @@ static void cmd_initiate(struct daemon *d, struct ctl_client *c, const struct ct
 	if ((ike_only ? engine_initiate_ike(d->engine, conn->name, err, sizeof(err)) :
 	     engine_initiate(d->engine, conn->name, child, err, sizeof(err))) < 0) {
 		fail(resp, "%s", err);
+		return;
+	}
+	/* "wait_ms": wait for the outcome (ikectl's default); without it, at once */
+	if (ctl_get_u64(req, "wait_ms", &timeout_ms) == 0 && timeout_ms && c) {
+		if (ctl_wait_initiate(d, c, conn, child, timeout_ms, resp) < 0)
+			fail(resp, "initiate: out of memory");
 		return;
 	}
 	ctl_put_bool(resp, "ok", 1);
@@ -490,13 +498,19 @@ static void child_sa_action(struct daemon *d, const struct ctl_val *req, struct 
 	answer(resp, rc, err, field);
 }
 
-/* terminate and rekey take a connection name or an IKE SA id. */
-static void sa_action(struct daemon *d, const struct ctl_val *req, struct ctl_enc *resp,
+/*
+ * terminate and rekey take a connection name or an IKE SA id.  With a
+ * client c and "wait_ms" (terminate), the answer waits until the SAs are
+ * gone (ctlwait.c).
+ */
+static void sa_action(struct daemon *d, struct ctl_client *c, const struct ctl_val *req,
+		      struct ctl_enc *resp,
 		      int (*action)(struct engine *, const char *, uint64_t, char *, size_t),
 		      const char *verb, const char *field)
 {
 	const struct conf_conn *conn;
-	uint64_t id = 0;
+	struct ctl_wait *w = NULL;
+	uint64_t id = 0, wait_ms = 0;
 	char err[256];
 	int rc;
 
@@ -510,7 +524,17 @@ static void sa_action(struct daemon *d, const struct ctl_val *req, struct ctl_en
 		fail(resp, "%s: IKE SA id 0 names no SA (ids start at 1)", verb);
 		return;
 	}
+	if (c && ctl_get_u64(req, "wait_ms", &wait_ms) == 0 && wait_ms &&
+	    !(w = ctl_wait_terminate_prepare(d, c, conn ? conn->name : NULL, id))) {
+		fail(resp, "%s: out of memory", verb);
+		return;
+	}
 	rc = action(d->engine, conn ? conn->name : NULL, id, err, sizeof(err));
+	if (w && rc >= 0) {
+		ctl_wait_terminate_start(w, wait_ms, resp);
+		return;
+	}
+	free(w);
 	answer(resp, rc, err, field);
 }
 
@@ -522,7 +546,7 @@ static void cmd_terminate(struct daemon *d, struct ctl_client *c, const struct c
 	if (ctl_get_str(req, "child") || ctl_get_u64(req, "child_sa", &id) == 0)
 		child_sa_action(d, req, resp, engine_terminate_child, "terminate", "child_sas");
 	else
-		sa_action(d, req, resp, engine_terminate, "terminate", NULL);
+		sa_action(d, c, req, resp, engine_terminate, "terminate", NULL);
 }
 
 /* install/uninstall: "conn" and optionally "child". */
@@ -567,9 +591,9 @@ static void cmd_rekey(struct daemon *d, struct ctl_client *c, const struct ctl_v
 	if (ctl_get_str(req, "child") || ctl_get_u64(req, "child_sa", &id) == 0)
 		child_sa_action(d, req, resp, engine_rekey_child, "rekey", NULL);
 	else if (ctl_get_bool(req, "reauth"))
-		sa_action(d, req, resp, engine_reauth, "rekey --reauth", "ike_sas");
+		sa_action(d, NULL, req, resp, engine_reauth, "rekey --reauth", "ike_sas");
 	else
-		sa_action(d, req, resp, engine_rekey, "rekey", NULL);
+		sa_action(d, NULL, req, resp, engine_rekey, "rekey", NULL);
 }
 
 /* "a, b" -> ["a", "b"]: JSON readers get lists, not text to split. */
@@ -769,6 +793,8 @@ void daemon_engine_event(const struct engine_event *ev, void *arg)
 	struct daemon *d = arg;
 	struct ctl_enc e;
 
+	daemon_updown(d, ev);
+	ctl_wait_event(d, ev);
 	if (!d->ctl || ctl_server_monitors(d->ctl) == 0 || ctl_enc_init(&e, CTL_MSG_EVENT) < 0)
 		return;
 	ctl_put_str(&e, "event", ev->kind == ENGINE_EV_IKE_STATE ? "ike_state" : "child_state");
@@ -780,6 +806,10 @@ void daemon_engine_event(const struct engine_event *ev, void *arg)
 	}
 	ctl_put_str(&e, "old", ev->old_state);
 	ctl_put_str(&e, "new", ev->new_state);
+	if (ev->reason)
+		ctl_put_str(&e, "reason", ev->reason);
+	if (ev->updown)
+		ctl_put_str(&e, "updown", ev->updown->up ? "up" : "down");
 	broadcast(d, &e);
 }
 

@@ -78,6 +78,7 @@ static void put_child(struct ctl_enc *e, const struct conf_child *ch)
 	ctl_put_u64(e, "if_id_out", ch->if_id_out);
 	ctl_put_u64(e, "replay_window", ch->replay_window);
 	ctl_put_str(e, "pfs", conf_pfs_name(ch->pfs));
+	ctl_put_str(e, "updown", ch->updown ? ch->updown : "");
 	ctl_end(e);
 }
 

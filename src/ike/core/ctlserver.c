@@ -28,6 +28,9 @@ struct ctl_client {
 	int fd;
 	int monitor;
 	int dead;		/* fell behind as a monitor: closed at its next event */
+	int deferred;		/* its response comes later (ctl_client_defer) */
+	void (*gone)(void *arg);
+	void *gone_arg;
 	struct timer idle;
 	uint8_t *in;
 	size_t inlen, incap;
@@ -50,6 +53,8 @@ static void client_close(struct ctl_client *c)
 	struct ctl_server *s = c->srv;
 	size_t i;
 
+	if (c->deferred && c->gone)
+		c->gone(c->gone_arg);
 	for (i = 0; i < CTL_MAX_CLIENTS; i++)
 		if (s->clients[i] == c)
 			s->clients[i] = NULL;
@@ -122,7 +127,7 @@ static int handle_frame(struct ctl_client *c, const uint8_t *msg, size_t len)
 	size_t flen;
 	uint8_t kind;
 	char err[160];
-	int ret = -1;
+	int ret = -1, was_deferred = c->deferred;
 
 	if (ctl_enc_init(&resp, CTL_MSG_RESPONSE) < 0)
 		return -1;
@@ -133,9 +138,15 @@ static int handle_frame(struct ctl_client *c, const uint8_t *msg, size_t len)
 	} else {
 		if (kind != CTL_MSG_REQUEST)
 			respond_error(&resp, "expected a request message");
+		else if (c->deferred)	/* one answer outstanding per client */
+			respond_error(&resp, "a request of this client is still waiting");
 		else
 			s->fn(s->arg, c, &req, &resp);
 		ctl_val_free(&req);
+	}
+	if (c->deferred && !was_deferred) {
+		ctl_enc_free(&resp);	/* its answer comes later (ctl_client_respond) */
+		return 0;
 	}
 	if (ctl_enc_finish(&resp, &frame, &flen) == 0)
 		ret = queue(c, frame, flen);
@@ -339,6 +350,30 @@ void ctl_server_free(struct ctl_server *s)
 	unlink(s->path);
 	free(s->path);
 	free(s);
+}
+
+void ctl_client_defer(struct ctl_client *c, void (*gone)(void *arg), void *arg)
+{
+	c->deferred = 1;
+	c->gone = gone;
+	c->gone_arg = arg;
+	timer_cancel(c->srv->loop, &c->idle);	/* the waiter has its own limit */
+}
+
+int ctl_client_respond(struct ctl_client *c, struct ctl_enc *resp)
+{
+	const uint8_t *frame;
+	size_t flen;
+	int rc = -1;
+
+	c->deferred = 0;
+	c->gone = NULL;
+	if (ctl_enc_finish(resp, &frame, &flen) == 0 && queue(c, frame, flen) == 0)
+		rc = loop_mod_fd(c->srv->loop, c->fd, LOOP_IN | LOOP_OUT);
+	ctl_enc_free(resp);
+	if (!c->monitor)
+		timer_schedule(c->srv->loop, &c->idle, CTL_IDLE_MS);
+	return rc;
 }
 
 void ctl_client_set_monitor(struct ctl_client *c)

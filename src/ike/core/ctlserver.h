@@ -24,6 +24,13 @@ struct ctl_server *ctl_server_new(struct loop *l, const char *path, ctl_request_
 				  char *err, size_t errlen);
 /* Closes every client and removes the socket file. */
 void ctl_server_free(struct ctl_server *s);
+/*
+ * From the request callback: the response comes later, through
+ * ctl_client_respond (which finishes and frees resp).  If the client goes
+ * first, gone(arg) is called and c must not be used after it.
+ */
+void ctl_client_defer(struct ctl_client *c, void (*gone)(void *arg), void *arg);
+int ctl_client_respond(struct ctl_client *c, struct ctl_enc *resp);
 /* From the request callback: keep c open for events after its response. */
 void ctl_client_set_monitor(struct ctl_client *c);
 size_t ctl_server_monitors(const struct ctl_server *s);

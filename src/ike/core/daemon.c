@@ -1,5 +1,6 @@
 #include "ike/core/daemon.h"
 
+#include <net/if.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -80,6 +81,49 @@ fail:
 	d->reload_failures++;
 	config_free(new);
 	return -1;
+}
+
+/* strongSwan runs the script once per pair of selectors; a bound keeps a
+ * child with long selector lists from flooding the queue. */
+#define UPDOWN_MAX_PAIRS	16
+
+void daemon_updown(struct daemon *d, const struct engine_event *ev)
+{
+	const struct conf_conn *c;
+	const struct conf_child *ch;
+	struct updown_call call;
+	struct updown_env env;
+	char ifname[IF_NAMESIZE + 1], verb[32], label[2 * CONF_NAME_MAX + 40];
+	size_t i, j, pairs = 0;
+
+	if (!ev->updown || !d->updown || !ev->conn || !ev->child ||
+	    !(c = config_find_conn(d->cfg, ev->conn)) || !(ch = config_find_child(c, ev->child)) ||
+	    !ch->updown)
+		return;
+	memset(&call, 0, sizeof(call));
+	call.conn = ev->conn;
+	call.child = ev->child;
+	call.ike_sa_id = ev->ike_sa_id;
+	call.u = ev->updown;
+	call.interface = updown_interface(&ev->updown->local, ifname, sizeof(ifname));
+	call.if_id_in = (uint32_t)ch->if_id_in;
+	call.if_id_out = (uint32_t)ch->if_id_out;
+	for (i = 0; i < call.u->nlocal_ts; i++)
+		for (j = 0; j < call.u->nremote_ts; j++) {
+			if (pairs++ == UPDOWN_MAX_PAIRS) {
+				log_warn(LS_DMN, "updown %s/%s: more than %u selector pairs, the rest "
+					 "not run", ev->conn, ev->child, UPDOWN_MAX_PAIRS);
+				return;
+			}
+			snprintf(label, sizeof(label), "%s/%s %s", ev->conn, ev->child,
+				 updown_verb(&call, i, verb, sizeof(verb)));
+			if (updown_env_build(&env, &call, i, j) < 0) {
+				log_err(LS_DMN, "updown %s: environment too large, not run", label);
+				continue;
+			}
+			/* one flow's runs in order: its reqid stays across rekeys */
+			updown_run(d->updown, ch->updown, env.v, label, ev->updown->reqid);
+		}
 }
 
 void reload_result_free(struct reload_result *r)

@@ -14,6 +14,9 @@
 #include "ike/core/metrics_http.h"
 #include "ike/core/pidfile.h"
 #include "ike/core/plan.h"
+#include "ike/core/updown.h"
+
+struct ctl_wait;
 
 struct daemon {
 	struct loop *loop;
@@ -27,6 +30,8 @@ struct daemon {
 	uint64_t start_ms;
 	uint64_t reloads, reload_failures;
 	int in_sink;			/* the log sink is running (no recursion) */
+	struct updown_runner *updown;	/* updown scripts (updown.h) */
+	struct ctl_wait *waits;		/* "ikectl initiate" waiting (ctlwait.c) */
 };
 
 struct reload_result {
@@ -46,6 +51,30 @@ void daemon_monitor_update(struct daemon *d);
 /* metrics.c: the "families" list of metrics_fmt.h into e; the rendered text. */
 void metrics_collect(struct daemon *d, struct ctl_enc *e);
 int metrics_text(struct daemon *d, enum metrics_format f, char **out, size_t *len);
+
+/* daemon.c: queues the child's updown script for an up/down event. */
+void daemon_updown(struct daemon *d, const struct engine_event *ev);
+
+/*
+ * ctlwait.c: initiate's answer once conn (its child, or every child) is
+ * up or failed, within timeout_ms; the response is put in resp now if
+ * everything is up already, else deferred.  -1: out of memory.
+ */
+int ctl_wait_initiate(struct daemon *d, struct ctl_client *c, const struct conf_conn *conn,
+		      const char *child, uint64_t timeout_ms, struct ctl_enc *resp);
+/*
+ * terminate: prepare lists the IKE SAs of conn (or the one with
+ * ike_sa_id) before the engine acts; start, after it acted, answers in
+ * resp at once if they are gone already, else once the last one is
+ * DEAD or timeout_ms passed.  prepare returns NULL when memory is short;
+ * a waiter that is not started must be freed.
+ */
+struct ctl_wait *ctl_wait_terminate_prepare(struct daemon *d, struct ctl_client *c,
+					    const char *conn, uint64_t ike_sa_id);
+void ctl_wait_terminate_start(struct ctl_wait *w, uint64_t timeout_ms, struct ctl_enc *resp);
+void ctl_wait_event(struct daemon *d, const struct engine_event *ev);
+/* Answers every waiter with a failure (shut-down). */
+void ctl_wait_abort(struct daemon *d, const char *why);
 
 /* ctlcmds.c */
 void daemon_ctl_request(void *arg, struct ctl_client *c, const struct ctl_val *req,

@@ -232,11 +232,37 @@ enum engine_event_kind {
 	ENGINE_EV_CHILD_STATE,
 };
 
+/*
+ * A CHILD SA that came up or went down in the sense of strongSwan's updown
+ * scripts: up when the first CHILD SA of a child configuration's flows is
+ * installed, down when the last one goes.  A rekey or a reauthentication
+ * hands the flows from one CHILD SA to the next (same reqid) and is
+ * neither; moving CHILD SAs to a rekeyed IKE SA is neither.
+ */
+struct engine_updown {
+	int up;				/* 1 up, 0 down */
+	unsigned mode;			/* enum conf_mode */
+	struct addr local, remote;	/* outer addresses of the SAs, with ports */
+	const struct ident *local_id, *remote_id;	/* remote_id: the peer's, authenticated */
+	const struct ike_ts *local_ts, *remote_ts;	/* negotiated */
+	size_t nlocal_ts, nremote_ts;
+	uint32_t reqid, spi_in, spi_out;	/* SPIs in host order */
+	int natt;			/* ESP in UDP */
+};
+
 struct engine_event {
 	enum engine_event_kind kind;
 	uint64_t ike_sa_id, child_sa_id;
 	const char *conn, *child;	/* child NULL for IKE SA events */
 	const char *old_state, *new_state;
+	/*
+	 * Why it failed, or NULL: an IKE SA that dies in IKE_SA_INIT or
+	 * IKE_AUTH ("AUTHENTICATION_FAILED", "NO_PROPOSAL_CHOSEN", "timeout",
+	 * "aborted"...), a CHILD SA that goes without ever being installed
+	 * (the peer's error notify, "our kernel refused the SA: ...").
+	 */
+	const char *reason;
+	const struct engine_updown *updown;	/* CHILD SA up/down, else NULL */
 };
 
 typedef void (*engine_event_fn)(const struct engine_event *ev, void *arg);

@@ -178,6 +178,8 @@ static void on_hup(int signo, void *arg)
 {
 	struct reload_result r;
 
+	if (!((struct daemon *)arg)->engine)
+		return;		/* stopping: the down scripts are running */
 	log_info(LS_DMN, "SIGHUP: reloading %s", ((struct daemon *)arg)->cfg_path);
 	daemon_reload(arg, 0, &r);
 	reload_result_free(&r);
@@ -204,6 +206,11 @@ static int start(struct daemon *d)
 		return -1;
 	}
 	d->start_ms = loop_now_ms(d->loop);
+	d->updown = updown_new(d->loop);
+	if (!d->updown) {
+		log_err(LS_DMN, "out of memory");
+		return -1;
+	}
 	d->ctl = ctl_server_new(d->loop, d->cfg->global.control_socket, daemon_ctl_request, d,
 				err, sizeof(err));
 	if (!d->ctl) {
@@ -238,9 +245,18 @@ static void stop(struct daemon *d)
 	d->metrics = NULL;
 	if (d->engine)
 		engine_shutdown(d->engine);
+	d->engine = NULL;
+	ctl_wait_abort(d, "the daemon is stopping");
 	log_set_sink(NULL, NULL);	/* monitors go away with the socket */
 	ctl_server_free(d->ctl);
 	d->ctl = NULL;
+	if (d->updown) {
+		/* the down scripts of the SAs just deleted (bounded); nothing
+		 * else is served meanwhile: the engine and the socket are gone */
+		updown_drain(d->updown, UPDOWN_DRAIN_MS);
+		updown_free(d->updown);
+		d->updown = NULL;
+	}
 	pidfile_release(&d->pid);
 	if (d->loop)
 		loop_free(d->loop);

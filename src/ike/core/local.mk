@@ -14,7 +14,8 @@ src_ike_core_libikecore_a_SOURCES = \
 	src/ike/core/ctlcerts.c src/ike/core/ctlcerts.h \
 	src/ike/core/plan.c src/ike/core/plan.h \
 	src/ike/core/metrics_fmt.c src/ike/core/metrics_fmt.h \
-	src/ike/core/metrics_http.c src/ike/core/metrics_http.h
+	src/ike/core/metrics_http.c src/ike/core/metrics_http.h \
+	src/ike/core/updown.c src/ike/core/updown_env.c src/ike/core/updown.h
 IKECORE_LIBS = src/ike/core/libikecore.a src/ike/pki/libikepki.a src/ike/crypto/libikecrypto.a \
 	src/common/libikecommon.a $(LIBCONFIG_LIBS) $(OPENSSL_LIBS) $(GMP_LIBS)
 
@@ -24,7 +25,7 @@ sbin_PROGRAMS += src/ike/ikedaemon
 # tests/fuzz/fuzz_ctl_cmds).
 DAEMON_CTL_SOURCES = \
 	src/ike/core/daemon.c src/ike/core/daemon.h \
-	src/ike/core/ctlcmds.c \
+	src/ike/core/ctlcmds.c src/ike/core/ctlwait.c \
 	src/ike/core/ctlserver.c src/ike/core/ctlserver.h \
 	src/ike/core/sdnotify.c src/ike/core/sdnotify.h \
 	src/ike/core/metrics.c
@@ -51,6 +52,12 @@ tests_core_test_config_SOURCES = tests/core/test_config.c
 tests_core_test_config_CFLAGS = $(CHECK_CFLAGS_ALL) -I$(top_srcdir)/tests -DCORE_TEST_DATA='"$(abs_top_srcdir)/tests/core/data"' \
 	-DCORE_TEST_ETC='"$(abs_top_srcdir)/etc"'
 tests_core_test_config_LDADD = $(IKECORE_LIBS) $(CHECK_LIBS)
+
+check_PROGRAMS += tests/core/test_updown
+TESTS += tests/core/test_updown
+tests_core_test_updown_SOURCES = tests/core/test_updown.c
+tests_core_test_updown_CFLAGS = $(CHECK_CFLAGS_ALL) -I$(top_srcdir)/tests
+tests_core_test_updown_LDADD = $(IKECORE_LIBS) $(CHECK_LIBS)
 
 check_PROGRAMS += tests/core/test_ctl
 TESTS += tests/core/test_ctl

@@ -51,7 +51,8 @@ static const char *const soft_conn_keys[] = { "proposals", "rekey_time", "over_t
 static const char *const soft_child_keys[] = { "esp_proposals", "rekey_time", "life_time",
 					       "rand_time", "rekey_bytes", "life_bytes",
 					       "rekey_packets", "life_packets", "start_action",
-					       "close_action", "replay_window", "fail_closed" };
+					       "close_action", "replay_window", "fail_closed",
+					       "updown" };
 
 static int in_list(const char *name, const char *const *l, size_t n)
 {

@@ -29,6 +29,7 @@ struct invocation {
 	int json;
 	int argc;
 	char **argv;		/* arguments after the subcommand, options removed */
+	uint64_t wait_ms;	/* initiate/terminate: wait that long for the outcome, 0: not */
 };
 
 /* Exit statuses (ikectl(8)): scripts tell a refusal from a missing daemon. */
@@ -37,7 +38,11 @@ enum {
 	EXIT_REFUSED = 1,	/* the daemon answered no (unknown connection, no such SA) */
 	EXIT_USAGE = 2,		/* bad command line */
 	EXIT_UNREACHABLE = 3,	/* no daemon on the socket, permission denied, broken answer */
+	EXIT_FAILED = 4,	/* initiate: the negotiation failed (the reason is printed) */
+	EXIT_TIMEOUT = 5,	/* initiate, terminate: no outcome within --timeout */
 };
+
+#define WAIT_TIMEOUT_S	30	/* initiate and terminate, without --timeout */
 
 typedef int (*subcmd_fn)(struct invocation *inv);
 
@@ -164,14 +169,81 @@ static int cmd_show(struct invocation *inv)
 	return run(inv, &req, shows[i].human);
 }
 
+static int all_digits(const char *s);
+
+/* --async, --timeout SECONDS into inv->wait_ms; the rest stays in inv->argv. */
+static int wait_options(struct invocation *inv)
+{
+	uint64_t timeout_s = WAIT_TIMEOUT_S;
+	int i, n = 0, async = 0;
+	char *end;
+
+	for (i = 0; i < inv->argc; i++) {
+		if (strcmp(inv->argv[i], "--async") == 0) {
+			async = 1;
+		} else if (strcmp(inv->argv[i], "--timeout") == 0) {
+			if (++i == inv->argc)
+				return usage_error("--timeout needs SECONDS");
+			errno = 0;
+			timeout_s = strtoull(inv->argv[i], &end, 10);
+			if (!all_digits(inv->argv[i]) || *end || errno || timeout_s == 0 ||
+			    timeout_s > 3600)
+				return usage_error("--timeout '%s': seconds, 1..3600", inv->argv[i]);
+		} else {
+			inv->argv[n++] = inv->argv[i];
+		}
+	}
+	inv->argc = n;
+	inv->wait_ms = async ? 0 : timeout_s * 1000;
+	return 0;
+}
+
+static void print_outcome(const struct ctl_val *resp)
+{
+	const char *m = ctl_get_str(resp, "message");
+
+	printf("%s\n", m ? m : "ok");
+}
+
+/* A request whose answer waits for the outcome (inv->wait_ms): exit 4 when
+ * it failed, 5 when it did not come in time. */
+static int run_waiting(struct invocation *inv, struct ctl_enc *req)
+{
+	struct ctl_val resp;
+	const char *outcome;
+	int ret;
+
+	ctl_put_u64(req, "wait_ms", inv->wait_ms);
+	ret = transact(inv, req, &resp);
+	if (ret < 0)
+		return EXIT_UNREACHABLE;
+	if (inv->json)
+		json_print(stdout, &resp, 0);
+	else if (ret == 0)
+		print_outcome(&resp);
+	outcome = ctl_get_str(&resp, "outcome");
+	if (ret && outcome)
+		ret = strcmp(outcome, "timeout") == 0 ? EXIT_TIMEOUT : EXIT_FAILED;
+	else
+		ret = ret ? EXIT_REFUSED : EXIT_OK;
+	ctl_val_free(&resp);
+	return ret;
+}
+
+/* initiate CONN[/CHILD] [--timeout S] [--async]: by default waits for the outcome. */
 static int cmd_initiate(struct invocation *inv)
 {
 	struct ctl_enc req;
 	char *slash;
-	int ike_only = inv->argc && strcmp(inv->argv[0], "--ike-only") == 0;
+	int ike_only;
 
+	if (wait_options(inv))
+		return EXIT_USAGE;
+	ike_only = inv->argc && strcmp(inv->argv[0], "--ike-only") == 0;
 	if (inv->argc != 1 + ike_only)
 		return usage_error("initiate needs CONN or CONN/CHILD (or --ike-only CONN)");
+	if (ike_only)
+		inv->wait_ms = 0;	/* no CHILD SA to wait for: returns at once */
 	if (request(inv, "initiate", &req) < 0)
 		return EXIT_UNREACHABLE;
 	if (ike_only) {
@@ -185,7 +257,7 @@ static int cmd_initiate(struct invocation *inv)
 		ctl_put_str(&req, "child", slash + 1);
 	}
 	ctl_put_str(&req, "conn", inv->argv[0]);
-	return run(inv, &req, print_done);
+	return inv->wait_ms ? run_waiting(inv, &req) : run(inv, &req, print_done);
 }
 
 static int all_digits(const char *s)
@@ -230,7 +302,7 @@ static int sa_action(struct invocation *inv, const char *command, const char *op
 		ctl_put_u64(&req, "sa", id);
 	else
 		ctl_put_str(&req, "conn", a);
-	return run(inv, &req, human);
+	return inv->wait_ms ? run_waiting(inv, &req) : run(inv, &req, human);
 }
 
 /* --child [CONN/]CHILD or --child-id ID: which CHILD SAs a command acts on. */
@@ -274,6 +346,8 @@ static int cmd_terminate(struct invocation *inv)
 {
 	if (is_child_opt(inv))
 		return child_action(inv, "terminate", print_terminated);
+	if (wait_options(inv))
+		return EXIT_USAGE;
 	return sa_action(inv, "terminate", NULL, print_terminated);
 }
 
@@ -452,10 +526,13 @@ static int cmd_monitor(struct invocation *inv)
 static const struct subcmd subcmds[] = {
 	{ "show", cmd_show, "sa|child|conns [CONN] | kernel | stats | certs | pools",
 	  "IKE SAs, CHILD SAs, configured connections, kernel state, counters, address pools" },
-	{ "initiate", cmd_initiate, "CONN[/CHILD] | --ike-only CONN",
-	  "start a connection (or one child of it; --ike-only: a childless IKE SA)" },
-	{ "terminate", cmd_terminate, "CONN|SA | --child [CONN/]CHILD | --child-id ID",
-	  "delete the IKE SAs of CONN or IKE SA id SA; the CHILD SAs of CHILD, or CHILD SA id ID" },
+	{ "initiate", cmd_initiate, "CONN[/CHILD] [--timeout SECONDS] [--async] | --ike-only CONN",
+	  "start a connection (or one child of it) and wait until it is up or failed\n"
+	  "      (default 30 s; --async: return at once; --ike-only: a childless IKE SA)" },
+	{ "terminate", cmd_terminate,
+	  "CONN|SA [--timeout SECONDS] [--async] | --child [CONN/]CHILD | --child-id ID",
+	  "delete the IKE SAs of CONN or IKE SA id SA and wait until they are gone;\n"
+	  "      the CHILD SAs of CHILD, or CHILD SA id ID" },
 	{ "rekey", cmd_rekey, "CONN|SA | --reauth CONN|SA | --child [CONN/]CHILD | --child-id ID",
 	  "rekey the IKE SAs of CONN or IKE SA id SA (--reauth: reauthenticate them);\n"
 	  "      the CHILD SAs of CHILD, or CHILD SA id ID" },
@@ -479,7 +556,8 @@ static int cmd_help(struct invocation *inv)
 	printf("usage: ikectl [-s SOCKET] COMMAND [ARGS] [--json]\n"
 	       "  -s SOCKET  control socket (default " DEFAULT_SOCKET ")\n"
 	       "  --json     JSON output (every command); field names in ikectl(8)\n"
-	       "exit status: 0 done, 1 refused by the daemon, 2 usage error, 3 no daemon\n\n"
+	       "exit status: 0 done, 1 refused by the daemon, 2 usage error, 3 no daemon,\n"
+	       "  4 initiate failed (reason printed), 5 initiate/terminate timed out\n\n"
 	       "commands:\n");
 	for (i = 0; i < sizeof(subcmds) / sizeof(subcmds[0]); i++)
 		printf("  %s%s%s\n      %s\n", subcmds[i].name, *subcmds[i].args ? " " : "",
@@ -503,7 +581,7 @@ static void take_json(struct invocation *inv)
 
 int main(int argc, char **argv)
 {
-	struct invocation inv = { DEFAULT_SOCKET, 0, 0, NULL };
+	struct invocation inv = { DEFAULT_SOCKET, 0, 0, NULL, 0 };
 	size_t i;
 	int ch;
 

@@ -153,6 +153,8 @@ static void print_conn_child(const struct ctl_val *ch)
 	   count(u64(ch, "life_packets"), c, sizeof(c)));
 	kv(4, "start/close", "%s / %s", str(ch, "start_action"), str(ch, "close_action"));
 	kv(4, "replay window", "%" PRIu64, u64(ch, "replay_window"));
+	if (ctl_get_str(ch, "updown") && *ctl_get_str(ch, "updown"))
+		kv(4, "updown", "%s", str(ch, "updown"));
 }
 
 void print_conns(const struct ctl_val *resp)
@@ -415,6 +417,17 @@ void print_levels(const struct ctl_val *resp)
 		kv(0, l->kids[i].name, "%s", l->kids[i].str ? l->kids[i].str : "?");
 }
 
+/* ": AUTHENTICATION_FAILED" when the event carries why; "" otherwise. */
+static const char *reason_of(const struct ctl_val *ev)
+{
+	static char buf[200];
+
+	if (!ctl_get_str(ev, "reason"))
+		return "";
+	snprintf(buf, sizeof(buf), ": %s", ctl_get_str(ev, "reason"));
+	return buf;
+}
+
 void print_event(const struct ctl_val *ev)
 {
 	char t[16];
@@ -426,11 +439,13 @@ void print_event(const struct ctl_val *ev)
 	if (strcmp(str(ev, "event"), "log") == 0)
 		printf("%s [%s] %s: %s\n", t, str(ev, "subsys"), str(ev, "level"), str(ev, "message"));
 	else if (ctl_get(ev, "child"))
-		printf("%s child %s/%s #%" PRIu64 ": %s -> %s\n", t, str(ev, "conn"), str(ev, "child"),
-		       u64(ev, "child_sa_id"), str(ev, "old"), str(ev, "new"));
+		printf("%s child %s/%s #%" PRIu64 ": %s -> %s%s%s%s%s\n", t, str(ev, "conn"),
+		       str(ev, "child"), u64(ev, "child_sa_id"), str(ev, "old"), str(ev, "new"),
+		       ctl_get(ev, "updown") ? " (" : "", ctl_get(ev, "updown") ? str(ev, "updown") : "",
+		       ctl_get(ev, "updown") ? ")" : "", reason_of(ev));
 	else
-		printf("%s ike %s #%" PRIu64 ": %s -> %s\n", t, str(ev, "conn"), u64(ev, "ike_sa_id"),
-		       str(ev, "old"), str(ev, "new"));
+		printf("%s ike %s #%" PRIu64 ": %s -> %s%s\n", t, str(ev, "conn"), u64(ev, "ike_sa_id"),
+		       str(ev, "old"), str(ev, "new"), reason_of(ev));
 }
 
 void print_done(const struct ctl_val *resp)

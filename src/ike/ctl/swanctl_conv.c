@@ -20,6 +20,7 @@ enum vk {
 	V_STR,		/* "value" (times and counts keep their units) */
 	V_UINT,		/* a bare number */
 	V_ENUM,		/* one of allowed[], as a string */
+	V_PATH,		/* an absolute path, no arguments, as a string */
 };
 
 struct keymap {
@@ -60,6 +61,7 @@ static const struct keymap child_keys[] = {
 	{ "sha256_96", V_ENUM, "no|yes" },
 	{ "if_id_in", V_UINT, NULL },
 	{ "if_id_out", V_UINT, NULL },
+	{ "updown", V_PATH, NULL },
 };
 
 struct conv {
@@ -160,9 +162,12 @@ static int map_key(struct conv *cv, const struct snode *n, const struct keymap *
 		}
 		if ((tab[i].kind == V_UINT && (!*n->value || strspn(n->value, "0123456789") !=
 							   strlen(n->value))) ||
-		    (tab[i].kind == V_ENUM && !in_set(n->value, tab[i].allowed))) {
+		    (tab[i].kind == V_ENUM && !in_set(n->value, tab[i].allowed)) ||
+		    (tab[i].kind == V_PATH && (n->value[0] != '/' || strpbrk(n->value, " \t")))) {
 			snprintf(why, sizeof(why), "\"%s\" not supported (ikedaemon takes %s)",
-				 n->value, tab[i].kind == V_UINT ? "a number" : tab[i].allowed);
+				 n->value, tab[i].kind == V_UINT ? "a number" :
+				 tab[i].kind == V_PATH ? "a script path without arguments" :
+				 tab[i].allowed);
 			note(cv, n, path, why);
 			return 1;
 		}

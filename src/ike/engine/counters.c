@@ -5,6 +5,7 @@
  * IKE_SA_INIT or IKE_AUTH dies; the cause is the error notify it sent or
  * received (notify_err), else no answer (timed_out), else a local end.
  */
+#include "ike/codec/names.h"
 #include "ike/engine/exchange.h"
 
 static const char *const fail_names[ENGINE_FAIL_MAX] = {
@@ -57,6 +58,16 @@ void counters_ike_state(struct ike_sa *sa, enum ike_sa_state old, enum ike_sa_st
 		st->ike_rekeys++;
 	else if ((next == IKE_SA_DEAD || next == IKE_SA_DELETING) && in_handshake(old))
 		st->handshakes_failed[fail_cause(sa)]++;
+}
+
+const char *counters_ike_fail_reason(const struct ike_sa *sa, enum ike_sa_state old,
+				     enum ike_sa_state next)
+{
+	if ((next != IKE_SA_DEAD && next != IKE_SA_DELETING) || !in_handshake(old))
+		return NULL;
+	if (sa->notify_err)
+		return ike_notify_name(sa->notify_err);
+	return sa->timed_out ? "timeout" : "aborted";
 }
 
 const char *engine_fail_name(unsigned cause)

@@ -569,6 +569,8 @@ static void new_child_failed(struct ccsa *x, uint16_t err)
 {
 	log_info(LS_CHD, "IKE SA %llu: CHILD SA %s not created", (unsigned long long)x->sa->id,
 		 x->cfg->name);
+	if (x->child)
+		x->child->notify_err = err;	/* its event tells why (ccsa_free) */
 	if (err == N_TEMPORARY_FAILURE) {
 		rekey_queue_new(x->sa, x->cfg, x->reqid);
 		rekey_retry_later(x->sa);

@@ -234,6 +234,7 @@ void auth_child_result(struct ike_sa *sa, const struct ike_msg *m)
 			 c->cfg->name, sa->conn->name,
 			 err ? ike_notify_name(err) : "without SA/TSi/TSr");
 		sa->notify_err = err;
+		c->notify_err = err;
 		child_sa_destroy(c);
 		return;
 	}

@@ -135,6 +135,7 @@ int ike_sa_state(struct ike_sa *sa, enum ike_sa_state next)
 	ev.conn = sa->conn ? sa->conn->name : NULL;
 	ev.old_state = ike_sa_state_name(old);
 	ev.new_state = ike_sa_state_name(next);
+	ev.reason = counters_ike_fail_reason(sa, old, next);
 	emit(sa->eng, &ev);
 	return 0;
 }
@@ -143,6 +144,8 @@ int child_sa_state(struct child_sa *c, enum child_sa_state next)
 {
 	enum child_sa_state old = c->state;
 	struct engine_event ev;
+	struct engine_updown ud;
+	char why[128];
 
 	if (child_sa_set_state(&c->state, next, c->spi_in, c->spi_out) < 0) {
 		c->ike->eng->state_refused++;	/* a bug (logged): tests check none */
@@ -159,6 +162,8 @@ int child_sa_state(struct child_sa *c, enum child_sa_state next)
 	ev.child = c->cfg ? c->cfg->name : NULL;
 	ev.old_state = child_sa_state_name(old);
 	ev.new_state = child_sa_state_name(next);
+	ev.reason = child_fail_reason(c, next, why, sizeof(why));
+	ev.updown = child_updown(c, old, next, &ud);
 	emit(c->ike->eng, &ev);
 	return 0;
 }

@@ -293,6 +293,8 @@ struct child_sa {
 	uint8_t *pol_was_trap;		/* 1: restore the trap policy on removal */
 	int spi_allocated, sa_in, sa_out;	/* kernel state to remove */
 	int kernel_err;			/* -errno of the kernel's refusal, 0: none */
+	uint16_t notify_err;		/* the peer's error notify refusing it, 0: none */
+	int updown_up;			/* announced up, or took over from one that was */
 	struct addr sa_local, sa_remote;	/* outer addresses of the SAs */
 	int natt;
 	struct ts_set local_ts, remote_ts;	/* negotiated (narrowed) */
@@ -351,6 +353,20 @@ struct ike_sa *ike_sa_conn_next(const struct ike_sa *prev);
 int ike_sa_of_conn(const struct ike_sa *sa, const char *conn);
 /* counters.c: engine_stats from one IKE SA state change (ike_sa_state). */
 void counters_ike_state(struct ike_sa *sa, enum ike_sa_state old, enum ike_sa_state next);
+/* Why a handshake failed when old -> next ends it (engine_event.reason), else NULL. */
+const char *counters_ike_fail_reason(const struct ike_sa *sa, enum ike_sa_state old,
+				     enum ike_sa_state next);
+/*
+ * child_updown.c, for child_sa_state's event: u filled and returned if
+ * c's move old -> next makes its flows come up or go down
+ * (engine_updown), else NULL; the reason a CHILD SA that was never
+ * installed goes (into buf), else NULL (also when its IKE SA's handshake
+ * failed: the IKE SA's event carries that reason).
+ */
+const struct engine_updown *child_updown(struct child_sa *c, enum child_sa_state old,
+					 enum child_sa_state next, struct engine_updown *u);
+const char *child_fail_reason(const struct child_sa *c, enum child_sa_state next, char *buf,
+			      size_t len);
 /* A valid message from the peer arrived: liveness restarts. */
 void ike_sa_alive(struct ike_sa *sa);
 /* Something unauthenticated says the peer lost sa (INVALID_IKE_SPI,

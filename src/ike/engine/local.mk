@@ -7,6 +7,7 @@ src_ike_engine_libikeengine_a_SOURCES = \
 	src/ike/engine/engine.c \
 	src/ike/engine/engine_ctl.c \
 	src/ike/engine/counters.c \
+	src/ike/engine/child_updown.c \
 	src/ike/engine/ike_sa.c \
 	src/ike/engine/msg_in.c \
 	src/ike/engine/msg_out.c \
@@ -97,6 +98,15 @@ tests_engine_test_operator_SOURCES = tests/engine/test_operator.c \
 tests_engine_test_operator_CPPFLAGS = $(tests_engine_test_exchange_CPPFLAGS)
 tests_engine_test_operator_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_engine_test_operator_LDADD = $(tests_engine_test_exchange_LDADD)
+
+# updown and initiate's outcome: CHILD SA up/down and failure reasons in the events
+check_PROGRAMS += tests/engine/test_updown
+TESTS += tests/engine/test_updown
+tests_engine_test_updown_SOURCES = tests/engine/test_updown.c \
+	tests/engine/pair.c tests/engine/pair.h $(DAEMON_CTL_SOURCES)
+tests_engine_test_updown_CPPFLAGS = $(tests_engine_test_exchange_CPPFLAGS)
+tests_engine_test_updown_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_updown_LDADD = $(tests_engine_test_exchange_LDADD)
 
 check_PROGRAMS += tests/engine/test_hostile
 TESTS += tests/engine/test_hostile

@@ -310,8 +310,8 @@ ike_ctl() {
 }
 
 # ike_try_initiate SIDE: starts the connection's child from SIDE; the
-# status of ikectl (which returns at once) or of swanctl (which waits up
-# to the up timeout).  The command's output is in SIDE's initiate.out.
+# status of ikectl or swanctl, each waiting up to the up timeout for the
+# outcome.  The command's output is in SIDE's initiate.out.
 ike_try_initiate() {
 	_ike_side "$1"
 	info "initiating $CF_CONN/$CF_CHILD from side $1 ($_kind)"
@@ -319,7 +319,8 @@ ike_try_initiate() {
 	rc=$?
 	[ "$rc" -eq 200 ] || return "$rc"
 	if [ "$_kind" = ikedaemon ]; then
-		ike_ctl "$1" initiate "$CF_CONN/$CF_CHILD" >"$_dir/initiate.out" 2>&1
+		ike_ctl "$1" initiate "$CF_CONN/$CF_CHILD" --timeout "$IKE_UP_TIMEOUT" \
+			>"$_dir/initiate.out" 2>&1
 	else
 		ike_swanctl "$1" --initiate --child "$CF_CHILD" --timeout "$IKE_UP_TIMEOUT" \
 			>"$_dir/initiate.out" 2>&1
@@ -374,7 +375,7 @@ ike_terminate() {
 	if _ike_other "$1" terminate; [ $? -ne 200 ]; then
 		:
 	elif [ "$_kind" = ikedaemon ]; then
-		out=$(ike_ctl "$1" terminate "$CF_CONN" 2>&1) ||
+		out=$(ike_ctl "$1" terminate "$CF_CONN" --timeout "$IKE_DOWN_TIMEOUT" 2>&1) ||
 			fail "ikectl terminate $CF_CONN in $_ns: $out"
 	else
 		out=$(ike_swanctl "$1" --terminate --ike "$CF_CONN" --timeout "$IKE_DOWN_TIMEOUT" 2>&1) ||

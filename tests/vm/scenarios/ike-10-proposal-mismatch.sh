@@ -15,10 +15,10 @@ for kinds in "self charon" "charon self"; do
 	set -- $kinds
 	ike_start A "$1"
 	ike_start B "$2"
+	# both wait for the outcome and fail (ikectl: NO_PROPOSAL_CHOSEN, or
+	# "timeout" once its retransmissions are spent)
 	if ike_try_initiate A; then
-		[ "$KIND_A" = ikedaemon ] || fail "swanctl --initiate with no common proposal succeeded"
-	else
-		[ "$KIND_A" = charon ] || fail "ikectl initiate failed: $(cat "$SCEN_TMP/A/initiate.out")"
+		fail "initiate with no common proposal succeeded: $(cat "$SCEN_TMP/A/initiate.out")"
 	fi
 	ike_wait_log A "NO_PROPOSAL_CHOSEN from the responder" \
 		'NO_PROPOSAL_CHOSEN' 'NO_PROPOSAL_CHOSEN'
