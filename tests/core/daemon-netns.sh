@@ -90,7 +90,7 @@ ok "second instance refused"
 # --- ikectl
 $C show conns --json | json '
 names = [c["name"] for c in d["conns"]]
-assert names == ["site", "host", "ondemand"], names
+assert names == ["site", "host", "ondemand", "rw"], names
 site = d["conns"][0]
 assert site["remote"]["id"] == "gw2.example.org" and site["remote"]["id_type"] == "fqdn"
 ch = site["children"][0]
@@ -108,7 +108,7 @@ assert d["engine"] != "none", d
 assert [s["conn"] for s in d["sas"]] == ["site"], d
 ' || die "show sa"
 $C show child --json | json 'assert d["children"] == []' || die "show child"
-$C show stats --json | json 'assert d["connections"] == 3 and d["engine"] != "none"' || die "show stats"
+$C show stats --json | json 'assert d["connections"] == 4 and d["engine"] != "none"' || die "show stats"
 ok "show sa lists the start_action=start SA, show child empty, show stats"
 if $C initiate nosuch 2>"$T/err"; then die "initiate nosuch"; fi
 grep -q "unknown connection 'nosuch'" "$T/err" || die "unknown conn: $(cat "$T/err")"
@@ -285,13 +285,13 @@ $C reload --dry-run > "$T/out"
 grep -q "^    replaces its SAs: IKE SA $SITE_SA (because of children.net.remote_ts)$" "$T/out" &&
 	grep -q "^    keeps its SAs: the new settings apply from the next rekey or DPD check$" "$T/out" ||
 	die "dry-run text: $(cat "$T/out")"
-$C show conns --json | json 'assert [c["name"] for c in d["conns"]] == ["site", "host", "ondemand"]' ||
+$C show conns --json | json 'assert [c["name"] for c in d["conns"]] == ["site", "host", "ondemand", "rw"]' ||
 	die "dry-run changed something"
 ok "reload --dry-run shows add/remove/change, which SAs each change keeps or replaces, and changes nothing"
 $C reload | grep -q "added connection host2" || die "reload"
 $C show sa site --json | json 'assert [s["id"] for s in d["sas"]] != ['"$SITE_SA"'], d' ||
 	die "site's SA was not replaced"
-$C show conns --json | json 'assert [c["name"] for c in d["conns"]] == ["site", "host2", "ondemand"]' ||
+$C show conns --json | json 'assert [c["name"] for c in d["conns"]] == ["site", "host2", "ondemand", "rw"]' ||
 	die "reload not applied"
 ok "ikectl reload applied"
 sleep 0.2
@@ -312,7 +312,7 @@ kill -HUP $DPID
 sleep 0.3
 kill -0 $DPID || die "daemon died on a broken reload"
 grep -q "unknown key 'bogus' in a connection" "$T/log" || die "broken reload not logged"
-$C show conns --json | json 'assert [c["name"] for c in d["conns"]] == ["site", "host2", "ondemand"]' ||
+$C show conns --json | json 'assert [c["name"] for c in d["conns"]] == ["site", "host2", "ondemand", "rw"]' ||
 	die "broken reload changed the config"
 if $C reload 2>"$T/err"; then die "ikectl reload accepted a broken file"; fi
 grep -q "ike.conf:[0-9]*: unknown key 'bogus'" "$T/err" || die "reload errors: $(cat "$T/err")"
@@ -320,7 +320,7 @@ ok "SIGHUP and ikectl reload with a broken file keep the old configuration"
 sed 's/name = "ondemand";/name = "od";/' "$T/good.conf" > "$T/ike.conf"
 kill -HUP $DPID
 sleep 0.3
-$C show conns --json | json 'assert [c["name"] for c in d["conns"]] == ["site", "host2", "od"]' ||
+$C show conns --json | json 'assert [c["name"] for c in d["conns"]] == ["site", "host2", "od", "rw"]' ||
 	die "SIGHUP reload not applied"
 ok "SIGHUP applies a good file"
 
