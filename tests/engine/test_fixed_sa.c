@@ -125,6 +125,49 @@ START_TEST(test_fixed_twice_refused)
 END_TEST
 
 /*
+ * fuzz_engine found it (a timeout): address ranges that are not subnets
+ * split into prefixes, 61 x 30 policy pairs here; a CHILD SA's selectors
+ * may now take at most 256 pairs.  The peer's ranges are refused, the
+ * IKE SA comes up without the CHILD SA, nothing is left in the kernel.
+ */
+static const char conf_ranges_a[] =
+	"secrets: ( { id = \"b.example\"; psk = \"pair-test-psk-0123456789\"; } );\n"
+	"connections: ( {\n"
+	"  name = \"ab\";\n"
+	"  local_addrs = [\"192.0.2.1\"]; remote_addrs = [\"192.0.2.2\"];\n"
+	"  local = { id = \"a.example\"; auth = \"psk\"; };\n"
+	"  remote = { id = \"b.example\"; auth = \"psk\"; };\n"
+	"  children = ( { name = \"net\"; local_ts = [\"10.5.130.255-255.255.254.255\"];\n"
+	"                 remote_ts = [\"10.2.0.0-10.2.255.251\"]; } );\n"
+	"} );\n";
+
+static const char conf_ranges_b[] =
+	"secrets: ( { id = \"a.example\"; psk = \"pair-test-psk-0123456789\"; } );\n"
+	"connections: ( {\n"
+	"  name = \"ba\";\n"
+	"  local_addrs = [\"192.0.2.2\"]; remote_addrs = [\"%any\"];\n"
+	"  local = { id = \"b.example\"; auth = \"psk\"; };\n"
+	"  remote = { id = \"a.example\"; auth = \"psk\"; };\n"
+	"  children = ( { name = \"wide\"; local_ts = [\"10.0.0.0/8\"];\n"
+	"                 remote_ts = [\"0.0.0.0/0\"]; } );\n"
+	"} );\n";
+
+START_TEST(test_ranges_policy_bound)
+{
+	pair_setup(&P, conf_ranges_a, conf_ranges_b);
+	addr_parse(&addr_a, "192.0.2.1", 500);
+	addr_parse(&addr_b, "192.0.2.2", 500);
+	fixed_pair();
+	ck_assert_ptr_null(pair_sa(&P, PAIR_B)->children);
+	ck_assert_ptr_null(pair_sa(&P, PAIR_A)->children);
+	ck_assert_uint_eq(kernel_mem_policy_count(P.peer[PAIR_B].k), 0);
+	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_B].k), 0);
+	ck_assert_uint_eq(pair_sa(&P, PAIR_A)->notify_err, N_NO_PROPOSAL_CHOSEN);
+	pair_free(&P);
+}
+END_TEST
+
+/*
  * Every input of tests/fuzz/corpus/fuzz_engine through the fuzzer's own
  * target, in this build: the seeds, and each input that once crashed it
  * (kept there as crash-<what>, after the fix), as regression cases.  The
@@ -167,6 +210,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_fixed_keys_repeat);
 	tcase_add_test(tc, test_fixed_seal_reaches_handler);
 	tcase_add_test(tc, test_fixed_twice_refused);
+	tcase_add_test(tc, test_ranges_policy_bound);
 	tcase_add_test(tc, test_fuzz_corpus_replay);
 	suite_add_tcase(s, tc);
 	return s;
