@@ -125,6 +125,7 @@ enum kernel_integ {
 	KERNEL_INTEG_HMAC_SHA2_256_128,
 	KERNEL_INTEG_HMAC_SHA2_384_192,
 	KERNEL_INTEG_HMAC_SHA2_512_256,
+	KERNEL_INTEG_HMAC_SHA2_256_96,	/* pre-RFC 4868 Linux peers (sha256_96) */
 };
 
 struct kernel_sa {
@@ -215,6 +216,8 @@ struct kernel_policy_info {
 	uint32_t reqid;		/* of the first template; 0 without one */
 	int has_tmpl;
 	enum kernel_action action;
+	struct kernel_mark mark;
+	uint32_t if_id;
 };
 
 typedef void (*kernel_sa_info_fn)(const struct kernel_sa_info *sa, void *arg);

@@ -370,6 +370,19 @@ static int tmpl_foreign(const struct nlattr *a)
 	return 0;
 }
 
+/* A policy's mark and XFRM interface ID (0 where absent). */
+static void policy_mark_if_id(struct nlattr **tb, struct kernel_mark *mark, uint32_t *if_id)
+{
+	if (tb[XFRMA_MARK] && nla_len(tb[XFRMA_MARK]) >= (int)sizeof(struct xfrm_mark)) {
+		const struct xfrm_mark *m = nla_data(tb[XFRMA_MARK]);
+
+		mark->value = m->v;
+		mark->mask = m->m;
+	}
+	if (tb[XFRMA_IF_ID] && nla_len(tb[XFRMA_IF_ID]) >= 4)
+		*if_id = nla_get_u32(tb[XFRMA_IF_ID]);
+}
+
 static int own_policy_reply(struct nl_msg *msg, void *arg)
 {
 	struct nlmsghdr *h = nlmsg_hdr(msg);
@@ -386,14 +399,7 @@ static int own_policy_reply(struct nl_msg *msg, void *arg)
 		return 0;
 	it->index = info->index;
 	it->dir = info->dir;
-	if (tb[XFRMA_MARK] && nla_len(tb[XFRMA_MARK]) >= (int)sizeof(struct xfrm_mark)) {
-		const struct xfrm_mark *m = nla_data(tb[XFRMA_MARK]);
-
-		it->id.mark.value = m->v;
-		it->id.mark.mask = m->m;
-	}
-	if (tb[XFRMA_IF_ID] && nla_len(tb[XFRMA_IF_ID]) >= 4)
-		it->if_id = nla_get_u32(tb[XFRMA_IF_ID]);
+	policy_mark_if_id(tb, &it->id.mark, &it->if_id);
 	return 0;
 }
 
@@ -557,6 +563,7 @@ static int list_policy_reply(struct nl_msg *msg, void *arg)
 		p.has_tmpl = 1;
 		p.reqid = t->reqid;
 	}
+	policy_mark_if_id(tb, &p.mark, &p.if_id);
 	if (ctx->pol_fn)
 		ctx->pol_fn(&p, ctx->arg);
 	return 0;

@@ -34,6 +34,8 @@ static const struct xfrm_integ_alg integ_algs[] = {
 	{ KERNEL_INTEG_HMAC_SHA2_256_128, "hmac-sha2-256-128", "hmac(sha256)", 128, 32 },
 	{ KERNEL_INTEG_HMAC_SHA2_384_192, "hmac-sha2-384-192", "hmac(sha384)", 192, 48 },
 	{ KERNEL_INTEG_HMAC_SHA2_512_256, "hmac-sha2-512-256", "hmac(sha512)", 256, 64 },
+	/* the truncation of Linux before 2.6.33, for peers that still use it */
+	{ KERNEL_INTEG_HMAC_SHA2_256_96, "hmac-sha2-256-96", "hmac(sha256)", 96, 32 },
 };
 
 const struct xfrm_encr_alg *xfrm_encr_lookup(enum kernel_encr id)

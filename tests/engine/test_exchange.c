@@ -275,6 +275,67 @@ START_TEST(test_esp_pfs_group)
 }
 END_TEST
 
+/* sha256_96: HMAC-SHA-256 in the kernel SAs with 96-bit ICVs, both ways;
+ * without it the 128 bits of RFC 4868 */
+static void esp_sha256(const char *extra, enum kernel_integ want)
+{
+	char a[160], b[160];
+	struct child_sa *ca;
+
+	snprintf(a, sizeof(a), "remote_ts = [\"10.2.0.0/16\"]; esp_proposals = [\"aes128-sha256\"]; %s",
+		 extra);
+	snprintf(b, sizeof(b), "remote_ts = [\"10.1.0.0/16\"]; esp_proposals = [\"aes128-sha256\"]; %s",
+		 extra);
+	setup_sub("remote_ts = [\"10.2.0.0/16\"];", a, "remote_ts = [\"10.1.0.0/16\"];", b);
+	pair_initiate(&P);
+	pair_pump(&P, 0);
+	ck_assert(pair_established(&P));
+	assert_children_match();
+	ca = pair_sa(&P, PAIR_A)->children;
+	ck_assert_int_eq(pair_ksa(&P, PAIR_A, "192.0.2.2", ca->spi_out)->integ, want);
+	ck_assert_int_eq(pair_ksa(&P, PAIR_A, "192.0.2.1", ca->spi_in)->integ, want);
+	pair_free(&P);
+}
+
+START_TEST(test_sha256_96)
+{
+	esp_sha256("", KERNEL_INTEG_HMAC_SHA2_256_128);
+	esp_sha256("sha256_96 = \"yes\";", KERNEL_INTEG_HMAC_SHA2_256_96);
+}
+END_TEST
+
+/* if_id_in/if_id_out: the inbound SA and the in/fwd policies carry
+ * if_id_in, the outbound SA and the out policy if_id_out (XFRM interfaces) */
+START_TEST(test_if_id)
+{
+	struct child_sa *ca;
+	size_t n[3] = { 0, 0, 0 };
+
+	setup_sub("remote_ts = [\"10.2.0.0/16\"];",
+		  "remote_ts = [\"10.2.0.0/16\"]; if_id_in = 42; if_id_out = 4294967295L;", NULL,
+		  NULL);
+	pair_initiate(&P);
+	pair_pump(&P, 0);
+	ck_assert(pair_established(&P));
+	assert_children_match();
+	ca = pair_sa(&P, PAIR_A)->children;
+	ck_assert_uint_eq(pair_ksa(&P, PAIR_A, "192.0.2.1", ca->spi_in)->if_id, 42);
+	ck_assert_uint_eq(pair_ksa(&P, PAIR_A, "192.0.2.2", ca->spi_out)->if_id, 4294967295u);
+	ck_assert_uint_eq(ca->npols, 3);
+	for (size_t i = 0; i < ca->npols; i++) {
+		const struct kernel_policy *kp = kernel_mem_find_policy(P.peer[PAIR_A].k, &ca->pols[i]);
+
+		ck_assert_ptr_nonnull(kp);
+		ck_assert_uint_eq(kp->if_id, kp->dir == KERNEL_DIR_OUT ? 4294967295u : 42);
+		n[kp->dir == KERNEL_DIR_OUT ? 0 : kp->dir == KERNEL_DIR_IN ? 1 : 2]++;
+	}
+	ck_assert(n[0] == 1 && n[1] == 1 && n[2] == 1);
+	/* the peer without if_id: none on its side */
+	ck_assert_uint_eq(pair_ksa(&P, PAIR_B, "192.0.2.2", pair_sa(&P, PAIR_B)->children->spi_in)->if_id, 0);
+	pair_free(&P);
+}
+END_TEST
+
 START_TEST(test_ts_unacceptable)
 {
 	setup_sub(NULL, NULL, "remote_ts = [\"10.1.0.0/16\"];", "remote_ts = [\"10.9.0.0/16\"];");
@@ -1217,6 +1278,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_esp_no_proposal);
 	tcase_add_test(tc, test_ts_unacceptable);
 	tcase_add_test(tc, test_esp_pfs_group);
+	tcase_add_test(tc, test_sha256_96);
+	tcase_add_test(tc, test_if_id);
 	tcase_add_test(tc, test_ts_narrowed);
 	tcase_add_test(tc, test_lost_auth_response);
 	tcase_add_test(tc, test_retransmit_backoff);

@@ -193,6 +193,7 @@ START_TEST(alg_table)
 		{ KERNEL_INTEG_HMAC_SHA2_256_128, "hmac(sha256)", 128 },
 		{ KERNEL_INTEG_HMAC_SHA2_384_192, "hmac(sha384)", 192 },
 		{ KERNEL_INTEG_HMAC_SHA2_512_256, "hmac(sha512)", 256 },
+		{ KERNEL_INTEG_HMAC_SHA2_256_96, "hmac(sha256)", 96 },
 		{ KERNEL_INTEG_AES_XCBC_96, "xcbc(aes)", 96 },
 	};
 

@@ -469,6 +469,8 @@ static int m_list_own(struct kernel *k, kernel_sa_info_fn sa_fn, kernel_policy_i
 		info.has_tmpl = p->has_tmpl;
 		info.reqid = p->has_tmpl ? p->tmpl.reqid : 0;
 		info.action = p->action;
+		info.mark = p->mark;
+		info.if_id = p->if_id;
 		pol_fn(&info, arg);
 	}
 	return 0;

@@ -102,6 +102,12 @@ struct conf_child {
 	 * stopped or restarting.  Default: yes for start_action trap/start.
 	 */
 	unsigned fail_closed;
+	/* HMAC-SHA-256 in ESP truncated to 96 bits, not RFC 4868's 128
+	 * (strongSwan's sha256_96, for old Linux peers); default no */
+	unsigned sha256_96;
+	/* XFRM interface IDs of the inbound and outbound SAs and policies
+	 * (route-based tunnels, ip link ... type xfrm if_id N); 0: none */
+	uint64_t if_id_in, if_id_out;
 };
 
 struct conf_conn {

@@ -344,6 +344,9 @@ static const struct rule child_rules[] = {
 	{ "replay_window", RK_UINT, CH(replay_window), 0, 4096, NULL, 0, NULL },
 	{ "pfs", RK_ENUM, CH(pfs), 0, 0, pfs_names, NAMES_LEN(pfs_names), NULL },
 	{ "fail_closed", RK_ENUM, CH(fail_closed), 0, 0, yes_no_names, NAMES_LEN(yes_no_names), NULL },
+	{ "sha256_96", RK_ENUM, CH(sha256_96), 0, 0, yes_no_names, NAMES_LEN(yes_no_names), NULL },
+	{ "if_id_in", RK_UINT, CH(if_id_in), 0, UINT32_MAX, NULL, 0, NULL },
+	{ "if_id_out", RK_UINT, CH(if_id_out), 0, UINT32_MAX, NULL, 0, NULL },
 };
 
 static void free_child(struct conf_child *ch)

@@ -71,6 +71,9 @@ static void put_child(struct ctl_enc *e, const struct conf_child *ch)
 	ctl_put_str(e, "start_action", conf_start_action_name(ch->start_action));
 	ctl_put_str(e, "close_action", conf_close_action_name(ch->close_action));
 	ctl_put_bool(e, "fail_closed", (int)ch->fail_closed);
+	ctl_put_bool(e, "sha256_96", (int)ch->sha256_96);
+	ctl_put_u64(e, "if_id_in", ch->if_id_in);
+	ctl_put_u64(e, "if_id_out", ch->if_id_out);
 	ctl_put_u64(e, "replay_window", ch->replay_window);
 	ctl_put_str(e, "pfs", conf_pfs_name(ch->pfs));
 	ctl_end(e);

@@ -54,6 +54,9 @@ static const struct keymap child_keys[] = {
 	{ "start_action", V_ENUM, "none|trap|start" },
 	{ "close_action", V_ENUM, "none|trap|start" },
 	{ "replay_window", V_UINT, NULL },
+	{ "sha256_96", V_ENUM, "no|yes" },
+	{ "if_id_in", V_UINT, NULL },
+	{ "if_id_out", V_UINT, NULL },
 };
 
 struct conv {

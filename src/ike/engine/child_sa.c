@@ -154,12 +154,14 @@ static int policy_pair(struct child_sa *c, const struct ts_prefix *lp, const str
 
 	kernel_sel(&p.sel, lp, lt, rp, rt);
 	p.dir = KERNEL_DIR_OUT;
+	p.if_id = (uint32_t)c->cfg->if_id_out;
 	p.tmpl.src = c->sa_local;
 	p.tmpl.dst = c->sa_remote;
 	if (push_policy(c, &p) < 0)
 		return -1;
 	kernel_sel(&p.sel, rp, rt, lp, lt);
 	p.dir = KERNEL_DIR_IN;
+	p.if_id = (uint32_t)c->cfg->if_id_in;
 	p.tmpl.src = c->sa_remote;
 	p.tmpl.dst = c->sa_local;
 	if (push_policy(c, &p) < 0)
@@ -226,6 +228,8 @@ static void sa_common(struct child_sa *c, struct kernel_sa *ks, const struct enc
 	ks->reqid = c->reqid;
 	ks->encr = kernel_alg_encr(encr->id);
 	ks->integ = kernel_alg_integ(integ ? integ->id : AUTH_NONE);
+	if (cfg->sha256_96 && ks->integ == KERNEL_INTEG_HMAC_SHA2_256_128)
+		ks->integ = KERNEL_INTEG_HMAC_SHA2_256_96;
 	ks->replay_window = (uint32_t)cfg->replay_window;
 	ks->esn = esn && esn->id == ESN_YES;
 	ks->life.soft_secs = cfg->rekey_time;
@@ -262,6 +266,7 @@ static void build_in(struct child_sa *c, const struct child_keys *keys,
 	ks->id.dst = c->sa_local;
 	ks->id.spi = c->spi_in;
 	ks->src = c->sa_remote;
+	ks->if_id = (uint32_t)c->cfg->if_id_in;
 	if (c->natt) {
 		ks->encap_sport = addr_port(&c->sa_remote);
 		ks->encap_dport = addr_port(&c->sa_local);
@@ -314,6 +319,7 @@ static int install_sas(struct child_sa *c, const struct child_keys *keys,
 	ks.id.dst = c->sa_remote;
 	ks.id.spi = c->spi_out;
 	ks.src = c->sa_local;
+	ks.if_id = (uint32_t)c->cfg->if_id_out;
 	if (c->natt) {
 		ks.encap_sport = addr_port(&c->sa_local);
 		ks.encap_dport = addr_port(&c->sa_remote);

@@ -91,6 +91,8 @@ static void remove_unwanted(struct engine *e, const struct listing *l, size_t *n
 		memset(&p, 0, sizeof(p));
 		p.sel = l->pols[i].sel;
 		p.dir = l->pols[i].dir;
+		p.mark = l->pols[i].mark;
+		p.if_id = l->pols[i].if_id;
 		if (kernel_del_policy(e->kernel, &p) == 0)
 			(*npols)++;
 	}

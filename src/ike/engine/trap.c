@@ -70,8 +70,10 @@ static int trap_pair(struct engine *e, struct trap *t, struct kernel_policy *p, 
 	struct addr a;
 
 	p->dir = KERNEL_DIR_OUT;
+	p->if_id = (uint32_t)t->child->if_id_out;
 	if (trap_add(e, t, p, adopt) < 0)
 		return -1;
+	p->if_id = (uint32_t)t->child->if_id_in;
 	p->sel.src = out.dst;
 	p->sel.dst = out.src;
 	p->sel.src_plen = out.dst_plen;
