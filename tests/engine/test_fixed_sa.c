@@ -168,6 +168,50 @@ START_TEST(test_ranges_policy_bound)
 END_TEST
 
 /*
+ * fuzz_engine found it (ASan, heap-use-after-free): both sides rekey the
+ * IKE SA at once; on A the peer's new SA waits with twin_of pointing at
+ * the old one; a broken IKE_AUTH request on the old one destroys it, and
+ * destroying the new one later read the freed SA.  The old SA's end now
+ * clears the pointers of its twins.
+ */
+static int drop_from_a(struct pair *p, struct pair_pkt *q, void *arg)
+{
+	(void)p, (void)arg;
+	return q->from == PAIR_A;
+}
+
+START_TEST(test_rekey_twin_old_goes_first)
+{
+	static const uint8_t junk[4] = { 0, 0, 0, 3 };
+	char err[128];
+	uint8_t out[256];
+	struct ike_sa *old;
+	size_t len;
+	int twins = 0;
+
+	setup();
+	fixed_pair();
+	old = pair_sa(&P, PAIR_A);
+	P.filter = drop_from_a;
+	ck_assert_int_eq(engine_rekey(E(PAIR_A), "ab", 0, err, sizeof(err)), 0);
+	ck_assert_int_eq(engine_rekey(E(PAIR_B), "ba", 0, err, sizeof(err)), 0);
+	pair_pump(&P, 0);
+	for (struct ike_sa *sa = E(PAIR_A)->sas; sa; sa = sa->next)
+		twins += sa->rk.twin_of == old;
+	ck_assert_int_gt(twins, 0);
+	len = fixed_sa_seal(old, IKE_AUTH, 0, (uint32_t)old->win.rx_next, 0xfe, junk,
+			    sizeof(junk), out, sizeof(out));
+	engine_packet_in(E(PAIR_A), out, len, &addr_a, &addr_b, 0);
+	for (struct ike_sa *sa = E(PAIR_A)->sas; sa; sa = sa->next) {
+		ck_assert_ptr_ne(sa, old);
+		ck_assert_ptr_null(sa->rk.twin_of);
+	}
+	fixed_sa_clear(E(PAIR_A));
+	pair_free(&P);
+}
+END_TEST
+
+/*
  * Every input of tests/fuzz/corpus/fuzz_engine through the fuzzer's own
  * target, in this build: the seeds, and each input that once crashed it
  * (kept there as crash-<what>, after the fix), as regression cases.  The
@@ -211,6 +255,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_fixed_seal_reaches_handler);
 	tcase_add_test(tc, test_fixed_twice_refused);
 	tcase_add_test(tc, test_ranges_policy_bound);
+	tcase_add_test(tc, test_rekey_twin_old_goes_first);
 	tcase_add_test(tc, test_fuzz_corpus_replay);
 	suite_add_tcase(s, tc);
 	return s;
