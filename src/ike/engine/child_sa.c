@@ -112,14 +112,21 @@ static int push_policy(struct child_sa *c, const struct kernel_policy *p)
 	uint8_t *nt;
 	int rc, was_trap = 0;
 
-	np = realloc(c->pols, (c->npols + 1) * sizeof(*np));
-	if (!np)
-		return -1;
-	c->pols = np;
-	nt = realloc(c->pol_was_trap, c->npols + 1);
-	if (!nt)
-		return -1;
-	c->pol_was_trap = nt;
+	if (c->npols == c->cappols) {
+		/* doubling: up to 3 x CHILD_MAX_POLICY_PAIRS, one realloc each
+		 * was quadratic (fuzz_engine: seconds under ASan) */
+		size_t cap = c->cappols ? 2 * c->cappols : 8;
+
+		np = realloc(c->pols, cap * sizeof(*np));
+		if (!np)
+			return -1;
+		c->pols = np;
+		nt = realloc(c->pol_was_trap, cap);
+		if (!nt)
+			return -1;
+		c->pol_was_trap = nt;
+		c->cappols = cap;
+	}
 	rc = kernel_add_policy(k, p);
 	if (rc == -EEXIST && trap_standing_policy(c->ike->eng, &p->sel, p->dir)) {
 		/* our own trap or block policy for the same flow: it becomes this SA's */
