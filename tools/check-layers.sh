@@ -23,7 +23,7 @@ if [ -z "$objs" ]; then
 	echo "check-layers: no engine objects under $b (build first)"
 	exit 1
 fi
-name() { basename "$1" .o | sed 's/.*libikeengine_a-//'; }
+name() { basename "$1" .o | sed 's/.*lib[a-z]*_a-//'; }
 
 # defined symbols -> file; every file must be in the layer table
 for o in $objs; do

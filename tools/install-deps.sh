@@ -8,10 +8,11 @@ what=${1:-test}
 
 BUILD="build-essential autoconf automake libtool pkg-config libssl-dev libgmp-dev
 libnl-3-dev libnl-xfrm-3-dev libnl-route-3-dev libconfig-dev check openssl"
-# Peers, packet dissection, sanitizers/fuzzers, the VM harness, man page lint,
+# Peers (charon with eap-md5, eap-mschapv2), packet dissection, sanitizers/fuzzers, the VM harness, man page lint,
 # promtool and an OpenMetrics parser for the metrics endpoint.
 TEST="clang libclang-rt-14-dev tshark strongswan-charon strongswan-swanctl
-libcharon-extra-plugins libstrongswan-standard-plugins iproute2 iputils-ping socat
+libcharon-extra-plugins libcharon-extauth-plugins libstrongswan-standard-plugins iproute2
+iputils-ping socat
 python3 jq mandoc groff-base
 tcpdump xxd python3-cryptography prometheus python3-prometheus-client
 qemu-system-x86 busybox-static linux-image-amd64 cpio kmod

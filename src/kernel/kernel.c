@@ -9,6 +9,13 @@
 
 #include "common/log.h"
 
+int kernel_selector_eq(const struct kernel_selector *a, const struct kernel_selector *b)
+{
+	return addr_eq_host(&a->src, &b->src) && addr_eq_host(&a->dst, &b->dst) &&
+	       a->src_plen == b->src_plen && a->dst_plen == b->dst_plen &&
+	       a->proto == b->proto && a->sport == b->sport && a->dport == b->dport;
+}
+
 void kernel_free(struct kernel *k)
 {
 	if (k)
@@ -54,6 +61,16 @@ int kernel_update_policy(struct kernel *k, const struct kernel_policy *p)
 int kernel_del_policy(struct kernel *k, const struct kernel_policy *p)
 {
 	return k->ops->del_policy(k, p);
+}
+
+int kernel_add_addr(struct kernel *k, const struct addr *a, unsigned prefix, const char *ifname)
+{
+	return k->ops->add_addr ? k->ops->add_addr(k, a, prefix, ifname) : -EOPNOTSUPP;
+}
+
+int kernel_del_addr(struct kernel *k, const struct addr *a, unsigned prefix, const char *ifname)
+{
+	return k->ops->del_addr ? k->ops->del_addr(k, a, prefix, ifname) : -EOPNOTSUPP;
 }
 
 int kernel_flush_own(struct kernel *k)

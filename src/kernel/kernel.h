@@ -244,6 +244,9 @@ struct kernel_ops {
 			void *arg);
 	int (*event_fd)(struct kernel *k);
 	int (*dispatch)(struct kernel *k);
+	/* virtual IPs (RFC 7296 3.15): NULL when the backend has none */
+	int (*add_addr)(struct kernel *k, const struct addr *a, unsigned prefix, const char *ifname);
+	int (*del_addr)(struct kernel *k, const struct addr *a, unsigned prefix, const char *ifname);
 };
 
 /* Every backend embeds this first. */
@@ -286,8 +289,18 @@ int kernel_event_fd(struct kernel *k);
 /* Reads all pending events without blocking and calls the callbacks. */
 int kernel_dispatch(struct kernel *k);
 
+/*
+ * An address (a virtual IP a gateway assigned us) on interface ifname, and
+ * its removal: 0, -EEXIST when it is there already, -ENODEV, -EOPNOTSUPP
+ * for a backend without addresses, or the kernel's -errno.
+ */
+int kernel_add_addr(struct kernel *k, const struct addr *a, unsigned prefix, const char *ifname);
+int kernel_del_addr(struct kernel *k, const struct addr *a, unsigned prefix, const char *ifname);
+
 /* The XFRM priority for a policy (class band, then selector specificity). */
 uint32_t kernel_policy_priority(const struct kernel_policy *p);
+/* 1 if a and b select the same packets (addresses, prefixes, protocol, ports). */
+int kernel_selector_eq(const struct kernel_selector *a, const struct kernel_selector *b);
 int kernel_reqid_is_own(uint32_t reqid);
 int kernel_prio_is_own(uint32_t prio);
 

@@ -19,6 +19,7 @@
 #include "common/log.h"
 #include "common/secret.h"
 #include "kernel/kernel.h"
+#include "kernel/rtnl_addr.h"
 #include "kernel/xfrm_alg.h"
 #include "kernel/xfrm_event.h"
 #include "kernel/xfrm_msg.h"
@@ -709,6 +710,20 @@ static void xfrm_backend_free(struct kernel *k)
 	free(xk);
 }
 
+static int x_add_addr(struct kernel *k, const struct addr *a, unsigned prefix,
+		      const char *ifname)
+{
+	(void)k;
+	return rtnl_addr_change(1, a, prefix, ifname);
+}
+
+static int x_del_addr(struct kernel *k, const struct addr *a, unsigned prefix,
+		      const char *ifname)
+{
+	(void)k;
+	return rtnl_addr_change(0, a, prefix, ifname);
+}
+
 static const struct kernel_ops xfrm_ops = {
 	.name = "xfrm",
 	.free = xfrm_backend_free,
@@ -724,4 +739,6 @@ static const struct kernel_ops xfrm_ops = {
 	.list_own = x_list_own,
 	.event_fd = x_event_fd,
 	.dispatch = x_dispatch,
+	.add_addr = x_add_addr,
+	.del_addr = x_del_addr,
 };

@@ -82,7 +82,7 @@ START_TEST(test_example_etc_loads)
 	if (!cfg)
 		dump(&d);
 	ck_assert_ptr_nonnull(cfg);
-	ck_assert_uint_eq(cfg->nconns, 3);
+	ck_assert_uint_eq(cfg->nconns, 4);
 	c = config_find_conn(cfg, "site");
 	ck_assert_ptr_nonnull(c);
 	ck_assert_uint_eq(c->children[0].mode, CONF_MODE_TUNNEL);
@@ -90,6 +90,11 @@ START_TEST(test_example_etc_loads)
 	ck_assert_uint_eq(c->children[0].mode, CONF_MODE_TRANSPORT);
 	c = config_find_conn(cfg, "ondemand");
 	ck_assert_uint_eq(c->children[0].start_action, CONF_START_TRAP);
+	c = config_find_conn(cfg, "rw");
+	ck_assert_uint_eq(c->pools.n, 2);
+	ck_assert_uint_eq(cfg->npools, 2);
+	ck_assert_uint_eq(config_find_pool(cfg, "rw")->size, 254);
+	ck_assert_uint_eq(config_find_pool(cfg, "rw")->first[3], 1);
 	config_free(cfg);
 	conf_diag_free(&d);
 }
@@ -196,6 +201,23 @@ START_TEST(test_selectors)
 	       "err-selectors.conf:13: child 'family': local_ts and remote_ts share no address family",
 	       "err-selectors.conf:14: 'local_ts': \"10.0.0.9-10.0.0.1\": address range 10.0.0.9-10.0.0.1 is reversed",
 	       "err-selectors.conf:15: 'local_ts': \"10.0.0.0/8[foo]\": unknown protocol 'foo'");
+}
+END_TEST
+
+START_TEST(test_pool_errors)
+{
+	EXPECT("err-pools.conf",
+	       "err-pools.conf:2: 'addrs' = \"10.3.0.5/24\": host bits set after the prefix "
+	       "(want \"10.3.0.0/24\", \"10.3.0.10-10.3.0.200\" or \"2001:db8::/64\")",
+	       "err-pools.conf:3: 'addrs' = \"10.3.0.9-10.3.0.1\": first address after the last "
+	       "(want \"10.3.0.0/24\", \"10.3.0.10-10.3.0.200\" or \"2001:db8::/64\")",
+	       "err-pools.conf:4: 'addrs' = \"10.3.0.1-2001:db8::1\": not a range of two addresses "
+	       "of one family (want \"10.3.0.0/24\", \"10.3.0.10-10.3.0.200\" or \"2001:db8::/64\")",
+	       "err-pools.conf:5: 'dns' entry \"10.3.0.0/24\": an address, not a prefix",
+	       "err-pools.conf:6: pool 'd' defined twice",
+	       "err-pools.conf:7: a pool needs 'name' and 'addrs'",
+	       "err-pools.conf:14: 'vips': 3 addresses, at most 2 (one per family)",
+	       "err-pools.conf:17: connection 'y': no pool named \"nope\"");
 }
 END_TEST
 
@@ -358,6 +380,70 @@ START_TEST(test_pair_secrets)
 }
 END_TEST
 
+/* EAP passwords (eap = ...) are found by EAP identity only, never as an
+ * IKE PSK; the EAP settings a connection cannot use are errors. */
+START_TEST(test_eap_secrets)
+{
+	static const char text[] =
+		"secrets: ( { id = \"alice\"; eap = \"alice-pw\"; },\n"
+		"           { id = \"alice\"; psk = \"alice-psk\"; },\n"
+		"           { id = \"b.example\"; psk = \"key-of-b\"; } );\n"
+		"connections: ( { name = \"gw\"; local_addrs = [\"192.0.2.1\"];\n"
+		"  remote_addrs = [\"%any\"];\n"
+		"  local = { id = \"b.example\"; auth = \"psk\"; };\n"
+		"  remote = { auth = \"eap-mschapv2\"; eap_id = \"%any\"; };\n"
+		"  children = ( { name = \"c\"; local_ts = [\"10.0.0.0/8\"]; } ); } );\n";
+	static const char bad[] =
+		"secrets: ( { id = \"alice\"; eap = \"pw\"; psk = \"k\"; },\n"
+		"           { id = \"bob\"; eap = \"\"; } );\n"
+		"connections: ( { name = \"both\"; local_addrs = [\"192.0.2.1\"];\n"
+		"  remote_addrs = [\"192.0.2.2\"];\n"
+		"  local = { id = \"carol\"; auth = \"eap-md5\"; };\n"
+		"  remote = { auth = \"eap-md5\"; };\n"
+		"  children = ( { name = \"c\"; local_ts = [\"10.0.0.0/8\"]; } ); } );\n";
+	char dir[] = "/tmp/ike-test-XXXXXX", path[600];
+	struct ident alice;
+	struct conf_diag d;
+	struct config *cfg;
+	const struct conf_psk *p;
+	char err[128];
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/ike.conf", dir);
+	f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+	cfg = config_load(path, &d);
+	ck_assert_msg(cfg != NULL, "%s", d.nerrors ? d.errors[0] : "?");
+	ck_assert_uint_eq(cfg->conns[0].remote.auth, CONF_AUTH_EAP_MSCHAPV2);
+	ck_assert_str_eq(cfg->conns[0].remote.eap_id, "%any");
+	p = config_find_eap(cfg, "alice", 5);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_mem_eq(p->key.ptr, "alice-pw", 8);
+	ck_assert_ptr_null(config_find_eap(cfg, "b.example", 9));
+	ck_assert_ptr_null(config_find_eap(cfg, "alic", 4));
+	ck_assert_int_eq(ident_parse(&alice, "alice", err, sizeof(err)), 0);
+	p = config_find_psk(cfg, &alice, &alice);
+	ck_assert_mem_eq(p->key.ptr, "alice-psk", 9);
+	config_free(cfg);
+	conf_diag_free(&d);
+
+	f = fopen(path, "w");
+	fputs(bad, f);
+	fclose(f);
+	ck_assert_ptr_null(config_load(path, &d));
+	ck_assert_uint_eq(d.nerrors, 4);
+	ck_assert_ptr_nonnull(strstr(d.errors[0], ":1: a secret has either 'psk' or 'eap'"));
+	ck_assert_ptr_nonnull(strstr(d.errors[1], ":2: 'eap' must be 1 to 256 bytes"));
+	ck_assert_ptr_nonnull(strstr(d.errors[2], "EAP on both sides"));
+	ck_assert_ptr_nonnull(strstr(d.errors[3], "no secret { id = \"carol\"; eap = ...; }"));
+	conf_diag_free(&d);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
 static void write_file(const char *dir, const char *name, const char *text)
 {
 	char path[600];
@@ -476,6 +562,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_wrong_types);
 	tcase_add_test(tc, test_selectors);
 	tcase_add_test(tc, test_secrets_errors);
+	tcase_add_test(tc, test_pool_errors);
 	tcase_add_test(tc, test_names);
 	tcase_add_test(tc, test_values);
 	tcase_add_test(tc, test_proposals);
@@ -484,6 +571,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_missing_file);
 	tcase_add_test(tc, test_world_readable_secrets_warn);
 	tcase_add_test(tc, test_pair_secrets);
+	tcase_add_test(tc, test_eap_secrets);
 	tcase_add_test(tc, test_include_targets_must_be_regular_files);
 	tcase_add_test(tc, test_errors_escape_control_bytes);
 	suite_add_tcase(s, tc);

@@ -226,6 +226,26 @@ size_t bi_seal(const struct ike_hdr *h, const struct sk_ctx *sk, const uint8_t *
 	return bi_seal_pre(h, NULL, 0, PL_NONE, sk, chain, clen, first, out, size);
 }
 
+size_t bi_seal_frag(const struct ike_hdr *h, const struct sk_ctx *sk, uint8_t first,
+		    uint16_t num, uint16_t total, const uint8_t *content, size_t clen,
+		    uint8_t *out, size_t size)
+{
+	size_t blen = sk_overhead(sk, clen);
+	struct wr w;
+
+	wr_init(&w, out, size);
+	put_hdr(&w, h, PL_SKF, IKE_HDR_LEN + 8 + blen);
+	wr_u8(&w, first);
+	wr_u8(&w, 0);
+	wr_u16(&w, (uint16_t)(8 + blen));
+	wr_u16(&w, num);
+	wr_u16(&w, total);
+	ck_assert(wr_ok(&w));
+	ck_assert_int_eq(sk_encrypt(sk, out, wr_len(&w), content, clen, &w), CR_OK);
+	ck_assert(wr_ok(&w));
+	return wr_len(&w);
+}
+
 int test_gcm_seal(const uint8_t key[32], const uint8_t nonce[12], const uint8_t *aad,
 		  size_t aadlen, const uint8_t *plain, size_t plen, uint8_t *out)
 {
@@ -431,6 +451,43 @@ const struct ike_msg *bi_decode(const struct pair_pkt *q, const struct sk_ctx *s
 	return &dec_msg;
 }
 
+/* The fragments v[0..n) (SKF, in order) of one message, reassembled as
+ * bi_decode() would decode the whole. */
+static const struct ike_msg *decode_frags(struct pair_pkt **v, size_t n, const struct sk_ctx *sk)
+{
+	static uint8_t all[BI_MSG_MAX];
+	struct secret piece = { 0 };
+	struct codec_err err;
+	size_t len = 0;
+	uint8_t first = PL_NONE;
+	char why[128];
+
+	for (size_t i = 0; i < n; i++) {
+		const struct ike_pl_skf *f;
+
+		ck_assert_msg(ike_msg_decode(v[i]->data, v[i]->len, &dec_msg, &err) == 0, "%s",
+			      err.reason);
+		ck_assert_int_ge(dec_msg.sk_index, 0);
+		ck_assert_uint_eq(dec_msg.pl[dec_msg.sk_index].type, PL_SKF);
+		f = &dec_msg.pl[dec_msg.sk_index].u.skf;
+		ck_assert_uint_eq(f->num, i + 1);
+		ck_assert_uint_eq(f->total, n);
+		if (i == 0)
+			first = f->first;
+		ck_assert_msg(sk_decrypt(sk, v[i]->data, v[i]->len, (size_t)(f->body.p - v[i]->data),
+					 &piece, why, sizeof(why)) == CR_OK, "%s", why);
+		ck_assert_uint_le(len + piece.len, sizeof(all));
+		memcpy(all + len, piece.ptr, piece.len);
+		len += piece.len;
+		secret_free(&piece);
+	}
+	secret_free(&dec_plain);
+	ck_assert_int_eq(secret_dup(&dec_plain, all, len), 0);
+	ck_assert_msg(ike_msg_decode_sk(&dec_msg, first, dec_plain.ptr, dec_plain.len, &err) == 0,
+		      "%s", err.reason);
+	return &dec_msg;
+}
+
 const struct ike_pl_notify *bi_expect_notify(int side, const struct sk_ctx *sk, uint16_t type)
 {
 	const struct ike_msg *m;
@@ -452,9 +509,10 @@ const struct ike_pl_notify *bi_expect_notify(int side, const struct sk_ctx *sk, 
 
 void bi_half_open(void)
 {
-	struct pair_pkt *q;
+	struct pair_pkt *v[FRAG_MAX_FRAGMENTS];
 	struct ike_sa *b;
 	const struct ike_msg *m;
+	size_t n = 0;
 
 	pair_initiate(&BI);
 	ck_assert_uint_eq(pair_pump(&BI, 1), 1);
@@ -463,27 +521,30 @@ void bi_half_open(void)
 	ck_assert_ptr_nonnull(b);
 	ck_assert_int_eq(b->state, IKE_SA_INIT_RECEIVED);
 	ck_assert_int_eq(pair_sa(&BI, PAIR_A)->state, IKE_SA_AUTH_SENT);
-	q = bi_pop(PAIR_A);
-	ck_assert_ptr_nonnull(q);
+	/* a request with certificates may come in fragments (RFC 7383) */
+	while (BI.head && n < FRAG_MAX_FRAGMENTS)
+		v[n++] = bi_pop(PAIR_A);
+	ck_assert_uint_ge(n, 1);
 	ck_assert_ptr_null(BI.head);
-	m = bi_decode(q, &b->sk_in);
+	m = n == 1 ? bi_decode(v[0], &b->sk_in) : decode_frags(v, n, &b->sk_in);
 	ck_assert_int_eq(m->hdr.exchange, IKE_AUTH);
 	bi_auth_hdr = m->hdr;
 	bi_auth_npl = 0;
 	for (size_t i = 0; i < m->npl; i++) {
-		struct bi_pl *v = &bi_auth_pl[bi_auth_npl];
+		struct bi_pl *p = &bi_auth_pl[bi_auth_npl];
 		uint8_t *body;
 
 		if (!m->pl[i].in_sk || !m->pl[i].known)
 			continue;
 		body = arena_take(4096);
-		memset(v, 0, sizeof(*v));
-		v->type = m->pl[i].type;
-		v->body = body;
-		v->len = bi_body(&m->pl[i], body, 4096);
+		memset(p, 0, sizeof(*p));
+		p->type = m->pl[i].type;
+		p->body = body;
+		p->len = bi_body(&m->pl[i], body, 4096);
 		bi_auth_npl++;
 	}
-	free(q);
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
 }
 
 static void auth_seal_send(struct bi_pl *v, size_t n)
@@ -514,6 +575,13 @@ static size_t auth_list(struct bi_pl *v, uint8_t skip, uint8_t swap, const uint8
 		n++;
 	}
 	return n;
+}
+
+size_t bi_auth_chain(uint8_t *out, size_t size, uint8_t *first)
+{
+	struct bi_pl v[IKE_MAX_PAYLOADS];
+
+	return bi_chain(v, auth_list(v, 0, 0, NULL, 0, 0), out, size, first);
 }
 
 void bi_auth_send(uint8_t skip, const struct bi_pl *extra, size_t nextra)

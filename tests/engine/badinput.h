@@ -65,6 +65,12 @@ size_t bi_msg(const struct ike_hdr *h, const uint8_t *chain, size_t clen, uint8_
 size_t bi_seal(const struct ike_hdr *h, const struct sk_ctx *sk, const uint8_t *chain,
 	       size_t clen, uint8_t first, uint8_t *out, size_t size);
 
+/* Header, then one SKF fragment (RFC 7383 2.5) num of total protecting
+ * content with sk; first: the SKF payload's Next Payload. */
+size_t bi_seal_frag(const struct ike_hdr *h, const struct sk_ctx *sk, uint8_t first,
+		    uint16_t num, uint16_t total, const uint8_t *content, size_t clen,
+		    uint8_t *out, size_t size);
+
 /* AES-256-GCM with a 16-byte tag: out gets cipher text | tag.  0 or -1. */
 int test_gcm_seal(const uint8_t key[32], const uint8_t nonce[12], const uint8_t *aad,
 		  size_t aadlen, const uint8_t *plain, size_t plen, uint8_t *out);
@@ -118,6 +124,8 @@ void bi_half_open(void);
 /* bi_auth_pl[] as a raw chain, with payload 'skip' (type, 0: none) left out
  * and 'extra' appended; then sealed with A's keys and sent to B. */
 void bi_auth_send(uint8_t skip, const struct bi_pl *extra, size_t nextra);
+/* bi_auth_pl[] as a raw chain into out; its length, *first its type. */
+size_t bi_auth_chain(uint8_t *out, size_t size, uint8_t *first);
 /* Same, with payload type 'swap' replaced by body. */
 void bi_auth_send_swap(uint8_t swap, const uint8_t *body, size_t len, uint8_t flags);
 

@@ -9,6 +9,7 @@
 #   invalid-ke   20 handshakes sending an ECP-256 KE to a responder that
 #                only takes X25519: INVALID_KE_PAYLOAD, then X25519 (1.2)
 #   init-only    50 IKE_SA_INIT exchanges
+#   childless    20 handshakes with IKE_AUTH without a CHILD SA (RFC 6023)
 # Each request is sent up to 5 times (2, 4, 8, 16 s apart): this checks
 # that handshakes complete, not how fast, on a machine that may be busy.
 # The host kernel has no ESP: both daemons refuse the CHILD SA the same
@@ -58,6 +59,7 @@ for d in charon ikedaemon; do
 	check "$d" invalid-ke 20 invalid_ke -n 20 -c 4 \
 		--proposal aes256gcm16-prfsha256-ecp256-x25519 --ke ecp256
 	check "$d" init-only 50 - -n 50 -c 8 --init-only
+	check "$d" childless 20 - -n 20 -c 4 --childless
 	load_stop
 done
 exit $rc

@@ -17,7 +17,16 @@
 #   imported     our side from a swanctl.conf for A (written as for charon)
 #                through "ikectl import-swanctl": it loads, nothing is left
 #                out, and it comes up against the original charon side
+#   rw-gw        charon as a road warrior (vips = 0.0.0.0) gets an address
+#                from our pool (its log: "installing new virtual IP"; the
+#                lease online in "ikectl show pools", offline after)
+#   rw-client    we ask charon's pool (vips): the address and DNS in
+#                "ikectl show sa", on our lo, gone with the IKE SA
 #   pk-*         certificates (interop-pk-cases.sh)
+#   childless-*, unique-replace  childless IKE SAs both ways, a charon that
+#                crashed and reconnects (interop-peer-cases.sh)
+#   eap-*        EAP-MD5 and EAP-MSCHAPv2, we as gateway and as client
+#                (interop-eap-cases.sh)
 # After "default" and "wrong-psk", ikectl metrics and GET /metrics must
 # pass promtool and have counted both handshakes (completed / failed).
 #
@@ -33,7 +42,9 @@ WORK=$2
 shift 2
 SRCDIR_TESTS=$(cd "$(dirname "$0")" && pwd)
 . "$SRCDIR_TESTS/interop-pk-cases.sh"
-CASES=${*:-default invalid-ke modp-cbc transport ipv6 wrong-psk esp-mismatch dpd trap imported $PK_CASES}
+. "$SRCDIR_TESTS/interop-peer-cases.sh"
+. "$SRCDIR_TESTS/interop-eap-cases.sh"
+CASES=${*:-default invalid-ke modp-cbc transport ipv6 wrong-psk esp-mismatch dpd trap imported rw-gw rw-client $PK_CASES $PEER_CASES $EAP_CASES}
 CHARON=/usr/lib/ipsec/charon
 [ "$(id -u)" = 0 ] || exit 77
 [ -x "$CHARON" ] && command -v swanctl >/dev/null || exit 77
@@ -77,7 +88,7 @@ ESP=${IKE_INTEROP_ESP:-0}
 mkdir -p "$WORK/sw"
 cat > "$WORK/sw/strongswan.conf" <<EOF
 charon {
-	load = random nonce openssl kdf pem pkcs1 pkcs8 x509 revocation constraints pubkey curve25519 kernel-netlink socket-default vici updown
+	load = random nonce openssl kdf pem pkcs1 pkcs8 x509 revocation constraints pubkey curve25519 eap-identity eap-md5 eap-mschapv2 kernel-netlink socket-default vici updown
 	install_routes = no
 	retransmit_timeout = 1
 	retransmit_tries = $((2 + 3 * ESP))
@@ -95,13 +106,18 @@ charon {
 	}
 }
 EOF
-ip netns exec "$NB" unshare -m sh -c "mount -t tmpfs tmpfs /run; STRONGSWAN_CONF=$WORK/sw/strongswan.conf exec $CHARON" \
-	>"$WORK/charon.out" 2>&1 &
-CPID=$!
-for i in $(seq 100); do
-	[ -S "$WORK/sw.vici" ] && break
-	sleep 0.1
-done
+# charon in B, with a /run of its own; waits for its VICI socket
+start_charon() {
+	rm -f "$WORK/sw.vici"
+	ip netns exec "$NB" unshare -m sh -c "mount -t tmpfs tmpfs /run; STRONGSWAN_CONF=$WORK/sw/strongswan.conf exec $CHARON" \
+		>>"$WORK/charon.out" 2>&1 &
+	CPID=$!
+	for i in $(seq 100); do
+		[ -S "$WORK/sw.vici" ] && break
+		sleep 0.1
+	done
+}
+start_charon
 
 # swanctl.conf for charon: $1 proposals, $2 esp_proposals, $3 mode,
 # $4 local_ts, $5 remote_ts, $6 psk, $7 family (4 or 6), $8 dpd_delay;
@@ -278,9 +294,112 @@ sys.stdout.write(urllib.request.urlopen("http://127.0.0.1:9273/metrics", timeout
 	result "$1" "metrics: $2" $?
 }
 
+# Road warriors (configuration payload, RFC 7296 3.15).  Without ESP on
+# the host the CHILD SA fails on both sides: the IKE SA, the address and
+# the lease are what is checked.  $1: rw-gw or rw-client.
+rw_confs() {
+	if [ "$1" = rw-gw ]; then
+		pools='pools: ( { name = "rw"; addrs = "10.3.0.0/24"; dns = ["10.3.0.53"];
+	   subnets = ["10.1.0.0/16"]; } );'
+		ours='pools = ["rw"];' our_l='"10.1.0.0/16"' our_r='"dynamic"'
+		sw_vips='vips = 0.0.0.0' sw_pools='' sw_l=dynamic sw_r=10.1.0.0/16
+	else
+		pools='' ours='vips = ["0.0.0.0"];' our_l='"dynamic"' our_r='"10.2.0.0/16"'
+		sw_vips='pools = rw' sw_l=10.2.0.0/16 sw_r=dynamic
+		sw_pools='pools { rw { addrs = 10.4.0.0/24
+	dns = 10.4.0.53 } }'
+	fi
+	cat > "$WORK/ike.conf" <<EOF
+global: {
+	pidfile = "$WORK/ikedaemon.pid";
+	control_socket = "$WORK/ikedaemon.ctl";
+	log = { default = "info"; ike = "debug"; };
+};
+$pools
+secrets: ( { id = "b.example"; psk = "$PSK"; } );
+connections: ( {
+	name = "ab";
+	local_addrs = ["192.0.2.1"];
+	remote_addrs = ["192.0.2.2"];
+	local = { id = "a.example"; auth = "psk"; };
+	remote = { id = "b.example"; auth = "psk"; };
+	$ours
+	children = ( { name = "net"; local_ts = [$our_l]; remote_ts = [$our_r]; } );
+} );
+EOF
+	chmod 600 "$WORK/ike.conf"
+	cat > "$WORK/sw/swanctl.conf" <<EOF
+connections {
+	ba {
+		local_addrs = 192.0.2.2
+		remote_addrs = 192.0.2.1
+		$sw_vips
+		local { auth = psk
+			id = b.example }
+		remote { auth = psk
+			id = a.example }
+		children { net { local_ts = $sw_l
+				 remote_ts = $sw_r } }
+	}
+}
+$sw_pools
+secrets { ike-peer { id = a.example
+		     secret = $PSK } }
+EOF
+	swanctl --load-all --clear --file "$WORK/sw/swanctl.conf" --uri "$VICI" \
+		>"$WORK/swanctl-load.log" 2>&1 || { echo "swanctl --load-all failed"; exit 1; }
+}
+
+# $1 file: ikectl show pools --json; $2 python assertion on pool p
+pools_json() {
+	python3 -c 'import json, sys
+p = json.load(open(sys.argv[1]))["pools"][0]
+assert eval(sys.argv[2]), p' "$1" "$2" 2>>"$WORK/pools-check.log"
+}
+
+run_rw_case() {
+	rw_confs "$1"
+	start_daemon
+	echo "==== case $1" >>"$WORK/ikedaemon.log"
+	if [ "$1" = rw-gw ]; then
+		swanctl --initiate --child net --uri "$VICI" --timeout 4 >"$WORK/$1-initiate.log" 2>&1
+		sleep 0.5
+		sw_sas >"$WORK/$1-sas.log"
+		$IKECTL show pools >"$WORK/$1-pools.txt" 2>&1
+		$IKECTL show pools --json >"$WORK/$1-pools.json" 2>&1
+		grep -q 'ba: #.*ESTABLISHED' "$WORK/$1-sas.log" &&
+			grep -q 'installing new virtual IP 10\.3\.0\.1$' "$WORK/charon.log" &&
+			grep -q '10\.3\.0\.1.*b\.example online' "$WORK/$1-pools.txt" &&
+			pools_json "$WORK/$1-pools.json" '(p["name"], p["online"], p["leases"][0]["addr"],
+ p["leases"][0]["id"]) == ("rw", 1, "10.3.0.1", "b.example")'
+		result "$1" "charon gets 10.3.0.1 from our pool" $?
+		terminate_all
+		$IKECTL show pools --json >"$WORK/$1-pools-after.json" 2>&1
+		pools_json "$WORK/$1-pools-after.json" 'p["online"] == 0 and p["offline"] == 1'
+		result "$1" "the lease offline after the IKE SA" $?
+	else
+		$IKECTL initiate ab >>"$WORK/ikectl.log" 2>&1
+		sleep 1
+		sw_sas >"$WORK/$1-sas.log"
+		$IKECTL show sa >"$WORK/$1-show-sa.txt" 2>&1
+		ip -n "$NA" addr show dev lo >"$WORK/$1-lo.txt" 2>&1
+		grep -q 'ba: #.*ESTABLISHED' "$WORK/$1-sas.log" &&
+			grep -q 'virtual ip: *10\.4\.0\.1$' "$WORK/$1-show-sa.txt" &&
+			grep -q 'dns: *10\.4\.0\.53$' "$WORK/$1-show-sa.txt" &&
+			grep -q 'inet 10\.4\.0\.1/32' "$WORK/$1-lo.txt"
+		result "$1" "10.4.0.1 from charon's pool, on lo" $?
+		terminate_all
+		ip -n "$NA" addr show dev lo >"$WORK/$1-lo-after.txt" 2>&1
+		! grep -q '10\.4\.0\.1' "$WORK/$1-lo-after.txt"
+		result "$1" "the address gone with the IKE SA" $?
+	fi
+	stop_daemon
+}
+
 run_case() {
 	DFL='"default"'
-	case $1 in pk-*) run_pk_case "$1"; return ;; esac
+	case $1 in pk-*) run_pk_case "$1"; return ;; rw-*) run_rw_case "$1"; return ;; eap-*) run_eap_case "$1"; return ;; esac
+	case $1 in childless-*|unique-*) run_peer_case "$1"; return ;; esac
 	case $1 in
 	default)
 		our_conf "$DFL" "$DFL" tunnel '"10.1.0.0/16"' '"10.2.0.0/16"' 4

@@ -13,8 +13,13 @@
 #   pk-nocertreq charon sends no CERTREQ: we send no certificate, refused
 #   pk-revoked   our certificate is in charon's CRL: refused both ways
 #   pk-revoked2  charon's certificate is in our CRL: refused both ways
+#   pk-frag      RSA-3072 chains through IKE fragmentation (RFC 7383):
+#                fragmentation = force and fragment_size = 400 on both
+#                sides; charon's log must show fragments sent and
+#                received, ours and our counters too, ikectl show sa
+#                "fragmentation", tshark the SKF payloads
 
-PK_CASES="pk-rsa pk-p256 pk-p384 pk-ed25519 pk-rsapss pk-mixed pk-mixed2 pk-nocertreq pk-revoked pk-revoked2"
+PK_CASES="pk-rsa pk-p256 pk-p384 pk-ed25519 pk-rsapss pk-mixed pk-mixed2 pk-nocertreq pk-revoked pk-revoked2 pk-frag"
 
 pki_ready() {
 	command -v openssl >/dev/null || return 1
@@ -27,7 +32,8 @@ pki_ready() {
 }
 
 # charon: $1 local auth (pubkey, rsa/pss, psk), $2 its certificate, $3
-# remote auth (pubkey, psk), $4 send_certreq (yes, no)
+# remote auth (pubkey, psk), $4 send_certreq (yes, no), $5 more
+# connection settings
 sw_conf_pk() {
 	rm -f "$WORK/swd/x509/"* "$WORK/swd/private/"*
 	lcert= rca=
@@ -42,6 +48,7 @@ connections {
 		local_addrs = 192.0.2.2
 		remote_addrs = 192.0.2.1
 		send_certreq = $4
+		${5:-}
 		local {
 			auth = $1
 			id = b.example
@@ -73,7 +80,7 @@ EOF
 }
 
 # ikedaemon: $1 local auth, $2 our certificate, $3 remote auth, $4 more
-# global settings
+# global settings, $5 more connection settings
 our_conf_pk() {
 	lcert= key=
 	if [ "$1" != psk ]; then
@@ -96,10 +103,34 @@ connections: ( {
 	remote_addrs = ["192.0.2.2"];
 	local = { id = "a.example"; auth = "$1"; $lcert };
 	remote = { id = "b.example"; auth = "$3"; };
+	${5:-}
 	children = ( { name = "net"; local_ts = ["10.1.0.0/16"]; remote_ts = ["10.2.0.0/16"]; } );
 } );
 EOF
 	chmod 600 "$WORK/ike.conf"
+}
+
+# charon.fragment_size (read for each new IKE SA): $1 bytes, or "" to drop it
+sw_fragment_size() {
+	sed -i '/^\tfragment_size = /d' "$WORK/sw/strongswan.conf"
+	[ -n "$1" ] && sed -i "s/^charon {\$/charon {\n\tfragment_size = $1/" "$WORK/sw/strongswan.conf"
+	swanctl --reload-settings --uri "$VICI" >/dev/null 2>&1
+}
+
+# pk-frag, after both_ways: charon's log (from line $1 on) and ours show
+# fragments both ways, in both roles.
+frag_checks() {
+	tail -n +"$(($1 + 1))" "$WORK/charon.log" >"$WORK/pk-frag-charon.log"
+	[ "$(grep -c 'splitting IKE message' "$WORK/pk-frag-charon.log")" -ge 2 ] &&
+		[ "$(grep -c 'received fragment #1 of' "$WORK/pk-frag-charon.log")" -ge 2 ] &&
+		grep -q 'reassembled fragmented IKE message' "$WORK/pk-frag-charon.log"
+	result pk-frag "charon split and reassembled IKE_AUTH, both roles" $?
+	sed -n '/==== case pk-frag: ikedaemon initiates/,$p' "$WORK/ikedaemon.log" \
+		>"$WORK/pk-frag-ours.log"
+	grep -q 'IKE_AUTH request 1 .* sent in [0-9]* fragments (fragment_size 400)' "$WORK/pk-frag-ours.log" &&
+		grep -q 'IKE_AUTH response 1 .* sent in [0-9]* fragments (fragment_size 400)' "$WORK/pk-frag-ours.log" &&
+		[ "$(grep -c 'IKE_AUTH \(request\|response\) 1 reassembled from [0-9]* fragments' "$WORK/pk-frag-ours.log")" -ge 2 ]
+	result pk-frag "ikedaemon split and reassembled IKE_AUTH, both roles" $?
 }
 
 run_pk_case() {
@@ -120,6 +151,9 @@ run_pk_case() {
 		    expect=none ;;
 	pk-revoked2) our_conf_pk pubkey a-p256 pubkey; sw_conf_pk pubkey b-revoked pubkey yes
 		     expect=none ;;
+	pk-frag) our_conf_pk pubkey a-rsa pubkey "fragment_size = 400;" 'fragmentation = "force";'
+		 sw_conf_pk pubkey b-rsa pubkey yes "fragmentation = force"
+		 sw_fragment_size 400 ;;
 	*) echo "unknown case $1"; rc=1; return ;;
 	esac
 	if [ "$1" = pk-rsapss ]; then
@@ -150,7 +184,27 @@ run_pk_case() {
 		result "$1" "ikectl show certs: roles, SANs, key, --json" $?
 		terminate_all
 	fi
+	if [ "$1" = pk-frag ]; then
+		# every datagram on B's veth for tshark, which stops by itself
+		# (killed, it can lose what it buffered); ikectl while the SA is up
+		ip netns exec "$NB" tshark -q -i "vb.$$" -a duration:40 -w "$WORK/pk-frag.pcap" \
+			-f 'udp port 500 or udp port 4500' >"$WORK/pk-frag-tshark.log" 2>&1 &
+		TPID=$!
+		for i in $(seq 100); do
+			grep -q 'Capture started' "$WORK/pk-frag-tshark.log" && break
+			sleep 0.1
+		done
+		$IKECTL initiate ab >>"$WORK/ikectl.log" 2>&1
+		sleep 1
+		$IKECTL show sa >"$WORK/$1-show-sa.txt" 2>&1
+		$IKECTL show sa --json >"$WORK/$1-show-sa.json" 2>&1
+		grep -q 'fragmentation.*negotiated' "$WORK/$1-show-sa.txt" &&
+			grep -q '"fragmentation": *true' "$WORK/$1-show-sa.json"
+		result "$1" "ikectl show sa: fragmentation negotiated" $?
+		terminate_all
+	fi
 	both_ways "$1" "$expect"
+	[ "$1" = pk-frag ] && pk_frag_after "$lines"
 	stop_daemon
 	# the signatures charon made and checked in this case
 	tail -n +"$((lines + 1))" "$WORK/charon.log" |
@@ -162,4 +216,22 @@ run_pk_case() {
 		sed -i '/^\trsa_pss = yes$/d' "$WORK/sw/strongswan.conf"
 		swanctl --reload-settings --uri "$VICI" >/dev/null 2>&1
 	fi
+}
+
+# pk-frag, after both_ways: our counters, the packets, the logs.
+pk_frag_after() {
+	$IKECTL show stats --json >"$WORK/pk-frag-stats.json" 2>&1
+	python3 -c 'import json, sys
+s = json.load(open(sys.argv[1]))
+ok = min(s["fragmented_messages_out"], s["fragmented_messages_in"]) >= 3 and s["fragments_dropped"] == 0
+sys.exit(0 if ok else 1)' "$WORK/pk-frag-stats.json"
+	result pk-frag "counters: fragmented messages in and out, none dropped" $?
+	wait "$TPID" 2>/dev/null
+	tshark -r "$WORK/pk-frag.pcap" -Y 'isakmp.exchangetype == 35' \
+		-T fields -e isakmp.frag.number -e isakmp.frag.total \
+		>"$WORK/pk-frag-tshark.txt" 2>>"$WORK/pk-frag-tshark.log"
+	[ "$(grep -c '^[0-9][0-9]*	[0-9][0-9]*$' "$WORK/pk-frag-tshark.txt")" -ge 12 ]
+	result pk-frag "tshark: IKE_AUTH in SKF fragments" $?
+	frag_checks "$1"
+	sw_fragment_size ""
 }

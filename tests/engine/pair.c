@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "ike/core/plan.h"
 #include "lib/kernel_mem.h"
 
 const char pair_conf_a[] =
@@ -245,6 +246,19 @@ size_t pair_nsas(struct pair *p, int i)
 	for (struct ike_sa *sa = p->peer[i].e->sas; sa; sa = sa->next)
 		n++;
 	return n;
+}
+
+void pair_reload(struct pair *p, int side, const char *text)
+{
+	struct config *nc = pair_load_config(text);
+	struct reload_plan plan;
+	char err[256];
+
+	ck_assert_int_eq(plan_compute(p->peer[side].cfg, nc, &plan), 0);
+	ck_assert_msg(engine_reload(p->peer[side].e, nc, &plan, err, sizeof(err)) == 0, "%s", err);
+	plan_free(&plan);
+	config_free(p->peer[side].cfg);
+	p->peer[side].cfg = nc;
 }
 
 void pair_initiate(struct pair *p)

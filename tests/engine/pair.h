@@ -80,6 +80,8 @@ void pair_pcap(struct pair *p, const char *path);
 
 /* A configuration from libconfig text, through the real loader. */
 struct config *pair_load_config(const char *text);
+/* Reload side with text; the plan comes from the real comparison. */
+void pair_reload(struct pair *p, int side, const char *text);
 /* engine_initiate(A, "ab") that must succeed. */
 void pair_initiate(struct pair *p);
 /* Both first IKE SAs exist and are ESTABLISHED. */

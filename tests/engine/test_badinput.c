@@ -4,12 +4,14 @@
  * IKE SA under test (and forged answers to the initiator, rows 6 and 23).
  * Each case checks the table's reaction (the notify, decrypted with the
  * SA's keys, or silence), the log line naming the reason, that no state is
- * left, and that the next good exchange still succeeds.  Rows 28, 29 and
- * 31 (certificates, EAP, fragments) are not implemented by the engine yet.
- * The unprotected rows: test_badinput_init.c.
+ * left, and that the next good exchange still succeeds.  Row 28
+ * (certificates): test_badinput_cert.c; row 31 (fragments): test_frag.c;
+ * row 29 (EAP) is not implemented by the engine yet.  The unprotected
+ * rows: test_badinput_init.c.
  */
 #include <check.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,30 +25,90 @@ static uint8_t pkt[BI_MSG_MAX], chain[BI_MSG_MAX], body[BI_MSG_MAX];
 static struct ike_sa *A_sa(void) { return pair_sa(&BI, PAIR_A); }
 static struct ike_sa *B_sa(void) { return pair_sa(&BI, PAIR_B); }
 
-/* ---- row 5: request for an unknown SPI (we stay silent, no state) ---- */
+/* ---- row 5: request for an unknown SPI (INVALID_IKE_SPI, rate-limited, no state) ---- */
 
 START_TEST(test_r05_request_unknown_spi)
 {
 	struct ike_hdr h;
 	struct sk_ctx *sk;
 	size_t mark, len;
+	struct engine *b;
 
 	bi_begin(NULL, NULL);
 	bi_establish();
-	/* protected with real keys, but the SPIs name no IKE SA */
+	b = bi_e(PAIR_B);
+	/* protected with real keys, but the SPIs name no IKE SA: an
+	 * unprotected INVALID_IKE_SPI answers each (RFC 7296 1.5, 2.21.4) */
 	sk = &A_sa()->sk_out;
 	bi_hdr(&h, BI_EVIL_SPI, 0x4242, INFORMATIONAL, IKE_FLAG_INITIATOR, 2);
 	len = bi_seal(&h, sk, NULL, 0, PL_NONE, pkt, sizeof(pkt));
 	mark = bi_log_mark();
 	bi_evil_to_b(pkt, len);
+	bi_expect_notify(PAIR_B, NULL, N_INVALID_IKE_SPI);
 	bi_hdr(&h, BI_EVIL_SPI, 0x4242, IKE_AUTH, IKE_FLAG_INITIATOR, 1);
 	len = bi_seal(&h, sk, NULL, 0, PL_NONE, pkt, sizeof(pkt));
 	bi_evil_to_b(pkt, len);
-	ck_assert_uint_eq(bi_nfrom(PAIR_B), 0);
+	bi_expect_notify(PAIR_B, NULL, N_INVALID_IKE_SPI);
+	ck_assert_uint_eq(b->stats.invalid_spi_sent, 2);
 	ck_assert_uint_eq(bi_logged(mark, "request for an unknown IKE SA"), 2);
 	ck_assert_uint_eq(pair_nsas(&BI, PAIR_B), 1);
+	/* unprotected (no SK) or IKE_SA_INIT with an SPIr: silence */
+	bi_hdr(&h, BI_EVIL_SPI, 0x4242, INFORMATIONAL, IKE_FLAG_INITIATOR, 3);
+	len = bi_msg(&h, NULL, 0, PL_NONE, pkt, sizeof(pkt));
+	bi_evil_to_b(pkt, len);
+	ck_assert_uint_eq(bi_nfrom(PAIR_B), 0);
+	ck_assert_uint_eq(b->stats.invalid_spi_sent, 2);
 	bi_dpd_ok();
 	bi_fresh_exchange_ok();
+	bi_end();
+}
+END_TEST
+
+/* row 5, a flood: one source gets its burst, many sources the global
+ * rate; the rest is counted, nothing is kept */
+START_TEST(test_r05_invalid_spi_flood)
+{
+	struct ike_hdr h;
+	size_t len, sent;
+	struct engine *b;
+	struct addr from;
+
+	bi_begin(NULL, NULL);
+	bi_establish();
+	b = bi_e(PAIR_B);
+	bi_hdr(&h, BI_EVIL_SPI, 0x4242, INFORMATIONAL, IKE_FLAG_INITIATOR, 2);
+	len = bi_seal(&h, &A_sa()->sk_out, NULL, 0, PL_NONE, pkt, sizeof(pkt));
+	for (int i = 0; i < 100; i++)
+		bi_evil_to_b(pkt, len);
+	ck_assert_uint_eq(bi_nfrom(PAIR_B), ENGINE_INVALID_SPI_PEER_BURST);
+	ck_assert_uint_eq(b->stats.invalid_spi_sent, ENGINE_INVALID_SPI_PEER_BURST);
+	ck_assert_uint_eq(b->stats.invalid_spi_limited, 100 - ENGINE_INVALID_SPI_PEER_BURST);
+	while (BI.head)
+		free(bi_pop(PAIR_B));
+	/* a second later the source has a token again */
+	loop_advance_ms(BI.loop, 1000);
+	bi_evil_to_b(pkt, len);
+	bi_evil_to_b(pkt, len);
+	ck_assert_uint_eq(bi_nfrom(PAIR_B), 1);
+	free(bi_pop(PAIR_B));
+	/* 1000 sources at once: no more than the global bucket holds */
+	loop_advance_ms(BI.loop, 10000);
+	sent = b->stats.invalid_spi_sent;
+	for (int i = 0; i < 1000; i++) {
+		char a[32];
+
+		snprintf(a, sizeof(a), "198.51.%d.%d", i / 250, 1 + i % 250);
+		ck_assert_int_eq(addr_parse(&from, a, 500), 0);
+		bi_inject(PAIR_B, &from, pkt, len);
+	}
+	ck_assert_uint_eq(b->stats.invalid_spi_sent - sent, ENGINE_INVALID_SPI_PER_S);
+	ck_assert_uint_eq(bi_nfrom(PAIR_B), ENGINE_INVALID_SPI_PER_S);
+	while (BI.head)
+		free(bi_pop(PAIR_B));
+	ck_assert_uint_eq(pair_nsas(&BI, PAIR_B), 1);
+	ck_assert_uint_eq(halfopen_total(&b->cookies), 0);
+	ck_assert_uint_eq(kernel_mem_sa_count(BI.peer[PAIR_B].k), 2);
+	bi_dpd_ok();
 	bi_end();
 }
 END_TEST
@@ -80,10 +142,14 @@ START_TEST(test_r06_unprotected_error_to_responder)
 	h.flags = IKE_FLAG_INITIATOR;
 	len = bi_msg(&h, chain, clen, first, pkt, sizeof(pkt));
 	bi_inject(PAIR_B, &bi_a, pkt, len);
-	ck_assert_uint_eq(bi_nfrom(PAIR_B), 0);
+	/* the INVALID_IKE_SPI "response" is not trusted: B checks liveness */
+	ck_assert_uint_eq(bi_nfrom(PAIR_B), 1);
+	ck_assert_uint_eq(bi_e(PAIR_B)->stats.invalid_spi_received, 1);
 	bi_assert_logged(mark, "no SK payload");
-	bi_assert_logged(mark, "unexpected response");
+	bi_assert_logged(mark, "unprotected INVALID_IKE_SPI");
+	pair_pump(&BI, 0);
 	ck_assert_int_eq(B_sa()->state, IKE_SA_ESTABLISHED);
+	ck_assert_int_eq(B_sa()->win.tx_pending, 0);
 	ck_assert_uint_eq(B_sa()->win.rx_next, rx);
 	ck_assert_uint_eq(kernel_mem_sa_count(BI.peer[PAIR_B].k), 2);
 	bi_dpd_ok();
@@ -1016,6 +1082,7 @@ static Suite *suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_r05_request_unknown_spi);
+	tcase_add_test(tc, test_r05_invalid_spi_flood);
 	tcase_add_test(tc, test_r06_unprotected_error_to_responder);
 	tcase_add_test(tc, test_r06_unprotected_error_to_initiator);
 	tcase_add_test(tc, test_r07_before_auth);

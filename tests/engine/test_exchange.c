@@ -945,18 +945,9 @@ START_TEST(test_ipv6)
 }
 END_TEST
 
-/* Reload B with text; the plan comes from the real comparison. */
 static void reload_b(const char *text)
 {
-	struct config *nc = pair_load_config(text);
-	struct reload_plan plan;
-	char err[256];
-
-	ck_assert_int_eq(plan_compute(P.peer[PAIR_B].cfg, nc, &plan), 0);
-	ck_assert_int_eq(engine_reload(B(), nc, &plan, err, sizeof(err)), 0);
-	plan_free(&plan);
-	config_free(P.peer[PAIR_B].cfg);
-	P.peer[PAIR_B].cfg = nc;
+	pair_reload(&P, PAIR_B, text);
 }
 
 /*

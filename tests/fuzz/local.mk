@@ -15,6 +15,16 @@ tests_fuzz_fuzz_sk_body_SOURCES = tests/fuzz/fuzz_sk_body.c \
 	tests/fuzz/fuzz_codec_check.c tests/fuzz/fuzz_codec_check.h
 tests_fuzz_fuzz_sk_body_LDFLAGS = $(FUZZER_LINK_FLAGS)
 tests_fuzz_fuzz_sk_body_LDADD = $(FUZZ_CODEC_LIBS)
+noinst_PROGRAMS += tests/fuzz/fuzz_cp
+tests_fuzz_fuzz_cp_SOURCES = tests/fuzz/fuzz_cp.c
+tests_fuzz_fuzz_cp_LDFLAGS = $(FUZZER_LINK_FLAGS)
+tests_fuzz_fuzz_cp_LDADD = $(FUZZ_CODEC_LIBS)
+
+noinst_PROGRAMS += tests/fuzz/fuzz_frag
+tests_fuzz_fuzz_frag_SOURCES = tests/fuzz/fuzz_frag.c \
+	tests/fuzz/fuzz_codec_check.c tests/fuzz/fuzz_codec_check.h
+tests_fuzz_fuzz_frag_LDFLAGS = $(FUZZER_LINK_FLAGS)
+tests_fuzz_fuzz_frag_LDADD = src/ike/sa/libikesa.a $(FUZZ_CODEC_LIBS) $(OPENSSL_LIBS)
 noinst_PROGRAMS += tests/fuzz/fuzz_kernel_event
 tests_fuzz_fuzz_kernel_event_SOURCES = tests/fuzz/fuzz_kernel_event.c
 tests_fuzz_fuzz_kernel_event_CPPFLAGS = $(AM_CPPFLAGS) $(LIBNL_CFLAGS) $(LIBNL_XFRM_CFLAGS)
@@ -47,4 +57,13 @@ tests_fuzz_fuzz_cert_SOURCES = tests/fuzz/fuzz_cert.c tests/pki/testpki.c tests/
 tests_fuzz_fuzz_cert_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS) -I$(top_srcdir)/tests
 tests_fuzz_fuzz_cert_LDFLAGS = $(FUZZER_LINK_FLAGS)
 tests_fuzz_fuzz_cert_LDADD = $(PKI_LIBS)
+endif
+
+# The EAP server and peer machines (src/ike/auth/eap.h), alone.
+if FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz_eap
+tests_fuzz_fuzz_eap_SOURCES = tests/fuzz/fuzz_eap.c
+tests_fuzz_fuzz_eap_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS)
+tests_fuzz_fuzz_eap_LDFLAGS = $(FUZZER_LINK_FLAGS)
+tests_fuzz_fuzz_eap_LDADD = $(EAP_LIBS)
 endif

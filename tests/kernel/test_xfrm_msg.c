@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <string.h>
 #include <arpa/inet.h>
+#include <linux/if_addr.h>
+#include <linux/rtnetlink.h>
 #include <linux/udp.h>
 #include <linux/xfrm.h>
 #include <netlink/attr.h>
@@ -18,6 +20,7 @@
 #include "kernel/xfrm_alg.h"
 #include "kernel/xfrm_event.h"
 #include "kernel/xfrm_msg.h"
+#include "kernel/rtnl_addr.h"
 #include "unit/unit.h"
 
 static struct nlattr *tb[XFRMA_MAX + 1];
@@ -731,6 +734,42 @@ START_TEST(event_truncated)
 }
 END_TEST
 
+/* A virtual IP on an interface (RTM_NEWADDR/DELADDR, rtnl_addr.c). */
+START_TEST(rtnl_addr_message)
+{
+	struct addr a, b;
+	struct nlmsghdr *h;
+	struct ifaddrmsg *ifa;
+	struct nlattr *at[IFA_MAX + 1];
+
+	ck_assert_int_eq(addr_parse(&a, "10.3.0.7", 0), 0);
+	msg = rtnl_addr_msg(1, &a, 32, 7);
+	ck_assert_ptr_nonnull(msg);
+	h = nlmsg_hdr(msg);
+	ck_assert_uint_eq(h->nlmsg_type, RTM_NEWADDR);
+	ck_assert_uint_eq(h->nlmsg_flags & (NLM_F_CREATE | NLM_F_EXCL), NLM_F_CREATE | NLM_F_EXCL);
+	ifa = nlmsg_data(h);
+	ck_assert_uint_eq(ifa->ifa_family, AF_INET);
+	ck_assert_uint_eq(ifa->ifa_prefixlen, 32);
+	ck_assert_uint_eq(ifa->ifa_index, 7);
+	ck_assert_int_eq(nlmsg_parse(h, sizeof(*ifa), at, IFA_MAX, NULL), 0);
+	ck_assert_ptr_nonnull(at[IFA_LOCAL]);
+	ck_assert_int_eq(nla_len(at[IFA_LOCAL]), 4);
+	ck_assert_int_eq(memcmp(nla_data(at[IFA_LOCAL]), "\x0a\x03\x00\x07", 4), 0);
+	nlmsg_free(msg);
+	ck_assert_int_eq(addr_parse(&b, "2001:db8:3::1", 0), 0);
+	msg = rtnl_addr_msg(0, &b, 128, 1);
+	ck_assert_ptr_nonnull(msg);
+	ck_assert_uint_eq(nlmsg_hdr(msg)->nlmsg_type, RTM_DELADDR);
+	ck_assert_uint_eq(((struct ifaddrmsg *)nlmsg_data(nlmsg_hdr(msg)))->ifa_family, AF_INET6);
+	nlmsg_free(msg);
+	/* a prefix longer than the address, no interface: refused */
+	ck_assert_ptr_null(rtnl_addr_msg(1, &a, 33, 7));
+	msg = rtnl_addr_msg(1, &a, 32, 0);
+	ck_assert_ptr_null(msg);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("xfrm_msg");
@@ -752,6 +791,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, event_acquire);
 	tcase_add_test(tc, event_expire_polexpire_mapping);
 	tcase_add_test(tc, event_truncated);
+	tcase_add_test(tc, rtnl_addr_message);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -40,6 +40,8 @@ struct mem_kernel {
 	int efd;
 	int fail_err;
 	uint32_t next_spi;
+	struct addr addrs[8];	/* interface addresses (virtual IPs) */
+	size_t naddrs;
 };
 
 static struct mem_kernel *mk_of(struct kernel *k)
@@ -476,6 +478,52 @@ static int m_list_own(struct kernel *k, kernel_sa_info_fn sa_fn, kernel_policy_i
 	return 0;
 }
 
+static int m_add_addr(struct kernel *k, const struct addr *a, unsigned prefix,
+		      const char *ifname)
+{
+	struct mem_kernel *mk = mk_of(k);
+
+	(void)prefix;
+	(void)ifname;
+	for (size_t i = 0; i < mk->naddrs; i++)
+		if (addr_eq_host(&mk->addrs[i], a))
+			return -EEXIST;
+	if (mk->naddrs >= sizeof(mk->addrs) / sizeof(mk->addrs[0]))
+		return -ENOSPC;
+	mk->addrs[mk->naddrs++] = *a;
+	return 0;
+}
+
+static int m_del_addr(struct kernel *k, const struct addr *a, unsigned prefix,
+		      const char *ifname)
+{
+	struct mem_kernel *mk = mk_of(k);
+
+	(void)prefix;
+	(void)ifname;
+	for (size_t i = 0; i < mk->naddrs; i++)
+		if (addr_eq_host(&mk->addrs[i], a)) {
+			mk->addrs[i] = mk->addrs[--mk->naddrs];
+			return 0;
+		}
+	return -EADDRNOTAVAIL;
+}
+
+size_t kernel_mem_addr_count(struct kernel *k)
+{
+	return mk_of(k)->naddrs;
+}
+
+int kernel_mem_has_addr(struct kernel *k, const struct addr *a)
+{
+	struct mem_kernel *mk = mk_of(k);
+
+	for (size_t i = 0; i < mk->naddrs; i++)
+		if (addr_eq_host(&mk->addrs[i], a))
+			return 1;
+	return 0;
+}
+
 static const struct kernel_ops mem_ops = {
 	.name = "memory",
 	.free = m_free,
@@ -491,6 +539,8 @@ static const struct kernel_ops mem_ops = {
 	.list_own = m_list_own,
 	.event_fd = m_event_fd,
 	.dispatch = m_dispatch,
+	.add_addr = m_add_addr,
+	.del_addr = m_del_addr,
 };
 
 struct kernel *kernel_mem_new(const struct kernel_events *ev)

@@ -28,6 +28,10 @@ int kernel_mem_set_stats(struct kernel *k, const struct kernel_sa_id *id,
 /* The next operation (any) fails with -err without changing state. */
 void kernel_mem_fail_next(struct kernel *k, int err);
 
+/* Interface addresses added (virtual IPs) and not removed. */
+size_t kernel_mem_addr_count(struct kernel *k);
+int kernel_mem_has_addr(struct kernel *k, const struct addr *a);
+
 /* Queue an event; kernel_dispatch() delivers it. */
 int kernel_mem_inject_acquire(struct kernel *k, const struct kernel_acquire *acq);
 int kernel_mem_inject_expire(struct kernel *k, const struct kernel_sa_id *id, int hard);

@@ -77,15 +77,16 @@ vm_systemd_service_test() {
 	# it ignores systemd.unit= on the kernel command line.
 	t="$vm/initrd/vmtest"
 	mkdir -p "$t"
-	cp "$src/debian/tests/service" "$t/service"
+	cp "$src/debian/tests/service" "$src/debian/tests/restart-trap" "$t/"
 	printf '%s\n' '[Unit]' 'Description=ikedaemon package test' \
 		'Requires=vmtest.service' 'After=vmtest.service' 'AllowIsolate=yes' \
 		>"$t/vmtest.target"
 	printf '%s\n' '[Unit]' 'After=basic.target' '[Service]' 'Type=oneshot' \
 		'StandardOutput=journal+console' 'ExecStart=/bin/sh /run/vmtest/guest.sh' \
 		>"$t/vmtest.service"
-	printf '%s\n' 'sh /run/vmtest/service >/run/vmout/log 2>&1' \
-		'echo $? >/run/vmout/rc' 'echo o >/proc/sysrq-trigger' >"$t/guest.sh"
+	printf '%s\n' 'rc=0' 'sh /run/vmtest/service >/run/vmout/log 2>&1 || rc=$?' \
+		'[ "$rc" != 0 ] || sh /run/vmtest/restart-trap >>/run/vmout/log 2>&1 || rc=$?' \
+		'echo $rc >/run/vmout/rc' 'echo o >/proc/sysrq-trigger' >"$t/guest.sh"
 	# shellcheck disable=SC2016
 	printf '%s\n' '#!/bin/busybox sh' '/bin/busybox --install -s /bin' \
 		'mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev' \
@@ -101,7 +102,7 @@ vm_systemd_service_test() {
 		>"$vm/initrd/init"
 	chmod +x "$vm/initrd/init"
 	(cd "$vm/initrd" && mkdir -p proc sys dev newroot && find . | cpio -o -H newc 2>/dev/null | gzip) >"$vm/initrd.gz"
-	say "booting a systemd VM (kernel $kver) for debian/tests/service"
+	say "booting a systemd VM (kernel $kver) for debian/tests/service and restart-trap"
 	# Software emulation (no KVM): about a minute on an idle 2-core machine,
 	# several under load; the bound is generous.
 	vm_rc=0
@@ -229,11 +230,14 @@ fi
 # readiness, capabilities, reload, stop).  On a machine booted with systemd,
 # run it here; in a container, boot a VM whose init is systemd.
 if [ -d /run/systemd/system ]; then
-	say "systemd is running: debian/tests/service"
+	say "systemd is running: debian/tests/service and restart-trap"
 	sh "$src/debian/tests/service" || fail "debian/tests/service"
 	passed
+	sh "$src/debian/tests/restart-trap" || fail "debian/tests/restart-trap"
+	passed
 elif vm_systemd_possible; then
-	vm_systemd_service_test || fail "debian/tests/service in the systemd VM"
+	vm_systemd_service_test || fail "debian/tests/service and restart-trap in the systemd VM"
+	passed
 	passed
 else
 	say "note: systemd is not PID 1 and no VM is possible; unit verified offline only"

@@ -85,10 +85,11 @@ static int offered_group(const struct load_opts *o, uint16_t group)
 	return 0;
 }
 
-/* IKE_SA_INIT request: [N(COOKIE)], SA, KE, Ni (2.6: the cookie first). */
+/* IKE_SA_INIT request: [N(COOKIE)], SA, KE, Ni (2.6: the cookie first),
+ * [N(CHILDLESS_IKEV2_SUPPORTED)]. */
 static int send_init(struct hs *h, const struct load_opts *o, double now)
 {
-	struct ike_payload pl[4];
+	struct ike_payload pl[5];
 	struct ike_msg_builder b;
 	struct ike_hdr hd;
 	uint8_t pub[1024];
@@ -118,6 +119,10 @@ static int send_init(struct hs *h, const struct load_opts *o, double now)
 	p = pl_new(pl, &n, PL_NONCE);
 	p->u.nonce.p = h->ni;
 	p->u.nonce.len = sizeof(h->ni);
+	if (o->childless) {
+		p = pl_new(pl, &n, PL_NOTIFY);
+		p->u.notify.type = N_CHILDLESS_IKEV2_SUPPORTED;
+	}
 	hdr_init(h, &hd, IKE_SA_INIT, 0);
 	wr_init(&w, h->msg, sizeof(h->msg));
 	ike_build_msg(&b, &w, &hd);
@@ -291,7 +296,8 @@ static int fmt_id(char *out, size_t cap, const char *fmt, uint32_t seq)
 	return (int)n;
 }
 
-/* IKE_AUTH request: IDi, AUTH, SA (ESP), TSi (our address), TSr (any). */
+/* IKE_AUTH request: IDi, AUTH, SA (ESP), TSi (our address), TSr (any);
+ * IDi and AUTH only with --childless. */
 static int send_auth(struct hs *h, const struct load_opts *o, double now)
 {
 	uint8_t idb[4 + HS_ID_MAX], auth[MAC_MAX_OUT];
@@ -317,6 +323,8 @@ static int send_auth(struct hs *h, const struct load_opts *o, double now)
 	p->u.auth.method = AUTH_METHOD_PSK;
 	p->u.auth.data.p = auth;
 	p->u.auth.data.len = h->algs.prf->out_len;
+	if (o->childless)
+		goto build;	/* RFC 6023: no SA, TSi, TSr */
 	esp.spi_size = 4;
 	memcpy(esp.spi, &h->child_spi, 4);
 	p = pl_new(pl, &n, PL_SA);
@@ -336,6 +344,7 @@ static int send_auth(struct hs *h, const struct load_opts *o, double now)
 	p = pl_new(pl, &n, PL_TSR);
 	p->u.ts.ts = &tsr;
 	p->u.ts.nts = 1;
+build:
 	rc = build_protected(h, IKE_AUTH, 1, pl, n);
 	memzero(auth, sizeof(auth));
 	if (rc < 0)

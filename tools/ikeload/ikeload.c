@@ -4,7 +4,7 @@
  * prints rate, latency percentiles and why handshakes failed.
  *
  *   ikeload -p 192.0.2.2 -k PSK [-c in-flight] [-n count | -t seconds]
- *           [--hold N] [--init-only] [--flood PPS] [--rate R] ...
+ *           [--hold N] [--init-only | --childless] [--flood PPS] [--rate R] ...
  *
  * Phases: with --hold N, N IKE SAs are first established and kept (never
  * deleted); then the measured phase runs, deleting each IKE SA once its
@@ -89,6 +89,8 @@ static void usage(FILE *f)
 		"      --hold N           first establish N IKE SAs and keep them\n"
 		"      --keep             do not delete the measured IKE SAs either\n"
 		"      --init-only        IKE_SA_INIT only (no IKE_AUTH)\n"
+		"      --childless        IKE_AUTH without a CHILD SA (RFC 6023; the responder\n"
+		"                         needs childless = allow)\n"
 		"      --flood PPS        spoofed IKE_SA_INIT requests per second meanwhile\n"
 		"      --proposal P       IKE proposal(s), comma separated\n"
 		"                         (default aes256gcm16-prfsha256-x25519)\n"
@@ -362,7 +364,7 @@ static int parse_proposals(const char *s, uint8_t proto, struct ike_proposal *ou
 	return 0;
 }
 
-enum { O_HOLD = 256, O_KEEP, O_INIT_ONLY, O_FLOOD, O_PROPOSAL, O_ESP, O_KE, O_ID, O_PEER_ID,
+enum { O_HOLD = 256, O_KEEP, O_INIT_ONLY, O_CHILDLESS, O_FLOOD, O_PROPOSAL, O_ESP, O_KE, O_ID, O_PEER_ID,
        O_SRC, O_KE_REUSE, O_RTO, O_TRIES };
 
 static const struct option longopts[] = {
@@ -371,6 +373,7 @@ static const struct option longopts[] = {
 	{ "duration", required_argument, NULL, 't' }, { "rate", required_argument, NULL, 'r' },
 	{ "hold", required_argument, NULL, O_HOLD }, { "keep", no_argument, NULL, O_KEEP },
 	{ "init-only", no_argument, NULL, O_INIT_ONLY },
+	{ "childless", no_argument, NULL, O_CHILDLESS },
 	{ "flood", required_argument, NULL, O_FLOOD },
 	{ "proposal", required_argument, NULL, O_PROPOSAL },
 	{ "esp", required_argument, NULL, O_ESP }, { "ke", required_argument, NULL, O_KE },
@@ -406,6 +409,7 @@ int main(int argc, char **argv)
 		case O_HOLD: hold.target = strtoul(optarg, NULL, 10); break;
 		case O_KEEP: run.keep = 1; break;
 		case O_INIT_ONLY: opt.init_only = 1; break;
+		case O_CHILDLESS: opt.childless = 1; break;
 		case O_FLOOD: run.flood_pps = atof(optarg); break;
 		case O_PROPOSAL: prop = optarg; break;
 		case O_ESP: esp = optarg; break;

@@ -56,6 +56,7 @@ struct load_opts {
 	const char *peer_id;		/* expected IDr, NULL: any */
 	int init_only;			/* stop after IKE_SA_INIT */
 	int keep;			/* no Delete after IKE_AUTH (hold mode) */
+	int childless;			/* IKE_AUTH without SA/TS (RFC 6023) */
 	unsigned ke_reuse;		/* handshakes per initiator key pair (2.12) */
 	double rto;			/* retransmission timeout, seconds */
 	int tries;			/* transmissions per request */

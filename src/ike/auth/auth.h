@@ -78,6 +78,10 @@ struct auth_io {
 	const struct ike_msg *in;	/* received message; NULL for the first request */
 	struct out_msg *out;		/* message being built; NULL when verifying */
 	void *state;			/* the row's per-SA state (state_size bytes) */
+	/* EAP rows: the EAP payload received (NULL: none) and the one to
+	 * send, set by the row (the exchange adds the payload) */
+	const uint8_t *eap_in, *eap_out;
+	size_t eap_in_len, eap_out_len;
 	char why[384];			/* reason of AUTH_FAILED (a certificate check names the certificate) */
 };
 
@@ -112,6 +116,9 @@ void auth_state_free(struct ike_sa *sa);
 int auth_maced_id_of(const struct auth_io *io, uint8_t *out);
 /* 2.15: the octets io's side signs: RealMessage | Nonce | MACedID. */
 int auth_signed_octets(const struct auth_io *io, struct wr *w);
+/* 2.15's shared-key AUTH for io's side with key as the secret (a PSK; an
+ * EAP MSK or SK_pi/SK_pr in 2.16) into out (prf->out_len bytes).  0/-1. */
+int auth_psk_with_key(struct auth_io *io, const uint8_t *key, size_t keylen, uint8_t *out);
 /* io prepared for one side of sa's IKE_AUTH (the fields above). */
 void auth_io_init(struct auth_io *io, struct ike_sa *sa, const struct conf_conn *conn,
 		  int of_initiator, const struct ident *id, const struct ident *cred_local,

@@ -18,8 +18,7 @@ static int psk_accepts(uint8_t method)
 	return method == AUTH_METHOD_PSK;
 }
 
-/* 2.15 for io's side into out (prf->out_len bytes). */
-static int psk_compute(struct auth_io *io, const struct conf_psk *psk, uint8_t *out)
+int auth_psk_with_key(struct auth_io *io, const uint8_t *key, size_t keylen, uint8_t *out)
 {
 	const struct ike_sa *sa = io->sa;
 	const struct secret *msg = io->of_initiator ? &sa->init_req : &sa->init_resp;
@@ -29,10 +28,15 @@ static int psk_compute(struct auth_io *io, const struct conf_psk *psk, uint8_t *
 
 	if (auth_maced_id_of(io, maced) < 0)
 		return -1;
-	rc = auth_psk(sa->algs.prf, psk->key.ptr, psk->key.len, msg->ptr, msg->len, nonce->ptr,
+	rc = auth_psk(sa->algs.prf, key, keylen, msg->ptr, msg->len, nonce->ptr,
 		      nonce->len, maced, out) == CR_OK ? 0 : -1;
 	memzero(maced, sizeof(maced));
 	return rc;
+}
+
+static int psk_compute(struct auth_io *io, const struct conf_psk *psk, uint8_t *out)
+{
+	return auth_psk_with_key(io, psk->key.ptr, psk->key.len, out);
 }
 
 static const struct conf_psk *psk_find(struct auth_io *io)

@@ -145,6 +145,8 @@ struct ike_pl_cp {
 	uint8_t cfg_type;	/* enum ike_cp_type */
 	const struct ike_cp_attr *attr;
 	size_t nattr;
+	size_t ndropped;	/* decoder: well-formed attributes past
+				   IKE_MSG_MAX_CP_ATTRS, not kept */
 };
 
 struct ike_pl_eap {
@@ -284,6 +286,10 @@ void ike_build_payload(struct ike_msg_builder *b, const struct ike_payload *p);
 size_t ike_build_sk_reserve(struct ike_msg_builder *b, uint8_t first, size_t body_len);
 void ike_build_sk(struct ike_msg_builder *b, uint8_t first, const uint8_t *body, size_t len);
 void ike_build_skf(struct ike_msg_builder *b, const struct ike_pl_skf *f);
+/* The same for one SKF fragment (RFC 7383 2.5): first is the first inner
+ * payload's type in fragment 1, 0 in the others. */
+size_t ike_build_skf_reserve(struct ike_msg_builder *b, uint8_t first, uint16_t num,
+			     uint16_t total, size_t body_len);
 int ike_build_finish(struct ike_msg_builder *b);
 
 /* Re-encode a decoded message (outer chain; SK body copied as is). */

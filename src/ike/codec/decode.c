@@ -442,19 +442,24 @@ static int dec_cp(struct dec *d, struct rd *b)
 	while (rd_left(b) > 0) {
 		size_t pos = rd_pos(b);
 		struct ike_cp_attr *a;
-		uint16_t alen;
+		uint16_t type, alen;
 
 		if (rd_left(b) < 4)
 			return bad(d, pos, "attribute: %zu bytes < 4", rd_left(b));
-		if (d->m->ncp >= IKE_MSG_MAX_CP_ATTRS)
-			return bad(d, pos, "more than %d attributes in the message",
-				   IKE_MSG_MAX_CP_ATTRS);
-		a = &d->m->cp[d->m->ncp];
-		a->type = rd_u16(b) & 0x7fff;
+		type = rd_u16(b) & 0x7fff;
 		alen = rd_u16(b);
 		if (alen > rd_left(b))
 			return bad(d, pos, "attribute length %u > %zu bytes left", alen,
 				   rd_left(b));
+		/* beyond the arena: checked, counted, not kept (BAD-INPUT 29:
+		 * a flood of attributes is ignored, the rest is still served) */
+		if (d->m->ncp >= IKE_MSG_MAX_CP_ATTRS) {
+			rd_skip(b, alen);
+			cp->ndropped++;
+			continue;
+		}
+		a = &d->m->cp[d->m->ncp];
+		a->type = type;
 		a->value.len = alen;
 		a->value.p = rd_bytes(b, alen);
 		d->m->ncp++;

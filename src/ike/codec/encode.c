@@ -206,23 +206,30 @@ void ike_build_payload(struct ike_msg_builder *b, const struct ike_payload *p)
 	end_payload(b, off);
 }
 
+/* The body of an SK/SKF payload begun at off: reserved, the chain closed,
+ * lengths final (the crypto layer computes the AAD from them). */
+static size_t close_with_body(struct ike_msg_builder *b, size_t off, size_t body_len)
+{
+	size_t body = wr_reserve(b->w, body_len);
+
+	end_payload(b, off);
+	b->closed = 1;
+	if (b->has_hdr)
+		wr_put_u32_at(b->w, b->start + 24, (uint32_t)(wr_len(b->w) - b->start));
+	return wr_ok(b->w) && !b->err ? body : (size_t)-1;
+}
+
 size_t ike_build_sk_reserve(struct ike_msg_builder *b, uint8_t first, size_t body_len)
 {
-	size_t off, body;
+	size_t off;
 
 	if (b->closed) {
 		b->err = 1;
 		return (size_t)-1;
 	}
 	off = begin_payload(b, PL_SK, 0);
-
 	wr_put_u8_at(b->w, off, first);
-	body = wr_reserve(b->w, body_len);
-	end_payload(b, off);
-	b->closed = 1;
-	if (b->has_hdr)
-		wr_put_u32_at(b->w, b->start + 24, (uint32_t)(wr_len(b->w) - b->start));
-	return wr_ok(b->w) && !b->err ? body : (size_t)-1;
+	return close_with_body(b, off, body_len);
 }
 
 void ike_build_sk(struct ike_msg_builder *b, uint8_t first, const uint8_t *body, size_t len)
@@ -233,22 +240,28 @@ void ike_build_sk(struct ike_msg_builder *b, uint8_t first, const uint8_t *body,
 		memcpy(wr_data(b->w) + off, body, len);
 }
 
-void ike_build_skf(struct ike_msg_builder *b, const struct ike_pl_skf *f)
+size_t ike_build_skf_reserve(struct ike_msg_builder *b, uint8_t first, uint16_t num,
+			     uint16_t total, size_t body_len)
 {
 	size_t off;
 
 	if (b->closed) {
 		b->err = 1;
-		return;
+		return (size_t)-1;
 	}
 	off = begin_payload(b, PL_SKF, 0);
+	wr_put_u8_at(b->w, off, first);
+	wr_u16(b->w, num);
+	wr_u16(b->w, total);
+	return close_with_body(b, off, body_len);
+}
 
-	wr_put_u8_at(b->w, off, f->first);
-	wr_u16(b->w, f->num);
-	wr_u16(b->w, f->total);
-	put_slice(b->w, f->body);
-	end_payload(b, off);
-	b->closed = 1;
+void ike_build_skf(struct ike_msg_builder *b, const struct ike_pl_skf *f)
+{
+	size_t off = ike_build_skf_reserve(b, f->first, f->num, f->total, f->body.len);
+
+	if (off != (size_t)-1 && f->body.len)
+		memcpy(wr_data(b->w) + off, f->body.p, f->body.len);
 }
 
 int ike_build_finish(struct ike_msg_builder *b)

@@ -6,6 +6,7 @@ src_ike_codec_libikecodec_a_SOURCES = \
 	src/ike/codec/decode.c \
 	src/ike/codec/encode.c \
 	src/ike/codec/rules.c \
+	src/ike/codec/cp.c src/ike/codec/cp.h \
 	src/ike/codec/names.c src/ike/codec/names.h
 
 CODEC_TEST_LIBS = src/ike/codec/libikecodec.a src/common/libikecommon.a $(CHECK_LIBS)
@@ -35,3 +36,10 @@ tests_codec_test_codec_tshark_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_codec_test_codec_tshark_LDADD = $(CODEC_TEST_LIBS)
 
 EXTRA_DIST += tests/codec/capture-strongswan.sh tests/codec/data
+
+check_PROGRAMS += tests/codec/test_cp
+TESTS += tests/codec/test_cp
+tests_codec_test_cp_SOURCES = tests/codec/test_cp.c
+tests_codec_test_cp_CPPFLAGS = $(CODEC_TEST_CPPFLAGS)
+tests_codec_test_cp_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_codec_test_cp_LDADD = $(CODEC_TEST_LIBS)

@@ -53,11 +53,23 @@ enum conf_auth {
 	CONF_AUTH_ECDSA,
 	CONF_AUTH_ED25519,
 	CONF_AUTH_ED448,
+	CONF_AUTH_EAP_MD5,		/* EAP (RFC 7296 2.16), src/ike/auth/auth_eap.c */
+	CONF_AUTH_EAP_MSCHAPV2,
 };
-#define CONF_AUTH_IS_PUBKEY(a) ((a) >= CONF_AUTH_PUBKEY)
+#define CONF_AUTH_IS_PUBKEY(a) ((a) >= CONF_AUTH_PUBKEY && (a) <= CONF_AUTH_ED448)
+#define CONF_AUTH_IS_EAP(a) ((a) >= CONF_AUTH_EAP_MD5 && (a) <= CONF_AUTH_EAP_MSCHAPV2)
 
 enum conf_send_cert { CONF_SEND_CERT_IFASKED = 0, CONF_SEND_CERT_ALWAYS, CONF_SEND_CERT_NEVER };
 enum conf_revocation { CONF_REV_RELAXED = 0, CONF_REV_IFURI, CONF_REV_STRICT };
+/* IKE fragmentation (RFC 7383), strongSwan's values: yes announces it and
+ * fragments when the peer announced it too; force is yes for IKEv2
+ * (strongSwan's force only changes IKEv1); no neither announces nor
+ * accepts fragments. */
+enum conf_frag { CONF_FRAG_YES = 0, CONF_FRAG_NO, CONF_FRAG_FORCE };
+/* fragment_size: the whole IP datagram of a sent fragment, in bytes. */
+#define CONF_FRAGMENT_SIZE_DEFAULT	1280
+#define CONF_FRAGMENT_SIZE_MIN		256
+#define CONF_FRAGMENT_SIZE_MAX		65535
 
 struct conf_side {
 	struct ident id;
@@ -71,6 +83,10 @@ struct conf_side {
 	STACK_OF(X509) *anchors;	/* remote: cacerts loaded, then the global ones */
 	EVP_PKEY *key;			/* local: the private key of chain[0] (not owned) */
 	int id_from_cert;		/* local: id defaulted to the certificate subject */
+	/* EAP: remote: the identity the client must give ("%any": any, asked
+	 * with EAP-Identity; unset: its IKE identity, not asked); local: the
+	 * identity we give (unset: our IKE identity) */
+	char *eap_id;
 };
 
 enum conf_mode { CONF_MODE_TUNNEL = 1, CONF_MODE_TRANSPORT };
@@ -79,6 +95,14 @@ enum conf_close_action { CONF_CLOSE_NONE = 0, CONF_CLOSE_TRAP, CONF_CLOSE_START 
 enum conf_dpd_action { CONF_DPD_CLEAR = 0, CONF_DPD_TRAP, CONF_DPD_RESTART };
 /* A KE in CREATE_CHILD_SA when esp_proposals name no group (ike.conf.5). */
 enum conf_pfs { CONF_PFS_ACCEPT = 0, CONF_PFS_REQUIRE, CONF_PFS_NO };
+/* Childless IKE SAs (RFC 6023), strongSwan's values: allow (IKE_AUTH
+ * without a CHILD SA accepted; initiated only without a child to start),
+ * force (our IKE_AUTH never carries one), never (neither). */
+enum conf_childless { CONF_CHILDLESS_ALLOW = 0, CONF_CHILDLESS_FORCE, CONF_CHILDLESS_NEVER };
+/* A second IKE SA with the same identities on one connection (strongSwan's
+ * uniqueids): no (replaces the first on INITIAL_CONTACT only), never
+ * (both stay), replace (the first goes), keep (the second is refused). */
+enum conf_unique { CONF_UNIQUE_NO = 0, CONF_UNIQUE_NEVER, CONF_UNIQUE_REPLACE, CONF_UNIQUE_KEEP };
 
 struct conf_ts_list {
 	struct tsspec *v;
@@ -110,6 +134,29 @@ struct conf_child {
 	uint64_t if_id_in, if_id_out;
 };
 
+/* An address with a prefix length (a pool's DNS server: 32/128). */
+struct conf_net {
+	int family;			/* AF_INET, AF_INET6 */
+	uint8_t addr[16];
+	uint8_t prefix;
+};
+
+#define CONF_POOL_MAX_NETS	8	/* dns, subnets of one pool */
+#define CONF_MAX_VIPS		2
+
+/* pools: ( { name = "rw"; addrs = "10.3.0.0/24"; dns = [..]; subnets = [..]; } ) */
+struct conf_pool {
+	char *name;
+	struct conf_loc loc;
+	char *addrs;			/* as written: "10.3.0.0/24", "a-b" */
+	int family;
+	uint8_t first[16];		/* the first address handed out */
+	uint64_t size;			/* addresses from first (cut by the pool) */
+	uint8_t prefix;			/* the CIDR's, 32/128 for a range */
+	struct conf_net dns[CONF_POOL_MAX_NETS], subnets[CONF_POOL_MAX_NETS];
+	size_t ndns, nsubnets;
+};
+
 struct conf_conn {
 	char *name;
 	struct conf_loc loc;
@@ -120,10 +167,19 @@ struct conf_conn {
 	uint64_t rekey_time, over_time, rand_time, reauth_time;	/* seconds */
 	uint64_t dpd_delay;		/* seconds, 0: off */
 	unsigned dpd_action;		/* enum conf_dpd_action */
+	unsigned childless;		/* enum conf_childless */
+	unsigned unique;		/* enum conf_unique */
 	struct conf_child *children;
 	size_t nchildren;
 	unsigned send_cert;		/* enum conf_send_cert */
 	int send_certreq;
+	/* configuration payload (config_pool.c): the gateway's pools, the
+	 * client's vips (0.0.0.0 / :: ask for any address) */
+	struct conf_strlist pools;
+	struct addr vips[CONF_MAX_VIPS];
+	size_t nvips;
+	unsigned fragmentation;		/* enum conf_frag */
+	uint64_t fragment_size;		/* bytes; 0: the global one */
 };
 
 /* secrets { private_key = "gw.key"; } */
@@ -140,6 +196,7 @@ struct conf_psk {
 	struct ident id2;		/* type 0: a key of one identity */
 	char *id2_text;
 	struct secret key;
+	int eap;			/* an EAP password (eap = ...), not an IKE PSK */
 	struct conf_loc loc;
 };
 
@@ -155,6 +212,7 @@ struct conf_global {
 	uint64_t cookie_threshold_ip, block_threshold;	/* per peer IP; 0: off */
 	struct conf_strlist cacerts, crls;	/* paths as written */
 	int rsa_pss;			/* sign with RSA-PSS (RFC 7427), not PKCS#1 v1.5 */
+	uint64_t fragment_size;		/* bytes (CONF_FRAGMENT_SIZE_DEFAULT) */
 };
 
 struct config {
@@ -168,6 +226,8 @@ struct config {
 	STACK_OF(X509_CRL) *crls;	/* loaded */
 	struct conf_conn *conns;
 	size_t nconns;
+	struct conf_pool *pools;
+	size_t npools;
 	char **files;			/* interned file names for conf_loc */
 	size_t nfiles;
 	struct strmap conn_index;	/* name -> &conns[i], once loaded */
@@ -193,12 +253,19 @@ void config_free(struct config *cfg);
 void conf_diag_free(struct conf_diag *diag);
 
 const struct conf_conn *config_find_conn(const struct config *cfg, const char *name);
+const struct conf_pool *config_find_pool(const struct config *cfg, const char *name);
+/* 1 if both pools hand out the same addresses (a reload keeps the leases). */
+int conf_pool_same(const struct conf_pool *a, const struct conf_pool *b);
 const struct conf_child *config_find_child(const struct conf_conn *c, const char *name);
 /* The PSK for a pair of identities, best match first: a pair secret naming
  * both, then the remote id's own, the local id's own, a pair secret naming
  * the remote id, one naming the local id; NULL if none. */
 const struct conf_psk *config_find_psk(const struct config *cfg, const struct ident *local,
 				       const struct ident *remote);
+
+/* The EAP password of an EAP identity (bytes as the peer gives them);
+ * NULL if none. */
+const struct conf_psk *config_find_eap(const struct config *cfg, const void *id, size_t len);
 
 /* "192.0.2.1:9273" or "[2001:db8::1]:9273" -> out; -1 with err naming the problem. */
 int conf_parse_hostport(const char *s, struct addr *out, char *err, size_t errlen);
@@ -208,8 +275,11 @@ const char *conf_start_action_name(unsigned v);
 const char *conf_close_action_name(unsigned v);
 const char *conf_dpd_action_name(unsigned v);
 const char *conf_pfs_name(unsigned v);
+const char *conf_childless_name(unsigned v);
+const char *conf_unique_name(unsigned v);
 const char *conf_auth_name(unsigned v);
 const char *conf_send_cert_name(unsigned v);
 const char *conf_revocation_name(unsigned v);
+const char *conf_frag_name(unsigned v);
 
 #endif

@@ -590,6 +590,8 @@ static const struct rule global_rules[] = {
 	{ "cacerts", RK_FN, 0, 0, 0, NULL, 0, conf_load_global_cacerts },
 	{ "crls", RK_FN, 0, 0, 0, NULL, 0, conf_load_global_crls },
 	{ "rsa_pss", RK_FN, 0, 0, 0, NULL, 0, conf_load_rsa_pss },
+	{ "fragment_size", RK_UINT, G(fragment_size), CONF_FRAGMENT_SIZE_MIN,
+	  CONF_FRAGMENT_SIZE_MAX, NULL, 0, NULL },
 };
 
 /* Values every deployment gets unless ike.conf says otherwise (ike.conf.5). */
@@ -611,6 +613,7 @@ static int global_defaults(struct conf_global *g)
 	g->half_open_limit = 5000;
 	g->cookie_threshold_ip = 3;
 	g->block_threshold = 5;
+	g->fragment_size = CONF_FRAGMENT_SIZE_DEFAULT;
 	if (strv_push(&g->listen.v, &g->listen.n, strdup("0.0.0.0")) < 0 ||
 	    strv_push(&g->listen.v, &g->listen.n, strdup("::")) < 0)
 		return -1;
@@ -710,6 +713,8 @@ static int load_secret_id(struct conf_ctx *ctx, const config_setting_t *s, void 
 
 static int same_ids(const struct conf_psk *a, const struct conf_psk *b)
 {
+	if (a->eap != b->eap)
+		return 0;
 	if (a->id2.type != b->id2.type && (!a->id2.type || !b->id2.type))
 		return 0;
 	if (!a->id2.type)
@@ -722,13 +727,38 @@ static int load_secret_psk(struct conf_ctx *ctx, const config_setting_t *s, void
 {
 	struct conf_psk *p = obj;
 
-	secret_free(&p->key);
+	if (p->key.ptr) {
+		conf_error(ctx, s, "a secret has either 'psk' or 'eap', not both");
+		return -1;
+	}
 	return parse_psk(ctx, s, &p->key);
+}
+
+/* eap = "password": an EAP user's password (RFC 7296 2.16, strongSwan's
+ * EAP secrets), looked up by EAP identity only. */
+static int load_secret_eap(struct conf_ctx *ctx, const config_setting_t *s, void *obj)
+{
+	struct conf_psk *p = obj;
+	const char *v = NULL;
+
+	if (p->key.ptr) {
+		conf_error(ctx, s, "a secret has either 'psk' or 'eap', not both");
+		return -1;
+	}
+	if (conf_get_string(ctx, s, &v) < 0)
+		return -1;
+	if (!v[0] || strlen(v) > 256) {
+		conf_error(ctx, s, "'eap' must be 1 to 256 bytes");
+		return -1;
+	}
+	p->eap = 1;
+	return secret_dup(&p->key, v, strlen(v));
 }
 
 static const struct rule secret_rules[] = {
 	{ "id", RK_FN, 0, 0, 0, NULL, 0, load_secret_id },
 	{ "psk", RK_FN, 0, 0, 0, NULL, 0, load_secret_psk },
+	{ "eap", RK_FN, 0, 0, 0, NULL, 0, load_secret_eap },
 };
 
 static void free_psk(struct conf_psk *p)
@@ -756,7 +786,7 @@ static void load_secret(struct conf_ctx *ctx, const config_setting_t *e)
 		goto drop;
 	if (!p.id_text || !p.key.ptr) {
 		if (config_setting_type(e) == CONFIG_TYPE_GROUP)
-			conf_error(ctx, e, "secret needs both 'id' and 'psk'");
+			conf_error(ctx, e, "secret needs 'id' and 'psk' (or 'eap')");
 		goto drop;
 	}
 	for (i = 0; i < cfg->nsecrets; i++)
@@ -918,6 +948,7 @@ static const struct rule top_rules[] = {
 	{ "global", RK_FN, 0, 0, 0, NULL, 0, load_global_fn },
 	{ "secrets", RK_FN, 0, 0, 0, NULL, 0, load_secrets_fn },
 	{ "connections", RK_FN, 0, 0, 0, NULL, 0, load_conns_fn },
+	{ "pools", RK_FN, 0, 0, 0, NULL, 0, conf_load_pools },
 };
 
 struct config *config_load(const char *path, struct conf_diag *diag)
@@ -942,13 +973,14 @@ struct config *config_load_flags(const char *path, unsigned flags, struct conf_d
 	if (read_file(&ctx, &lc, path, &dir) < 0)
 		goto fail;
 	conf_apply_rules(&ctx, config_root_setting(&lc), top_rules, NAMES_LEN(top_rules), cfg,
-			 "the top level (global, secrets, connections)");
+			 "the top level (global, secrets, connections, pools)");
 	if (cfg->global.secrets_file && (flags & CONF_LOAD_ONE_FILE))
 		conf_error_at(&ctx, (struct conf_loc){ path, 0 }, "secrets_file not read (one-file mode)");
 	else if (cfg->global.secrets_file)
 		load_secrets_file(&ctx);
 	conf_check_conn_pki(&ctx);
 	conf_check_conn_secrets(&ctx);
+	conf_check_conn_pools(&ctx);
 	check_secret_files(&ctx);
 	for (size_t i = 0; i < cfg->nconns && !diag->nerrors; i++)
 		if (strmap_put(&cfg->conn_index, cfg->conns[i].name, &cfg->conns[i]) < 0)
@@ -982,6 +1014,7 @@ void config_free(struct config *cfg)
 	for (i = 0; i < cfg->nconns; i++)
 		conf_free_conn(&cfg->conns[i]);
 	free(cfg->conns);
+	conf_free_pools(cfg);
 	for (i = 0; i < cfg->nfiles; i++)
 		free(cfg->files[i]);
 	free(cfg->files);
@@ -1012,6 +1045,20 @@ const struct conf_child *config_find_child(const struct conf_conn *c, const char
 	return NULL;
 }
 
+const struct conf_psk *config_find_eap(const struct config *cfg, const void *id, size_t len)
+{
+	for (size_t i = 0; i < cfg->nsecrets; i++) {
+		const struct conf_psk *p = &cfg->secrets[i];
+
+		/* the id as written: "alice" is an FQDN to ident_parse, but its
+		 * text is what an EAP peer sends */
+		if (p->eap && !p->id2.type && strlen(p->id_text) == len &&
+		    memcmp(p->id_text, id, len) == 0)
+			return p;
+	}
+	return NULL;
+}
+
 const struct conf_psk *config_find_psk(const struct config *cfg, const struct ident *local,
 				       const struct ident *remote)
 {
@@ -1021,7 +1068,7 @@ const struct conf_psk *config_find_psk(const struct config *cfg, const struct id
 	for (i = 0; i < cfg->nsecrets; i++) {
 		const struct conf_psk *p = &cfg->secrets[i];
 
-		if (p->id2.type && remote->type && local->type &&
+		if (!p->eap && p->id2.type && remote->type && local->type &&
 		    ((ident_eq(&p->id, remote) && ident_eq(&p->id2, local)) ||
 		     (ident_eq(&p->id, local) && ident_eq(&p->id2, remote))))
 			return p;
@@ -1031,7 +1078,7 @@ const struct conf_psk *config_find_psk(const struct config *cfg, const struct id
 			for (i = 0; i < cfg->nsecrets; i++) {
 				const struct conf_psk *p = &cfg->secrets[i];
 
-				if (!want[k]->type || !p->id2.type != !pair)
+				if (p->eap || !want[k]->type || !p->id2.type != !pair)
 					continue;
 				if (ident_eq(&p->id, want[k]) ||
 				    (pair && ident_eq(&p->id2, want[k])))

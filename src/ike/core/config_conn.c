@@ -28,9 +28,21 @@ static const struct name_entry dpd_names[] = {
 static const struct name_entry pfs_names[] = {
 	{ CONF_PFS_ACCEPT, "accept" }, { CONF_PFS_REQUIRE, "require" }, { CONF_PFS_NO, "no" },
 };
+static const struct name_entry childless_names[] = {
+	{ CONF_CHILDLESS_ALLOW, "allow" }, { CONF_CHILDLESS_FORCE, "force" },
+	{ CONF_CHILDLESS_NEVER, "never" },
+};
+static const struct name_entry unique_names[] = {
+	{ CONF_UNIQUE_NO, "no" }, { CONF_UNIQUE_NEVER, "never" }, { CONF_UNIQUE_REPLACE, "replace" },
+	{ CONF_UNIQUE_KEEP, "keep" },
+};
+static const struct name_entry frag_names[] = {
+	{ CONF_FRAG_YES, "yes" }, { CONF_FRAG_NO, "no" }, { CONF_FRAG_FORCE, "force" },
+};
 static const struct name_entry auth_names[] = {
 	{ CONF_AUTH_PSK, "psk" }, { CONF_AUTH_PUBKEY, "pubkey" }, { CONF_AUTH_RSA, "rsa" },
 	{ CONF_AUTH_ECDSA, "ecdsa" }, { CONF_AUTH_ED25519, "ed25519" }, { CONF_AUTH_ED448, "ed448" },
+	{ CONF_AUTH_EAP_MD5, "eap-md5" }, { CONF_AUTH_EAP_MSCHAPV2, "eap-mschapv2" },
 };
 
 static const char *name_of(const struct name_entry *tab, size_t n, unsigned v)
@@ -55,6 +67,11 @@ const char *conf_close_action_name(unsigned v)
 	return name_of(close_names, NAMES_LEN(close_names), v);
 }
 
+const char *conf_frag_name(unsigned v)
+{
+	return name_of(frag_names, NAMES_LEN(frag_names), v);
+}
+
 const char *conf_dpd_action_name(unsigned v)
 {
 	return name_of(dpd_names, NAMES_LEN(dpd_names), v);
@@ -63,6 +80,16 @@ const char *conf_dpd_action_name(unsigned v)
 const char *conf_pfs_name(unsigned v)
 {
 	return name_of(pfs_names, NAMES_LEN(pfs_names), v);
+}
+
+const char *conf_childless_name(unsigned v)
+{
+	return name_of(childless_names, NAMES_LEN(childless_names), v);
+}
+
+const char *conf_unique_name(unsigned v)
+{
+	return name_of(unique_names, NAMES_LEN(unique_names), v);
 }
 
 const char *conf_auth_name(unsigned v)
@@ -189,7 +216,8 @@ static int load_side_auth(struct conf_ctx *ctx, const config_setting_t *s, void 
 	if (conf_get_string(ctx, s, &v) < 0)
 		return -1;
 	if (names_find(auth_names, NAMES_LEN(auth_names), v, &side->auth) < 0) {
-		conf_error(ctx, s, "'auth' = \"%s\" is not one of: psk, pubkey, rsa, ecdsa, ed25519, ed448", v);
+		conf_error(ctx, s, "'auth' = \"%s\" is not one of: psk, pubkey, rsa, ecdsa, ed25519, ed448, "
+			   "eap-md5, eap-mschapv2", v);
 		return -1;
 	}
 	return 0;
@@ -200,6 +228,7 @@ static const struct rule side_rules[] = {
 	{ "auth", RK_FN, 0, 0, 0, NULL, 0, load_side_auth },
 	{ "certs", RK_FN, 0, 0, 0, NULL, 0, conf_load_side_certs },
 	{ "cacerts", RK_FN, 0, 0, 0, NULL, 0, conf_load_side_cacerts },
+	{ "eap_id", RK_STR, offsetof(struct conf_side, eap_id), 0, 0, NULL, 0, NULL },
 	{ "revocation", RK_ENUM, offsetof(struct conf_side, revocation), 0, 0, conf_revocation_names,
 	  3, NULL },
 };
@@ -216,7 +245,8 @@ static int load_side(struct conf_ctx *ctx, const config_setting_t *s, struct con
 	if (!side->auth)
 		conf_error(ctx, s, "'%s' needs 'auth' (psk or pubkey)", config_setting_name(s));
 	/* with a certificate, the default ID is its subject (config_pki.c) */
-	if (need_id && !side->id_text && side->auth == CONF_AUTH_PSK)
+	if (need_id && !side->id_text &&
+	    (side->auth == CONF_AUTH_PSK || CONF_AUTH_IS_EAP(side->auth)))
 		conf_error(ctx, s, "'local' needs 'id' (the identity this host proves)");
 	return 0;
 }
@@ -477,9 +507,18 @@ static const struct rule conn_rules[] = {
 	{ "reauth_time", RK_TIME, CN(reauth_time), 0, 0, NULL, 0, NULL },
 	{ "dpd_delay", RK_TIME, CN(dpd_delay), 0, 0, NULL, 0, NULL },
 	{ "dpd_action", RK_ENUM, CN(dpd_action), 0, 0, dpd_names, NAMES_LEN(dpd_names), NULL },
+	{ "childless", RK_ENUM, CN(childless), 0, 0, childless_names, NAMES_LEN(childless_names),
+	  NULL },
+	{ "unique", RK_ENUM, CN(unique), 0, 0, unique_names, NAMES_LEN(unique_names), NULL },
 	{ "children", RK_FN, 0, 0, 0, NULL, 0, load_children },
 	{ "send_cert", RK_ENUM, CN(send_cert), 0, 0, conf_send_cert_names, 3, NULL },
 	{ "send_certreq", RK_FN, 0, 0, 0, NULL, 0, conf_load_send_certreq },
+	{ "pools", RK_STRLIST, CN(pools), 0, 0, NULL, 0, NULL },
+	{ "vips", RK_FN, 0, 0, 0, NULL, 0, conf_load_vips },
+	{ "fragmentation", RK_ENUM, CN(fragmentation), 0, 0, frag_names, NAMES_LEN(frag_names),
+	  NULL },
+	{ "fragment_size", RK_UINT, CN(fragment_size), CONF_FRAGMENT_SIZE_MIN,
+	  CONF_FRAGMENT_SIZE_MAX, NULL, 0, NULL },
 };
 
 void conf_free_conn(struct conf_conn *c)
@@ -492,6 +531,8 @@ void conf_free_conn(struct conf_conn *c)
 	free_hosts(c->remote_addrs, c->nremote_addrs);
 	free(c->local.id_text);
 	free(c->remote.id_text);
+	free(c->local.eap_id);
+	free(c->remote.eap_id);
 	conf_free_side_pki(&c->local);
 	conf_free_side_pki(&c->remote);
 	for (i = 0; i < c->nchildren; i++)
@@ -637,6 +678,18 @@ void conf_check_conn_secrets(struct conf_ctx *ctx)
 	for (i = 0; i < cfg->nconns; i++) {
 		const struct conf_conn *c = &cfg->conns[i];
 
+		if (CONF_AUTH_IS_EAP(c->local.auth) && CONF_AUTH_IS_EAP(c->remote.auth))
+			conf_error_at(ctx, c->loc, "connection '%s': EAP on both sides; the "
+				      "responder authenticates with psk or a certificate", c->name);
+		if (CONF_AUTH_IS_EAP(c->local.auth) &&
+		    !config_find_eap(cfg, c->local.eap_id ? c->local.eap_id : c->local.id_text,
+				     strlen(c->local.eap_id ? c->local.eap_id :
+					    c->local.id_text ? c->local.id_text : "")))
+			conf_error_at(ctx, c->loc, "connection '%s': local auth = %s but no secret "
+				      "{ id = \"%s\"; eap = ...; }", c->name,
+				      conf_auth_name(c->local.auth),
+				      c->local.eap_id ? c->local.eap_id :
+				      c->local.id_text ? c->local.id_text : "");
 		if (c->local.auth != CONF_AUTH_PSK && c->remote.auth != CONF_AUTH_PSK)
 			continue;
 		if (!config_find_psk(cfg, &c->local.id, &c->remote.id))

@@ -75,6 +75,12 @@ void conf_load_conns(struct conf_ctx *ctx, const config_setting_t *list);
 void conf_free_conn(struct conf_conn *c);
 void conf_check_conn_secrets(struct conf_ctx *ctx);
 
+/* config_pool.c */
+int conf_load_pools(struct conf_ctx *ctx, const config_setting_t *s, void *obj);
+int conf_load_vips(struct conf_ctx *ctx, const config_setting_t *s, void *obj);
+void conf_check_conn_pools(struct conf_ctx *ctx);
+void conf_free_pools(struct config *cfg);
+
 /* config_pki.c */
 extern const struct name_entry conf_send_cert_names[], conf_revocation_names[];
 extern const size_t conf_nsend_cert_names, conf_nrevocation_names;

@@ -97,6 +97,16 @@ static void put_ident(struct ctl_enc *e, const char *name, const struct ident *i
 	ctl_put_str(e, name, ident_str(id, buf, sizeof(buf)));
 }
 
+static void put_hosts(struct ctl_enc *e, const char *name, const struct addr *a, size_t n)
+{
+	char buf[ADDR_STRLEN];
+
+	ctl_begin_list(e, name);
+	for (size_t i = 0; i < n; i++)
+		ctl_put_str(e, NULL, addr_host_str(&a[i], buf, sizeof(buf)));
+	ctl_end(e);
+}
+
 static void put_sa(const struct engine_ike_sa_info *sa, void *arg)
 {
 	struct ctl_enc *e = arg;
@@ -115,6 +125,7 @@ static void put_sa(const struct engine_ike_sa_info *sa, void *arg)
 	ctl_put_str(e, "proposal", sa->proposal);
 	ctl_put_bool(e, "nat_local", sa->nat_local);
 	ctl_put_bool(e, "nat_remote", sa->nat_remote);
+	ctl_put_bool(e, "fragmentation", sa->fragmentation);
 	ctl_put_bool(e, "established", sa->established);
 	ctl_put_u64(e, "established_secs", sa->established_secs);
 	ctl_put_u64(e, "rekey_in_secs", sa->rekey_in_secs);
@@ -123,6 +134,9 @@ static void put_sa(const struct engine_ike_sa_info *sa, void *arg)
 	ctl_put_str(e, "local_auth", sa->local_auth ? ike_auth_method_name(sa->local_auth) : "");
 	ctl_put_str(e, "remote_auth", sa->remote_auth ? ike_auth_method_name(sa->remote_auth) : "");
 	ctl_put_str(e, "peer_cert", sa->peer_cert ? sa->peer_cert : "");
+	put_hosts(e, "vips", sa->vips, sa->nvips);
+	put_hosts(e, "dns", sa->dns, sa->ndns);
+	ctl_put_str(e, "eap_id", sa->eap_id ? sa->eap_id : "");
 	ctl_end(e);
 }
 
@@ -149,6 +163,58 @@ static void cmd_show_sa(struct daemon *d, struct ctl_client *c, const struct ctl
 	if (begin_sa_list(d, req, resp, "sas", &conn) < 0)
 		return;
 	engine_list_ike_sas(d->engine, conn, put_sa, resp);
+	ctl_end(resp);
+}
+
+/* show pools: each pool with its leases (a lease follows its pool). */
+struct pools_out {
+	struct ctl_enc *e;
+	int open;		/* a pool record with its "leases" list is open */
+};
+
+static void put_pool(const struct engine_pool_info *p, void *arg)
+{
+	struct pools_out *o = arg;
+
+	if (o->open) {
+		ctl_end(o->e);
+		ctl_end(o->e);
+	}
+	ctl_begin_rec(o->e, NULL);
+	ctl_put_str(o->e, "name", p->name);
+	ctl_put_str(o->e, "addrs", p->addrs);
+	ctl_put_u64(o->e, "size", p->size);
+	ctl_put_u64(o->e, "online", p->online);
+	ctl_put_u64(o->e, "offline", p->offline);
+	ctl_begin_list(o->e, "leases");
+	o->open = 1;
+}
+
+static void put_lease(const struct engine_pool_lease *l, void *arg)
+{
+	struct pools_out *o = arg;
+	char buf[ADDR_STRLEN];
+
+	ctl_begin_rec(o->e, NULL);
+	ctl_put_str(o->e, "addr", addr_host_str(&l->addr, buf, sizeof(buf)));
+	put_ident(o->e, "id", &l->id);
+	ctl_put_bool(o->e, "online", l->online);
+	ctl_end(o->e);
+}
+
+static void cmd_show_pools(struct daemon *d, struct ctl_client *c, const struct ctl_val *req,
+			   struct ctl_enc *resp)
+{
+	struct pools_out o = { resp, 0 };
+
+	ctl_put_bool(resp, "ok", 1);
+	ctl_put_str(resp, "engine", engine_kind());
+	ctl_begin_list(resp, "pools");
+	engine_list_pools(d->engine, put_pool, put_lease, &o);
+	if (o.open) {
+		ctl_end(resp);
+		ctl_end(resp);
+	}
 	ctl_end(resp);
 }
 
@@ -313,6 +379,16 @@ static void cmd_show_stats(struct daemon *d, struct ctl_client *c, const struct 
 	ctl_put_u64(resp, "cookies_sent", st.cookies_sent);
 	ctl_put_u64(resp, "init_refused_half_open", st.init_refused_half_open);
 	ctl_put_u64(resp, "kernel_errors", st.kernel_errors);
+	ctl_put_u64(resp, "invalid_spi_sent", st.invalid_spi_sent);
+	ctl_put_u64(resp, "invalid_spi_limited", st.invalid_spi_limited);
+	ctl_put_u64(resp, "invalid_spi_received", st.invalid_spi_received);
+	ctl_put_u64(resp, "unique_refused", st.unique_refused);
+	ctl_put_u64(resp, "unique_replaced", st.unique_replaced);
+	ctl_put_u64(resp, "fragments_out", st.frags_out);
+	ctl_put_u64(resp, "fragments_in", st.frags_in);
+	ctl_put_u64(resp, "fragments_dropped", st.frags_dropped);
+	ctl_put_u64(resp, "fragmented_messages_out", st.frag_msgs_out);
+	ctl_put_u64(resp, "fragmented_messages_in", st.frag_msgs_in);
 	ctl_put_u64(resp, "handshakes_completed", st.handshakes_completed);
 	for (unsigned i = 0; i < ENGINE_FAIL_MAX; i++) {
 		char name[CTL_NAME_MAX + 1];
@@ -329,6 +405,7 @@ static void cmd_initiate(struct daemon *d, struct ctl_client *c, const struct ct
 			 struct ctl_enc *resp)
 {
 	const char *child = ctl_get_str(req, "child");
+	int ike_only = ctl_get_bool(req, "ike_only");
 	const struct conf_conn *conn;
 	char err[256];
 
@@ -342,7 +419,12 @@ static void cmd_initiate(struct daemon *d, struct ctl_client *c, const struct ct
 		fail(resp, "connection '%s' has no child '%s'", conn->name, child);
 		return;
 	}
-	if (engine_initiate(d->engine, conn->name, child, err, sizeof(err)) < 0) {
+	if (ike_only && child) {
+		fail(resp, "initiate --ike-only: CONN, not CONN/CHILD");
+		return;
+	}
+	if ((ike_only ? engine_initiate_ike(d->engine, conn->name, err, sizeof(err)) :
+	     engine_initiate(d->engine, conn->name, child, err, sizeof(err))) < 0) {
 		fail(resp, "%s", err);
 		return;
 	}
@@ -643,6 +725,7 @@ static const struct {
 	{ "show-child", cmd_show_child },
 	{ "show-kernel", cmd_show_kernel },
 	{ "show-stats", cmd_show_stats },
+	{ "show-pools", cmd_show_pools },
 	{ "initiate", cmd_initiate },
 	{ "terminate", cmd_terminate },
 	{ "install", cmd_install },

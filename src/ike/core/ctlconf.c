@@ -50,6 +50,8 @@ static void put_side(struct ctl_enc *e, const char *name, const struct conf_side
 		put_strlist(e, "cacerts", &s->cacerts);
 		ctl_put_str(e, "revocation", conf_revocation_name(s->revocation));
 	}
+	if (CONF_AUTH_IS_EAP(s->auth))
+		ctl_put_str(e, "eap_id", s->eap_id ? s->eap_id : "");
 	ctl_end(e);
 }
 
@@ -81,7 +83,7 @@ static void put_child(struct ctl_enc *e, const struct conf_child *ch)
 
 void ctl_put_conn(struct ctl_enc *e, const char *name, const struct conf_conn *c)
 {
-	char src[600];
+	char src[600], vip[ADDR_STRLEN];
 	size_t i;
 
 	ctl_begin_rec(e, name);
@@ -99,8 +101,17 @@ void ctl_put_conn(struct ctl_enc *e, const char *name, const struct conf_conn *c
 	ctl_put_u64(e, "reauth_time", c->reauth_time);
 	ctl_put_u64(e, "dpd_delay", c->dpd_delay);
 	ctl_put_str(e, "dpd_action", conf_dpd_action_name(c->dpd_action));
+	ctl_put_str(e, "childless", conf_childless_name(c->childless));
+	ctl_put_str(e, "unique", conf_unique_name(c->unique));
 	ctl_put_str(e, "send_cert", conf_send_cert_name(c->send_cert));
 	ctl_put_str(e, "send_certreq", c->send_certreq ? "yes" : "no");
+	put_strlist(e, "pools", &c->pools);
+	ctl_begin_list(e, "vips");
+	for (i = 0; i < c->nvips; i++)
+		ctl_put_str(e, NULL, addr_host_str(&c->vips[i], vip, sizeof(vip)));
+	ctl_end(e);
+	ctl_put_str(e, "fragmentation", conf_frag_name(c->fragmentation));
+	ctl_put_u64(e, "fragment_size", c->fragment_size);
 	ctl_begin_list(e, "children");
 	for (i = 0; i < c->nchildren; i++)
 		put_child(e, &c->children[i]);

@@ -59,12 +59,18 @@ struct engine_ike_sa_info {
 	struct ident local_id, remote_id;
 	const char *proposal;		/* "AES_GCM_16_256/PRF_HMAC_SHA2_256/CURVE_25519" */
 	int nat_local, nat_remote;	/* behind a NAT (RFC 7296 2.23) */
+	int fragmentation;		/* IKE fragmentation negotiated (RFC 7383) */
 	int established;		/* has been ESTABLISHED */
 	uint64_t established_secs;	/* age; 0 while not established */
 	uint64_t rekey_in_secs, reauth_in_secs;	/* 0: not scheduled */
 	size_t nchildren;
 	uint8_t local_auth, remote_auth;	/* AUTH methods (RFC 7296 3.8), 0: none yet */
 	const char *peer_cert;		/* the peer's certificate subject, "" if none */
+	/* virtual addresses (RFC 7296 3.15): the peer's (gateway) or ours
+	 * (client), and the DNS servers the gateway gave us */
+	struct addr vips[2], dns[4];
+	size_t nvips, ndns;
+	const char *eap_id;		/* EAP identity (the peer's, or ours as client), "" if none */
 };
 
 struct engine_child_sa_info {
@@ -134,6 +140,16 @@ struct engine_stats {
 	uint64_t packets_dropped;	/* malformed, bad ICV, unknown SPI ... */
 	uint64_t retransmits, cookies_sent, init_refused_half_open;
 	uint64_t kernel_errors;
+	/* requests for unknown IKE SAs (RFC 7296 2.21.4): INVALID_IKE_SPI
+	 * sent, left unanswered by the rate limits; unprotected INVALID_IKE_SPI
+	 * received for an SA we hold (a liveness check, not a deletion) */
+	uint64_t invalid_spi_sent, invalid_spi_limited, invalid_spi_received;
+	/* unique (ike.conf.5): new IKE SAs refused (keep), old ones deleted */
+	uint64_t unique_refused, unique_replaced;
+	/* IKE fragmentation (RFC 7383) */
+	uint64_t frags_out, frags_in;	/* SKF datagrams sent / kept */
+	uint64_t frags_dropped;		/* refused: BAD-INPUT 31, bad ICV, duplicates */
+	uint64_t frag_msgs_out, frag_msgs_in;	/* messages sent / reassembled in fragments */
 };
 
 typedef void (*engine_ike_sa_fn)(const struct engine_ike_sa_info *sa, void *arg);
@@ -149,10 +165,31 @@ int engine_list_kernel(struct engine *e, engine_kernel_sa_fn sa_fn,
 		       engine_kernel_policy_fn pol_fn, void *arg, char *err, size_t errlen);
 void engine_get_stats(struct engine *e, struct engine_stats *out);
 
+/* Address pools (ikectl show pools): each pool, then each of its leases. */
+struct engine_pool_info {
+	const char *name;
+	const char *addrs;		/* as configured */
+	uint32_t size;
+	size_t online, offline;
+};
+struct engine_pool_lease {
+	const char *pool;
+	struct addr addr;
+	struct ident id;		/* the identity holding it */
+	int online;
+};
+typedef void (*engine_pool_fn)(const struct engine_pool_info *p, void *arg);
+typedef void (*engine_lease_fn)(const struct engine_pool_lease *l, void *arg);
+void engine_list_pools(struct engine *e, engine_pool_fn pool_fn, engine_lease_fn lease_fn,
+		       void *arg);
+
 /* ---- actions (ikectl initiate / terminate / rekey) ---- */
 
 /* child NULL: every child of conn. */
 int engine_initiate(struct engine *e, const char *conn, const char *child, char *err, size_t errlen);
+/* A new IKE SA of conn without any CHILD SA (RFC 6023: the responder must
+ * announce CHILDLESS_IKEV2_SUPPORTED); children come with engine_initiate. */
+int engine_initiate_ike(struct engine *e, const char *conn, char *err, size_t errlen);
 /* Every IKE SA of conn (ike_sa_id 0), or one IKE SA by id (conn NULL). */
 int engine_terminate(struct engine *e, const char *conn, uint64_t ike_sa_id, char *err, size_t errlen);
 int engine_rekey(struct engine *e, const char *conn, uint64_t ike_sa_id, char *err, size_t errlen);

@@ -169,9 +169,30 @@ static void engine_counters(struct daemon *d, struct ctl_enc *e)
 	single(e, "ikedaemon_dpd_failures", "counter",
 	       "Established IKE SAs deleted because the peer stopped answering (DPD or any request).",
 	       st.peers_lost);
+	single(e, "ikedaemon_invalid_ike_spi_sent", "counter",
+	       "INVALID_IKE_SPI sent for requests to unknown IKE SAs (RFC 7296 2.21.4).",
+	       st.invalid_spi_sent);
+	single(e, "ikedaemon_invalid_ike_spi_limited", "counter",
+	       "Requests to unknown IKE SAs left unanswered by the rate limits.",
+	       st.invalid_spi_limited);
+	single(e, "ikedaemon_invalid_ike_spi_received", "counter",
+	       "Unprotected INVALID_IKE_SPI received for an IKE SA we hold (liveness checked).",
+	       st.invalid_spi_received);
+	single(e, "ikedaemon_unique_refused", "counter",
+	       "New IKE SAs refused because the peer has one already (unique = keep).",
+	       st.unique_refused);
+	single(e, "ikedaemon_unique_replaced", "counter",
+	       "IKE SAs deleted for a newer one of the same peer (unique, INITIAL_CONTACT).",
+	       st.unique_replaced);
 	single(e, "ikedaemon_ike_packets_dropped", "counter",
 	       "IKE datagrams dropped: malformed, bad ICV, unknown SPI, replayed.",
 	       st.packets_dropped);
+	metrics_family(e, "ikedaemon_ike_fragments", "counter",
+		       "IKE fragments (RFC 7383): sent, received and kept, dropped.");
+	metrics_sample(e, st.frags_out, (const char *const[]){ "direction", "out", NULL });
+	metrics_sample(e, st.frags_in, (const char *const[]){ "direction", "in", NULL });
+	metrics_sample(e, st.frags_dropped, (const char *const[]){ "direction", "dropped", NULL });
+	metrics_end(e);
 	single(e, "ikedaemon_kernel_errors", "counter", "Kernel (XFRM) requests refused.",
 	       st.kernel_errors);
 	metrics_family(e, "ikedaemon_ike_bytes", "counter", "IKE datagram bytes (UDP payload).");

@@ -42,10 +42,12 @@ static int is_restart_key(const char *name)
 }
 
 /* Settings that running SAs do not depend on: the next rekey, DPD check or
- * CHILD SA reads them from the configuration (strongSwan keeps SAs on them). */
+ * CHILD SA reads them from the configuration (strongSwan keeps SAs on them);
+ * pools: an SA keeps its lease, the next client gets one from the new list. */
 static const char *const soft_conn_keys[] = { "proposals", "rekey_time", "over_time",
 					      "rand_time", "reauth_time", "dpd_delay",
-					      "dpd_action" };
+					      "dpd_action", "childless", "unique", "pools", "fragmentation",
+					      "fragment_size" };
 static const char *const soft_child_keys[] = { "esp_proposals", "rekey_time", "life_time",
 					       "rand_time", "rekey_bytes", "life_bytes",
 					       "rekey_packets", "life_packets", "start_action",
@@ -169,6 +171,7 @@ static int secrets_differ(const struct config *a, const struct config *b)
 		return 1;
 	for (i = 0; i < a->nsecrets; i++)
 		if (!ident_eq(&a->secrets[i].id, &b->secrets[i].id) ||
+		    a->secrets[i].eap != b->secrets[i].eap ||
 		    a->secrets[i].id2.type != b->secrets[i].id2.type ||
 		    (a->secrets[i].id2.type && !ident_eq(&a->secrets[i].id2, &b->secrets[i].id2)) ||
 		    a->secrets[i].key.len != b->secrets[i].key.len ||

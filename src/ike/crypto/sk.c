@@ -68,6 +68,16 @@ size_t sk_overhead(const struct sk_ctx *c, size_t plain_len)
 	return c->encr->iv_len + padded_len(c, plain_len) + icv_len(c);
 }
 
+size_t sk_max_plain(const struct sk_ctx *c, size_t body_len)
+{
+	size_t fixed = c->encr->iv_len + icv_len(c), b = c->encr->block_len;
+
+	if (body_len < fixed + b)
+		return 0;
+	/* whole blocks, the last one ending with the pad length byte */
+	return (body_len - fixed) / b * b - 1;
+}
+
 /* nonce = salt | explicit IV (AEAD); RFC 5930 counter block for CTR. */
 static size_t make_nonce(const struct sk_ctx *c, const uint8_t *iv, uint8_t *nonce)
 {

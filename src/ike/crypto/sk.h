@@ -29,6 +29,9 @@ void sk_clear(struct sk_ctx *c);
 /* Exact size of IV | ciphertext (payloads, padding, pad length) | ICV for
  * plain_len bytes of inner payloads: what the SK payload body will hold. */
 size_t sk_overhead(const struct sk_ctx *c, size_t plain_len);
+/* The most plaintext whose protected body fits in body_len bytes (0 if
+ * none fits): the content of one SKF fragment (RFC 7383 2.5). */
+size_t sk_max_plain(const struct sk_ctx *c, size_t body_len);
 
 /* Appends IV | ciphertext | ICV (sk_overhead() bytes) to out.  aad is the
  * message from the IKE header to the end of the SK payload header, with

@@ -140,6 +140,7 @@ static const struct {
 	{ "kernel", "show-kernel", 0, print_kernel },
 	{ "stats", "show-stats", 0, print_stats },
 	{ "certs", "show-certs", 0, print_certs },
+	{ "pools", "show-pools", 0, print_pools },
 };
 
 static int cmd_show(struct invocation *inv)
@@ -148,7 +149,7 @@ static int cmd_show(struct invocation *inv)
 	size_t i;
 
 	if (inv->argc < 1)
-		return usage_error("show what? (sa, child, conns, kernel, stats, certs)");
+		return usage_error("show what? (sa, child, conns, kernel, stats, certs, pools)");
 	for (i = 0; i < sizeof(shows) / sizeof(shows[0]); i++)
 		if (strcmp(shows[i].what, inv->argv[0]) == 0)
 			break;
@@ -167,11 +168,17 @@ static int cmd_initiate(struct invocation *inv)
 {
 	struct ctl_enc req;
 	char *slash;
+	int ike_only = inv->argc && strcmp(inv->argv[0], "--ike-only") == 0;
 
-	if (inv->argc != 1)
-		return usage_error("initiate needs CONN or CONN/CHILD");
+	if (inv->argc != 1 + ike_only)
+		return usage_error("initiate needs CONN or CONN/CHILD (or --ike-only CONN)");
 	if (request(inv, "initiate", &req) < 0)
 		return EXIT_UNREACHABLE;
+	if (ike_only) {
+		ctl_put_bool(&req, "ike_only", 1);
+		inv->argv++;
+		inv->argc--;
+	}
 	slash = strchr(inv->argv[0], '/');
 	if (slash) {
 		*slash = '\0';
@@ -443,9 +450,10 @@ static int cmd_monitor(struct invocation *inv)
 }
 
 static const struct subcmd subcmds[] = {
-	{ "show", cmd_show, "sa|child|conns [CONN] | kernel | stats | certs",
-	  "IKE SAs, CHILD SAs, configured connections, kernel state, counters" },
-	{ "initiate", cmd_initiate, "CONN[/CHILD]", "start a connection (or one child of it)" },
+	{ "show", cmd_show, "sa|child|conns [CONN] | kernel | stats | certs | pools",
+	  "IKE SAs, CHILD SAs, configured connections, kernel state, counters, address pools" },
+	{ "initiate", cmd_initiate, "CONN[/CHILD] | --ike-only CONN",
+	  "start a connection (or one child of it; --ike-only: a childless IKE SA)" },
 	{ "terminate", cmd_terminate, "CONN|SA | --child [CONN/]CHILD | --child-id ID",
 	  "delete the IKE SAs of CONN or IKE SA id SA; the CHILD SAs of CHILD, or CHILD SA id ID" },
 	{ "rekey", cmd_rekey, "CONN|SA | --reauth CONN|SA | --child [CONN/]CHILD | --child-id ID",

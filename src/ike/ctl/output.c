@@ -174,6 +174,11 @@ void print_conns(const struct ctl_val *resp)
 		   dur(u64(r, "rekey_time"), b, sizeof(b)), dur(u64(r, "over_time"), c, sizeof(c)),
 		   dur(u64(r, "rand_time"), d, sizeof(d)), dur(u64(r, "reauth_time"), a, sizeof(a)));
 		kv(2, "dpd", "%s, action %s", dur(u64(r, "dpd_delay"), b, sizeof(b)), str(r, "dpd_action"));
+		if (u64(r, "fragment_size"))
+			kv(2, "fragmentation", "%s, fragment_size %" PRIu64, str(r, "fragmentation"),
+			   u64(r, "fragment_size"));
+		else
+			kv(2, "fragmentation", "%s", str(r, "fragmentation"));
 		ch = list(r, "children");
 		for (k = 0; ch && k < ch->nkids; k++)
 			print_conn_child(&ch->kids[k]);
@@ -214,7 +219,7 @@ static void no_engine_note(const struct ctl_val *resp, const char *what)
 void print_sas(const struct ctl_val *resp)
 {
 	const struct ctl_val *sas = list(resp, "sas");
-	char a[32], b[32], c[32];
+	char a[32], b[32], c[32], vip[256];
 	size_t i;
 
 	for (i = 0; sas && i < sas->nkids; i++) {
@@ -233,14 +238,40 @@ void print_sas(const struct ctl_val *resp)
 		   ago(ctl_get_bool(r, "established"), u64(r, "established_secs"), a, sizeof(a)),
 		   due(u64(r, "rekey_in_secs"), b, sizeof(b)), due(u64(r, "reauth_in_secs"), c, sizeof(c)));
 		kv(2, "children", "%" PRIu64, u64(r, "children"));
+		if (ctl_get_bool(r, "fragmentation"))
+			kv(2, "fragmentation", "negotiated (RFC 7383)");
 		if (*str(r, "local_auth") || *str(r, "remote_auth"))
 			kv(2, "auth", "local %s, remote %s", str(r, "local_auth"),
 			   str(r, "remote_auth"));
 		if (*str(r, "peer_cert"))
 			kv(2, "peer cert", "\"%s\"", str(r, "peer_cert"));
+		if (strcmp(joined(r, "vips", vip, sizeof(vip)), "-"))
+			kv(2, "virtual ip", "%s", vip);
+		if (strcmp(joined(r, "dns", vip, sizeof(vip)), "-"))
+			kv(2, "dns", "%s", vip);
+		if (*str(r, "eap_id"))
+			kv(2, "eap identity", "\"%s\"", str(r, "eap_id"));
 	}
 	if (!sas || !sas->nkids)
 		no_engine_note(resp, "IKE SAs");
+}
+
+void print_pools(const struct ctl_val *resp)
+{
+	const struct ctl_val *pools = list(resp, "pools");
+
+	for (size_t i = 0; pools && i < pools->nkids; i++) {
+		const struct ctl_val *p = &pools->kids[i], *ls = list(p, "leases");
+
+		printf("%spool %s: %s, %" PRIu64 " addresses, %" PRIu64 " online, %" PRIu64
+		       " offline\n", i ? "\n" : "", str(p, "name"), str(p, "addrs"), u64(p, "size"),
+		       u64(p, "online"), u64(p, "offline"));
+		for (size_t k = 0; ls && k < ls->nkids; k++)
+			kv(2, str(&ls->kids[k], "addr"), "%s %s", str(&ls->kids[k], "id"),
+			   ctl_get_bool(&ls->kids[k], "online") ? "online" : "offline");
+	}
+	if (!pools || !pools->nkids)
+		no_engine_note(resp, "address pools");
 }
 
 void print_children(const struct ctl_val *resp)

@@ -37,6 +37,9 @@ static const struct keymap conn_keys[] = {
 	{ "rand_time", V_STR, NULL },
 	{ "reauth_time", V_STR, NULL },
 	{ "dpd_delay", V_STR, NULL },
+	{ "childless", V_ENUM, "allow|force|never" },
+	{ "unique", V_ENUM, "no|never|replace|keep" },
+	{ "fragmentation", V_ENUM, "yes|no|force" },
 };
 
 static const struct keymap child_keys[] = {

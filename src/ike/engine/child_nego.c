@@ -6,6 +6,7 @@
 #include "common/log.h"
 #include "ike/codec/names.h"
 #include "ike/engine/child_pfs.h"
+#include "ike/engine/cp.h"
 #include "ike/engine/exchange.h"
 #include "ike/sa/proposal_select.h"
 
@@ -21,6 +22,36 @@ static void ts_first(struct ts_set *s, const struct ike_ts *ts)
 	s->n = n + 1;
 }
 
+/* "dynamic" is the IKE SA's address, or a virtual one (3.15, cp.c). */
+static void resolve_ts(const struct ike_sa *sa, const struct conf_ts_list *l, int local,
+		       struct ts_set *out)
+{
+	struct addr hosts[CONF_MAX_VIPS];
+	size_t n = cp_ts_hosts(sa, local, hosts, CONF_MAX_VIPS);
+
+	conf_ts_resolve_hosts(l, hosts, n, out);
+}
+
+/* Gateway: the peer's selectors stay within its virtual addresses. */
+static void narrow_to_vips(const struct ike_sa *sa, struct ts_set *remote)
+{
+	struct ts_set vips, out;
+
+	if (!sa->nvips || (sa->conn && sa->conn->nvips))
+		return;
+	vips.n = 0;
+	for (size_t i = 0; i < sa->nvips && vips.n < TS_SET_MAX; i++) {
+		size_t len;
+		const uint8_t *b = addr_bytes(&sa->vips[i].addr, &len);
+
+		if (b && ts_from_prefix(&vips.ts[vips.n], addr_family(&sa->vips[i].addr), b,
+					(unsigned)len * 8) == 0)
+			vips.n++;
+	}
+	ts_narrow(remote, &vips, &out);
+	*remote = out;
+}
+
 void child_nego_offer_ts(struct child_sa *c, const struct child_sa *old)
 {
 	const struct ike_sa *sa = c->ike;
@@ -30,8 +61,8 @@ void child_nego_offer_ts(struct child_sa *c, const struct child_sa *old)
 		c->remote_ts = old->remote_ts;
 		c->mode = old->mode;
 	} else {
-		conf_ts_resolve(&c->cfg->local_ts, &sa->local, &c->local_ts);
-		conf_ts_resolve(&c->cfg->remote_ts, &sa->remote, &c->remote_ts);
+		resolve_ts(sa, &c->cfg->local_ts, 1, &c->local_ts);
+		resolve_ts(sa, &c->cfg->remote_ts, 0, &c->remote_ts);
 	}
 	if (c->have_acquire_ts) {
 		ts_first(&c->local_ts, &c->acquire_src);
@@ -120,8 +151,9 @@ uint16_t child_nego_choose(const struct ike_sa *sa, const struct ike_msg *m,
 
 		if (only && cfg != only)
 			continue;
-		conf_ts_resolve(&cfg->local_ts, &sa->local, &cl);
-		conf_ts_resolve(&cfg->remote_ts, &sa->remote, &cr);
+		resolve_ts(sa, &cfg->local_ts, 1, &cl);
+		resolve_ts(sa, &cfg->remote_ts, 0, &cr);
+		narrow_to_vips(sa, &cr);
 		if (ts_narrow_responder(&cl, &cr, &tsi, &tsr, &ch->tsi, &ch->tsr) < 0)
 			continue;
 		if (!ts_fit)

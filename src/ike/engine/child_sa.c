@@ -105,11 +105,35 @@ static void kernel_sel(struct kernel_selector *s, const struct ts_prefix *src,
 		s->dport = dts->start_port;
 }
 
+/*
+ * Another live CHILD SA holding the policy p (same selector, direction):
+ * CHILD SAs of different IKE SAs with identical selectors (two peers of
+ * one connection, or two connections) share the kernel's policy, which
+ * carries the template of the one that wrote it last.  *was_trap: whether
+ * the holder's entry replaced a standing policy.
+ */
+static const struct kernel_policy *policy_holder(const struct child_sa *c,
+						 const struct kernel_policy *p, uint8_t *was_trap)
+{
+	for (const struct child_sa *s = flows_first(c); s; s = flows_next(c, s)) {
+		if (s == c || s->state == CHILD_SA_DEAD)
+			continue;
+		for (size_t i = 0; i < s->npols; i++)
+			if (s->pols[i].dir == p->dir && kernel_selector_eq(&s->pols[i].sel, &p->sel)) {
+				if (was_trap)
+					*was_trap = s->pol_was_trap[i];
+				return &s->pols[i];
+			}
+	}
+	return NULL;
+}
+
 static int push_policy(struct child_sa *c, const struct kernel_policy *p)
 {
 	struct kernel *k = c->ike->eng->kernel;
+	const struct kernel_policy *h;
 	struct kernel_policy *np;
-	uint8_t *nt;
+	uint8_t *nt, inherit = 0;
 	int rc, was_trap = 0;
 
 	if (c->npols == c->cappols) {
@@ -132,6 +156,14 @@ static int push_policy(struct child_sa *c, const struct kernel_policy *p)
 		/* our own trap or block policy for the same flow: it becomes this SA's */
 		rc = kernel_update_policy(k, p);
 		was_trap = 1;
+	} else if (rc == -EEXIST && (h = policy_holder(c, p, &inherit))) {
+		/* the newest CHILD SA's template; the others' go back in when it goes */
+		rc = kernel_update_policy(k, p);
+		was_trap = inherit;
+		log_info(LS_CHD, "CHILD SA %llu (%s): shares its %s policy with reqid %u of "
+			 "another IKE SA (identical selectors)", (unsigned long long)c->id,
+			 c->cfg->name, p->dir == KERNEL_DIR_OUT ? "out" : p->dir == KERNEL_DIR_IN ?
+			 "in" : "fwd", h->has_tmpl ? h->tmpl.reqid : 0);
 	}
 	if (rc < 0) {
 		c->ike->eng->stats.kernel_errors++;
@@ -142,6 +174,33 @@ static int push_policy(struct child_sa *c, const struct kernel_policy *p)
 	c->pol_was_trap[c->npols] = (uint8_t)was_trap;
 	c->npols++;
 	return 0;
+}
+
+int child_sa_policies_follow(struct child_sa *c)
+{
+	struct kernel *k = c->ike->eng->kernel;
+	int moved = 0;
+
+	for (size_t i = 0; i < c->npols; i++) {
+		struct kernel_policy *p = &c->pols[i];
+		int out = p->dir == KERNEL_DIR_OUT;
+		const struct addr *src = out ? &c->sa_local : &c->sa_remote;
+		const struct addr *dst = out ? &c->sa_remote : &c->sa_local;
+
+		if (!p->has_tmpl || p->tmpl.mode != KERNEL_MODE_TUNNEL ||
+		    (addr_eq_host(&p->tmpl.src, src) && addr_eq_host(&p->tmpl.dst, dst)))
+			continue;
+		p->tmpl.src = *src;
+		p->tmpl.dst = *dst;
+		if (kernel_update_policy(k, p) < 0)
+			c->ike->eng->stats.kernel_errors++;
+		moved++;
+	}
+	if (moved)
+		log_info(LS_CHD, "CHILD SA %llu (%s): %d policies follow it to %s",
+			 (unsigned long long)c->id, c->cfg->name, moved,
+			 addr_host_str(&c->sa_remote, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN));
+	return moved;
 }
 
 static int policy_pair(struct child_sa *c, const struct ts_prefix *lp, const struct ike_ts *lt,
@@ -447,8 +506,13 @@ static void remove_policies(struct child_sa *c)
 	while (c->npols) {
 		struct kernel_policy *p = &c->pols[--c->npols];
 
-		/* the standing trap or block policy comes back, with no gap */
-		if (!c->pol_was_trap[c->npols] || !trap_restore_policy(c->ike->eng, p))
+		const struct kernel_policy *h = policy_holder(c, p, NULL);
+
+		/* a CHILD SA sharing it keeps the flow; or the standing trap
+		 * or block policy comes back, with no gap */
+		if (h)
+			kernel_update_policy(k, h);
+		else if (!c->pol_was_trap[c->npols] || !trap_restore_policy(c->ike->eng, p))
 			kernel_del_policy(k, p);
 	}
 }

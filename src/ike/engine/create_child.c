@@ -13,6 +13,7 @@
 
 #include "common/log.h"
 #include "ike/codec/names.h"
+#include "ike/engine/cp.h"
 #include "ike/engine/child_pfs.h"
 #include "ike/engine/child_nego.h"
 #include "ike/engine/create_child.h"
@@ -158,6 +159,7 @@ static void move_children(struct ike_sa *from, struct ike_sa *to)
 		rekey_queue_new(to, from->rk.want_new[i], from->rk.want_new_reqid[i]);
 	from->rk.nwant = from->rk.nwant_new = 0;
 	to->init_child = from->init_child;
+	cp_sa_move(from, to);	/* the virtual addresses stay the peer's */
 	log_info(LS_IKE, "IKE SA %llu replaced by IKE SA %llu: CHILD SAs moved",
 		 (unsigned long long)from->id, (unsigned long long)to->id);
 }
@@ -173,6 +175,7 @@ static struct ike_sa *ike_twin(struct ike_sa *old, int initiator)
 	n->natt = old->natt;
 	n->nat_local = old->nat_local;
 	n->nat_remote = old->nat_remote;
+	n->frag_ok = old->frag_ok;	/* RFC 7383 2.3: the rekeyed SA keeps it */
 	n->local_id = old->local_id;
 	n->remote_id = old->remote_id;
 	n->init_child = old->init_child;

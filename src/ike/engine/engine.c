@@ -13,6 +13,7 @@
 #include "common/log.h"
 #include "ike/core/plan.h"
 #include "ike/crypto/proposal.h"
+#include "ike/engine/cp.h"
 #include "ike/engine/create_child.h"
 #include "ike/engine/crypto_job.h"
 #include "ike/engine/exchange.h"
@@ -69,9 +70,10 @@ static int start_addrs(struct engine *e, const struct conf_conn *conn, struct ad
 	return 0;
 }
 
-struct ike_sa *engine_start(struct engine *e, const struct conf_conn *conn,
-			    const struct conf_child *child, const struct kernel_acquire *acq,
-			    uint32_t reqid, char *err, size_t errlen)
+/* engine_start(); ike_only: no CHILD SA at all (a childless IKE SA). */
+static struct ike_sa *start_sa(struct engine *e, const struct conf_conn *conn,
+			       const struct conf_child *child, const struct kernel_acquire *acq,
+			       uint32_t reqid, int ike_only, char *err, size_t errlen)
 {
 	struct addr local, remote;
 	struct ike_sa *sa;
@@ -83,14 +85,21 @@ struct ike_sa *engine_start(struct engine *e, const struct conf_conn *conn,
 		snprintf(err, errlen, "connection %s: out of memory", conn->name);
 		return NULL;
 	}
-	if (!child && conn->nchildren)
+	if (!child && conn->nchildren && !ike_only)
 		child = &conn->children[0];
 	sa->init_child = child;
 	sa->local_id = conn->local.id;
 	if (sa_table_insert(&e->table, &sa->entry) < 0 ||
-	    conf_proposals_dup(&conn->proposals, PROTO_IKE, &sa->offered, &sa->noffered) < 0 ||
-	    (child && !(sa->pending_child = child_sa_new(sa, child))))
+	    conf_proposals_dup(&conn->proposals, PROTO_IKE, &sa->offered, &sa->noffered) < 0)
 		goto fail;
+	if (child && conn->childless == CONF_CHILDLESS_FORCE) {
+		/* RFC 6023: IKE_AUTH without a CHILD SA, this one follows by
+		 * CREATE_CHILD_SA (the packet of an ACQUIRE is not kept) */
+		rekey_queue_new(sa, child, reqid);
+		child = NULL;
+	} else if (child && !(sa->pending_child = child_sa_new(sa, child))) {
+		goto fail;
+	}
 	if (child && reqid)
 		sa->pending_child->reqid = reqid;
 	if (child && acq) {
@@ -107,6 +116,13 @@ fail:
 	snprintf(err, errlen, "connection %s: IKE_SA_INIT could not be sent", conn->name);
 	ike_sa_destroy(sa);
 	return NULL;
+}
+
+struct ike_sa *engine_start(struct engine *e, const struct conf_conn *conn,
+			    const struct conf_child *child, const struct kernel_acquire *acq,
+			    uint32_t reqid, char *err, size_t errlen)
+{
+	return start_sa(e, conn, child, acq, reqid, 0, err, errlen);
 }
 
 static void on_socket(const uint8_t *pkt, size_t len, const struct addr *local,
@@ -192,7 +208,8 @@ static struct engine *engine_alloc(struct loop *loop, const struct config *cfg)
 	if (!e->rx_msg || !e->tx_buf || sa_table_init(&e->table) < 0 ||
 	    cookie_ctx_init(&e->cookies, &cc, loop_now_ms(loop)) < 0 ||
 	    hidx_init(&e->sa_by_id, 64) < 0 || flows_init(e) < 0 ||
-	    hidx_init(&e->sa_by_conn, 64) < 0) {
+	    hidx_init(&e->sa_by_conn, 64) < 0 || hkey_random(&e->invalid_spi.key) < 0 ||
+	    cp_pools_sync(e, cfg) < 0) {
 		sa_table_free(&e->table);
 		cookie_ctx_free(&e->cookies);
 		hidx_free(&e->sa_by_id);
@@ -310,6 +327,7 @@ void engine_shutdown(struct engine *e)
 	hidx_free(&e->sa_by_id);
 	hidx_free(&e->sa_by_conn);
 	flows_free(e);
+	cp_pools_free(e);
 	free(e->rx_msg);
 	free(e->tx_buf);
 	free(e);
@@ -362,6 +380,7 @@ void engine_list_ike_sas(struct engine *e, const char *conn, engine_ike_sa_fn fn
 		in.proposal = prop;
 		in.nat_local = sa->nat_local;
 		in.nat_remote = sa->nat_remote;
+		in.fragmentation = sa->frag_ok;
 		in.established = sa->established_ms != 0;
 		in.established_secs = sa->established_ms ? (now - sa->established_ms) / 1000 : 0;
 		in.nchildren = n;
@@ -370,6 +389,11 @@ void engine_list_ike_sas(struct engine *e, const char *conn, engine_ike_sa_fn fn
 		in.local_auth = sa->auth_local_method;
 		in.remote_auth = sa->auth_remote_method;
 		in.peer_cert = sa->peer_cert;
+		for (size_t i = 0; i < sa->nvips && i < 2; i++)
+			in.vips[in.nvips++] = sa->vips[i].addr;
+		for (size_t i = 0; i < sa->nvip_dns && i < 4; i++)
+			in.dns[in.ndns++] = sa->vip_dns[i];
+		in.eap_id = sa->eap_identity;
 		fn(&in, arg);
 	}
 }
@@ -429,6 +453,17 @@ int engine_initiate(struct engine *e, const char *conn, const char *child, char 
 		return -1;
 	}
 	return rekey_initiate(e, c, ch, err, errlen);	/* rekeying (rekey.c) */
+}
+
+int engine_initiate_ike(struct engine *e, const char *conn, char *err, size_t errlen)
+{
+	const struct conf_conn *c = config_find_conn(e->cfg, conn);
+
+	if (!c) {
+		snprintf(err, errlen, "initiate: no connection named \"%s\"", conn);
+		return -1;
+	}
+	return start_sa(e, c, NULL, NULL, 0, 1, err, errlen) ? 0 : -1;
 }
 
 int engine_terminate(struct engine *e, const char *conn, uint64_t ike_sa_id, char *err, size_t errlen)
@@ -544,6 +579,12 @@ int engine_reload(struct engine *e, const struct config *newcfg, const struct re
 			ike_sa_destroy(sa);
 	}
 	trap_remap(e, newcfg);
+	/* after the SAs that went gave their leases back: an unchanged pool
+	 * keeps its leases (cp.c) */
+	if (cp_pools_sync(e, newcfg) < 0) {
+		snprintf(err, errlen, "out of memory for the address pools");
+		return -1;
+	}
 	oldcfg = e->cfg;
 	e->cfg = newcfg;
 	engine_crypto_note_groups(e, newcfg);

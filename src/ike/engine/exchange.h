@@ -48,10 +48,18 @@ void out_ts(struct out_msg *m, uint8_t type, const struct ts_set *s);
 int msg_send_request(struct ike_sa *sa, struct out_msg *m, ike_response_fn on_response,
 		     struct secret *keep);
 int msg_send_response(struct ike_sa *sa, struct out_msg *m, struct secret *keep);
+/* RFC 7383 2.5: 1 if a message of msg_len bytes goes out in SKF
+ * fragments (negotiated, protected, bigger than fragment_size with the
+ * IP and UDP headers and the non-ESP marker). */
+int msg_needs_fragments(const struct ike_sa *sa, uint8_t exchange, size_t msg_len);
 /* An unprotected response to an IKE_SA_INIT request that creates no state
  * (COOKIE, INVALID_KE_PAYLOAD, NO_PROPOSAL_CHOSEN): SPIr 0. */
 int msg_send_stateless(struct engine *e, const struct ike_hdr *req, const struct addr *local,
 		       const struct addr *remote, uint16_t type, const void *data, size_t len);
+/* INVALID_IKE_SPI (2.21.4) in answer to a request for an IKE SA we do not
+ * hold: unprotected, SPIs, exchange type and message ID copied. */
+int msg_send_invalid_spi(struct engine *e, const struct ike_hdr *req, const struct addr *local,
+			 const struct addr *remote);
 
 /* ---- ike_init.c ---- */
 /* Initiator: send (or resend after COOKIE/INVALID_KE) the IKE_SA_INIT request. */
@@ -66,6 +74,35 @@ int natd_hash(const uint8_t spi_i[8], const uint8_t spi_r[8], const struct addr 
 /* ---- ike_auth.c ---- */
 int auth_start(struct ike_sa *sa);
 void auth_rx_request(struct ike_sa *sa, const struct ike_msg *m);
+/* What ike_auth_eap.c shares with ike_auth.c. */
+struct auth_value;
+struct child_choice;
+int auth_ours(struct ike_sa *sa, const struct conf_conn *conn, int initiator,
+	      const struct ident *cred_remote, const struct ike_msg *in, struct out_msg *m,
+	      struct auth_value *v);
+int auth_check(struct ike_sa *sa, const struct conf_conn *conn, int peer_initiator,
+	       const struct ident *peer, const struct ident *cred_remote,
+	       const struct ike_msg *in, const struct ike_pl_auth *a);
+void add_id(struct out_msg *m, uint8_t type, const struct ident *id);
+void add_auth(struct out_msg *m, const struct auth_value *v);
+/* Initiator: IDr and AUTH of a response checked (the SA is gone on -1). */
+int auth_check_responder(struct ike_sa *sa, const struct ike_msg *m);
+void auth_child_result(struct ike_sa *sa, const struct ike_msg *m);
+uint16_t auth_child_install(struct ike_sa *sa, struct child_choice *ans);
+/* Responder: answers the IKE_AUTH request with err and deletes the SA. */
+void auth_fail(struct ike_sa *sa, uint16_t err);
+
+/* ---- ike_auth_eap.c: EAP rounds of IKE_AUTH (RFC 7296 2.16) ---- */
+/* 1 if conn's remote side authenticates with EAP (no AUTH in request 1). */
+int auth_eap_expected(const struct conf_conn *conn);
+/* Responder: request 1 without AUTH; o holds IDr, our CERT/AUTH. */
+void auth_eap_begin(struct ike_sa *sa, const struct ike_msg *m, struct out_msg *o,
+		    const struct auth_value *ours);
+/* Responder: a later IKE_AUTH request (EAP, then the final AUTH). */
+void auth_eap_rx_request(struct ike_sa *sa, const struct ike_msg *m);
+/* Initiator: the answer to our IKE_AUTH request without AUTH. */
+void auth_eap_rx_first(struct ike_sa *sa, const struct ike_msg *m, const uint8_t *pkt,
+		       size_t len);
 
 /* ---- informational.c ---- */
 void info_rx_request(struct ike_sa *sa, const struct ike_msg *m);

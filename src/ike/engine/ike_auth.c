@@ -17,12 +17,15 @@
 #include "ike/auth/pubkey.h"
 #include "ike/pki/pki.h"
 #include "ike/engine/child_nego.h"
+#include "ike/engine/cp.h"
 #include "ike/engine/exchange.h"
+#include "ike/engine/unique.h"
 #include "ike/sa/proposal_select.h"
 
 /* Our AUTH payload through the local side's method (auth/auth.h), with
- * whatever else the method adds to m (CERT, CERTREQ); 0 or -1 (logged). */
-static int auth_ours(struct ike_sa *sa, const struct conf_conn *conn, int initiator,
+ * whatever else the method adds to m (CERT, CERTREQ); 0, 1 when no AUTH
+ * payload goes out yet (EAP client, ike_auth_eap.c), or -1 (logged). */
+int auth_ours(struct ike_sa *sa, const struct conf_conn *conn, int initiator,
 		     const struct ident *cred_remote, const struct ike_msg *in,
 		     struct out_msg *m, struct auth_value *v)
 {
@@ -40,10 +43,10 @@ static int auth_ours(struct ike_sa *sa, const struct conf_conn *conn, int initia
 		snprintf(io.why, sizeof(io.why), "out of memory");
 	else if (!am->add_payloads || am->add_payloads(&io) == 0)
 		r = am->ours(&io, v);
+	if (r == AUTH_MORE && am->round && initiator)
+		return 1;
 	if (r == AUTH_MORE) {
-		/* the table allows multi-round methods (EAP); no row of ours
-		 * is one yet, so this exchange does not drive them */
-		snprintf(io.why, sizeof(io.why), "method %s needs rounds this exchange does not run",
+		snprintf(io.why, sizeof(io.why), "method %s needs rounds only an initiator runs",
 			 am->name);
 		r = AUTH_FAILED;
 	}
@@ -59,7 +62,7 @@ static int auth_ours(struct ike_sa *sa, const struct conf_conn *conn, int initia
 /* The peer's AUTH payload through the remote side's method: 0, or -1 with
  * the reason logged (a method the connection does not accept is named as
  * such, not reported as a wrong key). */
-static int auth_check(struct ike_sa *sa, const struct conf_conn *conn, int peer_initiator,
+int auth_check(struct ike_sa *sa, const struct conf_conn *conn, int peer_initiator,
 		      const struct ident *peer, const struct ident *cred_remote,
 		      const struct ike_msg *in, const struct ike_pl_auth *a)
 {
@@ -103,7 +106,7 @@ static int ident_from(const struct ike_pl_id *p, struct ident *id)
 	return 0;
 }
 
-static void add_id(struct out_msg *m, uint8_t type, const struct ident *id)
+void add_id(struct out_msg *m, uint8_t type, const struct ident *id)
 {
 	struct ike_payload *p = out_add(m, type);
 
@@ -114,7 +117,16 @@ static void add_id(struct out_msg *m, uint8_t type, const struct ident *id)
 	p->u.id.data.len = id->len;
 }
 
-static void add_auth(struct out_msg *m, const struct auth_value *v)
+/* A CP payload (3.15); o lives until the message is sent. */
+static void add_cp(struct out_msg *m, const struct cp_out *o)
+{
+	struct ike_payload *p = out_add(m, PL_CP);
+
+	if (p)
+		cp_out_payload(o, &p->u.cp);
+}
+
+void add_auth(struct out_msg *m, const struct auth_value *v)
 {
 	struct ike_payload *p = out_add(m, PL_AUTH);
 
@@ -165,58 +177,52 @@ int auth_start(struct ike_sa *sa)
 	struct child_sa *c = sa->pending_child;
 	struct auth_value auth;
 	struct out_msg m;
-	int rc;
+	struct cp_out cpo;
+	int rc, eap;
 
 	sa->local_id = conn->local.id;
+	if (!c && !sa->peer_childless) {
+		/* RFC 6023 3: only to a responder that announced it */
+		log_info(LS_IKE, "IKE SA %llu (%s): no CHILD SA for IKE_AUTH (childless = %s) and "
+			 "the peer did not announce CHILDLESS_IKEV2_SUPPORTED",
+			 (unsigned long long)sa->id, conn->name, conf_childless_name(conn->childless));
+		sa->notify_err = N_NO_PROPOSAL_CHOSEN;
+		return -1;
+	}
 	out_init(&m, IKE_AUTH, 0, 0);
 	add_id(&m, PL_IDI, &sa->local_id);
 	if (first_contact(sa))
 		out_notify(&m, PROTO_NONE, N_INITIAL_CONTACT, NULL, 0);
 	if (idr_sendable(&conn->remote.id))
 		add_id(&m, PL_IDR, &conn->remote.id);
-	if (auth_ours(sa, conn, 1, &conn->remote.id, NULL, &m, &auth) < 0)
+	rc = auth_ours(sa, conn, 1, &conn->remote.id, NULL, &m, &auth);
+	if (rc < 0)
 		return -1;
 	auth_pk_add_certreq(sa, conn, &m);	/* 3.7: for the remote side's CAs */
-	sa->auth_local_method = auth.method;
+	eap = rc == 1;		/* 2.16: no AUTH payload, EAP follows */
+	sa->auth_local_method = eap ? 0 : auth.method;
 	if (c && auth_child_offer(c) < 0) {
 		memzero(&auth, sizeof(auth));
 		return -1;
 	}
-	add_auth(&m, &auth);
+	if (!eap)
+		add_auth(&m, &auth);
+	if (cp_client_request(sa, &cpo))
+		add_cp(&m, &cpo);	/* 2.19: virtual addresses (vips) */
 	if (c)
 		child_nego_out(&m, c->offered, c->noffered, &c->local_ts, &c->remote_ts,
 			       c->mode == CONF_MODE_TRANSPORT);
 	if (c)
 		rekey_reauth_early_in(sa, c);	/* reauthentication (rekey.c) */
-	rc = msg_send_request(sa, &m, auth_rx_response, NULL);
+	rc = msg_send_request(sa, &m, eap ? auth_eap_rx_first : auth_rx_response, NULL);
 	memzero(&auth, sizeof(auth));
 	if (rc == 0)
 		ike_sa_state(sa, IKE_SA_AUTH_SENT);
 	return rc;
 }
 
-/* INITIAL_CONTACT (2.4): the peer restarted; its older IKE SAs are gone. */
-static void initial_contact(struct ike_sa *sa)
-{
-	struct engine *e = sa->eng;
-	uint64_t h = sa_table_id_hash(&e->table, sa->remote_id.type, sa->remote_id.data,
-				      sa->remote_id.len);
-	struct sa_entry *en = sa_table_id_first(&e->table, h), *next;
-
-	for (; en; en = next) {
-		struct ike_sa *o = (struct ike_sa *)en;
-
-		next = sa_table_id_next(en);
-		if (o == sa || !ident_eq(&o->remote_id, &sa->remote_id))
-			continue;
-		log_info(LS_IKE, "IKE SA %llu: INITIAL_CONTACT from its peer, deleted",
-			 (unsigned long long)o->id);
-		ike_sa_destroy(o);
-	}
-}
-
 /* The child's result on the initiator; the IKE SA is up either way. */
-static void auth_child_result(struct ike_sa *sa, const struct ike_msg *m)
+void auth_child_result(struct ike_sa *sa, const struct ike_msg *m)
 {
 	struct child_sa *c = sa->pending_child;
 	uint16_t err = msg_error(m);
@@ -236,8 +242,7 @@ static void auth_child_result(struct ike_sa *sa, const struct ike_msg *m)
 		info_delete_child(c);
 }
 
-static void auth_rx_response(struct ike_sa *sa, const struct ike_msg *m, const uint8_t *pkt,
-			     size_t len)
+int auth_check_responder(struct ike_sa *sa, const struct ike_msg *m)
 {
 	const struct conf_conn *conn = sa->conn;
 	const struct ike_payload *idr = msg_pl(m, PL_IDR), *auth = msg_pl(m, PL_AUTH);
@@ -253,7 +258,7 @@ static void auth_rx_response(struct ike_sa *sa, const struct ike_msg *m, const u
 			 "no IDr/AUTH in the response");
 		sa->notify_err = err ? err : N_AUTHENTICATION_FAILED;
 		ike_sa_destroy(sa);
-		return;
+		return -1;
 	}
 	if (ident_from(&idr->u.id, &peer) < 0 || !pki_id_matches(&conn->remote.id, &peer)) {
 		log_info(LS_IKE, "IKE SA %llu (%s): responder identifies as %s, expected %s",
@@ -262,19 +267,31 @@ static void auth_rx_response(struct ike_sa *sa, const struct ike_msg *m, const u
 			 conn->remote.id_text ? conn->remote.id_text : "%any");
 		sa->notify_err = N_AUTHENTICATION_FAILED;
 		info_auth_failed(sa);
-		return;
+		return -1;
 	}
 	if (auth_check(sa, conn, 0, &peer, &conn->remote.id, m, &auth->u.auth) < 0) {
 		sa->notify_err = N_AUTHENTICATION_FAILED;
 		info_auth_failed(sa);
-		return;
+		return -1;
 	}
 	sa->remote_id = peer;
 	sa->auth_remote_method = auth->u.auth.method;
+	return 0;
+}
+
+static void auth_rx_response(struct ike_sa *sa, const struct ike_msg *m, const uint8_t *pkt,
+			     size_t len)
+{
+	const struct conf_conn *conn = sa->conn;
+	char buf[IDENT_STRLEN];
+
+	if (auth_check_responder(sa, m) < 0)
+		return;
 	auth_state_free(sa);
 	ike_sa_established(sa);
 	log_info(LS_IKE, "IKE SA %llu (%s) established with %s", (unsigned long long)sa->id,
-		 conn->name, ident_str(&peer, buf, sizeof(buf)));
+		 conn->name, ident_str(&sa->remote_id, buf, sizeof(buf)));
+	cp_client_take(sa, m);
 	auth_child_result(sa, m);
 }
 
@@ -312,16 +329,11 @@ static const struct conf_conn *conn_by_id(const struct ike_sa *sa, const struct 
 	return any;
 }
 
-/* Negotiate and install the first CHILD SA; 0 or the error notify to send. */
-static uint16_t auth_child_respond(struct ike_sa *sa, const struct ike_msg *m,
-				   struct child_choice *ans)
+/* Install the first CHILD SA chosen; 0 or the error notify to send. */
+uint16_t auth_child_install(struct ike_sa *sa, struct child_choice *ans)
 {
-	struct child_sa *c;
-	uint16_t err = child_nego_choose(sa, m, NULL, PS_IGNORE_KE, "IKE_AUTH", ans);
+	struct child_sa *c = child_sa_new(sa, ans->cfg);
 
-	if (err)
-		return err;
-	c = child_sa_new(sa, ans->cfg);
 	if (!c)
 		return N_NO_PROPOSAL_CHOSEN;
 	sa->pending_child = c;
@@ -336,7 +348,16 @@ static uint16_t auth_child_respond(struct ike_sa *sa, const struct ike_msg *m,
 	return 0;
 }
 
-static void auth_fail(struct ike_sa *sa, uint16_t err)
+/* Negotiate and install the first CHILD SA; 0 or the error notify to send. */
+static uint16_t auth_child_respond(struct ike_sa *sa, const struct ike_msg *m,
+				   struct child_choice *ans)
+{
+	uint16_t err = child_nego_choose(sa, m, NULL, PS_IGNORE_KE, "IKE_AUTH", ans);
+
+	return err ? err : auth_child_install(sa, ans);
+}
+
+void auth_fail(struct ike_sa *sa, uint16_t err)
 {
 	struct out_msg o;
 
@@ -356,9 +377,9 @@ static uint16_t auth_check_peer(struct ike_sa *sa, const struct ike_msg *m)
 	const struct conf_conn *conn;
 	char buf[IDENT_STRLEN];
 
-	if (!idi || !auth) {
-		log_info(LS_IKE, "IKE SA %llu: IKE_AUTH request without %s",
-			 (unsigned long long)sa->id, idi ? "AUTH" : "IDi");
+	if (!idi) {
+		log_info(LS_IKE, "IKE SA %llu: IKE_AUTH request without IDi",
+			 (unsigned long long)sa->id);
 		return N_AUTHENTICATION_FAILED;
 	}
 	if (ident_from(&idi->u.id, &peer) < 0 || (idr && ident_from(&idr->u.id, &want_r) < 0)) {
@@ -382,13 +403,35 @@ static uint16_t auth_check_peer(struct ike_sa *sa, const struct ike_msg *m)
 			 addr_str(&sa->remote, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN));
 		return N_AUTHENTICATION_FAILED;
 	}
-	if (auth_check(sa, conn, 1, &peer, &peer, m, &auth->u.auth) < 0)
+	if (!auth && !auth_eap_expected(conn)) {
+		/* 2.16: no AUTH asks for EAP, which this connection does not run */
+		log_info(LS_IKE, "IKE SA %llu (%s): IKE_AUTH request without AUTH (EAP) from %s, "
+			 "the connection accepts %s only", (unsigned long long)sa->id, conn->name,
+			 ident_str(&peer, buf, sizeof(buf)), conf_auth_name(conn->remote.auth));
+		return N_AUTHENTICATION_FAILED;
+	}
+	if (auth && auth_check(sa, conn, 1, &peer, &peer, m, &auth->u.auth) < 0)
 		return N_AUTHENTICATION_FAILED;
 	ike_sa_set_conn(sa, conn);
 	sa->remote_id = peer;
 	sa->local_id = conn->local.id;
-	sa->auth_remote_method = auth->u.auth.method;
+	sa->auth_remote_method = auth ? auth->u.auth.method : 0;
 	return 0;
+}
+
+/* 1 for an IKE_AUTH request without SA, TSi and TSr that we accept. */
+static int childless_request(const struct ike_sa *sa, const struct ike_msg *m)
+{
+	if (msg_pl(m, PL_SA) || msg_pl(m, PL_TSI) || msg_pl(m, PL_TSR))
+		return 0;
+	if (sa->conn->childless == CONF_CHILDLESS_NEVER) {
+		log_info(LS_IKE, "IKE SA %llu (%s): childless IKE_AUTH refused (childless = never)",
+			 (unsigned long long)sa->id, sa->conn->name);
+		return 0;
+	}
+	log_info(LS_IKE, "IKE SA %llu (%s): childless IKE_AUTH (RFC 6023), no CHILD SA yet",
+		 (unsigned long long)sa->id, sa->conn->name);
+	return 1;
 }
 
 void auth_rx_request(struct ike_sa *sa, const struct ike_msg *m)
@@ -396,9 +439,16 @@ void auth_rx_request(struct ike_sa *sa, const struct ike_msg *m)
 	struct auth_value auth;
 	struct child_choice ans;
 	struct out_msg o;
+	struct cp_out cpo;
+	int send_cp = 0;
 	uint16_t err;
+	int childless;
 	char buf[IDENT_STRLEN];
 
+	if (sa->state == IKE_SA_INIT_RECEIVED && sa->eap) {
+		auth_eap_rx_request(sa, m);	/* an EAP round or the final AUTH */
+		return;
+	}
 	if (sa->state != IKE_SA_INIT_RECEIVED) {
 		/* IKE_AUTH on an SA we initiated or one already up: refused,
 		 * the SA itself is not the peer's to break this way */
@@ -418,9 +468,11 @@ void auth_rx_request(struct ike_sa *sa, const struct ike_msg *m)
 		return;
 	}
 	sa->auth_local_method = auth.method;
-	/* 1.2, 2.21.2 (BAD-INPUT 13): SAi2, TSi and TSr are mandatory, we
-	 * negotiate no childless IKE SAs (RFC 6023) */
-	if (!msg_pl(m, PL_SA) || !msg_pl(m, PL_TSI) || !msg_pl(m, PL_TSR)) {
+	/* 1.2, 2.21.2 (BAD-INPUT 13): SAi2, TSi and TSr are mandatory, all
+	 * three absent only in a childless IKE_AUTH (RFC 6023 3), which a
+	 * connection with childless = never refuses */
+	childless = childless_request(sa, m);
+	if (!childless && (!msg_pl(m, PL_SA) || !msg_pl(m, PL_TSI) || !msg_pl(m, PL_TSR))) {
 		log_info(LS_IKE, "IKE SA %llu: IKE_AUTH request without %s",
 			 (unsigned long long)sa->id,
 			 !msg_pl(m, PL_SA) ? "SA" : !msg_pl(m, PL_TSI) ? "TSi" : "TSr");
@@ -428,14 +480,27 @@ void auth_rx_request(struct ike_sa *sa, const struct ike_msg *m)
 		auth_fail(sa, N_INVALID_SYNTAX);
 		return;
 	}
+	if (unique_refused(sa)) {
+		memzero(&auth, sizeof(auth));
+		auth_fail(sa, N_AUTHENTICATION_FAILED);
+		return;
+	}
+	if (!msg_pl(m, PL_AUTH)) {
+		auth_eap_begin(sa, m, &o, &auth);	/* 2.16 */
+		memzero(&auth, sizeof(auth));
+		return;
+	}
 	ike_sa_established(sa);
 	log_info(LS_IKE, "IKE SA %llu (%s) established with %s", (unsigned long long)sa->id,
 		 sa->conn->name, ident_str(&sa->remote_id, buf, sizeof(buf)));
-	if (ike_msg_notify(m, N_INITIAL_CONTACT))
-		initial_contact(sa);
 	memset(&ans, 0, sizeof(ans));
-	err = auth_child_respond(sa, m, &ans);
+	/* 2.19: the virtual address first, the CHILD SA's TSi narrows to it */
+	err = cp_gateway_reply(sa, m, &cpo, &send_cp);
+	if (!err && !childless)
+		err = auth_child_respond(sa, m, &ans);
 	add_auth(&o, &auth);
+	if (send_cp)
+		add_cp(&o, &cpo);
 	if (err)
 		out_notify(&o, PROTO_NONE, err, NULL, 0);
 	else if (ans.cfg)
@@ -443,4 +508,6 @@ void auth_rx_request(struct ike_sa *sa, const struct ike_msg *m)
 	msg_send_response(sa, &o, NULL);
 	memzero(&auth, sizeof(auth));
 	auth_state_free(sa);	/* our CERTs are out */
+	/* the new IKE SA is up: the older ones of the same peer may go */
+	unique_settle(sa, ike_msg_notify(m, N_INITIAL_CONTACT) != NULL);
 }

@@ -102,6 +102,17 @@ static const char *group_str(uint16_t group, char *buf)
 	return buf;
 }
 
+/* RFC 7383 2.3: fragmentation once both sides announced it (the
+ * initiator's request carried ours unless the connection says no). */
+static void frag_note_peer(struct ike_sa *sa, const struct ike_msg *m)
+{
+	sa->frag_ok = sa->conn && sa->conn->fragmentation != CONF_FRAG_NO &&
+		      ike_msg_notify(m, N_IKEV2_FRAGMENTATION_SUPPORTED) != NULL;
+	if (sa->frag_ok)
+		log_dbg(LS_IKE, "IKE SA %llu: IKE fragmentation negotiated",
+			(unsigned long long)sa->id);
+}
+
 static int offered_group(const struct ike_sa *sa, uint16_t group)
 {
 	return proposal_offers(sa->offered, sa->noffered, TT_KE, group);
@@ -109,6 +120,14 @@ static int offered_group(const struct ike_sa *sa, uint16_t group)
 
 static void init_rx_response(struct ike_sa *sa, const struct ike_msg *m,
 			     const uint8_t *pkt, size_t len);
+
+/* RFC 6023 3: CHILDLESS_IKEV2_SUPPORTED in IKE_SA_INIT, both ways, unless
+ * the connection refuses childless IKE SAs. */
+static void add_childless(struct out_msg *m, const struct conf_conn *conn)
+{
+	if (conn && conn->childless != CONF_CHILDLESS_NEVER)
+		out_notify(m, PROTO_NONE, N_CHILDLESS_IKEV2_SUPPORTED, NULL, 0);
+}
 
 int init_start(struct ike_sa *sa)
 {
@@ -135,8 +154,11 @@ int init_start(struct ike_sa *sa)
 	out_ke(&m, sa->ke_group, pub, wr_len(&w));
 	out_nonce(&m, &sa->ni);
 	add_natd(&m, sa, nsrc, ndst, 1);
+	if (sa->conn->fragmentation != CONF_FRAG_NO)
+		out_notify(&m, PROTO_NONE, N_IKEV2_FRAGMENTATION_SUPPORTED, NULL, 0);
 	if (CONF_AUTH_IS_PUBKEY(sa->conn->local.auth) || CONF_AUTH_IS_PUBKEY(sa->conn->remote.auth))
 		auth_pk_add_sha_notify(&m, sha, sizeof(sha));
+	add_childless(&m, sa->conn);
 	if (msg_send_request(sa, &m, init_rx_response, &sa->init_req) < 0)
 		return -1;
 	if (sa->state == IKE_SA_CREATED)
@@ -269,6 +291,8 @@ static void init_rx_response(struct ike_sa *sa, const struct ike_msg *m,
 		return;
 	ike_window_response_done(&sa->win);
 	auth_pk_note_peer(sa, m);
+	sa->peer_childless = ike_msg_notify(m, N_CHILDLESS_IKEV2_SUPPORTED) != NULL;
+	frag_note_peer(sa, m);
 	if (init_complete(sa, m, pkt, len) < 0 || auth_start(sa) < 0)
 		ike_sa_destroy(sa);
 }
@@ -363,10 +387,13 @@ static int init_respond_send(struct ike_sa *sa, struct ke *ke, int rc, struct se
 	out_nonce(&o, &sa->nr);
 	if (natd)
 		add_natd(&o, sa, nsrc, ndst, 0);
+	if (sa->frag_ok)	/* RFC 7383 2.3: answered when announced */
+		out_notify(&o, PROTO_NONE, N_IKEV2_FRAGMENTATION_SUPPORTED, NULL, 0);
 	/* RFC 7427 4: answered when announced; 3.7: CERTREQ for our CAs */
 	if (sa->peer_sig_hashes)	/* the request announced them (auth_pk_note_peer) */
 		auth_pk_add_sha_notify(&o, sha, sizeof(sha));
 	auth_pk_add_certreq(sa, sa->conn, &o);
+	add_childless(&o, sa->conn);
 	rc = msg_send_response(sa, &o, &sa->init_resp);
 out:
 	secret_free(gir);
@@ -450,6 +477,8 @@ void init_rx_request(struct engine *e, const uint8_t *pkt, size_t len, const str
 	}
 	natd_check(sa, m);
 	auth_pk_note_peer(sa, m);
+	sa->peer_childless = ike_msg_notify(m, N_CHILDLESS_IKEV2_SUPPORTED) != NULL;
+	frag_note_peer(sa, m);
 	if (init_respond(sa, m) < 0) {
 		ike_sa_destroy(sa);
 		return;

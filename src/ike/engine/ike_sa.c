@@ -11,6 +11,7 @@
 #include "common/log.h"
 #include "ike/codec/names.h"
 #include "ike/auth/auth.h"
+#include "ike/engine/cp.h"
 #include "ike/engine/crypto_job.h"
 #include "ike/engine/exchange.h"
 #include "ike/engine/flows.h"
@@ -213,6 +214,17 @@ void ike_sa_alive(struct ike_sa *sa)
 	sa->last_rx_ms = loop_now_ms(sa->eng->loop);
 }
 
+void ike_sa_check_alive(struct ike_sa *sa)
+{
+	if (sa->state != IKE_SA_ESTABLISHED)
+		return;
+	if (ike_window_can_send(&sa->win)) {
+		log_info(LS_IKE, "IKE SA %llu: checking that the peer is alive",
+			 (unsigned long long)sa->id);
+		info_dpd(sa);
+	}
+}
+
 void ike_sa_established(struct ike_sa *sa)
 {
 	struct engine *e = sa->eng;
@@ -354,6 +366,7 @@ void ike_sa_destroy(struct ike_sa *sa)
 		child_sa_destroy(sa->children);
 	if (sa->pending_child)
 		child_sa_destroy(sa->pending_child);
+	cp_sa_gone(sa);
 	if (sa->state != IKE_SA_DEAD)
 		ike_sa_state(sa, IKE_SA_DEAD);
 	timer_cancel(e->loop, &sa->timeout);
@@ -370,6 +383,9 @@ void ike_sa_destroy(struct ike_sa *sa)
 	secret_free(&sa->nr);
 	secret_free(&sa->init_req);
 	secret_free(&sa->init_resp);
+	free(sa->eap);		/* ike_auth_eap.c's; no key material in it */
+	ike_sa_frag_clear(sa, &sa->frag_req);
+	ike_sa_frag_clear(sa, &sa->frag_resp);
 	auth_state_free(sa);
 	free(sa->offered);
 	ike_keys_free(&sa->keys);
@@ -377,6 +393,12 @@ void ike_sa_destroy(struct ike_sa *sa)
 	sk_clear(&sa->sk_out);
 	memzero(sa, sizeof(*sa));
 	free(sa);
+}
+
+void ike_sa_frag_clear(struct ike_sa *sa, struct frag_rx *r)
+{
+	sa->eng->frag_held -= frag_rx_held(r);
+	frag_rx_clear(r);
 }
 
 int ike_sa_window_reset(struct ike_sa *sa)

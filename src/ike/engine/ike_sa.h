@@ -12,6 +12,7 @@
  *                counters.c     handshake outcomes and rekeys, from states
  *                flows.c        CHILD SAs by selectors and by SPI (hash indexes)
  *                crypto_job.c   an IKE SA's key exchange on crypto workers
+ *                cp.c           address pools, an IKE SA's virtual addresses
  *                ../auth/       authentication methods (auth.h: one row each)
  *  2 transport   msg_in.c       receive path: header, SA lookup, window, SK,
  *                               rules, dispatch (engine.rx handlers)
@@ -21,6 +22,7 @@
  *                create_child.c CREATE_CHILD_SA (new, rekey CHILD / IKE SA)
  *                informational.c INFORMATIONAL: DELETE, liveness, notifies
  *                child_nego.c   CHILD SA negotiation (IKE_AUTH, CREATE_CHILD_SA)
+ *                unique.c       older IKE SAs of a peer (unique, INITIAL_CONTACT)
  *  4 scheduling  rekey.c        rekey/reauth/expiry timers, collisions
  *                trap.c         trap and fail_closed policies
  *                kevents.c      kernel events: ACQUIRE, EXPIRE
@@ -30,8 +32,7 @@
  * exchange.h holds what the exchange files share; tests/engine/pair.h wires
  * two engines for whole-exchange tests (on virtual time).
  *
- * Not done yet: the kernel's MAPPING event, MOBIKE, fragmentation (RFC
- * 7383); kernel requests, the initiator's and CREATE_CHILD_SA's key
+ * Not done yet: the kernel's MAPPING event, MOBIKE; kernel requests, the initiator's and CREATE_CHILD_SA's key
  * exchanges still run on the loop thread (issue 17).
  */
 #ifndef IKE_ENGINE_IKE_SA_H
@@ -52,10 +53,12 @@
 #include "ike/engine/rekey.h"
 #include "ike/ikev2.h"
 #include "ike/sa/cookie.h"
+#include "ike/sa/frag.h"
 #include "ike/sa/hidx.h"
 #include "ike/sa/sa_state.h"
 #include "ike/sa/sa_table.h"
 #include "ike/sa/socket.h"
+#include "ike/sa/tbucket.h"
 #include "ike/sa/ts.h"
 #include "ike/sa/window.h"
 #include "kernel/kernel.h"
@@ -67,6 +70,7 @@ struct trap;
 struct workq;
 struct ke_pool;
 struct dh_job;
+struct vpool;
 
 /* Nonce length we send (2.10: at least half the PRF key size; 32 covers all). */
 #define ENGINE_NONCE_LEN	32
@@ -74,9 +78,19 @@ struct dh_job;
 #define ENGINE_HALF_OPEN_MS	30000
 /* COOKIE and INVALID_KE restarts of one IKE_SA_INIT (2.6, 1.2). */
 #define ENGINE_INIT_RETRIES	3
+/* Bytes of IKE fragments (RFC 7383) all IKE SAs together may hold while
+ * collecting: a peer that completed IKE_SA_INIT has keys, so half-open SAs
+ * could otherwise hold FRAG_MAX_BYTES each. */
+#define ENGINE_FRAG_BUDGET	(16u << 20)
 /* Unauthenticated answers that create no state (INVALID_MAJOR_VERSION,
  * UNSUPPORTED_CRITICAL_PAYLOAD to IKE_SA_INIT) per second (2.5, 2.21.4). */
 #define ENGINE_UNAUTH_NOTIFY_PER_S	10
+/* INVALID_IKE_SPI for requests to unknown IKE SAs (2.21.4): a second in
+ * all, and per source (with a burst of a few: a peer that restarted sends
+ * a request per SA it held). */
+#define ENGINE_INVALID_SPI_PER_S	20
+#define ENGINE_INVALID_SPI_PEER_PER_S	1
+#define ENGINE_INVALID_SPI_PEER_BURST	5
 
 /* Called with a response to the request an exchange sent (pkt: the whole
  * datagram).  Protected responses are verified and the window has moved
@@ -134,11 +148,15 @@ struct engine {
 	struct workq *wq;		/* crypto_job.c: workers, NULL: none */
 	int crypto_workers_wanted;	/* start them on first use (engine_new) */
 	struct ke_pool *ke_pool;	/* pre-generated responder key pairs */
+	struct vpool *pools;		/* cp.c: address pools, by config order */
+	size_t npools;
 	int kernel_fd;			/* registered on the loop; -1: none */
 	int own_kernel;			/* engine_new: free it at shutdown */
 	int have_sockets;
+	size_t frag_held;		/* bytes in the IKE SAs' frag_rx sets */
 	uint64_t unauth_sec;		/* rate limit of stateless notifies: */
 	unsigned unauth_n;		/* second and count so far */
+	struct tbucket_set invalid_spi;	/* INVALID_IKE_SPI rate limits (msg_in.c) */
 	/* Tests only: fixed nonces and a captured sender instead of sockets. */
 	int (*test_send)(struct engine *e, const struct addr *local,
 			 const struct addr *remote, const uint8_t *pkt, size_t len);
@@ -156,6 +174,15 @@ struct engine_test_hooks {
 	size_t nonce_len;
 	const struct ike_retx_cfg *retx;	/* NULL: from the configuration */
 };
+
+/* A virtual address (RFC 7296 3.15) of an IKE SA. */
+struct ike_vip {
+	struct addr addr;
+	uint8_t prefix;
+	char pool[CONF_NAME_MAX];	/* gateway: the pool leasing it */
+	int installed;			/* client: added on the interface by us */
+};
+#define IKE_VIP_DNS_MAX	4
 
 struct auth_method;
 #define AUTH_SLOTS	2
@@ -201,7 +228,13 @@ struct ike_sa {
 	uint8_t cookie[IKE_COOKIE_MAX];	/* initiator: the cookie to echo */
 	size_t cookie_len;
 	unsigned init_retries;		/* INVALID_KE / COOKIE restarts */
+	int peer_childless;		/* its IKE_SA_INIT: CHILDLESS_IKEV2_SUPPORTED */
 	struct secret init_req, init_resp;	/* RealMessage1/2 for AUTH (2.15) */
+	/* IKE fragmentation (RFC 7383): both sides sent
+	 * IKEV2_FRAGMENTATION_SUPPORTED; the peer's fragmented message being
+	 * collected (frag.c; one exchange at a time each way) */
+	int frag_ok;
+	struct frag_rx frag_req, frag_resp;
 
 	/* keys (2.14) */
 	struct ike_keys keys;
@@ -223,9 +256,18 @@ struct ike_sa {
 	uint8_t certreq_out[16 * 20];	/* our CERTREQ body, until sent */
 	uint8_t auth_local_method, auth_remote_method;	/* AUTH methods used */
 	char peer_cert[256];		/* subject of the peer's certificate */
+	char eap_identity[129];		/* EAP identity (auth_eap.c), "" without EAP */
+	struct auth_eap *eap;		/* responder: EAP rounds under way (ike_auth_eap.c) */
 
 	struct child_sa *children;
 	struct child_sa *pending_child;	/* the child negotiated in IKE_AUTH */
+
+	/* configuration payload (cp.c): the peer's virtual addresses
+	 * (gateway: leased from pool) or ours (client: installed) */
+	struct ike_vip vips[CONF_MAX_VIPS];
+	size_t nvips;
+	struct addr vip_dns[IKE_VIP_DNS_MAX];	/* client: DNS servers received */
+	size_t nvip_dns;
 
 	struct timer timeout;		/* half-open timeout, then unused */
 	struct timer dpd;		/* liveness after dpd_delay of silence */
@@ -311,6 +353,10 @@ int ike_sa_of_conn(const struct ike_sa *sa, const char *conn);
 void counters_ike_state(struct ike_sa *sa, enum ike_sa_state old, enum ike_sa_state next);
 /* A valid message from the peer arrived: liveness restarts. */
 void ike_sa_alive(struct ike_sa *sa);
+/* Something unauthenticated says the peer lost sa (INVALID_IKE_SPI,
+ * 2.21.4): an empty INFORMATIONAL now, unless a request is outstanding
+ * (that is the check already); an unanswered check ends sa. */
+void ike_sa_check_alive(struct ike_sa *sa);
 /* Established: half-open accounting, DPD timer, identity index. */
 void ike_sa_established(struct ike_sa *sa);
 /* Deletes the IKE SA after the peer stopped answering and applies the
@@ -322,6 +368,8 @@ void ike_sa_closed(struct ike_sa *sa);
 /* Message IDs start again at 0 (IKE_SA_INIT restarted after COOKIE or
  * INVALID_KE_PAYLOAD). */
 int ike_sa_window_reset(struct ike_sa *sa);
+/* Drops a set of fragments being collected (engine budget updated). */
+void ike_sa_frag_clear(struct ike_sa *sa, struct frag_rx *r);
 /* Derives SK_* from g^ir and the nonces, sets up both SK contexts. */
 int ike_sa_derive_keys(struct ike_sa *sa, const struct secret *gir);
 /* The ID payload body (type, 3 reserved bytes, data) of id into out. */
@@ -347,6 +395,10 @@ int child_sa_install(struct child_sa *c, const struct secret *gir);
 int child_sa_install_in_early(struct child_sa *c, const struct child_sa *model);
 /* Removes the kernel state (SAs and policies) and frees c. */
 void child_sa_destroy(struct child_sa *c);
+/* Policies c took over from a CHILD SA it replaced: their tunnel
+ * templates follow c's outer addresses (the peer came back from another
+ * address); how many changed. */
+int child_sa_policies_follow(struct child_sa *c);
 struct child_sa *child_sa_by_spi(struct engine *e, uint32_t spi, struct ike_sa **ike);
 /* Why no child of sa's connection takes the peer's selectors: theirs and
  * every child's, one info line each. */

@@ -12,6 +12,7 @@ src_ike_engine_libikeengine_a_SOURCES = \
 	src/ike/engine/msg_out.c \
 	src/ike/engine/ike_init.c \
 	src/ike/engine/ike_auth.c \
+	src/ike/engine/ike_auth_eap.c \
 	src/ike/engine/informational.c \
 	src/ike/engine/child_sa.c \
 	src/ike/engine/child_nego.c src/ike/engine/child_nego.h \
@@ -23,7 +24,9 @@ src_ike_engine_libikeengine_a_SOURCES = \
 	src/ike/engine/child_pfs.c src/ike/engine/child_pfs.h \
 	src/ike/engine/rekey.c src/ike/engine/rekey.h \
 	src/ike/engine/crypto_job.c src/ike/engine/crypto_job.h \
-	src/ike/engine/flows.c src/ike/engine/flows.h
+	src/ike/engine/flows.c src/ike/engine/flows.h \
+	src/ike/engine/unique.c src/ike/engine/unique.h \
+	src/ike/engine/cp.c src/ike/engine/cp.h
 src_ike_engine_libikeengine_a_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS)
 ENGINE_LIBS = src/ike/engine/libikeengine.a src/ike/sa/libikesa.a \
 	src/ike/codec/libikecodec.a src/ike/crypto/libikecrypto.a \
@@ -93,7 +96,8 @@ TESTS += tests/engine/tshark-check.sh
 TESTS += tests/engine/layers.sh
 dist_noinst_SCRIPTS += tests/engine/layers.sh
 dist_noinst_SCRIPTS += tests/engine/tshark-check.sh tests/engine/interop-host.sh \
-	tests/engine/interop-pki.sh tests/engine/interop-pk-cases.sh \
+	tests/engine/interop-pki.sh tests/engine/interop-pk-cases.sh tests/engine/interop-eap-cases.sh \
+	tests/engine/interop-peer-cases.sh \
 	tests/engine/vm-interop.sh
 
 # ikectl's actions: terminate a CHILD SA, install/uninstall traps, reauth
@@ -175,3 +179,52 @@ tests_engine_test_badinput_cert_SOURCES = tests/engine/test_badinput_cert.c \
 tests_engine_test_badinput_cert_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_engine_test_badinput_cert_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_engine_test_badinput_cert_LDADD = $(BADINPUT_LDADD)
+
+# childless IKE SAs, INVALID_IKE_SPI, unique (issue 16)
+check_PROGRAMS += tests/engine/test_peers
+TESTS += tests/engine/test_peers
+tests_engine_test_peers_SOURCES = tests/engine/test_peers.c \
+	tests/engine/pair.c tests/engine/pair.h
+tests_engine_test_peers_CPPFLAGS = $(tests_engine_test_exchange_CPPFLAGS)
+tests_engine_test_peers_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_peers_LDADD = $(tests_engine_test_exchange_LDADD)
+
+check_PROGRAMS += tests/engine/test_cp
+TESTS += tests/engine/test_cp
+tests_engine_test_cp_SOURCES = tests/engine/test_cp.c \
+	tests/engine/pair.c tests/engine/pair.h
+tests_engine_test_cp_CPPFLAGS = $(tests_engine_test_exchange_CPPFLAGS)
+tests_engine_test_cp_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_cp_LDADD = $(tests_engine_test_exchange_LDADD)
+
+check_PROGRAMS += tests/engine/test_badinput_cp
+TESTS += tests/engine/test_badinput_cp
+tests_engine_test_badinput_cp_SOURCES = tests/engine/test_badinput_cp.c $(BADINPUT_SOURCES)
+tests_engine_test_badinput_cp_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_engine_test_badinput_cp_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_badinput_cp_LDADD = $(BADINPUT_LDADD)
+
+# EAP in IKE_AUTH (RFC 7296 2.16): MD5 and MSCHAPv2, client and gateway
+check_PROGRAMS += tests/engine/test_eap
+TESTS += tests/engine/test_eap
+tests_engine_test_eap_SOURCES = tests/engine/test_eap.c tests/engine/pair.c tests/engine/pair.h
+tests_engine_test_eap_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_engine_test_eap_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_eap_LDADD = $(tests_engine_test_exchange_LDADD)
+
+# BAD-INPUT for EAP rounds (hostile IKE_AUTH requests during EAP)
+check_PROGRAMS += tests/engine/test_badinput_eap
+TESTS += tests/engine/test_badinput_eap
+tests_engine_test_badinput_eap_SOURCES = tests/engine/test_badinput_eap.c $(BADINPUT_SOURCES)
+tests_engine_test_badinput_eap_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_engine_test_badinput_eap_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_badinput_eap_LDADD = $(BADINPUT_LDADD)
+
+# IKE fragmentation (RFC 7383, issue 14): negotiation, sizes, loss, BAD-INPUT 31
+check_PROGRAMS += tests/engine/test_frag
+TESTS += tests/engine/test_frag
+tests_engine_test_frag_SOURCES = tests/engine/test_frag.c \
+	$(BADINPUT_SOURCES) $(PKIFILES_SOURCES)
+tests_engine_test_frag_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_engine_test_frag_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_frag_LDADD = $(BADINPUT_LDADD)

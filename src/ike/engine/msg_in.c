@@ -48,20 +48,102 @@ static void drop(struct engine *e, const char *why, const struct addr *remote)
 	log_dbg(LS_IKE, "message from %s dropped: %s", addr_str(remote, a, sizeof(a)), why);
 }
 
+/* A fragment refused (BAD-INPUT 31): counted, one line. */
+static void frag_drop(struct ike_sa *sa, const struct ike_msg *m, const char *why, int quiet)
+{
+	const struct ike_pl_skf *f = &m->pl[m->sk_index].u.skf;
+	struct engine *e = sa->eng;
+
+	e->stats.frags_dropped++;
+	e->stats.packets_dropped++;
+	log_msg(LS_IKE, quiet ? LL_DEBUG : LL_INFO,
+		  "IKE SA %llu: fragment %u of %u of %s %s %u dropped: %s",
+		  (unsigned long long)sa->id, f->num, f->total, ike_exchange_name(m->hdr.exchange),
+		  m->hdr.flags & IKE_FLAG_RESPONSE ? "response" : "request", m->hdr.msgid, why);
+}
+
+/*
+ * RFC 7383 2.6: one SKF fragment.  Checked against the set being collected,
+ * its ICV verified and decrypted on its own, then kept.  1: kept or dropped,
+ * nothing more to do; 0: the message is complete, its content in plain and
+ * decoded into m, fragment 1's datagram in dgram1 (the window's key for
+ * retransmissions, 2.6.1); -1 / -2 as unprotect().
+ */
+static int rx_fragment(struct ike_sa *sa, struct frag_rx *r, const uint8_t *pkt, size_t len,
+		       struct ike_msg *m, struct secret *plain, struct secret *dgram1,
+		       struct codec_err *err)
+{
+	const struct ike_pl_skf *f = &m->pl[m->sk_index].u.skf;
+	struct engine *e = sa->eng;
+	uint64_t now = loop_now_ms(e->loop);
+	struct secret piece = { 0 };
+	size_t held = frag_rx_held(r);
+	enum frag_verdict v;
+	struct frag_in in;
+	char why[192];
+	uint8_t first;
+
+	if (!sa->frag_ok) {
+		frag_drop(sa, m, "IKE fragmentation was not negotiated", 0);
+		return 1;
+	}
+	v = frag_rx_check(r, m->hdr.msgid, f->num, f->total, now, why, sizeof(why));
+	if (v == FRAG_OK &&
+	    sk_decrypt(&sa->sk_in, pkt, len, (size_t)(f->body.p - pkt), &piece, why,
+		       sizeof(why)) != CR_OK)
+		v = FRAG_REFUSED;
+	if (v == FRAG_OK && e->frag_held + piece.len + len > ENGINE_FRAG_BUDGET) {
+		snprintf(why, sizeof(why), "IKE SAs hold %zu bytes of fragments, at most %u",
+			 e->frag_held, ENGINE_FRAG_BUDGET);
+		v = FRAG_REFUSED;
+	}
+	if (v == FRAG_OK) {
+		in = (struct frag_in){ m->hdr.msgid, f->num, f->total, f->first,
+				       piece.ptr, piece.len, pkt, len };
+		v = frag_rx_add(r, &in, now, why, sizeof(why));
+		e->frag_held = e->frag_held - held + frag_rx_held(r);
+	}
+	secret_free(&piece);
+	if (v != FRAG_KEPT && v != FRAG_COMPLETE) {
+		frag_drop(sa, m, why, v == FRAG_DUPLICATE);
+		return 1;
+	}
+	e->stats.frags_in++;
+	if (v == FRAG_KEPT)
+		return 1;
+	if (frag_rx_take(r, plain, &first) < 0 || secret_dup(dgram1, r->frag1, r->frag1_len) < 0) {
+		ike_sa_frag_clear(sa, r);
+		snprintf(err->reason, sizeof(err->reason), "out of memory reassembling fragments");
+		return -1;
+	}
+	ike_sa_frag_clear(sa, r);
+	e->stats.frag_msgs_in++;
+	log_info(LS_IKE, "IKE SA %llu: %s %s %u reassembled from %u fragments (%zu bytes)",
+		 (unsigned long long)sa->id, ike_exchange_name(m->hdr.exchange),
+		 m->hdr.flags & IKE_FLAG_RESPONSE ? "response" : "request", m->hdr.msgid,
+		 f->total, plain->len);
+	return ike_msg_decode_sk(m, first, plain->ptr, plain->len, err) < 0 ? -2 : 0;
+}
+
 /* A protected message: verify and decrypt the SK payload, decode the inner
  * chain into m.  plain keeps the bytes m points into.  0, -1 (drop: not
- * authentic), or -2 (authentic, but the inner chain is broken: err). */
+ * authentic), -2 (authentic, but the inner chain is broken: err), or 1
+ * (an SKF fragment kept or dropped: rx_fragment, r is its set). */
 static int unprotect(struct ike_sa *sa, const uint8_t *pkt, size_t len, struct ike_msg *m,
-		     struct secret *plain, struct codec_err *err)
+		     struct frag_rx *r, struct secret *plain, struct secret *dgram1,
+		     struct codec_err *err)
 {
 	const struct ike_pl_sk *sk;
 	char why[128];
 
-	if (m->sk_index < 0 || m->pl[m->sk_index].type != PL_SK || !sa->have_keys) {
+	memset(err, 0, sizeof(*err));
+	if (m->sk_index < 0 || !sa->have_keys) {
 		snprintf(err->reason, sizeof(err->reason), "%s",
-			 !sa->have_keys ? "no keys yet" : "no SK payload (or fragmented)");
+			 !sa->have_keys ? "no keys yet" : "no SK payload");
 		return -1;
 	}
+	if (m->pl[m->sk_index].type == PL_SKF)
+		return rx_fragment(sa, r, pkt, len, m, plain, dgram1, err);
 	sk = &m->pl[m->sk_index].u.sk;
 	if (sk_decrypt(&sa->sk_in, pkt, len, (size_t)(sk->body.p - pkt), plain, why,
 		       sizeof(why)) != CR_OK) {
@@ -93,10 +175,11 @@ static void rx_response(struct ike_sa *sa, const uint8_t *pkt, size_t len, struc
 			const struct addr *local, const struct addr *remote, int natt)
 {
 	struct engine *e = sa->eng;
-	struct secret plain = { 0 };
+	struct secret plain = { 0 }, dgram1 = { 0 };
 	struct codec_err err;
 	struct sa_entry *en;
 	ike_response_fn fn;
+	int rc = 0;
 
 	/* the exchange type must be the request's: an unprotected
 	 * "IKE_SA_INIT" answer to a protected request is a forgery */
@@ -105,7 +188,11 @@ static void rx_response(struct ike_sa *sa, const uint8_t *pkt, size_t len, struc
 		drop(e, "unexpected response", remote);
 		return;
 	}
-	if (m->hdr.exchange != IKE_SA_INIT && unprotect(sa, pkt, len, m, &plain, &err) < 0) {
+	if (m->hdr.exchange != IKE_SA_INIT)
+		rc = unprotect(sa, pkt, len, m, &sa->frag_resp, &plain, &dgram1, &err);
+	if (rc == 1)
+		goto out;	/* a fragment: more to come, or dropped */
+	if (rc < 0) {
 		drop(e, err.reason, remote);
 		goto out;
 	}
@@ -128,6 +215,7 @@ static void rx_response(struct ike_sa *sa, const uint8_t *pkt, size_t len, struc
 		info_flush(sa);
 out:
 	secret_free(&plain);
+	secret_free(&dgram1);
 }
 
 /* Requests a responder knows; IKE_SA_INIT creates SAs elsewhere. */
@@ -150,7 +238,7 @@ static void rx_request(struct ike_sa *sa, const uint8_t *pkt, size_t len, struct
 		       const struct addr *local, const struct addr *remote, int natt)
 {
 	struct engine *e = sa->eng;
-	struct secret plain = { 0 };
+	struct secret plain = { 0 }, dgram1 = { 0 };
 	struct codec_err err;
 	struct out_msg o;
 	int rc;
@@ -173,7 +261,14 @@ static void rx_request(struct ike_sa *sa, const uint8_t *pkt, size_t len, struct
 		drop(e, "exchange not allowed in this state", remote);
 		return;
 	}
-	rc = unprotect(sa, pkt, len, m, &plain, &err);
+	rc = unprotect(sa, pkt, len, m, &sa->frag_req, &plain, &dgram1, &err);
+	if (rc == 1)
+		goto out;	/* a fragment: more to come, or dropped */
+	if (dgram1.ptr) {
+		/* 2.6.1: a retransmission is known by its fragment 1 */
+		pkt = dgram1.ptr;
+		len = dgram1.len;
+	}
 	if (rc == 0 && ike_msg_check_rules(m, &err) < 0)
 		rc = -2;
 	/* what the codec says to drop (unknown exchange, payloads outside SK:
@@ -205,6 +300,7 @@ static void rx_request(struct ike_sa *sa, const uint8_t *pkt, size_t len, struct
 	dispatch_request(sa, m);	/* may destroy sa */
 out:
 	secret_free(&plain);
+	secret_free(&dgram1);
 }
 
 /* Stateless unauthenticated answers: ENGINE_UNAUTH_NOTIFY_PER_S a second. */
@@ -240,6 +336,50 @@ static void refuse_undecodable(struct engine *e, const struct ike_msg *m,
 				   &type, 1);
 }
 
+/* 1.5, 2.21.4 (BAD-INPUT 5): an encrypted request for an IKE SA we do not
+ * hold may get an unprotected INVALID_IKE_SPI: the peer may have lost our
+ * restart.  Token buckets per source and in all keep it from being an
+ * amplifier; nothing is kept. */
+static void answer_unknown_spi(struct engine *e, const struct ike_msg *m,
+			       const struct addr *local, const struct addr *remote)
+{
+	char a[ADDR_STRLEN];
+
+	if (m->hdr.exchange == IKE_SA_INIT || m->sk_index < 0)
+		return;
+	if (!tbucket_admit(&e->invalid_spi, remote, loop_now_ms(e->loop),
+			   ENGINE_INVALID_SPI_PER_S, ENGINE_INVALID_SPI_PEER_PER_S,
+			   ENGINE_INVALID_SPI_PEER_BURST)) {
+		e->stats.invalid_spi_limited++;
+		return;
+	}
+	if (msg_send_invalid_spi(e, &m->hdr, local, remote) == 0) {
+		e->stats.invalid_spi_sent++;
+		log_dbg(LS_IKE, "INVALID_IKE_SPI sent to %s (SPIs %016llx/%016llx)",
+			addr_str(remote, a, sizeof(a)), (unsigned long long)spi_get(m->hdr.spi_i),
+			(unsigned long long)spi_get(m->hdr.spi_r));
+	}
+}
+
+/* 2.21.4 (BAD-INPUT 6): an unprotected INVALID_IKE_SPI for an IKE SA we
+ * hold is not proof of anything (anyone can send it): it starts a
+ * liveness check, which ends the SA only if the peer stays silent.
+ * 1 if m was that notify (consumed). */
+static int unprotected_invalid_spi(struct ike_sa *sa, const struct ike_msg *m,
+				   const struct addr *remote)
+{
+	char a[ADDR_STRLEN];
+
+	if (m->hdr.exchange == IKE_SA_INIT || m->sk_index >= 0 ||
+	    !ike_msg_notify(m, N_INVALID_IKE_SPI))
+		return 0;
+	sa->eng->stats.invalid_spi_received++;
+	log_info(LS_IKE, "IKE SA %llu: unprotected INVALID_IKE_SPI from %s, not trusted: "
+		 "liveness check", (unsigned long long)sa->id, addr_str(remote, a, sizeof(a)));
+	ike_sa_check_alive(sa);
+	return 1;
+}
+
 void engine_packet_in(struct engine *e, const uint8_t *pkt, size_t len,
 		      const struct addr *local, const struct addr *remote, int natt)
 {
@@ -251,6 +391,8 @@ void engine_packet_in(struct engine *e, const uint8_t *pkt, size_t len,
 	e->stats.packets_in++;
 	e->stats.bytes_in += len;
 	if (ike_msg_decode(pkt, len, mp, &err) < 0) {
+		if (err.payload == PL_SKF)	/* RFC 7383 2.5: number 0 or > total */
+			e->stats.frags_dropped++;
 		drop(e, err.reason, remote);
 		refuse_undecodable(e, mp, &err, local, remote);
 		return;
@@ -271,8 +413,12 @@ void engine_packet_in(struct engine *e, const uint8_t *pkt, size_t len,
 	if (!en) {
 		drop(e, response ? "response for an unknown IKE SA" :
 				   "request for an unknown IKE SA", remote);
+		if (!response)
+			answer_unknown_spi(e, mp, local, remote);
 		return;
 	}
+	if (response && unprotected_invalid_spi((struct ike_sa *)en, mp, remote))
+		return;
 	if (response)
 		rx_response((struct ike_sa *)en, pkt, len, mp, local, remote, natt);
 	else

@@ -4,6 +4,7 @@
  * (requests: retransmitted until answered; responses: cached for the
  * peer's retransmissions).
  */
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -103,37 +104,130 @@ static void out_hdr(const struct ike_sa *sa, const struct out_msg *m, struct ike
 	h->msgid = m->msgid;
 }
 
-/* The inner chain, then an SK payload sized for it, then the cipher text
- * written into the reserved body with the message so far as AAD. */
+/* The inner chain of m into wi; its first payload's type. */
+static int encode_inner(const struct out_msg *m, struct wr *wi, uint8_t *first)
+{
+	struct ike_msg_builder b;
+
+	ike_build_chain(&b, wi);
+	for (size_t i = 0; i < m->n; i++)
+		ike_build_payload(&b, &m->pl[i]);
+	if (ike_build_finish(&b) < 0)
+		return -1;
+	*first = m->n ? b.first : PL_NONE;
+	return 0;
+}
+
+/* One SK (num 0) or SKF payload over plain, after the header h: the body
+ * sized for it, then the cipher text written into it with the datagram
+ * so far as AAD (RFC 7296 3.14, RFC 7383 2.5). */
+static int encode_sealed(const struct ike_sa *sa, const struct ike_hdr *h, uint8_t first,
+			 uint16_t num, uint16_t total, const uint8_t *plain, size_t plen,
+			 struct wr *w)
+{
+	size_t blen = sk_overhead(&sa->sk_out, plen), body;
+	struct ike_msg_builder b;
+	struct wr wb;
+
+	ike_build_msg(&b, w, h);
+	body = num ? ike_build_skf_reserve(&b, first, num, total, blen) :
+		     ike_build_sk_reserve(&b, first, blen);
+	if (body == (size_t)-1 || ike_build_finish(&b) < 0)
+		return -1;
+	wr_init(&wb, wr_data(w) + body, blen);
+	if (sk_encrypt(&sa->sk_out, wr_data(w), body, plain, plen, &wb) != CR_OK ||
+	    wr_len(&wb) != blen)
+		return -1;
+	return 0;
+}
+
 static int encode_protected(const struct ike_sa *sa, const struct out_msg *m,
 			    const struct ike_hdr *h, struct wr *w)
 {
 	uint8_t inner[OUT_MSG_MAX];
-	struct ike_msg_builder b;
-	struct wr wi, wb;
-	size_t body, blen;
 	uint8_t first;
-	int rc = -1;
+	struct wr wi;
+	int rc;
 
 	wr_init(&wi, inner, sizeof(inner));
-	ike_build_chain(&b, &wi);
-	for (size_t i = 0; i < m->n; i++)
-		ike_build_payload(&b, &m->pl[i]);
-	if (ike_build_finish(&b) < 0)
+	rc = encode_inner(m, &wi, &first);
+	if (rc == 0)
+		rc = encode_sealed(sa, h, first, 0, 0, inner, wr_len(&wi), w);
+	memzero(inner, sizeof(inner));
+	return rc;
+}
+
+/* ---- IKE fragmentation (RFC 7383 2.5) ---- */
+
+/* fragment_size: the whole IP datagram, the connection's or the global one. */
+static size_t frag_size(const struct ike_sa *sa)
+{
+	if (sa->conn && sa->conn->fragment_size)
+		return (size_t)sa->conn->fragment_size;
+	return (size_t)sa->eng->cfg->global.fragment_size;
+}
+
+/* What comes before the IKE header in the IP datagram. */
+static size_t frag_ip_overhead(const struct ike_sa *sa)
+{
+	return (addr_family(&sa->remote) == AF_INET6 ? 40 : 20) + 8 +
+	       (sa->natt ? IKE_NONESP_MARKER_LEN : 0);
+}
+
+int msg_needs_fragments(const struct ike_sa *sa, uint8_t exchange, size_t msg_len)
+{
+	return exchange != IKE_SA_INIT && sa->frag_ok &&
+	       frag_ip_overhead(sa) + msg_len > frag_size(sa);
+}
+
+/* Each fragment in its own frag_size bytes of *mem (malloc'd, the caller
+ * frees it); *n fragments.  -1 (logged) when they do not fit. */
+static int encode_fragments(const struct ike_sa *sa, const struct out_msg *m,
+			    uint8_t **mem, struct ike_frag *frags, size_t *n)
+{
+	size_t fsize = frag_size(sa), hdrs = frag_ip_overhead(sa) + IKE_HDR_LEN + 8;
+	size_t chunk = fsize > hdrs ? sk_max_plain(&sa->sk_out, fsize - hdrs) : 0;
+	uint8_t inner[OUT_MSG_MAX], first;
+	size_t total = 0, ilen;
+	struct ike_hdr h;
+	struct wr wi;
+	int rc = -1;
+
+	*mem = NULL;
+	wr_init(&wi, inner, sizeof(inner));
+	if (encode_inner(m, &wi, &first) < 0)
 		goto out;
-	first = m->n ? b.first : PL_NONE;
-	blen = sk_overhead(&sa->sk_out, wr_len(&wi));
-	ike_build_msg(&b, w, h);
-	body = ike_build_sk_reserve(&b, first, blen);
-	if (body == (size_t)-1 || ike_build_finish(&b) < 0)
+	ilen = wr_len(&wi);
+	total = chunk ? (ilen + chunk - 1) / chunk : 0;
+	if (!total || total > FRAG_MAX_FRAGMENTS) {
+		log_err(LS_IKE, "IKE SA %llu: %zu bytes in fragments of %zu (fragment_size %zu): "
+			"%zu fragments, 1 to %d possible", (unsigned long long)sa->id, ilen, chunk,
+			fsize, total, FRAG_MAX_FRAGMENTS);
 		goto out;
-	wr_init(&wb, wr_data(w) + body, blen);
-	if (sk_encrypt(&sa->sk_out, wr_data(w), body, inner, wr_len(&wi), &wb) != CR_OK ||
-	    wr_len(&wb) != blen)
+	}
+	if (!(*mem = malloc(total * fsize)))
 		goto out;
+	out_hdr(sa, m, &h);
+	for (size_t i = 0; i < total; i++) {
+		size_t off = i * chunk, plen = ilen - off < chunk ? ilen - off : chunk;
+		struct wr w;
+
+		/* 2.5: the first inner payload's type in fragment 1 only */
+		wr_init(&w, *mem + i * fsize, fsize - frag_ip_overhead(sa));
+		if (encode_sealed(sa, &h, i ? PL_NONE : first, (uint16_t)(i + 1), (uint16_t)total,
+				  inner + off, plen, &w) < 0)
+			goto out;
+		frags[i].p = wr_data(&w);
+		frags[i].len = wr_len(&w);
+	}
+	*n = total;
 	rc = 0;
 out:
 	memzero(inner, sizeof(inner));
+	if (rc < 0) {
+		free(*mem);
+		*mem = NULL;
+	}
 	return rc;
 }
 
@@ -153,12 +247,32 @@ static int encode(const struct ike_sa *sa, const struct out_msg *m, struct wr *w
 	return ike_build_finish(&b);
 }
 
+/* Splits the message encoded in frags[0] when it is too big for a
+ * datagram; frags[0] is kept (logged) if it cannot be split. */
+static size_t maybe_fragment(struct ike_sa *sa, const struct out_msg *m, uint8_t **mem,
+			     struct ike_frag *frags)
+{
+	size_t n = 1, len = frags[0].len;
+
+	if (!msg_needs_fragments(sa, m->exchange, len) ||
+	    encode_fragments(sa, m, mem, frags, &n) < 0)
+		return 1;
+	sa->eng->stats.frags_out += n;
+	sa->eng->stats.frag_msgs_out++;
+	log_info(LS_IKE, "IKE SA %llu: %s %s %u (%zu bytes) sent in %zu fragments "
+		 "(fragment_size %zu)", (unsigned long long)sa->id, ike_exchange_name(m->exchange),
+		 m->response ? "response" : "request", m->msgid, len, n, frag_size(sa));
+	return n;
+}
+
 static int send_common(struct ike_sa *sa, struct out_msg *m, ike_response_fn on_response,
 		       struct secret *keep)
 {
 	uint8_t *buf = sa->eng->tx_buf;	/* per engine, see struct engine */
-	struct ike_frag f;
+	struct ike_frag f[FRAG_MAX_FRAGMENTS];
+	uint8_t *mem = NULL;
 	struct wr w;
+	size_t n;
 	int rc;
 
 	wr_init(&w, buf, ENGINE_TX_MAX);
@@ -170,18 +284,22 @@ static int send_common(struct ike_sa *sa, struct out_msg *m, ike_response_fn on_
 	}
 	if (keep && (secret_free(keep), secret_dup(keep, buf, wr_len(&w)) < 0))
 		return -1;
-	f.p = buf;
-	f.len = wr_len(&w);
+	f[0].p = buf;
+	f[0].len = wr_len(&w);
 	log_dbg(LS_IKE, "IKE SA %llu: sending %s %s %u (%zu bytes)", (unsigned long long)sa->id,
 		ike_exchange_name(m->exchange), m->response ? "response" : "request",
-		m->msgid, f.len);
-	if (m->response)
-		return ike_window_send_response(&sa->win, &f, 1);
-	sa->on_response = on_response;
-	sa->req_exchange = m->exchange;
-	rc = ike_window_send_request(&sa->win, &f, 1);
-	if (rc < 0)
-		sa->on_response = NULL;
+		m->msgid, f[0].len);
+	n = maybe_fragment(sa, m, &mem, f);
+	if (m->response) {
+		rc = ike_window_send_response(&sa->win, f, n);
+	} else {
+		sa->on_response = on_response;
+		sa->req_exchange = m->exchange;
+		rc = ike_window_send_request(&sa->win, f, n);
+		if (rc < 0)
+			sa->on_response = NULL;
+	}
+	free(mem);
 	return rc;
 }
 
@@ -200,21 +318,19 @@ int msg_send_response(struct ike_sa *sa, struct out_msg *m, struct secret *keep)
 	return send_common(sa, m, NULL, keep);
 }
 
-int msg_send_stateless(struct engine *e, const struct ike_hdr *req, const struct addr *local,
-		       const struct addr *remote, uint16_t type, const void *data, size_t len)
+/* One unprotected notify in answer to req, header h (flags, SPIs) given. */
+static int send_notify_answer(struct engine *e, struct ike_hdr *h, const struct ike_hdr *req,
+			      const struct addr *local, const struct addr *remote, uint16_t type,
+			      const void *data, size_t len)
 {
 	uint8_t buf[IKE_HDR_LEN + 8 + 2 * IKE_COOKIE_MAX];
 	struct ike_msg_builder b;
 	struct ike_payload p;
-	struct ike_hdr h;
 	struct wr w;
 
-	memset(&h, 0, sizeof(h));
-	memcpy(h.spi_i, req->spi_i, 8);
-	h.major = IKE_VERSION_MAJOR;
-	h.exchange = req->exchange;
-	h.flags = IKE_FLAG_RESPONSE;
-	h.msgid = req->msgid;
+	h->major = IKE_VERSION_MAJOR;
+	h->exchange = req->exchange;
+	h->msgid = req->msgid;
 	memset(&p, 0, sizeof(p));
 	p.type = PL_NOTIFY;
 	p.known = 1;
@@ -222,11 +338,35 @@ int msg_send_stateless(struct engine *e, const struct ike_hdr *req, const struct
 	p.u.notify.data.p = data;
 	p.u.notify.data.len = len;
 	wr_init(&w, buf, sizeof(buf));
-	ike_build_msg(&b, &w, &h);
+	ike_build_msg(&b, &w, h);
 	ike_build_payload(&b, &p);
 	if (ike_build_finish(&b) < 0)
 		return -1;
 	return engine_send(e, local, remote, buf, wr_len(&w));
+}
+
+int msg_send_stateless(struct engine *e, const struct ike_hdr *req, const struct addr *local,
+		       const struct addr *remote, uint16_t type, const void *data, size_t len)
+{
+	struct ike_hdr h;
+
+	memset(&h, 0, sizeof(h));
+	memcpy(h.spi_i, req->spi_i, 8);
+	h.flags = IKE_FLAG_RESPONSE;
+	return send_notify_answer(e, &h, req, local, remote, type, data, len);
+}
+
+int msg_send_invalid_spi(struct engine *e, const struct ike_hdr *req, const struct addr *local,
+			 const struct addr *remote)
+{
+	struct ike_hdr h;
+
+	memset(&h, 0, sizeof(h));
+	memcpy(h.spi_i, req->spi_i, 8);
+	memcpy(h.spi_r, req->spi_r, 8);
+	/* we answer as the other side of the SA the request names */
+	h.flags = IKE_FLAG_RESPONSE | (req->flags & IKE_FLAG_INITIATOR ? 0 : IKE_FLAG_INITIATOR);
+	return send_notify_answer(e, &h, req, local, remote, N_INVALID_IKE_SPI, NULL, 0);
 }
 
 /* ---- datagrams out: the sockets, or the test hook ---- */

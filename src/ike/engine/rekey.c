@@ -459,6 +459,7 @@ void rekey_child_gone(struct child_sa *c)
 		c->npols = 0;
 		log_dbg(LS_CHD, "CHILD SA %s: policies go from %08x to %08x", child_name(c),
 			c->spi_in, heir->spi_in);
+		child_sa_policies_follow(heir);
 	}
 	secret_free(&c->rk.ni);
 	secret_free(&c->rk.nr);
@@ -573,7 +574,8 @@ void rekey_ike_established(struct ike_sa *sa)
 	}
 	if (first && conn->over_time)
 		arm(l, &sa->rk.expire, &sa->rk.expire_at_ms, (first + conn->over_time) * 1000);
-	if (sa->rk.predecessor)
+	/* reauthentication, or CHILD SAs a childless IKE SA was started for */
+	if (sa->rk.predecessor || (!sa->pending_child && sa->rk.nwant_new))
 		rekey_window_free(sa);
 }
 

@@ -328,20 +328,13 @@ uint32_t trap_reqid(struct engine *e, const struct conf_conn *conn, const struct
 	return t ? t->reqid : 0;
 }
 
-static int sel_eq(const struct kernel_selector *a, const struct kernel_selector *b)
-{
-	return addr_eq_host(&a->src, &b->src) && addr_eq_host(&a->dst, &b->dst) &&
-	       a->src_plen == b->src_plen && a->dst_plen == b->dst_plen &&
-	       a->proto == b->proto && a->sport == b->sport && a->dport == b->dport;
-}
-
 const struct kernel_policy *trap_standing_policy(struct engine *e,
 						 const struct kernel_selector *sel,
 						 enum kernel_dir dir)
 {
 	for (struct trap *t = e->traps; t; t = t->next)
 		for (size_t i = 0; i < t->npols; i++)
-			if (t->pols[i].dir == dir && sel_eq(&t->pols[i].sel, sel))
+			if (t->pols[i].dir == dir && kernel_selector_eq(&t->pols[i].sel, sel))
 				return &t->pols[i];
 	return NULL;
 }
@@ -366,7 +359,7 @@ size_t trap_reinstall_missing(struct engine *e, const struct kernel_policy_info 
 		for (size_t k = 0; k < t->npols; k++) {
 			for (i = 0; i < n; i++)
 				if (listed[i].dir == t->pols[k].dir &&
-				    sel_eq(&listed[i].sel, &t->pols[k].sel))
+				    kernel_selector_eq(&listed[i].sel, &t->pols[k].sel))
 					break;
 			if (i < n)
 				continue;

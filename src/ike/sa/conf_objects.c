@@ -80,13 +80,23 @@ int conf_proposals_dup(const struct conf_strlist *l, uint8_t protocol, struct ik
 
 void conf_ts_resolve(const struct conf_ts_list *l, const struct addr *host, struct ts_set *out)
 {
+	conf_ts_resolve_hosts(l, host, 1, out);
+}
+
+void conf_ts_resolve_hosts(const struct conf_ts_list *l, const struct addr *hosts,
+			   size_t nhosts, struct ts_set *out)
+{
 	out->n = 0;
 	for (size_t i = 0; i < l->n && out->n < TS_SET_MAX; i++) {
 		struct ike_ts ts = l->v[i].ts;
 
-		if (l->v[i].dynamic) {
+		if (!l->v[i].dynamic) {
+			out->ts[out->n++] = ts;
+			continue;
+		}
+		for (size_t h = 0; h < nhosts && out->n < TS_SET_MAX; h++) {
 			size_t len;
-			const uint8_t *b = addr_bytes(host, &len);
+			const uint8_t *b = addr_bytes(&hosts[h], &len);
 
 			if (!b)
 				continue;
@@ -94,8 +104,11 @@ void conf_ts_resolve(const struct conf_ts_list *l, const struct addr *host, stru
 			memset(ts.start, 0, sizeof(ts.start));
 			memset(ts.end, 0, sizeof(ts.end));
 			memcpy(ts.start, b, len);
-			memcpy(ts.end, b, len);
+			if (addr_is_any(&hosts[h]))
+				memset(ts.end, 0xff, len);
+			else
+				memcpy(ts.end, b, len);
+			out->ts[out->n++] = ts;
 		}
-		out->ts[out->n++] = ts;
 	}
 }

@@ -24,5 +24,10 @@ int conf_proposals_dup(const struct conf_strlist *l, uint8_t protocol, struct ik
 		       size_t *n);
 /* A connection's selectors with "dynamic" resolved to host. */
 void conf_ts_resolve(const struct conf_ts_list *l, const struct addr *host, struct ts_set *out);
+/* The same with "dynamic" standing for each of hosts (virtual addresses,
+ * RFC 7296 3.15); a host 0.0.0.0 or :: for the whole address family (a
+ * client asking for an address it does not know yet). */
+void conf_ts_resolve_hosts(const struct conf_ts_list *l, const struct addr *hosts,
+			   size_t nhosts, struct ts_set *out);
 
 #endif

@@ -12,7 +12,10 @@ src_ike_sa_libikesa_a_SOURCES = \
 	src/ike/sa/conf_objects.c src/ike/sa/conf_objects.h \
 	src/ike/sa/prop_util.c src/ike/sa/prop_util.h \
 	src/ike/sa/socket.c src/ike/sa/socket.h \
-	src/ike/sa/window.c src/ike/sa/window.h
+	src/ike/sa/window.c src/ike/sa/window.h \
+	src/ike/sa/tbucket.c src/ike/sa/tbucket.h \
+	src/ike/sa/pool.c src/ike/sa/pool.h \
+	src/ike/sa/frag.c src/ike/sa/frag.h
 src_ike_sa_libikesa_a_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS)
 
 SA_TEST_RUNNER = tests/sa/runner.c tests/sa/runner.h
@@ -65,3 +68,15 @@ TESTS += tests/sa/test_exchange_loop
 tests_sa_test_exchange_loop_SOURCES = tests/sa/test_exchange_loop.c $(SA_TEST_RUNNER)
 tests_sa_test_exchange_loop_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_sa_test_exchange_loop_LDADD = $(SA_TEST_LIBS)
+
+check_PROGRAMS += tests/sa/test_pool
+TESTS += tests/sa/test_pool
+tests_sa_test_pool_SOURCES = tests/sa/test_pool.c $(SA_TEST_RUNNER)
+tests_sa_test_pool_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_sa_test_pool_LDADD = $(SA_TEST_LIBS)
+
+check_PROGRAMS += tests/sa/test_frag
+TESTS += tests/sa/test_frag
+tests_sa_test_frag_SOURCES = tests/sa/test_frag.c $(SA_TEST_RUNNER)
+tests_sa_test_frag_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_sa_test_frag_LDADD = $(SA_TEST_LIBS)

@@ -248,6 +248,9 @@ ike_start() {
 	rm -rf "$SCEN_TMP/$1"
 	ike_write_conf "$1" "$2"
 	_ike_side "$1"
+	# a scenario may rewrite the written files (ike_post_conf, with _kind,
+	# _dir and _ns set; e.g. certificates instead of the PSK)
+	! command -v ike_post_conf >/dev/null || ike_post_conf "$1"
 	if _ike_other "$1" start; [ $? -ne 200 ]; then
 		:
 	elif [ "$_kind" = ikedaemon ]; then

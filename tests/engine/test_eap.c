@@ -1,0 +1,185 @@
+/*
+ * EAP in IKE_AUTH (RFC 7296 2.16) between two engines (pair.h): A is the
+ * EAP client (local auth = eap-*), B the gateway authenticating itself
+ * with a PSK and its peers with EAP.  Each row says whether the IKE SA
+ * comes up or which log line says why not; a failed one leaves nothing on
+ * B and its log names the identity, never the password.  Also: a client
+ * that stops answering is gone with the half-open timeout.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "ike/engine/exchange.h"
+#include "lib/kernel_mem.h"
+#include "pair.h"
+
+static struct pair P;
+static char logbuf[16384];
+
+#define PSK "{ id = \"b.example\"; psk = \"pair-test-psk-0123456789\"; }"
+
+static char *conf(int side, const char *secrets, const char *local, const char *remote)
+{
+	char *out = NULL;
+
+	ck_assert_int_ge(asprintf(&out,
+		"secrets: ( " PSK "%s );\n"
+		"connections: ( {\n"
+		"  name = \"%s\";\n"
+		"  local_addrs = [\"%s\"]; remote_addrs = [\"%s\"];\n"
+		"  local = { %s };\n"
+		"  remote = { %s };\n"
+		"  children = ( { name = \"net\"; local_ts = [\"%s\"]; remote_ts = [\"%s\"]; } );\n"
+		"} );\n",
+		secrets, side ? "ba" : "ab", side ? "192.0.2.2" : "192.0.2.1",
+		side ? "%any" : "192.0.2.2", local, remote, side ? "10.2.0.0/16" : "10.1.0.0/16",
+		side ? "10.1.0.0/16" : "10.2.0.0/16"), 0);
+	return out;
+}
+
+static void sink(enum log_subsys sub, enum log_level lvl, const char *line, void *arg)
+{
+	(void)sub;
+	(void)lvl;
+	(void)arg;
+	if (strlen(logbuf) + strlen(line) + 2 < sizeof(logbuf)) {
+		strcat(logbuf, line);
+		strcat(logbuf, "\n");
+	}
+}
+
+static const struct eap_case {
+	const char *name;
+	const char *a_secrets, *a_local;
+	const char *b_secrets, *b_remote;
+	const char *why;		/* NULL: comes up */
+	const char *eap_id;		/* B's sa->eap_identity when up */
+} cases[] = {
+	{ "EAP-MD5, identity asked (eap_id = %any)",
+	  ", { id = \"alice\"; eap = \"md5-secret\"; }", "id = \"alice\"; auth = \"eap-md5\";",
+	  ", { id = \"alice\"; eap = \"md5-secret\"; }", "auth = \"eap-md5\"; eap_id = \"%any\";",
+	  NULL, "alice" },
+	{ "EAP-MSCHAPv2, IKE identity is the EAP identity",
+	  ", { id = \"alice\"; eap = \"pässwörd\"; }", "id = \"alice\"; auth = \"eap-mschapv2\";",
+	  ", { id = \"alice\"; eap = \"pässwörd\"; }", "auth = \"eap-mschapv2\";", NULL, "alice" },
+	{ "EAP-MSCHAPv2 with an eap_id other than the IKE identity",
+	  ", { id = \"carol\"; eap = \"c-secret\"; }",
+	  "id = \"laptop.example\"; auth = \"eap-mschapv2\"; eap_id = \"carol\";",
+	  ", { id = \"carol\"; eap = \"c-secret\"; }", "auth = \"eap-mschapv2\"; eap_id = \"carol\";",
+	  NULL, "carol" },
+	{ "EAP-MD5, wrong password",
+	  ", { id = \"alice\"; eap = \"guess-1\"; }", "id = \"alice\"; auth = \"eap-md5\";",
+	  ", { id = \"alice\"; eap = \"md5-secret\"; }", "auth = \"eap-md5\"; eap_id = \"%any\";",
+	  "EAP authentication of alice failed: EAP-MD5 response does not match", NULL },
+	{ "EAP-MSCHAPv2, wrong password",
+	  ", { id = \"alice\"; eap = \"guess-1\"; }", "id = \"alice\"; auth = \"eap-mschapv2\";",
+	  ", { id = \"alice\"; eap = \"md5-secret\"; }", "auth = \"eap-mschapv2\";",
+	  "EAP authentication of alice failed: EAP-MSCHAPv2 NT-Response does not match", NULL },
+	{ "client runs MD5, gateway offers MSCHAPv2: Nak",
+	  ", { id = \"alice\"; eap = \"md5-secret\"; }", "id = \"alice\"; auth = \"eap-md5\";",
+	  ", { id = \"alice\"; eap = \"md5-secret\"; }", "auth = \"eap-mschapv2\";",
+	  "peer refused EAP-MSCHAPv2 (Nak), wants MD5", NULL },
+	{ "unknown EAP identity",
+	  ", { id = \"mallory\"; eap = \"x\"; }", "id = \"mallory\"; auth = \"eap-md5\";",
+	  ", { id = \"alice\"; eap = \"md5-secret\"; }", "auth = \"eap-md5\";",
+	  "no EAP secret for 'mallory'", NULL },
+	{ "eap_id required, another given",
+	  ", { id = \"alice\"; eap = \"md5-secret\"; }", "id = \"alice\"; auth = \"eap-md5\";",
+	  ", { id = \"alice\"; eap = \"md5-secret\"; }", "auth = \"eap-md5\"; eap_id = \"bob\";",
+	  "EAP identity 'alice' is not the one configured", NULL },
+	{ "gateway without EAP, client sends no AUTH",
+	  ", { id = \"alice\"; eap = \"md5-secret\"; }", "id = \"alice\"; auth = \"eap-md5\";",
+	  ", { id = \"alice\"; psk = \"pair-test-psk-0123456789\"; }", "auth = \"psk\";",
+	  "without AUTH (EAP) from alice, the connection accepts psk only", NULL },
+};
+
+START_TEST(eap)
+{
+	const struct eap_case *c = &cases[_i];
+	char *ca = conf(0, c->a_secrets, c->a_local, "id = \"b.example\"; auth = \"psk\";");
+	char *cb = conf(1, c->b_secrets, "id = \"b.example\"; auth = \"psk\";", c->b_remote);
+
+	logbuf[0] = 0;
+	log_set_sink(sink, NULL);
+	pair_setup(&P, ca, cb);
+	pair_initiate(&P);
+	pair_pump(&P, 0);
+	log_set_sink(NULL, NULL);
+	if (!c->why) {
+		struct ike_sa *a = pair_sa(&P, PAIR_A), *b = pair_sa(&P, PAIR_B);
+
+		ck_assert_msg(pair_established(&P), "%s: not established:\n%s", c->name, logbuf);
+		ck_assert_uint_eq(a->auth_local_method, AUTH_METHOD_PSK);
+		ck_assert_uint_eq(b->auth_remote_method, AUTH_METHOD_PSK);
+		ck_assert_str_eq(b->eap_identity, c->eap_id);
+		ck_assert_str_eq(a->eap_identity, c->eap_id);
+		ck_assert_ptr_null(b->eap);
+		ck_assert_ptr_null(b->auth_st[0].m);
+		ck_assert_ptr_null(a->auth_st[0].m);
+		ck_assert_ptr_nonnull(a->children);
+		ck_assert_int_eq(a->children->state, CHILD_SA_INSTALLED);
+		ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_B].k), 2);
+		ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_A].k), 2);
+	} else {
+		ck_assert_msg(!pair_established(&P), "%s: established", c->name);
+		ck_assert_uint_eq(pair_nsas(&P, PAIR_A), 0);
+		ck_assert_uint_eq(pair_nsas(&P, PAIR_B), 0);
+		ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_B].k), 0);
+		ck_assert_msg(strstr(logbuf, c->why), "%s: \"%s\" not logged:\n%s", c->name, c->why,
+			      logbuf);
+	}
+	/* passwords are never logged */
+	ck_assert_ptr_null(strstr(logbuf, "md5-secret"));
+	ck_assert_ptr_null(strstr(logbuf, "guess-1"));
+	ck_assert_ptr_null(strstr(logbuf, "pässwörd"));
+	pair_free(&P);
+	free(ca);
+	free(cb);
+}
+END_TEST
+
+/* A's packets after the first EAP round are lost: B forgets the SA. */
+static int drop_late(struct pair *p, struct pair_pkt *pkt, void *arg)
+{
+	(void)p;
+	(void)arg;
+	return pkt->from == PAIR_A && ++*(int *)arg > 2;
+}
+
+START_TEST(client_never_finishes)
+{
+	char *ca = conf(0, ", { id = \"alice\"; eap = \"md5-secret\"; }",
+			"id = \"alice\"; auth = \"eap-md5\";", "id = \"b.example\"; auth = \"psk\";");
+	char *cb = conf(1, ", { id = \"alice\"; eap = \"md5-secret\"; }",
+			"id = \"b.example\"; auth = \"psk\";", "auth = \"eap-md5\"; eap_id = \"%any\";");
+	int n = 0;
+
+	pair_setup(&P, ca, cb);
+	P.filter = drop_late;
+	P.filter_arg = &n;
+	pair_initiate(&P);
+	pair_pump(&P, 0);
+	ck_assert_uint_eq(pair_nsas(&P, PAIR_B), 1);
+	ck_assert_ptr_nonnull(pair_sa(&P, PAIR_B)->eap);
+	pair_run(&P, ENGINE_HALF_OPEN_MS + 1000, NULL);
+	ck_assert_uint_eq(pair_nsas(&P, PAIR_B), 0);
+	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_B].k), 0);
+	pair_free(&P);
+	free(ca);
+	free(cb);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("eap");
+	TCase *tc = tcase_create("eap");
+
+	tcase_add_loop_test(tc, eap, 0, (int)(sizeof(cases) / sizeof(cases[0])));
+	tcase_add_test(tc, client_never_finishes);
+	suite_add_tcase(s, tc);
+	return pair_main(s);
+}
