@@ -38,7 +38,8 @@ tests_fuzz_fuzz_ctl_cmds_LDFLAGS = $(FUZZER_LINK_FLAGS)
 tests_fuzz_fuzz_ctl_cmds_LDADD = tests/lib/libiketest.a $(ENGINE_LIBS) $(KERNEL_LIBS) \
 	$(IKECORE_LIBS) $(CRYPTO_LIBS)
 noinst_PROGRAMS += tests/fuzz/fuzz_engine
-tests_fuzz_fuzz_engine_SOURCES = tests/fuzz/fuzz_engine.c
+tests_fuzz_fuzz_engine_SOURCES = tests/fuzz/fuzz_engine.c \
+	tests/engine/fixed_sa.c tests/engine/fixed_sa.h
 tests_fuzz_fuzz_engine_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_fuzz_fuzz_engine_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS)
 tests_fuzz_fuzz_engine_LDFLAGS = $(FUZZER_LINK_FLAGS)

@@ -381,6 +381,17 @@ size_t kernel_mem_policy_count(struct kernel *k)
 	return mk_of(k)->npols;
 }
 
+int kernel_mem_restart(struct kernel *k)
+{
+	struct mem_kernel *mk = mk_of(k);
+
+	if (mk->nsas || mk->npols || mk->nevs)
+		return -1;
+	mk->next_spi = 0xc0000001u;
+	mk->fail_err = 0;
+	return 0;
+}
+
 const struct kernel_sa *kernel_mem_find_sa(struct kernel *k, const struct kernel_sa_id *id)
 {
 	struct mem_sa *m = sa_find(mk_of(k), id);

@@ -15,6 +15,9 @@ struct kernel *kernel_mem_new(const struct kernel_events *ev);
 
 size_t kernel_mem_sa_count(struct kernel *k);
 size_t kernel_mem_policy_count(struct kernel *k);
+/* Empty again: the SPIs allocated next are those of a new one (the engine
+ * fuzzer reuses its kernel); -1 if anything is installed or queued. */
+int kernel_mem_restart(struct kernel *k);
 /* NULL if absent. */
 const struct kernel_sa *kernel_mem_find_sa(struct kernel *k, const struct kernel_sa_id *id);
 const struct kernel_policy *kernel_mem_find_policy(struct kernel *k,

@@ -21,6 +21,15 @@
 #define CHILD_SPI_MAX	0xcfffffffu
 /* Prefixes one selector may split into (ts_to_prefixes bound for IPv6). */
 #define CHILD_MAX_PREFIXES	254
+/*
+ * Policy pairs (in/out, and fwd) one CHILD SA may install: every subnet
+ * pair of TS_SET_MAX selectors each way.  A peer's address ranges that are
+ * not subnets split into prefixes, up to 254 each: without a bound one
+ * negotiated CHILD SA could ask for 16 x 16 x 254 x 254 x 3 kernel
+ * policies (fuzz_engine, an IKE_AUTH request with two such ranges took
+ * seconds).
+ */
+#define CHILD_MAX_POLICY_PAIRS	(TS_SET_MAX * TS_SET_MAX)
 
 uint32_t engine_new_reqid(struct engine *e)
 {
@@ -127,14 +136,21 @@ static int push_policy(struct child_sa *c, const struct kernel_policy *p)
 	uint8_t *nt, inherit = 0;
 	int rc, was_trap = 0;
 
-	np = realloc(c->pols, (c->npols + 1) * sizeof(*np));
-	if (!np)
-		return -1;
-	c->pols = np;
-	nt = realloc(c->pol_was_trap, c->npols + 1);
-	if (!nt)
-		return -1;
-	c->pol_was_trap = nt;
+	if (c->npols == c->cappols) {
+		/* doubling: up to 3 x CHILD_MAX_POLICY_PAIRS, one realloc each
+		 * was quadratic (fuzz_engine: seconds under ASan) */
+		size_t cap = c->cappols ? 2 * c->cappols : 8;
+
+		np = realloc(c->pols, cap * sizeof(*np));
+		if (!np)
+			return -1;
+		c->pols = np;
+		nt = realloc(c->pol_was_trap, cap);
+		if (!nt)
+			return -1;
+		c->pol_was_trap = nt;
+		c->cappols = cap;
+	}
 	rc = kernel_add_policy(k, p);
 	if (rc == -EEXIST && trap_standing_policy(c->ike->eng, &p->sel, p->dir)) {
 		/* our own trap or block policy for the same flow: it becomes this SA's */
@@ -222,10 +238,30 @@ static int policy_pair(struct child_sa *c, const struct ts_prefix *lp, const str
 	return push_policy(c, &p);
 }
 
+/* The policy pairs c's selectors take once split into prefixes. */
+static size_t policy_pairs(const struct child_sa *c)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < c->local_ts.n; i++)
+		for (size_t j = 0; j < c->remote_ts.n; j++)
+			if (c->local_ts.ts[i].type == c->remote_ts.ts[j].type)
+				n += ts_to_prefixes(&c->local_ts.ts[i], NULL, 0) *
+				     ts_to_prefixes(&c->remote_ts.ts[j], NULL, 0);
+	return n;
+}
+
 static int install_policies(struct child_sa *c)
 {
 	static struct ts_prefix lp[CHILD_MAX_PREFIXES], rp[CHILD_MAX_PREFIXES];
+	size_t pairs = policy_pairs(c);
 
+	if (pairs > CHILD_MAX_POLICY_PAIRS) {
+		log_info(LS_CHD, "CHILD SA %llu (%s): its selectors split into %zu policy pairs, "
+			 "at most %d: not installed", (unsigned long long)c->id, c->cfg->name,
+			 pairs, CHILD_MAX_POLICY_PAIRS);
+		return -1;
+	}
 	for (size_t i = 0; i < c->local_ts.n; i++) {
 		const struct ike_ts *lt = &c->local_ts.ts[i];
 		size_t nl = ts_to_prefixes(lt, lp, CHILD_MAX_PREFIXES);

@@ -289,7 +289,7 @@ struct child_sa {
 	struct ike_proposal *offered;	/* initiator: what we sent (malloc) */
 	size_t noffered;
 	struct kernel_policy *pols;	/* installed policies */
-	size_t npols;
+	size_t npols, cappols;		/* ... and room for (grows by doubling) */
 	uint8_t *pol_was_trap;		/* 1: restore the trap policy on removal */
 	int spi_allocated, sa_in, sa_out;	/* kernel state to remove */
 	int kernel_err;			/* -errno of the kernel's refusal, 0: none */

@@ -70,6 +70,17 @@ tests_engine_test_exchange_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_engine_test_exchange_LDADD = tests/lib/libiketest.a $(ENGINE_LIBS) $(KERNEL_LIBS) \
 	$(IKECORE_LIBS) $(CRYPTO_LIBS) $(CHECK_LIBS)
 
+# the engine fuzzer's fixed-keys hook, and its findings as regression cases
+check_PROGRAMS += tests/engine/test_fixed_sa
+TESTS += tests/engine/test_fixed_sa
+tests_engine_test_fixed_sa_SOURCES = tests/engine/test_fixed_sa.c \
+	tests/engine/fixed_sa.c tests/engine/fixed_sa.h tests/fuzz/fuzz_engine.c \
+	tests/engine/pair.c tests/engine/pair.h
+tests_engine_test_fixed_sa_CPPFLAGS = $(tests_engine_test_exchange_CPPFLAGS) \
+	-DFUZZ_ENGINE_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/fuzz_engine"'
+tests_engine_test_fixed_sa_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_fixed_sa_LDADD = $(tests_engine_test_exchange_LDADD)
+
 check_PROGRAMS += tests/engine/test_kstate
 TESTS += tests/engine/test_kstate
 tests_engine_test_kstate_SOURCES = tests/engine/test_kstate.c \

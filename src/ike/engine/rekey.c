@@ -603,6 +603,14 @@ void rekey_ike_gone(struct ike_sa *sa)
 	ccsa_free(rk->req);
 	if (rk->twin_of)
 		ccsa_forget_ike(rk->twin_of->rk.req, sa);
+	/* a new IKE SA of a rekey of this one not settled yet (a collision's
+	 * loser, or the peer's while ours is out) must not point here: the
+	 * old SA may go first, e.g. on a refused IKE_AUTH request
+	 * (fuzz_engine).  Twins share the connection. */
+	for (struct ike_sa *o = sa->conn ? ike_sa_conn_first(sa->eng, sa->conn) : NULL; o;
+	     o = ike_sa_conn_next(o))
+		if (o->rk.twin_of == sa)
+			o->rk.twin_of = NULL;
 	if (rk->successor && rk->successor->rk.predecessor == sa)
 		rk->successor->rk.predecessor = NULL;
 	if (rk->predecessor && rk->predecessor->rk.successor == sa)
