@@ -113,6 +113,7 @@ void pair_free(struct pair *p)
 		p->head = q->next;
 		free(q);
 	}
+	p->tail = &p->head;	/* the shutdown below still sends (DELETEs) */
 	for (int i = 0; i < 2; i++) {
 		/* a refused state change is a bug (logged at error level) */
 		if (p->peer[i].e)
