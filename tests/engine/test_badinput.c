@@ -6,8 +6,8 @@
  * SA's keys, or silence), the log line naming the reason, that no state is
  * left, and that the next good exchange still succeeds.  Row 28
  * (certificates): test_badinput_cert.c; row 31 (fragments): test_frag.c;
- * row 29 (EAP) is not implemented by the engine yet.  The unprotected
- * rows: test_badinput_init.c.
+ * row 29: EAP in test_badinput_eap.c, configuration payloads in
+ * test_badinput_cp.c.  The unprotected rows: test_badinput_init.c.
  */
 #include <check.h>
 #include <errno.h>
