@@ -4,6 +4,7 @@
  * (ECB mode on single blocks), following RFC 3566 section 4.
  */
 #include "ike/crypto/mac.h"
+#include "ike/crypto/ossl_fetch.h"
 
 #include <string.h>
 
@@ -25,7 +26,7 @@ static int mac_run(const char *alg, const char *pname, const char *pval,
 
 	params[0] = OSSL_PARAM_construct_utf8_string(pname, (char *)pval, 0);
 	params[1] = OSSL_PARAM_construct_end();
-	mac = EVP_MAC_fetch(NULL, alg, NULL);
+	mac = ossl_mac_fetch(alg);
 	if (!mac)
 		goto out;
 	ctx = EVP_MAC_CTX_new(mac);
@@ -87,7 +88,7 @@ int mac_xcbc(const uint8_t key[16], const struct cbuf *in, size_t nin, uint8_t o
 	int rc = CR_ERR;
 
 	memset(e, 0, sizeof(e));
-	ecb = EVP_CIPHER_fetch(NULL, "AES-128-ECB", NULL);
+	ecb = ossl_cipher_fetch("AES-128-ECB");
 	ctx = EVP_CIPHER_CTX_new();
 	if (!ecb || !ctx || aes_ecb_key(ctx, ecb, key) < 0)
 		goto out;
