@@ -4,9 +4,9 @@
  * (ECB mode on single blocks), following RFC 3566 section 4.
  */
 #include "ike/crypto/mac.h"
+#include "common/tcache.h"
 #include "ike/crypto/ossl_fetch.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,10 +31,6 @@ struct mac_tmpl {
 	EVP_MAC_CTX *ctx;
 };
 
-static pthread_key_t mac_tmpl_key;
-static pthread_once_t mac_tmpl_once = PTHREAD_ONCE_INIT;
-static int mac_tmpl_ready;
-
 static void mac_tmpl_free(void *p)
 {
 	struct mac_tmpl *t = p;
@@ -45,10 +41,8 @@ static void mac_tmpl_free(void *p)
 	free(t);
 }
 
-static void mac_tmpl_init(void)
-{
-	mac_tmpl_ready = pthread_key_create(&mac_tmpl_key, mac_tmpl_free) == 0;
-}
+static struct tcache mac_tcache =
+	TCACHE_INIT(MAC_TMPL_SLOTS * sizeof(struct mac_tmpl), mac_tmpl_free);
 
 static EVP_MAC_CTX *mac_tmpl_make(const char *alg, const char *pname, const char *pval)
 {
@@ -69,17 +63,10 @@ static EVP_MAC_CTX *mac_tmpl_make(const char *alg, const char *pname, const char
 /* A fresh context for alg with pname = pval set, ready for EVP_MAC_init. */
 static EVP_MAC_CTX *mac_ctx_new(const char *alg, const char *pname, const char *pval)
 {
-	struct mac_tmpl *t = NULL;
+	struct mac_tmpl *t;
 	size_t i;
 
-	if (pthread_once(&mac_tmpl_once, mac_tmpl_init) == 0 && mac_tmpl_ready) {
-		t = pthread_getspecific(mac_tmpl_key);
-		if (!t && (t = calloc(MAC_TMPL_SLOTS, sizeof(*t))) &&
-		    pthread_setspecific(mac_tmpl_key, t) != 0) {
-			free(t);
-			t = NULL;
-		}
-	}
+	t = tcache_get(&mac_tcache);
 	/* CMAC cannot duplicate a context that has no key yet: HMAC only. */
 	if (!t || strcmp(alg, "HMAC") || strlen(pval) >= sizeof(t->pval))
 		return mac_tmpl_make(alg, pname, pval);
