@@ -16,6 +16,7 @@
 #include "common/loop.h"
 #include "ike/core/caps.h"
 #include "ike/core/daemon.h"
+#include "ike/core/diag.h"
 #include "ike/core/sdnotify.h"
 #include "kernel/kernel.h"
 
@@ -207,6 +208,7 @@ static int start(struct daemon *d)
 	}
 	d->start_ms = loop_now_ms(d->loop);
 	d->updown = updown_new(d->loop);
+	d->diag = diag_new();	/* without it, diagnose reports nothing */
 	if (!d->updown) {
 		log_err(LS_DMN, "out of memory");
 		return -1;
@@ -257,6 +259,8 @@ static void stop(struct daemon *d)
 		updown_free(d->updown);
 		d->updown = NULL;
 	}
+	diag_free(d->diag);
+	d->diag = NULL;
 	pidfile_release(&d->pid);
 	if (d->loop)
 		loop_free(d->loop);
