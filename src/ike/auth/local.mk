@@ -29,3 +29,11 @@ TESTS += tests/auth/test_radius
 tests_auth_test_radius_SOURCES = tests/auth/test_radius.c tests/crypto/hex.c tests/crypto/hex.h
 tests_auth_test_radius_CFLAGS = $(CHECK_CFLAGS_ALL) $(OPENSSL_CFLAGS)
 tests_auth_test_radius_LDADD = $(EAP_LIBS) $(CHECK_LIBS)
+
+# the daemon's RADIUS client on virtual time against in-test responders
+check_PROGRAMS += tests/core/test_radius_client
+TESTS += tests/core/test_radius_client
+tests_core_test_radius_client_SOURCES = tests/core/test_radius_client.c \
+	src/ike/core/radius_client.c src/ike/core/radius_client.h
+tests_core_test_radius_client_CFLAGS = $(CHECK_CFLAGS_ALL) $(OPENSSL_CFLAGS)
+tests_core_test_radius_client_LDADD = $(EAP_LIBS) $(CHECK_LIBS)

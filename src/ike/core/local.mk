@@ -29,7 +29,8 @@ DAEMON_CTL_SOURCES = \
 	src/ike/core/ctlcmds.c src/ike/core/ctlwait.c \
 	src/ike/core/ctlserver.c src/ike/core/ctlserver.h \
 	src/ike/core/sdnotify.c src/ike/core/sdnotify.h \
-	src/ike/core/metrics.c
+	src/ike/core/metrics.c \
+	src/ike/core/radius_client.c src/ike/core/radius_client.h
 src_ike_ikedaemon_SOURCES = \
 	src/ike/core/ikedaemon.c \
 	$(DAEMON_CTL_SOURCES) \
