@@ -25,7 +25,7 @@
 
 #define RELAY_EAP_MAX	4096	/* an EAP message from the server */
 
-enum { R_NONE = 0, R_IDENTITY, R_RELAY, R_DONE };
+enum { R_NONE = 0, R_IDENTITY, R_RELAY, R_DONE, R_CLOSED };
 
 struct relay_state {
 	int phase;
@@ -51,7 +51,8 @@ static void relay_free(void *state)
 {
 	struct relay_state *st = state;
 
-	if (st->pending && st->be && st->be->cancel)
+	/* the backend may hold the conversation's state between rounds */
+	if (st->phase == R_RELAY && st->be && st->be->cancel)
 		st->be->cancel(st->be->arg, st->sa_id);
 	st->pending = 0;
 	memzero(st->msk, sizeof(st->msk));
@@ -148,7 +149,7 @@ static enum auth_result relay_round(struct auth_io *io)
 		snprintf(io->why, sizeof(io->why), "IKE_AUTH without an EAP payload during EAP");
 		return AUTH_FAILED;
 	}
-	if (st->pending || st->phase == R_DONE) {
+	if (st->pending || st->phase >= R_DONE) {
 		snprintf(io->why, sizeof(io->why), "EAP message while %s",
 			 st->pending ? "RADIUS has not answered" : "AUTH is due");
 		return AUTH_FAILED;
@@ -178,6 +179,7 @@ static enum auth_result relay_resume(struct auth_io *io, const struct engine_eap
 	st->pending = 0;
 	if (a->result == ENGINE_EAP_FAIL) {
 		snprintf(io->why, sizeof(io->why), "%s", a->why ? a->why : "RADIUS refused");
+		st->phase = R_CLOSED;	/* the backend is done with it */
 		r = AUTH_FAILED;
 	} else if (a->result == ENGINE_EAP_ACCEPT) {
 		if (a->msk_len > sizeof(st->msk)) {
