@@ -9,12 +9,14 @@
 #   eap-radius-mschapv2  charon authenticates through FreeRADIUS: IKE SA
 #                        up on both sides, "ikectl show sa" names alice,
 #                        FreeRADIUS logged the Access-Accept
+#   eap-radius-md5       charon runs EAP-MD5: it Naks FreeRADIUS's MSCHAPv2,
+#                        the Accept has no MPPE keys, AUTH keyed with SK_p
 #   eap-radius-wrong     wrong password: Access-Reject, AUTHENTICATION_FAILED,
 #                        no SA, the log names alice and not the password
 #   eap-radius-down      no RADIUS server answers: AUTHENTICATION_FAILED
 #                        after servers x tries x timeout (1 x 2 x 1 s)
 
-RADIUS_CASES="eap-radius-mschapv2 eap-radius-wrong eap-radius-down"
+RADIUS_CASES="eap-radius-mschapv2 eap-radius-md5 eap-radius-wrong eap-radius-down"
 RADIUS_SECRET=interop-radius-secret-5
 RADIUS_PW=interop-radius-password-6
 
@@ -108,8 +110,9 @@ run_radius_case() {
 		{ echo "SKIP $1 (no freeradius: Debian package freeradius)"; return; }
 	[ -f /usr/lib/ipsec/plugins/libstrongswan-eap-mschapv2.so ] ||
 		{ echo "SKIP $1 (charon has no eap-mschapv2: libcharon-extauth-plugins)"; return; }
-	pw=$RADIUS_PW expect=up server=127.0.0.1 tries=3 timeout=2
+	pw=$RADIUS_PW expect=up server=127.0.0.1 tries=3 timeout=2 method=eap-mschapv2
 	case $1 in
+	eap-radius-md5) method=eap-md5 ;;
 	eap-radius-wrong) pw=not-the-radius-password-7 expect=none ;;
 	eap-radius-down) expect=none tries=2 timeout=1 ;;
 	esac
@@ -122,7 +125,7 @@ run_radius_case() {
 	[ -f "$WORK/ikedaemon.log" ] && lines=$(wc -l <"$WORK/ikedaemon.log")
 	[ -f "$WORK/charon.log" ] && clines=$(wc -l <"$WORK/charon.log")
 	our_conf_radius "$server" "$tries" "$timeout"
-	sw_conf_eap client eap-mschapv2 "$pw" psk
+	sw_conf_eap client "$method" "$pw" psk
 	start_daemon
 	echo "==== case $1: charon initiates (EAP through RADIUS)" >>"$WORK/ikedaemon.log"
 	t0=$(date +%s)
@@ -139,6 +142,13 @@ run_radius_case() {
 			grep -q "Sent Access-Accept" "$WORK/freeradius.log" &&
 			[ "$(grep -c 'Received Access-Request' "$WORK/freeradius.log")" -ge 3 ]
 		result "$1" "show sa names alice; FreeRADIUS accepted after a Challenge round" $?
+		;;
+	eap-radius-md5)
+		grep -q 'eap identity.*"alice"' "$WORK/$1-show-sa.txt" &&
+			grep -q "Sent Access-Accept" "$WORK/freeradius.log" &&
+			grep -q "Peer sent packet with method EAP NAK" "$WORK/freeradius.log" &&
+			grep -q "Found mutually acceptable type MD5" "$WORK/freeradius.log"
+		result "$1" "Nak relayed, FreeRADIUS switched to MD5 and accepted" $?
 		;;
 	eap-radius-wrong)
 		grep -q "EAP authentication of alice failed: RADIUS Access-Reject" \
