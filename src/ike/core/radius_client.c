@@ -258,6 +258,8 @@ int radius_client_submit(void *arg, const struct engine_eap_request *r)
 			return -1;
 		s->c = c;
 		s->sa_id = r->ike_sa_id;
+		/* later rounds stay with the server holding the State */
+		s->server = c->current < c->cfg->nservers ? c->current : 0;
 		timer_init(&s->t, on_timeout, s);
 		s->next = c->sessions;
 		c->sessions = s;
@@ -269,7 +271,6 @@ int radius_client_submit(void *arg, const struct engine_eap_request *r)
 	s->remote = *r->remote;
 	memcpy(s->eap, r->eap, r->eap_len);
 	s->eap_len = r->eap_len;
-	s->server = c->current < c->cfg->nservers ? c->current : 0;
 	s->servers_tried = 0;
 	if (build(s) < 0) {
 		sess_free(s);
@@ -404,16 +405,19 @@ void radius_client_set_config(struct radius_client *c, const struct conf_radius 
 	close_fds(c);
 	c->cfg = cfg;
 	c->current = 0;
-	for (struct rsess *s = c->sessions; s; s = s->next)
+	for (struct rsess *s = c->sessions; s; s = s->next) {
+		if (s->server >= cfg->nservers)
+			s->server = 0;	/* a server that is gone: the next round starts over there */
 		if (s->pending) {	/* its request again, to the new first server */
 			s->server = 0;
 			s->servers_tried = 0;
 			s->pending = 0;
 			if (!cfg->nservers || build(s) < 0)
-				s->pkt_len = 0;
+				timer_cancel(c->loop, &s->t);	/* the half-open timeout ends it */
 			else
 				transmit(s);
 		}
+	}
 }
 
 void radius_client_free(struct radius_client *c)
