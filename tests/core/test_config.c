@@ -491,6 +491,36 @@ START_TEST(test_radius)
 	ck_assert_str_eq(cfg->radius.nas_identifier, "gw-1");
 	config_free(cfg);
 	conf_diag_free(&d);
+	/* the secret from a file: its first line */
+	{
+		char sdir[] = "/tmp/ike-test-XXXXXX", spath[600];
+		FILE *f;
+
+		ck_assert_ptr_nonnull(mkdtemp(sdir));
+		snprintf(spath, sizeof(spath), "%s/radius.secret", sdir);
+		f = fopen(spath, "w");
+		fputs("from-a-file\nsecond line\n", f);
+		fclose(f);
+		chmod(spath, 0600);
+		snprintf(text, sizeof(text), "radius: { servers = ( { address = \"127.0.0.1\"; "
+			 "secret_file = \"%s\"; } ); };\n%s", spath, conn);
+		cfg = load_text(text, &d);
+		ck_assert_msg(cfg != NULL, "%s", d.nerrors ? d.errors[0] : "?");
+		ck_assert_uint_eq(cfg->radius.servers[0].secret.len, 11);
+		ck_assert_mem_eq(cfg->radius.servers[0].secret.ptr, "from-a-file", 11);
+		for (size_t i = 0; i < d.nwarnings; i++)	/* mode 0600: no warning of it */
+			ck_assert_ptr_null(strstr(d.warnings[i], "secret_file"));
+		config_free(cfg);
+		conf_diag_free(&d);
+		chmod(spath, 0644);
+		cfg = load_text(text, &d);
+		ck_assert_ptr_nonnull(cfg);
+		ck_assert_ptr_nonnull(strstr(d.warnings[d.nwarnings - 1], "secret_file"));
+		config_free(cfg);
+		conf_diag_free(&d);
+		unlink(spath);
+		rmdir(sdir);
+	}
 	/* no servers for an eap-radius connection */
 	ck_assert_ptr_null(load_text(conn, &d));
 	ck_assert_ptr_nonnull(strstr(d.errors[0], "remote auth = eap-radius but no radius"));

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ike/core/confload.h"
 
@@ -30,8 +31,12 @@ static int read_secret_file(struct conf_ctx *ctx, const config_setting_t *e,
 	char buf[RADIUS_SECRET_MAX + 2];
 	FILE *f = fopen(sv->secret_file, "r");
 	size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+	struct stat st;
 	int rc = -1;
 
+	if (f && fstat(fileno(f), &st) == 0 && (st.st_mode & 077))
+		conf_warn(ctx, e, "secret_file \"%s\" is readable by group or others (mode %04o): "
+			  "chmod 600 it", sv->secret_file, (unsigned)(st.st_mode & 07777));
 	if (f)
 		fclose(f);
 	buf[n] = 0;
