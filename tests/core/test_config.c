@@ -515,7 +515,8 @@ START_TEST(test_radius)
 		chmod(spath, 0644);
 		cfg = load_text(text, &d);
 		ck_assert_ptr_nonnull(cfg);
-		ck_assert_ptr_nonnull(strstr(d.warnings[d.nwarnings - 1], "secret_file"));
+		ck_assert_uint_ge(d.nwarnings, 1);
+		ck_assert_ptr_nonnull(strstr(d.warnings[0], "secret_file"));
 		config_free(cfg);
 		conf_diag_free(&d);
 		unlink(spath);
