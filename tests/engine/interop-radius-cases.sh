@@ -13,10 +13,13 @@
 #                        the Accept has no MPPE keys, AUTH keyed with SK_p
 #   eap-radius-wrong     wrong password: Access-Reject, AUTHENTICATION_FAILED,
 #                        no SA, the log names alice and not the password
+#   eap-radius-failover  the first server (192.0.2.99, nobody) is silent: after its
+#                        try the second, FreeRADIUS, authenticates alice
 #   eap-radius-down      no RADIUS server answers: AUTHENTICATION_FAILED
 #                        after servers x tries x timeout (1 x 2 x 1 s)
 
-RADIUS_CASES="eap-radius-mschapv2 eap-radius-md5 eap-radius-wrong eap-radius-down"
+RADIUS_CASES="eap-radius-mschapv2 eap-radius-md5 eap-radius-wrong eap-radius-failover
+eap-radius-down"
 RADIUS_SECRET=interop-radius-secret-5
 RADIUS_PW=interop-radius-password-6
 
@@ -76,7 +79,8 @@ stop_radius() {
 	RPID=
 }
 
-# ikedaemon: PSK gateway relaying EAP to $1 (ADDRESS) with $2 tries of $3 s
+# ikedaemon: PSK gateway relaying EAP to the servers at $1 (ADDRESS
+# list) with $2 tries of $3 s
 our_conf_radius() {
 	cat > "$WORK/ike.conf" <<EOF2
 global: {
@@ -86,7 +90,8 @@ global: {
 };
 secrets: ( { id = "a.example"; psk = "$PSK"; } );
 radius: {
-	servers = ( { address = "$1"; secret = "$RADIUS_SECRET"; } );
+	servers = ( $(for s in $1; do printf '{ address = "%s"; secret = "%s"; },' "$s" \
+		"$RADIUS_SECRET"; done | sed 's/,$//') );
 	retransmit_timeout = $3.0;
 	retransmit_tries = $2;
 	nas_identifier = "ikedaemon-interop";
@@ -115,6 +120,7 @@ run_radius_case() {
 	eap-radius-md5) method=eap-md5 ;;
 	eap-radius-wrong) pw=not-the-radius-password-7 expect=none ;;
 	eap-radius-down) expect=none tries=2 timeout=1 ;;
+	eap-radius-failover) server="192.0.2.99 127.0.0.1" tries=1 timeout=1 ;;
 	esac
 	if [ "$1" = eap-radius-down ]; then
 		server=127.0.0.2	# in A, nothing listens there
@@ -124,7 +130,7 @@ run_radius_case() {
 	lines=0 clines=0
 	[ -f "$WORK/ikedaemon.log" ] && lines=$(wc -l <"$WORK/ikedaemon.log")
 	[ -f "$WORK/charon.log" ] && clines=$(wc -l <"$WORK/charon.log")
-	our_conf_radius "$server" "$tries" "$timeout"
+	our_conf_radius "$server" "$tries" "$timeout"	# several: space-separated
 	sw_conf_eap client "$method" "$pw" psk
 	start_daemon
 	echo "==== case $1: charon initiates (EAP through RADIUS)" >>"$WORK/ikedaemon.log"
@@ -142,6 +148,12 @@ run_radius_case() {
 			grep -q "Sent Access-Accept" "$WORK/freeradius.log" &&
 			[ "$(grep -c 'Received Access-Request' "$WORK/freeradius.log")" -ge 3 ]
 		result "$1" "show sa names alice; FreeRADIUS accepted after a Challenge round" $?
+		;;
+	eap-radius-failover)
+		grep -q "RADIUS server 192.0.2.99\[1812\] did not answer 1 tries" "$WORK/$1-ikedaemon.log" &&
+			grep -q 'eap identity.*"alice"' "$WORK/$1-show-sa.txt" &&
+			grep -q "Sent Access-Accept" "$WORK/freeradius.log"
+		result "$1" "silent first server left, FreeRADIUS answered" $?
 		;;
 	eap-radius-md5)
 		grep -q 'eap identity.*"alice"' "$WORK/$1-show-sa.txt" &&
