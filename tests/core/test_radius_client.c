@@ -6,7 +6,8 @@
  * Authenticator or Message-Authenticator dropped, retransmission with the
  * same Identifier and authenticator, fail-over to the second server, and
  * every server silent: failure after servers x tries x timeout exactly,
- * while another session goes on.
+ * while another session goes on; a conversation's later rounds go to the
+ * server holding its State.
  */
 #include <check.h>
 #include <netinet/in.h>
@@ -288,6 +289,30 @@ START_TEST(retransmit_then_failover)
 }
 END_TEST
 
+/* A conversation stays with the server that holds its State, even when
+ * another session failed over meanwhile. */
+START_TEST(state_stays_with_its_server)
+{
+	setup(CHALLENGE_THEN_ACCEPT, CHALLENGE_THEN_ACCEPT);
+	ck_assert_int_eq(submit(20), 0);
+	run_until_answer(1, 1000);
+	ck_assert_int_eq(A.result, ENGINE_EAP_MORE);
+	R[0].mode = SILENT;
+	ck_assert_int_eq(submit(21), 0);	/* fails over to the second */
+	run_until_answer(2, 60000);
+	ck_assert_uint_eq(A.sa_id, 21);
+	ck_assert_uint_eq(R[1].got, 1);
+	R[0].mode = CHALLENGE_THEN_ACCEPT;
+	ck_assert_int_eq(submit(20), 0);	/* round 2 of 20: its server */
+	run_until_answer(3, 1000);
+	ck_assert_uint_eq(A.sa_id, 20);
+	ck_assert_int_eq(A.result, ENGINE_EAP_ACCEPT);
+	ck_assert_uint_eq(R[1].got, 1);
+	ck_assert_uint_eq(R[0].state_len, 4);
+	teardown();
+}
+END_TEST
+
 START_TEST(all_down_fails_in_time_others_unaffected)
 {
 	uint64_t t0;
@@ -330,6 +355,7 @@ int main(void)
 	tcase_add_test(tc, challenge_state_then_accept_msk);
 	tcase_add_test(tc, wrong_authenticators_dropped);
 	tcase_add_test(tc, retransmit_then_failover);
+	tcase_add_test(tc, state_stays_with_its_server);
 	tcase_add_test(tc, all_down_fails_in_time_others_unaffected);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
