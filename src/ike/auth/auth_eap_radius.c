@@ -24,6 +24,9 @@
 #include "ike/engine/ike_sa.h"
 
 #define RELAY_EAP_MAX	4096	/* an EAP message from the server */
+/* Rounds a conversation may take (EAP-TLS with a long chain needs tens;
+ * the half-open timeout bounds its time). */
+#define RELAY_MAX_ROUNDS	64
 
 enum { R_NONE = 0, R_IDENTITY, R_RELAY, R_DONE, R_CLOSED };
 
@@ -32,6 +35,7 @@ struct relay_state {
 	int pending;			/* a message is with the backend */
 	uint8_t req_id;			/* Identifier of our EAP-Identity request */
 	uint8_t last_id;		/* of the last response relayed */
+	unsigned rounds;
 	char identity[EAP_ID_MAX + 1];
 	uint8_t msk[EAP_MSK_MAX];
 	size_t msk_len;
@@ -129,6 +133,11 @@ static enum auth_result relay_submit(struct auth_io *io, struct relay_state *st)
 		.remote = &io->sa->remote, .eap = io->eap_in, .eap_len = io->eap_in_len,
 	};
 
+	if (++st->rounds > RELAY_MAX_ROUNDS) {
+		snprintf(io->why, sizeof(io->why), "EAP through RADIUS did not finish in %u rounds",
+			 RELAY_MAX_ROUNDS);
+		return AUTH_FAILED;
+	}
 	st->last_id = io->eap_in[1];	/* eap_decode() saw the header */
 	if (!st->be->submit || st->be->submit(st->be->arg, &r) < 0) {
 		snprintf(io->why, sizeof(io->why), "EAP cannot be relayed to RADIUS");
