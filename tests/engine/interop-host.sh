@@ -88,7 +88,7 @@ ESP=${IKE_INTEROP_ESP:-0}
 mkdir -p "$WORK/sw"
 cat > "$WORK/sw/strongswan.conf" <<EOF
 charon {
-	load = random nonce openssl kdf pem pkcs1 pkcs8 x509 revocation constraints pubkey curve25519 eap-identity eap-md5 eap-mschapv2 kernel-netlink socket-default vici updown
+	load = random nonce openssl kdf pem pkcs1 pkcs8 x509 revocation constraints pubkey curve25519 eap-identity eap-md5 eap-mschapv2 eap-tls kernel-netlink socket-default vici updown
 	install_routes = no
 	retransmit_timeout = 1
 	retransmit_tries = $((2 + 3 * ESP))

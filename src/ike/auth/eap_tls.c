@@ -152,9 +152,11 @@ static int ctx_creds(struct eap_tls *t, const struct eap_tls_cred *c)
 	if (!SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) ||
 	    !SSL_CTX_set_max_proto_version(ctx, max))
 		return -1;
-	/* one handshake, nothing resumed or renegotiated */
+	/* one handshake, nothing resumed or renegotiated; so a server
+	 * without RFC 5746's renegotiation_info (strongSwan's TLS stack) is
+	 * no risk and is accepted */
 	SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET | SSL_OP_NO_RENEGOTIATION |
-				 SSL_OP_NO_COMPRESSION);
+				 SSL_OP_NO_COMPRESSION | SSL_OP_LEGACY_SERVER_CONNECT);
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
 	if (!SSL_CTX_set_num_tickets(ctx, 0))
 		return -1;

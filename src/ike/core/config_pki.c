@@ -322,13 +322,13 @@ void conf_check_conn_pki(struct conf_ctx *ctx)
 				      c->name, conf_auth_name(c->local.auth));
 		if (CONF_AUTH_USES_CERTS(c->remote.auth))
 			check_remote(ctx, c);
+		else if (c->remote.cacerts.n)
+			conf_error_at(ctx, c->loc, "connection '%s': remote 'cacerts' given but auth = %s",
+				      c->name, conf_auth_name(c->remote.auth));
 		/* the EAP-TLS server shows the certificate it signs IKE with */
 		if (c->remote.auth == CONF_AUTH_EAP_TLS && !c->local.chain)
 			conf_error_at(ctx, c->loc, "connection '%s': remote auth = eap-tls needs a "
 				      "certificate of ours: local auth = pubkey with 'certs'", c->name);
-		else if (c->remote.cacerts.n)
-			conf_error_at(ctx, c->loc, "connection '%s': remote 'cacerts' given but auth = %s",
-				      c->name, conf_auth_name(c->remote.auth));
 	}
 }
 
