@@ -329,3 +329,29 @@ void pair_assert_sa_match(const struct kernel_sa *out, const struct kernel_sa *i
 	ck_assert_mem_eq(out->int_key, in->int_key, out->int_key_len);
 	ck_assert_int_eq(out->mode, in->mode);
 }
+
+static char *cap_buf;
+static size_t cap_size;
+
+static void cap_sink(enum log_subsys sub, enum log_level lvl, const char *line, void *arg)
+{
+	size_t have = strlen(cap_buf), n = strlen(line);
+
+	(void)sub;
+	(void)lvl;
+	(void)arg;
+	if (have + n + 2 <= cap_size) {
+		memcpy(cap_buf + have, line, n);
+		cap_buf[have + n] = '\n';
+		cap_buf[have + n + 1] = 0;
+	}
+}
+
+void pair_log_capture(char *buf, size_t size)
+{
+	cap_buf = buf;
+	cap_size = size;
+	if (buf && size)
+		buf[0] = 0;
+	log_set_sink(buf && size ? cap_sink : NULL, NULL);
+}

@@ -96,6 +96,10 @@ void pair_assert_sa_match(const struct kernel_sa *out, const struct kernel_sa *i
 /* A configuration text with from replaced by to (from must occur); free it. */
 char *pair_conf_sub(const char *base, const char *from, const char *to);
 
+/* Log lines from now on appended to buf (cleared first, NUL-terminated,
+ * what does not fit is dropped); buf NULL: back to the normal log. */
+void pair_log_capture(char *buf, size_t size);
+
 /* The first IKE SA of side i, or NULL. */
 struct ike_sa *pair_sa(struct pair *p, int i);
 size_t pair_nsas(struct pair *p, int i);

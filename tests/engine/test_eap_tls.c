@@ -14,7 +14,6 @@
 
 #include <openssl/pem.h>
 
-#include "common/log.h"
 #include "ike/engine/exchange.h"
 #include "lib/kernel_mem.h"
 #include "pair.h"
@@ -44,17 +43,6 @@ static char *conf(int side, const char *key, const char *local, const char *remo
 	x = pkif_expand(out);
 	free(out);
 	return x;
-}
-
-static void sink(enum log_subsys sub, enum log_level lvl, const char *line, void *arg)
-{
-	(void)sub;
-	(void)lvl;
-	(void)arg;
-	if (strlen(logbuf) + strlen(line) + 2 < sizeof(logbuf)) {
-		strcat(logbuf, line);
-		strcat(logbuf, "\n");
-	}
 }
 
 #define A_EC "\"@a-ec.pem\", \"@int.pem\"", "a-ec.key"
@@ -98,12 +86,11 @@ START_TEST(eap_tls)
 				  c->a_certs, c->a_extra), 0);
 	ca = conf(0, c->a_key, al, "auth = \"pubkey\"; id = \"b.example\";");
 	cb = conf(1, "b-rsa.key", B_LOCAL, c->b_remote);
-	logbuf[0] = 0;
-	log_set_sink(sink, NULL);
+	pair_log_capture(logbuf, sizeof(logbuf));
 	pair_setup(&P, ca, cb);
 	pair_initiate(&P);
 	pair_pump(&P, 0);
-	log_set_sink(NULL, NULL);
+	pair_log_capture(NULL, 0);
 	if (!c->why) {
 		struct ike_sa *a = pair_sa(&P, PAIR_A), *b = pair_sa(&P, PAIR_B);
 
