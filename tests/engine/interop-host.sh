@@ -25,7 +25,7 @@
 #   pk-*         certificates (interop-pk-cases.sh)
 #   childless-*, unique-replace  childless IKE SAs both ways, a charon that
 #                crashed and reconnects (interop-peer-cases.sh)
-#   eap-*        EAP-MD5 and EAP-MSCHAPv2, we as gateway and as client
+#   eap-*        EAP-MD5, EAP-MSCHAPv2 and EAP-TLS, we as gateway and as client
 #                (interop-eap-cases.sh)
 # After "default" and "wrong-psk", ikectl metrics and GET /metrics must
 # pass promtool and have counted both handshakes (completed / failed).
