@@ -133,9 +133,10 @@ static void done(void)
 	eap_peer_free(&P);
 }
 
-static void both_ok(int maxv_peer, int maxv_srv)
+static void both_ok(int maxv_peer, int maxv_srv, const char *version)
 {
 	struct side srv, peer;
+	char d[400];
 
 	side_init(&srv, gw, gw_k, ca, NULL, maxv_srv);
 	side_init(&peer, cl, cl_k, ca, "gw.example", maxv_peer);
@@ -145,6 +146,9 @@ static void both_ok(int maxv_peer, int maxv_srv)
 	ck_assert_mem_eq(S.msk, P.msk, 64);
 	ck_assert_str_eq((const char *)S.identity, "alice@example.org");
 	ck_assert_uint_gt(S.rounds, 4);		/* the RSA-4096 flight came in fragments */
+	ck_assert_str_eq(eap_tls_desc(S.tls, d, sizeof(d)), version);
+	eap_tls_desc(P.tls, d, sizeof(d));
+	ck_assert_msg(strstr(d, "server certificate \"C=CH, O=Example, CN=gw\""), "%s", d);
 	done();
 	side_free(&srv);
 	side_free(&peer);
@@ -152,14 +156,14 @@ static void both_ok(int maxv_peer, int maxv_srv)
 
 START_TEST(tls13)
 {
-	both_ok(0, 0);
+	both_ok(0, 0, "TLSv1.3, client certificate \"C=CH, O=Example, CN=alice\"");
 }
 END_TEST
 
 START_TEST(tls12)
 {
-	both_ok(TLS1_2_VERSION, 0);
-	both_ok(0, TLS1_2_VERSION);
+	both_ok(TLS1_2_VERSION, 0, "TLSv1.2, client certificate \"C=CH, O=Example, CN=alice\"");
+	both_ok(0, TLS1_2_VERSION, "TLSv1.2, client certificate \"C=CH, O=Example, CN=alice\"");
 }
 END_TEST
 

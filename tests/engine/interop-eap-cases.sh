@@ -123,7 +123,7 @@ run_eap_tls_case() {
 			cacerts = root.pem"
 		local="id = \"a.example\"; auth = \"pubkey\";"
 		remote="auth = \"eap-tls\"; eap_id = \"%any\"; cacerts = [\"$PKI/root.pem\"];"
-		who=b.example
+		who=b.example role=client
 	else
 		swl="auth = pubkey
 			id = b.example
@@ -133,7 +133,7 @@ run_eap_tls_case() {
 			cacerts = root.pem"
 		local="id = \"a.example\"; auth = \"eap-tls\";"
 		remote="id = \"b.example\"; auth = \"pubkey\"; cacerts = [\"$PKI/root.pem\"];"
-		who=a.example
+		who=a.example role=server
 	fi
 	cat > "$WORK/swd/swanctl.conf" <<EOF2
 connections {
@@ -172,6 +172,8 @@ connections: ( {
 EOF2
 	chmod 600 "$WORK/ike.conf"
 	lines=$(wc -l <"$WORK/charon.log")
+	ours=0
+	[ -f "$WORK/ikedaemon.log" ] && ours=$(wc -l <"$WORK/ikedaemon.log")
 	start_daemon
 	if [ "$1" = eap-tls-gw ]; then
 		echo "==== case $1: charon initiates (EAP-TLS client)" >>"$WORK/ikedaemon.log"
@@ -192,7 +194,11 @@ EOF2
 		grep -q "EAP method EAP_TLS succeeded, MSK established" "$WORK/$1-charon.log" &&
 		grep -q "IKE_SA ba\[[0-9]*\] established" "$WORK/$1-charon.log"
 	result "$1" "EAP-TLS MSK in charon's log, EAP identity $who in show sa" $?
-	grep -o "negotiated TLS [0-9.]*" "$WORK/$1-charon.log" | head -1
+	tail -n +"$((ours + 1))" "$WORK/ikedaemon.log" >"$WORK/$1-ikedaemon.log"
+	grep -q "negotiated TLS 1.2" "$WORK/$1-charon.log" &&
+		grep -q "EAP-TLS done: TLSv1.2, $role certificate \"C=CH, O=Interop, CN=b-p256\"" \
+			"$WORK/$1-ikedaemon.log"
+	result "$1" "TLS 1.2 on both sides, charon's certificate accepted" $?
 	terminate_all
 	stop_daemon
 }

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/log.h"
 #include "common/secret.h"
 #include "ike/auth/auth.h"
 #include "ike/auth/eap.h"
@@ -124,6 +125,16 @@ static void tls_cred(struct auth_io *io, struct eap_state *st, const struct iden
 	st->peer.tls_cred = &st->tls;
 }
 
+/* EAP-TLS finished: the version and the certificate it accepted. */
+static void log_tls(const struct auth_io *io, const struct eap_tls *t)
+{
+	char d[400];
+
+	if (t)
+		log_info(LS_IKE, "IKE SA %llu: EAP-TLS done: %s", (unsigned long long)io->sa->id,
+			 eap_tls_desc(t, d, sizeof(d)));
+}
+
 static void eap_state_free(void *p)
 {
 	struct eap_state *st = p;
@@ -184,6 +195,8 @@ static enum auth_result srv_round(struct auth_io *io, struct eap_state *st)
 		return AUTH_FAILED;
 	}
 	st->done = s == EAP_DONE;
+	if (st->done)
+		log_tls(io, st->srv.tls);
 	return add_eap(io, st->srv.out, st->srv.out_len) < 0 ? AUTH_FAILED : AUTH_MORE;
 }
 
@@ -229,6 +242,7 @@ static enum auth_result peer_round(struct auth_io *io, struct eap_state *st)
 	}
 	if (s == EAP_DONE) {
 		st->done = 1;
+		log_tls(io, st->peer.tls);
 		return AUTH_OK;
 	}
 	return add_eap(io, st->peer.out, st->peer.out_len) < 0 ? AUTH_FAILED : AUTH_MORE;

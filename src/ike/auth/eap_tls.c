@@ -70,6 +70,7 @@ struct eap_tls {
 	char *why;			/* the machine's why */
 	size_t whylen;
 	char vwhy[200];			/* why the certificate check refused */
+	char peer_cert[PKI_ERR_LEN];	/* the certificate it accepted */
 };
 
 static enum eap_status fail(struct eap_tls *t, const char *fmt, ...)
@@ -123,6 +124,8 @@ static int verify_peer(X509_STORE_CTX *x, void *arg)
 			 ident_str(&t->peer_id, b, sizeof(b)), role, pki_cert_desc(ee, who, sizeof(who)));
 	else
 		ok = 1;
+	if (ok)
+		pki_name_str(X509_get_subject_name(ee), t->peer_cert, sizeof(t->peer_cert));
 	sk_X509_free(im);
 	X509_STORE_CTX_set_error(x, ok ? X509_V_OK : X509_V_ERR_APPLICATION_VERIFICATION);
 	return ok;
@@ -414,6 +417,16 @@ static enum eap_status tls_rx(struct eap_tls *t, const uint8_t *d, size_t n, str
 	t->have_total = 0;
 	t->in_total = 0;
 	return tls_step(t, w);
+}
+
+const char *eap_tls_desc(const struct eap_tls *t, char *buf, size_t len)
+{
+	if (!t || !t->ssl || !t->peer_cert[0])
+		snprintf(buf, len, "no TLS session");
+	else
+		snprintf(buf, len, "%s, %s certificate \"%s\"", SSL_get_version(t->ssl),
+			 t->server ? "client" : "server", t->peer_cert);
+	return buf;
 }
 
 /* ---- server ---- */

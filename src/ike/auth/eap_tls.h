@@ -40,4 +40,9 @@ struct eap_tls_cred {
 	int max_version;		/* TLS1_2_VERSION, TLS1_3_VERSION; 0: 1.3 */
 };
 
+struct eap_tls;
+/* "TLSv1.3, client certificate \"C=CH, O=Example, CN=alice\"": the
+ * version and the other side's certificate, for log lines. */
+const char *eap_tls_desc(const struct eap_tls *t, char *buf, size_t len);
+
 #endif
