@@ -25,7 +25,7 @@
 #   pk-*         certificates (interop-pk-cases.sh)
 #   childless-*, unique-replace  childless IKE SAs both ways, a charon that
 #                crashed and reconnects (interop-peer-cases.sh)
-#   eap-*        EAP-MD5 and EAP-MSCHAPv2, we as gateway and as client
+#   eap-*        EAP-MD5, EAP-MSCHAPv2 and EAP-TLS, we as gateway and as client
 #                (interop-eap-cases.sh)
 #   eap-radius-* EAP relayed to FreeRADIUS (interop-radius-cases.sh)
 # After "default" and "wrong-psk", ikectl metrics and GET /metrics must
@@ -91,7 +91,7 @@ ESP=${IKE_INTEROP_ESP:-0}
 mkdir -p "$WORK/sw"
 cat > "$WORK/sw/strongswan.conf" <<EOF
 charon {
-	load = random nonce openssl kdf pem pkcs1 pkcs8 x509 revocation constraints pubkey curve25519 eap-identity eap-md5 eap-mschapv2 kernel-netlink socket-default vici updown
+	load = random nonce openssl kdf pem pkcs1 pkcs8 x509 revocation constraints pubkey curve25519 eap-identity eap-md5 eap-mschapv2 eap-tls kernel-netlink socket-default vici updown
 	install_routes = no
 	retransmit_timeout = 1
 	retransmit_tries = $((2 + 3 * ESP))

@@ -329,3 +329,56 @@ void pair_assert_sa_match(const struct kernel_sa *out, const struct kernel_sa *i
 	ck_assert_mem_eq(out->int_key, in->int_key, out->int_key_len);
 	ck_assert_int_eq(out->mode, in->mode);
 }
+
+static char *cap_buf;
+static size_t cap_size;
+
+static void cap_sink(enum log_subsys sub, enum log_level lvl, const char *line, void *arg)
+{
+	size_t have = strlen(cap_buf), n = strlen(line);
+
+	(void)sub;
+	(void)lvl;
+	(void)arg;
+	if (have + n + 2 <= cap_size) {
+		memcpy(cap_buf + have, line, n);
+		cap_buf[have + n] = '\n';
+		cap_buf[have + n + 1] = 0;
+	}
+}
+
+void pair_log_capture(char *buf, size_t size)
+{
+	cap_buf = buf;
+	cap_size = size;
+	if (buf && size)
+		buf[0] = 0;
+	log_set_sink(buf && size ? cap_sink : NULL, NULL);
+}
+
+void pair_assert_eap(struct pair *p, const char *name, const char *why, const char *eap_id,
+		     const char *log)
+{
+	struct ike_sa *a = pair_sa(p, PAIR_A), *b = pair_sa(p, PAIR_B);
+
+	if (why) {
+		ck_assert_msg(!pair_established(p), "%s: established", name);
+		ck_assert_uint_eq(pair_nsas(p, PAIR_A), 0);
+		ck_assert_uint_eq(pair_nsas(p, PAIR_B), 0);
+		ck_assert_uint_eq(kernel_mem_sa_count(p->peer[PAIR_B].k), 0);
+		ck_assert_msg(strstr(log, why), "%s: \"%s\" not logged:\n%s", name, why, log);
+		return;
+	}
+	ck_assert_msg(pair_established(p), "%s: not established:\n%s", name, log);
+	ck_assert_uint_eq(a->auth_local_method, AUTH_METHOD_PSK);	/* 2.16: from the MSK */
+	ck_assert_uint_eq(b->auth_remote_method, AUTH_METHOD_PSK);
+	ck_assert_str_eq(b->eap_identity, eap_id);
+	ck_assert_str_eq(a->eap_identity, eap_id);
+	ck_assert_ptr_null(b->eap);
+	ck_assert_ptr_null(b->auth_st[0].m);
+	ck_assert_ptr_null(a->auth_st[0].m);
+	ck_assert_ptr_nonnull(a->children);
+	ck_assert_int_eq(a->children->state, CHILD_SA_INSTALLED);
+	ck_assert_uint_eq(kernel_mem_sa_count(p->peer[PAIR_B].k), 2);
+	ck_assert_uint_eq(kernel_mem_sa_count(p->peer[PAIR_A].k), 2);
+}

@@ -96,6 +96,17 @@ void pair_assert_sa_match(const struct kernel_sa *out, const struct kernel_sa *i
 /* A configuration text with from replaced by to (from must occur); free it. */
 char *pair_conf_sub(const char *base, const char *from, const char *to);
 
+/* Log lines from now on appended to buf (cleared first, NUL-terminated,
+ * what does not fit is dropped); buf NULL: back to the normal log. */
+void pair_log_capture(char *buf, size_t size);
+
+/* After an EAP run (A the client, B the gateway): why NULL: both IKE SAs
+ * up with AUTH from the EAP key, EAP identity eap_id on both, no EAP
+ * state left, the CHILD SA installed; else nothing on either side and
+ * why in log. */
+void pair_assert_eap(struct pair *p, const char *name, const char *why, const char *eap_id,
+		     const char *log);
+
 /* The first IKE SA of side i, or NULL. */
 struct ike_sa *pair_sa(struct pair *p, int i);
 size_t pair_nsas(struct pair *p, int i);

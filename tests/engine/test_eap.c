@@ -108,29 +108,7 @@ START_TEST(eap)
 	pair_initiate(&P);
 	pair_pump(&P, 0);
 	log_set_sink(NULL, NULL);
-	if (!c->why) {
-		struct ike_sa *a = pair_sa(&P, PAIR_A), *b = pair_sa(&P, PAIR_B);
-
-		ck_assert_msg(pair_established(&P), "%s: not established:\n%s", c->name, logbuf);
-		ck_assert_uint_eq(a->auth_local_method, AUTH_METHOD_PSK);
-		ck_assert_uint_eq(b->auth_remote_method, AUTH_METHOD_PSK);
-		ck_assert_str_eq(b->eap_identity, c->eap_id);
-		ck_assert_str_eq(a->eap_identity, c->eap_id);
-		ck_assert_ptr_null(b->eap);
-		ck_assert_ptr_null(b->auth_st[0].m);
-		ck_assert_ptr_null(a->auth_st[0].m);
-		ck_assert_ptr_nonnull(a->children);
-		ck_assert_int_eq(a->children->state, CHILD_SA_INSTALLED);
-		ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_B].k), 2);
-		ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_A].k), 2);
-	} else {
-		ck_assert_msg(!pair_established(&P), "%s: established", c->name);
-		ck_assert_uint_eq(pair_nsas(&P, PAIR_A), 0);
-		ck_assert_uint_eq(pair_nsas(&P, PAIR_B), 0);
-		ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_B].k), 0);
-		ck_assert_msg(strstr(logbuf, c->why), "%s: \"%s\" not logged:\n%s", c->name, c->why,
-			      logbuf);
-	}
+	pair_assert_eap(&P, c->name, c->why, c->eap_id, logbuf);
 	/* passwords are never logged */
 	ck_assert_ptr_null(strstr(logbuf, "md5-secret"));
 	ck_assert_ptr_null(strstr(logbuf, "guess-1"));

@@ -76,3 +76,13 @@ tests_fuzz_fuzz_radius_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS)
 tests_fuzz_fuzz_radius_LDFLAGS = $(FUZZER_LINK_FLAGS)
 tests_fuzz_fuzz_radius_LDADD = $(EAP_LIBS)
 endif
+
+# EAP-TLS framing, reassembly and TLS in both machines (eap_tls.c).
+if FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz_eap_tls
+tests_fuzz_fuzz_eap_tls_SOURCES = tests/fuzz/fuzz_eap_tls.c tests/pki/testpki.c \
+	tests/pki/testpki.h
+tests_fuzz_fuzz_eap_tls_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS) -I$(top_srcdir)/tests
+tests_fuzz_fuzz_eap_tls_LDFLAGS = $(FUZZER_LINK_FLAGS)
+tests_fuzz_fuzz_eap_tls_LDADD = $(EAP_LIBS)
+endif

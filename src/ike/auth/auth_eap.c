@@ -17,9 +17,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/log.h"
 #include "common/secret.h"
 #include "ike/auth/auth.h"
 #include "ike/auth/eap.h"
+#include "ike/auth/eap_tls.h"
 #include "ike/crypto/mac.h"
 #include "ike/engine/ike_sa.h"
 
@@ -30,6 +32,7 @@ struct eap_state {
 	int done;			/* EAP-Success sent / received */
 	struct eap_server srv;
 	struct eap_peer peer;
+	struct eap_tls_cred tls;	/* EAP-TLS: borrowed from the configuration at start */
 };
 
 static const struct {
@@ -38,6 +41,7 @@ static const struct {
 } conf_types[] = {
 	{ CONF_AUTH_EAP_MD5, EAP_T_MD5 },
 	{ CONF_AUTH_EAP_MSCHAPV2, EAP_T_MSCHAPV2 },
+	{ CONF_AUTH_EAP_TLS, EAP_T_TLS },
 };
 
 static uint8_t eap_type_of(unsigned conf)
@@ -103,6 +107,45 @@ static void keep_identity(struct auth_io *io, const uint8_t *id, size_t len)
 	io->sa->eap_identity[n] = 0;
 }
 
+/* EAP-TLS: our certificate (local certs) and the anchors for the other
+ * side's (the connection's remote cacerts, else the global ones); the
+ * conversation takes its own references when it starts. */
+static void tls_cred(struct auth_io *io, struct eap_state *st, const struct ident *peer)
+{
+	const struct conf_conn *c = io->conn;
+
+	st->tls.chain = c->local.chain;
+	st->tls.key = c->local.key;
+	st->tls.anchors = c->remote.anchors ? c->remote.anchors : io->cfg->cacerts;
+	st->tls.crls = io->cfg->crls;
+	st->tls.revocation = (int)c->remote.revocation;
+	if (peer)
+		st->tls.peer_id = *peer;
+	st->srv.tls_cred = &st->tls;
+	st->peer.tls_cred = &st->tls;
+}
+
+/* EAP-TLS finished: the version and the certificate it accepted. */
+static void log_tls(const struct auth_io *io, const struct eap_tls *t)
+{
+	char d[400];
+
+	if (t)
+		log_info(LS_IKE, "IKE SA %llu: EAP-TLS done: %s", (unsigned long long)io->sa->id,
+			 eap_tls_desc(t, d, sizeof(d)));
+}
+
+static void eap_state_free(void *p)
+{
+	struct eap_state *st = p;
+
+	if (st->role == ROLE_SERVER)
+		eap_server_free(&st->srv);
+	else if (st->role == ROLE_PEER)
+		eap_peer_free(&st->peer);
+	memzero(st, sizeof(*st));
+}
+
 /* ---- server ---- */
 
 static enum auth_result srv_start(struct auth_io *io, struct eap_state *st)
@@ -114,6 +157,9 @@ static enum auth_result srv_start(struct auth_io *io, struct eap_state *st)
 	if (want && strcmp(want, "%any") == 0)
 		want = NULL;
 	st->role = ROLE_SERVER;
+	/* the client's certificate carries its IKE identity, or (eap_id set)
+	 * the EAP identity it gives */
+	tls_cred(io, st, ask ? NULL : id);
 	/* without eap_id the IKE identity is the EAP identity, not asked */
 	if (eap_server_start(&st->srv, eap_type_of(io->conn->remote.auth),
 			     ask ? NULL : id->data, ask ? 0 : id->len, (const uint8_t *)want,
@@ -149,6 +195,8 @@ static enum auth_result srv_round(struct auth_io *io, struct eap_state *st)
 		return AUTH_FAILED;
 	}
 	st->done = s == EAP_DONE;
+	if (st->done)
+		log_tls(io, st->srv.tls);
 	return add_eap(io, st->srv.out, st->srv.out_len) < 0 ? AUTH_FAILED : AUTH_MORE;
 }
 
@@ -159,10 +207,18 @@ static enum auth_result peer_start(struct auth_io *io, struct eap_state *st)
 	const struct conf_side *l = &io->conn->local;
 	const char *id = l->eap_id ? l->eap_id : l->id_text ? l->id_text : "";
 	const struct conf_psk *p = config_find_eap(io->cfg, id, strlen(id));
+	uint8_t type = eap_type_of(l->auth);
 
 	st->role = ROLE_PEER;
-	if (!p || eap_peer_init(&st->peer, eap_type_of(l->auth), (const uint8_t *)id, strlen(id),
-				p->key.ptr, p->key.len) < 0) {
+	/* EAP-TLS: a certificate instead of a password */
+	tls_cred(io, st, NULL);
+	if (type == EAP_T_TLS) {
+		if (eap_peer_init(&st->peer, type, (const uint8_t *)id, strlen(id), NULL, 0) < 0) {
+			snprintf(io->why, sizeof(io->why), "EAP identity '%s' unusable", id);
+			return AUTH_FAILED;
+		}
+	} else if (!p || eap_peer_init(&st->peer, type, (const uint8_t *)id, strlen(id),
+				       p->key.ptr, p->key.len) < 0) {
 		snprintf(io->why, sizeof(io->why), "no EAP secret for '%s'", id);
 		return AUTH_FAILED;
 	}
@@ -176,6 +232,9 @@ static enum auth_result peer_round(struct auth_io *io, struct eap_state *st)
 
 	if (eap_in(io) < 0)
 		return AUTH_FAILED;
+	/* EAP-TLS: the server's certificate carries the IKE identity the
+	 * responder proved (known from the first response on) */
+	st->tls.peer_id = io->sa->remote_id;
 	s = eap_peer_rx(&st->peer, io->eap_in, io->eap_in_len);
 	if (s == EAP_FAIL) {
 		snprintf(io->why, sizeof(io->why), "%s", st->peer.why);
@@ -183,6 +242,7 @@ static enum auth_result peer_round(struct auth_io *io, struct eap_state *st)
 	}
 	if (s == EAP_DONE) {
 		st->done = 1;
+		log_tls(io, st->peer.tls);
 		return AUTH_OK;
 	}
 	return add_eap(io, st->peer.out, st->peer.out_len) < 0 ? AUTH_FAILED : AUTH_MORE;
@@ -242,11 +302,18 @@ static enum auth_result eap_verify(struct auth_io *io, const struct ike_pl_auth 
 
 const struct auth_method auth_method_eap_md5 = {
 	.conf = CONF_AUTH_EAP_MD5, .name = "eap-md5", .state_size = sizeof(struct eap_state),
+	.state_free = eap_state_free,
 	.accepts = eap_accepts, .ours = eap_ours, .verify = eap_verify, .round = eap_round,
 };
 
 const struct auth_method auth_method_eap_mschapv2 = {
 	.conf = CONF_AUTH_EAP_MSCHAPV2, .name = "eap-mschapv2",
-	.state_size = sizeof(struct eap_state),
+	.state_size = sizeof(struct eap_state), .state_free = eap_state_free,
+	.accepts = eap_accepts, .ours = eap_ours, .verify = eap_verify, .round = eap_round,
+};
+
+const struct auth_method auth_method_eap_tls = {
+	.conf = CONF_AUTH_EAP_TLS, .name = "eap-tls",
+	.state_size = sizeof(struct eap_state), .state_free = eap_state_free,
 	.accepts = eap_accepts, .ours = eap_ours, .verify = eap_verify, .round = eap_round,
 };

@@ -9,7 +9,8 @@
 #include "common/secret.h"
 #include "ike/auth/eap_method.h"
 
-static const struct eap_method_ops *const methods[] = { &eap_md5_ops, &eap_mschapv2_ops };
+static const struct eap_method_ops *const methods[] = { &eap_md5_ops, &eap_mschapv2_ops,
+							 &eap_tls_ops };
 
 static const struct eap_method_ops *method_of(uint8_t type)
 {
@@ -23,7 +24,7 @@ const char *eap_type_name(uint8_t type, char *buf, size_t len)
 {
 	static const struct { uint8_t t; const char *n; } names[] = {
 		{ EAP_T_IDENTITY, "Identity" }, { EAP_T_NOTIFICATION, "Notification" },
-		{ EAP_T_NAK, "Nak" }, { EAP_T_MD5, "MD5" }, { 13, "TLS" }, { 21, "TTLS" },
+		{ EAP_T_NAK, "Nak" }, { EAP_T_MD5, "MD5" }, { EAP_T_TLS, "TLS" }, { 21, "TTLS" },
 		{ 25, "PEAP" }, { EAP_T_MSCHAPV2, "MSCHAPv2" },
 	};
 
@@ -32,6 +33,14 @@ const char *eap_type_name(uint8_t type, char *buf, size_t len)
 			return names[i].n;
 	snprintf(buf, len, "type %u", type);
 	return buf;
+}
+
+/* The bound on requests of a method (EAP_MAX_ROUNDS unless it sets one). */
+static unsigned max_rounds(uint8_t type)
+{
+	const struct eap_method_ops *m = method_of(type);
+
+	return m && m->max_rounds ? m->max_rounds : EAP_MAX_ROUNDS;
 }
 
 int eap_random(uint8_t *p, size_t n)
@@ -115,8 +124,9 @@ static enum eap_status srv_fail(struct eap_server *s)
 /* Our next request: Type-Data built by the method (or Identity's none). */
 static enum eap_status srv_request(struct eap_server *s, uint8_t type, const uint8_t *d, size_t n)
 {
-	if (++s->rounds > EAP_MAX_ROUNDS) {
-		snprintf(s->why, sizeof(s->why), "EAP did not finish in %u rounds", EAP_MAX_ROUNDS);
+	if (++s->rounds > max_rounds(s->type)) {
+		snprintf(s->why, sizeof(s->why), "EAP did not finish in %u rounds",
+			 max_rounds(s->type));
 		return srv_fail(s);
 	}
 	s->req_id++;
@@ -163,7 +173,10 @@ static void set_identity(struct eap_server *s, const uint8_t *p, size_t n)
 int eap_server_start(struct eap_server *s, uint8_t type, const uint8_t *identity, size_t idlen,
 		     const uint8_t *want, size_t wlen, eap_pw_fn pw, void *pw_arg)
 {
+	const struct eap_tls_cred *cred = s->tls_cred;
+
 	memset(s, 0, sizeof(*s));
+	s->tls_cred = cred;
 	s->type = type;
 	s->pw = pw;
 	s->pw_arg = pw_arg;
@@ -242,12 +255,24 @@ enum eap_status eap_server_rx(struct eap_server *s, const uint8_t *msg, size_t l
 	return EAP_DONE;
 }
 
+void eap_server_free(struct eap_server *s)
+{
+	const struct eap_method_ops *m = method_of(s->type);
+
+	if (m && m->srv_free)
+		m->srv_free(s);
+	memzero(s, sizeof(*s));
+}
+
 /* ---- peer ---- */
 
 int eap_peer_init(struct eap_peer *p, uint8_t type, const uint8_t *identity, size_t idlen,
 		  const uint8_t *pw, size_t pwlen)
 {
+	const struct eap_tls_cred *cred = p->tls_cred;
+
 	memset(p, 0, sizeof(*p));
+	p->tls_cred = cred;
 	if (!method_of(type) || idlen > EAP_ID_MAX || pwlen > EAP_PW_MAX)
 		return -1;
 	p->type = type;
@@ -273,9 +298,9 @@ static enum eap_status peer_request(struct eap_peer *p, const struct eap_msg *m)
 	uint8_t buf[EAP_OUT_MAX], nak;
 	struct wr w;
 
-	if (++p->rounds > EAP_MAX_ROUNDS + 1) {
+	if (++p->rounds > max_rounds(p->type) + 1) {
 		snprintf(p->why, sizeof(p->why), "EAP server did not finish in %u rounds",
-			 EAP_MAX_ROUNDS);
+			 max_rounds(p->type));
 		return peer_fail(p);
 	}
 	switch (m->type) {
@@ -329,4 +354,13 @@ enum eap_status eap_peer_rx(struct eap_peer *p, const uint8_t *msg, size_t len)
 	}
 	snprintf(p->why, sizeof(p->why), "EAP Response from the server");
 	return peer_fail(p);
+}
+
+void eap_peer_free(struct eap_peer *p)
+{
+	const struct eap_method_ops *m = method_of(p->type);
+
+	if (m && m->peer_free)
+		m->peer_free(p);
+	memzero(p, sizeof(*p));
 }

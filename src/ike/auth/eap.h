@@ -20,14 +20,17 @@
 enum eap_code { EAP_REQUEST = 1, EAP_RESPONSE = 2, EAP_SUCCESS = 3, EAP_FAILURE = 4 };
 enum eap_type {
 	EAP_T_IDENTITY = 1, EAP_T_NOTIFICATION = 2, EAP_T_NAK = 3, EAP_T_MD5 = 4,
-	EAP_T_MSCHAPV2 = 26,
+	EAP_T_TLS = 13, EAP_T_MSCHAPV2 = 26,
 };
 
 #define EAP_ID_MAX	128	/* identities longer than this are refused */
 #define EAP_PW_MAX	256
-#define EAP_OUT_MAX	256	/* our messages: challenges, MSCHAPv2 success */
+/* our messages: challenges, MSCHAPv2 success, EAP-TLS fragments
+ * (EAP_TLS_FRAG + 10 bytes of headers, eap_tls.h) */
+#define EAP_OUT_MAX	1032
 #define EAP_MSK_MAX	64
-/* A peer that needs more requests than this never finishes (BAD-INPUT). */
+/* A peer that needs more requests than this never finishes (BAD-INPUT);
+ * a method may set its own bound (EAP-TLS: eap_tls.h). */
 #define EAP_MAX_ROUNDS	8
 
 enum eap_status { EAP_FAIL = -1, EAP_MORE = 0, EAP_DONE = 1 };
@@ -49,7 +52,14 @@ const char *eap_type_name(uint8_t type, char *buf, size_t len);
 typedef int (*eap_pw_fn)(void *arg, const uint8_t *id, size_t idlen, const uint8_t **pw,
 			 size_t *pwlen);
 
+struct eap_tls;
+struct eap_tls_cred;
+
 struct eap_server {
+	/* EAP-TLS: our certificate and the peer's trust anchors; set by the
+	 * caller before eap_server_start() (which keeps it), used at start */
+	const struct eap_tls_cred *tls_cred;
+	struct eap_tls *tls;		/* EAP-TLS conversation (eap_server_free) */
 	uint8_t type;			/* the method we run (EAP_T_MD5, ...) */
 	int state;			/* eap.c's SRV_* */
 	unsigned rounds;
@@ -79,8 +89,12 @@ int eap_server_start(struct eap_server *s, uint8_t type, const uint8_t *identity
 /* One EAP message from the peer: EAP_MORE (s->out: next request),
  * EAP_DONE (s->out: EAP-Success), EAP_FAIL (s->out: EAP-Failure). */
 enum eap_status eap_server_rx(struct eap_server *s, const uint8_t *msg, size_t len);
+/* Releases what a method hung on s (EAP-TLS) and zeroizes s. */
+void eap_server_free(struct eap_server *s);
 
 struct eap_peer {
+	const struct eap_tls_cred *tls_cred;	/* as in eap_server, kept by eap_peer_init */
+	struct eap_tls *tls;
 	uint8_t type;			/* the method we accept */
 	int state;			/* eap.c's PEER_* */
 	unsigned rounds;
@@ -101,5 +115,6 @@ int eap_peer_init(struct eap_peer *p, uint8_t type, const uint8_t *identity, siz
 /* One EAP message from the server: EAP_MORE (p->out: our response),
  * EAP_DONE (EAP-Success after a finished method), EAP_FAIL. */
 enum eap_status eap_peer_rx(struct eap_peer *p, const uint8_t *msg, size_t len);
+void eap_peer_free(struct eap_peer *p);
 
 #endif

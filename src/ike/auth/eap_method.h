@@ -26,9 +26,13 @@ struct eap_method_ops {
 	 * row moves p->state to PEER_FINISHED once Success may come), or
 	 * EAP_FAIL. */
 	enum eap_status (*peer_request)(struct eap_peer *p, const struct eap_msg *m, struct wr *w);
+	/* Releases s->tls / p->tls; NULL: the method hangs nothing there. */
+	void (*srv_free)(struct eap_server *s);
+	void (*peer_free)(struct eap_peer *p);
+	unsigned max_rounds;		/* 0: EAP_MAX_ROUNDS */
 };
 
-extern const struct eap_method_ops eap_md5_ops, eap_mschapv2_ops;
+extern const struct eap_method_ops eap_md5_ops, eap_mschapv2_ops, eap_tls_ops;
 
 /* The password of the server's peer identity (s->why set when none). */
 int eap_srv_password(struct eap_server *s, const uint8_t **pw, size_t *pwlen);

@@ -7,16 +7,19 @@ src_ike_engine_libikeengine_a_SOURCES += \
 	src/ike/auth/auth_eap.c src/ike/auth/auth_eap_radius.c
 
 # EAP (RFC 3748) methods and MS-CHAPv2 crypto: no IKE state, so the unit
-# tests and the fuzzer link them alone (common library and OpenSSL only).
+# tests and the fuzzer link them alone (with the pki library and the
+# identities of ike/core for EAP-TLS, the common library and OpenSSL).
 noinst_LIBRARIES += src/ike/auth/libikeeap.a
 src_ike_auth_libikeeap_a_SOURCES = \
 	src/ike/auth/eap.c src/ike/auth/eap.h src/ike/auth/eap_method.h \
 	src/ike/auth/eap_md5.c src/ike/auth/eap_mschapv2.c \
 	src/ike/auth/mschapv2.c src/ike/auth/mschapv2.h \
-	src/ike/auth/radius.h src/ike/auth/radius_pkt.c src/ike/auth/radius_mppe.c
+	src/ike/auth/radius.h src/ike/auth/radius_pkt.c src/ike/auth/radius_mppe.c \
+	src/ike/auth/eap_tls.c src/ike/auth/eap_tls.h
 src_ike_auth_libikeeap_a_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS)
 ENGINE_LIBS += src/ike/auth/libikeeap.a
-EAP_LIBS = src/ike/auth/libikeeap.a src/common/libikecommon.a $(OPENSSL_LIBS)
+EAP_LIBS = src/ike/auth/libikeeap.a src/ike/pki/libikepki.a src/ike/core/libikecore.a \
+	src/common/libikecommon.a $(OPENSSL_LIBS)
 
 check_PROGRAMS += tests/auth/test_eap
 TESTS += tests/auth/test_eap
@@ -37,3 +40,9 @@ tests_core_test_radius_client_SOURCES = tests/core/test_radius_client.c \
 	src/ike/core/radius_client.c src/ike/core/radius_client.h
 tests_core_test_radius_client_CFLAGS = $(CHECK_CFLAGS_ALL) $(OPENSSL_CFLAGS)
 tests_core_test_radius_client_LDADD = $(EAP_LIBS) $(CHECK_LIBS)
+
+check_PROGRAMS += tests/auth/test_eap_tls
+TESTS += tests/auth/test_eap_tls
+tests_auth_test_eap_tls_SOURCES = tests/auth/test_eap_tls.c tests/pki/testpki.c tests/pki/testpki.h
+tests_auth_test_eap_tls_CFLAGS = $(CHECK_CFLAGS_ALL) $(OPENSSL_CFLAGS) -I$(top_srcdir)/tests
+tests_auth_test_eap_tls_LDADD = $(EAP_LIBS) $(CHECK_LIBS)

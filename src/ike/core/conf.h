@@ -56,9 +56,12 @@ enum conf_auth {
 	CONF_AUTH_EAP_MD5,		/* EAP (RFC 7296 2.16), src/ike/auth/auth_eap.c */
 	CONF_AUTH_EAP_MSCHAPV2,
 	CONF_AUTH_EAP_RADIUS,		/* EAP relayed to RADIUS (config_radius.c) */
+	CONF_AUTH_EAP_TLS,		/* certificates: config_pki.c loads them as for pubkey */
 };
 #define CONF_AUTH_IS_PUBKEY(a) ((a) >= CONF_AUTH_PUBKEY && (a) <= CONF_AUTH_ED448)
-#define CONF_AUTH_IS_EAP(a) ((a) >= CONF_AUTH_EAP_MD5 && (a) <= CONF_AUTH_EAP_RADIUS)
+#define CONF_AUTH_IS_EAP(a) ((a) >= CONF_AUTH_EAP_MD5 && (a) <= CONF_AUTH_EAP_TLS)
+/* local certs / remote cacerts: the public-key rows and EAP-TLS */
+#define CONF_AUTH_USES_CERTS(a) (CONF_AUTH_IS_PUBKEY(a) || (a) == CONF_AUTH_EAP_TLS)
 
 enum conf_send_cert { CONF_SEND_CERT_IFASKED = 0, CONF_SEND_CERT_ALWAYS, CONF_SEND_CERT_NEVER };
 enum conf_revocation { CONF_REV_RELAXED = 0, CONF_REV_IFURI, CONF_REV_STRICT };

@@ -45,7 +45,7 @@ static const struct name_entry auth_names[] = {
 	{ CONF_AUTH_PSK, "psk" }, { CONF_AUTH_PUBKEY, "pubkey" }, { CONF_AUTH_RSA, "rsa" },
 	{ CONF_AUTH_ECDSA, "ecdsa" }, { CONF_AUTH_ED25519, "ed25519" }, { CONF_AUTH_ED448, "ed448" },
 	{ CONF_AUTH_EAP_MD5, "eap-md5" }, { CONF_AUTH_EAP_MSCHAPV2, "eap-mschapv2" },
-	{ CONF_AUTH_EAP_RADIUS, "eap-radius" },
+	{ CONF_AUTH_EAP_RADIUS, "eap-radius" }, { CONF_AUTH_EAP_TLS, "eap-tls" },
 };
 
 static const char *name_of(const struct name_entry *tab, size_t n, unsigned v)
@@ -220,7 +220,7 @@ static int load_side_auth(struct conf_ctx *ctx, const config_setting_t *s, void 
 		return -1;
 	if (names_find(auth_names, NAMES_LEN(auth_names), v, &side->auth) < 0) {
 		conf_error(ctx, s, "'auth' = \"%s\" is not one of: psk, pubkey, rsa, ecdsa, ed25519, ed448, "
-			   "eap-md5, eap-mschapv2, eap-radius", v);
+			   "eap-md5, eap-mschapv2, eap-radius, eap-tls", v);
 		return -1;
 	}
 	return 0;
@@ -248,8 +248,7 @@ static int load_side(struct conf_ctx *ctx, const config_setting_t *s, struct con
 	if (!side->auth)
 		conf_error(ctx, s, "'%s' needs 'auth' (psk or pubkey)", config_setting_name(s));
 	/* with a certificate, the default ID is its subject (config_pki.c) */
-	if (need_id && !side->id_text &&
-	    (side->auth == CONF_AUTH_PSK || CONF_AUTH_IS_EAP(side->auth)))
+	if (need_id && !side->id_text && !CONF_AUTH_USES_CERTS(side->auth))
 		conf_error(ctx, s, "'local' needs 'id' (the identity this host proves)");
 	return 0;
 }
@@ -713,7 +712,7 @@ void conf_check_conn_secrets(struct conf_ctx *ctx)
 		if (CONF_AUTH_IS_EAP(c->local.auth) && CONF_AUTH_IS_EAP(c->remote.auth))
 			conf_error_at(ctx, c->loc, "connection '%s': EAP on both sides; the "
 				      "responder authenticates with psk or a certificate", c->name);
-		if (CONF_AUTH_IS_EAP(c->local.auth) &&
+		if (CONF_AUTH_IS_EAP(c->local.auth) && c->local.auth != CONF_AUTH_EAP_TLS &&
 		    !config_find_eap(cfg, c->local.eap_id ? c->local.eap_id : c->local.id_text,
 				     strlen(c->local.eap_id ? c->local.eap_id :
 					    c->local.id_text ? c->local.id_text : "")))

@@ -315,16 +315,20 @@ void conf_check_conn_pki(struct conf_ctx *ctx)
 	for (size_t i = 0; i < ctx->cfg->nconns; i++) {
 		struct conf_conn *c = &ctx->cfg->conns[i];
 
-		if (CONF_AUTH_IS_PUBKEY(c->local.auth))
+		if (CONF_AUTH_USES_CERTS(c->local.auth))
 			check_local(ctx, c);
 		else if (c->local.certs.n)
 			conf_error_at(ctx, c->loc, "connection '%s': local 'certs' given but auth = %s",
 				      c->name, conf_auth_name(c->local.auth));
-		if (CONF_AUTH_IS_PUBKEY(c->remote.auth))
+		if (CONF_AUTH_USES_CERTS(c->remote.auth))
 			check_remote(ctx, c);
 		else if (c->remote.cacerts.n)
 			conf_error_at(ctx, c->loc, "connection '%s': remote 'cacerts' given but auth = %s",
 				      c->name, conf_auth_name(c->remote.auth));
+		/* the EAP-TLS server shows the certificate it signs IKE with */
+		if (c->remote.auth == CONF_AUTH_EAP_TLS && !c->local.chain)
+			conf_error_at(ctx, c->loc, "connection '%s': remote auth = eap-tls needs a "
+				      "certificate of ours: local auth = pubkey with 'certs'", c->name);
 	}
 }
 

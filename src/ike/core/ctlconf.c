@@ -45,7 +45,7 @@ static void put_side(struct ctl_enc *e, const char *name, const struct conf_side
 	ctl_put_str(e, "id", ident_str(&s->id, buf, sizeof(buf)));
 	ctl_put_str(e, "id_type", ident_type_name(s->id.type));
 	ctl_put_str(e, "auth", conf_auth_name(s->auth));
-	if (CONF_AUTH_IS_PUBKEY(s->auth)) {
+	if (CONF_AUTH_USES_CERTS(s->auth)) {
 		put_strlist(e, "certs", &s->certs);
 		put_strlist(e, "cacerts", &s->cacerts);
 		ctl_put_str(e, "revocation", conf_revocation_name(s->revocation));

@@ -222,6 +222,15 @@ tests_engine_test_eap_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_engine_test_eap_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_engine_test_eap_LDADD = $(tests_engine_test_exchange_LDADD)
 
+# EAP-TLS (RFC 5216/9190) in IKE_AUTH, client and gateway, test PKI in files
+check_PROGRAMS += tests/engine/test_eap_tls
+TESTS += tests/engine/test_eap_tls
+tests_engine_test_eap_tls_SOURCES = tests/engine/test_eap_tls.c \
+	tests/engine/pair.c tests/engine/pair.h $(PKIFILES_SOURCES)
+tests_engine_test_eap_tls_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_engine_test_eap_tls_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_eap_tls_LDADD = $(tests_engine_test_exchange_LDADD)
+
 # BAD-INPUT for EAP rounds (hostile IKE_AUTH requests during EAP)
 # eap-radius: the IKE_AUTH answer deferred until the EAP backend answers
 check_PROGRAMS += tests/engine/test_eap_radius
@@ -237,6 +246,15 @@ tests_engine_test_badinput_eap_SOURCES = tests/engine/test_badinput_eap.c $(BADI
 tests_engine_test_badinput_eap_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_engine_test_badinput_eap_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_engine_test_badinput_eap_LDADD = $(BADINPUT_LDADD)
+
+# BAD-INPUT for EAP-TLS framing (lying lengths, truncated headers) in IKE_AUTH
+check_PROGRAMS += tests/engine/test_badinput_eap_tls
+TESTS += tests/engine/test_badinput_eap_tls
+tests_engine_test_badinput_eap_tls_SOURCES = tests/engine/test_badinput_eap_tls.c \
+	$(BADINPUT_SOURCES) $(PKIFILES_SOURCES)
+tests_engine_test_badinput_eap_tls_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_engine_test_badinput_eap_tls_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_badinput_eap_tls_LDADD = $(BADINPUT_LDADD)
 
 # IKE fragmentation (RFC 7383, issue 14): negotiation, sizes, loss, BAD-INPUT 31
 check_PROGRAMS += tests/engine/test_frag
