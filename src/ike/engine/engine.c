@@ -142,6 +142,7 @@ static void kernel_hook(struct engine *e, struct kernel *k)
 {
 	k->ev.on_acquire = kevent_acquire;
 	k->ev.on_expire = kevent_expire;
+	k->ev.on_mapping = kevent_mapping;
 	k->ev.on_resync = kernel_resync;
 	k->ev.arg = e;
 	e->kernel = k;

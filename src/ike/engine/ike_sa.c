@@ -20,7 +20,8 @@ static int sa_tx(const uint8_t *pkt, size_t len, void *arg)
 {
 	struct ike_sa *sa = arg;
 
-	return engine_send(sa->eng, &sa->local, &sa->remote, pkt, len);
+	/* a MAPPING event's new address is being checked (natt.c) */
+	return engine_send(sa->eng, &sa->local, sa->probing ? &sa->probe : &sa->remote, pkt, len);
 }
 
 static void sa_giveup(uint32_t msgid, void *arg)
@@ -62,15 +63,21 @@ static void on_dpd(void *arg)
 	timer_schedule(e->loop, &sa->dpd, delay);
 }
 
-/* RFC 3948 4: keep the NAT's mapping alive (strongSwan's default interval). */
-#define KEEPALIVE_MS	20000
+/* RFC 3948 4: keep the NAT's mapping alive, every keep_alive seconds
+ * (ike.conf.5; 0: never). */
+static uint64_t keepalive_ms(const struct engine *e)
+{
+	return e->cfg->global.keep_alive * 1000;
+}
 
 static void on_keepalive(void *arg)
 {
 	struct ike_sa *sa = arg;
 
+	if (!keepalive_ms(sa->eng))
+		return;
 	engine_send_keepalive(sa->eng, &sa->local, &sa->remote);
-	timer_schedule(sa->eng->loop, &sa->keepalive, KEEPALIVE_MS);
+	timer_schedule(sa->eng->loop, &sa->keepalive, keepalive_ms(sa->eng));
 }
 
 /* IKE SA ids are our own counter, not chosen by a peer: a multiplicative
@@ -251,8 +258,9 @@ void ike_sa_established(struct ike_sa *sa)
 			sa_table_id_hash(&e->table, peer->type, peer->data, peer->len));
 	if (sa->conn && sa->conn->dpd_delay)
 		timer_schedule(e->loop, &sa->dpd, sa->conn->dpd_delay * 1000);
-	if (sa->nat_local && sa->natt)
-		timer_schedule(e->loop, &sa->keepalive, KEEPALIVE_MS);
+	/* only the side behind the NAT (or pretending to be: encap) */
+	if ((sa->nat_local || sa->nat_fake) && sa->natt && keepalive_ms(e))
+		timer_schedule(e->loop, &sa->keepalive, keepalive_ms(e));
 	ike_sa_state(sa, IKE_SA_ESTABLISHED);
 	rekey_ike_established(sa);
 }

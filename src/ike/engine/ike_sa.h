@@ -11,6 +11,7 @@
  *                kernel_alg.c   IKE transform IDs -> kernel algorithm IDs
  *                counters.c     handshake outcomes and rekeys, from states
  *                flows.c        CHILD SAs by selectors and by SPI (hash indexes)
+ *                natt.c         following a peer whose NAT mapping changed
  *                crypto_job.c   an IKE SA's key exchange on crypto workers
  *                cp.c           address pools, an IKE SA's virtual addresses
  *                ../auth/       authentication methods (auth.h: one row each)
@@ -32,7 +33,7 @@
  * exchange.h holds what the exchange files share; tests/engine/pair.h wires
  * two engines for whole-exchange tests (on virtual time).
  *
- * Not done yet: the kernel's MAPPING event, MOBIKE; kernel requests, the initiator's and CREATE_CHILD_SA's key
+ * Not done yet: MOBIKE; kernel requests, the initiator's and CREATE_CHILD_SA's key
  * exchanges still run on the loop thread (issue 17).
  */
 #ifndef IKE_ENGINE_IKE_SA_H
@@ -203,6 +204,11 @@ struct ike_sa {
 	struct addr local, remote;	/* with ports; remote floats to 4500 */
 	int natt;			/* using port 4500 (non-ESP marker) */
 	int nat_local, nat_remote;	/* NAT detected in front of us / the peer */
+	int nat_fake;			/* encap = true: we made the peer see a NAT */
+	/* natt.c: a MAPPING event's address being checked (requests go there
+	 * until an authenticated answer arrives) */
+	int probing;
+	struct addr probe;
 	struct ike_window win;
 	ike_response_fn on_response;	/* the exchange waiting for a response */
 	uint8_t req_exchange;		/* ... and its exchange type */
@@ -460,6 +466,8 @@ int trap_lookup(struct engine *e, uint32_t reqid, const struct conf_conn **conn,
 /* ---- kevents.c: kernel events (registered on the backend by engine.c) ---- */
 void kevent_acquire(void *arg, const struct kernel_acquire *acq);
 void kevent_expire(void *arg, const struct kernel_sa_id *id, uint32_t reqid, int hard);
+void kevent_mapping(void *arg, const struct kernel_sa_id *id, const struct addr *old_peer,
+		    const struct addr *new_peer);
 /* The ACQUIRE's packet flow as the first TSi/TSr (2.9). */
 void kevent_acquire_ts(const struct kernel_acquire *acq, struct ike_ts *src, struct ike_ts *dst);
 /* The trap policy this child replaced (same reqid), or 0. */
