@@ -18,6 +18,7 @@
 #include "ike/engine/crypto_job.h"
 #include "ike/engine/exchange.h"
 #include "ike/engine/flows.h"
+#include "ike/engine/retry.h"
 
 const char *engine_kind(void)
 {
@@ -200,6 +201,7 @@ static struct engine *engine_alloc(struct loop *loop, const struct config *cfg)
 	e->rx.auth_request = auth_rx_request;
 	e->rx.info_request = info_rx_request;
 	e->rx.create_child_request = create_child_rx_request;
+	e->rx.init_lost = retry_init_lost;	/* keyingtries */
 	cookie_cfg_defaults(&cc);
 	cc.total_threshold = (unsigned)cfg->global.cookie_threshold;
 	cc.ip_threshold = (unsigned)cfg->global.cookie_threshold_ip;
@@ -313,6 +315,7 @@ void engine_shutdown(struct engine *e)
 		if (e->sas == sa)
 			ike_sa_destroy(sa);
 	}
+	retry_free_all(e);
 	engine_crypto_stop(e);
 	if (e->kernel) {
 		kernel_state_shutdown(e);

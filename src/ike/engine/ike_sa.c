@@ -63,6 +63,29 @@ static void on_dpd(void *arg)
 	timer_schedule(e->loop, &sa->dpd, delay);
 }
 
+/* dpd_timeout (ike.conf.5): a request of an established IKE SA that the
+ * peer left unanswered (and the peer silent) this long ends the SA, even
+ * with retransmissions left. */
+static void on_dead(void *arg)
+{
+	struct ike_sa *sa = arg;
+	char why[96];
+
+	if (ike_window_can_send(&sa->win) || !sa->conn)
+		return;
+	snprintf(why, sizeof(why), "no answer within dpd_timeout %llu s",
+		 (unsigned long long)sa->conn->dpd_timeout);
+	ike_sa_lost(sa, why);
+}
+
+void ike_sa_request_sent(struct ike_sa *sa)
+{
+	if (!sa->conn || !sa->conn->dpd_timeout || !sa->established_ms ||
+	    timer_pending(&sa->dead))
+		return;
+	timer_schedule(sa->eng->loop, &sa->dead, sa->conn->dpd_timeout * 1000);
+}
+
 /* RFC 3948 4: keep the NAT's mapping alive, every keep_alive seconds
  * (ike.conf.5; 0: never). */
 static uint64_t keepalive_ms(const struct engine *e)
@@ -104,6 +127,7 @@ struct ike_sa *ike_sa_new(struct engine *e, int initiator, const struct addr *lo
 	timer_init(&sa->timeout, on_half_open_timeout, sa);
 	timer_init(&sa->dpd, on_dpd, sa);
 	timer_init(&sa->keepalive, on_keepalive, sa);
+	timer_init(&sa->dead, on_dead, sa);
 	rekey_ike_init(sa);
 	if (ike_window_init(&sa->win, e->loop, &e->retx, sa_tx, sa_giveup, sa) < 0 ||
 	    sa_table_new_spi(&e->table, initiator ? &sa->entry.spi_i : &sa->entry.spi_r) < 0) {
@@ -224,6 +248,7 @@ struct ike_sa *ike_sa_by_id(struct engine *e, uint64_t id)
 void ike_sa_alive(struct ike_sa *sa)
 {
 	sa->last_rx_ms = loop_now_ms(sa->eng->loop);
+	timer_cancel(sa->eng->loop, &sa->dead);
 }
 
 void ike_sa_check_alive(struct ike_sa *sa)
@@ -315,6 +340,8 @@ void ike_sa_lost(struct ike_sa *sa, const char *why)
 	sa->timed_out = 1;
 	if (sa->established_ms)
 		sa->eng->stats.peers_lost++;
+	else if (sa->entry.initiator && sa->eng->rx.init_lost)
+		sa->eng->rx.init_lost(sa);	/* keyingtries (retry.c) */
 	destroy_then(sa, 1);
 }
 
@@ -385,6 +412,7 @@ void ike_sa_destroy(struct ike_sa *sa)
 	timer_cancel(e->loop, &sa->timeout);
 	timer_cancel(e->loop, &sa->dpd);
 	timer_cancel(e->loop, &sa->keepalive);
+	timer_cancel(e->loop, &sa->dead);
 	ike_window_free(&sa->win);
 	if (sa->halfopen)
 		halfopen_dec(&e->cookies, &sa->entry.peer);

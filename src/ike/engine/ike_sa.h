@@ -26,7 +26,8 @@
  *                unique.c       older IKE SAs of a peer (unique, INITIAL_CONTACT)
  *  4 scheduling  rekey.c        rekey/reauth/expiry timers, collisions
  *                trap.c         trap and fail_closed policies
- *                kevents.c      kernel events: ACQUIRE, EXPIRE
+ *                kevents.c      kernel events: ACQUIRE, EXPIRE, MAPPING
+ *                retry.c        keyingtries: initiating again after no answer
  *                kstate.c       our kernel state at start-up, resync, shutdown
  *  5 facade      engine.c       engine.h: life cycle, reload, show, initiate
  *                engine_ctl.c   engine.h actions for ikectl
@@ -72,6 +73,7 @@ struct workq;
 struct ke_pool;
 struct dh_job;
 struct vpool;
+struct init_retry;
 
 /* Nonce length we send (2.10: at least half the PRF key size; 32 covers all). */
 #define ENGINE_NONCE_LEN	32
@@ -113,6 +115,9 @@ struct engine_rx {
 	void (*auth_request)(struct ike_sa *sa, const struct ike_msg *m);
 	void (*info_request)(struct ike_sa *sa, const struct ike_msg *m);
 	void (*create_child_request)(struct ike_sa *sa, const struct ike_msg *m);
+	/* an IKE SA we initiated lost for want of an answer before it was
+	 * established (retry.c: keyingtries) */
+	void (*init_lost)(struct ike_sa *sa);
 };
 
 struct engine {
@@ -146,6 +151,7 @@ struct engine {
 	void *ev_arg;
 	uint16_t port, port_natt;	/* our IKE ports (cfg->global) */
 	struct trap *traps;		/* trap.c: installed trap policies */
+	struct init_retry *retries;	/* retry.c: initiations to try again */
 	struct workq *wq;		/* crypto_job.c: workers, NULL: none */
 	int crypto_workers_wanted;	/* start them on first use (engine_new) */
 	struct ke_pool *ke_pool;	/* pre-generated responder key pairs */
@@ -278,6 +284,8 @@ struct ike_sa {
 	struct timer timeout;		/* half-open timeout, then unused */
 	struct timer dpd;		/* liveness after dpd_delay of silence */
 	struct timer keepalive;		/* NAT-T keepalives while behind a NAT */
+	struct timer dead;		/* dpd_timeout: an unanswered request's limit */
+	unsigned keyingtry;		/* initiator: attempt number (retry.c), 0: the first */
 	struct ike_rekey rk;		/* rekeying (rekey.c) */
 	uint64_t created_ms, established_ms, last_rx_ms;
 };
@@ -375,6 +383,8 @@ const char *child_fail_reason(const struct child_sa *c, enum child_sa_state next
 			      size_t len);
 /* A valid message from the peer arrived: liveness restarts. */
 void ike_sa_alive(struct ike_sa *sa);
+/* A request went out (msg_out.c): dpd_timeout's limit starts unless it runs. */
+void ike_sa_request_sent(struct ike_sa *sa);
 /* Something unauthenticated says the peer lost sa (INVALID_IKE_SPI,
  * 2.21.4): an empty INFORMATIONAL now, unless a request is outstanding
  * (that is the check already); an unanswered check ends sa. */
