@@ -202,6 +202,7 @@ static struct engine *engine_alloc(struct loop *loop, const struct config *cfg)
 	e->rx.info_request = info_rx_request;
 	e->rx.create_child_request = create_child_rx_request;
 	e->rx.init_lost = retry_init_lost;	/* keyingtries */
+	e->rx.start = engine_start;
 	cookie_cfg_defaults(&cc);
 	cc.total_threshold = (unsigned)cfg->global.cookie_threshold;
 	cc.ip_threshold = (unsigned)cfg->global.cookie_threshold_ip;

@@ -118,6 +118,10 @@ struct engine_rx {
 	/* an IKE SA we initiated lost for want of an answer before it was
 	 * established (retry.c: keyingtries) */
 	void (*init_lost)(struct ike_sa *sa);
+	/* the facade's engine_start, for retry.c's next attempt */
+	struct ike_sa *(*start)(struct engine *e, const struct conf_conn *conn,
+				const struct conf_child *child, const struct kernel_acquire *acq,
+				uint32_t reqid, char *err, size_t errlen);
 };
 
 struct engine {

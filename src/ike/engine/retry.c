@@ -52,7 +52,7 @@ static void on_retry(void *arg)
 	unlink_retry(r);
 	if (!c)
 		log_info(LS_IKE, "connection %s: gone (reload), not tried again", r->conn);
-	else if (!(sa = engine_start(e, c, ch, NULL, 0, err, sizeof(err))))
+	else if (!(sa = e->rx.start(e, c, ch, NULL, 0, err, sizeof(err))))
 		log_err(LS_IKE, "connection %s: attempt %u: %s", r->conn, r->attempt, err);
 	else
 		sa->keyingtry = r->attempt;
