@@ -25,17 +25,23 @@ int xfrm_msg_move(const struct nlmsghdr *got, const struct kernel_sa_move *to,
 		  struct nl_msg **out, int *replace)
 {
 	const struct xfrm_usersa_info *gi;
-	struct nlattr *tb[XFRMA_MAX + 1];
+	struct nlattr *tb[XFRMA_MAX + 1], *a;
 	struct xfrm_usersa_info *info;
 	struct xfrm_encap_tmpl et;
 	struct nlmsghdr *h;
 	uint8_t src[16], dst[16];
 	size_t datalen;
-	int encap = to->encap_sport || to->encap_dport;
+	int encap = to->encap_sport || to->encap_dport, rem;
 
 	*out = NULL;
 	if (!nlmsg_valid_hdr(got, sizeof(*gi)) || got->nlmsg_type != XFRM_MSG_NEWSA ||
 	    nlmsg_parse((struct nlmsghdr *)got, sizeof(*gi), tb, XFRMA_MAX, NULL) < 0)
+		return -EINVAL;
+	/* attributes up to the end, nothing after them (an attribute we
+	 * append must follow the last one) */
+	nlmsg_for_each_attr(a, (struct nlmsghdr *)got, sizeof(*gi), rem)
+		;
+	if (rem > 0)
 		return -EINVAL;
 	gi = nlmsg_data(got);
 	if (addr_family(&to->src) != gi->family || addr_family(&to->dst) != gi->family ||
