@@ -5,7 +5,8 @@
  * rebinding followed on the next authenticated message (RFC 7296 2.23),
  * the kernel's MAPPING event confirmed by a liveness check, and what must
  * not move an SA: a MAPPING for an SA we do not own, a host behind a NAT,
- * replayed or forged messages from a new port.
+ * replayed or forged messages from a new port, a forged NAT-D in
+ * IKE_SA_INIT (the AUTH payloads cover it: IKE_AUTH fails).
  */
 #include <check.h>
 #include <netinet/in.h>
@@ -300,6 +301,49 @@ START_TEST(test_replayed_or_forged_from_new_port)
 }
 END_TEST
 
+/* An on-path attacker changes A's NAT_DETECTION_SOURCE_IP in IKE_SA_INIT
+ * (unauthenticated, 2.23): B believes a NAT is in front of A. */
+static size_t forged;
+
+static int forge_natd(struct pair *p, struct pair_pkt *q, void *arg)
+{
+	static const uint8_t natd_src[4] = { 0, 0, 0x40, 0x04 };	/* proto, SPI size, 16388 */
+
+	(void)p;
+	(void)arg;
+	if (q->from != PAIR_A || q->len < 28 || q->data[18] != IKE_SA_INIT)
+		return 0;
+	for (size_t i = 28; i + 4 + 20 <= q->len; i++)
+		if (memcmp(q->data + i, natd_src, 4) == 0) {
+			q->data[i + 4] ^= 0x55;
+			forged++;
+			break;
+		}
+	return 0;
+}
+
+START_TEST(test_forged_natd)
+{
+	memset(&N, 0, sizeof(N));
+	forged = 0;
+	pair_setup(&P, NULL, NULL);
+	P.filter = forge_natd;
+	pair_initiate(&P);
+	pair_run(&P, 2000, NULL);
+	ck_assert_uint_eq(forged, 1);
+	/* B saw the forged hash and a NAT in front of A, but the AUTH
+	 * payloads sign the IKE_SA_INIT messages as each side sent and got
+	 * them (2.15): the altered request fails IKE_AUTH, nothing is up,
+	 * nothing was moved or installed */
+	ck_assert(!pair_established(&P));
+	ck_assert_uint_eq(pair_nsas(&P, PAIR_B), 0);
+	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_B].k), 0);
+	ck_assert_uint_eq(kernel_mem_moves(P.peer[PAIR_B].k), 0);
+	ck_assert_uint_eq(P.peer[PAIR_B].e->stats.nat_peer_moves, 0);
+	pair_free(&P);
+}
+END_TEST
+
 static void inject_mapping_to(const char *dst, uint32_t spi, uint16_t old_port, uint16_t new_port)
 {
 	struct kernel_sa_id id;
@@ -418,6 +462,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_rebinding_followed);
 	tcase_add_test(tc, test_behind_nat_does_not_follow);
 	tcase_add_test(tc, test_replayed_or_forged_from_new_port);
+	tcase_add_test(tc, test_forged_natd);
 	tcase_add_test(tc, test_mapping_then_dpd);
 	tcase_add_test(tc, test_mapping_unanswered);
 	tcase_add_test(tc, test_mapping_not_ours);
