@@ -14,7 +14,7 @@ TEST="clang libclang-rt-14-dev tshark strongswan-charon strongswan-swanctl
 libcharon-extra-plugins libcharon-extauth-plugins libstrongswan-standard-plugins iproute2
 iputils-ping socat
 python3 jq mandoc groff-base
-tcpdump xxd python3-cryptography prometheus python3-prometheus-client
+tcpdump xxd python3-cryptography prometheus python3-prometheus-client nftables conntrack
 qemu-system-x86 busybox-static linux-image-amd64 cpio kmod
 openiked libldns3 libevent-pthreads-2.1-7 libnss3-tools libunbound8 libcurl3-nss
 freeradius"

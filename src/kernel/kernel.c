@@ -43,6 +43,12 @@ int kernel_del_sa(struct kernel *k, const struct kernel_sa_id *id)
 	return k->ops->del_sa(k, id);
 }
 
+int kernel_move_sa(struct kernel *k, const struct kernel_sa_id *id,
+		   const struct kernel_sa_move *to)
+{
+	return k->ops->move_sa(k, id, to);
+}
+
 int kernel_query_sa(struct kernel *k, const struct kernel_sa_id *id, struct kernel_sa_stats *st)
 {
 	return k->ops->query_sa(k, id, st);

@@ -168,6 +168,16 @@ struct kernel_policy {
 	uint32_t if_id;
 };
 
+/*
+ * Where an installed SA moves when the peer's NAT mapping changed (RFC
+ * 7296 2.23, RFC 3948): new outer addresses and UDP encapsulation ports
+ * (both 0: plain ESP).  The keys stay what they are.
+ */
+struct kernel_sa_move {
+	struct addr src, dst;	/* ports ignored */
+	uint16_t encap_sport, encap_dport;
+};
+
 struct kernel_sa_stats {
 	uint64_t bytes, packets;
 	uint64_t add_time, use_time;	/* seconds since the epoch; 0: unused */
@@ -234,6 +244,8 @@ struct kernel_ops {
 	int (*add_sa)(struct kernel *k, const struct kernel_sa *sa);
 	int (*update_sa)(struct kernel *k, const struct kernel_sa *sa);
 	int (*del_sa)(struct kernel *k, const struct kernel_sa_id *id);
+	int (*move_sa)(struct kernel *k, const struct kernel_sa_id *id,
+		       const struct kernel_sa_move *to);
 	int (*query_sa)(struct kernel *k, const struct kernel_sa_id *id,
 			struct kernel_sa_stats *st);
 	int (*add_policy)(struct kernel *k, const struct kernel_policy *p);
@@ -272,6 +284,14 @@ int kernel_update_sa(struct kernel *k, const struct kernel_sa *sa);
 /* -ESRCH (logged at debug level only) when the SA is already gone. */
 int kernel_del_sa(struct kernel *k, const struct kernel_sa_id *id);
 int kernel_query_sa(struct kernel *k, const struct kernel_sa_id *id, struct kernel_sa_stats *st);
+/*
+ * Moves the installed SA id to to's addresses and encapsulation ports
+ * (XFRM: the SA as the kernel holds it, updated in place with UPDSA when
+ * its destination stays, else added under the new destination and the
+ * old one deleted).  -ESRCH if id is not installed.
+ */
+int kernel_move_sa(struct kernel *k, const struct kernel_sa_id *id,
+		   const struct kernel_sa_move *to);
 int kernel_add_policy(struct kernel *k, const struct kernel_policy *p);
 int kernel_update_policy(struct kernel *k, const struct kernel_policy *p);
 int kernel_del_policy(struct kernel *k, const struct kernel_policy *p);

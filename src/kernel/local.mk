@@ -6,7 +6,7 @@ src_kernel_libikekernel_a_SOURCES = \
 	src/kernel/xfrm.c \
 	src/kernel/xfrm_alg.c src/kernel/xfrm_alg.h \
 	src/kernel/xfrm_event.c src/kernel/xfrm_event.h \
-	src/kernel/xfrm_msg.c src/kernel/xfrm_msg.h \
+	src/kernel/xfrm_msg.c src/kernel/xfrm_msg.h src/kernel/xfrm_move.c \
 	src/kernel/rtnl_addr.c src/kernel/rtnl_addr.h
 src_kernel_libikekernel_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBNL_CFLAGS) $(LIBNL_XFRM_CFLAGS)
 KERNEL_LIBS = src/kernel/libikekernel.a src/common/libikecommon.a \

@@ -184,6 +184,69 @@ static int x_del_sa(struct kernel *k, const struct kernel_sa_id *id)
 	return err;
 }
 
+/* The GETSA answer, kept for kernel_move_sa; libnl's copy is cleared
+ * (keys) but its header stays for libnl's walk over the buffer. */
+static int keep_reply(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *h = nlmsg_hdr(msg);
+	struct nl_msg **keep = arg;
+
+	if (h->nlmsg_type == XFRM_MSG_NEWSA && !*keep)
+		*keep = nlmsg_convert(h);
+	memzero(nlmsg_data(h), (size_t)nlmsg_datalen(h));
+	return 0;
+}
+
+static void msg_clear_free(struct nl_msg *msg)
+{
+	if (!msg)
+		return;
+	memzero(nlmsg_hdr(msg), nlmsg_hdr(msg)->nlmsg_len);
+	nlmsg_free(msg);
+}
+
+/* kernel_move_sa: the SA as the kernel holds it, rewritten (xfrm_move.c);
+ * a new source or destination is a new state (NEWSA, the old one
+ * deleted: before when the destination, part of its id, stays). */
+static int x_move_sa(struct kernel *k, const struct kernel_sa_id *id,
+		     const struct kernel_sa_move *to)
+{
+	struct xfrm_kernel *xk = xk_of(k);
+	struct nl_msg *msg = NULL, *got = NULL;
+	int replace = 0, same_dst = addr_eq_host(&id->dst, &to->dst);
+	int err = xfrm_msg_sa_id(XFRM_MSG_GETSA, id, &msg);
+
+	if (err < 0)
+		return err;
+	err = transact(xk, msg, keep_reply, &got);
+	if (err == 0 && !got)
+		err = -EIO;
+	if (err == 0)
+		err = xfrm_msg_move(nlmsg_hdr(got), to, &msg, &replace);
+	msg_clear_free(got);
+	if (err < 0) {
+		log_err(LS_KNL, "move SA %08x (%s): %s", id->spi, xfrm_proto_name(id->proto),
+			strerror(-err));
+		return err;
+	}
+	if (replace && same_dst && (err = x_del_sa(k, id)) < 0) {
+		msg_clear_free(msg);
+		return err;
+	}
+	err = transact(xk, msg, NULL, NULL);
+	if (err < 0) {
+		log_err(LS_KNL, "move SA %08x (%s): %s%s", id->spi, xfrm_proto_name(id->proto),
+			strerror(-err), replace && same_dst ? " (the old SA is gone)" : "");
+		return err;
+	}
+	if (replace && !same_dst)
+		x_del_sa(k, id);
+	log_dbg(LS_KNL, "moved SA %08x to %s, UDP ports %u/%u", id->spi,
+		addr_host_str(&to->dst, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN), to->encap_sport,
+		to->encap_dport);
+	return 0;
+}
+
 static int parse_sa(struct nl_msg *msg, struct xfrmnl_sa **sa)
 {
 	struct nlmsghdr *h = nlmsg_hdr(msg);
@@ -731,6 +794,7 @@ static const struct kernel_ops xfrm_ops = {
 	.add_sa = x_add_sa,
 	.update_sa = x_update_sa,
 	.del_sa = x_del_sa,
+	.move_sa = x_move_sa,
 	.query_sa = x_query_sa,
 	.add_policy = x_add_policy,
 	.update_policy = x_update_policy,

@@ -132,6 +132,10 @@ START_TEST(test_full_values)
 	ck_assert_uint_eq(c->reauth_time, 86400);
 	ck_assert_uint_eq(c->dpd_delay, 30);
 	ck_assert_uint_eq(c->dpd_action, CONF_DPD_TRAP);
+	ck_assert_uint_eq(c->dpd_timeout, 90);
+	ck_assert_uint_eq(c->keyingtries, 0);
+	ck_assert_int_eq(c->encap, 1);
+	ck_assert_uint_eq(cfg->global.keep_alive, 30);
 	ck_assert_uint_eq(c->proposals.n, 1);
 
 	ch = config_find_child(c, "a");
@@ -159,6 +163,10 @@ START_TEST(test_full_values)
 	ck_assert_uint_eq(ch->pfs, CONF_PFS_ACCEPT);
 	c = config_find_conn(cfg, "v6");
 	ck_assert(c->children[0].local_ts.v[0].dynamic);
+	/* strongSwan's defaults: one attempt, no forced encapsulation */
+	ck_assert_uint_eq(c->keyingtries, 1);
+	ck_assert_int_eq(c->encap, 0);
+	ck_assert_uint_eq(c->dpd_timeout, 0);
 	ck_assert_uint_eq(c->over_time, 1440);
 
 	c = config_find_conn(cfg, "keyid");
@@ -187,7 +195,8 @@ START_TEST(test_wrong_types)
 	       "err-type.conf:3: 'listen' must be a list of strings [\"a\", \"b\"], not an integer",
 	       "err-type.conf:4: 'cookie_threshold' must be an integer, not a boolean",
 	       "err-type.conf:6: 'psk' must be a string, not an integer",
-	       "err-type.conf:12: 'children' must be a list ( { name = ...; }, ... )");
+	       "err-type.conf:12: 'encap' must be true or false",
+	       "err-type.conf:13: 'children' must be a list ( { name = ...; }, ... )");
 }
 END_TEST
 

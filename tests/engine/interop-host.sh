@@ -402,7 +402,7 @@ run_rw_case() {
 run_case() {
 	DFL='"default"'
 	case $1 in pk-*) run_pk_case "$1"; return ;; rw-*) run_rw_case "$1"; return ;; eap-radius-*) run_radius_case "$1"; return ;; eap-*) run_eap_case "$1"; return ;; esac
-	case $1 in childless-*|unique-*) run_peer_case "$1"; return ;; esac
+	case $1 in childless-*|unique-*|encap-*) run_peer_case "$1"; return ;; esac
 	case $1 in
 	default)
 		our_conf "$DFL" "$DFL" tunnel '"10.1.0.0/16"' '"10.2.0.0/16"' 4

@@ -13,8 +13,11 @@
 #   unique-replace our unique = replace: charon crashes (SIGKILL),
 #                 restarts and connects again; our old IKE SA is gone, one
 #                 IKE SA is left
+#   encap-we      our encap = true (IKE SA alone): charon sees a NAT in
+#                 front of us, both move to port 4500
+#   encap-sw      charon's encap = yes: we see a NAT in front of charon
 
-PEER_CASES="childless-we childless-ike-only childless-sw unique-replace"
+PEER_CASES="childless-we childless-ike-only childless-sw unique-replace encap-we encap-sw"
 
 # Our ike.conf (default case) with $1 added to connection "ab".
 our_conf_with() {
@@ -120,6 +123,36 @@ run_peer_case() {
 			! grep -q "$first\$\|$first," "$WORK/$1-show-sa.json" &&
 			grep -q 'INITIAL_CONTACT from its peer\|unique = replace' "$WORK/$1-ikedaemon.log"
 		result "$1" "charon restarted and reconnected: old IKE SA gone, one left" $?
+		terminate_all
+		stop_daemon ;;
+	encap-we)
+		our_conf_with 'encap = true;'
+		sw_conf_with ''
+		start_daemon
+		$IKECTL initiate --ike-only ab >>"$WORK/ikectl.log" 2>&1
+		sleep 1
+		sw_sas >"$WORK/$1-sas.log"
+		since "$WORK/charon.log" "$cl" >"$WORK/$1-charon.log"
+		since "$WORK/ikedaemon.log" "$dl" >"$WORK/$1-ikedaemon.log"
+		grep -q 'ba: #.*ESTABLISHED' "$WORK/$1-sas.log" && [ "$(our_up)" -ge 1 ] &&
+			grep -q 'remote host is behind NAT' "$WORK/$1-charon.log" &&
+			grep -q 'faked in front of us: encap' "$WORK/$1-ikedaemon.log" &&
+			grep -q 'parsed IKE_AUTH request 1 .*' "$WORK/$1-charon.log" &&
+			grep -q 'received packet: from [^ ]*\[4500\] to [^ ]*\[4500\]' "$WORK/$1-charon.log"
+		result "$1" "our encap = true: charon saw a NAT in front of us, IKE_AUTH on port 4500" $?
+		terminate_all
+		stop_daemon ;;
+	encap-sw)
+		our_conf_with ''
+		sw_conf_with 'encap = yes\n\t\tchildless = force'
+		start_daemon
+		swanctl --initiate --child net --uri "$VICI" --timeout 4 >"$WORK/$1-initiate.log" 2>&1
+		sleep 1
+		sw_sas >"$WORK/$1-sas.log"
+		since "$WORK/ikedaemon.log" "$dl" >"$WORK/$1-ikedaemon.log"
+		grep -q 'ba: #.*ESTABLISHED' "$WORK/$1-sas.log" && [ "$(our_up)" -ge 1 ] &&
+			grep -q 'NAT detected: in front of the peer' "$WORK/$1-ikedaemon.log"
+		result "$1" "charon's encap = yes: we saw a NAT in front of it" $?
 		terminate_all
 		stop_daemon ;;
 	*) echo "unknown case $1"; rc=1 ;;

@@ -11,6 +11,8 @@
 #include "ike/core/plan.h"
 #include "lib/kernel_mem.h"
 
+const struct ike_retx_cfg *pair_retx;
+
 const char pair_conf_a[] =
 	"secrets: ( { id = \"b.example\"; psk = \"pair-test-psk-0123456789\"; },\n"
 	"           { id = \"a.example\"; psk = \"pair-test-psk-0123456789\"; } );\n"
@@ -78,7 +80,8 @@ void pair_setup(struct pair *p, const char *conf_a, const char *conf_b)
 	const char *texts[2] = { conf_a ? conf_a : pair_conf_a, conf_b ? conf_b : pair_conf_b };
 	/* fast retransmissions: 20 ms, 30 ms, then give up after 45 ms more */
 	static const struct ike_retx_cfg retx = { 20, 1.5, 2, 0 };
-	struct engine_test_hooks hooks = { capture, NULL, NULL, 32, &retx };
+	struct engine_test_hooks hooks = { capture, NULL, NULL, 32,
+					   pair_retx ? pair_retx : &retx };
 	struct kernel_events ev;
 	char err[256];
 

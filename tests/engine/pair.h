@@ -61,6 +61,10 @@ struct pair {
 /* Addresses: A is 192.0.2.1, B is 192.0.2.2. */
 extern const char pair_conf_a[], pair_conf_b[];
 
+/* Retransmissions of the engines pair_setup makes next; NULL (the
+ * default): 20 ms, 30 ms, then giving up 45 ms later. */
+extern const struct ike_retx_cfg *pair_retx;
+
 /* Config texts (libconfig) for A and B; NULL: the defaults above. */
 void pair_setup(struct pair *p, const char *conf_a, const char *conf_b);
 void pair_free(struct pair *p);

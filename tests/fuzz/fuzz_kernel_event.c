@@ -4,7 +4,9 @@
  * multicast socket could deliver them.  The first input byte picks the
  * message type; the netlink length is the input's (libnl checks it
  * against the datagram before the decoder runs).  Whatever the decoder
- * hands to the callbacks must be well formed.
+ * hands to the callbacks must be well formed.  A NEWSA (the kernel's
+ * answer to GETSA) also goes through kernel_move_sa's rewrite
+ * (xfrm_move.c), which must refuse it or produce a parsable request.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -13,8 +15,11 @@
 #include <linux/netlink.h>
 #include <linux/xfrm.h>
 
+#include <netlink/msg.h>
+
 #include "common/log.h"
 #include "kernel/xfrm_event.h"
+#include "kernel/xfrm_msg.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -65,6 +70,30 @@ static void on_mapping(void *arg, const struct kernel_sa_id *id, const struct ad
 	check_addr(new_peer);
 }
 
+/* The SA moved to fixed IPv4 addresses and ports. */
+static void fuzz_move(struct nlmsghdr *h)
+{
+	struct kernel_sa_move to;
+	struct nl_msg *out = NULL;
+	struct nlattr *tb[XFRMA_MAX + 1];
+	int replace = 0;
+
+	memset(&to, 0, sizeof(to));
+	addr_parse(&to.src, "192.0.2.1", 0);
+	addr_parse(&to.dst, "192.0.2.2", 0);
+	to.encap_sport = 4500;
+	to.encap_dport = 40000;
+	if (xfrm_msg_move(h, &to, &out, &replace) < 0) {
+		if (out)
+			abort();
+		return;
+	}
+	if (!out || nlmsg_parse(nlmsg_hdr(out), sizeof(struct xfrm_usersa_info), tb, XFRMA_MAX,
+				NULL) < 0 || !tb[XFRMA_ENCAP])
+		abort();
+	nlmsg_free(out);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const struct kernel_events ev = {
@@ -88,6 +117,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	h->nlmsg_type = types[data[0] % (sizeof(types) / sizeof(types[0]))];
 	memcpy((uint8_t *)h + NLMSG_HDRLEN, data + 1, size - 1);
 	xfrm_event_decode(h, &ev);
+	if (h->nlmsg_type == XFRM_MSG_NEWSA)
+		fuzz_move(h);
 	free(h);
 	return 0;
 }

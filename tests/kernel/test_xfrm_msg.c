@@ -252,6 +252,73 @@ START_TEST(sa_encap_mark_ifid)
 }
 END_TEST
 
+/* kernel_move_sa's rewrite of the kernel's answer (xfrm_move.c): the SA
+ * as listed, with new ports (UPDSA) or a new address (NEWSA). */
+START_TEST(sa_move_rewrite)
+{
+	struct kernel_sa sa = gcm_sa();
+	struct kernel_sa_move to;
+	const struct xfrm_usersa_info *i;
+	const struct xfrm_encap_tmpl *e;
+	struct nl_msg *got;
+	uint8_t raw[16];
+	int replace = -1;
+
+	sa.encap_sport = 4500;
+	sa.encap_dport = 31337;
+	ck_assert_int_eq(xfrm_msg_sa(XFRM_MSG_NEWSA, &sa, &got), 0);
+	memset(&to, 0, sizeof(to));
+	to.src = A("192.0.2.1");
+	to.dst = A("192.0.2.2");
+	to.encap_sport = 4500;
+	to.encap_dport = 40000;
+	/* only the port changes: UPDSA, keys and everything else kept */
+	ck_assert_int_eq(xfrm_msg_move(nlmsg_hdr(got), &to, &msg, &replace), 0);
+	ck_assert_int_eq(replace, 0);
+	i = sa_parse(XFRM_MSG_UPDSA);
+	ck_assert_uint_eq(ntohl(i->id.spi), 0xc1234567);
+	ck_assert_uint_eq(i->reqid, KERNEL_REQID_MIN + 7);
+	e = nla_data(tb[XFRMA_ENCAP]);
+	ck_assert_uint_eq(ntohs(e->encap_sport), 4500);
+	ck_assert_uint_eq(ntohs(e->encap_dport), 40000);
+	ck_assert_ptr_nonnull(tb[XFRMA_ALG_AEAD]);
+	ck_assert(nlmsg_hdr(msg)->nlmsg_flags & NLM_F_ACK);
+	nlmsg_free(msg);
+	/* a new destination: a new SA (NEWSA) the caller adds, then deletes the old */
+	to.dst = A("198.51.100.7");
+	ck_assert_int_eq(xfrm_msg_move(nlmsg_hdr(got), &to, &msg, &replace), 0);
+	ck_assert_int_eq(replace, 1);
+	i = sa_parse(XFRM_MSG_NEWSA);
+	xfrm_addr_to_raw(&to.dst, raw);
+	ck_assert_mem_eq(&i->id.daddr, raw, 16);
+	nlmsg_free(msg);
+	/* encapsulation cannot be removed in place; families must agree */
+	to.encap_sport = to.encap_dport = 0;
+	ck_assert_int_eq(xfrm_msg_move(nlmsg_hdr(got), &to, &msg, &replace), -EOPNOTSUPP);
+	ck_assert_ptr_null(msg);
+	to.encap_sport = 4500;
+	to.encap_dport = 40000;
+	to.dst = A("2001:db8::2");
+	ck_assert_int_eq(xfrm_msg_move(nlmsg_hdr(got), &to, &msg, &replace), -EAFNOSUPPORT);
+	nlmsg_free(got);
+	/* an SA without encapsulation gets one appended */
+	sa.encap_sport = sa.encap_dport = 0;
+	ck_assert_int_eq(xfrm_msg_sa(XFRM_MSG_NEWSA, &sa, &got), 0);
+	to.dst = A("192.0.2.2");
+	ck_assert_int_eq(xfrm_msg_move(nlmsg_hdr(got), &to, &msg, &replace), 0);
+	sa_parse(XFRM_MSG_UPDSA);
+	ck_assert_ptr_nonnull(tb[XFRMA_ENCAP]);
+	ck_assert_uint_eq(ntohs(((const struct xfrm_encap_tmpl *)nla_data(tb[XFRMA_ENCAP]))->encap_dport),
+			  40000);
+	/* a truncated answer is refused */
+	nlmsg_hdr(got)->nlmsg_len = NLMSG_HDRLEN + 8;
+	nlmsg_free(msg);
+	msg = NULL;
+	ck_assert_int_eq(xfrm_msg_move(nlmsg_hdr(got), &to, &msg, &replace), -EINVAL);
+	nlmsg_free(got);
+}
+END_TEST
+
 START_TEST(sa_esn_large_window)
 {
 	struct kernel_sa sa = gcm_sa();
@@ -791,6 +858,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, event_acquire);
 	tcase_add_test(tc, event_expire_polexpire_mapping);
 	tcase_add_test(tc, event_truncated);
+	tcase_add_test(tc, sa_move_rewrite);
 	tcase_add_test(tc, rtnl_addr_message);
 	suite_add_tcase(s, tc);
 	return s;

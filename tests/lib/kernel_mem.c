@@ -42,6 +42,7 @@ struct mem_kernel {
 	uint32_t next_spi;
 	struct addr addrs[8];	/* interface addresses (virtual IPs) */
 	size_t naddrs;
+	size_t moves;		/* kernel_move_sa calls that succeeded */
 };
 
 static struct mem_kernel *mk_of(struct kernel *k)
@@ -204,6 +205,36 @@ static int m_del_sa(struct kernel *k, const struct kernel_sa_id *id)
 	if (!m)
 		return -ESRCH;
 	*m = mk->sas[--mk->nsas];
+	return 0;
+}
+
+static int m_move_sa(struct kernel *k, const struct kernel_sa_id *id,
+		     const struct kernel_sa_move *to)
+{
+	struct mem_kernel *mk = mk_of(k);
+	struct kernel_sa_id nid = *id;
+	struct mem_sa *m;
+	int err = injected_failure(mk);
+
+	if (err)
+		return err;
+	m = sa_find(mk, id);
+	if (!m || m->larval)
+		return -ESRCH;
+	if (addr_family(&to->src) != addr_family(&m->sa.src) ||
+	    addr_family(&to->dst) != addr_family(&m->sa.id.dst))
+		return -EAFNOSUPPORT;
+	/* as XFRM: encapsulation is changed, not removed, in place */
+	if ((m->sa.encap_sport || m->sa.encap_dport) && !to->encap_sport && !to->encap_dport)
+		return -EOPNOTSUPP;
+	nid.dst = to->dst;
+	if (!id_eq(id, &nid) && sa_find(mk, &nid))
+		return -EEXIST;
+	m->sa.id.dst = to->dst;
+	m->sa.src = to->src;
+	m->sa.encap_sport = to->encap_sport;
+	m->sa.encap_dport = to->encap_dport;
+	mk->moves++;
 	return 0;
 }
 
@@ -416,6 +447,11 @@ int kernel_mem_set_stats(struct kernel *k, const struct kernel_sa_id *id,
 	return 0;
 }
 
+size_t kernel_mem_moves(struct kernel *k)
+{
+	return mk_of(k)->moves;
+}
+
 void kernel_mem_fail_next(struct kernel *k, int err)
 {
 	mk_of(k)->fail_err = err;
@@ -531,6 +567,7 @@ static const struct kernel_ops mem_ops = {
 	.add_sa = m_add_sa,
 	.update_sa = m_update_sa,
 	.del_sa = m_del_sa,
+	.move_sa = m_move_sa,
 	.query_sa = m_query_sa,
 	.add_policy = m_add_policy,
 	.update_policy = m_update_policy,

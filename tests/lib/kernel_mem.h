@@ -25,6 +25,8 @@ const struct kernel_policy *kernel_mem_find_policy(struct kernel *k,
 /* Counters query_sa reports for an installed SA; -1 if absent. */
 int kernel_mem_set_stats(struct kernel *k, const struct kernel_sa_id *id,
 			 const struct kernel_sa_stats *st);
+/* SAs moved (kernel_move_sa) so far. */
+size_t kernel_mem_moves(struct kernel *k);
 /* The next operation (any) fails with -err without changing state. */
 void kernel_mem_fail_next(struct kernel *k, int err);
 

@@ -204,6 +204,9 @@ struct conf_conn {
 	size_t nvips;
 	unsigned fragmentation;		/* enum conf_frag */
 	uint64_t fragment_size;		/* bytes; 0: the global one */
+	int encap;			/* force UDP encapsulation (fake NAT-D) */
+	uint64_t dpd_timeout;		/* seconds an unanswered request may wait; 0: retransmit's */
+	uint64_t keyingtries;		/* initiation attempts, 0: forever */
 };
 
 /* secrets { private_key = "gw.key"; } */
@@ -237,7 +240,11 @@ struct conf_global {
 	struct conf_strlist cacerts, crls;	/* paths as written */
 	int rsa_pss;			/* sign with RSA-PSS (RFC 7427), not PKCS#1 v1.5 */
 	uint64_t fragment_size;		/* bytes (CONF_FRAGMENT_SIZE_DEFAULT) */
+	uint64_t keep_alive;		/* NAT-T keepalive interval, seconds; 0: none */
 };
+
+/* strongSwan's charon.keep_alive: RFC 3948 4 keepalives every 20 s. */
+#define CONF_KEEP_ALIVE_DEFAULT	20
 
 struct config {
 	char *path;

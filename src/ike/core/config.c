@@ -331,6 +331,12 @@ static void apply_rule(struct conf_ctx *ctx, const config_setting_t *s, const st
 	case RK_PROPOSALS:
 		get_proposals(ctx, s, r, field);
 		break;
+	case RK_BOOL:
+		if (config_setting_type(s) == CONFIG_TYPE_BOOL)
+			*(int *)field = config_setting_get_bool(s);
+		else
+			conf_error(ctx, s, "'%s' must be true or false", r->name);
+		break;
 	case RK_FN:
 		r->fn(ctx, s, obj);
 		break;
@@ -592,6 +598,7 @@ static const struct rule global_rules[] = {
 	{ "rsa_pss", RK_FN, 0, 0, 0, NULL, 0, conf_load_rsa_pss },
 	{ "fragment_size", RK_UINT, G(fragment_size), CONF_FRAGMENT_SIZE_MIN,
 	  CONF_FRAGMENT_SIZE_MAX, NULL, 0, NULL },
+	{ "keep_alive", RK_TIME, G(keep_alive), 0, 0, NULL, 0, NULL },
 };
 
 /* Values every deployment gets unless ike.conf says otherwise (ike.conf.5). */
@@ -614,6 +621,7 @@ static int global_defaults(struct conf_global *g)
 	g->cookie_threshold_ip = 3;
 	g->block_threshold = 5;
 	g->fragment_size = CONF_FRAGMENT_SIZE_DEFAULT;
+	g->keep_alive = CONF_KEEP_ALIVE_DEFAULT;
 	if (strv_push(&g->listen.v, &g->listen.n, strdup("0.0.0.0")) < 0 ||
 	    strv_push(&g->listen.v, &g->listen.n, strdup("::")) < 0)
 		return -1;

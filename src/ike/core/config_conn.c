@@ -550,6 +550,9 @@ static const struct rule conn_rules[] = {
 	  NULL },
 	{ "fragment_size", RK_UINT, CN(fragment_size), CONF_FRAGMENT_SIZE_MIN,
 	  CONF_FRAGMENT_SIZE_MAX, NULL, 0, NULL },
+	{ "encap", RK_BOOL, CN(encap), 0, 0, NULL, 0, NULL },
+	{ "dpd_timeout", RK_TIME, CN(dpd_timeout), 0, 0, NULL, 0, NULL },
+	{ "keyingtries", RK_UINT, CN(keyingtries), 0, 1000000, NULL, 0, NULL },
 };
 
 void conf_free_conn(struct conf_conn *c)
@@ -656,6 +659,7 @@ static void load_conn(struct conf_ctx *ctx, const config_setting_t *e)
 	c.over_time = c.rand_time = UNSET;
 	c.dpd_action = CONF_DPD_CLEAR;
 	c.send_certreq = 1;
+	c.keyingtries = 1;
 	conf_apply_rules(ctx, e, conn_rules, NAMES_LEN(conn_rules), &c, "a connection");
 	if (dup_conn_name(ctx, name, c.name))
 		goto drop;

@@ -28,6 +28,7 @@ enum rule_kind {
 	RK_ENUM,	/* unsigned, from the names table */
 	RK_STRLIST,	/* struct conf_strlist: a list/array of strings or one string */
 	RK_PROPOSALS,	/* RK_STRLIST of proposals for protocol min (PROTO_IKE/ESP) */
+	RK_BOOL,	/* int 0/1 from true/false */
 	RK_FN,		/* fn parses the setting into obj */
 };
 

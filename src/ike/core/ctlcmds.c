@@ -416,6 +416,9 @@ static void cmd_show_stats(struct daemon *d, struct ctl_client *c, const struct 
 	ctl_put_u64(resp, "invalid_spi_received", st.invalid_spi_received);
 	ctl_put_u64(resp, "unique_refused", st.unique_refused);
 	ctl_put_u64(resp, "unique_replaced", st.unique_replaced);
+	ctl_put_u64(resp, "nat_peer_moves", st.nat_peer_moves);
+	ctl_put_u64(resp, "nat_moves_refused", st.nat_moves_refused);
+	ctl_put_u64(resp, "nat_mappings_ignored", st.nat_mappings_ignored);
 	ctl_put_u64(resp, "fragments_out", st.frags_out);
 	ctl_put_u64(resp, "fragments_in", st.frags_in);
 	ctl_put_u64(resp, "fragments_dropped", st.frags_dropped);

@@ -113,6 +113,9 @@ void ctl_put_conn(struct ctl_enc *e, const char *name, const struct conf_conn *c
 	ctl_end(e);
 	ctl_put_str(e, "fragmentation", conf_frag_name(c->fragmentation));
 	ctl_put_u64(e, "fragment_size", c->fragment_size);
+	ctl_put_str(e, "encap", c->encap ? "yes" : "no");
+	ctl_put_u64(e, "dpd_timeout", c->dpd_timeout);
+	ctl_put_u64(e, "keyingtries", c->keyingtries);
 	ctl_begin_list(e, "children");
 	for (i = 0; i < c->nchildren; i++)
 		put_child(e, &c->children[i]);
@@ -147,6 +150,7 @@ void ctl_put_global(struct ctl_enc *e, const char *name, const struct conf_globa
 	ctl_put_str(e, "metrics_listen", g->metrics_listen ? g->metrics_listen : "");
 	ctl_put_u64(e, "cookie_threshold_ip", g->cookie_threshold_ip);
 	ctl_put_u64(e, "block_threshold", g->block_threshold);
+	ctl_put_u64(e, "keep_alive", g->keep_alive);
 	ctl_end(e);
 }
 

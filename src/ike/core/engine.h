@@ -150,6 +150,10 @@ struct engine_stats {
 	uint64_t frags_out, frags_in;	/* SKF datagrams sent / kept */
 	uint64_t frags_dropped;		/* refused: BAD-INPUT 31, bad ICV, duplicates */
 	uint64_t frag_msgs_out, frag_msgs_in;	/* messages sent / reassembled in fragments */
+	/* NAT traversal (RFC 7296 2.23): IKE SAs moved to the peer's new
+	 * address, authenticated messages from a new address not followed,
+	 * kernel MAPPING events ignored (not our SA, or nothing to follow) */
+	uint64_t nat_peer_moves, nat_moves_refused, nat_mappings_ignored;
 };
 
 typedef void (*engine_ike_sa_fn)(const struct engine_ike_sa_info *sa, void *arg);

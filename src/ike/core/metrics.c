@@ -184,6 +184,14 @@ static void engine_counters(struct daemon *d, struct ctl_enc *e)
 	single(e, "ikedaemon_unique_replaced", "counter",
 	       "IKE SAs deleted for a newer one of the same peer (unique, INITIAL_CONTACT).",
 	       st.unique_replaced);
+	metrics_family(e, "ikedaemon_nat_peer_moves", "counter",
+		       "A peer's NAT mapping changed (RFC 7296 2.23): IKE SAs moved, authenticated "
+		       "messages from a new address not followed, kernel MAPPING events ignored.");
+	metrics_sample(e, st.nat_peer_moves, (const char *const[]){ "result", "moved", NULL });
+	metrics_sample(e, st.nat_moves_refused, (const char *const[]){ "result", "refused", NULL });
+	metrics_sample(e, st.nat_mappings_ignored,
+		       (const char *const[]){ "result", "mapping_ignored", NULL });
+	metrics_end(e);
 	single(e, "ikedaemon_ike_packets_dropped", "counter",
 	       "IKE datagrams dropped: malformed, bad ICV, unknown SPI, replayed.",
 	       st.packets_dropped);

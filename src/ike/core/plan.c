@@ -47,7 +47,7 @@ static int is_restart_key(const char *name)
 static const char *const soft_conn_keys[] = { "proposals", "rekey_time", "over_time",
 					      "rand_time", "reauth_time", "dpd_delay",
 					      "dpd_action", "childless", "unique", "pools", "fragmentation",
-					      "fragment_size" };
+					      "fragment_size", "encap", "dpd_timeout", "keyingtries" };
 static const char *const soft_child_keys[] = { "esp_proposals", "rekey_time", "life_time",
 					       "rand_time", "rekey_bytes", "life_bytes",
 					       "rekey_packets", "life_packets", "start_action",

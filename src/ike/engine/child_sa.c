@@ -415,8 +415,8 @@ static int child_keys(struct child_sa *c, const struct secret *gir, struct child
 	*integ = it && it->id != AUTH_NONE ? integ_lookup(it->id) : NULL;
 	/* ESP in UDP only across a NAT (RFC 3948): a peer may move IKE to
 	 * port 4500 without one (strongSwan does with MOBIKE) and then
-	 * expects plain ESP */
-	c->natt = ike->nat_local || ike->nat_remote;
+	 * expects plain ESP; encap = true makes it one (nat_fake) */
+	c->natt = ike->nat_local || ike->nat_remote || ike->nat_fake;
 	rekey_child_nonces(c, &ni, &nr);
 	if (!*encr || (!encr_is_aead(*encr) && !*integ)) {
 		log_err(LS_CHD, "CHILD SA %llu: negotiated algorithms unknown to the crypto tables",

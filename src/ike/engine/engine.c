@@ -18,6 +18,7 @@
 #include "ike/engine/crypto_job.h"
 #include "ike/engine/exchange.h"
 #include "ike/engine/flows.h"
+#include "ike/engine/retry.h"
 
 const char *engine_kind(void)
 {
@@ -142,6 +143,7 @@ static void kernel_hook(struct engine *e, struct kernel *k)
 {
 	k->ev.on_acquire = kevent_acquire;
 	k->ev.on_expire = kevent_expire;
+	k->ev.on_mapping = kevent_mapping;
 	k->ev.on_resync = kernel_resync;
 	k->ev.arg = e;
 	e->kernel = k;
@@ -199,6 +201,8 @@ static struct engine *engine_alloc(struct loop *loop, const struct config *cfg)
 	e->rx.auth_request = auth_rx_request;
 	e->rx.info_request = info_rx_request;
 	e->rx.create_child_request = create_child_rx_request;
+	e->rx.init_lost = retry_init_lost;	/* keyingtries */
+	e->rx.start = engine_start;
 	cookie_cfg_defaults(&cc);
 	cc.total_threshold = (unsigned)cfg->global.cookie_threshold;
 	cc.ip_threshold = (unsigned)cfg->global.cookie_threshold_ip;
@@ -312,6 +316,7 @@ void engine_shutdown(struct engine *e)
 		if (e->sas == sa)
 			ike_sa_destroy(sa);
 	}
+	retry_free_all(e);
 	engine_crypto_stop(e);
 	if (e->kernel) {
 		kernel_state_shutdown(e);

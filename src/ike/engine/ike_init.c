@@ -5,6 +5,7 @@
  * init_start() + init_rx_response(); the responder's is init_rx_request().
  */
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -69,12 +70,21 @@ static void natd_check(struct ike_sa *sa, const struct ike_msg *m)
 	}
 	sa->nat_remote = have_src && !src_ok;
 	sa->nat_local = have_dst && !dst_ok;
-	if (sa->nat_local || sa->nat_remote)
-		log_info(LS_IKE, "IKE SA %llu: NAT detected:%s%s", (unsigned long long)sa->id,
+	/* encap = true: our NAT_DETECTION_SOURCE_IP was made up, the peer
+	 * sees a NAT in front of us; we act as if it were there (port 4500,
+	 * ESP in UDP, keepalives), but follow the peer as if it were not.
+	 * A peer without NAT-T (no notifies) cannot be made to. */
+	sa->nat_fake = (have_src || have_dst) && sa->conn && sa->conn->encap;
+	if (sa->nat_local || sa->nat_remote || sa->nat_fake)
+		log_info(LS_IKE, "IKE SA %llu: NAT detected:%s%s%s", (unsigned long long)sa->id,
 			 sa->nat_local ? " in front of us" : "",
-			 sa->nat_remote ? " in front of the peer" : "");
+			 sa->nat_remote ? " in front of the peer" : "",
+			 sa->nat_fake ? " (faked in front of us: encap)" : "");
 }
 
+/* encap = true (strongSwan's key): a NAT_DETECTION_SOURCE_IP that
+ * matches no address makes the peer see a NAT in front of us, and both
+ * sides encapsulate ESP in UDP (RFC 3948). */
 static void add_natd(struct out_msg *m, const struct ike_sa *sa, uint8_t src[20],
 		     uint8_t dst[20], int zero_spi_r)
 {
@@ -84,6 +94,8 @@ static void add_natd(struct out_msg *m, const struct ike_sa *sa, uint8_t src[20]
 	spi_put(spi_r, zero_spi_r ? 0 : sa->entry.spi_r);
 	if (natd_hash(spi_i, spi_r, &sa->local, src) < 0 ||
 	    natd_hash(spi_i, spi_r, &sa->remote, dst) < 0)
+		return;
+	if (sa->conn && sa->conn->encap && RAND_bytes(src, 20) != 1)
 		return;
 	out_notify(m, PROTO_NONE, N_NAT_DETECTION_SOURCE_IP, src, 20);
 	out_notify(m, PROTO_NONE, N_NAT_DETECTION_DESTINATION_IP, dst, 20);
@@ -248,7 +260,7 @@ static int init_complete(struct ike_sa *sa, const struct ike_msg *m, const uint8
 	    ike_sa_derive_keys(sa, &gir) < 0)
 		goto out;
 	natd_check(sa, m);
-	if ((sa->nat_local || sa->nat_remote) && !sa->natt) {
+	if ((sa->nat_local || sa->nat_remote || sa->nat_fake) && !sa->natt) {
 		/* 2.23: the initiator moves to port 4500 once NAT is detected */
 		sa->natt = 1;
 		addr_set_port(&sa->local, e->port_natt);

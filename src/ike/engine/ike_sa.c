@@ -20,7 +20,8 @@ static int sa_tx(const uint8_t *pkt, size_t len, void *arg)
 {
 	struct ike_sa *sa = arg;
 
-	return engine_send(sa->eng, &sa->local, &sa->remote, pkt, len);
+	/* a MAPPING event's new address is being checked (natt.c) */
+	return engine_send(sa->eng, &sa->local, sa->probing ? &sa->probe : &sa->remote, pkt, len);
 }
 
 static void sa_giveup(uint32_t msgid, void *arg)
@@ -64,15 +65,44 @@ static void on_dpd(void *arg)
 	timer_schedule(e->loop, &sa->dpd, delay);
 }
 
-/* RFC 3948 4: keep the NAT's mapping alive (strongSwan's default interval). */
-#define KEEPALIVE_MS	20000
+/* dpd_timeout (ike.conf.5): a request of an established IKE SA that the
+ * peer left unanswered (and the peer silent) this long ends the SA, even
+ * with retransmissions left. */
+static void on_dead(void *arg)
+{
+	struct ike_sa *sa = arg;
+	char why[96];
+
+	if (ike_window_can_send(&sa->win) || !sa->conn)
+		return;
+	snprintf(why, sizeof(why), "no answer within dpd_timeout %llu s",
+		 (unsigned long long)sa->conn->dpd_timeout);
+	ike_sa_lost(sa, why);
+}
+
+void ike_sa_request_sent(struct ike_sa *sa)
+{
+	if (!sa->conn || !sa->conn->dpd_timeout || !sa->established_ms ||
+	    timer_pending(&sa->dead))
+		return;
+	timer_schedule(sa->eng->loop, &sa->dead, sa->conn->dpd_timeout * 1000);
+}
+
+/* RFC 3948 4: keep the NAT's mapping alive, every keep_alive seconds
+ * (ike.conf.5; 0: never). */
+static uint64_t keepalive_ms(const struct engine *e)
+{
+	return e->cfg->global.keep_alive * 1000;
+}
 
 static void on_keepalive(void *arg)
 {
 	struct ike_sa *sa = arg;
 
+	if (!keepalive_ms(sa->eng))
+		return;
 	engine_send_keepalive(sa->eng, &sa->local, &sa->remote);
-	timer_schedule(sa->eng->loop, &sa->keepalive, KEEPALIVE_MS);
+	timer_schedule(sa->eng->loop, &sa->keepalive, keepalive_ms(sa->eng));
 }
 
 /* IKE SA ids are our own counter, not chosen by a peer: a multiplicative
@@ -99,6 +129,7 @@ struct ike_sa *ike_sa_new(struct engine *e, int initiator, const struct addr *lo
 	timer_init(&sa->timeout, on_half_open_timeout, sa);
 	timer_init(&sa->dpd, on_dpd, sa);
 	timer_init(&sa->keepalive, on_keepalive, sa);
+	timer_init(&sa->dead, on_dead, sa);
 	rekey_ike_init(sa);
 	if (ike_window_init(&sa->win, e->loop, &e->retx, sa_tx, sa_giveup, sa) < 0 ||
 	    sa_table_new_spi(&e->table, initiator ? &sa->entry.spi_i : &sa->entry.spi_r) < 0) {
@@ -219,6 +250,7 @@ struct ike_sa *ike_sa_by_id(struct engine *e, uint64_t id)
 void ike_sa_alive(struct ike_sa *sa)
 {
 	sa->last_rx_ms = loop_now_ms(sa->eng->loop);
+	timer_cancel(sa->eng->loop, &sa->dead);
 }
 
 void ike_sa_check_alive(struct ike_sa *sa)
@@ -253,8 +285,9 @@ void ike_sa_established(struct ike_sa *sa)
 			sa_table_id_hash(&e->table, peer->type, peer->data, peer->len));
 	if (sa->conn && sa->conn->dpd_delay)
 		timer_schedule(e->loop, &sa->dpd, sa->conn->dpd_delay * 1000);
-	if (sa->nat_local && sa->natt)
-		timer_schedule(e->loop, &sa->keepalive, KEEPALIVE_MS);
+	/* only the side behind the NAT (or pretending to be: encap) */
+	if ((sa->nat_local || sa->nat_fake) && sa->natt && keepalive_ms(e))
+		timer_schedule(e->loop, &sa->keepalive, keepalive_ms(e));
 	ike_sa_state(sa, IKE_SA_ESTABLISHED);
 	rekey_ike_established(sa);
 }
@@ -309,6 +342,8 @@ void ike_sa_lost(struct ike_sa *sa, const char *why)
 	sa->timed_out = 1;
 	if (sa->established_ms)
 		sa->eng->stats.peers_lost++;
+	else if (sa->entry.initiator && sa->eng->rx.init_lost)
+		sa->eng->rx.init_lost(sa);	/* keyingtries (retry.c) */
 	destroy_then(sa, 1);
 }
 
@@ -379,6 +414,7 @@ void ike_sa_destroy(struct ike_sa *sa)
 	timer_cancel(e->loop, &sa->timeout);
 	timer_cancel(e->loop, &sa->dpd);
 	timer_cancel(e->loop, &sa->keepalive);
+	timer_cancel(e->loop, &sa->dead);
 	ike_window_free(&sa->win);
 	if (sa->halfopen)
 		halfopen_dec(&e->cookies, &sa->entry.peer);

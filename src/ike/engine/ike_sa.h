@@ -11,6 +11,7 @@
  *                kernel_alg.c   IKE transform IDs -> kernel algorithm IDs
  *                counters.c     handshake outcomes and rekeys, from states
  *                flows.c        CHILD SAs by selectors and by SPI (hash indexes)
+ *                natt.c         following a peer whose NAT mapping changed
  *                crypto_job.c   an IKE SA's key exchange on crypto workers
  *                cp.c           address pools, an IKE SA's virtual addresses
  *                ../auth/       authentication methods (auth.h: one row each)
@@ -25,14 +26,15 @@
  *                unique.c       older IKE SAs of a peer (unique, INITIAL_CONTACT)
  *  4 scheduling  rekey.c        rekey/reauth/expiry timers, collisions
  *                trap.c         trap and fail_closed policies
- *                kevents.c      kernel events: ACQUIRE, EXPIRE
+ *                kevents.c      kernel events: ACQUIRE, EXPIRE, MAPPING
+ *                retry.c        keyingtries: initiating again after no answer
  *                kstate.c       our kernel state at start-up, resync, shutdown
  *  5 facade      engine.c       engine.h: life cycle, reload, show, initiate
  *                engine_ctl.c   engine.h actions for ikectl
  * exchange.h holds what the exchange files share; tests/engine/pair.h wires
  * two engines for whole-exchange tests (on virtual time).
  *
- * Not done yet: the kernel's MAPPING event, MOBIKE; kernel requests, the initiator's and CREATE_CHILD_SA's key
+ * Not done yet: MOBIKE; kernel requests, the initiator's and CREATE_CHILD_SA's key
  * exchanges still run on the loop thread (issue 17).
  */
 #ifndef IKE_ENGINE_IKE_SA_H
@@ -71,6 +73,7 @@ struct workq;
 struct ke_pool;
 struct dh_job;
 struct vpool;
+struct init_retry;
 
 /* Nonce length we send (2.10: at least half the PRF key size; 32 covers all). */
 #define ENGINE_NONCE_LEN	32
@@ -112,6 +115,13 @@ struct engine_rx {
 	void (*auth_request)(struct ike_sa *sa, const struct ike_msg *m);
 	void (*info_request)(struct ike_sa *sa, const struct ike_msg *m);
 	void (*create_child_request)(struct ike_sa *sa, const struct ike_msg *m);
+	/* an IKE SA we initiated lost for want of an answer before it was
+	 * established (retry.c: keyingtries) */
+	void (*init_lost)(struct ike_sa *sa);
+	/* the facade's engine_start, for retry.c's next attempt */
+	struct ike_sa *(*start)(struct engine *e, const struct conf_conn *conn,
+				const struct conf_child *child, const struct kernel_acquire *acq,
+				uint32_t reqid, char *err, size_t errlen);
 };
 
 struct engine {
@@ -146,6 +156,7 @@ struct engine {
 	struct engine_eap_backend eap_backend;	/* eap-radius: set by the daemon */
 	uint16_t port, port_natt;	/* our IKE ports (cfg->global) */
 	struct trap *traps;		/* trap.c: installed trap policies */
+	struct init_retry *retries;	/* retry.c: initiations to try again */
 	struct workq *wq;		/* crypto_job.c: workers, NULL: none */
 	int crypto_workers_wanted;	/* start them on first use (engine_new) */
 	struct ke_pool *ke_pool;	/* pre-generated responder key pairs */
@@ -204,6 +215,11 @@ struct ike_sa {
 	struct addr local, remote;	/* with ports; remote floats to 4500 */
 	int natt;			/* using port 4500 (non-ESP marker) */
 	int nat_local, nat_remote;	/* NAT detected in front of us / the peer */
+	int nat_fake;			/* encap = true: we made the peer see a NAT */
+	/* natt.c: a MAPPING event's address being checked (requests go there
+	 * until an authenticated answer arrives) */
+	int probing;
+	struct addr probe;
 	struct ike_window win;
 	ike_response_fn on_response;	/* the exchange waiting for a response */
 	uint8_t req_exchange;		/* ... and its exchange type */
@@ -273,6 +289,8 @@ struct ike_sa {
 	struct timer timeout;		/* half-open timeout, then unused */
 	struct timer dpd;		/* liveness after dpd_delay of silence */
 	struct timer keepalive;		/* NAT-T keepalives while behind a NAT */
+	struct timer dead;		/* dpd_timeout: an unanswered request's limit */
+	unsigned keyingtry;		/* initiator: attempt number (retry.c), 0: the first */
 	struct ike_rekey rk;		/* rekeying (rekey.c) */
 	uint64_t created_ms, established_ms, last_rx_ms;
 };
@@ -370,6 +388,8 @@ const char *child_fail_reason(const struct child_sa *c, enum child_sa_state next
 			      size_t len);
 /* A valid message from the peer arrived: liveness restarts. */
 void ike_sa_alive(struct ike_sa *sa);
+/* A request went out (msg_out.c): dpd_timeout's limit starts unless it runs. */
+void ike_sa_request_sent(struct ike_sa *sa);
 /* Something unauthenticated says the peer lost sa (INVALID_IKE_SPI,
  * 2.21.4): an empty INFORMATIONAL now, unless a request is outstanding
  * (that is the check already); an unanswered check ends sa. */
@@ -461,6 +481,8 @@ int trap_lookup(struct engine *e, uint32_t reqid, const struct conf_conn **conn,
 /* ---- kevents.c: kernel events (registered on the backend by engine.c) ---- */
 void kevent_acquire(void *arg, const struct kernel_acquire *acq);
 void kevent_expire(void *arg, const struct kernel_sa_id *id, uint32_t reqid, int hard);
+void kevent_mapping(void *arg, const struct kernel_sa_id *id, const struct addr *old_peer,
+		    const struct addr *new_peer);
 /* The ACQUIRE's packet flow as the first TSi/TSr (2.9). */
 void kevent_acquire_ts(const struct kernel_acquire *acq, struct ike_ts *src, struct ike_ts *dst);
 /* The trap policy this child replaced (same reqid), or 0. */

@@ -1,11 +1,14 @@
 /*
  * Kernel events (registered by engine.c on the kernel backend): an ACQUIRE
  * from one of our trap policies starts an IKE SA or a new CHILD SA on the
- * established one; an SA EXPIRE goes to the lifetime logic (rekey.c).
+ * established one; an SA EXPIRE goes to the lifetime logic (rekey.c); a
+ * MAPPING (ESP in UDP arrived from a new address/port) starts a liveness
+ * check towards it (natt.c moves the SAs once the answer is authentic).
  * Scheduling layer: decides what to negotiate, the exchanges do it.
  */
 #include "common/log.h"
 #include "ike/engine/exchange.h"
+#include "ike/engine/natt.h"
 
 /* The packet's side of the flow as a selector (one address, its port). */
 static void acquire_ts(struct ike_ts *ts, const struct addr *a, uint8_t plen, uint8_t proto,
@@ -54,4 +57,45 @@ void kevent_expire(void *arg, const struct kernel_sa_id *id, uint32_t reqid, int
 {
 	(void)reqid;
 	rekey_on_expire(arg, id, hard);	/* rekeying (rekey.c) */
+}
+
+/* Only a hint: an ESP packet passed the kernel's checks from new_peer.
+ * The peer is moved when an authenticated IKE message comes from there:
+ * a liveness check goes to it now (or the outstanding request's next
+ * retransmission does); no answer and the SA is lost as with any DPD. */
+void kevent_mapping(void *arg, const struct kernel_sa_id *id, const struct addr *old_peer,
+		    const struct addr *new_peer)
+{
+	struct engine *e = arg;
+	struct ike_sa *sa = NULL;
+	struct child_sa *c = child_sa_by_spi(e, id->spi, &sa);
+	char from[ADDR_STRLEN], to[ADDR_STRLEN];
+
+	addr_str(old_peer, from, sizeof(from));
+	addr_str(new_peer, to, sizeof(to));
+	if (!c || !sa || c->spi_in != id->spi || id->proto != IPPROTO_ESP ||
+	    !addr_eq_host(&c->sa_local, &id->dst)) {
+		e->stats.nat_mappings_ignored++;
+		log_info(LS_KNL, "MAPPING for SA %08x (%s -> %s): not one of our inbound SAs, "
+			 "ignored", id->spi, from, to);
+		return;
+	}
+	/* followed already, or being checked */
+	if (addr_cmp(&sa->remote, new_peer) == 0 ||
+	    (sa->probing && addr_cmp(&sa->probe, new_peer) == 0))
+		return;
+	if (sa->state != IKE_SA_ESTABLISHED || !natt_may_follow(sa)) {
+		e->stats.nat_mappings_ignored++;
+		log_info(LS_KNL, "MAPPING for CHILD SA %llu (%08x, %s -> %s): %s, ignored",
+			 (unsigned long long)c->id, id->spi, from, to,
+			 sa->state != IKE_SA_ESTABLISHED ? "IKE SA not established" :
+			 sa->nat_local ? "we are behind a NAT" : "no NAT in front of the peer");
+		return;
+	}
+	log_info(LS_IKE, "IKE SA %llu: ESP from %s, the peer is at %s: liveness check there",
+		 (unsigned long long)sa->id, to, addr_str(&sa->remote, from, sizeof(from)));
+	sa->probing = 1;
+	sa->probe = *new_peer;
+	if (ike_window_can_send(&sa->win))
+		info_dpd(sa);
 }

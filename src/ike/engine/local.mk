@@ -26,6 +26,8 @@ src_ike_engine_libikeengine_a_SOURCES = \
 	src/ike/engine/rekey.c src/ike/engine/rekey.h \
 	src/ike/engine/crypto_job.c src/ike/engine/crypto_job.h \
 	src/ike/engine/flows.c src/ike/engine/flows.h \
+	src/ike/engine/natt.c src/ike/engine/natt.h \
+	src/ike/engine/retry.c src/ike/engine/retry.h \
 	src/ike/engine/unique.c src/ike/engine/unique.h \
 	src/ike/engine/cp.c src/ike/engine/cp.h
 src_ike_engine_libikeengine_a_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS)
@@ -60,6 +62,22 @@ tests_engine_test_reauth_SOURCES = tests/engine/test_reauth.c \
 tests_engine_test_reauth_CPPFLAGS = $(tests_engine_test_rekey_CPPFLAGS)
 tests_engine_test_reauth_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_engine_test_reauth_LDADD = $(tests_engine_test_rekey_LDADD)
+
+check_PROGRAMS += tests/engine/test_natt
+TESTS += tests/engine/test_natt
+tests_engine_test_natt_SOURCES = tests/engine/test_natt.c \
+	tests/engine/pair.c tests/engine/pair.h
+tests_engine_test_natt_CPPFLAGS = $(tests_engine_test_exchange_CPPFLAGS)
+tests_engine_test_natt_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_natt_LDADD = $(tests_engine_test_exchange_LDADD)
+
+check_PROGRAMS += tests/engine/test_liveness
+TESTS += tests/engine/test_liveness
+tests_engine_test_liveness_SOURCES = tests/engine/test_liveness.c \
+	tests/engine/pair.c tests/engine/pair.h
+tests_engine_test_liveness_CPPFLAGS = $(tests_engine_test_exchange_CPPFLAGS)
+tests_engine_test_liveness_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_liveness_LDADD = $(tests_engine_test_exchange_LDADD)
 
 check_PROGRAMS += tests/engine/test_exchange
 TESTS += tests/engine/test_exchange

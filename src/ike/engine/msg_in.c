@@ -12,6 +12,7 @@
 #include "ike/codec/names.h"
 #include "ike/engine/create_child.h"
 #include "ike/engine/exchange.h"
+#include "ike/engine/natt.h"
 
 const struct ike_payload *msg_pl(const struct ike_msg *m, uint8_t type)
 {
@@ -155,12 +156,28 @@ static int unprotect(struct ike_sa *sa, const uint8_t *pkt, size_t len, struct i
 	return 0;
 }
 
-/* The peer floats (2.23): a valid message from a new address or port. */
+/* The peer floats (2.23): a valid message from a new address or port.
+ * Until the IKE SA is up that is the initiator moving to port 4500; then
+ * only a peer behind a NAT is followed, by a host not behind one (natt.c). */
 static void follow_peer(struct ike_sa *sa, const struct addr *local, const struct addr *remote,
 			int natt)
 {
-	if (addr_cmp(&sa->remote, remote) == 0 && addr_cmp(&sa->local, local) == 0)
+	int up = sa->state == IKE_SA_ESTABLISHED || sa->state == IKE_SA_REKEYING ||
+		 sa->state == IKE_SA_REKEYED || sa->state == IKE_SA_DELETING;
+
+	if (addr_cmp(&sa->remote, remote) == 0) {
+		sa->probing = 0;	/* the old address answered: it stays */
+		if (!addr_is_any(local))
+			sa->local = *local;
 		return;
+	}
+	if (up) {
+		if (natt_may_follow(sa))
+			natt_move_peer(sa, local, remote);
+		else
+			natt_refuse_move(sa, remote);
+		return;
+	}
 	if (natt && !sa->natt) {
 		sa->natt = 1;
 		log_info(LS_IKE, "IKE SA %llu: peer moved to port %u (NAT-T)",

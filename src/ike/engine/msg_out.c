@@ -306,9 +306,14 @@ static int send_common(struct ike_sa *sa, struct out_msg *m, ike_response_fn on_
 int msg_send_request(struct ike_sa *sa, struct out_msg *m, ike_response_fn on_response,
 		     struct secret *keep)
 {
+	int rc;
+
 	m->response = 0;
 	m->msgid = ike_window_next_id(&sa->win);
-	return send_common(sa, m, on_response, keep);
+	rc = send_common(sa, m, on_response, keep);
+	if (rc == 0)
+		ike_sa_request_sent(sa);	/* dpd_timeout */
+	return rc;
 }
 
 int msg_send_response(struct ike_sa *sa, struct out_msg *m, struct secret *keep)
