@@ -107,6 +107,10 @@ uint32_t kernel_policy_priority(const struct kernel_policy *p)
 	unsigned plens = p->sel.src_plen + p->sel.dst_plen;	/* 0..256 */
 	unsigned spec;
 
+	/* a fixed priority needs our template to stay recognisable as ours */
+	if (p->priority && p->has_tmpl && p->action != KERNEL_BLOCK)
+		return p->priority;
+
 	if (plens > 256)
 		plens = 256;
 	spec = (256 - plens) << 2;
@@ -125,6 +129,11 @@ int kernel_reqid_is_own(uint32_t reqid)
 int kernel_prio_is_own(uint32_t prio)
 {
 	return prio >= KERNEL_PRIO_MIN && prio <= KERNEL_PRIO_MAX;
+}
+
+int kernel_policy_is_own(uint32_t prio, int has_tmpl, int tmpl_foreign)
+{
+	return !tmpl_foreign && (kernel_prio_is_own(prio) || has_tmpl);
 }
 
 /*

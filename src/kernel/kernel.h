@@ -12,10 +12,11 @@
  *    add_sa/alloc_spi refuse other reqids.  flush_own deletes SAs whose
  *    reqid is in that range.
  *  - Policies: priorities are computed here (callers choose a class, not a
- *    number) and always fall in [KERNEL_PRIO_MIN, KERNEL_PRIO_MAX];
- *    templates carry our reqids.  flush_own deletes policies whose
- *    priority is in that band and whose templates (if any) all carry our
- *    reqids.  Socket policies (kernel_bypass_socket) die with their socket.
+ *    number) and fall in [KERNEL_PRIO_MIN, KERNEL_PRIO_MAX], unless the
+ *    caller fixes one (kernel_policy.priority, policies with a template
+ *    only); templates carry our reqids.  flush_own deletes policies whose
+ *    templates (if any) all carry our reqids and that have a template or
+ *    a priority in that band.  Socket policies (kernel_bypass_socket) die with their socket.
  *  - Placeholder SAs of pending ACQUIREs (SPI 0) cannot be deleted by id;
  *    once the trap policies are gone they expire on their own
  *    (net.core.xfrm_acq_expires, 30 s by default).
@@ -144,6 +145,16 @@ struct kernel_sa {
 	struct kernel_lifetime life;
 	uint16_t encap_sport, encap_dport;	/* UDP encapsulation if nonzero */
 	uint32_t if_id;		/* XFRM interface ID; 0: none */
+	/* the mark the SA sets on packets it processed (mask 0: none;
+	 * Linux >= 4.19 for a mask or an inbound SA) */
+	struct kernel_mark set_mark;
+	/* Tunnel mode headers.  Defaults (all 0): the outer IPv4 DF bit
+	 * copied from the inner header, ECN propagated both ways, DSCP copied
+	 * inner -> outer only. */
+	int no_copy_df;		/* outer DF never set (no PMTU discovery) */
+	int no_copy_ecn;	/* ECN bits neither copied nor propagated */
+	int dscp_decap;		/* DSCP copied outer -> inner when decapsulating */
+	int dscp_no_encap;	/* outer DSCP 0 instead of the inner one */
 	/* Transport mode: the traffic the SA carries; tunnel mode: optional
 	 * (family AF_UNSPEC/0 leaves the inner family open). */
 	struct kernel_selector sel;
@@ -166,6 +177,9 @@ struct kernel_policy {
 	struct kernel_tmpl tmpl;
 	struct kernel_mark mark;
 	uint32_t if_id;
+	/* a fixed XFRM priority for a policy with a template; 0 (and for
+	 * block policies always): computed from prio_class and selector */
+	uint32_t priority;
 };
 
 struct kernel_sa_stats {
@@ -303,6 +317,9 @@ uint32_t kernel_policy_priority(const struct kernel_policy *p);
 int kernel_selector_eq(const struct kernel_selector *a, const struct kernel_selector *b);
 int kernel_reqid_is_own(uint32_t reqid);
 int kernel_prio_is_own(uint32_t prio);
+/* A policy flush_own removes: templates all ours, and one of them or a
+ * priority in our band. */
+int kernel_policy_is_own(uint32_t prio, int has_tmpl, int tmpl_foreign);
 
 /* Lets IKE traffic on fd bypass IPsec policies in both directions. */
 int kernel_bypass_socket(int fd, int family);

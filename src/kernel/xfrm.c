@@ -395,8 +395,8 @@ static int own_policy_reply(struct nl_msg *msg, void *arg)
 	    nlmsg_parse(h, sizeof(*info), tb, XFRMA_MAX, NULL) < 0)
 		return 0;
 	info = nlmsg_data(h);
-	if (!kernel_prio_is_own(info->priority) || tmpl_foreign(tb[XFRMA_TMPL]) ||
-	    !(it = own_push(arg)))
+	if (!kernel_policy_is_own(info->priority, tb[XFRMA_TMPL] != NULL,
+				  tmpl_foreign(tb[XFRMA_TMPL])) || !(it = own_push(arg)))
 		return 0;
 	it->index = info->index;
 	it->dir = info->dir;
@@ -544,7 +544,8 @@ static int list_policy_reply(struct nl_msg *msg, void *arg)
 	    nlmsg_parse(h, sizeof(*info), tb, XFRMA_MAX, NULL) < 0)
 		return 0;
 	info = nlmsg_data(h);
-	if (!kernel_prio_is_own(info->priority))
+	if (!kernel_policy_is_own(info->priority, tb[XFRMA_TMPL] != NULL,
+				  tmpl_foreign(tb[XFRMA_TMPL])))
 		return 0;
 	memset(&p, 0, sizeof(p));
 	addr_set_bytes(&p.sel.src, info->sel.family, &info->sel.saddr, 0);

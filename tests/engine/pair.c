@@ -329,3 +329,14 @@ void pair_assert_sa_match(const struct kernel_sa *out, const struct kernel_sa *i
 	ck_assert_mem_eq(out->int_key, in->int_key, out->int_key_len);
 	ck_assert_int_eq(out->mode, in->mode);
 }
+
+void pair_setup_sub(struct pair *p, const char *fa, const char *ta, const char *fb,
+		    const char *tb)
+{
+	char *a = fa ? pair_conf_sub(pair_conf_a, fa, ta) : NULL;
+	char *b = fb ? pair_conf_sub(pair_conf_b, fb, tb) : NULL;
+
+	pair_setup(p, a, b);
+	free(a);
+	free(b);
+}

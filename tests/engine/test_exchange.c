@@ -104,12 +104,7 @@ END_TEST
 
 static void setup_sub(const char *fa, const char *ta, const char *fb, const char *tb)
 {
-	char *a = fa ? pair_conf_sub(pair_conf_a, fa, ta) : NULL;
-	char *b = fb ? pair_conf_sub(pair_conf_b, fb, tb) : NULL;
-
-	pair_setup(&P, a, b);
-	free(a);
-	free(b);
+	pair_setup_sub(&P, fa, ta, fb, tb);
 }
 
 static int all_established(struct pair *p)

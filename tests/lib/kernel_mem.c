@@ -185,8 +185,15 @@ static int m_update_sa(struct kernel *k, const struct kernel_sa *sa)
 	if (err || (err = sa_valid(sa)) < 0)
 		return err;
 	m = sa_find(mk, &sa->id);
-	if (!m)
-		return -ESRCH;
+	if (!m) {
+		/* as XFRM: a larval SA (no mark) takes the completed SA's mark */
+		struct kernel_sa_id bare = sa->id;
+
+		memset(&bare.mark, 0, sizeof(bare.mark));
+		m = sa_find(mk, &bare);
+		if (!m || !m->larval)
+			return -ESRCH;
+	}
 	m->sa = *sa;
 	m->larval = 0;
 	return 0;

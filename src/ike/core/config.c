@@ -332,7 +332,8 @@ static void apply_rule(struct conf_ctx *ctx, const config_setting_t *s, const st
 		get_proposals(ctx, s, r, field);
 		break;
 	case RK_FN:
-		r->fn(ctx, s, obj);
+		/* off: a field of obj the function fills (0: obj itself) */
+		r->fn(ctx, s, (char *)obj + r->off);
 		break;
 	}
 }

@@ -248,6 +248,9 @@ struct engine_updown {
 	size_t nlocal_ts, nremote_ts;
 	uint32_t reqid, spi_in, spi_out;	/* SPIs in host order */
 	int natt;			/* ESP in UDP */
+	/* the CHILD SA's XFRM interface IDs and marks (%unique drawn), 0: none */
+	uint32_t if_id_in, if_id_out;
+	uint32_t mark_in, mark_in_mask, mark_out, mark_out_mask;
 };
 
 struct engine_event {

@@ -8,6 +8,7 @@ src_ike_core_libikecore_a_SOURCES = \
 	src/ike/core/ident.c src/ike/core/ident.h \
 	src/ike/core/tsspec.c src/ike/core/tsspec.h \
 	src/ike/core/config.c src/ike/core/config_conn.c src/ike/core/conffile.c src/ike/core/config_pki.c src/ike/core/config_pool.c \
+	src/ike/core/config_xfrm.c \
 	src/ike/core/conf.h src/ike/core/confload.h \
 	src/ike/core/ctlproto.c src/ike/core/ctlproto.h src/ike/core/ctlstream.c \
 	src/ike/core/ctlconf.c src/ike/core/ctlconf.h \

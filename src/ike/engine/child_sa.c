@@ -42,6 +42,7 @@ struct child_sa *child_sa_new(struct ike_sa *ike, const struct conf_child *cfg)
 {
 	struct engine *e = ike->eng;
 	struct child_sa *c = calloc(1, sizeof(*c));
+	const struct child_xfrm *tx;
 	uint32_t reqid;
 
 	if (!c)
@@ -52,6 +53,11 @@ struct child_sa *child_sa_new(struct ike_sa *ike, const struct conf_child *cfg)
 	c->mode = cfg->mode;
 	reqid = ike->conn ? trap_reqid(e, ike->conn, cfg) : 0;
 	c->reqid = reqid ? reqid : engine_new_reqid(e);
+	tx = reqid ? trap_xfrm(e, ike->conn, cfg) : NULL;
+	if (tx)
+		c->xfrm = *tx;
+	else
+		child_xfrm_resolve(e, cfg, &c->xfrm);
 	c->sa_local = ike->local;
 	c->sa_remote = ike->remote;
 	rekey_child_init(c);
@@ -220,14 +226,14 @@ static int policy_pair(struct child_sa *c, const struct ts_prefix *lp, const str
 
 	kernel_sel(&p.sel, lp, lt, rp, rt);
 	p.dir = KERNEL_DIR_OUT;
-	p.if_id = (uint32_t)c->cfg->if_id_out;
+	child_xfrm_policy(c->cfg, &c->xfrm, &p);
 	p.tmpl.src = c->sa_local;
 	p.tmpl.dst = c->sa_remote;
 	if (push_policy(c, &p) < 0)
 		return -1;
 	kernel_sel(&p.sel, rp, rt, lp, lt);
 	p.dir = KERNEL_DIR_IN;
-	p.if_id = (uint32_t)c->cfg->if_id_in;
+	child_xfrm_policy(c->cfg, &c->xfrm, &p);
 	p.tmpl.src = c->sa_remote;
 	p.tmpl.dst = c->sa_local;
 	if (push_policy(c, &p) < 0)
@@ -332,7 +338,7 @@ static void build_in(struct child_sa *c, const struct child_keys *keys,
 	ks->id.dst = c->sa_local;
 	ks->id.spi = c->spi_in;
 	ks->src = c->sa_remote;
-	ks->if_id = (uint32_t)c->cfg->if_id_in;
+	child_xfrm_sa(c->cfg, &c->xfrm, 1, ks);
 	if (c->natt) {
 		ks->encap_sport = addr_port(&c->sa_remote);
 		ks->encap_dport = addr_port(&c->sa_local);
@@ -385,7 +391,7 @@ static int install_sas(struct child_sa *c, const struct child_keys *keys,
 	ks.id.dst = c->sa_remote;
 	ks.id.spi = c->spi_out;
 	ks.src = c->sa_local;
-	ks.if_id = (uint32_t)c->cfg->if_id_out;
+	child_xfrm_sa(c->cfg, &c->xfrm, 0, &ks);
 	if (c->natt) {
 		ks.encap_sport = addr_port(&c->sa_local);
 		ks.encap_dport = addr_port(&c->sa_remote);
@@ -526,16 +532,15 @@ void child_sa_destroy(struct child_sa *c)
 
 	rekey_child_gone(c);
 	remove_policies(c);
-	memset(&id, 0, sizeof(id));
-	id.proto = IPPROTO_ESP;
 	if (c->spi_allocated || c->sa_in) {
-		id.dst = c->sa_local;
-		id.spi = c->spi_in;
+		/* a larval SA (never completed) has no mark */
+		child_xfrm_sa_id(c, 1, &id);
+		if (!c->sa_in)
+			memset(&id.mark, 0, sizeof(id.mark));
 		kernel_del_sa(e->kernel, &id);
 	}
 	if (c->sa_out) {
-		id.dst = c->sa_remote;
-		id.spi = c->spi_out;
+		child_xfrm_sa_id(c, 0, &id);
 		kernel_del_sa(e->kernel, &id);
 	}
 	if (c->state != CHILD_SA_DEAD)
@@ -578,10 +583,7 @@ int child_sa_query(struct child_sa *c, uint64_t *bytes_in, uint64_t *packets_in,
 	struct kernel_sa_id id;
 	int rc = 0;
 
-	memset(&id, 0, sizeof(id));
-	id.proto = IPPROTO_ESP;
-	id.dst = c->sa_local;
-	id.spi = c->spi_in;
+	child_xfrm_sa_id(c, 1, &id);
 	*bytes_in = *packets_in = *bytes_out = *packets_out = 0;
 	if (kernel_query_sa(k, &id, &st) == 0) {
 		*bytes_in = st.bytes;
@@ -589,8 +591,7 @@ int child_sa_query(struct child_sa *c, uint64_t *bytes_in, uint64_t *packets_in,
 	} else {
 		rc = -1;
 	}
-	id.dst = c->sa_remote;
-	id.spi = c->spi_out;
+	child_xfrm_sa_id(c, 0, &id);
 	if (kernel_query_sa(k, &id, &st) == 0) {
 		*bytes_out = st.bytes;
 		*packets_out = st.packets;

@@ -27,6 +27,7 @@ struct trap {
 	const struct conf_conn *conn;
 	const struct conf_child *child;
 	uint32_t reqid;		/* 0: block policies (fail_closed without a trap) */
+	struct child_xfrm xfrm;	/* marks and if_ids; the CHILD SA takes them over */
 	struct kernel_policy *pols;
 	size_t npols;
 };
@@ -70,10 +71,9 @@ static int trap_pair(struct engine *e, struct trap *t, struct kernel_policy *p, 
 	struct addr a;
 
 	p->dir = KERNEL_DIR_OUT;
-	p->if_id = (uint32_t)t->child->if_id_out;
+	child_xfrm_policy(t->child, &t->xfrm, p);
 	if (trap_add(e, t, p, adopt) < 0)
 		return -1;
-	p->if_id = (uint32_t)t->child->if_id_in;
 	p->sel.src = out.dst;
 	p->sel.dst = out.src;
 	p->sel.src_plen = out.dst_plen;
@@ -84,6 +84,7 @@ static int trap_pair(struct engine *e, struct trap *t, struct kernel_policy *p, 
 	p->tmpl.src = p->tmpl.dst;
 	p->tmpl.dst = a;
 	p->dir = KERNEL_DIR_IN;
+	child_xfrm_policy(t->child, &t->xfrm, p);
 	if (trap_add(e, t, p, adopt) < 0)
 		return -1;
 	p->dir = KERNEL_DIR_FWD;
@@ -181,6 +182,7 @@ static int standing_install(struct engine *e, const struct conf_conn *conn,
 	const struct addr *remote = conf_addr(conn->remote_addrs, conn->nremote_addrs);
 	const char *what = block ? "block" : "trap";
 	struct trap *t = trap_find(e, conn, ch);
+	struct child_xfrm x;
 
 	if (t && (block || t->reqid))
 		return 0;
@@ -189,6 +191,10 @@ static int standing_install(struct engine *e, const struct conf_conn *conn,
 			"local_addrs and remote_addrs", conn->name, ch->name, what);
 		return -1;
 	}
+	if (t)
+		x = t->xfrm;
+	else
+		child_xfrm_resolve(e, ch, &x);
 	if (t) {	/* block policies become trap policies: update, no gap */
 		trap_unlink(e, t);
 		free(t->pols);
@@ -200,6 +206,7 @@ static int standing_install(struct engine *e, const struct conf_conn *conn,
 		return -1;
 	t->conn = conn;
 	t->child = ch;
+	t->xfrm = x;
 	t->reqid = block ? 0 : engine_new_reqid(e);
 	if (trap_policies(e, t, local, remote, adopt) < 0) {
 		log_err(LS_CHD, "connection %s child %s: %s policies refused", conn->name,
@@ -326,6 +333,14 @@ uint32_t trap_reqid(struct engine *e, const struct conf_conn *conn, const struct
 	struct trap *t = trap_find(e, conn, ch);
 
 	return t ? t->reqid : 0;
+}
+
+const struct child_xfrm *trap_xfrm(struct engine *e, const struct conf_conn *conn,
+				   const struct conf_child *ch)
+{
+	struct trap *t = trap_find(e, conn, ch);
+
+	return t && t->reqid ? &t->xfrm : NULL;
 }
 
 const struct kernel_policy *trap_standing_policy(struct engine *e,
