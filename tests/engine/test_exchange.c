@@ -835,7 +835,7 @@ START_TEST(test_dpd_trap)
 	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_A].k), 0);
 	ck_assert_uint_eq(kernel_mem_policy_count(P.peer[PAIR_A].k), 3);
 	ck_assert_uint_ne(trap_reqid(A(), &P.peer[PAIR_A].cfg->conns[0],
-				     &P.peer[PAIR_A].cfg->conns[0].children[0]), 0);
+				     &P.peer[PAIR_A].cfg->conns[0].children[0], NULL), 0);
 	pair_free(&P);
 }
 END_TEST

@@ -42,7 +42,7 @@ struct child_sa *child_sa_new(struct ike_sa *ike, const struct conf_child *cfg)
 {
 	struct engine *e = ike->eng;
 	struct child_sa *c = calloc(1, sizeof(*c));
-	const struct child_xfrm *tx;
+	const struct child_xfrm *tx = NULL;
 	uint32_t reqid;
 
 	if (!c)
@@ -51,10 +51,9 @@ struct child_sa *child_sa_new(struct ike_sa *ike, const struct conf_child *cfg)
 	c->id = ++e->next_child_id;
 	c->cfg = cfg;
 	c->mode = cfg->mode;
-	reqid = ike->conn ? trap_reqid(e, ike->conn, cfg) : 0;
+	reqid = ike->conn ? trap_reqid(e, ike->conn, cfg, &tx) : 0;
 	c->reqid = reqid ? reqid : engine_new_reqid(e);
-	tx = reqid ? trap_xfrm(e, ike->conn, cfg) : NULL;
-	if (tx)
+	if (reqid && tx)
 		c->xfrm = *tx;
 	else
 		child_xfrm_resolve(e, cfg, &c->xfrm);

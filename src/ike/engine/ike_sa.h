@@ -484,10 +484,10 @@ void kevent_expire(void *arg, const struct kernel_sa_id *id, uint32_t reqid, int
 /* The ACQUIRE's packet flow as the first TSi/TSr (2.9). */
 void kevent_acquire_ts(const struct kernel_acquire *acq, struct ike_ts *src, struct ike_ts *dst);
 /* The trap policy this child replaced (same reqid), or 0. */
-uint32_t trap_reqid(struct engine *e, const struct conf_conn *conn, const struct conf_child *ch);
-/* The marks and if_ids of ch's trap policies (its CHILD SAs take them), or NULL. */
-const struct child_xfrm *trap_xfrm(struct engine *e, const struct conf_conn *conn,
-				   const struct conf_child *ch);
+/* xfrm (may be NULL): the marks and if_ids of ch's trap policies, which
+ * its CHILD SAs take over, or NULL without trap policies. */
+uint32_t trap_reqid(struct engine *e, const struct conf_conn *conn, const struct conf_child *ch,
+		    const struct child_xfrm **xfrm);
 /* Trap policies for one child (close_action/dpd_action trap), once. */
 int trap_install_child(struct engine *e, const struct conf_conn *conn,
 		       const struct conf_child *ch);

@@ -328,19 +328,14 @@ int trap_lookup(struct engine *e, uint32_t reqid, const struct conf_conn **conn,
 	return 0;
 }
 
-uint32_t trap_reqid(struct engine *e, const struct conf_conn *conn, const struct conf_child *ch)
+uint32_t trap_reqid(struct engine *e, const struct conf_conn *conn, const struct conf_child *ch,
+		    const struct child_xfrm **xfrm)
 {
 	struct trap *t = trap_find(e, conn, ch);
 
+	if (xfrm)
+		*xfrm = t && t->reqid ? &t->xfrm : NULL;
 	return t ? t->reqid : 0;
-}
-
-const struct child_xfrm *trap_xfrm(struct engine *e, const struct conf_conn *conn,
-				   const struct conf_child *ch)
-{
-	struct trap *t = trap_find(e, conn, ch);
-
-	return t && t->reqid ? &t->xfrm : NULL;
 }
 
 const struct kernel_policy *trap_standing_policy(struct engine *e,
