@@ -970,6 +970,13 @@ static const struct {
 	{ "id = \"b.example\"; auth", "id = \"b2.example\"; auth", 0 },
 	{ "remote_addrs = [\"%any\"];", "remote_addrs = [\"192.0.2.1\"];", 0 },
 	{ "remote_ts = [\"10.1.0.0/16\"];", "remote_ts = [\"10.1.0.0/16\"]; mode = \"transport\";", 0 },
+	/* hostaccess only reaches the updown script; the XFRM keys are kernel state */
+	{ "remote_ts = [\"10.1.0.0/16\"];", "remote_ts = [\"10.1.0.0/16\"]; hostaccess = \"yes\";", 1 },
+	{ "remote_ts = [\"10.1.0.0/16\"];", "remote_ts = [\"10.1.0.0/16\"]; mark_out = 7;", 0 },
+	{ "remote_ts = [\"10.1.0.0/16\"];", "remote_ts = [\"10.1.0.0/16\"]; set_mark_in = 7;", 0 },
+	{ "remote_ts = [\"10.1.0.0/16\"];", "remote_ts = [\"10.1.0.0/16\"]; priority = 10;", 0 },
+	{ "remote_ts = [\"10.1.0.0/16\"];", "remote_ts = [\"10.1.0.0/16\"]; copy_ecn = \"no\";", 0 },
+	{ "children", "if_id_in = 3;\n  children", 0 },
 };
 
 START_TEST(test_reload)
