@@ -19,6 +19,7 @@ trap cleanup EXIT
 # The example configuration with test paths for the pid file and socket.
 conf() {
 	sed -e "s|^global: {|global: {\n\tpidfile = \"$T/pid\";\n\tcontrol_socket = \"$T/ctl\";\n\tmetrics = { listen = \"127.0.0.1:9273\"; };|" \
+	    -e 's|^\(\t*\)# mark_in = "42"; mark_out = "%unique/0xff";|\1mark_out = "0x10/0xff"; priority = 900; copy_dscp = "no";|' \
 		"$SRCDIR/etc/ike.conf" > "$T/ike.conf"
 	chmod 600 "$T/ike.conf"
 }
@@ -146,6 +147,9 @@ if grep -q "off ago\|in off" "$T/out"; then die "show sa: $(cat "$T/out")"; fi
 $C show conns site > "$T/out"
 grep -q "rekey: *4h (over " "$T/out" || die "show conns units: $(cat "$T/out")"
 grep -q "rekey: *1h, life 1h 6m" "$T/out" || die "show conns child units: $(cat "$T/out")"
+grep -q "marks: *in -, out 16/0x000000ff" "$T/out" || die "show conns marks: $(cat "$T/out")"
+grep -q "priority: *900 (fixed)" "$T/out" || die "show conns priority: $(cat "$T/out")"
+grep -q "copy: *df yes, ecn yes, dscp no" "$T/out" || die "show conns copy: $(cat "$T/out")"
 $C show stats | grep -q "^uptime: *[0-9]*[smhd]" || die "show stats uptime"
 ok "show sa / show conns / show stats: one human time style"
 set +e

@@ -136,6 +136,43 @@ static void print_side(const char *key, const struct ctl_val *s)
 	kv(2, key, "%s [%s], auth %s", str(s, "id"), str(s, "id_type"), str(s, "auth"));
 }
 
+static int set(const struct ctl_val *r, const char *key)
+{
+	const char *v = ctl_get_str(r, key);
+
+	return v && *v;
+}
+
+/* "in X, out Y" of a pair of keys, or NULL when neither is set. */
+static const char *pair_str(const struct ctl_val *r, const char *in, const char *out, char *buf,
+			    size_t size)
+{
+	if (!set(r, in) && !set(r, out))
+		return NULL;
+	snprintf(buf, size, "in %s, out %s", set(r, in) ? str(r, in) : "-",
+		 set(r, out) ? str(r, out) : "-");
+	return buf;
+}
+
+/* The XFRM keys, only where a child sets them. */
+static void print_child_xfrm(const struct ctl_val *ch)
+{
+	char a[128];
+
+	if (pair_str(ch, "mark_in", "mark_out", a, sizeof(a)))
+		kv(4, "marks", "%s%s", a, ctl_get_bool(ch, "mark_in_sa") ? " (in on the SA too)" : "");
+	if (pair_str(ch, "set_mark_in", "set_mark_out", a, sizeof(a)))
+		kv(4, "set marks", "%s", a);
+	if (pair_str(ch, "if_id_in", "if_id_out", a, sizeof(a)))
+		kv(4, "if_id", "%s", a);
+	if (u64(ch, "priority"))
+		kv(4, "priority", "%" PRIu64 " (fixed)", u64(ch, "priority"));
+	if (!ctl_get_bool(ch, "copy_df") || !ctl_get_bool(ch, "copy_ecn") ||
+	    strcmp(str(ch, "copy_dscp"), "out"))
+		kv(4, "copy", "df %s, ecn %s, dscp %s", ctl_get_bool(ch, "copy_df") ? "yes" : "no",
+		   ctl_get_bool(ch, "copy_ecn") ? "yes" : "no", str(ch, "copy_dscp"));
+}
+
 static void print_conn_child(const struct ctl_val *ch)
 {
 	char a[1024], b[32], c[32], d[32];
@@ -153,8 +190,10 @@ static void print_conn_child(const struct ctl_val *ch)
 	   count(u64(ch, "life_packets"), c, sizeof(c)));
 	kv(4, "start/close", "%s / %s", str(ch, "start_action"), str(ch, "close_action"));
 	kv(4, "replay window", "%" PRIu64, u64(ch, "replay_window"));
+	print_child_xfrm(ch);
 	if (ctl_get_str(ch, "updown") && *ctl_get_str(ch, "updown"))
-		kv(4, "updown", "%s", str(ch, "updown"));
+		kv(4, "updown", "%s%s", str(ch, "updown"),
+		   ctl_get_bool(ch, "hostaccess") ? " (hostaccess)" : "");
 }
 
 void print_conns(const struct ctl_val *resp)
