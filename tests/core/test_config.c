@@ -276,6 +276,9 @@ START_TEST(test_xfrm_keys)
 	       "err-xfrm.conf:13: 'mark_in' must be within 0..4294967295",
 	       "err-xfrm.conf:13: 'if_id_out' = \"0x100000000\": expected a number up to 0xffffffff, %unique or %unique-dir",
 	       "err-xfrm.conf:13: 'set_mark_out' = \"5/x\": expected value[/mask] (numbers up to 0xffffffff), %unique or %unique-dir, or %same[/mask]");
+	EXPECT("err-ports.conf",
+	       "err-ports.conf:10: 'remote_port' = 70000 out of range 1..65535",
+	       "err-ports.conf:13: connection 'd': local_port = 4500 is neither the global port (500) nor port_nat_t (4501), the ports ikedaemon listens on");
 	cfg = load("good-xfrm.conf", &d);
 	if (!cfg)
 		dump(&d);
@@ -303,6 +306,8 @@ START_TEST(test_xfrm_keys)
 	ck_assert_uint_eq(a->local_ts.v[0].ts.start_port, 443);
 	ck_assert_uint_eq(a->remote_ts.v[0].ts.start_port, 1024);
 	ck_assert_uint_eq(a->remote_ts.v[0].ts.end_port, 65535);
+	ck_assert_uint_eq(c->local_port, 4500);
+	ck_assert_uint_eq(c->remote_port, 4500);
 	config_free(cfg);
 	conf_diag_free(&d);
 }

@@ -5,7 +5,8 @@
  * (%same), a fixed policy priority, copy_df/copy_ecn/copy_dscp, the
  * connection's if_id_in/out as the children's default, and ports in the
  * traffic selectors.  A rekey keeps the marks; deleting the CHILD SA
- * removes the marked SAs (their kernel name includes the mark).
+ * removes the marked SAs (their kernel name includes the mark).  Also the
+ * connection's IKE ports (local_port, remote_port).
  */
 #include <check.h>
 #include <string.h>
@@ -208,6 +209,34 @@ START_TEST(test_ports)
 }
 END_TEST
 
+/* local_port/remote_port: the first message leaves from and goes to them;
+ * starting on the NAT-T port means the non-ESP marker from the start. */
+static void ports_case(const char *ports, uint16_t lport, uint16_t rport, int natt)
+{
+	pair_setup_sub(&P, "children", ports, NULL, NULL);
+	pair_initiate(&P);
+	ck_assert_ptr_nonnull(P.head);
+	ck_assert_uint_eq(addr_port(&P.head->src), lport);
+	ck_assert_uint_eq(addr_port(&P.head->dst), rport);
+	ck_assert_int_eq(pair_sa(&P, PAIR_A)->natt, natt);
+	pair_pump(&P, 0);
+	ck_assert(pair_established(&P));
+	ck_assert_uint_eq(addr_port(&pair_sa(&P, PAIR_A)->remote), rport);
+	ck_assert_uint_eq(addr_port(&pair_sa(&P, PAIR_B)->remote), lport);
+	ck_assert_int_eq(pair_sa(&P, PAIR_B)->natt, natt);
+	/* no NAT between them: no ESP in UDP */
+	ck_assert_int_eq(child(PAIR_A)->natt, 0);
+	pair_free(&P);
+}
+
+START_TEST(test_ike_ports)
+{
+	ports_case("local_port = 4500; remote_port = 4500;\n  children", 4500, 4500, 1);
+	ports_case("remote_port = 1500;\n  children", 500, 1500, 0);
+	ports_case("local_port = 500;\n  children", 500, 500, 0);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("xfrm_keys");
@@ -218,6 +247,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_unique_and_rekey);
 	tcase_add_test(tc, test_conn_if_id);
 	tcase_add_test(tc, test_ports);
+	tcase_add_test(tc, test_ike_ports);
 	suite_add_tcase(s, tc);
 	return s;
 }

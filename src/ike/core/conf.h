@@ -212,6 +212,10 @@ struct conf_conn {
 	size_t nvips;
 	/* defaults for the children's if_id_in/if_id_out */
 	uint64_t if_id_in, if_id_out;
+	/* IKE ports when initiating: ours (0: the global port; it must be
+	 * the global port or port_nat_t, the ports ikedaemon listens on) and
+	 * the peer's (0: 500) */
+	uint64_t local_port, remote_port;
 	unsigned fragmentation;		/* enum conf_frag */
 	uint64_t fragment_size;		/* bytes; 0: the global one */
 };

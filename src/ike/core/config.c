@@ -981,6 +981,7 @@ struct config *config_load_flags(const char *path, unsigned flags, struct conf_d
 		load_secrets_file(&ctx);
 	conf_check_conn_pki(&ctx);
 	conf_check_conn_secrets(&ctx);
+	conf_check_conn_ports(&ctx);
 	conf_check_conn_pools(&ctx);
 	check_secret_files(&ctx);
 	for (size_t i = 0; i < cfg->nconns && !diag->nerrors; i++)

@@ -574,6 +574,8 @@ static const struct rule conn_rules[] = {
 	  CONF_FRAGMENT_SIZE_MAX, NULL, 0, NULL },
 	{ "if_id_in", RK_FN, CN(if_id_in), 0, 0, NULL, 0, conf_load_if_id },
 	{ "if_id_out", RK_FN, CN(if_id_out), 0, 0, NULL, 0, conf_load_if_id },
+	{ "local_port", RK_UINT, CN(local_port), 1, 65535, NULL, 0, NULL },
+	{ "remote_port", RK_UINT, CN(remote_port), 1, 65535, NULL, 0, NULL },
 };
 
 void conf_free_conn(struct conf_conn *c)
@@ -729,6 +731,23 @@ void conf_load_conns(struct conf_ctx *ctx, const config_setting_t *list)
 	}
 	ctx->conn_names = NULL;
 	strmap_free(&names);
+}
+
+/* local_port: a port ikedaemon has sockets on (socket.c binds the global
+ * port and port_nat_t only). */
+void conf_check_conn_ports(struct conf_ctx *ctx)
+{
+	const struct conf_global *g = &ctx->cfg->global;
+
+	for (size_t i = 0; i < ctx->cfg->nconns; i++) {
+		const struct conf_conn *c = &ctx->cfg->conns[i];
+
+		if (c->local_port && c->local_port != g->port && c->local_port != g->port_nat_t)
+			conf_error_at(ctx, c->loc, "connection '%s': local_port = %" PRIu64 " is "
+				      "neither the global port (%" PRIu64 ") nor port_nat_t (%" PRIu64
+				      "), the ports ikedaemon listens on", c->name, c->local_port,
+				      (uint64_t)g->port, (uint64_t)g->port_nat_t);
+	}
 }
 
 /* PSK authentication needs a key for the peer's (or our own) identity. */

@@ -74,6 +74,7 @@ int conf_files_check(struct conf_ctx *ctx, const char *path, const char *incdir)
 void conf_load_conns(struct conf_ctx *ctx, const config_setting_t *list);
 void conf_free_conn(struct conf_conn *c);
 void conf_check_conn_secrets(struct conf_ctx *ctx);
+void conf_check_conn_ports(struct conf_ctx *ctx);
 
 /* config_xfrm.c: marks and XFRM interface IDs (swanctl syntax) */
 int conf_load_mark(struct conf_ctx *ctx, const config_setting_t *s, void *obj);

@@ -157,6 +157,8 @@ void ctl_put_conn(struct ctl_enc *e, const char *name, const struct conf_conn *c
 	ctl_put_u64(e, "fragment_size", c->fragment_size);
 	put_id(e, "if_id_in", c->if_id_in);
 	put_id(e, "if_id_out", c->if_id_out);
+	ctl_put_u64(e, "local_port", c->local_port);
+	ctl_put_u64(e, "remote_port", c->remote_port);
 	ctl_begin_list(e, "children");
 	for (i = 0; i < c->nchildren; i++)
 		put_child(e, &c->children[i]);

@@ -100,6 +100,7 @@ dist_noinst_DATA += \
 	tests/core/data/err-unknown-key.conf \
 	tests/core/data/err-values.conf \
 	tests/core/data/err-xfrm.conf \
+	tests/core/data/err-ports.conf \
 	tests/core/data/good-xfrm.conf \
 	tests/core/data/good-full.conf \
 	tests/core/data/good-include.conf \

@@ -43,6 +43,8 @@ static const struct keymap conn_keys[] = {
 	{ "fragmentation", V_ENUM, "yes|no|force" },
 	{ "if_id_in", V_STR, NULL },
 	{ "if_id_out", V_STR, NULL },
+	{ "local_port", V_UINT, NULL },
+	{ "remote_port", V_UINT, NULL },
 };
 
 static const struct keymap child_keys[] = {

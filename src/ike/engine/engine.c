@@ -54,7 +54,7 @@ static int start_addrs(struct engine *e, const struct conf_conn *conn, struct ad
 		return -1;
 	}
 	*remote = *r;
-	addr_set_port(remote, IKE_PORT);
+	addr_set_port(remote, conn->remote_port ? (uint16_t)conn->remote_port : IKE_PORT);
 	for (size_t i = 0; i < conn->nlocal_addrs && !l; i++)
 		if (!conn->local_addrs[i].any && conn->local_addrs[i].naddrs &&
 		    addr_family(&conn->local_addrs[i].addrs[0]) == addr_family(r))
@@ -66,7 +66,8 @@ static int start_addrs(struct engine *e, const struct conf_conn *conn, struct ad
 			 addr_str(remote, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN));
 		return -1;
 	}
-	addr_set_port(local, e->port);
+	/* local_port: one of our sockets (checked at load) */
+	addr_set_port(local, conn->local_port ? (uint16_t)conn->local_port : e->port);
 	return 0;
 }
 
@@ -85,6 +86,9 @@ static struct ike_sa *start_sa(struct engine *e, const struct conf_conn *conn,
 		snprintf(err, errlen, "connection %s: out of memory", conn->name);
 		return NULL;
 	}
+	/* started on the NAT-T socket: non-ESP marker from the first message (2.23) */
+	if (addr_port(&local) == e->port_natt && e->port_natt != e->port)
+		sa->natt = 1;
 	if (!child && conn->nchildren && !ike_only)
 		child = &conn->children[0];
 	sa->init_child = child;
