@@ -23,8 +23,9 @@
 #   rw-client    we ask charon's pool (vips): the address and DNS in
 #                "ikectl show sa", on our lo, gone with the IKE SA
 #   pk-*         certificates (interop-pk-cases.sh)
-#   childless-*, unique-replace  childless IKE SAs both ways, a charon that
-#                crashed and reconnects (interop-peer-cases.sh)
+#   childless-*, unique-replace, ports-4500  childless IKE SAs both ways, a charon that
+#                crashed and reconnects, IKE on port 4500 from the start
+#                (interop-peer-cases.sh)
 #   eap-*        EAP-MD5 and EAP-MSCHAPv2, we as gateway and as client
 #                (interop-eap-cases.sh)
 # After "default" and "wrong-psk", ikectl metrics and GET /metrics must
@@ -399,7 +400,7 @@ run_rw_case() {
 run_case() {
 	DFL='"default"'
 	case $1 in pk-*) run_pk_case "$1"; return ;; rw-*) run_rw_case "$1"; return ;; eap-*) run_eap_case "$1"; return ;; esac
-	case $1 in childless-*|unique-*) run_peer_case "$1"; return ;; esac
+	case $1 in childless-*|unique-*|ports-*) run_peer_case "$1"; return ;; esac
 	case $1 in
 	default)
 		our_conf "$DFL" "$DFL" tunnel '"10.1.0.0/16"' '"10.2.0.0/16"' 4
