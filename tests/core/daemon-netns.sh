@@ -20,6 +20,7 @@ trap cleanup EXIT
 conf() {
 	sed -e "s|^global: {|global: {\n\tpidfile = \"$T/pid\";\n\tcontrol_socket = \"$T/ctl\";\n\tmetrics = { listen = \"127.0.0.1:9273\"; };|" \
 	    -e 's|^\(\t*\)# mark_in = "42"; mark_out = "%unique/0xff";|\1mark_out = "0x10/0xff"; priority = 900; copy_dscp = "no";|' \
+	    -e 's|^\(\t*\)mode = "transport";|&\n\1mark_in = "0x10"; mark_out = "%unique";|' \
 		"$SRCDIR/etc/ike.conf" > "$T/ike.conf"
 	chmod 600 "$T/ike.conf"
 }
@@ -171,7 +172,13 @@ $C install host | grep -q "^1 child: trap policies installed" || die "install ho
 $C show kernel --json | json '
 t = [p for p in d["policies"] if p["action"] == "trap"]
 assert sorted(p["dir"] for p in t) == ["in", "out"], d   # transport mode: no fwd
-' || die "install: no trap policy in the kernel"
+o = [p for p in t if p["dir"] == "out"][0]
+i = [p for p in t if p["dir"] == "in"][0]
+assert i["mark"] == 16 and i["mark_mask"] == 0xffffffff, i          # mark_in
+assert o["mark"] > 0 and o["mark_mask"] == 0xffffffff, o            # mark_out = %unique
+' || die "install: no trap policy in the kernel, or not with its marks: $($C show kernel)"
+$C show kernel | grep -q "^policy in .* trap .* mark 0x10/0xffffffff" || die "show kernel marks: $($C show kernel)"
+ip xfrm policy | grep -q "mark 0x10/0xffffffff" || die "kernel: no policy with mark 0x10: $(ip xfrm policy)"
 $C install host/all --json | json 'assert d["children"] == 0, d' || die "install again"
 $C install host/all | grep -q "installed already" || die "install again (text)"
 $C uninstall host --json | json 'assert d["children"] == 1, d' || die "uninstall host"

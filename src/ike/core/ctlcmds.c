@@ -307,6 +307,9 @@ static void put_kernel_policy(const struct engine_kernel_policy *p, void *arg)
 	ctl_put_u64(e, "reqid", p->reqid);
 	ctl_put_u64(e, "priority", p->priority);
 	ctl_put_str(e, "action", p->action);
+	ctl_put_u64(e, "mark", p->mark);
+	ctl_put_u64(e, "mark_mask", p->mark_mask);
+	ctl_put_u64(e, "if_id", p->if_id);
 	ctl_end(e);
 }
 

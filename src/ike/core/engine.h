@@ -106,6 +106,7 @@ struct engine_kernel_policy {
 	uint32_t reqid;
 	uint32_t priority;
 	const char *action;		/* "protect", "trap", "block", "bypass" */
+	uint32_t mark, mark_mask, if_id;	/* mark_mask 0: no mark; if_id 0: none */
 };
 
 /*

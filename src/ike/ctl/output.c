@@ -361,9 +361,14 @@ void print_kernel(const struct ctl_val *resp)
 	for (i = 0; pols && i < pols->nkids; i++) {
 		const struct ctl_val *r = &pols->kids[i];
 
-		printf("policy %s %s -> %s %s reqid %" PRIu64 " priority %" PRIu64 "\n", str(r, "dir"),
+		printf("policy %s %s -> %s %s reqid %" PRIu64 " priority %" PRIu64, str(r, "dir"),
 		       joined(r, "src", a, sizeof(a)), joined(r, "dst", b, sizeof(b)),
 		       str(r, "action"), u64(r, "reqid"), u64(r, "priority"));
+		if (u64(r, "mark_mask"))
+			printf(" mark %#" PRIx64 "/%#" PRIx64, u64(r, "mark"), u64(r, "mark_mask"));
+		if (u64(r, "if_id"))
+			printf(" if_id %" PRIu64, u64(r, "if_id"));
+		printf("\n");
 	}
 	if ((!sas || !sas->nkids) && (!pols || !pols->nkids))
 		printf("no kernel SAs or policies installed by ikedaemon\n");

@@ -665,7 +665,9 @@ static void klist_policy(const struct kernel_policy_info *k, void *arg)
 	static const char *const dirs[] = { "in", "out", "fwd" };
 	struct klist *l = arg;
 	struct engine_kernel_policy p;
-	unsigned cls = (k->priority - KERNEL_PRIO_MIN) >> 12;
+	/* a fixed priority (child's priority) has no class: a template protects */
+	unsigned cls = kernel_prio_is_own(k->priority) ? (k->priority - KERNEL_PRIO_MIN) >> 12 :
+							 KERNEL_PRIO_IPSEC;
 
 	memset(&p, 0, sizeof(p));
 	p.dir = dirs[k->dir <= KERNEL_DIR_FWD ? k->dir : 0];
@@ -673,6 +675,9 @@ static void klist_policy(const struct kernel_policy_info *k, void *arg)
 	sel_ts(&p.dst, &k->sel.dst, k->sel.dst_plen, k->sel.proto, k->sel.dport);
 	p.reqid = k->reqid;
 	p.priority = k->priority;
+	p.mark = k->mark.value;
+	p.mark_mask = k->mark.mask;
+	p.if_id = k->if_id;
 	p.action = k->action == KERNEL_BLOCK ? "block" : !k->has_tmpl ? "bypass" :
 		   cls == KERNEL_PRIO_TRAP ? "trap" : "protect";
 	l->pol_fn(&p, l->arg);
