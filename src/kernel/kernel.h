@@ -80,12 +80,15 @@ struct kernel_sa_id {
 	struct kernel_mark mark;
 };
 
-/* Traffic selector: prefixes plus optional protocol and single ports. */
+/* Traffic selector: prefixes plus optional protocol and ports. */
 struct kernel_selector {
 	struct addr src, dst;	/* ports ignored; same family for both */
 	uint8_t src_plen, dst_plen;
 	uint8_t proto;		/* 0: any */
 	uint16_t sport, dport;	/* 0: any (host order) */
+	/* port masks (kernel_port_range); 0: the port alone, or any port
+	 * when the port is 0 */
+	uint16_t sport_mask, dport_mask;
 };
 
 /* Zero means "no limit" for every field. */
@@ -313,6 +316,15 @@ int kernel_del_addr(struct kernel *k, const struct addr *a, unsigned prefix, con
 
 /* The XFRM priority for a policy (class band, then selector specificity). */
 uint32_t kernel_policy_priority(const struct kernel_policy *p);
+/*
+ * A port range as XFRM selects ports (port and mask): the smallest masked
+ * block holding [lo, hi], which is the range itself for one port, 0-65535
+ * and aligned power-of-two blocks, and wider otherwise (strongSwan does
+ * the same); *mask 0 and *port 0: any port.
+ */
+void kernel_port_range(uint16_t lo, uint16_t hi, uint16_t *port, uint16_t *mask);
+/* The effective mask of a selector port (see kernel_selector). */
+uint16_t kernel_port_mask(uint16_t port, uint16_t mask);
 /* 1 if a and b select the same packets (addresses, prefixes, protocol, ports). */
 int kernel_selector_eq(const struct kernel_selector *a, const struct kernel_selector *b);
 int kernel_reqid_is_own(uint32_t reqid);

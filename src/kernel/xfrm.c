@@ -555,6 +555,8 @@ static int list_policy_reply(struct nl_msg *msg, void *arg)
 	p.sel.proto = info->sel.proto;
 	p.sel.sport = ntohs(info->sel.sport);
 	p.sel.dport = ntohs(info->sel.dport);
+	p.sel.sport_mask = ntohs(info->sel.sport_mask);
+	p.sel.dport_mask = ntohs(info->sel.dport_mask);
 	p.dir = info->dir == XFRM_POLICY_IN ? KERNEL_DIR_IN :
 		info->dir == XFRM_POLICY_OUT ? KERNEL_DIR_OUT : KERNEL_DIR_FWD;
 	p.priority = info->priority;

@@ -149,9 +149,9 @@ static int sel_build(struct build *b, const struct kernel_selector *s, const cha
 	xfrmnl_sel_set_prefixlen_d(b->sel, s->dst_plen);
 	xfrmnl_sel_set_proto(b->sel, s->proto);
 	xfrmnl_sel_set_sport(b->sel, s->sport);
-	xfrmnl_sel_set_sportmask(b->sel, s->sport ? 0xffff : 0);
+	xfrmnl_sel_set_sportmask(b->sel, kernel_port_mask(s->sport, s->sport_mask));
 	xfrmnl_sel_set_dport(b->sel, s->dport);
-	xfrmnl_sel_set_dportmask(b->sel, s->dport ? 0xffff : 0);
+	xfrmnl_sel_set_dportmask(b->sel, kernel_port_mask(s->dport, s->dport_mask));
 	return 0;
 }
 

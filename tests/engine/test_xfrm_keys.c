@@ -209,6 +209,34 @@ START_TEST(test_ports)
 }
 END_TEST
 
+/* A port range goes into the kernel as the smallest masked block holding
+ * it (XFRM selects ports by value and mask), both in the CHILD SA's
+ * policies and in trap policies. */
+START_TEST(test_port_ranges)
+{
+	struct child_sa *ca;
+
+	setup_sub("remote_ts = [\"10.2.0.0/16\"];", "remote_ts = [\"10.2.0.0/16[udp/8000-8099]\"];",
+		  "local_ts = [\"10.2.0.0/16\"];", "local_ts = [\"10.2.0.0/16[udp/8064-8127]\"];");
+	ca = child(PAIR_A);
+	/* narrowed to the intersection 8064-8099 */
+	ck_assert_uint_eq(ca->remote_ts.ts[0].start_port, 8064);
+	ck_assert_uint_eq(ca->remote_ts.ts[0].end_port, 8099);
+	for (size_t i = 0; i < ca->npols; i++) {
+		const struct kernel_policy *kp = kpol(PAIR_A, i);
+		uint16_t port = kp->dir == KERNEL_DIR_OUT ? kp->sel.dport : kp->sel.sport;
+		uint16_t mask = kp->dir == KERNEL_DIR_OUT ? kp->sel.dport_mask : kp->sel.sport_mask;
+
+		ck_assert_uint_eq(kp->sel.proto, 17);
+		ck_assert_uint_eq(port, 8064);		/* 8064-8127 holds 8064-8099 */
+		ck_assert_uint_eq(mask, 0xffc0);
+	}
+	/* B's own range is an aligned block: exact */
+	ck_assert_uint_eq(kpol(PAIR_B, 0)->sel.sport_mask | kpol(PAIR_B, 0)->sel.dport_mask, 0xffc0);
+	pair_free(&P);
+}
+END_TEST
+
 /* local_port/remote_port: the first message leaves from and goes to them;
  * starting on the NAT-T port means the non-ESP marker from the start. */
 static void ports_case(const char *ports, uint16_t lport, uint16_t rport, int natt)
@@ -248,6 +276,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_conn_if_id);
 	tcase_add_test(tc, test_ports);
 	tcase_add_test(tc, test_ike_ports);
+	tcase_add_test(tc, test_port_ranges);
 	suite_add_tcase(s, tc);
 	return s;
 }

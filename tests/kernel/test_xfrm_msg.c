@@ -522,6 +522,36 @@ START_TEST(policy_fixed_priority_mark)
 }
 END_TEST
 
+/* Port ranges: the smallest masked block holding them, on the wire too. */
+START_TEST(policy_port_ranges)
+{
+	static const struct { uint16_t lo, hi, port, mask; } t[] = {
+		{ 443, 443, 443, 0xffff }, { 0, 65535, 0, 0 }, { 1024, 65535, 0, 0 },
+		{ 8000, 8099, 7936, 0xff00 }, { 8064, 8127, 8064, 0xffc0 }, { 0, 255, 0, 0xff00 },
+		{ 65535, 0, 0, 0 },	/* OPAQUE (start > end): any */
+	};
+	struct kernel_policy p = out_policy();
+	const struct xfrm_userpolicy_info *i;
+
+	for (size_t k = 0; k < sizeof(t) / sizeof(t[0]); k++) {
+		uint16_t port, mask;
+
+		kernel_port_range(t[k].lo, t[k].hi, &port, &mask);
+		ck_assert_msg(port == t[k].port && mask == t[k].mask, "%u-%u: %u/%#x", t[k].lo,
+			      t[k].hi, port, mask);
+	}
+	p.sel.proto = IPPROTO_UDP;
+	kernel_port_range(8000, 8099, &p.sel.dport, &p.sel.dport_mask);
+	p.sel.sport = 53;	/* no mask: the port alone */
+	ck_assert_int_eq(xfrm_msg_policy(XFRM_MSG_NEWPOLICY, &p, &msg), 0);
+	i = nlmsg_data(nlmsg_hdr(msg));
+	ck_assert_uint_eq(ntohs(i->sel.dport), 7936);
+	ck_assert_uint_eq(ntohs(i->sel.dport_mask), 0xff00);
+	ck_assert_uint_eq(ntohs(i->sel.sport), 53);
+	ck_assert_uint_eq(ntohs(i->sel.sport_mask), 0xffff);
+}
+END_TEST
+
 START_TEST(policy_block_ports_delete)
 {
 	struct kernel_policy p = out_policy();
@@ -867,6 +897,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, sa_id_and_allocspi);
 	tcase_add_test(tc, policy_tunnel_template);
 	tcase_add_test(tc, policy_fixed_priority_mark);
+	tcase_add_test(tc, policy_port_ranges);
 	tcase_add_test(tc, policy_block_ports_delete);
 	tcase_add_test(tc, policy_priority_order);
 	tcase_add_test(tc, event_acquire);

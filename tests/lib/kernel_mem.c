@@ -92,7 +92,9 @@ static int sel_eq(const struct kernel_selector *a, const struct kernel_selector 
 {
 	return addr_eq_host(&a->src, &b->src) && addr_eq_host(&a->dst, &b->dst) &&
 	       a->src_plen == b->src_plen && a->dst_plen == b->dst_plen &&
-	       a->proto == b->proto && a->sport == b->sport && a->dport == b->dport;
+	       a->proto == b->proto && a->sport == b->sport && a->dport == b->dport &&
+	       kernel_port_mask(a->sport, a->sport_mask) == kernel_port_mask(b->sport, b->sport_mask) &&
+	       kernel_port_mask(a->dport, a->dport_mask) == kernel_port_mask(b->dport, b->dport_mask);
 }
 
 static struct kernel_policy *pol_find(struct mem_kernel *mk, const struct kernel_policy *key)

@@ -93,7 +93,7 @@ static void sa_keys(struct kernel_sa *ks, const struct secret *ek, const struct 
 	}
 }
 
-/* A selector from one prefix pair; ports only when the range is one port. */
+/* A selector from one prefix pair; port ranges as masked blocks. */
 static void kernel_sel(struct kernel_selector *s, const struct ts_prefix *src,
 		       const struct ike_ts *sts, const struct ts_prefix *dst,
 		       const struct ike_ts *dts)
@@ -104,10 +104,8 @@ static void kernel_sel(struct kernel_selector *s, const struct ts_prefix *src,
 	s->src_plen = src->len;
 	s->dst_plen = dst->len;
 	s->proto = sts->ip_proto ? sts->ip_proto : dts->ip_proto;
-	if (sts->start_port == sts->end_port)
-		s->sport = sts->start_port;
-	if (dts->start_port == dts->end_port)
-		s->dport = dts->start_port;
+	kernel_port_range(sts->start_port, sts->end_port, &s->sport, &s->sport_mask);
+	kernel_port_range(dts->start_port, dts->end_port, &s->dport, &s->dport_mask);
 }
 
 /*

@@ -647,7 +647,7 @@ static void klist_sa(const struct kernel_sa_info *k, void *arg)
 }
 
 static void sel_ts(struct ike_ts *ts, const struct addr *a, uint8_t plen, uint8_t proto,
-		   uint16_t port)
+		   uint16_t port, uint16_t mask)
 {
 	size_t len;
 	const uint8_t *b = addr_bytes(a, &len);
@@ -656,8 +656,9 @@ static void sel_ts(struct ike_ts *ts, const struct addr *a, uint8_t plen, uint8_
 	if (b)
 		ts_from_prefix(ts, addr_family(a), b, plen);
 	ts->ip_proto = proto;
-	ts->start_port = port;
-	ts->end_port = port ? port : 65535;
+	mask = kernel_port_mask(port, mask);
+	ts->start_port = (uint16_t)(port & mask);
+	ts->end_port = (uint16_t)(port | (uint16_t)~mask);
 }
 
 static void klist_policy(const struct kernel_policy_info *k, void *arg)
@@ -671,8 +672,10 @@ static void klist_policy(const struct kernel_policy_info *k, void *arg)
 
 	memset(&p, 0, sizeof(p));
 	p.dir = dirs[k->dir <= KERNEL_DIR_FWD ? k->dir : 0];
-	sel_ts(&p.src, &k->sel.src, k->sel.src_plen, k->sel.proto, k->sel.sport);
-	sel_ts(&p.dst, &k->sel.dst, k->sel.dst_plen, k->sel.proto, k->sel.dport);
+	sel_ts(&p.src, &k->sel.src, k->sel.src_plen, k->sel.proto, k->sel.sport,
+	       k->sel.sport_mask);
+	sel_ts(&p.dst, &k->sel.dst, k->sel.dst_plen, k->sel.proto, k->sel.dport,
+	       k->sel.dport_mask);
 	p.reqid = k->reqid;
 	p.priority = k->priority;
 	p.mark = k->mark.value;

@@ -80,6 +80,8 @@ static int trap_pair(struct engine *e, struct trap *t, struct kernel_policy *p, 
 	p->sel.dst_plen = out.src_plen;
 	p->sel.sport = out.dport;
 	p->sel.dport = out.sport;
+	p->sel.sport_mask = out.dport_mask;
+	p->sel.dport_mask = out.sport_mask;
 	a = p->tmpl.src;
 	p->tmpl.src = p->tmpl.dst;
 	p->tmpl.dst = a;
@@ -137,10 +139,10 @@ static int trap_policies(struct engine *e, struct trap *t, const struct addr *lo
 					p.sel.dst_plen = rp[b].len;
 					p.sel.proto = ls.ts[i].ip_proto ? ls.ts[i].ip_proto :
 									 rs.ts[j].ip_proto;
-					if (ls.ts[i].start_port == ls.ts[i].end_port)
-						p.sel.sport = ls.ts[i].start_port;
-					if (rs.ts[j].start_port == rs.ts[j].end_port)
-						p.sel.dport = rs.ts[j].start_port;
+					kernel_port_range(ls.ts[i].start_port, ls.ts[i].end_port,
+							  &p.sel.sport, &p.sel.sport_mask);
+					kernel_port_range(rs.ts[j].start_port, rs.ts[j].end_port,
+							  &p.sel.dport, &p.sel.dport_mask);
 					if (trap_pair(e, t, &p, adopt) < 0)
 						return -1;
 				}
