@@ -122,6 +122,13 @@ START_TEST(test_copy_dscp_values)
 }
 END_TEST
 
+static struct engine_child_sa_info listed;
+
+static void on_child(const struct engine_child_sa_info *ci, void *arg)
+{
+	listed = *ci;
+}
+
 /* %unique: one fresh value for both directions; %unique-dir: one each;
  * mark_in_sa puts mark_in on the inbound SA; a rekey keeps them all. */
 START_TEST(test_unique_and_rekey)
@@ -144,6 +151,11 @@ START_TEST(test_unique_and_rekey)
 	ck_assert_ptr_nonnull(ksa(PAIR_A, "192.0.2.1", ca->spi_in, m, 0xffffffff));
 	ck_assert_uint_eq(ksa(PAIR_A, "192.0.2.1", ca->spi_in, m, 0xffffffff)->if_id, ii);
 	ck_assert_uint_eq(ksa(PAIR_A, "192.0.2.2", ca->spi_out, m, 0xffff)->if_id, io);
+	/* what "ikectl show child" lists: the values drawn */
+	engine_list_child_sas(P.peer[PAIR_A].e, NULL, on_child, NULL);
+	ck_assert(listed.mark_in == m && listed.mark_in_mask == 0xffffffff);
+	ck_assert(listed.mark_out == m && listed.mark_out_mask == 0xffff);
+	ck_assert(listed.if_id_in == ii && listed.if_id_out == io);
 	old_in = ca->spi_in;
 	ck_assert_int_eq(rekey_child(ca), 0);
 	pair_pump(&P, 0);

@@ -87,6 +87,8 @@ struct engine_child_sa_info {
 	size_t nlocal_ts, nremote_ts;
 	uint64_t bytes_in, bytes_out, packets_in, packets_out;
 	uint64_t installed_secs, rekey_in_secs, expire_in_secs;
+	/* marks (mask 0: none) and XFRM interface IDs, %unique drawn */
+	uint32_t mark_in, mark_in_mask, mark_out, mark_out_mask, if_id_in, if_id_out;
 };
 
 /* An SA or a policy as the kernel reports it (XFRM), for "show kernel". */

@@ -339,6 +339,13 @@ void print_children(const struct ctl_val *resp)
 		   ago(strcmp(str(r, "state"), "CREATED") && strcmp(str(r, "state"), "INSTALLING"),
 		       u64(r, "installed_secs"), b, sizeof(b)), due(u64(r, "rekey_in_secs"), c, sizeof(c)),
 		   due(u64(r, "expire_in_secs"), d, sizeof(d)));
+		if (u64(r, "mark_in_mask") || u64(r, "mark_out_mask"))
+			kv(2, "marks", "in %#" PRIx64 "/%#" PRIx64 ", out %#" PRIx64 "/%#" PRIx64,
+			   u64(r, "mark_in"), u64(r, "mark_in_mask"), u64(r, "mark_out"),
+			   u64(r, "mark_out_mask"));
+		if (u64(r, "if_id_in") || u64(r, "if_id_out"))
+			kv(2, "if_id", "in %" PRIu64 ", out %" PRIu64, u64(r, "if_id_in"),
+			   u64(r, "if_id_out"));
 	}
 	if (!chs || !chs->nkids)
 		no_engine_note(resp, "CHILD SAs");

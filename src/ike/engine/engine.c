@@ -436,6 +436,12 @@ void engine_list_child_sas(struct engine *e, const char *conn, engine_child_sa_f
 			in.installed_secs = age;
 			in.rekey_in_secs = rekey_child_rekey_in(c);	/* rekeying (rekey.c) */
 			in.expire_in_secs = rekey_child_expire_in(c);
+			in.mark_in = c->xfrm.mark_in.value;
+			in.mark_in_mask = c->xfrm.mark_in.mask;
+			in.mark_out = c->xfrm.mark_out.value;
+			in.mark_out_mask = c->xfrm.mark_out.mask;
+			in.if_id_in = c->xfrm.if_id_in;
+			in.if_id_out = c->xfrm.if_id_out;
 			fn(&in, arg);
 		}
 	}
