@@ -173,6 +173,17 @@ kc pol-del src=10.0.0.1/32 dst=10.5.0.0/16 dir=out mark=0x3a/0xff ipproto=6 spor
 [ -z "$(policy_block 10.5.0.0/16 out 0x3a/0xff)" ] || fail "policy with mark 0x3a still there"
 [ -n "$(policy_block 10.5.0.0/16 out 0x2a/0xff)" ] || fail "delete by mark 0x3a took 0x2a"
 ok "delete names the mark: the other mark's policy stays"
+# fail_closed at shutdown: a trap policy with a fixed priority becomes a
+# block policy with a computed one, in place (priority is not part of the
+# policy's identity)
+kc pol-upd src=10.0.0.1/32 dst=10.5.0.0/16 dir=out action=block class=fallback \
+	mark=0x2a/0xff priority=100 ipproto=6 sport=443 || fail "trap to block"
+out=$(policy_block 10.5.0.0/16 out 0x2a/0xff)
+[ "$(echo "$out" | grep -c '^src')" = 1 ] || fail "update added a second policy: $out"
+echo "$out" | grep -q 'action block' || fail "not a block policy: $out"
+pb=$(echo "$out" | sed -n 's/.*priority \([0-9]*\).*/\1/p')
+[ "$pb" -ge 4800000 ] || fail "block policy kept the fixed priority: $out"
+ok "trap policy with a fixed priority updated in place to a block policy (priority $pb)"
 
 # --- flush_own: ours go, foreign stay
 ip -n "$ns" xfrm policy add src 10.7.0.0/24 dst 10.6.0.0/24 dir out priority 100 ||
