@@ -9,11 +9,30 @@
 
 #include "common/log.h"
 
+uint16_t kernel_port_mask(uint16_t port, uint16_t mask)
+{
+	return mask ? mask : port ? 0xffff : 0;
+}
+
+void kernel_port_range(uint16_t lo, uint16_t hi, uint16_t *port, uint16_t *mask)
+{
+	uint16_t diff = (uint16_t)(lo ^ hi), m = 0xffff;
+
+	while (diff) {		/* clear the mask from the highest differing bit down */
+		diff >>= 1;
+		m = (uint16_t)(m << 1);
+	}
+	*mask = m;
+	*port = (uint16_t)(lo & m);
+}
+
 int kernel_selector_eq(const struct kernel_selector *a, const struct kernel_selector *b)
 {
 	return addr_eq_host(&a->src, &b->src) && addr_eq_host(&a->dst, &b->dst) &&
 	       a->src_plen == b->src_plen && a->dst_plen == b->dst_plen &&
-	       a->proto == b->proto && a->sport == b->sport && a->dport == b->dport;
+	       a->proto == b->proto && a->sport == b->sport && a->dport == b->dport &&
+	       kernel_port_mask(a->sport, a->sport_mask) == kernel_port_mask(b->sport, b->sport_mask) &&
+	       kernel_port_mask(a->dport, a->dport_mask) == kernel_port_mask(b->dport, b->dport_mask);
 }
 
 void kernel_free(struct kernel *k)
@@ -113,12 +132,17 @@ uint32_t kernel_policy_priority(const struct kernel_policy *p)
 	unsigned plens = p->sel.src_plen + p->sel.dst_plen;	/* 0..256 */
 	unsigned spec;
 
+	/* a fixed priority needs our template to stay recognisable as ours */
+	if (p->priority && p->has_tmpl && p->action != KERNEL_BLOCK)
+		return p->priority;
+
 	if (plens > 256)
 		plens = 256;
 	spec = (256 - plens) << 2;
 	if (!p->sel.proto)
 		spec |= 2;
-	if (!p->sel.sport && !p->sel.dport)
+	if (!kernel_port_mask(p->sel.sport, p->sel.sport_mask) &&
+	    !kernel_port_mask(p->sel.dport, p->sel.dport_mask))
 		spec |= 1;
 	return KERNEL_PRIO_MIN + ((uint32_t)(p->prio_class & 3) << 12) + spec;
 }
@@ -131,6 +155,11 @@ int kernel_reqid_is_own(uint32_t reqid)
 int kernel_prio_is_own(uint32_t prio)
 {
 	return prio >= KERNEL_PRIO_MIN && prio <= KERNEL_PRIO_MAX;
+}
+
+int kernel_policy_is_own(uint32_t prio, int has_tmpl, int tmpl_foreign)
+{
+	return !tmpl_foreign && (kernel_prio_is_own(prio) || has_tmpl);
 }
 
 /*

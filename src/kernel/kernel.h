@@ -12,10 +12,11 @@
  *    add_sa/alloc_spi refuse other reqids.  flush_own deletes SAs whose
  *    reqid is in that range.
  *  - Policies: priorities are computed here (callers choose a class, not a
- *    number) and always fall in [KERNEL_PRIO_MIN, KERNEL_PRIO_MAX];
- *    templates carry our reqids.  flush_own deletes policies whose
- *    priority is in that band and whose templates (if any) all carry our
- *    reqids.  Socket policies (kernel_bypass_socket) die with their socket.
+ *    number) and fall in [KERNEL_PRIO_MIN, KERNEL_PRIO_MAX], unless the
+ *    caller fixes one (kernel_policy.priority, policies with a template
+ *    only); templates carry our reqids.  flush_own deletes policies whose
+ *    templates (if any) all carry our reqids and that have a template or
+ *    a priority in that band.  Socket policies (kernel_bypass_socket) die with their socket.
  *  - Placeholder SAs of pending ACQUIREs (SPI 0) cannot be deleted by id;
  *    once the trap policies are gone they expire on their own
  *    (net.core.xfrm_acq_expires, 30 s by default).
@@ -79,12 +80,15 @@ struct kernel_sa_id {
 	struct kernel_mark mark;
 };
 
-/* Traffic selector: prefixes plus optional protocol and single ports. */
+/* Traffic selector: prefixes plus optional protocol and ports. */
 struct kernel_selector {
 	struct addr src, dst;	/* ports ignored; same family for both */
 	uint8_t src_plen, dst_plen;
 	uint8_t proto;		/* 0: any */
 	uint16_t sport, dport;	/* 0: any (host order) */
+	/* port masks (kernel_port_range); 0: the port alone, or any port
+	 * when the port is 0 */
+	uint16_t sport_mask, dport_mask;
 };
 
 /* Zero means "no limit" for every field. */
@@ -144,6 +148,16 @@ struct kernel_sa {
 	struct kernel_lifetime life;
 	uint16_t encap_sport, encap_dport;	/* UDP encapsulation if nonzero */
 	uint32_t if_id;		/* XFRM interface ID; 0: none */
+	/* the mark the SA sets on packets it processed (mask 0: none;
+	 * Linux >= 4.19 for a mask or an inbound SA) */
+	struct kernel_mark set_mark;
+	/* Tunnel mode headers.  Defaults (all 0): the outer IPv4 DF bit
+	 * copied from the inner header, ECN propagated both ways, DSCP copied
+	 * inner -> outer only. */
+	int no_copy_df;		/* outer DF never set (no PMTU discovery) */
+	int no_copy_ecn;	/* ECN bits neither copied nor propagated */
+	int dscp_decap;		/* DSCP copied outer -> inner when decapsulating */
+	int dscp_no_encap;	/* outer DSCP 0 instead of the inner one */
 	/* Transport mode: the traffic the SA carries; tunnel mode: optional
 	 * (family AF_UNSPEC/0 leaves the inner family open). */
 	struct kernel_selector sel;
@@ -166,6 +180,9 @@ struct kernel_policy {
 	struct kernel_tmpl tmpl;
 	struct kernel_mark mark;
 	uint32_t if_id;
+	/* a fixed XFRM priority for a policy with a template; 0 (and for
+	 * block policies always): computed from prio_class and selector */
+	uint32_t priority;
 };
 
 /*
@@ -319,10 +336,22 @@ int kernel_del_addr(struct kernel *k, const struct addr *a, unsigned prefix, con
 
 /* The XFRM priority for a policy (class band, then selector specificity). */
 uint32_t kernel_policy_priority(const struct kernel_policy *p);
+/*
+ * A port range as XFRM selects ports (port and mask): the smallest masked
+ * block holding [lo, hi], which is the range itself for one port, 0-65535
+ * and aligned power-of-two blocks, and wider otherwise (strongSwan does
+ * the same); *mask 0 and *port 0: any port.
+ */
+void kernel_port_range(uint16_t lo, uint16_t hi, uint16_t *port, uint16_t *mask);
+/* The effective mask of a selector port (see kernel_selector). */
+uint16_t kernel_port_mask(uint16_t port, uint16_t mask);
 /* 1 if a and b select the same packets (addresses, prefixes, protocol, ports). */
 int kernel_selector_eq(const struct kernel_selector *a, const struct kernel_selector *b);
 int kernel_reqid_is_own(uint32_t reqid);
 int kernel_prio_is_own(uint32_t prio);
+/* A policy flush_own removes: templates all ours, and one of them or a
+ * priority in our band. */
+int kernel_policy_is_own(uint32_t prio, int has_tmpl, int tmpl_foreign);
 
 /* Lets IKE traffic on fd bypass IPsec policies in both directions. */
 int kernel_bypass_socket(int fd, int family);

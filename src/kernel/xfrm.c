@@ -458,8 +458,8 @@ static int own_policy_reply(struct nl_msg *msg, void *arg)
 	    nlmsg_parse(h, sizeof(*info), tb, XFRMA_MAX, NULL) < 0)
 		return 0;
 	info = nlmsg_data(h);
-	if (!kernel_prio_is_own(info->priority) || tmpl_foreign(tb[XFRMA_TMPL]) ||
-	    !(it = own_push(arg)))
+	if (!kernel_policy_is_own(info->priority, tb[XFRMA_TMPL] != NULL,
+				  tmpl_foreign(tb[XFRMA_TMPL])) || !(it = own_push(arg)))
 		return 0;
 	it->index = info->index;
 	it->dir = info->dir;
@@ -607,7 +607,8 @@ static int list_policy_reply(struct nl_msg *msg, void *arg)
 	    nlmsg_parse(h, sizeof(*info), tb, XFRMA_MAX, NULL) < 0)
 		return 0;
 	info = nlmsg_data(h);
-	if (!kernel_prio_is_own(info->priority))
+	if (!kernel_policy_is_own(info->priority, tb[XFRMA_TMPL] != NULL,
+				  tmpl_foreign(tb[XFRMA_TMPL])))
 		return 0;
 	memset(&p, 0, sizeof(p));
 	addr_set_bytes(&p.sel.src, info->sel.family, &info->sel.saddr, 0);
@@ -617,6 +618,8 @@ static int list_policy_reply(struct nl_msg *msg, void *arg)
 	p.sel.proto = info->sel.proto;
 	p.sel.sport = ntohs(info->sel.sport);
 	p.sel.dport = ntohs(info->sel.dport);
+	p.sel.sport_mask = ntohs(info->sel.sport_mask);
+	p.sel.dport_mask = ntohs(info->sel.dport_mask);
 	p.dir = info->dir == XFRM_POLICY_IN ? KERNEL_DIR_IN :
 		info->dir == XFRM_POLICY_OUT ? KERNEL_DIR_OUT : KERNEL_DIR_FWD;
 	p.priority = info->priority;

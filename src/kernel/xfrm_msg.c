@@ -1,7 +1,8 @@
 /*
  * Netlink XFRM requests built through libnl-xfrm objects.  Where libnl-xfrm
- * 3.7 has no setter (XFRMA_IF_ID) or no builder (ALLOCSPI) the attribute or
- * header is added with libnl's own nla_put/nlmsg_append.
+ * 3.7 has no setter (XFRMA_IF_ID, XFRMA_SET_MARK(_MASK),
+ * XFRMA_SA_EXTRA_FLAGS) or no builder (ALLOCSPI) the attribute or header is
+ * added with libnl's own nla_put/nlmsg_append.
  */
 #include "kernel/xfrm_msg.h"
 
@@ -148,9 +149,9 @@ static int sel_build(struct build *b, const struct kernel_selector *s, const cha
 	xfrmnl_sel_set_prefixlen_d(b->sel, s->dst_plen);
 	xfrmnl_sel_set_proto(b->sel, s->proto);
 	xfrmnl_sel_set_sport(b->sel, s->sport);
-	xfrmnl_sel_set_sportmask(b->sel, s->sport ? 0xffff : 0);
+	xfrmnl_sel_set_sportmask(b->sel, kernel_port_mask(s->sport, s->sport_mask));
 	xfrmnl_sel_set_dport(b->sel, s->dport);
-	xfrmnl_sel_set_dportmask(b->sel, s->dport ? 0xffff : 0);
+	xfrmnl_sel_set_dportmask(b->sel, kernel_port_mask(s->dport, s->dport_mask));
 	return 0;
 }
 
@@ -315,7 +316,33 @@ static int sa_fill(struct build *b, const struct kernel_sa *sa)
 	}
 	if (sa->id.mark.mask)
 		xfrmnl_sa_set_mark(b->sa, sa->id.mark.value, sa->id.mark.mask);
+	if (sa->no_copy_ecn)
+		flags |= XFRM_STATE_NOECN;
+	if (sa->dscp_decap)
+		flags |= XFRM_STATE_DECAP_DSCP;
+	if (sa->no_copy_df)
+		flags |= XFRM_STATE_NOPMTUDISC;
 	xfrmnl_sa_set_flags(b->sa, flags);
+	return 0;
+}
+
+/* The attributes libnl-xfrm has no setter for. */
+static int sa_put_extra(struct nl_msg *m, const struct kernel_sa *sa)
+{
+	if (sa->if_id && nla_put_u32(m, XFRMA_IF_ID, sa->if_id) < 0)
+		return -ENOMEM;
+	if (sa->dscp_no_encap &&
+	    nla_put_u32(m, XFRMA_SA_EXTRA_FLAGS, XFRM_SA_XFLAG_DONT_ENCAP_DSCP) < 0)
+		return -ENOMEM;
+	if (sa->set_mark.mask) {
+		if (nla_put_u32(m, XFRMA_SET_MARK, sa->set_mark.value) < 0)
+			return -ENOMEM;
+		/* an all-ones mask is the kernel's default: older kernels
+		 * (4.14..4.18) know no mask attribute */
+		if (sa->set_mark.mask != UINT32_MAX &&
+		    nla_put_u32(m, XFRMA_SET_MARK_MASK, sa->set_mark.mask) < 0)
+			return -ENOMEM;
+	}
 	return 0;
 }
 
@@ -340,7 +367,7 @@ int xfrm_msg_sa(int cmd, const struct kernel_sa *sa, struct nl_msg **out)
 		err = -ENOMEM;
 		goto out;
 	}
-	if (sa->if_id && nla_put_u32(*out, XFRMA_IF_ID, sa->if_id) < 0) {
+	if (sa_put_extra(*out, sa) < 0) {
 		nlmsg_free(*out);
 		*out = NULL;
 		err = -ENOMEM;

@@ -19,6 +19,8 @@ trap cleanup EXIT
 # The example configuration with test paths for the pid file and socket.
 conf() {
 	sed -e "s|^global: {|global: {\n\tpidfile = \"$T/pid\";\n\tcontrol_socket = \"$T/ctl\";\n\tmetrics = { listen = \"127.0.0.1:9273\"; };|" \
+	    -e 's|^\(\t*\)# mark_in = "42"; mark_out = "%unique/0xff";|\1mark_out = "0x10/0xff"; priority = 900; copy_dscp = "no";|' \
+	    -e 's|^\(\t*\)mode = "transport";|&\n\1mark_in = "0x10"; mark_out = "%unique";|' \
 		"$SRCDIR/etc/ike.conf" > "$T/ike.conf"
 	chmod 600 "$T/ike.conf"
 }
@@ -146,6 +148,9 @@ if grep -q "off ago\|in off" "$T/out"; then die "show sa: $(cat "$T/out")"; fi
 $C show conns site > "$T/out"
 grep -q "rekey: *4h (over " "$T/out" || die "show conns units: $(cat "$T/out")"
 grep -q "rekey: *1h, life 1h 6m" "$T/out" || die "show conns child units: $(cat "$T/out")"
+grep -q "marks: *in -, out 16/0x000000ff" "$T/out" || die "show conns marks: $(cat "$T/out")"
+grep -q "priority: *900 (fixed)" "$T/out" || die "show conns priority: $(cat "$T/out")"
+grep -q "copy: *df yes, ecn yes, dscp no" "$T/out" || die "show conns copy: $(cat "$T/out")"
 $C show stats | grep -q "^uptime: *[0-9]*[smhd]" || die "show stats uptime"
 ok "show sa / show conns / show stats: one human time style"
 set +e
@@ -167,7 +172,13 @@ $C install host | grep -q "^1 child: trap policies installed" || die "install ho
 $C show kernel --json | json '
 t = [p for p in d["policies"] if p["action"] == "trap"]
 assert sorted(p["dir"] for p in t) == ["in", "out"], d   # transport mode: no fwd
-' || die "install: no trap policy in the kernel"
+o = [p for p in t if p["dir"] == "out"][0]
+i = [p for p in t if p["dir"] == "in"][0]
+assert i["mark"] == 16 and i["mark_mask"] == 0xffffffff, i          # mark_in
+assert o["mark"] > 0 and o["mark_mask"] == 0xffffffff, o            # mark_out = %unique
+' || die "install: no trap policy in the kernel, or not with its marks: $($C show kernel)"
+$C show kernel | grep -q "^policy in .* trap .* mark 0x10/0xffffffff" || die "show kernel marks: $($C show kernel)"
+ip xfrm policy | grep -q "mark 0x10/0xffffffff" || die "kernel: no policy with mark 0x10: $(ip xfrm policy)"
 $C install host/all --json | json 'assert d["children"] == 0, d' || die "install again"
 $C install host/all | grep -q "installed already" || die "install again (text)"
 $C uninstall host --json | json 'assert d["children"] == 1, d' || die "uninstall host"

@@ -28,6 +28,8 @@ for want in \
 	'remote_ts = \["10.2.0.0/16", "10.3.0.0/16\[tcp/443\]"\];' \
 	'life_time = "66m";' 'rekey_bytes = "2G";' 'start_action = "trap";' \
 	'close_action = "start";' 'replay_window = 64;' \
+	'mark_out = "%unique/0xff";' 'set_mark_out = "%same";' 'priority = 1000;' \
+	'copy_dscp = "in";' 'copy_df = "no";' 'if_id_in = "%unique";' \
 	'{ id = \["gw2.example.org", "198.51.100.20"\]; psk = "0x7365637265742d6b65792d30313233343536373839"; }'; do
 	grep -q "$want" "$T/mixed.conf" || no "converted file lacks: $want"
 done
@@ -38,16 +40,16 @@ for want in \
 	"$M:16: connections.site.local-2: a section ikedaemon has no counterpart for" \
 	"$M:22: connections.site.remote.revocation: not supported (ikedaemon authenticates with id and a PSK only)" \
 	"$M:36: connections.site.children.net.updown: \"/usr/local/libexec/ipsec/_updown iptables\" not supported (ikedaemon takes a script path without arguments)" \
-	"$M:37: connections.site.children.net.mark_in: not supported by ikedaemon" \
-	"$M:42: connections.site.children.web.mode: \"beet\" not supported (ikedaemon takes tunnel|transport)" \
-	"$M:43: connections.site.children.web.dpd_action: differs from another child's" \
-	"$M:47: connections.old: IKEv1 (version = 1) is not supported" \
-	"$M:53: connections.certs.local.auth: \"pubkey\" not supported (only psk): the connection is left out" \
-	"$M:55: connections.certs.local.certs: not supported (ikedaemon authenticates" \
-	"$M:68: secrets.ike-any: a secret without an id (for any peer) is not supported" \
-	"$M:71: secrets.eap-carol: only ike secrets (PSKs) are supported" \
-	"$M:76: pools: not supported by ikedaemon" \
-	"$M:81: include: not followed: convert the included files too" \
+	"$M:37: connections.site.children.net.hw_offload: not supported by ikedaemon" \
+	"$M:48: connections.site.children.web.mode: \"beet\" not supported (ikedaemon takes tunnel|transport)" \
+	"$M:49: connections.site.children.web.dpd_action: differs from another child's" \
+	"$M:53: connections.old: IKEv1 (version = 1) is not supported" \
+	"$M:59: connections.certs.local.auth: \"pubkey\" not supported (only psk): the connection is left out" \
+	"$M:61: connections.certs.local.certs: not supported (ikedaemon authenticates" \
+	"$M:74: secrets.ike-any: a secret without an id (for any peer) is not supported" \
+	"$M:77: secrets.eap-carol: only ike secrets (PSKs) are supported" \
+	"$M:82: pools: not supported by ikedaemon" \
+	"$M:87: include: not followed: convert the included files too" \
 	"keys of $S/tests/core/data/$M not carried over"; do
 	grep -qF "$want" "$T/notes" || no "notes lack: $want"
 done

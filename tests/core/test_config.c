@@ -266,6 +266,62 @@ START_TEST(test_values)
 }
 END_TEST
 
+/* marks, if_ids, priority, copy_* (config_xfrm.c): strongSwan's syntax */
+START_TEST(test_xfrm_keys)
+{
+	struct conf_diag d;
+	struct config *cfg;
+	const struct conf_conn *c;
+	const struct conf_child *a, *b;
+
+	EXPECT("err-xfrm.conf",
+	       "err-xfrm.conf:8: 'if_id_in' = \"%same\": expected a number up to 0xffffffff, %unique or %unique-dir",
+	       "err-xfrm.conf:10: 'mark_in' = \"0x1/0x2/0x3\": expected value[/mask] (numbers up to 0xffffffff), %unique or %unique-dir",
+	       "err-xfrm.conf:10: 'mark_out' = \"%uniq\": expected value[/mask] (numbers up to 0xffffffff), %unique or %unique-dir",
+	       "err-xfrm.conf:11: child 'b': set_mark_in = %same without a mark_in",
+	       "err-xfrm.conf:12: 'priority' = 4294967296 out of range 0..4294967295",
+	       "err-xfrm.conf:12: 'copy_dscp' = \"both\" is not one of: out, in, yes, no",
+	       "err-xfrm.conf:12: 'copy_df' = \"maybe\" is not one of: no, yes",
+	       "err-xfrm.conf:13: 'mark_in' must be within 0..4294967295",
+	       "err-xfrm.conf:13: 'if_id_out' = \"0x100000000\": expected a number up to 0xffffffff, %unique or %unique-dir",
+	       "err-xfrm.conf:13: 'set_mark_out' = \"5/x\": expected value[/mask] (numbers up to 0xffffffff), %unique or %unique-dir, or %same[/mask]");
+	EXPECT("err-ports.conf",
+	       "err-ports.conf:10: 'remote_port' = 70000 out of range 1..65535",
+	       "err-ports.conf:13: connection 'd': local_port = 4500 is neither the global port (500) nor port_nat_t (4501), the ports ikedaemon listens on");
+	cfg = load("good-xfrm.conf", &d);
+	if (!cfg)
+		dump(&d);
+	ck_assert_ptr_nonnull(cfg);
+	c = &cfg->conns[0];
+	a = &c->children[0];
+	b = &c->children[1];
+	ck_assert_uint_eq(a->mark_in.value, 0x2a);
+	ck_assert_uint_eq(a->mark_in.mask, 0xffffffff);
+	ck_assert(a->mark_out.value == CONF_ID_UNIQUE_DIR && a->mark_out.mask == 0xff00);
+	ck_assert(a->set_mark_in.value == CONF_ID_SAME && a->set_mark_in.mask == 0xff);
+	ck_assert(a->set_mark_out.value == 7 && a->set_mark_out.mask == 0xffffffff);
+	ck_assert(a->mark_in_sa && a->hostaccess && !a->copy_df && !a->copy_ecn);
+	ck_assert_uint_eq(a->copy_dscp, CONF_DSCP_IN);
+	ck_assert_uint_eq(a->priority, 1000);
+	/* the child's own if_id_out wins, its if_id_in is the connection's */
+	ck_assert_uint_eq(a->if_id_in, 9);
+	ck_assert_uint_eq(a->if_id_out, 0xffffffff);
+	ck_assert_uint_eq(b->if_id_in, 9);
+	ck_assert_uint_eq(b->if_id_out, CONF_ID_UNIQUE);
+	/* strongSwan's defaults */
+	ck_assert(b->copy_df && b->copy_ecn && b->copy_dscp == CONF_DSCP_OUT && !b->hostaccess);
+	ck_assert(!b->mark_in.mask && !b->mark_out.mask && !b->priority && !b->mark_in_sa);
+	ck_assert_uint_eq(a->local_ts.v[0].ts.ip_proto, 6);
+	ck_assert_uint_eq(a->local_ts.v[0].ts.start_port, 443);
+	ck_assert_uint_eq(a->remote_ts.v[0].ts.start_port, 1024);
+	ck_assert_uint_eq(a->remote_ts.v[0].ts.end_port, 65535);
+	ck_assert_uint_eq(c->local_port, 4500);
+	ck_assert_uint_eq(c->remote_port, 4500);
+	config_free(cfg);
+	conf_diag_free(&d);
+}
+END_TEST
+
 START_TEST(test_proposals)
 {
 	EXPECT("err-proposals.conf",
@@ -670,6 +726,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_pool_errors);
 	tcase_add_test(tc, test_names);
 	tcase_add_test(tc, test_values);
+	tcase_add_test(tc, test_xfrm_keys);
 	tcase_add_test(tc, test_proposals);
 	tcase_add_test(tc, test_syntax_error);
 	tcase_add_test(tc, test_error_in_include_names_that_file);

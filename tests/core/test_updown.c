@@ -120,11 +120,13 @@ static void event(int up, const char *peer)
 	U.nlocal_ts = U.nremote_ts = 1;
 	U.reqid = 7;
 	U.natt = 1;
+	U.mark_in = 16;
+	U.mark_in_mask = 0xffffffff;
 }
 
 static void run(const char *path, uint64_t key)
 {
-	struct updown_call call = { "site", "net", 42, &U, "eth0", 0, 42 };
+	struct updown_call call = { "site", "net", 42, &U, "eth0", 0, 42, 1 };
 	struct updown_env env;
 
 	ck_assert_int_eq(updown_env_build(&env, &call, 0, 0), 0);
@@ -169,6 +171,9 @@ START_TEST(test_env)
 	ck_assert_ptr_nonnull(strstr(out, "PLUTO_VERSION=1.1\n"));
 	ck_assert_ptr_nonnull(strstr(out, "PLUTO_IF_ID_OUT=42\n"));
 	ck_assert_ptr_null(strstr(out, "PLUTO_IF_ID_IN"));	/* 0: not set */
+	ck_assert_ptr_nonnull(strstr(out, "PLUTO_MARK_IN=16/0xffffffff\n"));
+	ck_assert_ptr_null(strstr(out, "PLUTO_MARK_OUT"));	/* no mark_out */
+	ck_assert_ptr_nonnull(strstr(out, "PLUTO_HOST_ACCESS=1\n"));
 	snprintf(want, sizeof(want), "updown site/net: %s done", path);
 	ck_assert_msg(strstr(logged, want), "%s", logged);
 	/* down, IPv6 and transport ("host": our selector is our address) */
@@ -182,7 +187,7 @@ START_TEST(test_env)
 	lts.start[3] = lts.end[3] = 0xb8;
 	lts.start[15] = lts.end[15] = 1;
 	{
-		struct updown_call call = { "site", "net", 42, &U, NULL, 0, 0 };
+		struct updown_call call = { "site", "net", 42, &U, NULL, 0, 0, 0 };
 		char verb[32];
 
 		ck_assert_str_eq(updown_verb(&call, 0, verb, sizeof(verb)), "down-host-v6");

@@ -23,8 +23,10 @@
 #   rw-client    we ask charon's pool (vips): the address and DNS in
 #                "ikectl show sa", on our lo, gone with the IKE SA
 #   pk-*         certificates (interop-pk-cases.sh)
-#   childless-*, unique-replace  childless IKE SAs both ways, a charon that
-#                crashed and reconnects (interop-peer-cases.sh)
+#   childless-*, unique-replace, encap-*, ports-4500  childless IKE SAs both
+#                ways, a charon that crashed and reconnects, forced UDP
+#                encapsulation both ways, IKE on port 4500 from the start
+#                (interop-peer-cases.sh)
 #   eap-*        EAP-MD5, EAP-MSCHAPv2 and EAP-TLS, we as gateway and as client
 #                (interop-eap-cases.sh)
 #   eap-radius-* EAP relayed to FreeRADIUS (interop-radius-cases.sh)
@@ -402,7 +404,7 @@ run_rw_case() {
 run_case() {
 	DFL='"default"'
 	case $1 in pk-*) run_pk_case "$1"; return ;; rw-*) run_rw_case "$1"; return ;; eap-radius-*) run_radius_case "$1"; return ;; eap-*) run_eap_case "$1"; return ;; esac
-	case $1 in childless-*|unique-*|encap-*) run_peer_case "$1"; return ;; esac
+	case $1 in childless-*|unique-*|encap-*|ports-*) run_peer_case "$1"; return ;; esac
 	case $1 in
 	default)
 		our_conf "$DFL" "$DFL" tunnel '"10.1.0.0/16"' '"10.2.0.0/16"' 4

@@ -16,8 +16,11 @@
 #   encap-we      our encap = true (IKE SA alone): charon sees a NAT in
 #                 front of us, both move to port 4500
 #   encap-sw      charon's encap = yes: we see a NAT in front of charon
+#   ports-4500    our local_port = remote_port = 4500: IKE_SA_INIT goes
+#                 from port 4500 to charon's 4500 with the non-ESP marker
+#                 (charon parses it there) and the IKE SA comes up
 
-PEER_CASES="childless-we childless-ike-only childless-sw unique-replace encap-we encap-sw"
+PEER_CASES="childless-we childless-ike-only childless-sw unique-replace encap-we encap-sw ports-4500"
 
 # Our ike.conf (default case) with $1 added to connection "ab".
 our_conf_with() {
@@ -153,6 +156,21 @@ run_peer_case() {
 		grep -q 'ba: #.*ESTABLISHED' "$WORK/$1-sas.log" && [ "$(our_up)" -ge 1 ] &&
 			grep -q 'NAT detected: in front of the peer' "$WORK/$1-ikedaemon.log"
 		result "$1" "charon's encap = yes: we saw a NAT in front of it" $?
+		terminate_all
+		stop_daemon ;;
+	ports-4500)
+		our_conf_with 'local_port = 4500; remote_port = 4500;'
+		sw_conf_with ''
+		start_daemon
+		$IKECTL initiate ab --async >>"$WORK/ikectl.log" 2>&1
+		sleep 2
+		sw_sas >"$WORK/$1-sas.log"
+		since "$WORK/charon.log" "$cl" >"$WORK/$1-charon.log"
+		grep -q 'ba: #.*ESTABLISHED' "$WORK/$1-sas.log" && [ "$(our_up)" -ge 1 ] &&
+			grep -A1 'received packet: from 192.0.2.1\[4500\] to 192.0.2.2\[4500\]' \
+				"$WORK/$1-charon.log" | grep -q 'parsed IKE_SA_INIT request 0' &&
+			! grep -q 'from 192.0.2.1\[500\]' "$WORK/$1-charon.log"
+		result "$1" "local_port/remote_port 4500: IKE_SA_INIT on 4500 both ways, IKE SA up" $?
 		terminate_all
 		stop_daemon ;;
 	*) echo "unknown case $1"; rc=1 ;;

@@ -385,3 +385,14 @@ void pair_assert_eap(struct pair *p, const char *name, const char *why, const ch
 	ck_assert_uint_eq(kernel_mem_sa_count(p->peer[PAIR_B].k), 2);
 	ck_assert_uint_eq(kernel_mem_sa_count(p->peer[PAIR_A].k), 2);
 }
+
+void pair_setup_sub(struct pair *p, const char *fa, const char *ta, const char *fb,
+		    const char *tb)
+{
+	char *a = fa ? pair_conf_sub(pair_conf_a, fa, ta) : NULL;
+	char *b = fb ? pair_conf_sub(pair_conf_b, fb, tb) : NULL;
+
+	pair_setup(p, a, b);
+	free(a);
+	free(b);
+}

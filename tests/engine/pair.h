@@ -99,6 +99,9 @@ const struct kernel_sa *pair_ksa(struct pair *p, int side, const char *dst, uint
 void pair_assert_sa_match(const struct kernel_sa *out, const struct kernel_sa *in);
 /* A configuration text with from replaced by to (from must occur); free it. */
 char *pair_conf_sub(const char *base, const char *from, const char *to);
+/* pair_setup with pair_conf_a/b, from -> to substituted in each (NULL: as is). */
+void pair_setup_sub(struct pair *p, const char *fa, const char *ta, const char *fb,
+		    const char *tb);
 
 /* Log lines from now on appended to buf (cleared first, NUL-terminated,
  * what does not fit is dropped); buf NULL: back to the normal log. */

@@ -104,12 +104,7 @@ END_TEST
 
 static void setup_sub(const char *fa, const char *ta, const char *fb, const char *tb)
 {
-	char *a = fa ? pair_conf_sub(pair_conf_a, fa, ta) : NULL;
-	char *b = fb ? pair_conf_sub(pair_conf_b, fb, tb) : NULL;
-
-	pair_setup(&P, a, b);
-	free(a);
-	free(b);
+	pair_setup_sub(&P, fa, ta, fb, tb);
 }
 
 static int all_established(struct pair *p)
@@ -840,7 +835,7 @@ START_TEST(test_dpd_trap)
 	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_A].k), 0);
 	ck_assert_uint_eq(kernel_mem_policy_count(P.peer[PAIR_A].k), 3);
 	ck_assert_uint_ne(trap_reqid(A(), &P.peer[PAIR_A].cfg->conns[0],
-				     &P.peer[PAIR_A].cfg->conns[0].children[0]), 0);
+				     &P.peer[PAIR_A].cfg->conns[0].children[0], NULL), 0);
 	pair_free(&P);
 }
 END_TEST
@@ -975,6 +970,13 @@ static const struct {
 	{ "id = \"b.example\"; auth", "id = \"b2.example\"; auth", 0 },
 	{ "remote_addrs = [\"%any\"];", "remote_addrs = [\"192.0.2.1\"];", 0 },
 	{ "remote_ts = [\"10.1.0.0/16\"];", "remote_ts = [\"10.1.0.0/16\"]; mode = \"transport\";", 0 },
+	/* hostaccess only reaches the updown script; the XFRM keys are kernel state */
+	{ "remote_ts = [\"10.1.0.0/16\"];", "remote_ts = [\"10.1.0.0/16\"]; hostaccess = \"yes\";", 1 },
+	{ "remote_ts = [\"10.1.0.0/16\"];", "remote_ts = [\"10.1.0.0/16\"]; mark_out = 7;", 0 },
+	{ "remote_ts = [\"10.1.0.0/16\"];", "remote_ts = [\"10.1.0.0/16\"]; set_mark_in = 7;", 0 },
+	{ "remote_ts = [\"10.1.0.0/16\"];", "remote_ts = [\"10.1.0.0/16\"]; priority = 10;", 0 },
+	{ "remote_ts = [\"10.1.0.0/16\"];", "remote_ts = [\"10.1.0.0/16\"]; copy_ecn = \"no\";", 0 },
+	{ "children", "if_id_in = 3;\n  children", 0 },
 };
 
 START_TEST(test_reload)

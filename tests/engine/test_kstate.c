@@ -119,7 +119,7 @@ static void acquire_a(void)
 	addr_parse(&acq.dst, "192.0.2.2", 0);
 	acq.proto = IPPROTO_ESP;
 	acq.reqid = trap_reqid(A(), &P.peer[PAIR_A].cfg->conns[0],
-			       &P.peer[PAIR_A].cfg->conns[0].children[0]);
+			       &P.peer[PAIR_A].cfg->conns[0].children[0], NULL);
 	ck_assert_uint_ne(acq.reqid, 0);
 	acq.dir = KERNEL_DIR_OUT;
 	ck_assert_int_eq(kernel_mem_inject_acquire(P.peer[PAIR_A].k, &acq), 0);

@@ -42,7 +42,7 @@ static void on_event(const struct engine_event *ev, void *arg)
 	if (ev->updown && nupdowns < MAX_SEEN) {
 		struct seen *s = &updowns[nupdowns++];
 		struct updown_call call = { ev->conn, ev->child, ev->ike_sa_id, ev->updown, "eth7",
-					     0, 0 };
+					     ev->updown->if_id_in, ev->updown->if_id_out, 0 };
 		struct updown_env env;
 
 		ck_assert_int_eq(ev->kind, ENGINE_EV_CHILD_STATE);

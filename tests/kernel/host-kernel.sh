@@ -142,6 +142,49 @@ ok "unknown algorithm named: $(sed 's/^[0-9:.]* //' "$tmp/err")"
 kc bypass-test | grep -q "bypass ok" || fail "socket bypass policies"
 ok "IP_XFRM_POLICY/IPV6_XFRM_POLICY bypass accepted"
 
+# --- marks, fixed priorities, ports (ike.conf mark_in/mark_out, priority,
+# local_ts = "10.0.0.1/32[tcp/443]")
+kc pol-add src=10.0.0.1/32 dst=10.5.0.0/16 dir=out tmpl=tunnel:10.0.0.1:10.0.0.2 reqid=$R \
+	mark=0x2a/0xff priority=100 ipproto=6 sport=443 || fail "marked policy with a fixed priority"
+kc pol-add src=10.5.0.0/16 dst=10.0.0.1/32 dir=in tmpl=tunnel:10.0.0.2:10.0.0.1 reqid=$R \
+	mark=0x2b/0xffffffff ipproto=6 dport=443 if_id=7 || fail "marked in policy"
+# the same selector and direction with another mark is another policy
+kc pol-add src=10.0.0.1/32 dst=10.5.0.0/16 dir=out tmpl=tunnel:10.0.0.1:10.0.0.2 reqid=$R \
+	mark=0x3a/0xff priority=100 ipproto=6 sport=443 || fail "second mark, same selector"
+# policy_block DST DIR MARK: the policy's lines as ip -d xfrm policy prints them
+policy_block() {
+	ip -n "$ns" -d xfrm policy | awk -v d="dst $1" -v dir="dir $2" -v m="mark $3" '
+		/^src/ { if (blk != "" && hit == 3) print blk; blk = $0; hit = (index($0, d) > 0); next }
+		{ blk = blk "\n" $0; if (index($0, dir) || index($0, m)) hit++ }
+		END { if (hit == 3) print blk }'
+}
+out=$(policy_block 10.5.0.0/16 out 0x2a/0xff)
+echo "$out" | grep -q 'proto tcp sport 443' || fail "port selector of the marked policy: $out"
+echo "$out" | grep -q 'priority 100 ' || fail "fixed priority not installed: $out"
+out=$(policy_block 10.0.0.1/32 in 0x2b/0xffffffff)
+echo "$out" | grep -q 'proto tcp dport 443' || fail "in policy port: $out"
+echo "$out" | grep -q 'if_id 0x7' || fail "in policy if_id: $out"
+pin=$(echo "$out" | sed -n 's/.*priority \([0-9]*\).*/\1/p')
+[ "$pin" -ge 4800000 ] || fail "in policy without a fixed priority has $pin, not a computed one"
+[ -n "$(policy_block 10.5.0.0/16 out 0x3a/0xff)" ] || fail "second mark missing: $(ip -n "$ns" -d xfrm policy)"
+ok "marks, a fixed priority (100), if_id and tcp/443 selectors as installed"
+kc pol-del src=10.0.0.1/32 dst=10.5.0.0/16 dir=out mark=0x3a/0xff ipproto=6 sport=443 ||
+	fail "delete by mark"
+[ -z "$(policy_block 10.5.0.0/16 out 0x3a/0xff)" ] || fail "policy with mark 0x3a still there"
+[ -n "$(policy_block 10.5.0.0/16 out 0x2a/0xff)" ] || fail "delete by mark 0x3a took 0x2a"
+ok "delete names the mark: the other mark's policy stays"
+# fail_closed at shutdown: a trap policy with a fixed priority becomes a
+# block policy with a computed one, in place (priority is not part of the
+# policy's identity)
+kc pol-upd src=10.0.0.1/32 dst=10.5.0.0/16 dir=out action=block class=fallback \
+	mark=0x2a/0xff priority=100 ipproto=6 sport=443 || fail "trap to block"
+out=$(policy_block 10.5.0.0/16 out 0x2a/0xff)
+[ "$(echo "$out" | grep -c '^src')" = 1 ] || fail "update added a second policy: $out"
+echo "$out" | grep -q 'action block' || fail "not a block policy: $out"
+pb=$(echo "$out" | sed -n 's/.*priority \([0-9]*\).*/\1/p')
+[ "$pb" -ge 4800000 ] || fail "block policy kept the fixed priority: $out"
+ok "trap policy with a fixed priority updated in place to a block policy (priority $pb)"
+
 # --- flush_own: ours go, foreign stay
 ip -n "$ns" xfrm policy add src 10.7.0.0/24 dst 10.6.0.0/24 dir out priority 100 ||
 	fail "foreign policy"

@@ -7,12 +7,13 @@
  *        [integ=NAME ikey=HEX] [mode=tunnel|transport] [proto=esp|ah]
  *        [sel=NET/LEN,NET/LEN] [soft=SECS] [hard=SECS] [soft-bytes=N]
  *        [hard-bytes=N] [soft-packets=N] [hard-packets=N] [replay=N] [esn]
- *        [encap=SPORT:DPORT] [mark=V/M] [if_id=N]
+ *        [encap=SPORT:DPORT] [mark=V/M] [if_id=N] [set_mark=V/M]
+ *        [no-copy-df] [no-copy-ecn] [dscp-decap] [dscp-no-encap]
  *   kctl sa-del|sa-query dst=B spi=S [proto=esp|ah] [mark=V/M]
  *   kctl pol-add|pol-upd|pol-del src=NET/LEN dst=NET/LEN dir=in|out|fwd
  *        [ipproto=N] [sport=N] [dport=N] [action=allow|block]
  *        [class=pass|ipsec|trap|fallback] [tmpl=tunnel:SRC:DST|transport]
- *        [reqid=R] [tproto=esp|ah] [mark=V/M] [if_id=N]
+ *        [reqid=R] [tproto=esp|ah] [mark=V/M] [if_id=N] [priority=N]
  *   kctl flush
  *   kctl listen [count=N] [timeout=SECS] [delay=SECS] [rcvbuf=BYTES]
  *        prints one line per event: ACQUIRE/EXPIRE/POLEXPIRE/MAPPING/RESYNC
@@ -170,6 +171,14 @@ static uint8_t proto_arg(const struct args *a, const char *key)
 	return 0;
 }
 
+static void mark_arg_named(const struct args *a, const char *key, struct kernel_mark *m)
+{
+	const char *v = arg(a, key);
+
+	if (v && sscanf(v, "%i/%i", (int *)&m->value, (int *)&m->mask) != 2)
+		usage_fail(key, v);
+}
+
 static void mark_arg(const struct args *a, struct kernel_mark *m)
 {
 	const char *v = arg(a, "mark");
@@ -223,6 +232,11 @@ static void sa_args(const struct args *a, struct kernel_sa *sa)
 	sa->replay_window = (uint32_t)num(a, "replay", 32);
 	sa->esn = arg(a, "esn") != NULL;
 	sa->if_id = (uint32_t)num(a, "if_id", 0);
+	mark_arg_named(a, "set_mark", &sa->set_mark);
+	sa->no_copy_df = arg(a, "no-copy-df") != NULL;
+	sa->no_copy_ecn = arg(a, "no-copy-ecn") != NULL;
+	sa->dscp_decap = arg(a, "dscp-decap") != NULL;
+	sa->dscp_no_encap = arg(a, "dscp-no-encap") != NULL;
 	if ((v = arg(a, "encap"))) {
 		unsigned sp, dp;
 
@@ -260,6 +274,7 @@ static void policy_args(const struct args *a, struct kernel_policy *p)
 				p->prio_class = (enum kernel_prio_class)i;
 	mark_arg(a, &p->mark);
 	p->if_id = (uint32_t)num(a, "if_id", 0);
+	p->priority = (uint32_t)num(a, "priority", 0);
 	if ((v = arg(a, "tmpl"))) {
 		char buf[256], *s, *d;
 

@@ -319,6 +319,52 @@ START_TEST(sa_move_rewrite)
 }
 END_TEST
 
+/* copy_df/copy_ecn/copy_dscp and set_mark as the kernel reads them:
+ * flags in the header, DONT_ENCAP_DSCP and the set mark as attributes */
+START_TEST(sa_copy_flags_set_mark)
+{
+	struct kernel_sa sa = gcm_sa();
+	const struct xfrm_usersa_info *i;
+
+	ck_assert_int_eq(xfrm_msg_sa(XFRM_MSG_NEWSA, &sa, &msg), 0);
+	i = sa_parse(XFRM_MSG_NEWSA);
+	ck_assert_uint_eq(i->flags & (XFRM_STATE_NOECN | XFRM_STATE_DECAP_DSCP |
+				      XFRM_STATE_NOPMTUDISC), 0);
+	ck_assert_ptr_null(tb[XFRMA_SA_EXTRA_FLAGS]);
+	ck_assert_ptr_null(tb[XFRMA_SET_MARK]);
+	ck_assert_ptr_null(tb[XFRMA_SET_MARK_MASK]);
+	nlmsg_free(msg);
+
+	sa.no_copy_df = 1;
+	sa.no_copy_ecn = 1;
+	sa.dscp_decap = 1;
+	sa.dscp_no_encap = 1;
+	sa.set_mark.value = 0x2a;
+	sa.set_mark.mask = 0xff00;
+	ck_assert_int_eq(xfrm_msg_sa(XFRM_MSG_UPDSA, &sa, &msg), 0);
+	i = sa_parse(XFRM_MSG_UPDSA);
+	ck_assert_uint_eq(i->flags & XFRM_STATE_NOECN, XFRM_STATE_NOECN);
+	ck_assert_uint_eq(i->flags & XFRM_STATE_DECAP_DSCP, XFRM_STATE_DECAP_DSCP);
+	ck_assert_uint_eq(i->flags & XFRM_STATE_NOPMTUDISC, XFRM_STATE_NOPMTUDISC);
+	ck_assert_ptr_nonnull(tb[XFRMA_SA_EXTRA_FLAGS]);
+	ck_assert_uint_eq(nla_get_u32(tb[XFRMA_SA_EXTRA_FLAGS]), XFRM_SA_XFLAG_DONT_ENCAP_DSCP);
+	ck_assert_uint_eq(nla_get_u32(tb[XFRMA_SET_MARK]), 0x2a);
+	ck_assert_uint_eq(nla_get_u32(tb[XFRMA_SET_MARK_MASK]), 0xff00);
+	ck_assert_ptr_null(tb[XFRMA_MARK]);
+	nlmsg_free(msg);
+
+	/* an all-ones mask is the kernel's default: no mask attribute, so
+	 * kernels before 4.19 (no XFRMA_SET_MARK_MASK) take it too */
+	sa.set_mark.mask = 0xffffffff;
+	sa.dscp_no_encap = 0;
+	ck_assert_int_eq(xfrm_msg_sa(XFRM_MSG_NEWSA, &sa, &msg), 0);
+	sa_parse(XFRM_MSG_NEWSA);
+	ck_assert_uint_eq(nla_get_u32(tb[XFRMA_SET_MARK]), 0x2a);
+	ck_assert_ptr_null(tb[XFRMA_SET_MARK_MASK]);
+	ck_assert_ptr_null(tb[XFRMA_SA_EXTRA_FLAGS]);
+}
+END_TEST
+
 START_TEST(sa_esn_large_window)
 {
 	struct kernel_sa sa = gcm_sa();
@@ -507,6 +553,69 @@ START_TEST(policy_tunnel_template)
 	ck_assert_uint_eq(t->aalgos, ~0u);
 	ck_assert_uint_eq(t->ealgos, ~0u);
 	ck_assert_uint_eq(t->optional, 0);
+}
+END_TEST
+
+/* priority: a fixed one replaces the computed one for a policy with our
+ * template, never for a block policy (flush_own must recognise those by
+ * their priority); the mark goes with it */
+START_TEST(policy_fixed_priority_mark)
+{
+	struct kernel_policy p = out_policy();
+	const struct xfrm_userpolicy_info *i;
+	const struct xfrm_mark *m;
+
+	p.priority = 100;
+	p.mark.value = 0x10;
+	p.mark.mask = 0xff;
+	ck_assert_int_eq(xfrm_msg_policy(XFRM_MSG_NEWPOLICY, &p, &msg), 0);
+	ck_assert_int_eq(nlmsg_parse(nlmsg_hdr(msg), sizeof(*i), tb, XFRMA_MAX, NULL), 0);
+	i = nlmsg_data(nlmsg_hdr(msg));
+	ck_assert_uint_eq(i->priority, 100);
+	ck_assert(!kernel_prio_is_own(i->priority));
+	ck_assert(kernel_policy_is_own(i->priority, 1, 0));
+	ck_assert(!kernel_policy_is_own(i->priority, 1, 1));
+	ck_assert(!kernel_policy_is_own(i->priority, 0, 0));
+	ck_assert_ptr_nonnull(tb[XFRMA_MARK]);
+	m = nla_data(tb[XFRMA_MARK]);
+	ck_assert_uint_eq(m->v, 0x10);
+	ck_assert_uint_eq(m->m, 0xff);
+	nlmsg_free(msg);
+
+	p.action = KERNEL_BLOCK;
+	ck_assert_int_eq(xfrm_msg_policy(XFRM_MSG_UPDPOLICY, &p, &msg), 0);
+	i = nlmsg_data(nlmsg_hdr(msg));
+	ck_assert(kernel_prio_is_own(i->priority));
+}
+END_TEST
+
+/* Port ranges: the smallest masked block holding them, on the wire too. */
+START_TEST(policy_port_ranges)
+{
+	static const struct { uint16_t lo, hi, port, mask; } t[] = {
+		{ 443, 443, 443, 0xffff }, { 0, 65535, 0, 0 }, { 1024, 65535, 0, 0 },
+		{ 8000, 8099, 7936, 0xff00 }, { 8064, 8127, 8064, 0xffc0 }, { 0, 255, 0, 0xff00 },
+		{ 65535, 0, 0, 0 },	/* OPAQUE (start > end): any */
+	};
+	struct kernel_policy p = out_policy();
+	const struct xfrm_userpolicy_info *i;
+
+	for (size_t k = 0; k < sizeof(t) / sizeof(t[0]); k++) {
+		uint16_t port, mask;
+
+		kernel_port_range(t[k].lo, t[k].hi, &port, &mask);
+		ck_assert_msg(port == t[k].port && mask == t[k].mask, "%u-%u: %u/%#x", t[k].lo,
+			      t[k].hi, port, mask);
+	}
+	p.sel.proto = IPPROTO_UDP;
+	kernel_port_range(8000, 8099, &p.sel.dport, &p.sel.dport_mask);
+	p.sel.sport = 53;	/* no mask: the port alone */
+	ck_assert_int_eq(xfrm_msg_policy(XFRM_MSG_NEWPOLICY, &p, &msg), 0);
+	i = nlmsg_data(nlmsg_hdr(msg));
+	ck_assert_uint_eq(ntohs(i->sel.dport), 7936);
+	ck_assert_uint_eq(ntohs(i->sel.dport_mask), 0xff00);
+	ck_assert_uint_eq(ntohs(i->sel.sport), 53);
+	ck_assert_uint_eq(ntohs(i->sel.sport_mask), 0xffff);
 }
 END_TEST
 
@@ -848,11 +957,14 @@ static Suite *suite(void)
 	tcase_add_test(tc, sa_chacha20_poly1305);
 	tcase_add_test(tc, alg_table);
 	tcase_add_test(tc, sa_encap_mark_ifid);
+	tcase_add_test(tc, sa_copy_flags_set_mark);
 	tcase_add_test(tc, sa_esn_large_window);
 	tcase_add_test(tc, sa_families_and_selector);
 	tcase_add_test(tc, sa_refused_with_reason);
 	tcase_add_test(tc, sa_id_and_allocspi);
 	tcase_add_test(tc, policy_tunnel_template);
+	tcase_add_test(tc, policy_fixed_priority_mark);
+	tcase_add_test(tc, policy_port_ranges);
 	tcase_add_test(tc, policy_block_ports_delete);
 	tcase_add_test(tc, policy_priority_order);
 	tcase_add_test(tc, event_acquire);

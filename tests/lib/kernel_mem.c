@@ -93,7 +93,9 @@ static int sel_eq(const struct kernel_selector *a, const struct kernel_selector 
 {
 	return addr_eq_host(&a->src, &b->src) && addr_eq_host(&a->dst, &b->dst) &&
 	       a->src_plen == b->src_plen && a->dst_plen == b->dst_plen &&
-	       a->proto == b->proto && a->sport == b->sport && a->dport == b->dport;
+	       a->proto == b->proto && a->sport == b->sport && a->dport == b->dport &&
+	       kernel_port_mask(a->sport, a->sport_mask) == kernel_port_mask(b->sport, b->sport_mask) &&
+	       kernel_port_mask(a->dport, a->dport_mask) == kernel_port_mask(b->dport, b->dport_mask);
 }
 
 static struct kernel_policy *pol_find(struct mem_kernel *mk, const struct kernel_policy *key)
@@ -186,8 +188,15 @@ static int m_update_sa(struct kernel *k, const struct kernel_sa *sa)
 	if (err || (err = sa_valid(sa)) < 0)
 		return err;
 	m = sa_find(mk, &sa->id);
-	if (!m)
-		return -ESRCH;
+	if (!m) {
+		/* as XFRM: a larval SA (no mark) takes the completed SA's mark */
+		struct kernel_sa_id bare = sa->id;
+
+		memset(&bare.mark, 0, sizeof(bare.mark));
+		m = sa_find(mk, &bare);
+		if (!m || !m->larval)
+			return -ESRCH;
+	}
 	m->sa = *sa;
 	m->larval = 0;
 	return 0;

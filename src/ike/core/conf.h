@@ -113,6 +113,25 @@ struct conf_ts_list {
 	size_t n;
 };
 
+/*
+ * XFRM marks and interface IDs as strongSwan writes them.  A value above
+ * UINT32_MAX is one of the specials: %unique (one fresh value per CHILD SA
+ * instance, both directions), %unique-dir (one per direction), %same
+ * (set_mark_*: the value of mark_in/mark_out).
+ */
+#define CONF_ID_UNIQUE		0x100000000ULL
+#define CONF_ID_UNIQUE_DIR	0x100000001ULL
+#define CONF_ID_SAME		0x100000002ULL
+
+/* "value[/mask]": mask 0xffffffff when omitted; mask 0: no mark. */
+struct conf_mark {
+	uint64_t value;			/* or CONF_ID_* */
+	uint32_t mask;
+};
+
+/* copy_dscp: strongSwan's names; out is the default (and the kernel's). */
+enum conf_copy_dscp { CONF_DSCP_OUT = 0, CONF_DSCP_IN, CONF_DSCP_YES, CONF_DSCP_NO };
+
 struct conf_child {
 	char *name;
 	struct conf_loc loc;
@@ -134,8 +153,20 @@ struct conf_child {
 	 * (strongSwan's sha256_96, for old Linux peers); default no */
 	unsigned sha256_96;
 	/* XFRM interface IDs of the inbound and outbound SAs and policies
-	 * (route-based tunnels, ip link ... type xfrm if_id N); 0: none */
+	 * (route-based tunnels, ip link ... type xfrm if_id N); 0: none,
+	 * CONF_ID_UNIQUE(_DIR); unset: the connection's */
 	uint64_t if_id_in, if_id_out;
+	/* marks: mark_in on the in/fwd policies (and the inbound SA with
+	 * mark_in_sa), mark_out on the out policy and the outbound SA;
+	 * set_mark_*: XFRMA_SET_MARK, the mark the SA puts on packets it
+	 * processed (value CONF_ID_SAME: mark_in/out's value) */
+	struct conf_mark mark_in, mark_out, set_mark_in, set_mark_out;
+	unsigned mark_in_sa;
+	uint64_t priority;		/* fixed XFRM policy priority, 0: computed */
+	/* tunnel mode header fields copied between inner and outer headers:
+	 * DF, ECN (yes/no, default yes), DSCP (enum conf_copy_dscp) */
+	unsigned copy_df, copy_ecn, copy_dscp;
+	unsigned hostaccess;		/* PLUTO_HOST_ACCESS for the updown script */
 	char *updown;			/* script run on up/down (updown.h), NULL: none */
 };
 
@@ -202,6 +233,12 @@ struct conf_conn {
 	struct conf_strlist pools;
 	struct addr vips[CONF_MAX_VIPS];
 	size_t nvips;
+	/* defaults for the children's if_id_in/if_id_out */
+	uint64_t if_id_in, if_id_out;
+	/* IKE ports when initiating: ours (0: the global port; it must be
+	 * the global port or port_nat_t, the ports ikedaemon listens on) and
+	 * the peer's (0: 500) */
+	uint64_t local_port, remote_port;
 	unsigned fragmentation;		/* enum conf_frag */
 	uint64_t fragment_size;		/* bytes; 0: the global one */
 	int encap;			/* force UDP encapsulation (fake NAT-D) */
@@ -307,6 +344,7 @@ const char *conf_start_action_name(unsigned v);
 const char *conf_close_action_name(unsigned v);
 const char *conf_dpd_action_name(unsigned v);
 const char *conf_pfs_name(unsigned v);
+const char *conf_copy_dscp_name(unsigned v);
 const char *conf_childless_name(unsigned v);
 const char *conf_unique_name(unsigned v);
 const char *conf_auth_name(unsigned v);

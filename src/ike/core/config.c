@@ -338,7 +338,8 @@ static void apply_rule(struct conf_ctx *ctx, const config_setting_t *s, const st
 			conf_error(ctx, s, "'%s' must be true or false", r->name);
 		break;
 	case RK_FN:
-		r->fn(ctx, s, obj);
+		/* off: a field of obj the function fills (0: obj itself) */
+		r->fn(ctx, s, (char *)obj + r->off);
 		break;
 	}
 }
@@ -990,6 +991,7 @@ struct config *config_load_flags(const char *path, unsigned flags, struct conf_d
 		load_secrets_file(&ctx);
 	conf_check_conn_pki(&ctx);
 	conf_check_conn_secrets(&ctx);
+	conf_check_conn_ports(&ctx);
 	conf_check_conn_pools(&ctx);
 	conf_check_conn_radius(&ctx);
 	check_secret_files(&ctx);

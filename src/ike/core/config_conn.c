@@ -21,6 +21,10 @@ static const struct name_entry start_names[] = {
 	{ CONF_START_NONE, "none" }, { CONF_START_TRAP, "trap" }, { CONF_START_START, "start" },
 };
 static const struct name_entry yes_no_names[] = { { 0, "no" }, { 1, "yes" } };
+static const struct name_entry dscp_names[] = {
+	{ CONF_DSCP_OUT, "out" }, { CONF_DSCP_IN, "in" }, { CONF_DSCP_YES, "yes" },
+	{ CONF_DSCP_NO, "no" },
+};
 static const struct name_entry close_names[] = {
 	{ CONF_CLOSE_NONE, "none" }, { CONF_CLOSE_TRAP, "trap" }, { CONF_CLOSE_START, "start" },
 };
@@ -58,6 +62,11 @@ static const char *name_of(const struct name_entry *tab, size_t n, unsigned v)
 const char *conf_mode_name(unsigned v)
 {
 	return name_of(mode_names, NAMES_LEN(mode_names), v);
+}
+
+const char *conf_copy_dscp_name(unsigned v)
+{
+	return name_of(dscp_names, NAMES_LEN(dscp_names), v);
 }
 
 const char *conf_start_action_name(unsigned v)
@@ -377,9 +386,19 @@ static const struct rule child_rules[] = {
 	{ "pfs", RK_ENUM, CH(pfs), 0, 0, pfs_names, NAMES_LEN(pfs_names), NULL },
 	{ "fail_closed", RK_ENUM, CH(fail_closed), 0, 0, yes_no_names, NAMES_LEN(yes_no_names), NULL },
 	{ "sha256_96", RK_ENUM, CH(sha256_96), 0, 0, yes_no_names, NAMES_LEN(yes_no_names), NULL },
-	{ "if_id_in", RK_UINT, CH(if_id_in), 0, UINT32_MAX, NULL, 0, NULL },
-	{ "if_id_out", RK_UINT, CH(if_id_out), 0, UINT32_MAX, NULL, 0, NULL },
+	{ "if_id_in", RK_FN, CH(if_id_in), 0, 0, NULL, 0, conf_load_if_id },
+	{ "if_id_out", RK_FN, CH(if_id_out), 0, 0, NULL, 0, conf_load_if_id },
 	{ "updown", RK_STR, CH(updown), 0, 0, NULL, 0, NULL },
+	{ "mark_in", RK_FN, CH(mark_in), 0, 0, NULL, 0, conf_load_mark },
+	{ "mark_out", RK_FN, CH(mark_out), 0, 0, NULL, 0, conf_load_mark },
+	{ "set_mark_in", RK_FN, CH(set_mark_in), 0, 0, NULL, 0, conf_load_mark },
+	{ "set_mark_out", RK_FN, CH(set_mark_out), 0, 0, NULL, 0, conf_load_mark },
+	{ "mark_in_sa", RK_ENUM, CH(mark_in_sa), 0, 0, yes_no_names, NAMES_LEN(yes_no_names), NULL },
+	{ "priority", RK_UINT, CH(priority), 0, UINT32_MAX, NULL, 0, NULL },
+	{ "copy_df", RK_ENUM, CH(copy_df), 0, 0, yes_no_names, NAMES_LEN(yes_no_names), NULL },
+	{ "copy_ecn", RK_ENUM, CH(copy_ecn), 0, 0, yes_no_names, NAMES_LEN(yes_no_names), NULL },
+	{ "copy_dscp", RK_ENUM, CH(copy_dscp), 0, 0, dscp_names, NAMES_LEN(dscp_names), NULL },
+	{ "hostaccess", RK_ENUM, CH(hostaccess), 0, 0, yes_no_names, NAMES_LEN(yes_no_names), NULL },
 };
 
 static void free_child(struct conf_child *ch)
@@ -457,6 +476,7 @@ static void child_finish(struct conf_ctx *ctx, const config_setting_t *s, struct
 	check_limit_pair(ctx, s, ch, "rekey_packets", ch->rekey_packets, "life_packets", ch->life_packets);
 	if (ch->updown)
 		check_updown(ctx, config_setting_get_member(s, "updown"), ch);
+	conf_check_marks(ctx, s, ch);
 	if (default_ts(&ch->local_ts) < 0 || default_ts(&ch->remote_ts) < 0)
 		return;
 	check_ts_pairs(ctx, s, ch);
@@ -475,6 +495,8 @@ static void load_child(struct conf_ctx *ctx, const config_setting_t *e, struct c
 	ch.life_time = ch.rand_time = UNSET;
 	ch.replay_window = 32;
 	ch.fail_closed = 2;	/* not set */
+	ch.if_id_in = ch.if_id_out = UNSET;	/* the connection's */
+	ch.copy_df = ch.copy_ecn = 1;
 	conf_apply_rules(ctx, e, child_rules, NAMES_LEN(child_rules), &ch, "a child");
 	if (!ch.name) {
 		if (ctx->diag->nerrors == before)
@@ -553,6 +575,10 @@ static const struct rule conn_rules[] = {
 	{ "encap", RK_BOOL, CN(encap), 0, 0, NULL, 0, NULL },
 	{ "dpd_timeout", RK_TIME, CN(dpd_timeout), 0, 0, NULL, 0, NULL },
 	{ "keyingtries", RK_UINT, CN(keyingtries), 0, 1000000, NULL, 0, NULL },
+	{ "if_id_in", RK_FN, CN(if_id_in), 0, 0, NULL, 0, conf_load_if_id },
+	{ "if_id_out", RK_FN, CN(if_id_out), 0, 0, NULL, 0, conf_load_if_id },
+	{ "local_port", RK_UINT, CN(local_port), 1, 65535, NULL, 0, NULL },
+	{ "remote_port", RK_UINT, CN(remote_port), 1, 65535, NULL, 0, NULL },
 };
 
 void conf_free_conn(struct conf_conn *c)
@@ -609,6 +635,13 @@ static void conn_finish(struct conf_ctx *ctx, const config_setting_t *e, struct 
 		c->over_time = c->rekey_time / 10;
 	if (c->rand_time == UNSET)
 		c->rand_time = c->over_time;
+	/* children without their own if_id_in/out take the connection's */
+	for (i = 0; i < c->nchildren; i++) {
+		if (c->children[i].if_id_in == UNSET)
+			c->children[i].if_id_in = c->if_id_in;
+		if (c->children[i].if_id_out == UNSET)
+			c->children[i].if_id_out = c->if_id_out;
+	}
 	/* Initiating needs somewhere to send IKE_SA_INIT. */
 	for (i = 0; i < c->nchildren; i++)
 		if (c->children[i].start_action != CONF_START_NONE &&
@@ -702,6 +735,23 @@ void conf_load_conns(struct conf_ctx *ctx, const config_setting_t *list)
 	}
 	ctx->conn_names = NULL;
 	strmap_free(&names);
+}
+
+/* local_port: a port ikedaemon has sockets on (socket.c binds the global
+ * port and port_nat_t only). */
+void conf_check_conn_ports(struct conf_ctx *ctx)
+{
+	const struct conf_global *g = &ctx->cfg->global;
+
+	for (size_t i = 0; i < ctx->cfg->nconns; i++) {
+		const struct conf_conn *c = &ctx->cfg->conns[i];
+
+		if (c->local_port && c->local_port != g->port && c->local_port != g->port_nat_t)
+			conf_error_at(ctx, c->loc, "connection '%s': local_port = %" PRIu64 " is "
+				      "neither the global port (%" PRIu64 ") nor port_nat_t (%" PRIu64
+				      "), the ports ikedaemon listens on", c->name, c->local_port,
+				      (uint64_t)g->port, (uint64_t)g->port_nat_t);
+	}
 }
 
 /* PSK authentication needs a key for the peer's (or our own) identity. */

@@ -75,6 +75,13 @@ int conf_files_check(struct conf_ctx *ctx, const char *path, const char *incdir)
 void conf_load_conns(struct conf_ctx *ctx, const config_setting_t *list);
 void conf_free_conn(struct conf_conn *c);
 void conf_check_conn_secrets(struct conf_ctx *ctx);
+void conf_check_conn_ports(struct conf_ctx *ctx);
+
+/* config_xfrm.c: marks and XFRM interface IDs (swanctl syntax) */
+int conf_load_mark(struct conf_ctx *ctx, const config_setting_t *s, void *obj);
+int conf_load_if_id(struct conf_ctx *ctx, const config_setting_t *s, void *obj);
+void conf_check_marks(struct conf_ctx *ctx, const config_setting_t *s,
+		      const struct conf_child *ch);
 
 /* config_pool.c */
 int conf_load_pools(struct conf_ctx *ctx, const config_setting_t *s, void *obj);

@@ -290,6 +290,12 @@ static void put_child(const struct engine_child_sa_info *ch, void *arg)
 	ctl_put_u64(e, "installed_secs", ch->installed_secs);
 	ctl_put_u64(e, "rekey_in_secs", ch->rekey_in_secs);
 	ctl_put_u64(e, "expire_in_secs", ch->expire_in_secs);
+	ctl_put_u64(e, "mark_in", ch->mark_in);
+	ctl_put_u64(e, "mark_in_mask", ch->mark_in_mask);
+	ctl_put_u64(e, "mark_out", ch->mark_out);
+	ctl_put_u64(e, "mark_out_mask", ch->mark_out_mask);
+	ctl_put_u64(e, "if_id_in", ch->if_id_in);
+	ctl_put_u64(e, "if_id_out", ch->if_id_out);
 	ctl_end(e);
 }
 
@@ -338,6 +344,9 @@ static void put_kernel_policy(const struct engine_kernel_policy *p, void *arg)
 	ctl_put_u64(e, "reqid", p->reqid);
 	ctl_put_u64(e, "priority", p->priority);
 	ctl_put_str(e, "action", p->action);
+	ctl_put_u64(e, "mark", p->mark);
+	ctl_put_u64(e, "mark_mask", p->mark_mask);
+	ctl_put_u64(e, "if_id", p->if_id);
 	ctl_end(e);
 }
 

@@ -55,6 +55,38 @@ static void put_side(struct ctl_enc *e, const char *name, const struct conf_side
 	ctl_end(e);
 }
 
+/* A mark or XFRM interface ID as ike.conf writes it ("" when unset). */
+static const char *id_str(uint64_t v, char *buf, size_t size)
+{
+	if (v == CONF_ID_UNIQUE)
+		return "%unique";
+	if (v == CONF_ID_UNIQUE_DIR)
+		return "%unique-dir";
+	if (v == CONF_ID_SAME)
+		return "%same";
+	snprintf(buf, size, "%llu", (unsigned long long)v);
+	return buf;
+}
+
+static void put_id(struct ctl_enc *e, const char *key, uint64_t v)
+{
+	char buf[24];
+
+	ctl_put_str(e, key, v ? id_str(v, buf, sizeof(buf)) : "");
+}
+
+static void put_mark(struct ctl_enc *e, const char *key, const struct conf_mark *m)
+{
+	char buf[24], out[48];
+
+	if (!m->mask) {
+		ctl_put_str(e, key, "");
+		return;
+	}
+	snprintf(out, sizeof(out), "%s/0x%08x", id_str(m->value, buf, sizeof(buf)), m->mask);
+	ctl_put_str(e, key, out);
+}
+
 static void put_child(struct ctl_enc *e, const struct conf_child *ch)
 {
 	ctl_begin_rec(e, NULL);
@@ -74,8 +106,18 @@ static void put_child(struct ctl_enc *e, const struct conf_child *ch)
 	ctl_put_str(e, "close_action", conf_close_action_name(ch->close_action));
 	ctl_put_bool(e, "fail_closed", (int)ch->fail_closed);
 	ctl_put_bool(e, "sha256_96", (int)ch->sha256_96);
-	ctl_put_u64(e, "if_id_in", ch->if_id_in);
-	ctl_put_u64(e, "if_id_out", ch->if_id_out);
+	put_id(e, "if_id_in", ch->if_id_in);
+	put_id(e, "if_id_out", ch->if_id_out);
+	put_mark(e, "mark_in", &ch->mark_in);
+	put_mark(e, "mark_out", &ch->mark_out);
+	put_mark(e, "set_mark_in", &ch->set_mark_in);
+	put_mark(e, "set_mark_out", &ch->set_mark_out);
+	ctl_put_bool(e, "mark_in_sa", (int)ch->mark_in_sa);
+	ctl_put_u64(e, "priority", ch->priority);
+	ctl_put_bool(e, "copy_df", (int)ch->copy_df);
+	ctl_put_bool(e, "copy_ecn", (int)ch->copy_ecn);
+	ctl_put_str(e, "copy_dscp", conf_copy_dscp_name(ch->copy_dscp));
+	ctl_put_bool(e, "hostaccess", (int)ch->hostaccess);
 	ctl_put_u64(e, "replay_window", ch->replay_window);
 	ctl_put_str(e, "pfs", conf_pfs_name(ch->pfs));
 	ctl_put_str(e, "updown", ch->updown ? ch->updown : "");
@@ -116,6 +158,10 @@ void ctl_put_conn(struct ctl_enc *e, const char *name, const struct conf_conn *c
 	ctl_put_str(e, "encap", c->encap ? "yes" : "no");
 	ctl_put_u64(e, "dpd_timeout", c->dpd_timeout);
 	ctl_put_u64(e, "keyingtries", c->keyingtries);
+	put_id(e, "if_id_in", c->if_id_in);
+	put_id(e, "if_id_out", c->if_id_out);
+	ctl_put_u64(e, "local_port", c->local_port);
+	ctl_put_u64(e, "remote_port", c->remote_port);
 	ctl_begin_list(e, "children");
 	for (i = 0; i < c->nchildren; i++)
 		put_child(e, &c->children[i]);

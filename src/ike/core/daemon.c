@@ -109,8 +109,9 @@ void daemon_updown(struct daemon *d, const struct engine_event *ev)
 	call.ike_sa_id = ev->ike_sa_id;
 	call.u = ev->updown;
 	call.interface = updown_interface(&ev->updown->local, ifname, sizeof(ifname));
-	call.if_id_in = (uint32_t)ch->if_id_in;
-	call.if_id_out = (uint32_t)ch->if_id_out;
+	call.if_id_in = ev->updown->if_id_in;
+	call.if_id_out = ev->updown->if_id_out;
+	call.hostaccess = (int)ch->hostaccess;
 	for (i = 0; i < call.u->nlocal_ts; i++)
 		for (j = 0; j < call.u->nremote_ts; j++) {
 			if (pairs++ == UPDOWN_MAX_PAIRS) {

@@ -87,6 +87,8 @@ struct engine_child_sa_info {
 	size_t nlocal_ts, nremote_ts;
 	uint64_t bytes_in, bytes_out, packets_in, packets_out;
 	uint64_t installed_secs, rekey_in_secs, expire_in_secs;
+	/* marks (mask 0: none) and XFRM interface IDs, %unique drawn */
+	uint32_t mark_in, mark_in_mask, mark_out, mark_out_mask, if_id_in, if_id_out;
 };
 
 /* An SA or a policy as the kernel reports it (XFRM), for "show kernel". */
@@ -106,6 +108,7 @@ struct engine_kernel_policy {
 	uint32_t reqid;
 	uint32_t priority;
 	const char *action;		/* "protect", "trap", "block", "bypass" */
+	uint32_t mark, mark_mask, if_id;	/* mark_mask 0: no mark; if_id 0: none */
 };
 
 /*
@@ -252,6 +255,9 @@ struct engine_updown {
 	size_t nlocal_ts, nremote_ts;
 	uint32_t reqid, spi_in, spi_out;	/* SPIs in host order */
 	int natt;			/* ESP in UDP */
+	/* the CHILD SA's XFRM interface IDs and marks (%unique drawn), 0: none */
+	uint32_t if_id_in, if_id_out;
+	uint32_t mark_in, mark_in_mask, mark_out, mark_out_mask;
 };
 
 struct engine_event {

@@ -9,6 +9,7 @@ src_ike_core_libikecore_a_SOURCES = \
 	src/ike/core/tsspec.c src/ike/core/tsspec.h \
 	src/ike/core/config.c src/ike/core/config_conn.c src/ike/core/conffile.c src/ike/core/config_pki.c src/ike/core/config_pool.c \
 	src/ike/core/config_radius.c \
+	src/ike/core/config_xfrm.c \
 	src/ike/core/conf.h src/ike/core/confload.h \
 	src/ike/core/ctlproto.c src/ike/core/ctlproto.h src/ike/core/ctlstream.c \
 	src/ike/core/ctlconf.c src/ike/core/ctlconf.h \
@@ -101,6 +102,9 @@ dist_noinst_DATA += \
 	tests/core/data/err-type.conf \
 	tests/core/data/err-unknown-key.conf \
 	tests/core/data/err-values.conf \
+	tests/core/data/err-xfrm.conf \
+	tests/core/data/err-ports.conf \
+	tests/core/data/good-xfrm.conf \
 	tests/core/data/good-full.conf \
 	tests/core/data/good-include.conf \
 	tests/core/data/good-include.inc \

@@ -52,7 +52,7 @@ static const char *const soft_child_keys[] = { "esp_proposals", "rekey_time", "l
 					       "rand_time", "rekey_bytes", "life_bytes",
 					       "rekey_packets", "life_packets", "start_action",
 					       "close_action", "replay_window", "fail_closed",
-					       "updown" };
+					       "updown", "hostaccess" };
 
 static int in_list(const char *name, const char *const *l, size_t n)
 {

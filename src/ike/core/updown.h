@@ -59,6 +59,7 @@ struct updown_call {
 	const struct engine_updown *u;
 	const char *interface;		/* PLUTO_INTERFACE; NULL: "unknown" */
 	uint32_t if_id_in, if_id_out;	/* the child's XFRM interface IDs, 0: none */
+	int hostaccess;			/* PLUTO_HOST_ACCESS=1 (the child's hostaccess) */
 };
 
 #define UPDOWN_ENV_MAX	40

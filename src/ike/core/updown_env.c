@@ -166,6 +166,13 @@ int updown_env_build(struct updown_env *env, const struct updown_call *call, siz
 	if ((call->if_id_in && put(env, "PLUTO_IF_ID_IN=%u", call->if_id_in) < 0) ||
 	    (call->if_id_out && put(env, "PLUTO_IF_ID_OUT=%u", call->if_id_out) < 0))
 		return -1;
+	/* marks, and hostaccess (the _updown script's firewall rules) */
+	if ((u->mark_in_mask &&
+	     put(env, "PLUTO_MARK_IN=%u/0x%08x", u->mark_in, u->mark_in_mask) < 0) ||
+	    (u->mark_out_mask &&
+	     put(env, "PLUTO_MARK_OUT=%u/0x%08x", u->mark_out, u->mark_out_mask) < 0) ||
+	    (call->hostaccess && put(env, "PLUTO_HOST_ACCESS=1") < 0))
+		return -1;
 	/* ESP in UDP: the port the SAs are encapsulated to (strongSwan) */
 	if (u->natt && put(env, "PLUTO_UDP_ENC=%u", addr_port(&u->remote)) < 0)
 		return -1;

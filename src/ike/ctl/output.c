@@ -136,6 +136,43 @@ static void print_side(const char *key, const struct ctl_val *s)
 	kv(2, key, "%s [%s], auth %s", str(s, "id"), str(s, "id_type"), str(s, "auth"));
 }
 
+static int set(const struct ctl_val *r, const char *key)
+{
+	const char *v = ctl_get_str(r, key);
+
+	return v && *v;
+}
+
+/* "in X, out Y" of a pair of keys, or NULL when neither is set. */
+static const char *pair_str(const struct ctl_val *r, const char *in, const char *out, char *buf,
+			    size_t size)
+{
+	if (!set(r, in) && !set(r, out))
+		return NULL;
+	snprintf(buf, size, "in %s, out %s", set(r, in) ? str(r, in) : "-",
+		 set(r, out) ? str(r, out) : "-");
+	return buf;
+}
+
+/* The XFRM keys, only where a child sets them. */
+static void print_child_xfrm(const struct ctl_val *ch)
+{
+	char a[128];
+
+	if (pair_str(ch, "mark_in", "mark_out", a, sizeof(a)))
+		kv(4, "marks", "%s%s", a, ctl_get_bool(ch, "mark_in_sa") ? " (in on the SA too)" : "");
+	if (pair_str(ch, "set_mark_in", "set_mark_out", a, sizeof(a)))
+		kv(4, "set marks", "%s", a);
+	if (pair_str(ch, "if_id_in", "if_id_out", a, sizeof(a)))
+		kv(4, "if_id", "%s", a);
+	if (u64(ch, "priority"))
+		kv(4, "priority", "%" PRIu64 " (fixed)", u64(ch, "priority"));
+	if (!ctl_get_bool(ch, "copy_df") || !ctl_get_bool(ch, "copy_ecn") ||
+	    strcmp(str(ch, "copy_dscp"), "out"))
+		kv(4, "copy", "df %s, ecn %s, dscp %s", ctl_get_bool(ch, "copy_df") ? "yes" : "no",
+		   ctl_get_bool(ch, "copy_ecn") ? "yes" : "no", str(ch, "copy_dscp"));
+}
+
 static void print_conn_child(const struct ctl_val *ch)
 {
 	char a[1024], b[32], c[32], d[32];
@@ -153,8 +190,10 @@ static void print_conn_child(const struct ctl_val *ch)
 	   count(u64(ch, "life_packets"), c, sizeof(c)));
 	kv(4, "start/close", "%s / %s", str(ch, "start_action"), str(ch, "close_action"));
 	kv(4, "replay window", "%" PRIu64, u64(ch, "replay_window"));
+	print_child_xfrm(ch);
 	if (ctl_get_str(ch, "updown") && *ctl_get_str(ch, "updown"))
-		kv(4, "updown", "%s", str(ch, "updown"));
+		kv(4, "updown", "%s%s", str(ch, "updown"),
+		   ctl_get_bool(ch, "hostaccess") ? " (hostaccess)" : "");
 }
 
 void print_conns(const struct ctl_val *resp)
@@ -330,6 +369,13 @@ void print_children(const struct ctl_val *resp)
 		   ago(strcmp(str(r, "state"), "CREATED") && strcmp(str(r, "state"), "INSTALLING"),
 		       u64(r, "installed_secs"), b, sizeof(b)), due(u64(r, "rekey_in_secs"), c, sizeof(c)),
 		   due(u64(r, "expire_in_secs"), d, sizeof(d)));
+		if (u64(r, "mark_in_mask") || u64(r, "mark_out_mask"))
+			kv(2, "marks", "in %#" PRIx64 "/%#" PRIx64 ", out %#" PRIx64 "/%#" PRIx64,
+			   u64(r, "mark_in"), u64(r, "mark_in_mask"), u64(r, "mark_out"),
+			   u64(r, "mark_out_mask"));
+		if (u64(r, "if_id_in") || u64(r, "if_id_out"))
+			kv(2, "if_id", "in %" PRIu64 ", out %" PRIu64, u64(r, "if_id_in"),
+			   u64(r, "if_id_out"));
 	}
 	if (!chs || !chs->nkids)
 		no_engine_note(resp, "CHILD SAs");
@@ -352,9 +398,14 @@ void print_kernel(const struct ctl_val *resp)
 	for (i = 0; pols && i < pols->nkids; i++) {
 		const struct ctl_val *r = &pols->kids[i];
 
-		printf("policy %s %s -> %s %s reqid %" PRIu64 " priority %" PRIu64 "\n", str(r, "dir"),
+		printf("policy %s %s -> %s %s reqid %" PRIu64 " priority %" PRIu64, str(r, "dir"),
 		       joined(r, "src", a, sizeof(a)), joined(r, "dst", b, sizeof(b)),
 		       str(r, "action"), u64(r, "reqid"), u64(r, "priority"));
+		if (u64(r, "mark_mask"))
+			printf(" mark %#" PRIx64 "/%#" PRIx64, u64(r, "mark"), u64(r, "mark_mask"));
+		if (u64(r, "if_id"))
+			printf(" if_id %" PRIu64, u64(r, "if_id"));
+		printf("\n");
 	}
 	if ((!sas || !sas->nkids) && (!pols || !pols->nkids))
 		printf("no kernel SAs or policies installed by ikedaemon\n");

@@ -41,6 +41,10 @@ static const struct keymap conn_keys[] = {
 	{ "childless", V_ENUM, "allow|force|never" },
 	{ "unique", V_ENUM, "no|never|replace|keep" },
 	{ "fragmentation", V_ENUM, "yes|no|force" },
+	{ "if_id_in", V_STR, NULL },
+	{ "if_id_out", V_STR, NULL },
+	{ "local_port", V_UINT, NULL },
+	{ "remote_port", V_UINT, NULL },
 };
 
 static const struct keymap child_keys[] = {
@@ -59,9 +63,20 @@ static const struct keymap child_keys[] = {
 	{ "close_action", V_ENUM, "none|trap|start" },
 	{ "replay_window", V_UINT, NULL },
 	{ "sha256_96", V_ENUM, "no|yes" },
-	{ "if_id_in", V_UINT, NULL },
-	{ "if_id_out", V_UINT, NULL },
+	/* numbers or %unique/%unique-dir: ike.conf reads either from a string */
+	{ "if_id_in", V_STR, NULL },
+	{ "if_id_out", V_STR, NULL },
 	{ "updown", V_PATH, NULL },
+	{ "mark_in", V_STR, NULL },
+	{ "mark_out", V_STR, NULL },
+	{ "set_mark_in", V_STR, NULL },
+	{ "set_mark_out", V_STR, NULL },
+	{ "mark_in_sa", V_ENUM, "no|yes" },
+	{ "priority", V_UINT, NULL },
+	{ "copy_df", V_ENUM, "no|yes" },
+	{ "copy_ecn", V_ENUM, "no|yes" },
+	{ "copy_dscp", V_ENUM, "out|in|yes|no" },
+	{ "hostaccess", V_ENUM, "no|yes" },
 };
 
 struct conv {

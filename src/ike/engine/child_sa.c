@@ -42,6 +42,7 @@ struct child_sa *child_sa_new(struct ike_sa *ike, const struct conf_child *cfg)
 {
 	struct engine *e = ike->eng;
 	struct child_sa *c = calloc(1, sizeof(*c));
+	const struct child_xfrm *tx = NULL;
 	uint32_t reqid;
 
 	if (!c)
@@ -50,8 +51,12 @@ struct child_sa *child_sa_new(struct ike_sa *ike, const struct conf_child *cfg)
 	c->id = ++e->next_child_id;
 	c->cfg = cfg;
 	c->mode = cfg->mode;
-	reqid = ike->conn ? trap_reqid(e, ike->conn, cfg) : 0;
+	reqid = ike->conn ? trap_reqid(e, ike->conn, cfg, &tx) : 0;
 	c->reqid = reqid ? reqid : engine_new_reqid(e);
+	if (reqid && tx)
+		c->xfrm = *tx;
+	else
+		child_xfrm_resolve(e, cfg, &c->xfrm);
 	c->sa_local = ike->local;
 	c->sa_remote = ike->remote;
 	rekey_child_init(c);
@@ -88,7 +93,7 @@ static void sa_keys(struct kernel_sa *ks, const struct secret *ek, const struct 
 	}
 }
 
-/* A selector from one prefix pair; ports only when the range is one port. */
+/* A selector from one prefix pair; port ranges as masked blocks. */
 static void kernel_sel(struct kernel_selector *s, const struct ts_prefix *src,
 		       const struct ike_ts *sts, const struct ts_prefix *dst,
 		       const struct ike_ts *dts)
@@ -99,10 +104,8 @@ static void kernel_sel(struct kernel_selector *s, const struct ts_prefix *src,
 	s->src_plen = src->len;
 	s->dst_plen = dst->len;
 	s->proto = sts->ip_proto ? sts->ip_proto : dts->ip_proto;
-	if (sts->start_port == sts->end_port)
-		s->sport = sts->start_port;
-	if (dts->start_port == dts->end_port)
-		s->dport = dts->start_port;
+	kernel_port_range(sts->start_port, sts->end_port, &s->sport, &s->sport_mask);
+	kernel_port_range(dts->start_port, dts->end_port, &s->dport, &s->dport_mask);
 }
 
 /*
@@ -220,14 +223,14 @@ static int policy_pair(struct child_sa *c, const struct ts_prefix *lp, const str
 
 	kernel_sel(&p.sel, lp, lt, rp, rt);
 	p.dir = KERNEL_DIR_OUT;
-	p.if_id = (uint32_t)c->cfg->if_id_out;
+	child_xfrm_policy(c->cfg, &c->xfrm, &p);
 	p.tmpl.src = c->sa_local;
 	p.tmpl.dst = c->sa_remote;
 	if (push_policy(c, &p) < 0)
 		return -1;
 	kernel_sel(&p.sel, rp, rt, lp, lt);
 	p.dir = KERNEL_DIR_IN;
-	p.if_id = (uint32_t)c->cfg->if_id_in;
+	child_xfrm_policy(c->cfg, &c->xfrm, &p);
 	p.tmpl.src = c->sa_remote;
 	p.tmpl.dst = c->sa_local;
 	if (push_policy(c, &p) < 0)
@@ -332,7 +335,7 @@ static void build_in(struct child_sa *c, const struct child_keys *keys,
 	ks->id.dst = c->sa_local;
 	ks->id.spi = c->spi_in;
 	ks->src = c->sa_remote;
-	ks->if_id = (uint32_t)c->cfg->if_id_in;
+	child_xfrm_sa(c->cfg, &c->xfrm, 1, ks);
 	if (c->natt) {
 		ks->encap_sport = addr_port(&c->sa_remote);
 		ks->encap_dport = addr_port(&c->sa_local);
@@ -385,7 +388,7 @@ static int install_sas(struct child_sa *c, const struct child_keys *keys,
 	ks.id.dst = c->sa_remote;
 	ks.id.spi = c->spi_out;
 	ks.src = c->sa_local;
-	ks.if_id = (uint32_t)c->cfg->if_id_out;
+	child_xfrm_sa(c->cfg, &c->xfrm, 0, &ks);
 	if (c->natt) {
 		ks.encap_sport = addr_port(&c->sa_local);
 		ks.encap_dport = addr_port(&c->sa_remote);
@@ -526,16 +529,15 @@ void child_sa_destroy(struct child_sa *c)
 
 	rekey_child_gone(c);
 	remove_policies(c);
-	memset(&id, 0, sizeof(id));
-	id.proto = IPPROTO_ESP;
 	if (c->spi_allocated || c->sa_in) {
-		id.dst = c->sa_local;
-		id.spi = c->spi_in;
+		/* a larval SA (never completed) has no mark */
+		child_xfrm_sa_id(c, 1, &id);
+		if (!c->sa_in)
+			memset(&id.mark, 0, sizeof(id.mark));
 		kernel_del_sa(e->kernel, &id);
 	}
 	if (c->sa_out) {
-		id.dst = c->sa_remote;
-		id.spi = c->spi_out;
+		child_xfrm_sa_id(c, 0, &id);
 		kernel_del_sa(e->kernel, &id);
 	}
 	if (c->state != CHILD_SA_DEAD)
@@ -578,10 +580,7 @@ int child_sa_query(struct child_sa *c, uint64_t *bytes_in, uint64_t *packets_in,
 	struct kernel_sa_id id;
 	int rc = 0;
 
-	memset(&id, 0, sizeof(id));
-	id.proto = IPPROTO_ESP;
-	id.dst = c->sa_local;
-	id.spi = c->spi_in;
+	child_xfrm_sa_id(c, 1, &id);
 	*bytes_in = *packets_in = *bytes_out = *packets_out = 0;
 	if (kernel_query_sa(k, &id, &st) == 0) {
 		*bytes_in = st.bytes;
@@ -589,8 +588,7 @@ int child_sa_query(struct child_sa *c, uint64_t *bytes_in, uint64_t *packets_in,
 	} else {
 		rc = -1;
 	}
-	id.dst = c->sa_remote;
-	id.spi = c->spi_out;
+	child_xfrm_sa_id(c, 0, &id);
 	if (kernel_query_sa(k, &id, &st) == 0) {
 		*bytes_out = st.bytes;
 		*packets_out = st.packets;

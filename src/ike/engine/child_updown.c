@@ -78,6 +78,12 @@ const struct engine_updown *child_updown(struct child_sa *c, enum child_sa_state
 	u->spi_in = c->spi_in;
 	u->spi_out = c->spi_out;
 	u->natt = c->natt;
+	u->if_id_in = c->xfrm.if_id_in;
+	u->if_id_out = c->xfrm.if_id_out;
+	u->mark_in = c->xfrm.mark_in.value;
+	u->mark_in_mask = c->xfrm.mark_in.mask;
+	u->mark_out = c->xfrm.mark_out.value;
+	u->mark_out_mask = c->xfrm.mark_out.mask;
 	return u;
 }
 

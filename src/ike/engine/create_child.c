@@ -336,6 +336,8 @@ static int child_offer(struct ccsa *x, const struct ike_ts *acq)
 	c->rk.kx_role = 1;
 	if (x->reqid)
 		c->reqid = x->reqid;
+	if (old)
+		c->xfrm = old->xfrm;
 	if (acq) {
 		c->have_acquire_ts = 1;
 		c->acquire_src = acq[0];
@@ -787,6 +789,7 @@ static struct child_sa *respond_child(struct ike_sa *sa, const struct ike_msg *m
 	c->rk.kx_role = 2;
 	if (old) {
 		c->reqid = old->reqid;
+		c->xfrm = old->xfrm;
 		c->rk.defer_out = 1;
 	}
 	if (child_nego_adopt(c, &ch) < 0 || secret_dup(&c->rk.ni, ni->p, ni->len) < 0 ||

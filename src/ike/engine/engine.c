@@ -55,7 +55,7 @@ static int start_addrs(struct engine *e, const struct conf_conn *conn, struct ad
 		return -1;
 	}
 	*remote = *r;
-	addr_set_port(remote, IKE_PORT);
+	addr_set_port(remote, conn->remote_port ? (uint16_t)conn->remote_port : IKE_PORT);
 	for (size_t i = 0; i < conn->nlocal_addrs && !l; i++)
 		if (!conn->local_addrs[i].any && conn->local_addrs[i].naddrs &&
 		    addr_family(&conn->local_addrs[i].addrs[0]) == addr_family(r))
@@ -67,7 +67,8 @@ static int start_addrs(struct engine *e, const struct conf_conn *conn, struct ad
 			 addr_str(remote, (char[ADDR_STRLEN]){ 0 }, ADDR_STRLEN));
 		return -1;
 	}
-	addr_set_port(local, e->port);
+	/* local_port: one of our sockets (checked at load) */
+	addr_set_port(local, conn->local_port ? (uint16_t)conn->local_port : e->port);
 	return 0;
 }
 
@@ -86,6 +87,9 @@ static struct ike_sa *start_sa(struct engine *e, const struct conf_conn *conn,
 		snprintf(err, errlen, "connection %s: out of memory", conn->name);
 		return NULL;
 	}
+	/* started on the NAT-T socket: non-ESP marker from the first message (2.23) */
+	if (addr_port(&local) == e->port_natt && e->port_natt != e->port)
+		sa->natt = 1;
 	if (!child && conn->nchildren && !ike_only)
 		child = &conn->children[0];
 	sa->init_child = child;
@@ -454,6 +458,12 @@ void engine_list_child_sas(struct engine *e, const char *conn, engine_child_sa_f
 			in.installed_secs = age;
 			in.rekey_in_secs = rekey_child_rekey_in(c);	/* rekeying (rekey.c) */
 			in.expire_in_secs = rekey_child_expire_in(c);
+			in.mark_in = c->xfrm.mark_in.value;
+			in.mark_in_mask = c->xfrm.mark_in.mask;
+			in.mark_out = c->xfrm.mark_out.value;
+			in.mark_out_mask = c->xfrm.mark_out.mask;
+			in.if_id_in = c->xfrm.if_id_in;
+			in.if_id_out = c->xfrm.if_id_out;
 			fn(&in, arg);
 		}
 	}
@@ -665,7 +675,7 @@ static void klist_sa(const struct kernel_sa_info *k, void *arg)
 }
 
 static void sel_ts(struct ike_ts *ts, const struct addr *a, uint8_t plen, uint8_t proto,
-		   uint16_t port)
+		   uint16_t port, uint16_t mask)
 {
 	size_t len;
 	const uint8_t *b = addr_bytes(a, &len);
@@ -674,8 +684,9 @@ static void sel_ts(struct ike_ts *ts, const struct addr *a, uint8_t plen, uint8_
 	if (b)
 		ts_from_prefix(ts, addr_family(a), b, plen);
 	ts->ip_proto = proto;
-	ts->start_port = port;
-	ts->end_port = port ? port : 65535;
+	mask = kernel_port_mask(port, mask);
+	ts->start_port = (uint16_t)(port & mask);
+	ts->end_port = (uint16_t)(port | (uint16_t)~mask);
 }
 
 static void klist_policy(const struct kernel_policy_info *k, void *arg)
@@ -683,14 +694,21 @@ static void klist_policy(const struct kernel_policy_info *k, void *arg)
 	static const char *const dirs[] = { "in", "out", "fwd" };
 	struct klist *l = arg;
 	struct engine_kernel_policy p;
-	unsigned cls = (k->priority - KERNEL_PRIO_MIN) >> 12;
+	/* a fixed priority (child's priority) has no class: a template protects */
+	unsigned cls = kernel_prio_is_own(k->priority) ? (k->priority - KERNEL_PRIO_MIN) >> 12 :
+							 KERNEL_PRIO_IPSEC;
 
 	memset(&p, 0, sizeof(p));
 	p.dir = dirs[k->dir <= KERNEL_DIR_FWD ? k->dir : 0];
-	sel_ts(&p.src, &k->sel.src, k->sel.src_plen, k->sel.proto, k->sel.sport);
-	sel_ts(&p.dst, &k->sel.dst, k->sel.dst_plen, k->sel.proto, k->sel.dport);
+	sel_ts(&p.src, &k->sel.src, k->sel.src_plen, k->sel.proto, k->sel.sport,
+	       k->sel.sport_mask);
+	sel_ts(&p.dst, &k->sel.dst, k->sel.dst_plen, k->sel.proto, k->sel.dport,
+	       k->sel.dport_mask);
 	p.reqid = k->reqid;
 	p.priority = k->priority;
+	p.mark = k->mark.value;
+	p.mark_mask = k->mark.mask;
+	p.if_id = k->if_id;
 	p.action = k->action == KERNEL_BLOCK ? "block" : !k->has_tmpl ? "bypass" :
 		   cls == KERNEL_PRIO_TRAP ? "trap" : "protect";
 	l->pol_fn(&p, l->arg);

@@ -80,7 +80,7 @@ int engine_install(struct engine *e, const char *conn, const char *child, char *
 	for (size_t k = 0; k < c->nchildren; k++) {
 		if (ch && ch != &c->children[k])
 			continue;
-		if (trap_reqid(e, c, &c->children[k]))
+		if (trap_reqid(e, c, &c->children[k], NULL))
 			continue;
 		if (trap_install_child(e, c, &c->children[k]) < 0) {
 			snprintf(err, errlen, "install: connection %s child %s: trap policies "

@@ -261,10 +261,13 @@ static int init_complete(struct ike_sa *sa, const struct ike_msg *m, const uint8
 		goto out;
 	natd_check(sa, m);
 	if ((sa->nat_local || sa->nat_remote || sa->nat_fake) && !sa->natt) {
-		/* 2.23: the initiator moves to port 4500 once NAT is detected */
+		/* 2.23: the initiator moves to port 4500 once NAT is detected;
+		 * a peer on a port other than 500 (remote_port) keeps it, as
+		 * strongSwan does */
 		sa->natt = 1;
 		addr_set_port(&sa->local, e->port_natt);
-		addr_set_port(&sa->remote, IKE_NATT_PORT);
+		if (addr_port(&sa->remote) == IKE_PORT)
+			addr_set_port(&sa->remote, IKE_NATT_PORT);
 	}
 	ke_free(sa->ke);
 	sa->ke = NULL;
@@ -474,6 +477,10 @@ void init_rx_request(struct engine *e, const uint8_t *pkt, size_t len, const str
 	sa = ike_sa_new(e, 0, local, remote, conn);
 	if (!sa)
 		return;
+	/* an initiator starting on the NAT-T port (its local_port): the
+	 * non-ESP marker for the whole SA (2.23) */
+	if (addr_port(local) == e->port_natt && e->port_natt != e->port)
+		sa->natt = 1;
 	sa->entry.spi_i = spi_i;
 	sa->prop = chosen;
 	sa->ke_group = prop_xf_id(&chosen, TT_KE);

@@ -150,6 +150,7 @@ struct engine {
 	struct hkey flow_key;
 	uint64_t next_ike_id, next_child_id;
 	uint32_t next_reqid;		/* in [KERNEL_REQID_MIN, KERNEL_REQID_MAX] */
+	uint32_t next_unique;		/* child_xfrm.c: the last %unique value */
 	struct engine_stats stats;
 	engine_event_fn ev_fn;
 	void *ev_arg;
@@ -295,6 +296,12 @@ struct ike_sa {
 	uint64_t created_ms, established_ms, last_rx_ms;
 };
 
+/* A child's marks and XFRM interface IDs for one instance (child_xfrm.c). */
+struct child_xfrm {
+	struct kernel_mark mark_in, mark_out, set_mark_in, set_mark_out;
+	uint32_t if_id_in, if_id_out;
+};
+
 struct child_sa {
 	struct ike_sa *ike;
 	struct child_sa *next;		/* ike->children */
@@ -302,6 +309,7 @@ struct child_sa {
 	const struct conf_child *cfg;
 	enum child_sa_state state;
 	uint32_t reqid;
+	struct child_xfrm xfrm;		/* kept across rekeys, like reqid */
 	uint32_t spi_in, spi_out;	/* host order */
 	unsigned mode;			/* enum conf_mode */
 	struct ike_proposal prop;	/* the chosen ESP proposal */
@@ -351,6 +359,19 @@ struct ike_sa *engine_start(struct engine *e, const struct conf_conn *conn,
 			    const struct conf_child *child, const struct kernel_acquire *acq,
 			    uint32_t reqid, char *err, size_t errlen);
 uint32_t engine_new_reqid(struct engine *e);
+
+/* ---- child_xfrm.c ---- */
+/* %unique and %unique-dir drawn, %same copied. */
+void child_xfrm_resolve(struct engine *e, const struct conf_child *cfg, struct child_xfrm *x);
+/* Mark, if_id and fixed priority of a policy (p->dir set). */
+void child_xfrm_policy(const struct conf_child *cfg, const struct child_xfrm *x,
+		       struct kernel_policy *p);
+/* Mark, if_id, set_mark and header-copy flags of an SA. */
+void child_xfrm_sa(const struct conf_child *cfg, const struct child_xfrm *x, int inbound,
+		   struct kernel_sa *ks);
+
+/* The kernel's name of c's inbound or outbound SA (mark included). */
+void child_xfrm_sa_id(const struct child_sa *c, int inbound, struct kernel_sa_id *id);
 
 /* ---- ike_sa.c ---- */
 struct ike_sa *ike_sa_new(struct engine *e, int initiator, const struct addr *local,
@@ -486,7 +507,10 @@ void kevent_mapping(void *arg, const struct kernel_sa_id *id, const struct addr 
 /* The ACQUIRE's packet flow as the first TSi/TSr (2.9). */
 void kevent_acquire_ts(const struct kernel_acquire *acq, struct ike_ts *src, struct ike_ts *dst);
 /* The trap policy this child replaced (same reqid), or 0. */
-uint32_t trap_reqid(struct engine *e, const struct conf_conn *conn, const struct conf_child *ch);
+/* xfrm (may be NULL): the marks and if_ids of ch's trap policies, which
+ * its CHILD SAs take over, or NULL without trap policies. */
+uint32_t trap_reqid(struct engine *e, const struct conf_conn *conn, const struct conf_child *ch,
+		    const struct child_xfrm **xfrm);
 /* Trap policies for one child (close_action/dpd_action trap), once. */
 int trap_install_child(struct engine *e, const struct conf_conn *conn,
 		       const struct conf_child *ch);

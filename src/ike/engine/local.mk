@@ -16,6 +16,7 @@ src_ike_engine_libikeengine_a_SOURCES = \
 	src/ike/engine/ike_auth_eap.c \
 	src/ike/engine/informational.c \
 	src/ike/engine/child_sa.c \
+	src/ike/engine/child_xfrm.c \
 	src/ike/engine/child_nego.c src/ike/engine/child_nego.h \
 	src/ike/engine/kernel_alg.c src/ike/engine/kernel_alg.h \
 	src/ike/engine/trap.c \
@@ -282,3 +283,12 @@ tests_engine_test_frag_SOURCES = tests/engine/test_frag.c \
 tests_engine_test_frag_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_engine_test_frag_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_engine_test_frag_LDADD = $(BADINPUT_LDADD)
+
+# swanctl keys that end in XFRM state: marks, set_mark, priority, copy_*, ports
+check_PROGRAMS += tests/engine/test_xfrm_keys
+TESTS += tests/engine/test_xfrm_keys
+tests_engine_test_xfrm_keys_SOURCES = tests/engine/test_xfrm_keys.c \
+	tests/engine/pair.c tests/engine/pair.h
+tests_engine_test_xfrm_keys_CPPFLAGS = $(tests_engine_test_exchange_CPPFLAGS)
+tests_engine_test_xfrm_keys_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_xfrm_keys_LDADD = $(tests_engine_test_exchange_LDADD)

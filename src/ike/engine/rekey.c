@@ -217,10 +217,7 @@ static void drop_outbound(struct child_sa *c)
 
 	if (!c->sa_out)
 		return;
-	memset(&id, 0, sizeof(id));
-	id.dst = c->sa_remote;
-	id.spi = c->spi_out;
-	id.proto = IPPROTO_ESP;
+	child_xfrm_sa_id(c, 0, &id);
 	if (kernel_del_sa(c->ike->eng->kernel, &id) == 0)
 		c->sa_out = 0;
 }

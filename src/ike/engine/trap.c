@@ -27,6 +27,7 @@ struct trap {
 	const struct conf_conn *conn;
 	const struct conf_child *child;
 	uint32_t reqid;		/* 0: block policies (fail_closed without a trap) */
+	struct child_xfrm xfrm;	/* marks and if_ids; the CHILD SA takes them over */
 	struct kernel_policy *pols;
 	size_t npols;
 };
@@ -70,20 +71,22 @@ static int trap_pair(struct engine *e, struct trap *t, struct kernel_policy *p, 
 	struct addr a;
 
 	p->dir = KERNEL_DIR_OUT;
-	p->if_id = (uint32_t)t->child->if_id_out;
+	child_xfrm_policy(t->child, &t->xfrm, p);
 	if (trap_add(e, t, p, adopt) < 0)
 		return -1;
-	p->if_id = (uint32_t)t->child->if_id_in;
 	p->sel.src = out.dst;
 	p->sel.dst = out.src;
 	p->sel.src_plen = out.dst_plen;
 	p->sel.dst_plen = out.src_plen;
 	p->sel.sport = out.dport;
 	p->sel.dport = out.sport;
+	p->sel.sport_mask = out.dport_mask;
+	p->sel.dport_mask = out.sport_mask;
 	a = p->tmpl.src;
 	p->tmpl.src = p->tmpl.dst;
 	p->tmpl.dst = a;
 	p->dir = KERNEL_DIR_IN;
+	child_xfrm_policy(t->child, &t->xfrm, p);
 	if (trap_add(e, t, p, adopt) < 0)
 		return -1;
 	p->dir = KERNEL_DIR_FWD;
@@ -136,10 +139,10 @@ static int trap_policies(struct engine *e, struct trap *t, const struct addr *lo
 					p.sel.dst_plen = rp[b].len;
 					p.sel.proto = ls.ts[i].ip_proto ? ls.ts[i].ip_proto :
 									 rs.ts[j].ip_proto;
-					if (ls.ts[i].start_port == ls.ts[i].end_port)
-						p.sel.sport = ls.ts[i].start_port;
-					if (rs.ts[j].start_port == rs.ts[j].end_port)
-						p.sel.dport = rs.ts[j].start_port;
+					kernel_port_range(ls.ts[i].start_port, ls.ts[i].end_port,
+							  &p.sel.sport, &p.sel.sport_mask);
+					kernel_port_range(rs.ts[j].start_port, rs.ts[j].end_port,
+							  &p.sel.dport, &p.sel.dport_mask);
 					if (trap_pair(e, t, &p, adopt) < 0)
 						return -1;
 				}
@@ -181,6 +184,7 @@ static int standing_install(struct engine *e, const struct conf_conn *conn,
 	const struct addr *remote = conf_addr(conn->remote_addrs, conn->nremote_addrs);
 	const char *what = block ? "block" : "trap";
 	struct trap *t = trap_find(e, conn, ch);
+	struct child_xfrm x;
 
 	if (t && (block || t->reqid))
 		return 0;
@@ -189,6 +193,10 @@ static int standing_install(struct engine *e, const struct conf_conn *conn,
 			"local_addrs and remote_addrs", conn->name, ch->name, what);
 		return -1;
 	}
+	if (t)
+		x = t->xfrm;
+	else
+		child_xfrm_resolve(e, ch, &x);
 	if (t) {	/* block policies become trap policies: update, no gap */
 		trap_unlink(e, t);
 		free(t->pols);
@@ -200,6 +208,7 @@ static int standing_install(struct engine *e, const struct conf_conn *conn,
 		return -1;
 	t->conn = conn;
 	t->child = ch;
+	t->xfrm = x;
 	t->reqid = block ? 0 : engine_new_reqid(e);
 	if (trap_policies(e, t, local, remote, adopt) < 0) {
 		log_err(LS_CHD, "connection %s child %s: %s policies refused", conn->name,
@@ -321,10 +330,13 @@ int trap_lookup(struct engine *e, uint32_t reqid, const struct conf_conn **conn,
 	return 0;
 }
 
-uint32_t trap_reqid(struct engine *e, const struct conf_conn *conn, const struct conf_child *ch)
+uint32_t trap_reqid(struct engine *e, const struct conf_conn *conn, const struct conf_child *ch,
+		    const struct child_xfrm **xfrm)
 {
 	struct trap *t = trap_find(e, conn, ch);
 
+	if (xfrm)
+		*xfrm = t && t->reqid ? &t->xfrm : NULL;
 	return t ? t->reqid : 0;
 }
 
