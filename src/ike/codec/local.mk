@@ -7,6 +7,7 @@ src_ike_codec_libikecodec_a_SOURCES = \
 	src/ike/codec/encode.c \
 	src/ike/codec/rules.c \
 	src/ike/codec/cp.c src/ike/codec/cp.h \
+	src/ike/codec/redirect.c src/ike/codec/redirect.h \
 	src/ike/codec/names.c src/ike/codec/names.h
 
 CODEC_TEST_LIBS = src/ike/codec/libikecodec.a src/common/libikecommon.a $(CHECK_LIBS)

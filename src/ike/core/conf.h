@@ -181,6 +181,9 @@ struct conf_conn {
 	size_t nvips;
 	unsigned fragmentation;		/* enum conf_frag */
 	uint64_t fragment_size;		/* bytes; 0: the global one */
+	/* RFC 5685: redirect every IKE_SA_INIT of this connection to this
+	 * gateway ("ADDR" or "FQDN"), NULL: no redirect */
+	char *redirect_to;
 };
 
 /* secrets { private_key = "gw.key"; } */
@@ -214,6 +217,11 @@ struct conf_global {
 	struct conf_strlist cacerts, crls;	/* paths as written */
 	int rsa_pss;			/* sign with RSA-PSS (RFC 7427), not PKCS#1 v1.5 */
 	uint64_t fragment_size;		/* bytes (CONF_FRAGMENT_SIZE_DEFAULT) */
+	/* redirect = { above = N; to = "gw2"; }: with N IKE SAs or more, new
+	 * IKE_SA_INITs are redirected to (RFC 5685); redirect_to NULL: off */
+	uint64_t redirect_above;
+	char *redirect_to;
+	int follow_redirects;		/* client: announce and follow (default true) */
 };
 
 struct config {
@@ -270,6 +278,8 @@ const struct conf_psk *config_find_eap(const struct config *cfg, const void *id,
 
 /* "192.0.2.1:9273" or "[2001:db8::1]:9273" -> out; -1 with err naming the problem. */
 int conf_parse_hostport(const char *s, struct addr *out, char *err, size_t errlen);
+/* 1 if v names a gateway for redirect_to: an IPv4/IPv6 address or a host name. */
+int conf_gateway_ok(const char *v);
 
 const char *conf_mode_name(unsigned v);
 const char *conf_start_action_name(unsigned v);

@@ -286,7 +286,7 @@ static void auth_rx_response(struct ike_sa *sa, const struct ike_msg *m, const u
 	const struct conf_conn *conn = sa->conn;
 	char buf[IDENT_STRLEN];
 
-	if (auth_check_responder(sa, m) < 0)
+	if (auth_check_responder(sa, m) < 0 || redirect_on_auth_response(sa, m))
 		return;
 	auth_state_free(sa);
 	ike_sa_established(sa);

@@ -27,7 +27,8 @@ src_ike_engine_libikeengine_a_SOURCES = \
 	src/ike/engine/crypto_job.c src/ike/engine/crypto_job.h \
 	src/ike/engine/flows.c src/ike/engine/flows.h \
 	src/ike/engine/unique.c src/ike/engine/unique.h \
-	src/ike/engine/cp.c src/ike/engine/cp.h
+	src/ike/engine/cp.c src/ike/engine/cp.h \
+	src/ike/engine/redirect.c src/ike/engine/redirect.h
 src_ike_engine_libikeengine_a_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS)
 ENGINE_LIBS = src/ike/engine/libikeengine.a src/ike/sa/libikesa.a \
 	src/ike/codec/libikecodec.a src/ike/crypto/libikecrypto.a \
