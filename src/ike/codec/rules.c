@@ -115,7 +115,8 @@ static const struct pl_rule *find_rule(const struct msg_rules *r, uint8_t type)
 }
 
 /* 2.21: a response carrying an error notify need not carry anything else;
- * neither does an IKE_SA_INIT response asking for a cookie (2.6). */
+ * neither does an IKE_SA_INIT response asking for a cookie (2.6) or
+ * redirecting the initiator (RFC 5685 4). */
 static int min_waived(const struct ike_msg *m, int response)
 {
 	size_t i;
@@ -127,7 +128,8 @@ static int min_waived(const struct ike_msg *m, int response)
 
 		if (!p->known || p->type != PL_NOTIFY)
 			continue;
-		if (p->u.notify.type <= N_ERROR_MAX || p->u.notify.type == N_COOKIE)
+		if (p->u.notify.type <= N_ERROR_MAX || p->u.notify.type == N_COOKIE ||
+		    p->u.notify.type == N_REDIRECT)
 			return 1;
 	}
 	return 0;

@@ -239,3 +239,11 @@ tests_engine_test_frag_SOURCES = tests/engine/test_frag.c \
 tests_engine_test_frag_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_engine_test_frag_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_engine_test_frag_LDADD = $(BADINPUT_LDADD)
+
+# IKEv2 redirect (RFC 5685, issue 16): three engines, both roles, bad input
+check_PROGRAMS += tests/engine/test_redirect
+TESTS += tests/engine/test_redirect
+tests_engine_test_redirect_SOURCES = tests/engine/test_redirect.c $(BADINPUT_SOURCES)
+tests_engine_test_redirect_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_engine_test_redirect_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_redirect_LDADD = $(BADINPUT_LDADD)
