@@ -99,7 +99,7 @@ TESTS += tests/engine/layers.sh
 dist_noinst_SCRIPTS += tests/engine/layers.sh
 dist_noinst_SCRIPTS += tests/engine/tshark-check.sh tests/engine/interop-host.sh \
 	tests/engine/interop-pki.sh tests/engine/interop-pk-cases.sh tests/engine/interop-eap-cases.sh \
-	tests/engine/interop-peer-cases.sh \
+	tests/engine/interop-peer-cases.sh tests/engine/interop-redirect-cases.sh \
 	tests/engine/vm-interop.sh
 
 # ikectl's actions: terminate a CHILD SA, install/uninstall traps, reauth
