@@ -121,10 +121,22 @@ static int on_send(struct pair *p, struct pair_pkt *q, void *arg)
 	return 0;
 }
 
+/* The client's events that report a failure (ikectl initiate would fail). */
+static unsigned failures;
+
+static void on_event(const struct engine_event *ev, void *arg)
+{
+	(void)arg;
+	if (ev->reason)
+		failures++;
+}
+
 static void setup(const char *client, const char *ga, const char *gb)
 {
 	memset(&S, 0, sizeof(S));
+	failures = 0;
 	pair_setup3(&P, client, ga, gb);
+	engine_set_event_cb(P.peer[CL].e, on_event, NULL);
 	P.on_send = on_send;
 	bi_log_capture();
 	if (getenv("REDIRECT_LOG"))	/* debugging: the log on stderr instead */
@@ -149,6 +161,7 @@ START_TEST(test_init_redirect)
 	ck_assert_uint_eq(S.init_to_b, 1);
 	ck_assert_uint_eq(S.from_a, 1);
 	ck_assert_uint_eq(S.supported, 1);
+	ck_assert_uint_eq(failures, 0);		/* a redirect is no failure */
 	teardown();
 }
 END_TEST
@@ -185,6 +198,7 @@ START_TEST(test_loop_protection)
 	/* the first request plus one per redirect followed */
 	ck_assert_uint_eq(S.init_to_a + S.init_to_b, 1 + REDIRECT_MAX);
 	ck_assert_uint_eq(bi_logged(mark, "redirects in 300 s already"), 1);
+	ck_assert_uint_ge(failures, 1);		/* the loop is one: REDIRECT */
 	/* after the window the connection may be redirected again */
 	loop_advance_ms(P.loop, REDIRECT_WINDOW_MS);
 	pair_reload(&P, GB, conf_gb_plain);
@@ -353,6 +367,7 @@ START_TEST(test_auth_redirect)
 	ck_assert_uint_eq(pair_nsas(&P, GA), 0);
 	ck_assert_uint_eq(S.from_a, 1);
 	ck_assert_uint_ge(bi_logged(mark, "redirected from 192.0.2.2, initiating to 192.0.2.3"), 1);
+	ck_assert_uint_eq(failures, 0);
 	teardown();
 }
 END_TEST

@@ -242,11 +242,12 @@ int redirect_on_init_response(struct ike_sa *sa, const struct ike_msg *m)
 	if (rc == -1)
 		return 1;
 	if (rc == -2) {
-		sa->notify_err = N_REDIRECT;
+		sa->notify_err = N_REDIRECT;	/* the failure reason: a redirect loop */
 		ike_sa_destroy(sa);
 		return 1;
 	}
 	follow_later(sa, &to);
+	sa->redir.followed = 1;
 	ike_sa_destroy(sa);	/* half-open: no keys, nothing to delete */
 	return 1;
 }
@@ -262,6 +263,7 @@ static int follow_authenticated(struct ike_sa *sa, const struct ike_msg *m, cons
 	    follow_check(sa, &gw, where, &to) < 0)
 		return 0;
 	follow_later(sa, &to);
+	sa->redir.followed = 1;
 	/* 6: the gateway holds an authenticated IKE SA after IKE_AUTH: a
 	 * DELETE ends it (info_delete_ike sends one for established SAs) */
 	if (sa->state != IKE_SA_ESTABLISHED)

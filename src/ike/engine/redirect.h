@@ -36,6 +36,7 @@ struct conf_conn;
 struct ike_redirect {
 	int announced;		/* client: our IKE_SA_INIT carried REDIRECT_SUPPORTED/_FROM */
 	int peer_announced;	/* gateway: the client's IKE_SA_INIT did */
+	int followed;		/* client: this SA ends for a redirect, not a failure */
 	int have_from;		/* client: this SA follows a redirect from `from' */
 	struct addr from;
 	uint8_t from_data[2 + 16];	/* REDIRECTED_FROM body while the request is built */
