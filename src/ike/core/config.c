@@ -168,6 +168,16 @@ int conf_get_string(struct conf_ctx *ctx, const config_setting_t *s, const char 
 	return 0;
 }
 
+int conf_get_bool(struct conf_ctx *ctx, const config_setting_t *s, int *out)
+{
+	if (config_setting_type(s) != CONFIG_TYPE_BOOL) {
+		conf_error(ctx, s, "'%s' must be true or false", config_setting_name(s));
+		return -1;
+	}
+	*out = config_setting_get_bool(s);
+	return 0;
+}
+
 static int is_int(const config_setting_t *s)
 {
 	return config_setting_type(s) == CONFIG_TYPE_INT || config_setting_type(s) == CONFIG_TYPE_INT64;
@@ -619,12 +629,7 @@ static int load_follow_redirects(struct conf_ctx *ctx, const config_setting_t *s
 {
 	struct conf_global *g = obj;
 
-	if (config_setting_type(s) != CONFIG_TYPE_BOOL) {
-		conf_error(ctx, s, "'follow_redirects' must be true or false");
-		return -1;
-	}
-	g->follow_redirects = config_setting_get_bool(s);
-	return 0;
+	return conf_get_bool(ctx, s, &g->follow_redirects);
 }
 
 static const struct rule global_rules[] = {
