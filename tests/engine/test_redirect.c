@@ -50,6 +50,11 @@ static const char conf_gb_back[] = GATEWAY("192.0.2.3", "  redirect_to = \"192.0
 
 static struct pair P;
 
+static const struct engine_stats *st(int side)
+{
+	return &P.peer[side].e->stats;
+}
+
 static int host_is(const struct addr *a, const char *s)
 {
 	struct addr b;
@@ -162,6 +167,9 @@ START_TEST(test_init_redirect)
 	ck_assert_uint_eq(S.from_a, 1);
 	ck_assert_uint_eq(S.supported, 1);
 	ck_assert_uint_eq(failures, 0);		/* a redirect is no failure */
+	ck_assert_uint_eq(st(GA)->redirects_sent, 1);
+	ck_assert_uint_eq(st(CL)->redirects_followed, 1);
+	ck_assert_uint_eq(st(CL)->redirects_refused, 0);
 	teardown();
 }
 END_TEST
@@ -288,6 +296,8 @@ START_TEST(test_init_forged)
 		      f->log);
 	ck_assert_uint_eq(pair_nsas(&P, CL), 1);
 	ck_assert_int_eq(pair_sa(&P, CL)->state, IKE_SA_INIT_SENT);
+	ck_assert_uint_eq(st(CL)->redirects_refused, 1);
+	ck_assert_uint_eq(st(CL)->redirects_followed, 0);
 	ck_assert(pair_run(&P, 2000, up_with_a));
 	ck_assert_uint_eq(S.init_to_b, 0);
 	teardown();
@@ -372,6 +382,42 @@ START_TEST(test_auth_redirect)
 }
 END_TEST
 
+/* RFC 5685 6 as gateway: IKE_SA_INIT selects "other" by address (no
+ * redirect), the client's identity then selects "ba", whose redirect_to
+ * answers IKE_AUTH with a REDIRECT and no CHILD SA. */
+START_TEST(test_auth_gateway)
+{
+	static const char ga[] = SECRETS
+		"connections: ( { name = \"other\";\n"
+		"  local_addrs = [\"192.0.2.2\"]; remote_addrs = [\"%any\"];\n"
+		"  local = { id = \"b.example\"; auth = \"psk\"; };\n"
+		"  remote = { id = \"c.example\"; auth = \"psk\"; };\n"
+		"  children = ( { name = \"net\"; local_ts = [\"10.2.0.0/16\"];\n"
+		"                 remote_ts = [\"10.1.0.0/16\"]; } ); },\n"
+		"  { name = \"ba\"; redirect_to = \"192.0.2.3\";\n"
+		"  local_addrs = [\"192.0.2.2\"]; remote_addrs = [\"%any\"];\n"
+		"  local = { id = \"b.example\"; auth = \"psk\"; };\n"
+		"  remote = { id = \"a.example\"; auth = \"psk\"; };\n"
+		"  children = ( { name = \"net\"; local_ts = [\"10.2.0.0/16\"];\n"
+		"                 remote_ts = [\"10.1.0.0/16\"]; } ); } );\n";
+	size_t mark;
+
+	setup(conf_client, ga, conf_gb_plain);
+	mark = bi_log_mark();
+	pair_initiate(&P);
+	ck_assert(pair_run(&P, 2000, up_with_b));
+	ck_assert_uint_eq(S.redirects_from_a, 0);	/* not in IKE_SA_INIT */
+	ck_assert_uint_ge(bi_logged(mark, "client authenticated, redirected to 192.0.2.3 in "
+				    "IKE_AUTH"), 1);
+	ck_assert_uint_eq(pair_nsas(&P, GA), 0);	/* the client deleted it */
+	ck_assert_uint_eq(st(GA)->redirects_sent, 1);
+	ck_assert_uint_eq(st(CL)->redirects_followed, 1);
+	ck_assert_uint_eq(S.from_a, 1);
+	ck_assert_uint_eq(failures, 0);
+	teardown();
+}
+END_TEST
+
 /* Bad input in an authenticated IKE_AUTH response: a REDIRECT we never
  * announced support for, one to a looping or unresolvable gateway.  The
  * IKE SA and its CHILD SA come up with A as if it were not there. */
@@ -395,6 +441,7 @@ START_TEST(test_auth_bad)
 	ck_assert(auth_done);
 	ck_assert_uint_eq(pair_nsas(&P, GB), 0);
 	ck_assert_uint_ge(bi_logged(mark, auth_bad[_i].log), 1);
+	ck_assert_uint_eq(st(CL)->redirects_refused, 1);
 	teardown();
 }
 END_TEST
@@ -423,6 +470,8 @@ START_TEST(test_established_redirect)
 	ck_assert_uint_eq(pair_nsas(&P, GA), 0);
 	ck_assert_uint_eq(S.from_a, 1);
 	ck_assert_uint_ge(bi_logged(mark, "the client acknowledged the REDIRECT"), 1);
+	ck_assert_uint_eq(st(GA)->redirects_sent, 1);
+	ck_assert_uint_eq(st(CL)->redirects_followed, 1);
 	teardown();
 }
 END_TEST
@@ -488,6 +537,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_loop_protection);
 	tcase_add_loop_test(tc, test_init_forged, 0, (int)(sizeof(forged) / sizeof(forged[0])));
 	tcase_add_test(tc, test_auth_redirect);
+	tcase_add_test(tc, test_auth_gateway);
 	tcase_add_loop_test(tc, test_auth_bad, 0, (int)(sizeof(auth_bad) / sizeof(auth_bad[0])));
 	tcase_add_test(tc, test_established_redirect);
 	tcase_add_test(tc, test_established_refused);

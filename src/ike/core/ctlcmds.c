@@ -390,6 +390,9 @@ static void cmd_show_stats(struct daemon *d, struct ctl_client *c, const struct 
 	ctl_put_u64(resp, "fragments_dropped", st.frags_dropped);
 	ctl_put_u64(resp, "fragmented_messages_out", st.frag_msgs_out);
 	ctl_put_u64(resp, "fragmented_messages_in", st.frag_msgs_in);
+	ctl_put_u64(resp, "redirects_sent", st.redirects_sent);
+	ctl_put_u64(resp, "redirects_followed", st.redirects_followed);
+	ctl_put_u64(resp, "redirects_refused", st.redirects_refused);
 	ctl_put_u64(resp, "handshakes_completed", st.handshakes_completed);
 	for (unsigned i = 0; i < ENGINE_FAIL_MAX; i++) {
 		char name[CTL_NAME_MAX + 1];

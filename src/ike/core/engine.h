@@ -150,6 +150,9 @@ struct engine_stats {
 	uint64_t frags_out, frags_in;	/* SKF datagrams sent / kept */
 	uint64_t frags_dropped;		/* refused: BAD-INPUT 31, bad ICV, duplicates */
 	uint64_t frag_msgs_out, frag_msgs_in;	/* messages sent / reassembled in fragments */
+	/* redirect (RFC 5685): REDIRECTs we sent (gateway), followed and
+	 * refused (client: malformed, wrong nonce, unannounced, loop, FQDN) */
+	uint64_t redirects_sent, redirects_followed, redirects_refused;
 };
 
 typedef void (*engine_ike_sa_fn)(const struct engine_ike_sa_info *sa, void *arg);

@@ -162,6 +162,7 @@ static void follow_later(struct ike_sa *sa, const struct addr *to)
 
 	if (!rc)
 		return;
+	sa->eng->stats.redirects_followed++;
 	if (!ch && sa->children)
 		ch = sa->children->cfg;
 	snprintf(rc->child, sizeof(rc->child), "%s", ch ? ch->name : "");
@@ -220,12 +221,34 @@ static int redirect_of(struct ike_sa *sa, const struct ike_msg *m, enum redirect
 	return 0;
 }
 
+/* redirect_of() and follow_check() with the refusals counted. */
+static int redirect_of_counted(struct ike_sa *sa, const struct ike_msg *m,
+			       enum redirect_form form, struct redirect_gw *gw,
+			       struct ike_slice *nonce)
+{
+	int rc = redirect_of(sa, m, form, gw, nonce);
+
+	if (rc < 0)
+		sa->eng->stats.redirects_refused++;
+	return rc;
+}
+
+static int follow_counted(struct ike_sa *sa, const struct redirect_gw *gw, const char *where,
+			  struct addr *to)
+{
+	int rc = follow_check(sa, gw, where, to);
+
+	if (rc < 0)
+		sa->eng->stats.redirects_refused++;
+	return rc;
+}
+
 int redirect_on_init_response(struct ike_sa *sa, const struct ike_msg *m)
 {
 	struct redirect_gw gw;
 	struct ike_slice nonce;
 	struct addr to;
-	int rc = redirect_of(sa, m, REDIRECT_FORM_NONCE, &gw, &nonce);
+	int rc = redirect_of_counted(sa, m, REDIRECT_FORM_NONCE, &gw, &nonce);
 
 	if (rc > 0)
 		return 0;
@@ -234,11 +257,12 @@ int redirect_on_init_response(struct ike_sa *sa, const struct ike_msg *m)
 	if (rc < 0)
 		return 1;
 	if (nonce.len != sa->ni.len || memcmp(nonce.p, sa->ni.ptr, nonce.len) != 0) {
+		sa->eng->stats.redirects_refused++;
 		log_info(LS_IKE, "IKE SA %llu (%s): REDIRECT with a nonce that is not ours ignored "
 			 "(RFC 5685 4: forged or stale)", (unsigned long long)sa->id, sa->conn->name);
 		return 1;
 	}
-	rc = follow_check(sa, &gw, "IKE_SA_INIT", &to);
+	rc = follow_counted(sa, &gw, "IKE_SA_INIT", &to);
 	if (rc == -1)
 		return 1;
 	if (rc == -2) {
@@ -259,8 +283,8 @@ static int follow_authenticated(struct ike_sa *sa, const struct ike_msg *m, cons
 	struct ike_slice nonce;
 	struct addr to;
 
-	if (redirect_of(sa, m, REDIRECT_FORM_PLAIN, &gw, &nonce) != 0 ||
-	    follow_check(sa, &gw, where, &to) < 0)
+	if (redirect_of_counted(sa, m, REDIRECT_FORM_PLAIN, &gw, &nonce) != 0 ||
+	    follow_counted(sa, &gw, where, &to) < 0)
 		return 0;
 	follow_later(sa, &to);
 	sa->redir.followed = 1;
@@ -339,6 +363,26 @@ int redirect_gw_init(struct engine *e, const struct ike_msg *m, const struct con
 		 conn->name, from ? ", redirected from " : "",
 		 from ? redirect_gw_str(&fgw, fbuf, sizeof(fbuf)) : "", target);
 	msg_send_stateless(e, &m->hdr, local, remote, N_REDIRECT, data, wr_len(&w));
+	e->stats.redirects_sent++;
+	return 1;
+}
+
+int redirect_gw_auth(struct ike_sa *sa, struct out_msg *o, uint8_t buf[2 + REDIRECT_GW_MAX])
+{
+	const char *target = sa->conn ? sa->conn->redirect_to : NULL;
+	struct redirect_gw gw;
+	struct wr w;
+
+	if (!target || !sa->redir.peer_announced || redirect_gw_parse(target, &gw) < 0)
+		return 0;
+	wr_init(&w, buf, 2 + REDIRECT_GW_MAX);
+	redirect_encode(&w, &gw, NULL, 0);
+	if (!wr_ok(&w))
+		return 0;
+	out_notify(o, PROTO_NONE, N_REDIRECT, buf, wr_len(&w));
+	sa->eng->stats.redirects_sent++;
+	log_info(LS_IKE, "IKE SA %llu (%s): client authenticated, redirected to %s in IKE_AUTH",
+		 (unsigned long long)sa->id, sa->conn->name, target);
 	return 1;
 }
 
@@ -379,6 +423,7 @@ int redirect_send(struct ike_sa *sa, const struct redirect_gw *gw, char *err, si
 			 (unsigned long long)sa->id);
 		return -1;
 	}
+	sa->eng->stats.redirects_sent++;
 	log_info(LS_IKE, "IKE SA %llu (%s): redirecting the client to %s",
 		 (unsigned long long)sa->id, sa->conn ? sa->conn->name : "-",
 		 redirect_gw_str(gw, gbuf, sizeof(gbuf)));

@@ -57,6 +57,14 @@ int redirect_on_info_request(struct ike_sa *sa, const struct ike_msg *m);
 /* Gateway: 1 if the IKE_SA_INIT request was answered with REDIRECT. */
 int redirect_gw_init(struct engine *e, const struct ike_msg *m, const struct conf_conn *conn,
 		     const struct addr *local, const struct addr *remote);
+/*
+ * Gateway, RFC 5685 6: the connection the client's identity selected in
+ * IKE_AUTH has redirect_to (the one IKE_SA_INIT selected by address did
+ * not): REDIRECT into the IKE_AUTH response o (data in buf, which lives
+ * until o is sent), and 1: no CHILD SA, no address; the client deletes
+ * the IKE SA.  0: not redirected.
+ */
+int redirect_gw_auth(struct ike_sa *sa, struct out_msg *o, uint8_t buf[2 + REDIRECT_GW_MAX]);
 /* Gateway: INFORMATIONAL with REDIRECT to gw for an established SA; 0 or
  * -1 with err (not established, the client did not announce support, a
  * request outstanding). */
