@@ -10,6 +10,7 @@
 #include "ike/codec/codec.h"
 #include "ike/codec/names.h"
 #include "ike/codec/redirect.h"
+#include "sa/runner.h"
 
 static int dec(enum redirect_form f, const uint8_t *d, size_t n, struct redirect_gw *gw,
 	       struct ike_slice *nonce)
@@ -101,18 +102,7 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("redirect-codec");
-	TCase *tc = tcase_create("rfc5685");
-	SRunner *sr;
-	int failed;
+	const TTest *tests[] = { test_round_trip, test_lengths, test_placement, NULL };
 
-	tcase_add_test(tc, test_round_trip);
-	tcase_add_test(tc, test_lengths);
-	tcase_add_test(tc, test_placement);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return run_tests("redirect-codec", tests, 0);
 }

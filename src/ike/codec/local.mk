@@ -47,7 +47,7 @@ tests_codec_test_cp_LDADD = $(CODEC_TEST_LIBS)
 
 check_PROGRAMS += tests/codec/test_redirect_codec
 TESTS += tests/codec/test_redirect_codec
-tests_codec_test_redirect_codec_SOURCES = tests/codec/test_redirect_codec.c
-tests_codec_test_redirect_codec_CPPFLAGS = $(CODEC_TEST_CPPFLAGS)
+tests_codec_test_redirect_codec_SOURCES = tests/codec/test_redirect_codec.c $(SA_TEST_RUNNER)
+tests_codec_test_redirect_codec_CPPFLAGS = $(CODEC_TEST_CPPFLAGS) -I$(top_srcdir)/tests
 tests_codec_test_redirect_codec_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_codec_test_redirect_codec_LDADD = $(CODEC_TEST_LIBS)
