@@ -7,6 +7,13 @@
 #   redirect-gw-init   charon initiates to our gateway A, whose connection
 #                      has redirect_to = B: charon follows the REDIRECT of
 #                      the IKE_SA_INIT response and is established with B
+#   redirect-gw-auth   the same in IKE_AUTH (RFC 5685 6): IKE_SA_INIT selects
+#                      connection "other" by address, charon's identity
+#                      then "ab", which has redirect_to.  charon 5.9.8 parses
+#                      the response [ IDr AUTH N(REDIR) ], logs "redirected
+#                      to", then aborts ("free(): double free detected")
+#                      while building its next IKE_SA_INIT: only charon
+#                      taking the REDIRECT is checked, and charon restarted
 #   redirect-gw-ikectl charon established with A; "ikectl redirect ab
 #                      --gateway B" (INFORMATIONAL): charon moves to B
 #   redirect-client    we are the client: charon redirects our established
@@ -15,7 +22,7 @@
 # charon (5.9.8, Debian's plugins) has no redirect provider for IKE_SA_INIT
 # or IKE_AUTH: as gateway it redirects established SAs only.
 
-REDIRECT_CASES="redirect-gw-init redirect-gw-ikectl redirect-client"
+REDIRECT_CASES="redirect-gw-init redirect-gw-auth redirect-gw-ikectl redirect-client"
 IKECTL_B="$BUILD/src/ike/ikectl -s $WORK/ikedaemon-b.ctl"
 
 # NC and its link to NB (once); NB forwards between A and NC.
@@ -79,11 +86,19 @@ run_redirect_case() {
 	cl=$(cat "$WORK/charon.log" 2>/dev/null | wc -l)
 	redirect_net || { result "$1" "network for gateway B" 1; return; }
 	case $1 in
-	redirect-gw-init|redirect-gw-ikectl)
+	redirect-gw-init|redirect-gw-auth|redirect-gw-ikectl)
 		our_conf '"default"' '"default"' tunnel '"10.1.0.0/16"' '"10.2.0.0/16"' 4
-		[ "$1" = redirect-gw-init ] &&
+		[ "$1" != redirect-gw-ikectl ] &&
 			sed -i 's/^\tname = "ab";$/\tname = "ab"; redirect_to = "198.51.100.3";/' \
 				"$WORK/ike.conf"
+		[ "$1" = redirect-gw-auth ] &&
+			sed -i -e "s/^secrets: ( {/secrets: ( { id = \"c.example\"; psk = \"$PSK\"; }, {/" \
+				-e 's/^connections: ( {$/connections: ( { name = "other";\
+	local_addrs = ["192.0.2.1"]; remote_addrs = ["192.0.2.2"];\
+	local = { id = "a.example"; auth = "psk"; };\
+	remote = { id = "c.example"; auth = "psk"; };\
+	children = ( { name = "net"; local_ts = ["10.1.0.0\/16"]; remote_ts = ["10.2.0.0\/16"]; } );\
+}, {/' "$WORK/ike.conf"
 		sw_conf default default tunnel 10.2.0.0/16 10.1.0.0/16 "$PSK" 4 0s
 		start_gw_b a.example b.example || { result "$1" "gateway B" 1; return; }
 		start_daemon
@@ -107,10 +122,19 @@ run_redirect_case() {
 		sw_sas >"$WORK/$1-sas.log"
 		$IKECTL_B show sa >"$WORK/$1-show-sa-b.txt" 2>&1
 		sed -n "$((cl + 1)),\$p" "$WORK/charon.log" >"$WORK/$1-charon.log"
-		grep -q 'redirected to 198\.51\.100\.3' "$WORK/$1-charon.log" &&
-			sw_up_with "$WORK/$1-sas.log" '198\.51\.100\.3' &&
-			[ "$(n_up "$IKECTL_B")" = 1 ] && [ "$(n_up "$IKECTL")" = 0 ]
-		result "$1" "charon redirected by A, established with B" $?
+		if [ "$1" = redirect-gw-auth ]; then
+			grep -q 'redirected to 198.51.100.3 in IKE_AUTH' "$WORK/ikedaemon.log" &&
+				grep -q 'parsed IKE_AUTH response 1 \[ IDr AUTH N(REDIR) \]' \
+					"$WORK/$1-charon.log" &&
+				grep -q 'redirected to 198\.51\.100\.3' "$WORK/$1-charon.log"
+			result "$1" "REDIRECT in the IKE_AUTH response, taken by charon" $?
+			kill -0 "$CPID" 2>/dev/null || { echo "note: charon died after the IKE_AUTH redirect ($(tail -1 "$WORK/charon.out")), restarted"; start_charon; }
+		else
+			grep -q 'redirected to 198\.51\.100\.3' "$WORK/$1-charon.log" &&
+				sw_up_with "$WORK/$1-sas.log" '198\.51\.100\.3' &&
+				[ "$(n_up "$IKECTL_B")" = 1 ] && [ "$(n_up "$IKECTL")" = 0 ]
+			result "$1" "charon redirected by A, established with B" $?
+		fi
 		terminate_all
 		stop_daemon
 		stop_gw_b ;;
