@@ -23,6 +23,7 @@
  *                informational.c INFORMATIONAL: DELETE, liveness, notifies
  *                child_nego.c   CHILD SA negotiation (IKE_AUTH, CREATE_CHILD_SA)
  *                unique.c       older IKE SAs of a peer (unique, INITIAL_CONTACT)
+ *                redirect.c     RFC 5685 redirects, gateway and client
  *  4 scheduling  rekey.c        rekey/reauth/expiry timers, collisions
  *                trap.c         trap and fail_closed policies
  *                kevents.c      kernel events: ACQUIRE, EXPIRE
