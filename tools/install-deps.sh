@@ -8,7 +8,7 @@ what=${1:-test}
 
 BUILD="build-essential autoconf automake libtool pkg-config libssl-dev libgmp-dev
 libnl-3-dev libnl-xfrm-3-dev libnl-route-3-dev libconfig-dev check openssl"
-# Peers (charon with eap-md5, eap-mschapv2), packet dissection, sanitizers/fuzzers, the VM harness, man page lint,
+# Peers (charon with eap-md5, eap-mschapv2; FreeRADIUS behind eap-radius), packet dissection, sanitizers/fuzzers, the VM harness, man page lint,
 # promtool and an OpenMetrics parser for the metrics endpoint.
 TEST="clang libclang-rt-14-dev tshark strongswan-charon strongswan-swanctl
 libcharon-extra-plugins libcharon-extauth-plugins libstrongswan-standard-plugins iproute2
@@ -16,7 +16,8 @@ iputils-ping socat
 python3 jq mandoc groff-base
 tcpdump xxd python3-cryptography prometheus python3-prometheus-client
 qemu-system-x86 busybox-static linux-image-amd64 cpio kmod
-openiked libldns3 libevent-pthreads-2.1-7 libnss3-tools libunbound8 libcurl3-nss"
+openiked libldns3 libevent-pthreads-2.1-7 libnss3-tools libunbound8 libcurl3-nss
+freeradius"
 PKG="debhelper dpkg-dev devscripts lintian fakeroot systemd man-db rpmlint rpm"
 DEMO="$TEST"
 

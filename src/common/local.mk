@@ -8,5 +8,6 @@ src_common_libikecommon_a_SOURCES = \
 	src/common/strmap.c src/common/strmap.h \
 	src/common/addr.c src/common/addr.h \
 	src/common/loop.c src/common/loop.h \
-	src/common/workq.c src/common/workq.h
+	src/common/workq.c src/common/workq.h \
+	src/common/tcache.c src/common/tcache.h
 # workq.c starts threads: programs linking it need -pthread at link time too.

@@ -31,6 +31,9 @@ static enum log_level levels[LS_MAX] = {
 static int use_syslog;
 static log_sink_fn sink;
 static void *sink_arg;
+static log_tap_fn tap;
+static void *tap_arg;
+static __thread const char *log_ctx;
 
 void log_init(const char *ident, int to_syslog)
 {
@@ -103,6 +106,17 @@ void log_set_sink(log_sink_fn fn, void *arg)
 	sink_arg = arg;
 }
 
+void log_set_tap(log_tap_fn fn, void *arg)
+{
+	tap = fn;
+	tap_arg = arg;
+}
+
+void log_ctx_set(const char *ctx)
+{
+	log_ctx = ctx;
+}
+
 char *log_escape(char *dst, size_t size, const char *src)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -139,6 +153,8 @@ void log_vmsg(enum log_subsys sub, enum log_level lvl, const char *fmt, va_list 
 		return;
 	vsnprintf(raw, sizeof(raw), fmt, ap);
 	log_escape(line, sizeof(line), raw);
+	if (tap && log_ctx && lvl <= LL_INFO)
+		tap(log_ctx, sub, lvl, line, tap_arg);
 	if (sink) {
 		sink(sub, lvl, line, sink_arg);
 		return;

@@ -42,6 +42,17 @@ int log_level_from_name(const char *name, enum log_level *lvl);
 typedef void (*log_sink_fn)(enum log_subsys sub, enum log_level lvl, const char *line, void *arg);
 void log_set_sink(log_sink_fn fn, void *arg);
 /*
+ * A tap sees, besides the normal output, every line at LL_INFO or more
+ * severe that is logged while the thread has a context: the name of what
+ * it works on (the engine sets a connection's name while it handles that
+ * connection's messages and timers; core/diag.c files the lines by it).
+ * The context string must stay valid until it is cleared (NULL).
+ */
+typedef void (*log_tap_fn)(const char *ctx, enum log_subsys sub, enum log_level lvl,
+			   const char *line, void *arg);
+void log_set_tap(log_tap_fn fn, void *arg);
+void log_ctx_set(const char *ctx);
+/*
  * Copies src into dst (always NUL-terminated, truncated to size) with
  * control bytes (0x00-0x1f, 0x7f) written as \xNN, so text from a peer,
  * a config file or a control client cannot forge log lines or drive a

@@ -429,6 +429,20 @@ set +e; $CA initiate a --json >"$T/out" 2>/dev/null; rc=$?; set -e
 [ $rc = 4 ] && json 'assert d["outcome"] == "failed" and "AUTHENTICATION_FAILED" in d["error"], d' < "$T/out" ||
 	die "initiate --json: exit $rc, $(cat "$T/out")"
 ok "initiate waits: a peer refusing the PSK gives exit 4 and AUTHENTICATION_FAILED"
+# diagnose: A names the failures and the cause, B the lines that explain its
+# refusal; both give the PSK advice
+$CA diagnose a >"$T/out" || die "diagnose a: $?"
+grep -q "^a: 0 IKE SAs established, 0 in other states, 2 failed handshakes since start" "$T/out" &&
+	grep -q "IKE SA [0-9]*: AUTHENTICATION_FAILED" "$T/out" &&
+	grep -q "^advice: Authentication failed: both sides need the same pre-shared key" "$T/out" ||
+	die "diagnose a: $(cat "$T/out")"
+sed 's/^/  | /' "$T/out"
+$B/src/ike/ikectl -s $T/ctlb diagnose b --json >"$T/out" || die "diagnose b: $?"
+json 'assert any("AUTH" in l["text"] for l in d["lines"]) and d["advice"].startswith("Authentication failed"), d' < "$T/out" ||
+	die "diagnose b --json: $(cat "$T/out")"
+if $CA diagnose nosuch 2>"$T/err"; then die "diagnose of an unknown connection"; fi
+grep -q "unknown connection 'nosuch'" "$T/err" || die "diagnose nosuch: $(cat "$T/err")"
+ok "diagnose: failures with their cause, the peer's log lines, advice (text and --json)"
 kill -TERM $BPID; wait $BPID || die "b: exit status $?"
 # the right key: the IKE SA comes up; the CHILD SA only where the kernel has
 # ESP (without, B's kernel refuses it and A hears why it was not created)

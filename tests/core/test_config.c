@@ -454,6 +454,102 @@ START_TEST(test_eap_secrets)
 }
 END_TEST
 
+/* radius = { ... } and remote.auth = "eap-radius" (config_radius.c). */
+static struct config *load_text(const char *text, struct conf_diag *d)
+{
+	char dir[] = "/tmp/ike-test-XXXXXX", path[600];
+	struct config *cfg;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/ike.conf", dir);
+	f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+	cfg = config_load(path, d);
+	unlink(path);
+	rmdir(dir);
+	return cfg;
+}
+
+START_TEST(test_radius)
+{
+	static const char conn[] =
+		"secrets: ( { id = \"b.example\"; psk = \"key-of-b\"; } );\n"
+		"connections: ( { name = \"gw\"; local_addrs = [\"192.0.2.1\"];\n"
+		"  remote_addrs = [\"%any\"];\n"
+		"  local = { id = \"b.example\"; auth = \"psk\"; };\n"
+		"  remote = { auth = \"eap-radius\"; eap_id = \"%any\"; };\n"
+		"  children = ( { name = \"c\"; local_ts = [\"10.0.0.0/8\"]; } ); } );\n";
+	char text[2048];
+	struct conf_diag d;
+	struct config *cfg;
+
+	snprintf(text, sizeof(text), "radius: { servers = ( { address = \"127.0.0.1\"; "
+		 "secret = \"s3cret\"; }, { address = \"::1\"; auth_port = 11812; "
+		 "secret = \"other\"; } ); retransmit_timeout = 3.0; retransmit_tries = 2; "
+		 "nas_identifier = \"gw-1\"; };\n%s", conn);
+	cfg = load_text(text, &d);
+	ck_assert_msg(cfg != NULL, "%s", d.nerrors ? d.errors[0] : "?");
+	ck_assert_uint_eq(cfg->conns[0].remote.auth, CONF_AUTH_EAP_RADIUS);
+	ck_assert_uint_eq(cfg->radius.nservers, 2);
+	ck_assert_uint_eq(addr_port(&cfg->radius.servers[0].addr), 1812);
+	ck_assert_uint_eq(addr_port(&cfg->radius.servers[1].addr), 11812);
+	ck_assert_mem_eq(cfg->radius.servers[0].secret.ptr, "s3cret", 6);
+	ck_assert(cfg->radius.retransmit_timeout == 3.0);
+	ck_assert_uint_eq(cfg->radius.retransmit_tries, 2);
+	ck_assert_str_eq(cfg->radius.nas_identifier, "gw-1");
+	config_free(cfg);
+	conf_diag_free(&d);
+	/* the secret from a file: its first line */
+	{
+		char sdir[] = "/tmp/ike-test-XXXXXX", spath[600];
+		FILE *f;
+
+		ck_assert_ptr_nonnull(mkdtemp(sdir));
+		snprintf(spath, sizeof(spath), "%s/radius.secret", sdir);
+		f = fopen(spath, "w");
+		fputs("from-a-file\nsecond line\n", f);
+		fclose(f);
+		chmod(spath, 0600);
+		snprintf(text, sizeof(text), "radius: { servers = ( { address = \"127.0.0.1\"; "
+			 "secret_file = \"%s\"; } ); };\n%s", spath, conn);
+		cfg = load_text(text, &d);
+		ck_assert_msg(cfg != NULL, "%s", d.nerrors ? d.errors[0] : "?");
+		ck_assert_uint_eq(cfg->radius.servers[0].secret.len, 11);
+		ck_assert_mem_eq(cfg->radius.servers[0].secret.ptr, "from-a-file", 11);
+		for (size_t i = 0; i < d.nwarnings; i++)	/* mode 0600: no warning of it */
+			ck_assert_ptr_null(strstr(d.warnings[i], "secret_file"));
+		config_free(cfg);
+		conf_diag_free(&d);
+		chmod(spath, 0644);
+		cfg = load_text(text, &d);
+		ck_assert_ptr_nonnull(cfg);
+		ck_assert_uint_ge(d.nwarnings, 1);
+		ck_assert_ptr_nonnull(strstr(d.warnings[0], "secret_file"));
+		config_free(cfg);
+		conf_diag_free(&d);
+		unlink(spath);
+		rmdir(sdir);
+	}
+	/* no servers for an eap-radius connection */
+	ck_assert_ptr_null(load_text(conn, &d));
+	ck_assert_ptr_nonnull(strstr(d.errors[0], "remote auth = eap-radius but no radius"));
+	conf_diag_free(&d);
+	/* a host name, and a server without a secret */
+	snprintf(text, sizeof(text), "radius: { servers = ( { address = \"radius.example\"; "
+		 "secret = \"x\"; } ); };\n%s", conn);
+	ck_assert_ptr_null(load_text(text, &d));
+	ck_assert_ptr_nonnull(strstr(d.errors[0], "IPv4 or IPv6 literal"));
+	conf_diag_free(&d);
+	snprintf(text, sizeof(text), "radius: { servers = ( { address = \"127.0.0.1\"; } ); };"
+		 "\n%s", conn);
+	ck_assert_ptr_null(load_text(text, &d));
+	ck_assert_ptr_nonnull(strstr(d.errors[0], "needs 'secret' or 'secret_file'"));
+	conf_diag_free(&d);
+}
+END_TEST
+
 static void write_file(const char *dir, const char *name, const char *text)
 {
 	char path[600];
@@ -583,6 +679,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_world_readable_secrets_warn);
 	tcase_add_test(tc, test_pair_secrets);
 	tcase_add_test(tc, test_eap_secrets);
+	tcase_add_test(tc, test_radius);
 	tcase_add_test(tc, test_include_targets_must_be_regular_files);
 	tcase_add_test(tc, test_errors_escape_control_bytes);
 	suite_add_tcase(s, tc);

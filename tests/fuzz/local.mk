@@ -71,3 +71,12 @@ tests_fuzz_fuzz_eap_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS)
 tests_fuzz_fuzz_eap_LDFLAGS = $(FUZZER_LINK_FLAGS)
 tests_fuzz_fuzz_eap_LDADD = $(EAP_LIBS)
 endif
+
+# RADIUS responses (src/ike/auth/radius.h): check, attribute walk, MPPE keys.
+if FUZZING
+noinst_PROGRAMS += tests/fuzz/fuzz_radius
+tests_fuzz_fuzz_radius_SOURCES = tests/fuzz/fuzz_radius.c
+tests_fuzz_fuzz_radius_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS)
+tests_fuzz_fuzz_radius_LDFLAGS = $(FUZZER_LINK_FLAGS)
+tests_fuzz_fuzz_radius_LDADD = $(EAP_LIBS)
+endif

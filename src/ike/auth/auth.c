@@ -14,7 +14,8 @@
 extern const struct auth_method auth_method_psk;
 extern const struct auth_method auth_method_pubkey, auth_method_rsa, auth_method_ecdsa,
 	auth_method_ed25519, auth_method_ed448;
-extern const struct auth_method auth_method_eap_md5, auth_method_eap_mschapv2;
+extern const struct auth_method auth_method_eap_md5, auth_method_eap_mschapv2,
+	auth_method_eap_radius;
 
 /* One row per method; EAP adds its own here. */
 static const struct auth_method *const methods[] = {
@@ -26,6 +27,7 @@ static const struct auth_method *const methods[] = {
 	&auth_method_ed448,
 	&auth_method_eap_md5,
 	&auth_method_eap_mschapv2,
+	&auth_method_eap_radius,
 };
 
 const struct auth_method *auth_method_of(unsigned conf_auth)

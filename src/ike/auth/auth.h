@@ -54,7 +54,10 @@ enum auth_result {
 	AUTH_FAILED = -1,
 	AUTH_OK = 0,
 	AUTH_MORE = 1,		/* another IKE_AUTH round follows (EAP) */
+	AUTH_PENDING = 2,	/* round: the answer comes later, through resume */
 };
+
+struct engine_eap_answer;
 
 /* One AUTH payload's content (ours, before encoding). */
 struct auth_value {
@@ -101,6 +104,9 @@ struct auth_method {
 	enum auth_result (*verify)(struct auth_io *io, const struct ike_pl_auth *a);
 	/* A further IKE_AUTH round (multi-round methods); NULL: single round. */
 	enum auth_result (*round)(struct auth_io *io);
+	/* The answer to a round that said AUTH_PENDING (eap-radius): as
+	 * round, with the message to send in io->eap_out. */
+	enum auth_result (*resume)(struct auth_io *io, const struct engine_eap_answer *a);
 };
 
 /* The row for an enum conf_auth value; NULL if none. */

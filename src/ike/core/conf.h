@@ -55,9 +55,10 @@ enum conf_auth {
 	CONF_AUTH_ED448,
 	CONF_AUTH_EAP_MD5,		/* EAP (RFC 7296 2.16), src/ike/auth/auth_eap.c */
 	CONF_AUTH_EAP_MSCHAPV2,
+	CONF_AUTH_EAP_RADIUS,		/* EAP relayed to RADIUS (config_radius.c) */
 };
 #define CONF_AUTH_IS_PUBKEY(a) ((a) >= CONF_AUTH_PUBKEY && (a) <= CONF_AUTH_ED448)
-#define CONF_AUTH_IS_EAP(a) ((a) >= CONF_AUTH_EAP_MD5 && (a) <= CONF_AUTH_EAP_MSCHAPV2)
+#define CONF_AUTH_IS_EAP(a) ((a) >= CONF_AUTH_EAP_MD5 && (a) <= CONF_AUTH_EAP_RADIUS)
 
 enum conf_send_cert { CONF_SEND_CERT_IFASKED = 0, CONF_SEND_CERT_ALWAYS, CONF_SEND_CERT_NEVER };
 enum conf_revocation { CONF_REV_RELAXED = 0, CONF_REV_IFURI, CONF_REV_STRICT };
@@ -158,6 +159,25 @@ struct conf_pool {
 	size_t ndns, nsubnets;
 };
 
+/* radius = { servers = ( { address; auth_port; secret | secret_file; } ); ... }
+ * (strongSwan's eap-radius plugin settings of the same names) */
+#define CONF_RADIUS_MAX_SERVERS	8
+struct conf_radius_server {
+	char *address, *secret_text, *secret_file;
+	uint64_t auth_port;
+	struct addr addr;		/* address, auth_port */
+	struct secret secret;		/* from secret or secret_file */
+	struct conf_loc loc;
+};
+
+struct conf_radius {
+	struct conf_radius_server servers[CONF_RADIUS_MAX_SERVERS];
+	size_t nservers;
+	double retransmit_timeout;	/* seconds per try */
+	uint64_t retransmit_tries;	/* sends per server */
+	char *nas_identifier;
+};
+
 struct conf_conn {
 	char *name;
 	struct conf_loc loc;
@@ -237,6 +257,7 @@ struct config {
 	size_t nconns;
 	struct conf_pool *pools;
 	size_t npools;
+	struct conf_radius radius;
 	char **files;			/* interned file names for conf_loc */
 	size_t nfiles;
 	struct strmap conn_index;	/* name -> &conns[i], once loaded */

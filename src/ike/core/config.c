@@ -1011,6 +1011,7 @@ static const struct rule top_rules[] = {
 	{ "secrets", RK_FN, 0, 0, 0, NULL, 0, load_secrets_fn },
 	{ "connections", RK_FN, 0, 0, 0, NULL, 0, load_conns_fn },
 	{ "pools", RK_FN, 0, 0, 0, NULL, 0, conf_load_pools },
+	{ "radius", RK_FN, 0, 0, 0, NULL, 0, conf_load_radius },
 };
 
 struct config *config_load(const char *path, struct conf_diag *diag)
@@ -1031,11 +1032,12 @@ struct config *config_load_flags(const char *path, unsigned flags, struct conf_d
 		strv_push(&diag->errors, &diag->nerrors, strdup("out of memory"));
 		goto fail;
 	}
+	conf_radius_defaults(&cfg->radius);
 	have_lc = 1;
 	if (read_file(&ctx, &lc, path, &dir) < 0)
 		goto fail;
 	conf_apply_rules(&ctx, config_root_setting(&lc), top_rules, NAMES_LEN(top_rules), cfg,
-			 "the top level (global, secrets, connections, pools)");
+			 "the top level (global, secrets, connections, pools, radius)");
 	if (cfg->global.secrets_file && (flags & CONF_LOAD_ONE_FILE))
 		conf_error_at(&ctx, (struct conf_loc){ path, 0 }, "secrets_file not read (one-file mode)");
 	else if (cfg->global.secrets_file)
@@ -1043,6 +1045,7 @@ struct config *config_load_flags(const char *path, unsigned flags, struct conf_d
 	conf_check_conn_pki(&ctx);
 	conf_check_conn_secrets(&ctx);
 	conf_check_conn_pools(&ctx);
+	conf_check_conn_radius(&ctx);
 	check_secret_files(&ctx);
 	for (size_t i = 0; i < cfg->nconns && !diag->nerrors; i++)
 		if (strmap_put(&cfg->conn_index, cfg->conns[i].name, &cfg->conns[i]) < 0)
@@ -1078,6 +1081,7 @@ void config_free(struct config *cfg)
 		conf_free_conn(&cfg->conns[i]);
 	free(cfg->conns);
 	conf_free_pools(cfg);
+	conf_free_radius(&cfg->radius);
 	for (i = 0; i < cfg->nfiles; i++)
 		free(cfg->files[i]);
 	free(cfg->files);

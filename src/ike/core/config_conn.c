@@ -45,6 +45,7 @@ static const struct name_entry auth_names[] = {
 	{ CONF_AUTH_PSK, "psk" }, { CONF_AUTH_PUBKEY, "pubkey" }, { CONF_AUTH_RSA, "rsa" },
 	{ CONF_AUTH_ECDSA, "ecdsa" }, { CONF_AUTH_ED25519, "ed25519" }, { CONF_AUTH_ED448, "ed448" },
 	{ CONF_AUTH_EAP_MD5, "eap-md5" }, { CONF_AUTH_EAP_MSCHAPV2, "eap-mschapv2" },
+	{ CONF_AUTH_EAP_RADIUS, "eap-radius" },
 };
 
 static const char *name_of(const struct name_entry *tab, size_t n, unsigned v)
@@ -219,7 +220,7 @@ static int load_side_auth(struct conf_ctx *ctx, const config_setting_t *s, void 
 		return -1;
 	if (names_find(auth_names, NAMES_LEN(auth_names), v, &side->auth) < 0) {
 		conf_error(ctx, s, "'auth' = \"%s\" is not one of: psk, pubkey, rsa, ecdsa, ed25519, ed448, "
-			   "eap-md5, eap-mschapv2", v);
+			   "eap-md5, eap-mschapv2, eap-radius", v);
 		return -1;
 	}
 	return 0;

@@ -83,6 +83,12 @@ int conf_load_vips(struct conf_ctx *ctx, const config_setting_t *s, void *obj);
 void conf_check_conn_pools(struct conf_ctx *ctx);
 void conf_free_pools(struct config *cfg);
 
+/* config_radius.c */
+int conf_load_radius(struct conf_ctx *ctx, const config_setting_t *s, void *obj);
+void conf_radius_defaults(struct conf_radius *r);
+void conf_check_conn_radius(struct conf_ctx *ctx);
+void conf_free_radius(struct conf_radius *r);
+
 /* config_pki.c */
 extern const struct name_entry conf_send_cert_names[], conf_revocation_names[];
 extern const size_t conf_nsend_cert_names, conf_nrevocation_names;

@@ -16,6 +16,7 @@
 #include "ike/core/ctlcerts.h"
 #include "ike/core/ctlconf.h"
 #include "ike/core/daemon.h"
+#include "ike/core/diag.h"
 
 typedef void (*cmd_fn)(struct daemon *d, struct ctl_client *c, const struct ctl_val *req,
 		       struct ctl_enc *resp);
@@ -64,6 +65,36 @@ static void cmd_show_conns(struct daemon *d, struct ctl_client *c, const struct 
 		if (!only || only == &d->cfg->conns[i])
 			ctl_put_conn(resp, NULL, &d->cfg->conns[i]);
 	ctl_end(resp);
+}
+
+static void count_sa(const struct engine_ike_sa_info *sa, void *arg)
+{
+	uint64_t *n = arg;
+
+	n[strcmp(sa->state, "ESTABLISHED") == 0]++;
+}
+
+/* diagnose CONN: its recent failures and log lines, with advice (diag.c). */
+static void cmd_diagnose(struct daemon *d, struct ctl_client *c, const struct ctl_val *req,
+			 struct ctl_enc *resp)
+{
+	const struct conf_conn *conn;
+	uint64_t n[2] = { 0, 0 };	/* other states, established */
+
+	(void)c;
+	if (check_conn(d, req, resp, &conn) < 0)
+		return;
+	if (!conn) {
+		fail(resp, "diagnose needs a connection name");
+		return;
+	}
+	ctl_put_bool(resp, "ok", 1);
+	ctl_put_str(resp, "conn", conn->name);
+	if (d->engine)
+		engine_list_ike_sas(d->engine, conn->name, count_sa, n);
+	ctl_put_u64(resp, "ike_sas_established", n[1]);
+	ctl_put_u64(resp, "ike_sas_other", n[0]);
+	diag_put(d->diag, conn->name, resp);
 }
 
 static void cmd_show_certs(struct daemon *d, struct ctl_client *c, const struct ctl_val *req,
@@ -786,6 +817,7 @@ static const struct {
 	{ "log", cmd_log },
 	{ "metrics", cmd_metrics },
 	{ "monitor", cmd_monitor },
+	{ "diagnose", cmd_diagnose },
 };
 
 void daemon_ctl_request(void *arg, struct ctl_client *c, const struct ctl_val *req,
@@ -822,6 +854,7 @@ void daemon_engine_event(const struct engine_event *ev, void *arg)
 
 	daemon_updown(d, ev);
 	ctl_wait_event(d, ev);
+	diag_event(d->diag, ev);
 	if (!d->ctl || ctl_server_monitors(d->ctl) == 0 || ctl_enc_init(&e, CTL_MSG_EVENT) < 0)
 		return;
 	ctl_put_str(&e, "event", ev->kind == ENGINE_EV_IKE_STATE ? "ike_state" : "child_state");

@@ -6,6 +6,7 @@
 
 #include "common/log.h"
 #include "common/loop.h"
+#include "ike/core/radius_client.h"
 #include "ike/core/sdnotify.h"
 
 void daemon_apply_log_levels(const struct daemon *d)
@@ -69,6 +70,8 @@ int daemon_reload(struct daemon *d, int dry_run, struct reload_result *r)
 	log_plan(&r->plan);
 	old = d->cfg;
 	d->cfg = new;
+	if (d->radius)
+		radius_client_set_config(d->radius, &d->cfg->radius);
 	config_free(old);
 	daemon_apply_log_levels(d);
 	d->reloads++;

@@ -32,6 +32,8 @@ struct daemon {
 	int in_sink;			/* the log sink is running (no recursion) */
 	struct updown_runner *updown;	/* updown scripts (updown.h) */
 	struct ctl_wait *waits;		/* "ikectl initiate" waiting (ctlwait.c) */
+	struct diag *diag;		/* "ikectl diagnose" (diag.c), may be NULL */
+	struct radius_client *radius;	/* the engine's EAP backend (eap-radius) */
 };
 
 struct reload_result {

@@ -277,6 +277,44 @@ struct engine_event {
 	const struct engine_updown *updown;	/* CHILD SA up/down, else NULL */
 };
 
+/* ---- EAP relayed to a backend (remote.auth = "eap-radius") ---- */
+
+/*
+ * The engine hands each EAP message of a client to the backend the daemon
+ * registered and answers the client only when engine_eap_answer() comes
+ * back (the loop keeps serving everyone else meanwhile).  One message per
+ * IKE SA is outstanding at a time; cancel is called when the IKE SA goes
+ * first, and no answer may follow it.
+ */
+struct engine_eap_request {
+	uint64_t ike_sa_id;
+	const char *identity;		/* the client's EAP identity */
+	const struct addr *local, *remote;	/* the IKE SA's addresses */
+	const uint8_t *eap;
+	size_t eap_len;
+};
+
+enum engine_eap_result { ENGINE_EAP_FAIL = -1, ENGINE_EAP_MORE = 0, ENGINE_EAP_ACCEPT = 1 };
+
+struct engine_eap_answer {
+	uint64_t ike_sa_id;
+	enum engine_eap_result result;
+	const uint8_t *eap;		/* the EAP message for the client; may be absent */
+	size_t eap_len;
+	const uint8_t *msk;		/* ACCEPT: the MSK (RFC 5247), or none */
+	size_t msk_len;
+	const char *why;		/* FAIL: the reason, for the log */
+};
+
+struct engine_eap_backend {
+	int (*submit)(void *arg, const struct engine_eap_request *r);	/* 0 or -1 */
+	void (*cancel)(void *arg, uint64_t ike_sa_id);
+	void *arg;
+};
+
+void engine_set_eap_backend(struct engine *e, const struct engine_eap_backend *b);
+void engine_eap_answer(struct engine *e, const struct engine_eap_answer *a);
+
 typedef void (*engine_event_fn)(const struct engine_event *ev, void *arg);
 /* The engine calls fn at every state change (from its one state function). */
 void engine_set_event_cb(struct engine *e, engine_event_fn fn, void *arg);

@@ -16,6 +16,8 @@
 #include "common/loop.h"
 #include "ike/core/caps.h"
 #include "ike/core/daemon.h"
+#include "ike/core/diag.h"
+#include "ike/core/radius_client.h"
 #include "ike/core/sdnotify.h"
 #include "kernel/kernel.h"
 
@@ -190,6 +192,15 @@ static int metrics_body(void *arg, enum metrics_format f, char **body, size_t *l
 	return metrics_text(arg, f, body, len);
 }
 
+/* The RADIUS client's answer goes to the IKE SA waiting for it. */
+static void radius_answer(void *arg, const struct engine_eap_answer *a)
+{
+	struct daemon *d = arg;
+
+	if (d->engine)
+		engine_eap_answer(d->engine, a);
+}
+
 static int start(struct daemon *d)
 {
 	char err[256];
@@ -207,6 +218,7 @@ static int start(struct daemon *d)
 	}
 	d->start_ms = loop_now_ms(d->loop);
 	d->updown = updown_new(d->loop);
+	d->diag = diag_new();	/* without it, diagnose reports nothing */
 	if (!d->updown) {
 		log_err(LS_DMN, "out of memory");
 		return -1;
@@ -223,6 +235,13 @@ static int start(struct daemon *d)
 		return -1;
 	}
 	engine_set_event_cb(d->engine, daemon_engine_event, d);
+	d->radius = radius_client_new(d->loop, &d->cfg->radius, radius_answer, d);
+	if (!d->radius) {
+		log_err(LS_DMN, "out of memory");
+		return -1;
+	}
+	engine_set_eap_backend(d->engine, &(struct engine_eap_backend){
+		radius_client_submit, radius_client_cancel, d->radius });
 	if (d->cfg->global.metrics_listen) {
 		d->metrics = metrics_http_new(d->loop, d->cfg->global.metrics_listen, metrics_body,
 					      d, err, sizeof(err));
@@ -246,6 +265,8 @@ static void stop(struct daemon *d)
 	if (d->engine)
 		engine_shutdown(d->engine);
 	d->engine = NULL;
+	radius_client_free(d->radius);	/* after the engine: its SAs cancel sessions */
+	d->radius = NULL;
 	ctl_wait_abort(d, "the daemon is stopping");
 	log_set_sink(NULL, NULL);	/* monitors go away with the socket */
 	ctl_server_free(d->ctl);
@@ -257,6 +278,8 @@ static void stop(struct daemon *d)
 		updown_free(d->updown);
 		d->updown = NULL;
 	}
+	diag_free(d->diag);
+	d->diag = NULL;
 	pidfile_release(&d->pid);
 	if (d->loop)
 		loop_free(d->loop);

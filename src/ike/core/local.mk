@@ -8,6 +8,7 @@ src_ike_core_libikecore_a_SOURCES = \
 	src/ike/core/ident.c src/ike/core/ident.h \
 	src/ike/core/tsspec.c src/ike/core/tsspec.h \
 	src/ike/core/config.c src/ike/core/config_conn.c src/ike/core/conffile.c src/ike/core/config_pki.c src/ike/core/config_pool.c \
+	src/ike/core/config_radius.c \
 	src/ike/core/conf.h src/ike/core/confload.h \
 	src/ike/core/ctlproto.c src/ike/core/ctlproto.h src/ike/core/ctlstream.c \
 	src/ike/core/ctlconf.c src/ike/core/ctlconf.h \
@@ -28,7 +29,9 @@ DAEMON_CTL_SOURCES = \
 	src/ike/core/ctlcmds.c src/ike/core/ctlwait.c \
 	src/ike/core/ctlserver.c src/ike/core/ctlserver.h \
 	src/ike/core/sdnotify.c src/ike/core/sdnotify.h \
-	src/ike/core/metrics.c
+	src/ike/core/metrics.c \
+	src/ike/core/diag.c src/ike/core/diag.h \
+	src/ike/core/radius_client.c src/ike/core/radius_client.h
 src_ike_ikedaemon_SOURCES = \
 	src/ike/core/ikedaemon.c \
 	$(DAEMON_CTL_SOURCES) \

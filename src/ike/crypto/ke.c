@@ -6,7 +6,6 @@
  */
 #include "ike/crypto/ke.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
 
+#include "common/tcache.h"
 #include "ike/crypto/ke_modp.h"
 #include "ike/crypto/xform.h"
 
@@ -45,10 +45,6 @@ struct ke_cache {
 	EVP_PKEY *ec_params[KE_CACHE_SLOTS];	/* KEK_ECP: the curve, no key */
 };
 
-static pthread_key_t ke_cache_key;
-static pthread_once_t ke_cache_once = PTHREAD_ONCE_INIT;
-static int ke_cache_ready;
-
 static void ke_cache_free(void *p)
 {
 	struct ke_cache *c = p;
@@ -62,28 +58,13 @@ static void ke_cache_free(void *p)
 	free(c);
 }
 
-static void ke_cache_init(void)
-{
-	ke_cache_ready = pthread_key_create(&ke_cache_key, ke_cache_free) == 0;
-}
+static struct tcache ke_tcache = TCACHE_INIT(sizeof(struct ke_cache), ke_cache_free);
 
 /* This thread's cache; NULL when none can be made (callers then fall
  * back to a context of their own). */
 static struct ke_cache *ke_cache(void)
 {
-	struct ke_cache *c;
-
-	if (pthread_once(&ke_cache_once, ke_cache_init) != 0 || !ke_cache_ready)
-		return NULL;
-	c = pthread_getspecific(ke_cache_key);
-	if (c)
-		return c;
-	c = calloc(1, sizeof(*c));
-	if (c && pthread_setspecific(ke_cache_key, c) != 0) {
-		free(c);
-		c = NULL;
-	}
-	return c;
+	return tcache_get(&ke_tcache);
 }
 
 static size_t ke_slot(const struct ke_alg *alg)

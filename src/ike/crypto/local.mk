@@ -6,6 +6,7 @@ src_ike_crypto_libikecrypto_a_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS) $(GMP_CFLA
 src_ike_crypto_libikecrypto_a_SOURCES = \
 	src/ike/crypto/xform.c src/ike/crypto/xform.h \
 	src/ike/crypto/mac.c src/ike/crypto/mac.h \
+	src/ike/crypto/ossl_fetch.c src/ike/crypto/ossl_fetch.h \
 	src/ike/crypto/ke.c src/ike/crypto/ke.h \
 	src/ike/crypto/ke_modp.c src/ike/crypto/ke_modp.h \
 	src/ike/crypto/keymat.c src/ike/crypto/keymat.h \

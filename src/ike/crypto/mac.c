@@ -4,7 +4,10 @@
  * (ECB mode on single blocks), following RFC 3566 section 4.
  */
 #include "ike/crypto/mac.h"
+#include "common/tcache.h"
+#include "ike/crypto/ossl_fetch.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/core_names.h>
@@ -13,23 +16,82 @@
 
 #define AES_BLOCK 16
 
+/*
+ * Per-thread MAC contexts with the algorithm parameter set but no key
+ * (one per algorithm and digest/cipher name), duplicated for each MAC:
+ * setting the digest parameter makes OpenSSL fetch the digest by name,
+ * which cost more than the HMAC itself (issue 17).  HMAC only: OpenSSL's
+ * CMAC refuses to duplicate a context without a key.  The thread's exit
+ * frees them.
+ */
+#define MAC_TMPL_SLOTS	12
+
+struct mac_tmpl {
+	char alg[16], pval[32];
+	EVP_MAC_CTX *ctx;
+};
+
+static void mac_tmpl_free(void *p)
+{
+	struct mac_tmpl *t = p;
+	size_t i;
+
+	for (i = 0; i < MAC_TMPL_SLOTS; i++)
+		EVP_MAC_CTX_free(t[i].ctx);
+	free(t);
+}
+
+static struct tcache mac_tcache =
+	TCACHE_INIT(MAC_TMPL_SLOTS * sizeof(struct mac_tmpl), mac_tmpl_free);
+
+static EVP_MAC_CTX *mac_tmpl_make(const char *alg, const char *pname, const char *pval)
+{
+	EVP_MAC *mac = ossl_mac_fetch(alg);
+	EVP_MAC_CTX *ctx = mac ? EVP_MAC_CTX_new(mac) : NULL;
+	OSSL_PARAM params[2];
+
+	params[0] = OSSL_PARAM_construct_utf8_string(pname, (char *)pval, 0);
+	params[1] = OSSL_PARAM_construct_end();
+	EVP_MAC_free(mac);	/* the context holds its own reference */
+	if (ctx && EVP_MAC_CTX_set_params(ctx, params) != 1) {
+		EVP_MAC_CTX_free(ctx);
+		ctx = NULL;
+	}
+	return ctx;
+}
+
+/* A fresh context for alg with pname = pval set, ready for EVP_MAC_init. */
+static EVP_MAC_CTX *mac_ctx_new(const char *alg, const char *pname, const char *pval)
+{
+	struct mac_tmpl *t;
+	size_t i;
+
+	t = tcache_get(&mac_tcache);
+	/* CMAC cannot duplicate a context that has no key yet: HMAC only. */
+	if (!t || strcmp(alg, "HMAC") || strlen(pval) >= sizeof(t->pval))
+		return mac_tmpl_make(alg, pname, pval);
+	for (i = 0; i < MAC_TMPL_SLOTS && t[i].ctx; i++)
+		if (!strcmp(t[i].alg, alg) && !strcmp(t[i].pval, pval))
+			return EVP_MAC_CTX_dup(t[i].ctx);
+	if (i == MAC_TMPL_SLOTS)
+		return mac_tmpl_make(alg, pname, pval);
+	t[i].ctx = mac_tmpl_make(alg, pname, pval);
+	if (!t[i].ctx)
+		return NULL;
+	strcpy(t[i].alg, alg);
+	strcpy(t[i].pval, pval);
+	return EVP_MAC_CTX_dup(t[i].ctx);
+}
+
 static int mac_run(const char *alg, const char *pname, const char *pval,
 		   const uint8_t *key, size_t keylen, const struct cbuf *in,
 		   size_t nin, uint8_t *out, size_t outcap, size_t *outlen)
 {
-	EVP_MAC *mac = NULL;
-	EVP_MAC_CTX *ctx = NULL;
-	OSSL_PARAM params[2];
+	EVP_MAC_CTX *ctx = mac_ctx_new(alg, pname, pval);
 	size_t i;
 	int rc = CR_ERR;
 
-	params[0] = OSSL_PARAM_construct_utf8_string(pname, (char *)pval, 0);
-	params[1] = OSSL_PARAM_construct_end();
-	mac = EVP_MAC_fetch(NULL, alg, NULL);
-	if (!mac)
-		goto out;
-	ctx = EVP_MAC_CTX_new(mac);
-	if (!ctx || EVP_MAC_init(ctx, key, keylen, params) != 1)
+	if (!ctx || EVP_MAC_init(ctx, key, keylen, NULL) != 1)
 		goto out;
 	for (i = 0; i < nin; i++)
 		if (in[i].len && EVP_MAC_update(ctx, in[i].p, in[i].len) != 1)
@@ -39,7 +101,6 @@ static int mac_run(const char *alg, const char *pname, const char *pval,
 	rc = CR_OK;
 out:
 	EVP_MAC_CTX_free(ctx);
-	EVP_MAC_free(mac);
 	return rc;
 }
 
@@ -87,7 +148,7 @@ int mac_xcbc(const uint8_t key[16], const struct cbuf *in, size_t nin, uint8_t o
 	int rc = CR_ERR;
 
 	memset(e, 0, sizeof(e));
-	ecb = EVP_CIPHER_fetch(NULL, "AES-128-ECB", NULL);
+	ecb = ossl_cipher_fetch("AES-128-ECB");
 	ctx = EVP_CIPHER_CTX_new();
 	if (!ecb || !ctx || aes_ecb_key(ctx, ecb, key) < 0)
 		goto out;

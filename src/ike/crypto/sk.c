@@ -14,6 +14,7 @@
 #include <openssl/rand.h>
 
 #include "ike/crypto/mac.h"
+#include "ike/crypto/ossl_fetch.h"
 
 #define SK_MAX_IV	16
 #define SK_MAX_ICV	32
@@ -100,7 +101,7 @@ static size_t make_nonce(const struct sk_ctx *c, const uint8_t *iv, uint8_t *non
 static int classic_run(const struct sk_ctx *c, int enc, const uint8_t *iv,
 		       const uint8_t *in, size_t len, uint8_t *out)
 {
-	EVP_CIPHER *ciph = EVP_CIPHER_fetch(NULL, c->encr->ossl, NULL);
+	EVP_CIPHER *ciph = ossl_cipher_fetch(c->encr->ossl);
 	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
 	uint8_t ivbuf[SK_MAX_NONCE];
 	int n = 0, m = 0, rc = CR_ERR;
@@ -127,7 +128,7 @@ static int aead_run(const struct sk_ctx *c, int enc, const uint8_t *iv,
 		    const uint8_t *aad, size_t aad_len, const uint8_t *in, size_t len,
 		    uint8_t *out, uint8_t *tag)
 {
-	EVP_CIPHER *ciph = EVP_CIPHER_fetch(NULL, c->encr->ossl, NULL);
+	EVP_CIPHER *ciph = ossl_cipher_fetch(c->encr->ossl);
 	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
 	uint8_t nonce[SK_MAX_NONCE];
 	int nlen = (int)make_nonce(c, iv, nonce), tlen = c->encr->icv_len;

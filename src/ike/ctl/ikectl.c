@@ -476,6 +476,19 @@ static int cmd_metrics(struct invocation *inv)
 }
 
 /* import-swanctl FILE: ike.conf on stdout, what was left behind on stderr (no daemon needed) */
+/* diagnose CONN: recent failures, log lines and advice. */
+static int cmd_diagnose(struct invocation *inv)
+{
+	struct ctl_enc req;
+
+	if (inv->argc != 1)
+		return usage_error("diagnose needs one connection name");
+	if (request(inv, "diagnose", &req) < 0)
+		return EXIT_UNREACHABLE;
+	ctl_put_str(&req, "conn", inv->argv[0]);
+	return run(inv, &req, print_diagnose);
+}
+
 static int cmd_import_swanctl(struct invocation *inv)
 {
 	struct snode root;
@@ -576,6 +589,8 @@ static const struct subcmd subcmds[] = {
 	{ "metrics", cmd_metrics, "[--openmetrics]",
 	  "the metrics /metrics serves (Prometheus text format, or OpenMetrics)" },
 	{ "monitor", cmd_monitor, "", "follow log lines and SA state changes" },
+	{ "diagnose", cmd_diagnose, "CONN",
+	  "why CONN failed lately: the causes, the log lines that explain them, advice" },
 	{ "import-swanctl", cmd_import_swanctl, "FILE",
 	  "print FILE (strongSwan's swanctl.conf) as ike.conf; what is left out goes to stderr" },
 	{ "help", cmd_help, "", "this list" },

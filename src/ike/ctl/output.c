@@ -276,6 +276,36 @@ void print_pools(const struct ctl_val *resp)
 		no_engine_note(resp, "address pools");
 }
 
+void print_diagnose(const struct ctl_val *resp)
+{
+	const struct ctl_val *fails = list(resp, "failures"), *lines = list(resp, "lines");
+	const char *advice = ctl_get_str(resp, "advice");
+	char a[32];
+
+	printf("%s: %" PRIu64 " IKE SA%s established, %" PRIu64 " in other states, %" PRIu64
+	       " failed handshake%s since start\n", str(resp, "conn"),
+	       u64(resp, "ike_sas_established"), u64(resp, "ike_sas_established") == 1 ? "" : "s",
+	       u64(resp, "ike_sas_other"), u64(resp, "failures_total"),
+	       u64(resp, "failures_total") == 1 ? "" : "s");
+	if (fails && fails->nkids) {
+		printf("\nlast failures:\n");
+		for (size_t i = 0; i < fails->nkids; i++)
+			printf("  %-12s IKE SA %" PRIu64 ": %s\n",
+			       ago(1, u64(&fails->kids[i], "ago_s"), a, sizeof(a)),
+			       u64(&fails->kids[i], "ike_sa_id"), str(&fails->kids[i], "cause"));
+	}
+	if (lines && lines->nkids) {
+		printf("\nwhat the daemon logged about it:\n");
+		for (size_t i = 0; i < lines->nkids; i++)
+			printf("  %-12s %s\n", ago(1, u64(&lines->kids[i], "ago_s"), a, sizeof(a)),
+			       str(&lines->kids[i], "text"));
+	}
+	if (!(fails && fails->nkids) && !(lines && lines->nkids))
+		printf("\nnothing went wrong lately (no failure and no message logged for it)\n");
+	if (advice && *advice)
+		printf("\nadvice: %s\n", advice);
+}
+
 void print_children(const struct ctl_val *resp)
 {
 	const struct ctl_val *chs = list(resp, "children");

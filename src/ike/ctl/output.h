@@ -11,6 +11,7 @@ void print_children(const struct ctl_val *resp);
 void print_kernel(const struct ctl_val *resp);
 void print_stats(const struct ctl_val *resp);
 void print_pools(const struct ctl_val *resp);
+void print_diagnose(const struct ctl_val *resp);
 void print_reload(const struct ctl_val *resp);
 void print_levels(const struct ctl_val *resp);
 void print_event(const struct ctl_val *ev);

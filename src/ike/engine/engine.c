@@ -355,6 +355,23 @@ void engine_set_event_cb(struct engine *e, engine_event_fn fn, void *arg)
 	e->ev_arg = arg;
 }
 
+void engine_set_eap_backend(struct engine *e, const struct engine_eap_backend *b)
+{
+	e->eap_backend = *b;
+}
+
+void engine_eap_answer(struct engine *e, const struct engine_eap_answer *a)
+{
+	struct ike_sa *sa = ike_sa_by_id(e, a->ike_sa_id);
+
+	if (!sa || !sa->eap) {
+		log_dbg(LS_IKE, "IKE SA %llu: EAP answer for an IKE SA no longer waiting",
+			(unsigned long long)a->ike_sa_id);
+		return;
+	}
+	auth_eap_resume(sa, a);
+}
+
 void engine_get_stats(struct engine *e, struct engine_stats *out)
 {
 	*out = e->stats;

@@ -100,6 +100,8 @@ void auth_eap_begin(struct ike_sa *sa, const struct ike_msg *m, struct out_msg *
 		    const struct auth_value *ours);
 /* Responder: a later IKE_AUTH request (EAP, then the final AUTH). */
 void auth_eap_rx_request(struct ike_sa *sa, const struct ike_msg *m);
+/* The backend's answer to the EAP message relayed last (eap-radius). */
+void auth_eap_resume(struct ike_sa *sa, const struct engine_eap_answer *a);
 /* Initiator: the answer to our IKE_AUTH request without AUTH. */
 void auth_eap_rx_first(struct ike_sa *sa, const struct ike_msg *m, const uint8_t *pkt,
 		       size_t len);

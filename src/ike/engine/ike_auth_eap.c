@@ -184,6 +184,7 @@ void auth_eap_rx_request(struct ike_sa *sa, const struct ike_msg *m)
 	struct auth_io io;
 	const struct auth_method *am = eap_io(sa, 0, 1, &io);
 	struct out_msg o;
+	enum auth_result r;
 
 	out_init(&o, IKE_AUTH, 1, 0);
 	if (!am) {
@@ -196,7 +197,36 @@ void auth_eap_rx_request(struct ike_sa *sa, const struct ike_msg *m)
 		srv_final(sa, am, &io, &a->u.auth, &o);
 		return;
 	}
-	if (eap_round(am, &io, m, &o) != AUTH_MORE) {
+	r = eap_round(am, &io, m, &o);
+	if (r == AUTH_PENDING)
+		return;		/* answered by auth_eap_resume(); repeats dropped meanwhile */
+	if (r != AUTH_MORE) {
+		srv_fail(sa, &o, io.why);
+		return;
+	}
+	msg_send_response(sa, &o, NULL);
+}
+
+void auth_eap_resume(struct ike_sa *sa, const struct engine_eap_answer *a)
+{
+	struct auth_io io;
+	const struct auth_method *am = eap_io(sa, 0, 1, &io);
+	struct ike_payload *q;
+	struct out_msg o;
+	enum auth_result r;
+
+	out_init(&o, IKE_AUTH, 1, 0);
+	if (!am || !am->resume) {
+		srv_fail(sa, &o, am ? "EAP answer for a method without a backend" : io.why);
+		return;
+	}
+	io.out = &o;
+	r = am->resume(&io, a);
+	if (io.eap_out_len && (q = out_add(&o, PL_EAP))) {
+		q->u.eap.msg.p = io.eap_out;
+		q->u.eap.msg.len = io.eap_out_len;
+	}
+	if (r != AUTH_MORE) {
 		srv_fail(sa, &o, io.why);
 		return;
 	}

@@ -459,6 +459,7 @@ void init_rx_request(struct engine *e, const uint8_t *pkt, size_t len, const str
 		e->stats.packets_dropped++;
 		return;
 	}
+	log_ctx_set(conn->name);	/* engine_packet_in clears it */
 	if (redirect_gw_init(e, m, conn, local, remote) ||
 	    init_admit(e, m, conn, local, remote, &chosen, &conn) < 0)
 		return;

@@ -29,7 +29,9 @@ static void sa_giveup(uint32_t msgid, void *arg)
 	char buf[64];
 
 	snprintf(buf, sizeof(buf), "no response to request %u", msgid);
+	log_ctx_set(sa->conn ? sa->conn->name : NULL);	/* core/diag.c */
 	ike_sa_lost(sa, buf);
+	log_ctx_set(NULL);
 }
 
 static void on_half_open_timeout(void *arg)

@@ -145,6 +145,7 @@ struct engine {
 	struct engine_stats stats;
 	engine_event_fn ev_fn;
 	void *ev_arg;
+	struct engine_eap_backend eap_backend;	/* eap-radius: set by the daemon */
 	uint16_t port, port_natt;	/* our IKE ports (cfg->global) */
 	struct trap *traps;		/* trap.c: installed trap policies */
 	struct workq *wq;		/* crypto_job.c: workers, NULL: none */

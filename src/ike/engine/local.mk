@@ -98,7 +98,7 @@ TESTS += tests/engine/tshark-check.sh
 TESTS += tests/engine/layers.sh
 dist_noinst_SCRIPTS += tests/engine/layers.sh
 dist_noinst_SCRIPTS += tests/engine/tshark-check.sh tests/engine/interop-host.sh \
-	tests/engine/interop-pki.sh tests/engine/interop-pk-cases.sh tests/engine/interop-eap-cases.sh \
+	tests/engine/interop-pki.sh tests/engine/interop-pk-cases.sh tests/engine/interop-eap-cases.sh tests/engine/interop-radius-cases.sh \
 	tests/engine/interop-peer-cases.sh tests/engine/interop-redirect-cases.sh \
 	tests/engine/vm-interop.sh
 
@@ -224,6 +224,14 @@ tests_engine_test_eap_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_engine_test_eap_LDADD = $(tests_engine_test_exchange_LDADD)
 
 # BAD-INPUT for EAP rounds (hostile IKE_AUTH requests during EAP)
+# eap-radius: the IKE_AUTH answer deferred until the EAP backend answers
+check_PROGRAMS += tests/engine/test_eap_radius
+TESTS += tests/engine/test_eap_radius
+tests_engine_test_eap_radius_SOURCES = tests/engine/test_eap_radius.c tests/engine/pair.c tests/engine/pair.h
+tests_engine_test_eap_radius_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_engine_test_eap_radius_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_eap_radius_LDADD = $(tests_engine_test_exchange_LDADD)
+
 check_PROGRAMS += tests/engine/test_badinput_eap
 TESTS += tests/engine/test_badinput_eap
 tests_engine_test_badinput_eap_SOURCES = tests/engine/test_badinput_eap.c $(BADINPUT_SOURCES)

@@ -406,6 +406,7 @@ void engine_packet_in(struct engine *e, const uint8_t *pkt, size_t len,
 		}
 		if (spi_get(mp->hdr.spi_r) == 0) {
 			e->rx.init_request(e, pkt, len, mp, local, remote);
+			log_ctx_set(NULL);
 			return;
 		}
 	}
@@ -419,8 +420,11 @@ void engine_packet_in(struct engine *e, const uint8_t *pkt, size_t len,
 	}
 	if (response && unprotected_invalid_spi((struct ike_sa *)en, mp, remote))
 		return;
+	/* log lines from here on belong to the SA's connection (core/diag.c) */
+	log_ctx_set(((struct ike_sa *)en)->conn ? ((struct ike_sa *)en)->conn->name : NULL);
 	if (response)
 		rx_response((struct ike_sa *)en, pkt, len, mp, local, remote, natt);
 	else
 		rx_request((struct ike_sa *)en, pkt, len, mp, local, remote, natt);
+	log_ctx_set(NULL);
 }
