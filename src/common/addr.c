@@ -181,3 +181,28 @@ const char *addr_str(const struct addr *a, char *buf, size_t size)
 		snprintf(buf, size, "%s", host);
 	return buf;
 }
+
+int addr_host_name_ok(const void *p, size_t len)
+{
+	const uint8_t *b = p;
+	size_t label = 0;
+
+	if (len == 0 || len > 253)
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		uint8_t c = b[i];
+
+		if (c == '.') {
+			if (label == 0)
+				return 0;
+			label = 0;
+			continue;
+		}
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '-' || c == '_'))
+			return 0;
+		if (++label > 63)
+			return 0;
+	}
+	return 1;
+}

@@ -22,6 +22,9 @@ struct addr {
 /* Parse a literal IPv4/IPv6 address (no hostnames); 0 on success, else -1
  * with *a cleared. */
 int addr_parse(struct addr *a, const char *s, uint16_t port);
+/* 1 if the len bytes at p are a host name: letters, digits, '-' and '_',
+ * dot-separated labels of 1..63 bytes, at most 253 in all (RFC 1035 2.3.4). */
+int addr_host_name_ok(const void *p, size_t len);
 int addr_from_sockaddr(struct addr *a, const struct sockaddr *sa, socklen_t len);
 /* Family-specific raw address bytes (4 or 16) and setter. */
 const uint8_t *addr_bytes(const struct addr *a, size_t *len);

@@ -230,6 +230,16 @@ START_TEST(test_pool_errors)
 }
 END_TEST
 
+/* RFC 5685 keys: gateways are addresses or host names */
+START_TEST(test_redirect_errors)
+{
+	EXPECT("err-redirect.conf",
+	       "err-redirect.conf:2: 'redirect': 'to' = \"gw two!\" is not an IP address or a host name",
+	       "err-redirect.conf:3: 'follow_redirects' must be true or false",
+	       "err-redirect.conf:10: 'redirect_to' = \"gw..example\" is not an IP address or a host name");
+}
+END_TEST
+
 START_TEST(test_secrets_errors)
 {
 	EXPECT("err-secrets.conf",
@@ -723,6 +733,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_wrong_types);
 	tcase_add_test(tc, test_selectors);
 	tcase_add_test(tc, test_secrets_errors);
+	tcase_add_test(tc, test_redirect_errors);
 	tcase_add_test(tc, test_pool_errors);
 	tcase_add_test(tc, test_names);
 	tcase_add_test(tc, test_values);

@@ -30,6 +30,8 @@
 #   eap-*        EAP-MD5, EAP-MSCHAPv2 and EAP-TLS, we as gateway and as client
 #                (interop-eap-cases.sh)
 #   eap-radius-* EAP relayed to FreeRADIUS (interop-radius-cases.sh)
+#   redirect-*   RFC 5685: charon redirected by us to a second ikedaemon,
+#                and we redirected by charon (interop-redirect-cases.sh)
 # After "default" and "wrong-psk", ikectl metrics and GET /metrics must
 # pass promtool and have counted both handshakes (completed / failed).
 #
@@ -48,7 +50,8 @@ SRCDIR_TESTS=$(cd "$(dirname "$0")" && pwd)
 . "$SRCDIR_TESTS/interop-peer-cases.sh"
 . "$SRCDIR_TESTS/interop-eap-cases.sh"
 . "$SRCDIR_TESTS/interop-radius-cases.sh"
-CASES=${*:-default invalid-ke modp-cbc transport ipv6 wrong-psk esp-mismatch dpd trap imported rw-gw rw-client $PK_CASES $PEER_CASES $EAP_CASES $RADIUS_CASES}
+. "$SRCDIR_TESTS/interop-redirect-cases.sh"
+CASES=${*:-default invalid-ke modp-cbc transport ipv6 wrong-psk esp-mismatch dpd trap imported rw-gw rw-client $PK_CASES $PEER_CASES $EAP_CASES $RADIUS_CASES $REDIRECT_CASES}
 CHARON=/usr/lib/ipsec/charon
 [ "$(id -u)" = 0 ] || exit 77
 [ -x "$CHARON" ] && command -v swanctl >/dev/null || exit 77
@@ -65,7 +68,9 @@ cleanup() {
 	[ -n "${DPID:-}" ] && kill "$DPID" 2>/dev/null
 	[ -n "${CPID:-}" ] && kill "$CPID" 2>/dev/null
 	[ -n "${RPID:-}" ] && kill "$RPID" 2>/dev/null
+	[ -n "${BPID:-}" ] && kill "$BPID" 2>/dev/null
 	sleep 0.3
+	[ -n "${NC:-}" ] && ip netns del "$NC" 2>/dev/null
 	ip netns del "$NA" 2>/dev/null
 	ip netns del "$NB" 2>/dev/null
 }
@@ -405,6 +410,7 @@ run_case() {
 	DFL='"default"'
 	case $1 in pk-*) run_pk_case "$1"; return ;; rw-*) run_rw_case "$1"; return ;; eap-radius-*) run_radius_case "$1"; return ;; eap-*) run_eap_case "$1"; return ;; esac
 	case $1 in childless-*|unique-*|encap-*|ports-*) run_peer_case "$1"; return ;; esac
+	case $1 in redirect-*) run_redirect_case "$1"; return ;; esac
 	case $1 in
 	default)
 		our_conf "$DFL" "$DFL" tunnel '"10.1.0.0/16"' '"10.2.0.0/16"' 4

@@ -75,9 +75,24 @@ struct config *pair_load_config(const char *text)
 	return cfg;
 }
 
+static void setup_n(struct pair *p, const char *const *texts, int n);
+
 void pair_setup(struct pair *p, const char *conf_a, const char *conf_b)
 {
 	const char *texts[2] = { conf_a ? conf_a : pair_conf_a, conf_b ? conf_b : pair_conf_b };
+
+	setup_n(p, texts, 2);
+}
+
+void pair_setup3(struct pair *p, const char *conf_a, const char *conf_b, const char *conf_c)
+{
+	const char *texts[3] = { conf_a, conf_b, conf_c };
+
+	setup_n(p, texts, 3);
+}
+
+static void setup_n(struct pair *p, const char *const *texts, int n)
+{
 	/* fast retransmissions: 20 ms, 30 ms, then give up after 45 ms more */
 	static const struct ike_retx_cfg retx = { 20, 1.5, 2, 0 };
 	struct engine_test_hooks hooks = { capture, NULL, NULL, 32,
@@ -86,13 +101,14 @@ void pair_setup(struct pair *p, const char *conf_a, const char *conf_b)
 	char err[256];
 
 	memset(p, 0, sizeof(*p));
+	p->npeers = n;
 	p->tail = &p->head;
 	p->loop = loop_new();
 	ck_assert_ptr_nonnull(p->loop);
 	/* virtual time: every timer exact, no test waits on the wall clock */
 	loop_clock_virtual(p->loop, PAIR_T0_MS);
 	memset(&ev, 0, sizeof(ev));
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < n; i++) {
 		struct pair_peer *s = &p->peer[i];
 
 		s->cfg = pair_load_config(texts[i]);
@@ -117,7 +133,7 @@ void pair_free(struct pair *p)
 		free(q);
 	}
 	p->tail = &p->head;	/* the shutdown below still sends (DELETEs) */
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < p->npeers; i++) {
 		/* a refused state change is a bug (logged at error level) */
 		if (p->peer[i].e)
 			ck_assert_msg(p->peer[i].e->state_refused == 0,
@@ -196,19 +212,34 @@ void pair_pcap(struct pair *p, const char *path)
 	fwrite(gh, 1, sizeof(gh), p->pcap);
 }
 
+/* Two engines: the other one; three: by destination 192.0.2.(i + 1). */
+static int pair_route(const struct pair *p, const struct pair_pkt *q)
+{
+	size_t len;
+	const uint8_t *b;
+
+	if (p->npeers == 2)
+		return !q->from;
+	b = addr_bytes(&q->dst, &len);
+	if (len == 4 && b[0] == 192 && b[1] == 0 && b[2] == 2 && b[3] >= 1 &&
+	    b[3] <= (unsigned)p->npeers)
+		return b[3] - 1;
+	return PAIR_MAX;	/* nobody */
+}
+
 size_t pair_pump(struct pair *p, size_t max)
 {
 	size_t n = 0;
 
 	while (p->head && (!max || n < max)) {
 		struct pair_pkt *q = p->head;
-		int to = !q->from;
+		int to = pair_route(p, q);
 
 		p->head = q->next;
 		if (!p->head)
 			p->tail = &p->head;
 		n++;
-		if (!p->peer[to].e || (p->filter && p->filter(p, q, p->filter_arg))) {
+		if (to >= p->npeers || !p->peer[to].e || (p->filter && p->filter(p, q, p->filter_arg))) {
 			p->dropped++;
 			free(q);
 			continue;

@@ -21,6 +21,8 @@
 
 #define PAIR_A	0
 #define PAIR_B	1
+#define PAIR_C	2	/* pair_setup3() only */
+#define PAIR_MAX	3
 
 struct pair_pkt {
 	struct pair_pkt *next;
@@ -46,7 +48,8 @@ struct pair_peer {
 
 struct pair {
 	struct loop *loop;
-	struct pair_peer peer[2];
+	struct pair_peer peer[PAIR_MAX];
+	int npeers;		/* 2, or 3 after pair_setup3() */
 	struct pair_pkt *head, **tail;
 	pair_filter_fn filter;
 	void *filter_arg;
@@ -67,6 +70,9 @@ extern const struct ike_retx_cfg *pair_retx;
 
 /* Config texts (libconfig) for A and B; NULL: the defaults above. */
 void pair_setup(struct pair *p, const char *conf_a, const char *conf_b);
+/* Three engines: A 192.0.2.1, B 192.0.2.2, C 192.0.2.3; datagrams go to
+ * the engine whose address is the destination (others are dropped). */
+void pair_setup3(struct pair *p, const char *conf_a, const char *conf_b, const char *conf_c);
 void pair_free(struct pair *p);
 /* Deliver queued datagrams (and what they cause) until the queue is empty
  * or max were handled; returns how many were handled. */

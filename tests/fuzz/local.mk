@@ -19,6 +19,10 @@ noinst_PROGRAMS += tests/fuzz/fuzz_cp
 tests_fuzz_fuzz_cp_SOURCES = tests/fuzz/fuzz_cp.c
 tests_fuzz_fuzz_cp_LDFLAGS = $(FUZZER_LINK_FLAGS)
 tests_fuzz_fuzz_cp_LDADD = $(FUZZ_CODEC_LIBS)
+noinst_PROGRAMS += tests/fuzz/fuzz_redirect
+tests_fuzz_fuzz_redirect_SOURCES = tests/fuzz/fuzz_redirect.c
+tests_fuzz_fuzz_redirect_LDFLAGS = $(FUZZER_LINK_FLAGS)
+tests_fuzz_fuzz_redirect_LDADD = $(FUZZ_CODEC_LIBS)
 
 noinst_PROGRAMS += tests/fuzz/fuzz_frag
 tests_fuzz_fuzz_frag_SOURCES = tests/fuzz/fuzz_frag.c \

@@ -249,6 +249,13 @@ int ike_msg_decode_sk(struct ike_msg *m, uint8_t first, const uint8_t *buf,
  */
 int ike_msg_check_rules(const struct ike_msg *m, struct codec_err *err);
 
+/*
+ * 1 if a notify of this type may appear in this exchange and direction
+ * (the notify placement table in rules.c; types it does not list: 1).
+ * The exchange layer ignores, with a log line, a notify placed elsewhere.
+ */
+int ike_notify_allowed(uint16_t type, uint8_t exchange, int response);
+
 /* The index of the first payload of type t (from index from), or -1. */
 int ike_msg_find(const struct ike_msg *m, uint8_t type, int from);
 /* The first Notify of type t, or NULL. */

@@ -7,6 +7,7 @@ src_ike_codec_libikecodec_a_SOURCES = \
 	src/ike/codec/encode.c \
 	src/ike/codec/rules.c \
 	src/ike/codec/cp.c src/ike/codec/cp.h \
+	src/ike/codec/redirect.c src/ike/codec/redirect.h \
 	src/ike/codec/names.c src/ike/codec/names.h
 
 CODEC_TEST_LIBS = src/ike/codec/libikecodec.a src/common/libikecommon.a $(CHECK_LIBS)
@@ -43,3 +44,10 @@ tests_codec_test_cp_SOURCES = tests/codec/test_cp.c
 tests_codec_test_cp_CPPFLAGS = $(CODEC_TEST_CPPFLAGS)
 tests_codec_test_cp_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_codec_test_cp_LDADD = $(CODEC_TEST_LIBS)
+
+check_PROGRAMS += tests/codec/test_redirect_codec
+TESTS += tests/codec/test_redirect_codec
+tests_codec_test_redirect_codec_SOURCES = tests/codec/test_redirect_codec.c $(SA_TEST_RUNNER)
+tests_codec_test_redirect_codec_CPPFLAGS = $(CODEC_TEST_CPPFLAGS) -I$(top_srcdir)/tests
+tests_codec_test_redirect_codec_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_codec_test_redirect_codec_LDADD = $(CODEC_TEST_LIBS)

@@ -178,6 +178,11 @@ static const struct name_entry cp_attr_names[] = {
 	{ 25, "INTERNAL_DNS_DOMAIN" },
 };
 
+/* RFC 5685 9.1: GW Ident Type of REDIRECT and REDIRECTED_FROM */
+static const struct name_entry redirect_gw_names[] = {
+	{ 1, "IPv4" }, { 2, "IPv6" }, { 3, "FQDN" },
+};
+
 #define LOOKUP(tab, v) names_lookup(tab, NAMES_LEN(tab), v)
 
 const char *ike_payload_name(unsigned v) { return LOOKUP(payload_names, v); }
@@ -191,6 +196,7 @@ const char *ike_ts_type_name(unsigned v) { return LOOKUP(ts_type_names, v); }
 const char *ike_cert_encoding_name(unsigned v) { return LOOKUP(cert_encoding_names, v); }
 const char *ike_cp_type_name(unsigned v) { return LOOKUP(cp_type_names, v); }
 const char *ike_cp_attr_name(unsigned v) { return LOOKUP(cp_attr_names, v); }
+const char *ike_redirect_gw_type_name(unsigned v) { return LOOKUP(redirect_gw_names, v); }
 
 const char *ike_transform_id_name(unsigned tt, unsigned id)
 {

@@ -21,6 +21,8 @@ const char *ike_ts_type_name(unsigned v);
 const char *ike_cert_encoding_name(unsigned v);
 const char *ike_cp_type_name(unsigned v);
 const char *ike_cp_attr_name(unsigned v);
+/* RFC 5685 GW Ident Type (REDIRECT, REDIRECTED_FROM) */
+const char *ike_redirect_gw_type_name(unsigned v);
 
 const char *ike_payload_str(unsigned v, char *buf, size_t size);
 const char *ike_notify_str(unsigned v, char *buf, size_t size);

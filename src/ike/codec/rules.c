@@ -61,6 +61,39 @@ static const struct msg_rules rules[] = {
 		{ PL_VENDOR, 0, ANY } } },
 };
 
+/*
+ * Notifies only some exchanges and directions may carry (RFC 5685 4-6):
+ * a notify listed here is honoured only where a row allows it; notifies
+ * not listed are not restricted by this table.
+ */
+struct notify_rule {
+	uint16_t type;
+	uint8_t exchange;
+	uint8_t response;
+};
+
+static const struct notify_rule notify_rules[] = {
+	{ N_REDIRECT_SUPPORTED, IKE_SA_INIT, 0 },
+	{ N_REDIRECTED_FROM, IKE_SA_INIT, 0 },
+	{ N_REDIRECT, IKE_SA_INIT, 1 },		/* 4: before any state */
+	{ N_REDIRECT, IKE_AUTH, 1 },		/* 6: after authentication */
+	{ N_REDIRECT, INFORMATIONAL, 0 },	/* 5: an established SA */
+};
+
+int ike_notify_allowed(uint16_t type, uint8_t exchange, int response)
+{
+	int listed = 0;
+
+	for (size_t i = 0; i < sizeof(notify_rules) / sizeof(notify_rules[0]); i++) {
+		if (notify_rules[i].type != type)
+			continue;
+		listed = 1;
+		if (notify_rules[i].exchange == exchange && notify_rules[i].response == !!response)
+			return 1;
+	}
+	return !listed;
+}
+
 static const struct msg_rules *find_rules(uint8_t exchange, int response)
 {
 	size_t i;
@@ -82,7 +115,8 @@ static const struct pl_rule *find_rule(const struct msg_rules *r, uint8_t type)
 }
 
 /* 2.21: a response carrying an error notify need not carry anything else;
- * neither does an IKE_SA_INIT response asking for a cookie (2.6). */
+ * neither does an IKE_SA_INIT response asking for a cookie (2.6) or
+ * redirecting the initiator (RFC 5685 4). */
 static int min_waived(const struct ike_msg *m, int response)
 {
 	size_t i;
@@ -94,7 +128,8 @@ static int min_waived(const struct ike_msg *m, int response)
 
 		if (!p->known || p->type != PL_NOTIFY)
 			continue;
-		if (p->u.notify.type <= N_ERROR_MAX || p->u.notify.type == N_COOKIE)
+		if (p->u.notify.type <= N_ERROR_MAX || p->u.notify.type == N_COOKIE ||
+		    p->u.notify.type == N_REDIRECT)
 			return 1;
 	}
 	return 0;

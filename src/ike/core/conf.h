@@ -244,6 +244,9 @@ struct conf_conn {
 	int encap;			/* force UDP encapsulation (fake NAT-D) */
 	uint64_t dpd_timeout;		/* seconds an unanswered request may wait; 0: retransmit's */
 	uint64_t keyingtries;		/* initiation attempts, 0: forever */
+	/* RFC 5685: redirect every IKE_SA_INIT of this connection to this
+	 * gateway ("ADDR" or "FQDN"), NULL: no redirect */
+	char *redirect_to;
 };
 
 /* secrets { private_key = "gw.key"; } */
@@ -278,6 +281,11 @@ struct conf_global {
 	int rsa_pss;			/* sign with RSA-PSS (RFC 7427), not PKCS#1 v1.5 */
 	uint64_t fragment_size;		/* bytes (CONF_FRAGMENT_SIZE_DEFAULT) */
 	uint64_t keep_alive;		/* NAT-T keepalive interval, seconds; 0: none */
+	/* redirect = { above = N; to = "gw2"; }: with N IKE SAs or more, new
+	 * IKE_SA_INITs are redirected to (RFC 5685); redirect_to NULL: off */
+	uint64_t redirect_above;
+	char *redirect_to;
+	int follow_redirects;		/* client: announce and follow (default true) */
 };
 
 /* strongSwan's charon.keep_alive: RFC 3948 4 keepalives every 20 s. */
@@ -338,6 +346,8 @@ const struct conf_psk *config_find_eap(const struct config *cfg, const void *id,
 
 /* "192.0.2.1:9273" or "[2001:db8::1]:9273" -> out; -1 with err naming the problem. */
 int conf_parse_hostport(const char *s, struct addr *out, char *err, size_t errlen);
+/* 1 if v names a gateway for redirect_to: an IPv4/IPv6 address or a host name. */
+int conf_gateway_ok(const char *v);
 
 const char *conf_mode_name(unsigned v);
 const char *conf_start_action_name(unsigned v);

@@ -168,6 +168,16 @@ int conf_get_string(struct conf_ctx *ctx, const config_setting_t *s, const char 
 	return 0;
 }
 
+int conf_get_bool(struct conf_ctx *ctx, const config_setting_t *s, int *out)
+{
+	if (config_setting_type(s) != CONFIG_TYPE_BOOL) {
+		conf_error(ctx, s, "'%s' must be true or false", config_setting_name(s));
+		return -1;
+	}
+	*out = config_setting_get_bool(s);
+	return 0;
+}
+
 static int is_int(const config_setting_t *s)
 {
 	return config_setting_type(s) == CONFIG_TYPE_INT || config_setting_type(s) == CONFIG_TYPE_INT64;
@@ -580,7 +590,58 @@ static int load_metrics(struct conf_ctx *ctx, const config_setting_t *s, void *o
 	return 0;
 }
 
+int conf_gateway_ok(const char *v)
+{
+	uint8_t buf[16];
+
+	return inet_pton(AF_INET, v, buf) == 1 || inet_pton(AF_INET6, v, buf) == 1 ||
+	       addr_host_name_ok(v, strlen(v));
+}
+
+struct redirect_rule {
+	uint64_t above;
+	char *to;
+};
+
+static const struct rule redirect_rules[] = {
+	{ "above", RK_UINT, offsetof(struct redirect_rule, above), 0, 100000000, NULL, 0, NULL },
+	{ "to", RK_STR, offsetof(struct redirect_rule, to), 0, 0, NULL, 0, NULL },
+};
+
+/* redirect = { above = 1000; to = "gw2.example.net"; } */
+static int load_redirect(struct conf_ctx *ctx, const config_setting_t *s, void *obj)
+{
+	struct conf_global *g = obj;
+	struct redirect_rule rr = { g->redirect_above, g->redirect_to };
+
+	if (config_setting_type(s) != CONFIG_TYPE_GROUP)
+		return wrong_type(ctx, s, "a group { above = 1000; to = \"gw2.example.net\"; }");
+	conf_apply_rules(ctx, s, redirect_rules, NAMES_LEN(redirect_rules), &rr, "'redirect'");
+	g->redirect_above = rr.above;
+	g->redirect_to = rr.to;
+	if (!g->redirect_to) {
+		conf_error(ctx, s, "'redirect' without 'to': give the gateway to redirect to");
+		return -1;
+	}
+	if (!conf_gateway_ok(g->redirect_to)) {
+		conf_error(ctx, s, "'redirect': 'to' = \"%s\" is not an IP address or a host name",
+			   g->redirect_to);
+		return -1;
+	}
+	return 0;
+}
+
+/* strongSwan's charon.follow_redirects */
+static int load_follow_redirects(struct conf_ctx *ctx, const config_setting_t *s, void *obj)
+{
+	struct conf_global *g = obj;
+
+	return conf_get_bool(ctx, s, &g->follow_redirects);
+}
+
 static const struct rule global_rules[] = {
+	{ "redirect", RK_FN, 0, 0, 0, NULL, 0, load_redirect },
+	{ "follow_redirects", RK_FN, 0, 0, 0, NULL, 0, load_follow_redirects },
 	{ "listen", RK_FN, 0, 0, 0, NULL, 0, load_listen },
 	{ "port", RK_UINT, G(port), 1, 65535, NULL, 0, NULL },
 	{ "port_nat_t", RK_UINT, G(port_nat_t), 1, 65535, NULL, 0, NULL },
@@ -623,6 +684,7 @@ static int global_defaults(struct conf_global *g)
 	g->block_threshold = 5;
 	g->fragment_size = CONF_FRAGMENT_SIZE_DEFAULT;
 	g->keep_alive = CONF_KEEP_ALIVE_DEFAULT;
+	g->follow_redirects = 1;
 	if (strv_push(&g->listen.v, &g->listen.n, strdup("0.0.0.0")) < 0 ||
 	    strv_push(&g->listen.v, &g->listen.n, strdup("::")) < 0)
 		return -1;
@@ -1021,6 +1083,7 @@ void config_free(struct config *cfg)
 	strlist_free(&cfg->global.listen);
 	conf_free_pki(cfg);
 	free(cfg->global.metrics_listen);
+	free(cfg->global.redirect_to);
 	for (i = 0; i < cfg->nsecrets; i++)
 		free_psk(&cfg->secrets[i]);
 	free(cfg->secrets);

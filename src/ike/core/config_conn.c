@@ -547,6 +547,23 @@ static int conn_name_seen(struct conf_ctx *ctx, const config_setting_t *s, void 
 	return 0;
 }
 
+/* redirect_to = "ADDR|FQDN" (RFC 5685 gateway side) */
+static int load_redirect_to(struct conf_ctx *ctx, const config_setting_t *s, void *obj)
+{
+	struct conf_conn *c = obj;
+	const char *v = NULL;
+
+	if (conf_get_string(ctx, s, &v) < 0)
+		return -1;
+	if (!conf_gateway_ok(v)) {
+		conf_error(ctx, s, "'redirect_to' = \"%s\" is not an IP address or a host name", v);
+		return -1;
+	}
+	free(c->redirect_to);
+	c->redirect_to = strdup(v);
+	return c->redirect_to ? 0 : -1;
+}
+
 static const struct rule conn_rules[] = {
 	{ "name", RK_FN, 0, 0, 0, NULL, 0, conn_name_seen },
 	{ "local_addrs", RK_FN, 0, 0, 0, NULL, 0, load_local_addrs },
@@ -579,6 +596,7 @@ static const struct rule conn_rules[] = {
 	{ "if_id_out", RK_FN, CN(if_id_out), 0, 0, NULL, 0, conf_load_if_id },
 	{ "local_port", RK_UINT, CN(local_port), 1, 65535, NULL, 0, NULL },
 	{ "remote_port", RK_UINT, CN(remote_port), 1, 65535, NULL, 0, NULL },
+	{ "redirect_to", RK_FN, 0, 0, 0, NULL, 0, load_redirect_to },
 };
 
 void conf_free_conn(struct conf_conn *c)
@@ -587,6 +605,7 @@ void conf_free_conn(struct conf_conn *c)
 
 	conf_free_rules(conn_rules, NAMES_LEN(conn_rules), c);
 	free(c->name);
+	free(c->redirect_to);
 	free_hosts(c->local_addrs, c->nlocal_addrs);
 	free_hosts(c->remote_addrs, c->nremote_addrs);
 	free(c->local.id_text);

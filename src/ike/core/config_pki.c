@@ -171,23 +171,13 @@ int conf_load_send_certreq(struct conf_ctx *ctx, const config_setting_t *s, void
 {
 	struct conf_conn *c = obj;
 
-	if (config_setting_type(s) != CONFIG_TYPE_BOOL) {
-		conf_error(ctx, s, "'send_certreq' must be true or false");
-		return -1;
-	}
-	c->send_certreq = config_setting_get_bool(s);
-	return 0;
+	return conf_get_bool(ctx, s, &c->send_certreq);
 }
 
 int conf_load_rsa_pss(struct conf_ctx *ctx, const config_setting_t *s, void *obj)
 {
 	(void)obj;
-	if (config_setting_type(s) != CONFIG_TYPE_BOOL) {
-		conf_error(ctx, s, "'rsa_pss' must be true or false");
-		return -1;
-	}
-	ctx->cfg->global.rsa_pss = config_setting_get_bool(s);
-	return 0;
+	return conf_get_bool(ctx, s, &ctx->cfg->global.rsa_pss);
 }
 
 /* secrets { private_key = "gw.key"; }: the key file's mode is checked like

@@ -58,6 +58,8 @@ void conf_apply_rules(struct conf_ctx *ctx, const config_setting_t *group,
 void conf_free_rules(const struct rule *rules, size_t nrules, void *obj);
 /* 0 and *out if s is a string, otherwise an error naming key. */
 int conf_get_string(struct conf_ctx *ctx, const config_setting_t *s, const char **out);
+/* A boolean setting into *out (0/1); -1 with "'key' must be true or false". */
+int conf_get_bool(struct conf_ctx *ctx, const config_setting_t *s, int *out);
 /* An identity (ident.h) and the text it was written as. */
 int conf_get_ident(struct conf_ctx *ctx, const config_setting_t *s, struct ident *id,
 		   char **text);

@@ -433,6 +433,9 @@ static void cmd_show_stats(struct daemon *d, struct ctl_client *c, const struct 
 	ctl_put_u64(resp, "fragments_dropped", st.frags_dropped);
 	ctl_put_u64(resp, "fragmented_messages_out", st.frag_msgs_out);
 	ctl_put_u64(resp, "fragmented_messages_in", st.frag_msgs_in);
+	ctl_put_u64(resp, "redirects_sent", st.redirects_sent);
+	ctl_put_u64(resp, "redirects_followed", st.redirects_followed);
+	ctl_put_u64(resp, "redirects_refused", st.redirects_refused);
 	ctl_put_u64(resp, "handshakes_completed", st.handshakes_completed);
 	for (unsigned i = 0; i < ENGINE_FAIL_MAX; i++) {
 		char name[CTL_NAME_MAX + 1];
@@ -639,6 +642,29 @@ static void cmd_rekey(struct daemon *d, struct ctl_client *c, const struct ctl_v
 		sa_action(d, NULL, req, resp, engine_rekey, "rekey", NULL);
 }
 
+/* redirect: "conn" or "sa", and "gateway" (RFC 5685 5, engine_redirect) */
+static void cmd_redirect(struct daemon *d, struct ctl_client *c, const struct ctl_val *req,
+			 struct ctl_enc *resp)
+{
+	const char *gw = ctl_get_str(req, "gateway");
+	const struct conf_conn *conn;
+	uint64_t id = 0;
+	char err[256];
+
+	if (check_conn(d, req, resp, &conn) < 0)
+		return;
+	if (!conn && (ctl_get_u64(req, "sa", &id) < 0 || id == 0)) {
+		fail(resp, "redirect: which connection or IKE SA id?");
+		return;
+	}
+	if (!gw || !*gw) {
+		fail(resp, "redirect: which gateway? (--gateway ADDR|FQDN)");
+		return;
+	}
+	answer(resp, engine_redirect(d->engine, conn ? conn->name : NULL, id, gw, err,
+				     sizeof(err)), err, "ike_sas");
+}
+
 /* "a, b" -> ["a", "b"]: JSON readers get lists, not text to split. */
 static void put_csv_list(struct ctl_enc *resp, const char *name, const char *csv)
 {
@@ -798,6 +824,7 @@ static const struct {
 	{ "install", cmd_install },
 	{ "uninstall", cmd_uninstall },
 	{ "rekey", cmd_rekey },
+	{ "redirect", cmd_redirect },
 	{ "reload", cmd_reload },
 	{ "log", cmd_log },
 	{ "metrics", cmd_metrics },

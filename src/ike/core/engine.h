@@ -157,6 +157,9 @@ struct engine_stats {
 	 * address, authenticated messages from a new address not followed,
 	 * kernel MAPPING events ignored (not our SA, or nothing to follow) */
 	uint64_t nat_peer_moves, nat_moves_refused, nat_mappings_ignored;
+	/* redirect (RFC 5685): REDIRECTs we sent (gateway), followed and
+	 * refused (client: malformed, wrong nonce, unannounced, loop, FQDN) */
+	uint64_t redirects_sent, redirects_followed, redirects_refused;
 };
 
 typedef void (*engine_ike_sa_fn)(const struct engine_ike_sa_info *sa, void *arg);
@@ -231,6 +234,15 @@ int engine_uninstall(struct engine *e, const char *conn, const char *child, char
 		     size_t errlen);
 int engine_reauth(struct engine *e, const char *conn, uint64_t ike_sa_id, char *err,
 		  size_t errlen);
+/*
+ * engine_redirect: every established IKE SA of conn (ike_sa_id 0), or one
+ * by id, gets an INFORMATIONAL with REDIRECT to gateway ("ADDR" or "FQDN",
+ * RFC 5685 5); the client deletes it and connects there.  A client that
+ * did not announce REDIRECT_SUPPORTED is an error for one SA by id and
+ * skipped otherwise.
+ */
+int engine_redirect(struct engine *e, const char *conn, uint64_t ike_sa_id, const char *gateway,
+		    char *err, size_t errlen);
 
 /* ---- events, streamed by "ikectl monitor" ---- */
 

@@ -95,6 +95,7 @@ dist_noinst_DATA += \
 	tests/core/data/err-include.inc \
 	tests/core/data/err-names.conf \
 	tests/core/data/err-pools.conf \
+	tests/core/data/err-redirect.conf \
 	tests/core/data/err-proposals.conf \
 	tests/core/data/err-secrets.conf \
 	tests/core/data/err-selectors.conf \

@@ -201,6 +201,12 @@ static void engine_counters(struct daemon *d, struct ctl_enc *e)
 	metrics_sample(e, st.frags_in, (const char *const[]){ "direction", "in", NULL });
 	metrics_sample(e, st.frags_dropped, (const char *const[]){ "direction", "dropped", NULL });
 	metrics_end(e);
+	metrics_family(e, "ikedaemon_redirects", "counter",
+		       "IKE redirects (RFC 5685): sent as gateway, followed and refused as client.");
+	metrics_sample(e, st.redirects_sent, (const char *const[]){ "event", "sent", NULL });
+	metrics_sample(e, st.redirects_followed, (const char *const[]){ "event", "followed", NULL });
+	metrics_sample(e, st.redirects_refused, (const char *const[]){ "event", "refused", NULL });
+	metrics_end(e);
 	single(e, "ikedaemon_kernel_errors", "counter", "Kernel (XFRM) requests refused.",
 	       st.kernel_errors);
 	metrics_family(e, "ikedaemon_ike_bytes", "counter", "IKE datagram bytes (UDP payload).");

@@ -351,6 +351,35 @@ static int cmd_terminate(struct invocation *inv)
 	return sa_action(inv, "terminate", NULL, print_terminated);
 }
 
+/* redirect CONN|SA --gateway ADDR|FQDN (RFC 5685 5) */
+static int cmd_redirect(struct invocation *inv)
+{
+	struct ctl_enc req;
+	const char *a = NULL, *gw = NULL;
+	uint64_t id;
+
+	for (int i = 0; i < inv->argc; i++) {
+		if (strcmp(inv->argv[i], "--gateway") == 0 && i + 1 < inv->argc && !gw)
+			gw = inv->argv[++i];
+		else if (inv->argv[i][0] != '-' && !a)
+			a = inv->argv[i];
+		else
+			return usage_error("redirect: unexpected '%s'", inv->argv[i]);
+	}
+	if (!a || !gw)
+		return usage_error("redirect needs CONN or an IKE SA id, and --gateway ADDR|FQDN");
+	if (all_digits(a) && parse_id(a, "an IKE SA id", &id) < 0)
+		return EXIT_USAGE;
+	if (request(inv, "redirect", &req) < 0)
+		return EXIT_UNREACHABLE;
+	if (all_digits(a))
+		ctl_put_u64(&req, "sa", id);
+	else
+		ctl_put_str(&req, "conn", a);
+	ctl_put_str(&req, "gateway", gw);
+	return run(inv, &req, print_redirected);
+}
+
 /* rekey CONN|SA, rekey --reauth CONN|SA, rekey --child [CONN/]CHILD, rekey --child-id ID */
 static int cmd_rekey(struct invocation *inv)
 {
@@ -549,6 +578,9 @@ static const struct subcmd subcmds[] = {
 	{ "rekey", cmd_rekey, "CONN|SA | --reauth CONN|SA | --child [CONN/]CHILD | --child-id ID",
 	  "rekey the IKE SAs of CONN or IKE SA id SA (--reauth: reauthenticate them);\n"
 	  "      the CHILD SAs of CHILD, or CHILD SA id ID" },
+	{ "redirect", cmd_redirect, "CONN|SA --gateway ADDR|FQDN",
+	  "send the clients of CONN or IKE SA id SA to another gateway (RFC 5685);\n"
+	  "      they delete the IKE SA and connect there" },
 	{ "install", cmd_install, "CONN[/CHILD]",
 	  "install trap policies (as start_action = trap): the first packet starts the SA" },
 	{ "uninstall", cmd_uninstall, "CONN[/CHILD]", "remove those trap policies" },

@@ -573,6 +573,12 @@ void print_reauth(const struct ctl_val *resp)
 		"reauthenticating (a new IKE SA first, then the old one is deleted)");
 }
 
+void print_redirected(const struct ctl_val *resp)
+{
+	counted(resp, "ike_sas", "IKE SA", "IKE SAs",
+		"redirected (the client deletes it and connects to the new gateway)");
+}
+
 void print_errors(const struct ctl_val *resp)
 {
 	const struct ctl_val *l = list(resp, "errors");

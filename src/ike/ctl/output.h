@@ -20,6 +20,7 @@ void print_terminated(const struct ctl_val *resp);
 void print_installed(const struct ctl_val *resp);
 void print_uninstalled(const struct ctl_val *resp);
 void print_reauth(const struct ctl_val *resp);
+void print_redirected(const struct ctl_val *resp);
 /* A failed reload's "file:line: message" list, to stderr. */
 void print_errors(const struct ctl_val *resp);
 

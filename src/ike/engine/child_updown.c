@@ -92,7 +92,8 @@ const char *child_fail_reason(const struct child_sa *c, enum child_sa_state next
 {
 	const struct ike_sa *sa = c->ike;
 
-	if ((next != CHILD_SA_DEAD && next != CHILD_SA_DELETING) || c->installed_ms)
+	if ((next != CHILD_SA_DEAD && next != CHILD_SA_DELETING) || c->installed_ms ||
+	    sa->redir.followed)	/* redirected: the new IKE SA negotiates it */
 		return NULL;
 	/* the IKE SA's own handshake failed: its event tells why */
 	if (sa->state == IKE_SA_INIT_SENT || sa->state == IKE_SA_INIT_RECEIVED ||

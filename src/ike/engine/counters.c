@@ -63,7 +63,8 @@ void counters_ike_state(struct ike_sa *sa, enum ike_sa_state old, enum ike_sa_st
 const char *counters_ike_fail_reason(const struct ike_sa *sa, enum ike_sa_state old,
 				     enum ike_sa_state next)
 {
-	if ((next != IKE_SA_DEAD && next != IKE_SA_DELETING) || !in_handshake(old))
+	if ((next != IKE_SA_DEAD && next != IKE_SA_DELETING) || !in_handshake(old) ||
+	    sa->redir.followed)	/* RFC 5685: a new IKE SA carries on */
 		return NULL;
 	if (sa->notify_err)
 		return ike_notify_name(sa->notify_err);

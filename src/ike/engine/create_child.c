@@ -177,6 +177,7 @@ static struct ike_sa *ike_twin(struct ike_sa *old, int initiator)
 	n->nat_remote = old->nat_remote;
 	n->nat_fake = old->nat_fake;
 	n->frag_ok = old->frag_ok;	/* RFC 7383 2.3: the rekeyed SA keeps it */
+	n->redir = old->redir;		/* RFC 5685: so does redirect support */
 	n->local_id = old->local_id;
 	n->remote_id = old->remote_id;
 	n->init_child = old->init_child;

@@ -42,10 +42,11 @@ static int route_src(const struct addr *remote, struct addr *local)
 	return rc;
 }
 
-static int start_addrs(struct engine *e, const struct conf_conn *conn, struct addr *local,
-		       struct addr *remote, char *err, size_t errlen)
+/* to: the gateway a redirect sent us to (RFC 5685), NULL: the configured one */
+static int start_addrs(struct engine *e, const struct conf_conn *conn, const struct addr *to,
+		       struct addr *local, struct addr *remote, char *err, size_t errlen)
 {
-	const struct addr *r = NULL, *l = NULL;
+	const struct addr *r = to, *l = NULL;
 
 	for (size_t i = 0; i < conn->nremote_addrs && !r; i++)
 		if (!conn->remote_addrs[i].any && conn->remote_addrs[i].naddrs)
@@ -75,12 +76,13 @@ static int start_addrs(struct engine *e, const struct conf_conn *conn, struct ad
 /* engine_start(); ike_only: no CHILD SA at all (a childless IKE SA). */
 static struct ike_sa *start_sa(struct engine *e, const struct conf_conn *conn,
 			       const struct conf_child *child, const struct kernel_acquire *acq,
-			       uint32_t reqid, int ike_only, char *err, size_t errlen)
+			       uint32_t reqid, int ike_only, const struct addr *to,
+			       const struct addr *from, char *err, size_t errlen)
 {
 	struct addr local, remote;
 	struct ike_sa *sa;
 
-	if (start_addrs(e, conn, &local, &remote, err, errlen) < 0)
+	if (start_addrs(e, conn, to, &local, &remote, err, errlen) < 0)
 		return NULL;
 	sa = ike_sa_new(e, 1, &local, &remote, conn);
 	if (!sa) {
@@ -90,6 +92,10 @@ static struct ike_sa *start_sa(struct engine *e, const struct conf_conn *conn,
 	/* started on the NAT-T socket: non-ESP marker from the first message (2.23) */
 	if (addr_port(&local) == e->port_natt && e->port_natt != e->port)
 		sa->natt = 1;
+	if (from) {
+		sa->redir.have_from = 1;
+		sa->redir.from = *from;
+	}
 	if (!child && conn->nchildren && !ike_only)
 		child = &conn->children[0];
 	sa->init_child = child;
@@ -127,7 +133,15 @@ struct ike_sa *engine_start(struct engine *e, const struct conf_conn *conn,
 			    const struct conf_child *child, const struct kernel_acquire *acq,
 			    uint32_t reqid, char *err, size_t errlen)
 {
-	return start_sa(e, conn, child, acq, reqid, 0, err, errlen);
+	return start_sa(e, conn, child, acq, reqid, 0, NULL, NULL, err, errlen);
+}
+
+/* e->redirect_start (redirect.c follows a REDIRECT through it) */
+static struct ike_sa *start_redirected(struct engine *e, const struct conf_conn *conn,
+				       const struct conf_child *child, const struct addr *to,
+				       const struct addr *from, char *err, size_t errlen)
+{
+	return start_sa(e, conn, child, NULL, 0, child == NULL, to, from, err, errlen);
 }
 
 static void on_socket(const uint8_t *pkt, size_t len, const struct addr *local,
@@ -203,6 +217,7 @@ static struct engine *engine_alloc(struct loop *loop, const struct config *cfg)
 	/* the receive path (transport) hands requests up to the exchanges */
 	e->rx.init_request = init_rx_request;
 	e->rx.auth_request = auth_rx_request;
+	e->redirect_start = start_redirected;
 	e->rx.info_request = info_rx_request;
 	e->rx.create_child_request = create_child_rx_request;
 	e->rx.init_lost = retry_init_lost;	/* keyingtries */
@@ -337,6 +352,7 @@ void engine_shutdown(struct engine *e)
 	hidx_free(&e->sa_by_conn);
 	flows_free(e);
 	cp_pools_free(e);
+	redirect_engine_free(e);
 	free(e->rx_msg);
 	free(e->tx_buf);
 	free(e);
@@ -495,7 +511,7 @@ int engine_initiate_ike(struct engine *e, const char *conn, char *err, size_t er
 		snprintf(err, errlen, "initiate: no connection named \"%s\"", conn);
 		return -1;
 	}
-	return start_sa(e, c, NULL, NULL, 0, 1, err, errlen) ? 0 : -1;
+	return start_sa(e, c, NULL, NULL, 0, 1, NULL, NULL, err, errlen) ? 0 : -1;
 }
 
 int engine_terminate(struct engine *e, const char *conn, uint64_t ike_sa_id, char *err, size_t errlen)

@@ -161,3 +161,35 @@ int engine_reauth(struct engine *e, const char *conn, uint64_t ike_sa_id, char *
 			 conn ? conn : "");
 	return -1;
 }
+
+int engine_redirect(struct engine *e, const char *conn, uint64_t ike_sa_id, const char *gateway,
+		    char *err, size_t errlen)
+{
+	struct redirect_gw gw;
+	struct ike_sa *sa;
+	int n = 0;
+
+	if (redirect_gw_parse(gateway, &gw) < 0) {
+		snprintf(err, errlen, "redirect: \"%s\" is not an IP address or a host name",
+			 gateway);
+		return -1;
+	}
+	for (sa = e->sas; sa; sa = sa->next) {
+		if (ike_sa_id ? sa->id != ike_sa_id : !ike_sa_of_conn(sa, conn))
+			continue;
+		if (!ike_sa_id && (sa->state != IKE_SA_ESTABLISHED || !sa->redir.peer_announced))
+			continue;
+		if (redirect_send(sa, &gw, err, errlen) < 0)
+			return -1;
+		n++;
+	}
+	if (n)
+		return n;
+	if (ike_sa_id)
+		snprintf(err, errlen, "redirect: no IKE SA with id %llu",
+			 (unsigned long long)ike_sa_id);
+	else
+		snprintf(err, errlen, "redirect: no established IKE SA of connection '%s' whose "
+			 "client supports redirects", conn ? conn : "");
+	return -1;
+}

@@ -286,7 +286,7 @@ static void auth_rx_response(struct ike_sa *sa, const struct ike_msg *m, const u
 	const struct conf_conn *conn = sa->conn;
 	char buf[IDENT_STRLEN];
 
-	if (auth_check_responder(sa, m) < 0)
+	if (auth_check_responder(sa, m) < 0 || redirect_on_auth_response(sa, m))
 		return;
 	auth_state_free(sa);
 	ike_sa_established(sa);
@@ -445,6 +445,7 @@ void auth_rx_request(struct ike_sa *sa, const struct ike_msg *m)
 	uint16_t err;
 	int childless;
 	char buf[IDENT_STRLEN];
+	uint8_t rbuf[2 + REDIRECT_GW_MAX];
 
 	if (sa->state == IKE_SA_INIT_RECEIVED && sa->eap) {
 		auth_eap_rx_request(sa, m);	/* an EAP round or the final AUTH */
@@ -495,17 +496,21 @@ void auth_rx_request(struct ike_sa *sa, const struct ike_msg *m)
 	log_info(LS_IKE, "IKE SA %llu (%s) established with %s", (unsigned long long)sa->id,
 		 sa->conn->name, ident_str(&sa->remote_id, buf, sizeof(buf)));
 	memset(&ans, 0, sizeof(ans));
+	err = 0;
+	add_auth(&o, &auth);
+	if (redirect_gw_auth(sa, &o, rbuf))
+		goto send;	/* RFC 5685 6: no CHILD SA, no address */
 	/* 2.19: the virtual address first, the CHILD SA's TSi narrows to it */
 	err = cp_gateway_reply(sa, m, &cpo, &send_cp);
 	if (!err && !childless)
 		err = auth_child_respond(sa, m, &ans);
-	add_auth(&o, &auth);
 	if (send_cp)
 		add_cp(&o, &cpo);
 	if (err)
 		out_notify(&o, PROTO_NONE, err, NULL, 0);
 	else if (ans.cfg)
 		child_nego_out(&o, &ans.chosen, 1, &ans.tsi, &ans.tsr, ans.transport);
+send:
 	msg_send_response(sa, &o, NULL);
 	memzero(&auth, sizeof(auth));
 	auth_state_free(sa);	/* our CERTs are out */

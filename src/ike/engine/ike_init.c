@@ -171,6 +171,7 @@ int init_start(struct ike_sa *sa)
 	if (CONF_AUTH_IS_PUBKEY(sa->conn->local.auth) || CONF_AUTH_IS_PUBKEY(sa->conn->remote.auth))
 		auth_pk_add_sha_notify(&m, sha, sizeof(sha));
 	add_childless(&m, sa->conn);
+	redirect_announce(sa, &m);
 	if (msg_send_request(sa, &m, init_rx_response, &sa->init_req) < 0)
 		return -1;
 	if (sa->state == IKE_SA_CREATED)
@@ -283,6 +284,8 @@ static void init_rx_response(struct ike_sa *sa, const struct ike_msg *m,
 	const struct ike_pl_notify *n;
 	uint16_t err;
 
+	if (redirect_on_init_response(sa, m))
+		return;
 	if ((n = ike_msg_notify(m, N_COOKIE))) {
 		init_on_cookie(sa, n);
 		return;
@@ -472,7 +475,8 @@ void init_rx_request(struct engine *e, const uint8_t *pkt, size_t len, const str
 		return;
 	}
 	log_ctx_set(conn->name);	/* engine_packet_in clears it */
-	if (init_admit(e, m, conn, local, remote, &chosen, &conn) < 0)
+	if (redirect_gw_init(e, m, conn, local, remote) ||
+	    init_admit(e, m, conn, local, remote, &chosen, &conn) < 0)
 		return;
 	sa = ike_sa_new(e, 0, local, remote, conn);
 	if (!sa)
@@ -498,6 +502,8 @@ void init_rx_request(struct engine *e, const uint8_t *pkt, size_t len, const str
 	natd_check(sa, m);
 	auth_pk_note_peer(sa, m);
 	sa->peer_childless = ike_msg_notify(m, N_CHILDLESS_IKEV2_SUPPORTED) != NULL;
+	sa->redir.peer_announced = ike_msg_notify(m, N_REDIRECT_SUPPORTED) ||
+				   ike_msg_notify(m, N_REDIRECTED_FROM);
 	frag_note_peer(sa, m);
 	if (init_respond(sa, m) < 0) {
 		ike_sa_destroy(sa);

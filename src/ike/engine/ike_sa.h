@@ -24,6 +24,7 @@
  *                informational.c INFORMATIONAL: DELETE, liveness, notifies
  *                child_nego.c   CHILD SA negotiation (IKE_AUTH, CREATE_CHILD_SA)
  *                unique.c       older IKE SAs of a peer (unique, INITIAL_CONTACT)
+ *                redirect.c     RFC 5685 redirects, gateway and client
  *  4 scheduling  rekey.c        rekey/reauth/expiry timers, collisions
  *                trap.c         trap and fail_closed policies
  *                kevents.c      kernel events: ACQUIRE, EXPIRE, MAPPING
@@ -52,6 +53,7 @@
 #include "ike/crypto/ke.h"
 #include "ike/crypto/keymat.h"
 #include "ike/crypto/sk.h"
+#include "ike/engine/redirect.h"
 #include "ike/engine/rekey.h"
 #include "ike/ikev2.h"
 #include "ike/sa/cookie.h"
@@ -170,6 +172,12 @@ struct engine {
 	uint64_t unauth_sec;		/* rate limit of stateless notifies: */
 	unsigned unauth_n;		/* second and count so far */
 	struct tbucket_set invalid_spi;	/* INVALID_IKE_SPI rate limits (msg_in.c) */
+	struct redirect_conn *redirects;	/* redirect.c: per-connection history */
+	/* registered by engine.c: a new IKE SA for conn to `to' after a
+	 * redirect from `from' (RFC 5685); NULL on failure with err */
+	struct ike_sa *(*redirect_start)(struct engine *e, const struct conf_conn *conn,
+					 const struct conf_child *child, const struct addr *to,
+					 const struct addr *from, char *err, size_t errlen);
 	/* Tests only: fixed nonces and a captured sender instead of sockets. */
 	int (*test_send)(struct engine *e, const struct addr *local,
 			 const struct addr *remote, const uint8_t *pkt, size_t len);
@@ -253,6 +261,7 @@ struct ike_sa {
 	 * collected (frag.c; one exchange at a time each way) */
 	int frag_ok;
 	struct frag_rx frag_req, frag_resp;
+	struct ike_redirect redir;	/* RFC 5685 (redirect.c) */
 
 	/* keys (2.14) */
 	struct ike_keys keys;

@@ -103,6 +103,8 @@ void info_rx_request(struct ike_sa *sa, const struct ike_msg *m)
 	if (del_ike && !ccsa_peer_deletes_ike(sa))
 		rekey_ike_handover(sa);	/* reauthentication (rekey.c) */
 	msg_send_response(sa, &o, NULL);
+	if (!del_ike && redirect_on_info_request(sa, m))
+		return;
 	if (del_ike) {
 		log_info(LS_IKE, "IKE SA %llu (%s): deleted by the peer", (unsigned long long)sa->id,
 			 sa->conn ? sa->conn->name : "-");

@@ -30,7 +30,8 @@ src_ike_engine_libikeengine_a_SOURCES = \
 	src/ike/engine/natt.c src/ike/engine/natt.h \
 	src/ike/engine/retry.c src/ike/engine/retry.h \
 	src/ike/engine/unique.c src/ike/engine/unique.h \
-	src/ike/engine/cp.c src/ike/engine/cp.h
+	src/ike/engine/cp.c src/ike/engine/cp.h \
+	src/ike/engine/redirect.c src/ike/engine/redirect.h
 src_ike_engine_libikeengine_a_CFLAGS = $(AM_CFLAGS) $(OPENSSL_CFLAGS)
 ENGINE_LIBS = src/ike/engine/libikeengine.a src/ike/sa/libikesa.a \
 	src/ike/codec/libikecodec.a src/ike/crypto/libikecrypto.a \
@@ -117,7 +118,7 @@ TESTS += tests/engine/layers.sh
 dist_noinst_SCRIPTS += tests/engine/layers.sh
 dist_noinst_SCRIPTS += tests/engine/tshark-check.sh tests/engine/interop-host.sh \
 	tests/engine/interop-pki.sh tests/engine/interop-pk-cases.sh tests/engine/interop-eap-cases.sh tests/engine/interop-radius-cases.sh \
-	tests/engine/interop-peer-cases.sh \
+	tests/engine/interop-peer-cases.sh tests/engine/interop-redirect-cases.sh \
 	tests/engine/vm-interop.sh
 
 # ikectl's actions: terminate a CHILD SA, install/uninstall traps, reauth
@@ -292,3 +293,11 @@ tests_engine_test_xfrm_keys_SOURCES = tests/engine/test_xfrm_keys.c \
 tests_engine_test_xfrm_keys_CPPFLAGS = $(tests_engine_test_exchange_CPPFLAGS)
 tests_engine_test_xfrm_keys_CFLAGS = $(CHECK_CFLAGS_ALL)
 tests_engine_test_xfrm_keys_LDADD = $(tests_engine_test_exchange_LDADD)
+
+# IKEv2 redirect (RFC 5685, issue 16): three engines, both roles, bad input
+check_PROGRAMS += tests/engine/test_redirect
+TESTS += tests/engine/test_redirect
+tests_engine_test_redirect_SOURCES = tests/engine/test_redirect.c $(BADINPUT_SOURCES)
+tests_engine_test_redirect_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_engine_test_redirect_CFLAGS = $(CHECK_CFLAGS_ALL)
+tests_engine_test_redirect_LDADD = $(BADINPUT_LDADD)
