@@ -94,7 +94,7 @@ rw_client_start() {
 charon {
 	load = random nonce openssl kdf pem pkcs1 x509 pubkey kernel-netlink socket-default vici
 	install_routes = no
-	threads = 4
+	threads = 8
 	retransmit_timeout = 3
 	retransmit_tries = 5
 	plugins {
@@ -146,7 +146,7 @@ connections {
 	}
 }
 secrets {
-	gw {
+	ike-gw {
 		id-1 = gw.example.org
 		id-2 = rw$i.example.org
 		secret = "$PSK"
@@ -161,8 +161,10 @@ CONF
 rw_client_load() {
 	i=$1
 	wait_for "$IKE_START_TIMEOUT" "charon of client $i" test -S "/tmp/$SCENARIO-c$i.vici"
-	out=$(rw_swanctl "$i" --load-all --noprompt --file "$SCEN_TMP/c$i/swanctl.conf" 2>&1) ||
-		fail "swanctl --load-all in client $i: $out"
+	out=$(rw_swanctl "$i" --load-creds --noprompt --file "$SCEN_TMP/c$i/swanctl.conf" 2>&1) ||
+		fail "swanctl --load-creds in client $i: $out"
+	out=$(rw_swanctl "$i" --load-conns --file "$SCEN_TMP/c$i/swanctl.conf" 2>&1) ||
+		fail "swanctl --load-conns in client $i: $out"
 }
 
 # the client's virtual address, as charon installed it
