@@ -4,6 +4,9 @@
 #   eap-md5-gw        charon is an EAP-MD5 client of our PSK gateway
 #   eap-mschapv2-gw   charon is an EAP-MSCHAPv2 client of our PSK gateway
 #   eap-mschapv2-cert the same against our certificate (Windows' setup)
+#   eap-mschapv2-vip  the same, charon asks for a virtual address (vips):
+#                     it gets one from our pool in the last IKE_AUTH
+#                     response (RFC 7296 2.19 with 2.16)
 #   eap-wrong-gw      charon has the wrong password: refused, logged with
 #                     the identity and without the password
 #   eap-md5-client    we are the EAP-MD5 client of charon's gateway
@@ -20,7 +23,7 @@
 # MSCHAPv2 needs charon's eap-mschapv2 plugin (libcharon-extauth-plugins):
 # without it those cases are skipped.
 
-EAP_CASES="eap-md5-gw eap-mschapv2-gw eap-mschapv2-cert eap-wrong-gw eap-md5-client eap-mschapv2-client eap-tls-gw eap-tls-client"
+EAP_CASES="eap-md5-gw eap-mschapv2-gw eap-mschapv2-cert eap-mschapv2-vip eap-wrong-gw eap-md5-client eap-mschapv2-client eap-tls-gw eap-tls-client"
 EAP_PW=interop-eap-password-1
 
 # charon: $1 role (client: initiates; gateway), $2 method, $3 password,
@@ -48,10 +51,11 @@ connections {
 	ba {
 		local_addrs = 192.0.2.2
 		remote_addrs = 192.0.2.1
+		${SW_EXTRA:-}
 		$side
 		children {
 			net {
-				local_ts = 10.2.0.0/16
+				local_ts = ${SW_LTS:-10.2.0.0/16}
 				remote_ts = 10.1.0.0/16
 			}
 		}
@@ -88,12 +92,14 @@ our_conf_eap() {
 		local="id = \"a.example\"; auth = \"$2\"; eap_id = \"alice\";"
 		remote="id = \"b.example\"; auth = \"psk\";"
 	fi
+	our_rts=${OUR_RTS:-'"10.2.0.0/16"'}
 	cat > "$WORK/ike.conf" <<EOF2
 global: {
 	pidfile = "$WORK/ikedaemon.pid";
 	control_socket = "$WORK/ikedaemon.ctl";
 	log = { default = "info"; ike = "debug"; };
 };
+${OUR_POOLS:-}
 secrets: ( $key { id = "a.example"; psk = "$PSK"; }, { id = "alice"; eap = "$EAP_PW"; } );
 connections: ( {
 	name = "ab";
@@ -101,7 +107,8 @@ connections: ( {
 	remote_addrs = ["192.0.2.2"];
 	local = { $local };
 	remote = { $remote };
-	children = ( { name = "net"; local_ts = ["10.1.0.0/16"]; remote_ts = ["10.2.0.0/16"]; } );
+	${OUR_CONN_EXTRA:-}
+	children = ( { name = "net"; local_ts = ["10.1.0.0/16"]; remote_ts = [$our_rts]; } );
 } );
 EOF2
 	chmod 600 "$WORK/ike.conf"
@@ -217,6 +224,10 @@ run_eap_case() {
 	eap-mschapv2-cert)
 		pki_ready || { echo "SKIP $1 (no openssl command to make the test PKI)"; return; }
 		gwauth=pubkey ;;
+	eap-mschapv2-vip)
+		SW_EXTRA="vips = 0.0.0.0" SW_LTS=dynamic OUR_RTS='"dynamic"'
+		OUR_POOLS='pools: ( { name = "rw"; addrs = "10.3.0.0/24"; dns = ["10.3.0.53"]; } );'
+		OUR_CONN_EXTRA='pools = ["rw"];' ;;
 	esac
 	lines=0
 	[ -f "$WORK/ikedaemon.log" ] && lines=$(wc -l <"$WORK/ikedaemon.log")
@@ -239,6 +250,8 @@ run_eap_case() {
 	*)
 		our_conf_eap gateway "$method" "$gwauth"
 		sw_conf_eap client "$method" "$pw" "$gwauth"
+		clines=0
+		[ -f "$WORK/charon.log" ] && clines=$(wc -l <"$WORK/charon.log")
 		start_daemon
 		echo "==== case $1: charon initiates (EAP client)" >>"$WORK/ikedaemon.log"
 		swanctl --initiate --child net --uri "$VICI" --timeout 5 >"$WORK/$1-initiate.log" 2>&1
@@ -246,7 +259,15 @@ run_eap_case() {
 		sw_sas >"$WORK/$1-sas.log"
 		check "$1" "charon->ikedaemon" "$expect" "$WORK/$1-sas.log"
 		$IKECTL show sa >"$WORK/$1-show-sa.txt" 2>&1
-		if [ "$expect" = up ]; then
+		if [ "$1" = eap-mschapv2-vip ]; then
+			$IKECTL show pools >"$WORK/$1-pools.txt" 2>&1
+			grep -q 'eap identity.*"alice"' "$WORK/$1-show-sa.txt" &&
+				tail -n +"$((clines + 1))" "$WORK/charon.log" |
+				grep -q 'installing new virtual IP 10\.3\.0\.1$' &&
+				grep -q '10\.3\.0\.1.*online' "$WORK/$1-pools.txt"
+			result "$1" "charon got 10.3.0.1 from our pool over EAP (show pools: online)" $?
+			unset SW_EXTRA SW_LTS OUR_RTS OUR_POOLS OUR_CONN_EXTRA
+		elif [ "$expect" = up ]; then
 			grep -q 'eap identity.*"alice"' "$WORK/$1-show-sa.txt"
 			result "$1" "ikectl show sa: EAP identity" $?
 		else

@@ -151,6 +151,90 @@ START_TEST(client_never_finishes)
 }
 END_TEST
 
+/*
+ * A client that asks for a virtual address and authenticates with EAP
+ * (2.19 with 2.16): the CFG_REQUEST rides in the first IKE_AUTH request,
+ * the CFG_REPLY in the last response; the CHILD SA's TS is the address.
+ * With a wrong password nothing is leased afterwards.
+ */
+static char *vip_conf(int side, const char *pw)
+{
+	char *out = NULL;
+
+	ck_assert_int_ge(asprintf(&out,
+		"%s"
+		"secrets: ( " PSK ", { id = \"alice\"; eap = \"%s\"; } );\n"
+		"connections: ( {\n"
+		"  name = \"%s\";\n"
+		"  local_addrs = [\"%s\"]; remote_addrs = [\"%s\"];\n"
+		"  local = { %s };\n"
+		"  remote = { %s };\n"
+		"  %s\n"
+		"  children = ( { name = \"net\"; local_ts = [\"%s\"]; remote_ts = [\"%s\"]; } );\n"
+		"} );\n",
+		side ? "pools: ( { name = \"rw\"; addrs = \"10.3.0.0/24\"; dns = [\"10.3.0.53\"]; } );\n" : "",
+		pw, side ? "ba" : "ab", side ? "192.0.2.2" : "192.0.2.1", side ? "%any" : "192.0.2.2",
+		side ? "id = \"b.example\"; auth = \"psk\";" : "id = \"alice\"; auth = \"eap-mschapv2\";",
+		side ? "auth = \"eap-mschapv2\";" : "id = \"b.example\"; auth = \"psk\";",
+		side ? "pools = [\"rw\"];" : "vips = [\"0.0.0.0\"];",
+		side ? "10.2.0.0/16" : "dynamic", side ? "dynamic" : "10.2.0.0/16"), 0);
+	return out;
+}
+
+static void count_online(const struct engine_pool_lease *l, void *arg)
+{
+	*(unsigned *)arg += l->online ? 1 : 0;
+}
+
+START_TEST(eap_virtual_address)
+{
+	char *ca = vip_conf(0, "alice-pw-1"), *cb = vip_conf(1, "alice-pw-1");
+	struct ike_sa *a, *b;
+	unsigned online = 0;
+	char buf[64];
+
+	logbuf[0] = 0;
+	log_set_sink(sink, NULL);
+	pair_setup(&P, ca, cb);
+	pair_initiate(&P);
+	pair_pump(&P, 0);
+	log_set_sink(NULL, NULL);
+	ck_assert_msg(pair_established(&P), "not established:\n%s", logbuf);
+	a = pair_sa(&P, PAIR_A);
+	b = pair_sa(&P, PAIR_B);
+	ck_assert_str_eq(b->eap_identity, "alice");
+	ck_assert_uint_eq(a->nvips, 1);
+	ck_assert_str_eq(addr_host_str(&a->vips[0].addr, buf, sizeof(buf)), "10.3.0.1");
+	ck_assert_uint_eq(b->nvips, 1);
+	ck_assert(kernel_mem_has_addr(P.peer[PAIR_A].k, &a->vips[0].addr));
+	/* the CHILD SA is up for the virtual address, on both sides */
+	ck_assert_ptr_nonnull(a->children);
+	ck_assert_int_eq(a->children->state, CHILD_SA_INSTALLED);
+	ck_assert_uint_eq(kernel_mem_sa_count(P.peer[PAIR_B].k), 2);
+	ck_assert_msg(strstr(logbuf, "virtual address 10.3.0.1 from pool rw"), "%s", logbuf);
+	engine_list_pools(P.peer[PAIR_B].e, NULL, count_online, &online);
+	ck_assert_uint_eq(online, 1);
+	pair_free(&P);
+	free(ca);
+	free(cb);
+
+	/* a wrong password: no IKE SA, no lease kept online */
+	ca = vip_conf(0, "guess-1");
+	cb = vip_conf(1, "alice-pw-1");
+	pair_setup(&P, ca, cb);
+	pair_initiate(&P);
+	pair_pump(&P, 0);
+	ck_assert(!pair_established(&P));
+	ck_assert_uint_eq(pair_nsas(&P, PAIR_B), 0);
+	online = 0;
+	engine_list_pools(P.peer[PAIR_B].e, NULL, count_online, &online);
+	ck_assert_uint_eq(online, 0);
+	pair_free(&P);
+	free(ca);
+	free(cb);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("eap");
@@ -158,6 +242,7 @@ int main(void)
 
 	tcase_add_loop_test(tc, eap, 0, (int)(sizeof(cases) / sizeof(cases[0])));
 	tcase_add_test(tc, client_never_finishes);
+	tcase_add_test(tc, eap_virtual_address);
 	suite_add_tcase(s, tc);
 	return pair_main(s);
 }

@@ -85,6 +85,8 @@ int auth_check(struct ike_sa *sa, const struct conf_conn *conn, int peer_initiat
 	       const struct ike_msg *in, const struct ike_pl_auth *a);
 void add_id(struct out_msg *m, uint8_t type, const struct ident *id);
 void add_auth(struct out_msg *m, const struct auth_value *v);
+struct cp_out;
+void add_cp(struct out_msg *m, const struct cp_out *o);
 /* Initiator: IDr and AUTH of a response checked (the SA is gone on -1). */
 int auth_check_responder(struct ike_sa *sa, const struct ike_msg *m);
 void auth_child_result(struct ike_sa *sa, const struct ike_msg *m);

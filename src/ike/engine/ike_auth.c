@@ -118,7 +118,7 @@ void add_id(struct out_msg *m, uint8_t type, const struct ident *id)
 }
 
 /* A CP payload (3.15); o lives until the message is sent. */
-static void add_cp(struct out_msg *m, const struct cp_out *o)
+void add_cp(struct out_msg *m, const struct cp_out *o)
 {
 	struct ike_payload *p = out_add(m, PL_CP);
 

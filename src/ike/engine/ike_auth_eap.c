@@ -25,6 +25,7 @@
 #include "ike/auth/auth.h"
 #include "ike/codec/names.h"
 #include "ike/engine/child_nego.h"
+#include "ike/engine/cp.h"
 #include "ike/engine/exchange.h"
 #include "ike/engine/unique.h"
 #include "ike/sa/proposal_select.h"
@@ -35,6 +36,8 @@ struct auth_eap {
 	struct child_choice child;	/* chosen from the first request */
 	uint16_t child_err;		/* ... or the notify to answer */
 	int initial_contact;
+	struct cp_out cpo;		/* the CFG_REPLY for the last response */
+	int send_cp;
 };
 
 int auth_eap_expected(const struct conf_conn *conn)
@@ -121,8 +124,14 @@ void auth_eap_begin(struct ike_sa *sa, const struct ike_msg *m, struct out_msg *
 		auth_fail(sa, N_AUTHENTICATION_FAILED);
 		return;
 	}
-	sa->eap->child_err = child_nego_choose(sa, m, NULL, PS_IGNORE_KE, "IKE_AUTH",
-					       &sa->eap->child);
+	/* 2.19: the client's CFG_REQUEST is in this first request, the
+	 * CFG_REPLY goes in the last response.  The address is leased now
+	 * (by the IKE identity) so that the CHILD SA chosen from this
+	 * request narrows to it; if EAP fails, the lease goes with the SA. */
+	sa->eap->child_err = cp_gateway_reply(sa, m, &sa->eap->cpo, &sa->eap->send_cp);
+	if (!sa->eap->child_err)
+		sa->eap->child_err = child_nego_choose(sa, m, NULL, PS_IGNORE_KE, "IKE_AUTH",
+						       &sa->eap->child);
 	sa->eap->initial_contact = ike_msg_notify(m, N_INITIAL_CONTACT) != NULL;
 	add_auth(o, ours);
 	if (eap_round(am, &io, m, o) != AUTH_MORE) {
@@ -164,6 +173,8 @@ static void srv_final(struct ike_sa *sa, const struct auth_method *am, struct au
 	if (!err && ep->child.cfg)
 		err = auth_child_install(sa, &ep->child);
 	add_auth(o, &v);
+	if (ep->send_cp)
+		add_cp(o, &ep->cpo);
 	if (err)
 		out_notify(o, PROTO_NONE, err, NULL, 0);
 	else if (ep->child.cfg)
@@ -279,6 +290,7 @@ static void peer_rx_final(struct ike_sa *sa, const struct ike_msg *m, const uint
 	log_info(LS_IKE, "IKE SA %llu (%s) established with %s, EAP identity '%s'",
 		 (unsigned long long)sa->id, sa->conn->name,
 		 ident_str(&sa->remote_id, buf, sizeof(buf)), sa->eap_identity);
+	cp_client_take(sa, m);	/* 2.19: the CFG_REPLY comes with the last AUTH */
 	auth_child_result(sa, m);
 }
 
