@@ -51,6 +51,17 @@ static void sink(enum log_subsys sub, enum log_level lvl, const char *line, void
 	}
 }
 
+/* A's initiation with B answering, B's log lines in logbuf. */
+static void handshake(const char *ca, const char *cb)
+{
+	logbuf[0] = 0;
+	log_set_sink(sink, NULL);
+	pair_setup(&P, ca, cb);
+	pair_initiate(&P);
+	pair_pump(&P, 0);
+	log_set_sink(NULL, NULL);
+}
+
 static const struct eap_case {
 	const char *name;
 	const char *a_secrets, *a_local;
@@ -102,12 +113,7 @@ START_TEST(eap)
 	char *ca = conf(0, c->a_secrets, c->a_local, "id = \"b.example\"; auth = \"psk\";");
 	char *cb = conf(1, c->b_secrets, "id = \"b.example\"; auth = \"psk\";", c->b_remote);
 
-	logbuf[0] = 0;
-	log_set_sink(sink, NULL);
-	pair_setup(&P, ca, cb);
-	pair_initiate(&P);
-	pair_pump(&P, 0);
-	log_set_sink(NULL, NULL);
+	handshake(ca, cb);
 	pair_assert_eap(&P, c->name, c->why, c->eap_id, logbuf);
 	/* passwords are never logged */
 	ck_assert_ptr_null(strstr(logbuf, "md5-secret"));
@@ -193,12 +199,7 @@ START_TEST(eap_virtual_address)
 	unsigned online = 0;
 	char buf[64];
 
-	logbuf[0] = 0;
-	log_set_sink(sink, NULL);
-	pair_setup(&P, ca, cb);
-	pair_initiate(&P);
-	pair_pump(&P, 0);
-	log_set_sink(NULL, NULL);
+	handshake(ca, cb);
 	ck_assert_msg(pair_established(&P), "not established:\n%s", logbuf);
 	a = pair_sa(&P, PAIR_A);
 	b = pair_sa(&P, PAIR_B);

@@ -9,7 +9,10 @@
  *   EAP(Response)             -->
  *                             <--      EAP(Request) ... EAP(Success)
  *   AUTH (MSK or SK_pi)       -->
- *                             <--      AUTH (MSK or SK_pr), SA, TSi, TSr
+ *                             <--      AUTH (MSK or SK_pr), [CP], SA, TSi, TSr
+ *
+ * A CFG_REQUEST in the first request (2.19) is answered in the last
+ * response; the address is leased when the first request arrives.
  *
  * The responder chooses the first CHILD SA from the first request and
  * installs it after the last.  Rounds are bounded by the method machine
