@@ -186,8 +186,16 @@ int addr_host_name_ok(const void *p, size_t len)
 {
 	const uint8_t *b = p;
 	size_t label = 0;
+	char s[254];
+	struct in_addr v4;
 
 	if (len == 0 || len > 253)
+		return 0;
+	/* RFC 1123 2.1: a host name never has the dotted-decimal form of an
+	 * IPv4 address (such a "name" would read back as the address) */
+	memcpy(s, b, len);
+	s[len] = '\0';
+	if (inet_pton(AF_INET, s, &v4) == 1)
 		return 0;
 	for (size_t i = 0; i < len; i++) {
 		uint8_t c = b[i];

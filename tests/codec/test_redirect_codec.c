@@ -64,6 +64,9 @@ START_TEST(test_lengths)
 	static const uint8_t v4_16[] = { 1, 16, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
 	static const uint8_t v6_4[] = { 2, 4, 192, 0, 2, 1 };
 	static const uint8_t fqdn_0[] = { 3, 0 };
+	/* an "FQDN" in the form of an IPv4 address (RFC 1123 2.1; found by
+	 * fuzz_redirect: it printed as, and parsed back into, an address) */
+	static const uint8_t fqdn_v4[] = { 3, 8, '2', '.', '2', '.', '2', '.', '2', '8' };
 	struct redirect_gw gw;
 	struct ike_slice n;
 	uint8_t big[2 + 4 + 257];
@@ -71,6 +74,7 @@ START_TEST(test_lengths)
 	ck_assert_int_eq(dec(REDIRECT_FORM_PLAIN, v4_16, sizeof(v4_16), &gw, &n), -1);
 	ck_assert_int_eq(dec(REDIRECT_FORM_PLAIN, v6_4, sizeof(v6_4), &gw, &n), -1);
 	ck_assert_int_eq(dec(REDIRECT_FORM_PLAIN, fqdn_0, sizeof(fqdn_0), &gw, &n), -1);
+	ck_assert_int_eq(dec(REDIRECT_FORM_PLAIN, fqdn_v4, sizeof(fqdn_v4), &gw, &n), -1);
 	ck_assert_int_eq(dec(REDIRECT_FORM_PLAIN, NULL, 0, &gw, &n), -1);
 	/* nonces of 15 and 257 bytes are outside RFC 7296 3.9 */
 	memset(big, 0, sizeof(big));
