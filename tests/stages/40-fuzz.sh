@@ -1,12 +1,12 @@
 #!/bin/sh
 # Build every libFuzzer target (clang, ASan+UBSan) and run each one for
-# FUZZ_SECONDS (default 45: 12 targets and more; longer runs by hand) with its seed corpus from tests/fuzz/corpus/<name>/
+# FUZZ_SECONDS (default 30: 15 targets and more; longer runs by hand) with its seed corpus from tests/fuzz/corpus/<name>/
 # if there is one, as many at once as there are cores.  Targets are found by name (fuzz_*), so every area's
 # targets run without this script knowing them.  Any crash fails the stage.
 set -eu
 command -v clang >/dev/null 2>&1 || { echo "clang not installed"; exit 77; }
 b="$WORK/fuzz"
-secs=${FUZZ_SECONDS:-45}
+secs=${FUZZ_SECONDS:-30}
 cd "$SRCDIR" && [ -x configure ] || autoreconf -fi >/dev/null
 rm -rf "$b" && mkdir -p "$b" && cd "$b"
 CC=clang "$SRCDIR/configure" -q --enable-fuzzing

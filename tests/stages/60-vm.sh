@@ -38,7 +38,7 @@ make -j2 -s >/dev/null || { echo "60-vm: build failed"; exit 1; }
 rm -f "$WORK/vm-rc" "$WORK/vm-console.log"
 set -f	# VM_SCENARIOS holds globs for the guest, not for this shell
 {
-	IKE_BUILD=$b WORK="$WORK" VM_TIMEOUT=${VM_TIMEOUT:-${VM_STAGE_TIMEOUT:-1500}} \
+	IKE_BUILD=$b WORK="$WORK" VM_TIMEOUT=${VM_TIMEOUT:-${VM_STAGE_TIMEOUT:-1800}} \
 		sh "$SRCDIR/tests/vm/run-vm.sh" "$SRCDIR/tests/vm/guest-main.sh" $VM_SCENARIOS
 	echo $? >"$WORK/vm-rc"
 } 2>&1 | tee "$WORK/vm-console.log"
