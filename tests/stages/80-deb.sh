@@ -210,8 +210,14 @@ else
 fi
 
 say "systemd-analyze verify $unit"
-# verify only warns about unknown or misspelt keys: treat any output as failure.
+# verify only warns about unknown or misspelt keys: treat any output as failure,
+# except lines about other installed units it loads on the way (freeradius,
+# installed for the tests, draws a deprecation warning of its own).
 out=$(systemd-analyze verify "$unit" 2>&1) || fail "systemd-analyze verify $unit: $out"
+out=$(printf '%s\n' "$out" | awk -v u="$unit" '
+	match($0, /^\/[^ :]*\.(service|socket|target|timer|path|mount):/) &&
+	    substr($0, 1, RLENGTH - 1) != u { next }
+	NF { print }')
 [ -z "$out" ] || fail "systemd-analyze verify $unit: $out"
 passed
 # The unit's exposure must not get worse than the level it has reached
