@@ -5,16 +5,8 @@ TEST_COMMON_LIBS = src/common/libikecommon.a $(CHECK_LIBS)
 # The stage-based runner (tests/run-all.sh) and its stages ship in the
 # tarball; the stages directory is copied whole, so new stages need no entry.
 EXTRA_DIST += tests/run-all.sh tests/stages tests/unit/unit.h
-# Interop with Libreswan and OpenIKED in the VM (tests/stages/70-vm-interop.sh)
-EXTRA_DIST += tests/vm/ike/libreswan-lib.sh tests/vm/ike/openiked-lib.sh \
-	tests/vm/ike/interop-lib.sh \
-	tests/vm/scenarios/lsw-01-psk-v4.sh tests/vm/scenarios/lsw-02-proposals.sh \
-	tests/vm/scenarios/lsw-03-transport.sh tests/vm/scenarios/lsw-04-ipv6.sh \
-	tests/vm/scenarios/lsw-05-child-rekey-defaults.sh \
-	tests/vm/scenarios/lsw-06-child-rekey-pfs.sh tests/vm/scenarios/lsw-07-ike-rekey.sh \
-	tests/vm/scenarios/lsw-08-dpd.sh tests/vm/scenarios/lsw-09-delete.sh \
-	tests/vm/scenarios/iked-01-psk-v4.sh tests/vm/scenarios/iked-02-child-rekey.sh \
-	tests/vm/scenarios/iked-03-delete.sh
+# The VM harness and every scenario (tests/stages/60-vm.sh, 65, 70), whole.
+EXTRA_DIST += tests/vm
 
 check_PROGRAMS += tests/unit/test_buf
 TESTS += tests/unit/test_buf

@@ -45,7 +45,4 @@ dist_noinst_SCRIPTS += tests/stages/50-host-kernel.sh tests/stages/60-vm.sh \
 
 # Host-kernel test in a fresh network namespace (root only, else skipped).
 TESTS += tests/kernel/host-kernel.sh
-EXTRA_DIST += tests/vm/README.md tests/vm/kernel-lib.sh tests/vm/scenarios/kernel-acquire-flush.sh \
-	tests/vm/scenarios/kernel-expire.sh tests/vm/scenarios/kernel-tunnel-aes-cbc-sha256.sh \
-	tests/vm/scenarios/kernel-tunnel-aes-gcm.sh tests/vm/scenarios/kernel-tunnel-chacha20.sh \
-	tests/vm/scenarios/kernel-tunnel-v4-in-v6.sh tests/vm/scenarios/harness-charon.sh
+# tests/vm (README, libraries, scenarios) ships whole: tests/local.mk.

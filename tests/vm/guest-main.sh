@@ -1,18 +1,30 @@
 #!/bin/sh
-# Runs every VM scenario (tests/vm/scenarios/*.sh) in one boot, each in
-# its own shell with lib.sh loaded and a time limit, and prints one
-# PASS/FAIL line per scenario and a summary "N passed, N failed".
+# Runs the VM scenarios (tests/vm/scenarios/*.sh) in one boot, each in its
+# own shell with lib.sh loaded and a time limit, and prints one PASS/FAIL
+# line per scenario and a summary "N passed, N failed".
 #
 #   run-vm.sh tests/vm/guest-main.sh [NAME-PATTERN...]
 #
 # With patterns (shell globs on the scenario name), only matching
 # scenarios run.  Exit 0 only if every scenario that ran passed.
+#
+# Scenarios run IKE_VM_JOBS at a time (default 3): most of a scenario's
+# time is waiting (lifetimes, DPD, retransmissions), and each one lives in
+# namespaces and a scratch directory of its own.  A scenario whose file has
+# a line "# vm: serial" (it changes state of the whole guest: module
+# loading, fixed paths outside its scratch directory) runs alone, after
+# the ones started before it have finished.  A scenario's output is kept
+# and printed in one block when it ends.
 VM_DIR=$(cd "$(dirname "$0")" && pwd)
 export VM_DIR
 limit=${IKE_VM_SCENARIO_TIMEOUT:-600}
+jobs=${IKE_VM_JOBS:-3}
+res=/tmp/guest-main.$$
+rm -rf "$res" && mkdir -p "$res" || exit 1
 pass=0
 failn=0
 failed=""
+running=0
 
 wanted() {
 	[ $# -gt 1 ] || return 0
@@ -26,26 +38,69 @@ wanted() {
 	return 1
 }
 
-echo "guest: kernel $(uname -r), build ${IKE_BUILD:-none}"
+# run_one NAME FILE: the scenario with its time limit; output and
+# "RC SECONDS" under $res.
+run_one() {
+	start=$(date +%s)
+	SCENARIO=$1 timeout "$limit" sh -c '. "$1/lib.sh"; . "$2"' sh "$VM_DIR" "$2" \
+		>"$res/$1.log" 2>&1 </dev/null
+	rc=$?
+	echo "$rc $(( $(date +%s) - start ))" >"$res/$1.tmp"
+	mv "$res/$1.tmp" "$res/$1.rc"
+}
+
+# Prints and counts every scenario that has ended; sets running.
+reap() {
+	for f in "$res"/*.rc; do
+		[ -f "$f" ] || continue
+		name=$(basename "$f" .rc)
+		read -r rc secs <"$f"
+		rm -f "$f"
+		running=$((running - 1))
+		echo "=== scenario $name"
+		cat "$res/$name.log"
+		if [ "$rc" -eq 0 ]; then
+			pass=$((pass + 1))
+			echo "PASS: $name (${secs}s)"
+		else
+			failn=$((failn + 1))
+			failed="$failed $name"
+			[ "$rc" -eq 124 ] && echo "  [$name] timed out after ${limit}s"
+			echo "FAIL: $name (${secs}s, rc=$rc)"
+		fi
+	done
+}
+
+# wait_below N: until fewer than N scenarios run.
+wait_below() {
+	reap
+	while [ "$running" -ge "$1" ]; do
+		sleep 0.5
+		reap
+	done
+}
+
+echo "guest: kernel $(uname -r), build ${IKE_BUILD:-none}, $jobs scenarios at a time"
 for s in "$VM_DIR"/scenarios/*.sh; do
 	[ -f "$s" ] || continue
 	name=$(basename "$s" .sh)
 	wanted "$name" "$@" || continue
-	echo "=== scenario $name"
-	start=$(date +%s)
-	SCENARIO=$name timeout "$limit" sh -c '. "$1/lib.sh"; . "$2"' sh "$VM_DIR" "$s"
-	rc=$?
-	secs=$(( $(date +%s) - start ))
-	if [ "$rc" -eq 0 ]; then
-		pass=$((pass + 1))
-		echo "PASS: $name (${secs}s)"
-	else
-		failn=$((failn + 1))
-		failed="$failed $name"
-		[ "$rc" -eq 124 ] && echo "  [$name] timed out after ${limit}s"
-		echo "FAIL: $name (${secs}s, rc=$rc)"
+	if grep -q '^# vm: serial' "$s"; then
+		wait_below 1
+		echo "=== $name runs alone"
+		running=$((running + 1))
+		run_one "$name" "$s"
+		wait_below 1
+		continue
 	fi
+	wait_below "$jobs"
+	echo "=== $name started"
+	running=$((running + 1))
+	run_one "$name" "$s" &
 done
+wait_below 1
+wait
+rm -rf "$res"
 [ -n "$failed" ] && echo "failed scenarios:$failed"
 echo "vm scenarios: $pass passed, $failn failed"
 [ "$failn" -eq 0 ] && [ "$pass" -gt 0 ]

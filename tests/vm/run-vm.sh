@@ -12,7 +12,7 @@
 #
 # Environment: WORK (scratch dir, default /tmp/ikedaemon-vm), VM_TIMEOUT
 # (seconds, default 900), VM_KERNEL (a /boot/vmlinuz-*-amd64 to use),
-# VM_MEM (MiB, default 1024).
+# VM_MEM (MiB, default 2048).
 # Exit: guest status; 77 if qemu, busybox-static or a Debian kernel with
 # 9p modules is missing; 124 on timeout.  See /work/shared/VM-HARNESS.md.
 set -eu
@@ -115,7 +115,7 @@ echo "run-vm: $kernel, guest script $script $*"
 start=$(date +%s)
 set +e
 timeout "$timeout_s" qemu-system-x86_64 \
-	-accel tcg -cpu max -m "${VM_MEM:-1024}" -smp 2 \
+	-accel tcg -cpu max -m "${VM_MEM:-2048}" -smp 2 \
 	-nographic -no-reboot -nic none \
 	-kernel "$kernel" -initrd "$vm_dir/initramfs.cpio.gz" \
 	-append "console=ttyS0 quiet panic=-1 -- $script" \

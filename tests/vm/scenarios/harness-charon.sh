@@ -1,3 +1,4 @@
+# vm: serial (sanity check of the harness, before anything runs beside it)
 # The harness's strongSwan helpers work: a charon in its own namespace
 # (private /run) answers swanctl over its vici socket.
 ns_add hca

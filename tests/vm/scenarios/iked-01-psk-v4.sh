@@ -1,3 +1,4 @@
+# vm: serial (iked shares /var/run/iked and PF_KEY; its start-up is slow under load)
 # ikedaemon and OpenIKED (iked over PF_KEY, AES-CBC-256/HMAC-SHA1-96 for
 # ESP: openiked-lib.sh): PSK, IPv4 tunnel; ikedaemon initiates, then iked
 # does; a ping across, every ESP SA counted, the initiator deletes.

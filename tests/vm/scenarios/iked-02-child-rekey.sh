@@ -1,3 +1,4 @@
+# vm: serial (iked shares /var/run/iked and PF_KEY; its start-up is slow under load)
 # CHILD SA rekeys under a 25-per-second ping that may lose nothing on
 # ikedaemon's side (interop_assert_loss_peer_gap): one
 # asked of ikedaemon (ikectl rekey --child), one by iked's own timer (its

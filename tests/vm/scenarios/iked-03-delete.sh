@@ -1,3 +1,4 @@
+# vm: serial (iked shares /var/run/iked and PF_KEY; its start-up is slow under load)
 # The responder deletes: ikedaemon initiates and iked deletes its SAs
 # (ikectl reset sa), then iked initiates and ikedaemon deletes.
 . "$VM_DIR/ike/ike-lib.sh"
