@@ -41,32 +41,32 @@ wanted() {
 # run_one NAME FILE: the scenario with its time limit; output and
 # "RC SECONDS" under $res.
 run_one() {
-	start=$(date +%s)
+	o_start=$(date +%s)
 	SCENARIO=$1 timeout "$limit" sh -c '. "$1/lib.sh"; . "$2"' sh "$VM_DIR" "$2" \
 		>"$res/$1.log" 2>&1 </dev/null
-	rc=$?
-	echo "$rc $(( $(date +%s) - start ))" >"$res/$1.tmp"
+	echo "$? $(( $(date +%s) - o_start ))" >"$res/$1.tmp"
 	mv "$res/$1.tmp" "$res/$1.rc"
 }
 
-# Prints and counts every scenario that has ended; sets running.
+# Prints and counts every scenario that has ended; sets running.  (Its
+# variables are its own: sh has one namespace, the main loop uses name.)
 reap() {
-	for f in "$res"/*.rc; do
-		[ -f "$f" ] || continue
-		name=$(basename "$f" .rc)
-		read -r rc secs <"$f"
-		rm -f "$f"
+	for r_f in "$res"/*.rc; do
+		[ -f "$r_f" ] || continue
+		r_name=$(basename "$r_f" .rc)
+		read -r r_rc r_secs <"$r_f"
+		rm -f "$r_f"
 		running=$((running - 1))
-		echo "=== scenario $name"
-		cat "$res/$name.log"
-		if [ "$rc" -eq 0 ]; then
+		echo "=== scenario $r_name"
+		cat "$res/$r_name.log"
+		if [ "$r_rc" -eq 0 ]; then
 			pass=$((pass + 1))
-			echo "PASS: $name (${secs}s)"
+			echo "PASS: $r_name (${r_secs}s)"
 		else
 			failn=$((failn + 1))
-			failed="$failed $name"
-			[ "$rc" -eq 124 ] && echo "  [$name] timed out after ${limit}s"
-			echo "FAIL: $name (${secs}s, rc=$rc)"
+			failed="$failed $r_name"
+			[ "$r_rc" -eq 124 ] && echo "  [$r_name] timed out after ${limit}s"
+			echo "FAIL: $r_name (${r_secs}s, rc=$r_rc)"
 		fi
 	done
 }
