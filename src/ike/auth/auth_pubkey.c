@@ -118,8 +118,15 @@ static int pk_add_payloads(struct auth_io *io)
 
 	if (io->in)
 		note_certreqs(sa, io->in);	/* responder: CERTREQ in IKE_AUTH */
-	if (!chain || !want_certs(sa, io->conn))
+	if (!chain)
 		return 0;
+	if (!want_certs(sa, io->conn)) {
+		log_info(LS_IKE, "IKE SA %llu: our certificate not sent (send_cert = %s%s)",
+			 (unsigned long long)sa->id, conf_send_cert_name(io->conn->send_cert),
+			 io->conn->send_cert == CONF_SEND_CERT_NEVER ? "" :
+			 ", the peer sent no CERTREQ");
+		return 0;
+	}
 	if (sa->certreq_len)
 		log_dbg(LS_IKE, "IKE SA %llu: the peer's CERTREQ %s our chain's CA",
 			(unsigned long long)sa->id,

@@ -711,6 +711,7 @@ static void load_conn(struct conf_ctx *ctx, const config_setting_t *e)
 	c.over_time = c.rand_time = UNSET;
 	c.dpd_action = CONF_DPD_CLEAR;
 	c.send_certreq = 1;
+	c.send_cert = CONF_SEND_CERT_ALWAYS;	/* RFC 7296 3.6: SHOULD, when we have one */
 	c.keyingtries = 1;
 	conf_apply_rules(ctx, e, conn_rules, NAMES_LEN(conn_rules), &c, "a connection");
 	if (dup_conn_name(ctx, name, c.name))

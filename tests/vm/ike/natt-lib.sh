@@ -76,10 +76,20 @@ ike_extra_conf() {
 }
 
 # ikedaemon's global section: keepalives every 5 s.
+# A pluto gateway (libreswan-lib.sh writes no ike_extra_conf settings):
+# right=%any in its ipsec.conf.
 ike_post_conf() {
-	[ "$_kind" = ikedaemon ] || return 0
-	sed -i 's/^global: {$/global: {\n\tkeep_alive = "5s";/' "$_dir/ike.conf"
-	grep -q 'keep_alive = "5s"' "$_dir/ike.conf" || fail "keep_alive not set in $_dir/ike.conf"
+	case $_kind in
+	ikedaemon)
+		sed -i 's/^global: {$/global: {\n\tkeep_alive = "5s";/' "$_dir/ike.conf"
+		grep -q 'keep_alive = "5s"' "$_dir/ike.conf" || fail "keep_alive not set in $_dir/ike.conf"
+		;;
+	pluto)
+		[ "$_ns" = "$NS_B" ] || return 0
+		sed -i 's/^\tright=.*/\tright=%any/' "$_dir/ipsec.conf"
+		grep -q '^.right=%any$' "$_dir/ipsec.conf" || fail "right=%any not set in $_dir/ipsec.conf"
+		;;
+	esac
 }
 
 # natt_keepalives NS IF FROM SECONDS: NATT_KA, the one-byte 0xff
