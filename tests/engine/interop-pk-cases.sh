@@ -1,8 +1,8 @@
 # Certificate cases of interop-host.sh (sourced by it: uses its WORK, PKI,
 # PSK, VICI, start_daemon, stop_daemon, both_ways and result).  A PKI made
 # by interop-pki.sh: root -> intermediate -> end entities; we send the
-# intermediate in CERT; send_cert is ifasked on both sides, so each side
-# sends its chain because the other's CERTREQ asked for it.
+# intermediate in CERT; we send our chain unasked (send_cert default
+# always), charon because our CERTREQ asked for it (its ifasked).
 #   pk-rsa       RSA-3072 both ways, RFC 7427
 #   pk-p256      ECDSA P-256
 #   pk-p384      ECDSA P-384
@@ -10,7 +10,10 @@
 #   pk-rsapss    RSA-PSS on both sides (our rsa_pss, charon's rsa/pss)
 #   pk-mixed     we sign with a certificate, charon uses a PSK
 #   pk-mixed2    we use a PSK, charon a certificate
-#   pk-nocertreq charon sends no CERTREQ: we send no certificate, refused
+#   pk-nocertreq charon sends no CERTREQ: we send our certificate anyway
+#                (send_cert default always, RFC 7296 3.6), SA up
+#   pk-nocertreq-ifasked  the same with our send_cert = ifasked: we send
+#                no certificate, refused
 #   pk-revoked   our certificate is in charon's CRL: refused both ways
 #   pk-revoked2  charon's certificate is in our CRL: refused both ways
 #   pk-frag      RSA-3072 chains through IKE fragmentation (RFC 7383):
@@ -19,7 +22,7 @@
 #                received, ours and our counters too, ikectl show sa
 #                "fragmentation", tshark the SKF payloads
 
-PK_CASES="pk-rsa pk-p256 pk-p384 pk-ed25519 pk-rsapss pk-mixed pk-mixed2 pk-nocertreq pk-revoked pk-revoked2 pk-frag"
+PK_CASES="pk-rsa pk-p256 pk-p384 pk-ed25519 pk-rsapss pk-mixed pk-mixed2 pk-nocertreq pk-nocertreq-ifasked pk-revoked pk-revoked2 pk-frag"
 
 pki_ready() {
 	command -v openssl >/dev/null || return 1
@@ -145,8 +148,10 @@ run_pk_case() {
 		   sw_conf_pk rsa/pss b-rsa pubkey yes ;;
 	pk-mixed) our_conf_pk pubkey a-p256 psk; sw_conf_pk psk b-p256 pubkey yes ;;
 	pk-mixed2) our_conf_pk psk a-p256 pubkey; sw_conf_pk pubkey b-p256 psk yes ;;
-	pk-nocertreq) our_conf_pk pubkey a-p256 pubkey; sw_conf_pk pubkey b-p256 pubkey no
-		      expect=none ;;
+	pk-nocertreq) our_conf_pk pubkey a-p256 pubkey; sw_conf_pk pubkey b-p256 pubkey no ;;
+	pk-nocertreq-ifasked) our_conf_pk pubkey a-p256 pubkey "" 'send_cert = "ifasked";'
+			      sw_conf_pk pubkey b-p256 pubkey no
+			      expect=none ;;
 	pk-revoked) our_conf_pk pubkey a-revoked pubkey; sw_conf_pk pubkey b-p256 pubkey yes
 		    expect=none ;;
 	pk-revoked2) our_conf_pk pubkey a-p256 pubkey; sw_conf_pk pubkey b-revoked pubkey yes
