@@ -8,7 +8,8 @@
 # With patterns (shell globs on the scenario name), only matching
 # scenarios run.  Exit 0 only if every scenario that ran passed.
 #
-# Scenarios run IKE_VM_JOBS at a time (default 3): most of a scenario's
+# Scenarios run IKE_VM_JOBS at a time (default 1 until a quiet CI run
+# has shown 2-3 side by side stable; with more, most of a scenario's
 # time is waiting (lifetimes, DPD, retransmissions), and each one lives in
 # namespaces and a scratch directory of its own.  A scenario whose file has
 # a line "# vm: serial" (it changes state of the whole guest: module
@@ -18,7 +19,7 @@
 VM_DIR=$(cd "$(dirname "$0")" && pwd)
 export VM_DIR
 limit=${IKE_VM_SCENARIO_TIMEOUT:-600}
-jobs=${IKE_VM_JOBS:-3}
+jobs=${IKE_VM_JOBS:-1}
 res=/tmp/guest-main.$$
 rm -rf "$res" && mkdir -p "$res" || exit 1
 pass=0
